@@ -1,0 +1,136 @@
+// crm customer list|show|add|search: the customer file.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UsageError } from '../../errors.js';
+import { customerSorts, type CustomerSort, type NewCustomer } from '../../db/customers.js';
+import { parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+
+interface ListFlags extends OutputOptions {
+  owner?: string;
+  city?: string;
+  tag?: string;
+  sort: CustomerSort;
+  limit?: string;
+}
+
+interface AddFlags {
+  id?: string;
+  name?: string;
+  company?: string;
+  email?: string;
+  phone?: string;
+  city?: string;
+  region?: string;
+  channel?: string;
+  owner?: string;
+  tags?: string;
+  notes?: string;
+  format: 'table' | 'json';
+}
+
+async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise<void> {
+  const { RecordReader } = await import('../../import/validate.js');
+  const { addCustomer, externalIdTaken } = await import('../../db/customers.js');
+  const db = context.openDb();
+  let name = flags.name?.trim();
+  let email = flags.email?.trim();
+  let phone = flags.phone?.trim();
+  if (!name && context.interactive) {
+    const { askText } = await import('../../ui/prompts.js');
+    name = (await askText(context.io, 'Name', { required: true })).trim();
+    if (!email) email = (await askText(context.io, 'E-mail (optional)')).trim() || undefined;
+    if (!phone) phone = (await askText(context.io, 'Phone (optional)')).trim() || undefined;
+  }
+  if (!name) throw new UsageError('--name is required (or run on a terminal to be asked)');
+  // Reuse the import's rules so a typed customer is held to the same standard as an imported one.
+  const check = (field: string, value: string | undefined, fn: 'email' | 'phone'): string | null => {
+    if (!value) return null;
+    const reader = new RecordReader([value], { columns: [field], unknown: [], fieldIndex: new Map([[field, 0]]) }, {});
+    try {
+      return reader[fn](field, value);
+    } catch (error) {
+      const reason = (error as { rejection?: { reason: string } }).rejection?.reason ?? String(error);
+      throw new UsageError(`--${field} "${value}": ${reason}`);
+    }
+  };
+  const externalId = flags.id?.trim() || null;
+  if (externalId && externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists`);
+  const customer: NewCustomer = {
+    external_id: externalId, name, email: check('email', email, 'email'), phone: check('phone', phone, 'phone'),
+    company: flags.company ?? null, city: flags.city ?? null, region: flags.region ?? null, channel: flags.channel ?? null,
+    owner: flags.owner ?? null, tags: flags.tags ?? null, notes: flags.notes ?? null,
+  };
+  const created = addCustomer(db, customer, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ id: created.id, customer_id: created.external_id, name: created.name }) + '\n');
+  else context.io.stdout.write(`added customer ${created.external_id}: ${created.name}\n`);
+}
+
+export function registerCustomer(program: Command, context: CliContext): void {
+  const customer = program
+    .command('customer')
+    .description('the customer file: list, show, add, search')
+    .addHelpText('after', '\nExamples:\n  $ crm customer list --owner 王伟 --sort revenue --limit 10\n  $ crm customer show C0001\n  $ crm customer search 科技');
+
+  withOutputOptions(
+    customer
+      .command('list')
+      .description('list customers, filtered and sorted')
+      .option('--owner <name>', 'only customers of this salesperson')
+      .option('--city <city>', 'only customers in this city')
+      .option('--tag <tag>', 'only customers with this tag')
+      .addOption(new Option('--sort <key>', 'sort order').choices([...customerSorts]).default('name'))
+      .option('--limit <n>', 'at most N customers')
+      .addHelpText('after', '\nExamples:\n  $ crm customer list --city 上海 --sort revenue --limit 20\n  $ crm customer list --format csv --output customers.csv'),
+  ).action(async (flags: ListFlags) => {
+    const { listCustomers } = await import('../../db/customers.js');
+    const { customerListReport } = await import('../../report/customers.js');
+    const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit');
+    const db = context.openDb();
+    await context.emit(customerListReport(listCustomers(db, { ...flags, limit })), flags);
+  });
+
+  withOutputOptions(
+    customer
+      .command('show <customer>')
+      .description('show one customer: profile, orders, revenue, first and last order')
+      .addHelpText('after', '\nA customer is named by id, e-mail, phone or a unique part of the name.\nExamples:\n  $ crm customer show C0001\n  $ crm customer show zhang.wei@example.com --format json'),
+  ).action(async (reference: string, flags: OutputOptions) => {
+    const { customerTotals } = await import('../../db/customers.js');
+    const { customerCardReport } = await import('../../report/customers.js');
+    const { resolveCustomer } = await import('../resolve-customer.js');
+    const db = context.openDb();
+    const found = await resolveCustomer(context, db, reference);
+    await context.emit(customerCardReport(found, customerTotals(db, found.id)), flags);
+  });
+
+  customer
+    .command('add')
+    .description('add a customer (prompts for missing fields on a terminal)')
+    .option('--id <id>', 'external id (default: made up, C000123)')
+    .option('--name <name>', 'name (required)')
+    .option('--company <company>', 'company')
+    .option('--email <email>', 'e-mail')
+    .option('--phone <phone>', 'phone')
+    .option('--city <city>', 'city')
+    .option('--region <region>', 'region or province')
+    .option('--channel <channel>', 'how the customer was met')
+    .option('--owner <name>', 'salesperson in charge')
+    .option('--tags <tags>', 'comma-separated tags')
+    .option('--notes <text>', 'notes')
+    .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExamples:\n  $ crm customer add --name "李娜" --phone 13800138000 --city 杭州 --owner 王伟\n  $ crm customer add            (asks on a terminal)')
+    .action(async (flags: AddFlags) => addCustomerCommand(context, flags));
+
+  withOutputOptions(
+    customer
+      .command('search <text>')
+      .description('find customers by part of name, company, e-mail or phone')
+      .option('--limit <n>', 'at most N results', '50')
+      .addHelpText('after', '\nExamples:\n  $ crm customer search 张\n  $ crm customer search @example.com'),
+  ).action(async (text: string, flags: OutputOptions & { limit: string }) => {
+    const { searchCustomers } = await import('../../db/customers.js');
+    const { customerListReport } = await import('../../report/customers.js');
+    const db = context.openDb();
+    await context.emit(customerListReport(searchCustomers(db, text, parsePositiveInteger(flags.limit, '--limit')), `Customers matching "${text}"`), flags);
+  });
+}

@@ -1,0 +1,126 @@
+// crm import KIND FILE and crm import log: parse flags, call the import engine, print the summary.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UsageError } from '../../errors.js';
+import { importKinds, type ImportKind } from '../../import/fields.js';
+import type { ImportSummary } from '../../import/run.js';
+import { parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+
+interface ImportFlags {
+  map: string[];
+  encoding?: string;
+  delimiter?: string;
+  onError: 'abort' | 'skip';
+  rejects?: string;
+  dryRun?: boolean;
+  createCustomers?: boolean;
+  dayFirst?: boolean;
+  format: 'table' | 'json';
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function summaryText(summary: ImportSummary): string {
+  const lines: string[] = [];
+  const verb = summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`;
+  lines.push(`${summary.kind} from ${summary.file}: ${verb}`);
+  lines.push(
+    `  ${summary.rowsRead} rows read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected`,
+  );
+  if (summary.customersCreated > 0) lines.push(`  ${summary.customersCreated} customers created from order rows`);
+  const seconds = summary.elapsedMs / 1000;
+  lines.push(`  ${seconds.toFixed(2)} s, ${summary.rowsPerSecond.toLocaleString('en-US')} rows/s (encoding ${summary.encoding}, delimiter ${JSON.stringify(summary.delimiter)})`);
+  if (summary.unknownColumns.length) lines.push(`  columns left out (unknown): ${summary.unknownColumns.join(', ')}`);
+  if (summary.rejectsFile) lines.push(`  rejected rows written to ${summary.rejectsFile}`);
+  for (const problem of summary.problems) lines.push(`  ${summary.file}:${problem.line}: ${problem.field}: ${problem.reason}`);
+  if (summary.sameContentAsRun !== null && summary.rowsNew === 0 && summary.rowsChanged === 0) {
+    lines.push(`  (the same file was imported before, in run ${summary.sameContentAsRun})`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function summaryJson(summary: ImportSummary): string {
+  return (
+    JSON.stringify(
+      {
+        kind: summary.kind, file: summary.file, run_id: summary.runId, dry_run: summary.dryRun,
+        encoding: summary.encoding, delimiter: summary.delimiter, rows_read: summary.rowsRead, new: summary.rowsNew,
+        changed: summary.rowsChanged, unchanged: summary.rowsUnchanged, rejected: summary.rowsRejected,
+        customers_created: summary.customersCreated, unknown_columns: summary.unknownColumns,
+        problems: summary.problems, rejects_file: summary.rejectsFile, elapsed_ms: summary.elapsedMs,
+        rows_per_second: summary.rowsPerSecond, same_content_as_run: summary.sameContentAsRun,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+async function runImport(context: CliContext, kind: ImportKind, file: string, flags: ImportFlags): Promise<void> {
+  const { importFile } = await import('../../import/run.js');
+  const { parseEncodingName, parseDelimiter } = await import('../../import/decode.js');
+  const encoding = flags.encoding ? parseEncodingName(flags.encoding) : undefined;
+  const delimiter = flags.delimiter ? parseDelimiter(flags.delimiter) : undefined;
+  if (file === '-' && context.io.stdin.isTTY) throw new UsageError('"-" reads CSV from stdin, but stdin is a terminal; pipe a file in');
+  const db = context.openDb();
+  const { startProgress } = await import('../../ui/progress.js');
+  const progress = context.progress && file !== '-' ? await startProgress(context.io.stderr, `importing ${kind}`) : null;
+  try {
+    const summary = await importFile(db, {
+      kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, onError: flags.onError,
+      rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst,
+      onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
+      now: context.io.now,
+    });
+    progress?.stop();
+    context.io.stdout.write(flags.format === 'json' ? summaryJson(summary) : summaryText(summary));
+  } finally {
+    progress?.stop();
+  }
+}
+
+export function registerImport(program: Command, context: CliContext): void {
+  const command = program
+    .command('import')
+    .description('import CSV files (customers, orders, interactions, payments, surveys); list past runs')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ crm import customers samples/customers.csv
+  $ crm import orders samples/orders.csv
+  $ crm import customers samples/customers-gbk.csv            (GBK, Chinese headers: detected)
+  $ crm import orders export.csv --map "Invoice Total=amount" --on-error skip
+  $ cat orders.csv | crm import orders - --format json
+  $ crm import log`,
+    );
+  for (const kind of importKinds) {
+    const sub = command
+      .command(`${kind} <file>`)
+      .description(`import ${kind} from a CSV file ("-" reads stdin); upserts by id, all-or-nothing by default`)
+      .option('--map <header=field>', 'map a header to a field (repeatable); "Header=-" drops a column', collect, [])
+      .option('--encoding <name>', 'utf8, gbk or gb18030 (default: detected)')
+      .option('--delimiter <char>', 'comma, semicolon or tab (default: detected)')
+      .addOption(new Option('--on-error <mode>', 'abort: a bad row writes nothing (exit 3); skip: write good rows, bad ones to --rejects').choices(['abort', 'skip']).default('abort'))
+      .option('--rejects <file>', 'where rejected rows go under --on-error skip (default NAME.rejects.csv beside the input)')
+      .option('--dry-run', 'validate and count, write nothing')
+      .option('--day-first', 'read 03/04/2026 as 3 April (default: month first)')
+      .addOption(new Option('-f, --format <format>', 'summary as text or JSON').choices(['table', 'json']).default('table'))
+      .addHelpText('after', `\nExample:\n  $ crm import ${kind} samples/${kind}.csv`)
+      .action(async (file: string, flags: ImportFlags) => runImport(context, kind, file, flags));
+    if (kind === 'orders') sub.option('--create-customers', 'create unknown customers from the order rows (id, name, e-mail, … columns)');
+  }
+  withOutputOptions(
+    command
+      .command('log')
+      .description('list import runs: file, content hash, counts, time')
+      .option('--limit <n>', 'how many runs, newest first', '20')
+      .addHelpText('after', '\nExample:\n  $ crm import log --limit 5'),
+  ).action(async (flags: OutputOptions & { limit: string }) => {
+    const limit = parsePositiveInteger(flags.limit, '--limit');
+    const { listImportRuns } = await import('../../db/import-store.js');
+    const { importRunsReport } = await import('../../report/imports.js');
+    const db = context.openDb();
+    await context.emit(importRunsReport(listImportRuns(db, limit)), flags);
+  });
+}

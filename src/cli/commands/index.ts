@@ -1,0 +1,11 @@
+// The command table: each module registers one command group. Implementations load lazily in their actions.
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { registerInit } from './init.js';
+import { registerImport } from './import.js';
+import { registerCustomer } from './customer.js';
+import { registerDemo } from './demo.js';
+
+export type RegisterCommand = (program: Command, context: CliContext) => void;
+
+export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo];

@@ -1,0 +1,149 @@
+// What every command needs: the database, output rendering, terminal facts. No SQL, no business rules.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { openDatabase, type Db, type OpenOptions } from '../db/open.js';
+import type { Lang, OutputFormat, Report } from '../report/types.js';
+import { outputFormats } from '../report/types.js';
+import { parseDate, todayIso } from '../util/dates.js';
+import type { Io } from './io.js';
+
+export interface GlobalOptions {
+  db?: string;
+  color?: boolean;
+  input?: boolean;
+}
+
+export interface OutputOptions {
+  format?: OutputFormat;
+  output?: string;
+  lang?: Lang;
+}
+
+export class CliContext {
+  private openDbs: Db[] = [];
+
+  constructor(
+    readonly io: Io,
+    readonly program: Command,
+  ) {}
+
+  get globals(): GlobalOptions {
+    return this.program.opts<GlobalOptions>();
+  }
+
+  /** Database path: --db, else CRM_DB, else ./crm.db. */
+  dbPath(): string {
+    const flag = this.globals.db;
+    return path.resolve(this.io.cwd, flag ?? this.io.env.CRM_DB ?? 'crm.db');
+  }
+
+  openDb(options: OpenOptions = {}): Db {
+    const db = openDatabase(this.dbPath(), options);
+    this.openDbs.push(db);
+    return db;
+  }
+
+  closeAll(): void {
+    for (const db of this.openDbs) if (db.open) db.close();
+    this.openDbs = [];
+  }
+
+  /** Colour only on a terminal, never with NO_COLOR or --no-color. */
+  get color(): boolean {
+    if (this.globals.color === false) return false;
+    if (this.io.env.NO_COLOR !== undefined && this.io.env.NO_COLOR !== '') return false;
+    if (this.io.env.FORCE_COLOR) return true;
+    return Boolean(this.io.stdout.isTTY);
+  }
+
+  /** Prompts only when a person is there: stdin and stdout are terminals and --no-input was not given. */
+  get interactive(): boolean {
+    return this.globals.input !== false && Boolean(this.io.stdin.isTTY) && Boolean(this.io.stdout.isTTY);
+  }
+
+  /** Progress bars go to stderr and only when it is a terminal. */
+  get progress(): boolean {
+    return Boolean(this.io.stderr.isTTY) && this.io.env.CI !== 'true';
+  }
+
+  defaultLang(): Lang {
+    const locale = this.io.env.CRM_LANG ?? this.io.env.LC_ALL ?? this.io.env.LC_MESSAGES ?? this.io.env.LANG ?? '';
+    return locale.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+  }
+
+  lang(options: OutputOptions): Lang {
+    return options.lang ?? this.defaultLang();
+  }
+
+  today(): string {
+    return todayIso(this.io.now());
+  }
+
+  /** --as-of: a date, default today. */
+  asOf(raw: string | undefined): string {
+    if (raw === undefined) return this.today();
+    return requireDate(raw, '--as-of');
+  }
+
+  /** Writes a message line to stderr (never stdout: stdout is for data). */
+  info(message: string): void {
+    this.io.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+  }
+
+  /** Renders a report in the requested format to stdout or --output. */
+  async emit(report: Report, options: OutputOptions): Promise<void> {
+    const { render } = await import('../report/render.js');
+    const format = options.format ?? 'table';
+    const toFile = options.output !== undefined && options.output !== '-';
+    const text = render(report, format, {
+      color: !toFile && format === 'table' && this.color,
+      lang: this.lang(options),
+      pictures: !toFile && format === 'table' && Boolean(this.io.stdout.isTTY),
+    });
+    if (toFile) {
+      const file = path.resolve(this.io.cwd, options.output!);
+      writeFileAtomically(file, text);
+      this.info(`wrote ${report.rows.length} rows to ${options.output}`);
+    } else {
+      this.io.stdout.write(text);
+    }
+  }
+}
+
+/** Writes next to the target then renames, so a reader never sees half a file. */
+export function writeFileAtomically(file: string, text: string): void {
+  const directory = path.dirname(file);
+  if (!fs.existsSync(directory)) throw new UsageError(`--output: folder ${directory} does not exist`);
+  const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+}
+
+export function requireDate(raw: string, flag: string): string {
+  const date = parseDate(raw);
+  if (!date) throw new UsageError(`${flag}: "${raw}" is not a date (use YYYY-MM-DD)`);
+  return date;
+}
+
+export function parsePositiveInteger(raw: string, flag: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new UsageError(`${flag}: "${raw}" is not a positive whole number`);
+  return Number(raw);
+}
+
+/** Adds --format, --output and --lang, defined once for every command that prints rows (style.md). */
+export function withOutputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...outputFormats]).default('table'))
+    .option('-o, --output <file>', 'write to FILE instead of stdout')
+    .addOption(new Option('--lang <lang>', 'language of headings and labels (default from the locale)').choices(['en', 'zh']));
+}
+
+/** Adds --as-of and --since, for every analysis command. */
+export function withPeriodOptions(command: Command): Command {
+  return command
+    .option('--as-of <date>', 'analyse as of DATE: later orders are ignored, ages count to it (default today)')
+    .option('--since <date>', 'ignore orders before DATE');
+}

@@ -1,0 +1,34 @@
+// The demo: a fresh database from samples/, imported and summarised, to show a new user what crm does.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../db/open.js';
+import { importFile } from '../import/run.js';
+import { listCustomers } from '../db/customers.js';
+import { overview } from '../db/overview.js';
+import { customerListReport } from '../report/customers.js';
+import { overviewReport } from '../report/overview.js';
+import type { CliContext } from './context.js';
+
+export const samplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');
+
+export async function runDemo(context: CliContext, dbFile: string): Promise<void> {
+  const file = path.resolve(context.io.cwd, dbFile);
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+  const db = openDatabase(file, { create: true });
+  try {
+    context.info(`crm demo: a fresh database at ${file}, filled from ${samplesDir}`);
+    for (const kind of ['customers', 'orders'] as const) {
+      const summary = await importFile(db, { kind, file: path.join(samplesDir, `${kind}.csv`), now: context.io.now });
+      context.info(`  imported ${summary.rowsRead} ${kind}: ${summary.rowsNew} new (${summary.elapsedMs} ms)`);
+    }
+    context.info('');
+    const format = { format: 'table' as const };
+    await context.emit(overviewReport(overview(db)), format);
+    context.io.stdout.write('\n');
+    await context.emit(customerListReport(listCustomers(db, { sort: 'revenue', limit: 10 }), 'Top 10 customers by revenue'), format);
+    context.info(`\nTry: crm --db ${path.relative(context.io.cwd, file) || file} customer list --sort revenue --limit 20`);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,28 @@
+// The streams and environment a command runs with; tests pass fakes, entry.ts passes the real ones.
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** The clock, injectable so tests of "today" are stable. Only the CLI layer reads it. */
+  now: () => Date;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+  };
+}

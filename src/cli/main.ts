@@ -1,0 +1,96 @@
+// The crm program: builds the command tree, runs it, and is the one place that maps errors to exit codes.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { CrmError, DatabaseError, ExitCode } from '../errors.js';
+import { CliContext } from './context.js';
+import type { Io } from './io.js';
+import { commandModules } from './commands/index.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export function buildProgram(io: Io): { program: Command; context: CliContext } {
+  const program = new Command('crm');
+  const context = new CliContext(io, program);
+  program
+    .description('A command-line CRM and customer-analysis tool over one local SQLite file.')
+    .version(version, '-V, --version', 'print the version')
+    .option('--db <path>', 'database file (default: $CRM_DB, else ./crm.db)')
+    .option('--no-color', 'no colour in output (also NO_COLOR)')
+    .option('--no-input', 'never prompt; a missing value is an error')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(text.startsWith('error:') ? `crm: ${text}` : text),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ crm init                                  create ./crm.db
+  $ crm import customers samples/customers.csv
+  $ crm import orders samples/orders.csv --create-customers
+  $ crm customer list --limit 10
+  $ crm demo                                  the whole tour on the bundled samples
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 input rows rejected, 4 database problem.`,
+    );
+  for (const register of commandModules) register(program, context);
+  // Every subcommand reports usage errors the same way (exit 2) and writes through io.
+  const configure = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput(program.configureOutput());
+    command.showHelpAfterError('(run with --help for usage)');
+    for (const sub of command.commands) configure(sub);
+  };
+  for (const sub of program.commands) configure(sub);
+  return { program, context };
+}
+
+function sqliteMessage(error: unknown): CrmError | null {
+  if (!(error instanceof Error) || !('code' in error)) return null;
+  const code = String((error as { code: unknown }).code);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new DatabaseError('the database is locked by another crm process; try again when it finishes');
+  }
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY')) {
+    return new DatabaseError('the database is read-only; check the file permissions');
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return new DatabaseError('the database file is damaged or not a crm database; run `crm doctor` or restore a backup');
+  }
+  if (code === 'SQLITE_FULL') return new DatabaseError('the disk is full; nothing was written');
+  return null;
+}
+
+/** Runs crm with the given arguments; resolves to the exit code. Never calls process.exit. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { program, context } = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        return ExitCode.ok;
+      }
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    const known = error instanceof CrmError ? error : sqliteMessage(error);
+    if (known) {
+      io.stderr.write(`crm: ${known.message}\n`);
+      for (const line of known.details) io.stderr.write(`  ${line}\n`);
+      if (io.env.CRM_DEBUG === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+      return known.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`crm: ${message}\n`);
+    if (io.env.CRM_DEBUG === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    else io.stderr.write('  (set CRM_DEBUG=1 for details)\n');
+    return ExitCode.failure;
+  } finally {
+    context.closeAll();
+  }
+}

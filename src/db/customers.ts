@@ -1,0 +1,169 @@
+// Customer records: listing, lookup, search and manual adds. The only SQL about customers outside imports.
+import type { Db } from './open.js';
+
+export interface CustomerListRow {
+  id: number;
+  external_id: string;
+  name: string;
+  company: string | null;
+  email: string | null;
+  phone: string | null;
+  city: string | null;
+  owner: string | null;
+  tags: string | null;
+  status: string;
+  orders: number;
+  revenue_cents: number;
+  last_order: string | null;
+}
+
+export type CustomerSort = 'name' | 'id' | 'revenue' | 'orders' | 'last-order' | 'created';
+export const customerSorts: readonly CustomerSort[] = ['name', 'id', 'revenue', 'orders', 'last-order', 'created'];
+
+export interface CustomerFilter {
+  owner?: string;
+  city?: string;
+  tag?: string;
+  sort?: CustomerSort;
+  limit?: number;
+}
+
+const orderBy: Record<CustomerSort, string> = {
+  name: 'c.name COLLATE NOCASE, c.id',
+  id: 'c.external_id, c.id',
+  revenue: 'revenue_cents DESC, c.id',
+  orders: 'orders DESC, c.id',
+  'last-order': 'last_order DESC NULLS LAST, c.id',
+  created: 'c.created_at DESC, c.id',
+};
+
+const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c.city, c.owner, c.tags, c.status,
+  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
+  (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id) AS revenue_cents,
+  (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id) AS last_order`;
+
+export function listCustomers(db: Db, filter: CustomerFilter): CustomerListRow[] {
+  // Tags are a comma-separated list; a tag filter matches one whole tag.
+  const sql = `SELECT ${listColumns} FROM customers c
+    WHERE (@owner IS NULL OR c.owner = @owner)
+      AND (@city IS NULL OR c.city = @city)
+      AND (@tag IS NULL OR instr(',' || replace(coalesce(c.tags, ''), ' ', '') || ',', ',' || replace(@tag, ' ', '') || ',') > 0)
+    ORDER BY ${orderBy[filter.sort ?? 'name']}
+    LIMIT @limit`;
+  return db.prepare(sql).all({
+    owner: filter.owner ?? null,
+    city: filter.city ?? null,
+    tag: filter.tag ?? null,
+    limit: filter.limit ?? -1,
+  }) as CustomerListRow[];
+}
+
+/** Substring search over name, company, e-mail and phone (Chinese substrings of any length work). */
+export function searchCustomers(db: Db, text: string, limit: number): CustomerListRow[] {
+  const sql = `SELECT ${listColumns} FROM customers c
+    WHERE instr(lower(c.name), lower(@text)) > 0 OR instr(lower(coalesce(c.company, '')), lower(@text)) > 0
+       OR instr(lower(coalesce(c.email, '')), lower(@text)) > 0 OR instr(coalesce(c.phone, ''), @text) > 0
+       OR (length(@digits) >= 4 AND instr(replace(replace(replace(coalesce(c.phone, ''), ' ', ''), '-', ''), '+', ''), @digits) > 0)
+       OR c.external_id = @text
+    ORDER BY (c.external_id = @text) DESC, c.name COLLATE NOCASE, c.id
+    LIMIT @limit`;
+  return db.prepare(sql).all({ text, digits: text.replace(/\D/g, ''), limit }) as CustomerListRow[];
+}
+
+export interface CustomerRecord {
+  id: number;
+  external_id: string;
+  name: string;
+  company: string | null;
+  email: string | null;
+  phone: string | null;
+  city: string | null;
+  region: string | null;
+  channel: string | null;
+  owner: string | null;
+  tags: string | null;
+  notes: string | null;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomerTotals {
+  orders: number;
+  revenue_cents: number;
+  cost_cents: number | null;
+  first_order: string | null;
+  last_order: string | null;
+}
+
+export function customerByExternalId(db: Db, externalId: string): CustomerRecord | undefined {
+  return db.prepare('SELECT * FROM customers WHERE external_id = ?').get(externalId) as CustomerRecord | undefined;
+}
+
+export function customerById(db: Db, id: number): CustomerRecord | undefined {
+  return db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as CustomerRecord | undefined;
+}
+
+/** Candidates for a typed reference: external id, internal id, e-mail, phone, or part of the name. */
+export function findCustomerCandidates(db: Db, reference: string, limit = 20): CustomerRecord[] {
+  const exact = db
+    .prepare(
+      `SELECT * FROM customers WHERE external_id = @ref OR (@id IS NOT NULL AND id = @id)
+         OR lower(email) = lower(@ref) OR (length(@digits) >= 5 AND replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '') = @digits)
+       ORDER BY (external_id = @ref) DESC, id LIMIT @limit`,
+    )
+    .all({ ref: reference, id: /^\d+$/.test(reference) ? Number(reference) : null, digits: reference.replace(/[\s\-()]/g, ''), limit }) as CustomerRecord[];
+  if (exact.length) return exact;
+  return db
+    .prepare(`SELECT * FROM customers WHERE instr(lower(name), lower(?)) > 0 ORDER BY name COLLATE NOCASE, id LIMIT ?`)
+    .all(reference, limit) as CustomerRecord[];
+}
+
+export function customerTotals(db: Db, customerId: number): CustomerTotals {
+  return db
+    .prepare(
+      `SELECT count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, sum(cost_cents) AS cost_cents,
+              min(order_date) AS first_order, max(order_date) AS last_order
+       FROM orders WHERE customer_id = ?`,
+    )
+    .get(customerId) as CustomerTotals;
+}
+
+export interface NewCustomer {
+  external_id: string | null;
+  name: string;
+  company?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  city?: string | null;
+  region?: string | null;
+  channel?: string | null;
+  owner?: string | null;
+  tags?: string | null;
+  notes?: string | null;
+}
+
+export function externalIdTaken(db: Db, externalId: string): boolean {
+  return db.prepare('SELECT 1 FROM customers WHERE external_id = ?').get(externalId) !== undefined;
+}
+
+/** Inserts one customer; without an external id one is made from the new row's id ("C000123"). */
+export function addCustomer(db: Db, customer: NewCustomer, now: string): CustomerRecord {
+  return db.transaction(() => {
+    const temporaryId = customer.external_id ?? `pending:${now}:${Math.random()}`;
+    const result = db
+      .prepare(
+        `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, tags, notes, status, created_at, updated_at)
+         VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, @tags, @notes, 'active', @now, @now)`,
+      )
+      .run({
+        company: null, email: null, phone: null, city: null, region: null, channel: null, owner: null, tags: null, notes: null,
+        ...customer, external_id: temporaryId, now,
+      });
+    const id = Number(result.lastInsertRowid);
+    if (customer.external_id === null) {
+      db.prepare('UPDATE customers SET external_id = ? WHERE id = ?').run(`C${String(id).padStart(6, '0')}`, id);
+    }
+    return customerById(db, id)!;
+  })();
+}

@@ -1,0 +1,158 @@
+// Numbered schema migrations, applied in order on PRAGMA user_version. Append only: never edit a released step.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    description: 'customers, orders, interactions, complaints, payments, surveys, import runs',
+    sql: `
+CREATE TABLE customers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  external_id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  company TEXT,
+  email TEXT,
+  phone TEXT,
+  city TEXT,
+  region TEXT,
+  channel TEXT,
+  owner TEXT,
+  tags TEXT,
+  notes TEXT,
+  status TEXT NOT NULL DEFAULT 'active',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX customers_owner ON customers(owner);
+CREATE INDEX customers_city ON customers(city);
+CREATE INDEX customers_email ON customers(email);
+CREATE INDEX customers_phone ON customers(phone);
+
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  external_id TEXT NOT NULL UNIQUE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  order_date TEXT NOT NULL,
+  product TEXT,
+  quantity REAL,
+  amount_cents INTEGER NOT NULL,
+  cost_cents INTEGER,
+  status TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+-- Covering index for the per-customer aggregates (RFM, pyramid): perf-notes.md.
+CREATE INDEX orders_customer_date ON orders(customer_id, order_date, amount_cents, cost_cents);
+CREATE INDEX orders_date ON orders(order_date);
+
+CREATE TABLE interactions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  external_id TEXT UNIQUE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('call','visit','email','message','meeting','note','complaint')),
+  occurred_at TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  outcome TEXT,
+  owner TEXT,
+  follow_up_at TEXT,
+  follow_up_done_at TEXT,
+  follow_up_note TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX interactions_customer ON interactions(customer_id, occurred_at);
+CREATE INDEX interactions_follow_up ON interactions(follow_up_at) WHERE follow_up_at IS NOT NULL AND follow_up_done_at IS NULL;
+
+CREATE TABLE complaints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  opened_at TEXT NOT NULL,
+  severity TEXT NOT NULL DEFAULT 'normal' CHECK (severity IN ('low','normal','high')),
+  summary TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','resolved')),
+  resolved_at TEXT,
+  resolution TEXT,
+  owner TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX complaints_customer ON complaints(customer_id);
+
+CREATE TABLE payments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  external_id TEXT UNIQUE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  order_id INTEGER REFERENCES orders(id) ON DELETE SET NULL,
+  paid_on TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL,
+  method TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX payments_customer ON payments(customer_id, paid_on);
+
+CREATE TABLE surveys (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  external_id TEXT UNIQUE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  surveyed_on TEXT NOT NULL,
+  expected REAL NOT NULL CHECK (expected > 0),
+  perceived REAL NOT NULL CHECK (perceived >= 0),
+  would_recommend INTEGER CHECK (would_recommend BETWEEN 0 AND 10),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX surveys_customer ON surveys(customer_id, surveyed_on);
+
+CREATE TABLE import_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_new INTEGER NOT NULL,
+  rows_changed INTEGER NOT NULL,
+  rows_unchanged INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  customers_created INTEGER NOT NULL DEFAULT 0,
+  options TEXT
+);
+
+-- What each import run did, so that a run can be taken back (crm import undo).
+-- Rows a run created: ids are AUTOINCREMENT and a run is the only writer inside its transaction,
+-- so they are exactly one id range per table.
+CREATE TABLE import_created (
+  run_id INTEGER NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+  table_name TEXT NOT NULL,
+  first_id INTEGER NOT NULL,
+  last_id INTEGER NOT NULL,
+  PRIMARY KEY (run_id, table_name)
+) WITHOUT ROWID;
+-- Rows a run changed, with their values from before the run as JSON.
+CREATE TABLE import_changes (
+  run_id INTEGER NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+  table_name TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  before TEXT NOT NULL,
+  PRIMARY KEY (run_id, table_name, row_id)
+) WITHOUT ROWID;
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  action TEXT NOT NULL,
+  customer_id INTEGER,
+  detail TEXT
+);
+`,
+  },
+];
+
+export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

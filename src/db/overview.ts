@@ -1,0 +1,25 @@
+// Whole-database counts for the demo and the doctor.
+import type { Db } from './open.js';
+
+export interface Overview {
+  customers: number;
+  customers_with_orders: number;
+  orders: number;
+  revenue_cents: number;
+  cost_cents: number;
+  orders_without_cost: number;
+  first_order: string | null;
+  last_order: string | null;
+}
+
+export function overview(db: Db): Overview {
+  return db
+    .prepare(
+      `SELECT (SELECT count(*) FROM customers) AS customers,
+              (SELECT count(DISTINCT customer_id) FROM orders) AS customers_with_orders,
+              count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, coalesce(sum(cost_cents), 0) AS cost_cents,
+              sum(cost_cents IS NULL) AS orders_without_cost, min(order_date) AS first_order, max(order_date) AS last_order
+       FROM orders`,
+    )
+    .get() as Overview;
+}

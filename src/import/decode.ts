@@ -1,0 +1,134 @@
+// Byte-level input handling: encoding and delimiter detection, and a decoder that names the line of bad bytes.
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+import { DataRejectedError, UsageError } from '../errors.js';
+
+export type InputEncoding = 'utf8' | 'gb18030' | 'utf16le';
+
+/** Accepted --encoding names → decoder. GBK and GB2312 are subsets of GB18030. */
+export function parseEncodingName(raw: string): InputEncoding {
+  const name = raw.trim().toLowerCase().replace(/[-_]/g, '');
+  if (name === 'utf8' || name === 'utf8bom') return 'utf8';
+  if (name === 'gbk' || name === 'gb18030' || name === 'gb2312' || name === 'cp936') return 'gb18030';
+  if (name === 'utf16le' || name === 'utf16') return 'utf16le';
+  throw new UsageError(`--encoding: "${raw}" is not supported (use utf8, gbk or gb18030)`);
+}
+
+/** Index of the first byte that starts an invalid UTF-8 sequence, or -1. A sequence cut off by the end is valid when allowTruncatedEnd. */
+export function firstInvalidUtf8(bytes: Uint8Array, allowTruncatedEnd = true): number {
+  const length = bytes.length;
+  let index = 0;
+  while (index < length) {
+    const byte = bytes[index]!;
+    if (byte < 0x80) {
+      index += 1;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (byte >= 0xc2 && byte <= 0xdf) [need, min] = [1, 0x80];
+    else if (byte >= 0xe0 && byte <= 0xef) [need, min] = [2, 0x800];
+    else if (byte >= 0xf0 && byte <= 0xf4) [need, min] = [3, 0x10000];
+    else return index;
+    if (index + need >= length) {
+      if (!allowTruncatedEnd) return index;
+      for (let k = index + 1; k < length; k += 1) if ((bytes[k]! & 0xc0) !== 0x80) return index;
+      return -1;
+    }
+    let code = byte & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k += 1) {
+      const next = bytes[index + k]!;
+      if ((next & 0xc0) !== 0x80) return index;
+      code = (code << 6) | (next & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return index;
+    index += need + 1;
+  }
+  return -1;
+}
+
+/** Guesses the encoding from the first bytes: a BOM, else valid UTF-8, else GB18030 (Excel on Chinese Windows). */
+export function detectEncoding(sample: Uint8Array): { encoding: InputEncoding; bomLength: number } {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf8', bomLength: 3 };
+  if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf16le', bomLength: 2 };
+  return { encoding: firstInvalidUtf8(sample) === -1 ? 'utf8' : 'gb18030', bomLength: 0 };
+}
+
+/** Picks the delimiter that occurs most often (outside quotes) in the header line: comma, semicolon or tab. */
+export function detectDelimiter(text: string): string {
+  const counts = new Map<string, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ]);
+  let quoted = false;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+  }
+  let best = ',';
+  for (const [delimiter, count] of counts) if (count > counts.get(best)!) best = delimiter;
+  return best;
+}
+
+export function parseDelimiter(raw: string): string {
+  const value = raw === '\\t' || raw.toLowerCase() === 'tab' ? '\t' : raw;
+  if (![',', ';', '\t', '|'].includes(value)) throw new UsageError(`--delimiter: "${raw}" is not supported (use , ; tab or |)`);
+  return value;
+}
+
+function countNewlines(bytes: Uint8Array, end: number): number {
+  let lines = 0;
+  for (let index = 0; index < end; index += 1) if (bytes[index] === 0x0a) lines += 1;
+  return lines;
+}
+
+/** A streaming decoder for one file that reports invalid bytes with their line number. */
+export class ChunkDecoder {
+  private linesBefore = 0;
+  private pending: Uint8Array = new Uint8Array(0);
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: false });
+  private readonly other;
+
+  constructor(
+    private readonly file: string,
+    readonly encoding: InputEncoding,
+  ) {
+    this.other = encoding === 'utf8' ? null : iconv.getDecoder(encoding === 'gb18030' ? 'gb18030' : 'utf16le');
+  }
+
+  decode(chunk: Uint8Array): string {
+    if (this.encoding !== 'utf8') return this.other!.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    const bytes = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    // Hold back an incomplete sequence at the end for the next chunk.
+    let cut = bytes.length;
+    for (let back = 1; back <= 3 && back <= bytes.length; back += 1) {
+      const byte = bytes[bytes.length - back]!;
+      if ((byte & 0xc0) === 0xc0) {
+        const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+        if (back < need) cut = bytes.length - back;
+        break;
+      }
+      if ((byte & 0xc0) !== 0x80) break;
+    }
+    const complete = bytes.subarray(0, cut);
+    if (!isUtf8(complete)) this.fail(complete, Math.max(0, firstInvalidUtf8(complete, false)));
+    this.pending = Uint8Array.from(bytes.subarray(cut));
+    this.linesBefore += countNewlines(complete, complete.length);
+    return this.utf8.decode(complete);
+  }
+
+  end(): string {
+    if (this.encoding !== 'utf8') return this.other!.end() ?? '';
+    if (this.pending.length) this.fail(this.pending, 0);
+    return '';
+  }
+
+  private fail(bytes: Uint8Array, at: number): never {
+    const line = this.linesBefore + countNewlines(bytes, at) + 1;
+    throw new DataRejectedError(
+      `${this.file}: line ${line}: invalid UTF-8 bytes; if the file was saved by Excel on Chinese Windows, use --encoding gbk`,
+    );
+  }
+}

@@ -1,0 +1,108 @@
+// The fields each import kind knows, with their English and Chinese header aliases (the alias table).
+
+export type FieldType = 'text' | 'email' | 'phone' | 'date' | 'datetime' | 'money' | 'number' | 'integer';
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+  aliases: string[];
+}
+
+export type ImportKind = 'customers' | 'orders' | 'interactions' | 'payments' | 'surveys';
+export const importKinds: readonly ImportKind[] = ['customers', 'orders', 'interactions', 'payments', 'surveys'];
+
+export interface KindFields {
+  fields: FieldSpec[];
+  /** Each inner list is satisfied when at least one of its fields is mapped. */
+  required: string[][];
+}
+
+const customerProfile: FieldSpec[] = [
+  { name: 'company', type: 'text', aliases: ['company', 'company_name', 'organisation', 'organization', '公司', '公司名称', '单位', '企业'] },
+  { name: 'email', type: 'email', aliases: ['email', 'e_mail', 'mail', 'email_address', '邮箱', '电子邮件', '电子邮箱', '邮件'] },
+  { name: 'phone', type: 'phone', aliases: ['phone', 'mobile', 'tel', 'telephone', 'phone_number', 'cell', '电话', '手机', '手机号', '手机号码', '联系电话', '电话号码'] },
+  { name: 'city', type: 'text', aliases: ['city', 'town', '城市', '所在城市'] },
+  { name: 'region', type: 'text', aliases: ['region', 'province', 'state', 'area', '地区', '省份', '省', '区域'] },
+  { name: 'channel', type: 'text', aliases: ['channel', 'source', 'lead_source', '渠道', '来源', '客户来源', '获客渠道'] },
+  { name: 'owner', type: 'text', aliases: ['owner', 'salesperson', 'sales_rep', 'rep', 'account_manager', '负责人', '业务员', '销售员', '销售', '客户经理'] },
+  { name: 'tags', type: 'text', aliases: ['tags', 'tag', 'labels', '标签'] },
+  { name: 'notes', type: 'text', aliases: ['notes', 'note', 'remarks', 'remark', 'comment', 'comments', '备注', '说明'] },
+];
+
+const customersFields: KindFields = {
+  fields: [
+    { name: 'customer_id', type: 'text', aliases: ['customer_id', 'id', 'customer_no', 'customer_number', 'customer_code', 'client_id', '客户编号', '客户id', '客户代码', '客户号', '编号'] },
+    { name: 'name', type: 'text', aliases: ['name', 'customer_name', 'full_name', 'client_name', '姓名', '客户名称', '客户姓名', '客户名', '名称'] },
+    { name: 'first_name', type: 'text', aliases: ['first_name', 'given_name', 'firstname', '名'] },
+    { name: 'last_name', type: 'text', aliases: ['last_name', 'surname', 'family_name', 'lastname', '姓'] },
+    ...customerProfile,
+    { name: 'status', type: 'text', aliases: ['status', 'customer_status', '状态', '客户状态'] },
+    { name: 'created_at', type: 'date', aliases: ['created_at', 'created', 'since', 'signup_date', 'join_date', 'first_contact', '创建日期', '建档日期', '注册日期', '加入日期'] },
+  ],
+  required: [['customer_id'], ['name', 'first_name', 'last_name']],
+};
+
+const ordersFields: KindFields = {
+  fields: [
+    { name: 'order_id', type: 'text', aliases: ['order_id', 'id', 'order_no', 'order_number', 'invoice', 'invoice_no', 'invoice_id', '订单编号', '订单号', '订单id', '单号'] },
+    { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', 'customer_number', 'customer_code', 'client_id', '客户编号', '客户id', '客户代码', '客户号'] },
+    { name: 'order_date', type: 'date', aliases: ['order_date', 'date', 'purchase_date', 'invoice_date', 'ordered_at', '下单日期', '订单日期', '日期', '购买日期', '成交日期'] },
+    { name: 'amount', type: 'money', aliases: ['amount', 'revenue', 'total', 'sales', 'price', 'value', 'order_amount', '金额', '订单金额', '销售额', '收入', '总额', '实收金额'] },
+    { name: 'cost', type: 'money', aliases: ['cost', 'cogs', 'cost_amount', '成本', '成本金额'] },
+    { name: 'product', type: 'text', aliases: ['product', 'item', 'sku', 'product_name', '产品', '商品', '产品名称', '商品名称'] },
+    { name: 'quantity', type: 'number', aliases: ['quantity', 'qty', 'units', 'count', '数量', '件数'] },
+    { name: 'status', type: 'text', aliases: ['status', 'order_status', '状态', '订单状态'] },
+    // Customer columns, used to create unknown customers under --create-customers.
+    { name: 'name', type: 'text', aliases: ['name', 'customer_name', 'full_name', 'client_name', '姓名', '客户名称', '客户姓名', '客户名'] },
+    { name: 'first_name', type: 'text', aliases: ['first_name', 'given_name', 'firstname'] },
+    { name: 'last_name', type: 'text', aliases: ['last_name', 'surname', 'family_name', 'lastname'] },
+    ...customerProfile.filter((field) => field.name !== 'notes' && field.name !== 'tags'),
+  ],
+  required: [['customer_id'], ['order_date'], ['amount']],
+};
+
+const interactionsFields: KindFields = {
+  fields: [
+    { name: 'interaction_id', type: 'text', aliases: ['interaction_id', 'id', 'contact_id', '记录编号', '编号'] },
+    { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', '客户编号', '客户id'] },
+    { name: 'kind', type: 'text', aliases: ['kind', 'type', 'channel', 'interaction_type', '类型', '方式', '联系方式'] },
+    { name: 'occurred_at', type: 'datetime', aliases: ['occurred_at', 'date', 'at', 'time', 'datetime', 'contact_date', '日期', '时间', '联系日期', '联系时间'] },
+    { name: 'summary', type: 'text', aliases: ['summary', 'subject', 'content', 'description', '摘要', '内容', '主题', '记录'] },
+    { name: 'outcome', type: 'text', aliases: ['outcome', 'result', '结果'] },
+    { name: 'owner', type: 'text', aliases: ['owner', 'salesperson', 'sales_rep', 'rep', '负责人', '业务员', '销售员'] },
+    { name: 'follow_up_at', type: 'date', aliases: ['follow_up_at', 'follow_up', 'next_contact', 'follow_up_date', '跟进日期', '下次联系', '下次跟进'] },
+  ],
+  required: [['customer_id'], ['kind'], ['occurred_at']],
+};
+
+const paymentsFields: KindFields = {
+  fields: [
+    { name: 'payment_id', type: 'text', aliases: ['payment_id', 'id', 'receipt', 'receipt_no', '付款编号', '回款编号', '收据号'] },
+    { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', '客户编号', '客户id'] },
+    { name: 'order_id', type: 'text', aliases: ['order_id', 'order', 'order_no', 'invoice', '订单编号', '订单号'] },
+    { name: 'paid_on', type: 'date', aliases: ['paid_on', 'date', 'payment_date', 'paid_at', '日期', '付款日期', '回款日期'] },
+    { name: 'amount', type: 'money', aliases: ['amount', 'paid', 'payment', '金额', '付款金额', '回款金额'] },
+    { name: 'method', type: 'text', aliases: ['method', 'payment_method', '方式', '付款方式'] },
+  ],
+  required: [['customer_id'], ['paid_on'], ['amount']],
+};
+
+const surveysFields: KindFields = {
+  fields: [
+    { name: 'survey_id', type: 'text', aliases: ['survey_id', 'id', 'response_id', '问卷编号', '编号'] },
+    { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', '客户编号', '客户id'] },
+    { name: 'surveyed_on', type: 'date', aliases: ['surveyed_on', 'date', 'survey_date', '日期', '调查日期'] },
+    { name: 'expected', type: 'number', aliases: ['expected', 'expectation', '期望', '期望值', '预期'] },
+    { name: 'perceived', type: 'number', aliases: ['perceived', 'perception', 'performance', '感知', '感知值', '实际感受'] },
+    { name: 'would_recommend', type: 'integer', aliases: ['would_recommend', 'recommend', 'nps', '推荐', '推荐意愿'] },
+  ],
+  required: [['customer_id'], ['surveyed_on'], ['expected'], ['perceived']],
+};
+
+export const kindFields: Record<ImportKind, KindFields> = {
+  customers: customersFields,
+  orders: ordersFields,
+  interactions: interactionsFields,
+  payments: paymentsFields,
+  surveys: surveysFields,
+};

@@ -1,0 +1,90 @@
+// Maps a file's header row to import fields through the alias table and --map overrides.
+import { DataRejectedError, UsageError } from '../errors.js';
+import { kindFields, type ImportKind } from './fields.js';
+
+export interface HeaderMapping {
+  /** For each column of the file, the field it feeds, or null when the column is left out. */
+  columns: (string | null)[];
+  /** Headers that matched no field: kept out and listed in the summary. */
+  unknown: string[];
+  /** Field name → column index. */
+  fieldIndex: Map<string, number>;
+}
+
+/** "Customer ID", "customer-id", " CUSTOMER_ID " → "customer_id"; Chinese is kept as is. */
+export function normaliseHeader(header: string): string {
+  return header
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s\-_.]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .replace(/[（(].*[)）]$/, '')
+    .replace(/_$/, '');
+}
+
+/** Parses repeatable --map "Their Header=field" values. */
+export function parseMapOverrides(values: string[], kind: ImportKind): Map<string, string | null> {
+  const known = new Set(kindFields[kind].fields.map((field) => field.name));
+  const overrides = new Map<string, string | null>();
+  for (const value of values) {
+    const at = value.lastIndexOf('=');
+    if (at <= 0) throw new UsageError(`--map "${value}": expected "Their Header=field"`);
+    const header = value.slice(0, at).trim();
+    const field = value.slice(at + 1).trim();
+    if (field === '' || field === '-') {
+      overrides.set(normaliseHeader(header), null);
+      continue;
+    }
+    if (!known.has(field)) {
+      throw new UsageError(`--map "${value}": unknown field "${field}" for ${kind}; known fields: ${[...known].join(', ')}`);
+    }
+    overrides.set(normaliseHeader(header), field);
+  }
+  return overrides;
+}
+
+export function mapHeaders(
+  file: string,
+  headers: string[],
+  kind: ImportKind,
+  overrides: Map<string, string | null> = new Map(),
+): HeaderMapping {
+  const spec = kindFields[kind];
+  const aliasToField = new Map<string, string>();
+  for (const field of spec.fields) {
+    for (const alias of field.aliases) {
+      const key = normaliseHeader(alias);
+      if (!aliasToField.has(key)) aliasToField.set(key, field.name);
+    }
+  }
+  const columns: (string | null)[] = [];
+  const unknown: string[] = [];
+  const fieldIndex = new Map<string, number>();
+  headers.forEach((header, index) => {
+    const key = normaliseHeader(header);
+    const field = overrides.has(key) ? overrides.get(key)! : (aliasToField.get(key) ?? null);
+    if (field === null) {
+      if (!overrides.has(key)) unknown.push(header.trim() === '' ? `(column ${index + 1} without header)` : header);
+      columns.push(null);
+      return;
+    }
+    if (fieldIndex.has(field)) {
+      const first = headers[fieldIndex.get(field)!]!;
+      throw new DataRejectedError(
+        `${file}: line 1: columns "${first}" and "${header}" both map to field ${field}; drop one with --map "${header}=-"`,
+      );
+    }
+    fieldIndex.set(field, index);
+    columns.push(field);
+  });
+  for (const group of spec.required) {
+    if (!group.some((field) => fieldIndex.has(field))) {
+      const aliases = spec.fields.find((field) => field.name === group[0])!.aliases.slice(0, 4).join('", "');
+      throw new DataRejectedError(
+        `${file}: line 1: missing required column ${group.join(' or ')} (for example "${aliases}"); map yours with --map "Header=${group[0]}"`,
+      );
+    }
+  }
+  return { columns, unknown, fieldIndex };
+}

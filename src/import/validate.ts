@@ -1,0 +1,311 @@
+// Turns one CSV record into a typed row for its import kind, or says exactly why it is rejected.
+import { parseDate, parseDateTime } from '../util/dates.js';
+import { parseMoneyToCents } from '../util/money.js';
+import type { HeaderMapping } from './headers.js';
+import type { ImportKind } from './fields.js';
+
+export interface Rejection {
+  field: string;
+  value: string;
+  reason: string;
+}
+
+export interface ValidateOptions {
+  dayFirst?: boolean;
+}
+
+export interface CustomerRow {
+  kind: 'customers';
+  externalId: string;
+  /** Only the fields the file has columns for; null means the cell was empty. */
+  values: Record<string, string | number | null>;
+}
+
+export interface OrderRow {
+  kind: 'orders';
+  externalId: string | null;
+  customerExternalId: string;
+  orderDate: string;
+  amountCents: number;
+  costCents: number | null;
+  product: string | null;
+  quantity: number | null;
+  status: string | null;
+  /** Customer columns of the order row, for --create-customers. */
+  customer: Record<string, string | null>;
+}
+
+export interface InteractionRow {
+  kind: 'interactions';
+  externalId: string | null;
+  customerExternalId: string;
+  interactionKind: string;
+  occurredAt: string;
+  summary: string;
+  outcome: string | null;
+  owner: string | null;
+  followUpAt: string | null;
+}
+
+export interface PaymentRow {
+  kind: 'payments';
+  externalId: string | null;
+  customerExternalId: string;
+  orderExternalId: string | null;
+  paidOn: string;
+  amountCents: number;
+  method: string | null;
+}
+
+export interface SurveyRow {
+  kind: 'surveys';
+  externalId: string | null;
+  customerExternalId: string;
+  surveyedOn: string;
+  expected: number;
+  perceived: number;
+  wouldRecommend: number | null;
+}
+
+export type ImportRow = CustomerRow | OrderRow | InteractionRow | PaymentRow | SurveyRow;
+
+export const interactionKinds = ['call', 'visit', 'email', 'message', 'meeting', 'note', 'complaint'] as const;
+const interactionKindAliases: Record<string, string> = {
+  电话: 'call', 拜访: 'visit', 上门: 'visit', 邮件: 'email', 短信: 'message', 微信: 'message', 消息: 'message',
+  会议: 'meeting', 备注: 'note', 投诉: 'complaint', phone: 'call', 'e-mail': 'email', sms: 'message', chat: 'message',
+};
+
+const EMAIL = /^[^\s@",;<>()]+@[^\s@",;<>()]+\.[^\s@",;<>().]{2,}$/;
+const PHONE_CHARS = /^\+?[\d\s\-().]+(?:\s*(?:ext|x|转)\s*\d+)?$/i;
+const MAX_TEXT = 10_000;
+
+class RowRejected extends Error {
+  constructor(readonly rejection: Rejection) {
+    super(rejection.reason);
+  }
+}
+
+function reject(field: string, value: string, reason: string): never {
+  throw new RowRejected({ field, value: value.length > 60 ? `${value.slice(0, 57)}...` : value, reason });
+}
+
+/** Reads cells by field name; checks every cell for NUL bytes and absurd lengths once. */
+export class RecordReader {
+  constructor(
+    private readonly record: string[],
+    private readonly mapping: HeaderMapping,
+    private readonly options: ValidateOptions,
+  ) {}
+
+  has(field: string): boolean {
+    return this.mapping.fieldIndex.has(field);
+  }
+
+  /** Trimmed text, null when empty, undefined when the file has no such column. */
+  text(field: string): string | null | undefined {
+    const index = this.mapping.fieldIndex.get(field);
+    if (index === undefined) return undefined;
+    const raw = this.record[index];
+    if (raw === undefined) return null;
+    const value = raw.trim();
+    if (value === '') return null;
+    if (value.includes('\0')) reject(field, value.replace(/\0/g, '\\0'), 'contains a NUL byte');
+    if (value.length > MAX_TEXT) reject(field, value, `longer than ${MAX_TEXT} characters`);
+    return value;
+  }
+
+  required(field: string): string {
+    const value = this.text(field);
+    if (value === null || value === undefined) reject(field, '', 'required value is empty');
+    return value;
+  }
+
+  date(field: string, value: string | null | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    const date = parseDate(value, { dayFirst: this.options.dayFirst });
+    if (!date) reject(field, value, 'not a valid date (expected e.g. 2026-11-22, 2026/11/22 or 2026年11月22日)');
+    return date;
+  }
+
+  dateTime(field: string, value: string | null | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    const date = parseDateTime(value, { dayFirst: this.options.dayFirst });
+    if (!date) reject(field, value, 'not a valid date or date-time');
+    return date;
+  }
+
+  money(field: string, value: string | null | undefined): number | null {
+    if (value === null || value === undefined) return null;
+    const cents = parseMoneyToCents(value);
+    if (cents === null) reject(field, value, 'not an amount (expected e.g. 1234.50, 1,234.50 or ¥1234)');
+    return cents;
+  }
+
+  number(field: string, value: string | null | undefined): number | null {
+    if (value === null || value === undefined) return null;
+    const normalised = value.replace(/,/g, '');
+    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(normalised)) reject(field, value, 'not a number');
+    const number = Number(normalised);
+    if (!Number.isFinite(number) || Math.abs(number) > 1e12) reject(field, value, 'number out of range');
+    return number;
+  }
+
+  email(field: string, value: string | null | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    if (!EMAIL.test(value) || value.length > 254) reject(field, value, 'not a valid e-mail address');
+    return value;
+  }
+
+  phone(field: string, value: string | null | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    const digits = value.replace(/\D/g, '').length;
+    if (!PHONE_CHARS.test(value) || digits < 5 || digits > 20) reject(field, value, 'not a valid phone number');
+    return value;
+  }
+
+  typed(field: string, type: string): string | number | null | undefined {
+    const value = this.text(field);
+    if (value === undefined) return undefined;
+    switch (type) {
+      case 'email':
+        return this.email(field, value);
+      case 'phone':
+        return this.phone(field, value);
+      case 'date':
+        return this.date(field, value);
+      case 'money':
+        return this.money(field, value);
+      default:
+        return value;
+    }
+  }
+}
+
+function personName(reader: RecordReader): string | null {
+  const name = reader.text('name');
+  if (name) return name;
+  const parts = [reader.text('first_name'), reader.text('last_name')].filter((part): part is string => Boolean(part));
+  return parts.length ? parts.join(' ') : null;
+}
+
+const customerProfileFields: [string, string][] = [
+  ['company', 'text'], ['email', 'email'], ['phone', 'phone'], ['city', 'text'], ['region', 'text'],
+  ['channel', 'text'], ['owner', 'text'], ['tags', 'text'], ['notes', 'text'], ['status', 'text'], ['created_at', 'date'],
+];
+
+function customerRow(reader: RecordReader): CustomerRow {
+  const externalId = reader.required('customer_id');
+  if (externalId.length > 200) reject('customer_id', externalId, 'longer than 200 characters');
+  const name = personName(reader);
+  if (!name) reject(reader.has('name') ? 'name' : 'first_name', '', 'required value is empty');
+  const values: Record<string, string | number | null> = { name };
+  for (const [field, type] of customerProfileFields) {
+    const value = reader.typed(field, type);
+    if (value !== undefined) values[field] = value;
+  }
+  if ('status' in values && values.status === null) delete values.status;
+  return { kind: 'customers', externalId, values };
+}
+
+function orderRow(reader: RecordReader): OrderRow {
+  const customerExternalId = reader.required('customer_id');
+  const orderDate = reader.date('order_date', reader.required('order_date'))!;
+  const amountCents = reader.money('amount', reader.required('amount'))!;
+  const costCents = reader.money('cost', reader.text('cost'));
+  const quantity = reader.number('quantity', reader.text('quantity'));
+  const customer: Record<string, string | null> = { name: personName(reader) };
+  for (const [field, type] of customerProfileFields) {
+    if (!reader.has(field) || type === 'date') continue;
+    customer[field] = reader.typed(field, type) as string | null;
+  }
+  return {
+    kind: 'orders',
+    externalId: reader.text('order_id') ?? null,
+    customerExternalId,
+    orderDate,
+    amountCents,
+    costCents,
+    product: reader.text('product') ?? null,
+    quantity,
+    status: reader.text('status') ?? null,
+    customer,
+  };
+}
+
+function interactionRow(reader: RecordReader): InteractionRow {
+  const rawKind = reader.required('kind');
+  const kind = interactionKindAliases[rawKind] ?? rawKind.toLowerCase();
+  if (!(interactionKinds as readonly string[]).includes(kind)) {
+    reject('kind', rawKind, `not one of ${interactionKinds.join(', ')}`);
+  }
+  return {
+    kind: 'interactions',
+    externalId: reader.text('interaction_id') ?? null,
+    customerExternalId: reader.required('customer_id'),
+    interactionKind: kind,
+    occurredAt: reader.dateTime('occurred_at', reader.required('occurred_at'))!,
+    summary: reader.text('summary') ?? '',
+    outcome: reader.text('outcome') ?? null,
+    owner: reader.text('owner') ?? null,
+    followUpAt: reader.date('follow_up_at', reader.text('follow_up_at')),
+  };
+}
+
+function paymentRow(reader: RecordReader): PaymentRow {
+  return {
+    kind: 'payments',
+    externalId: reader.text('payment_id') ?? null,
+    customerExternalId: reader.required('customer_id'),
+    orderExternalId: reader.text('order_id') ?? null,
+    paidOn: reader.date('paid_on', reader.required('paid_on'))!,
+    amountCents: reader.money('amount', reader.required('amount'))!,
+    method: reader.text('method') ?? null,
+  };
+}
+
+function score(reader: RecordReader, field: string, min: number, max: number, value: string | null): number | null {
+  const number = reader.number(field, value);
+  if (number !== null && (number < min || number > max)) reject(field, value ?? '', `must be between ${min} and ${max}`);
+  return number;
+}
+
+function surveyRow(reader: RecordReader): SurveyRow {
+  const recommend = score(reader, 'would_recommend', 0, 10, reader.text('would_recommend') ?? null);
+  if (recommend !== null && !Number.isInteger(recommend)) reject('would_recommend', String(recommend), 'must be a whole number 0-10');
+  return {
+    kind: 'surveys',
+    externalId: reader.text('survey_id') ?? null,
+    customerExternalId: reader.required('customer_id'),
+    surveyedOn: reader.date('surveyed_on', reader.required('surveyed_on'))!,
+    expected: score(reader, 'expected', 1, 10, reader.required('expected'))!,
+    perceived: score(reader, 'perceived', 1, 10, reader.required('perceived'))!,
+    wouldRecommend: recommend,
+  };
+}
+
+const builders: Record<ImportKind, (reader: RecordReader) => ImportRow> = {
+  customers: customerRow,
+  orders: orderRow,
+  interactions: interactionRow,
+  payments: paymentRow,
+  surveys: surveyRow,
+};
+
+/** Validates one record: a typed row, or the first problem found in it. */
+export function validateRecord(
+  kind: ImportKind,
+  record: string[],
+  mapping: HeaderMapping,
+  options: ValidateOptions = {},
+): ImportRow | Rejection {
+  try {
+    return builders[kind](new RecordReader(record, mapping, options));
+  } catch (error) {
+    if (error instanceof RowRejected) return error.rejection;
+    throw error;
+  }
+}
+
+export function isRejection(value: ImportRow | Rejection): value is Rejection {
+  return 'reason' in value;
+}

@@ -1,0 +1,166 @@
+// Renders any Report as a terminal table, JSON, CSV or Markdown. Formatting only; no computation.
+import Table from 'cli-table3';
+import { Chalk } from 'chalk';
+import { centsToUnits, formatCents } from '../util/money.js';
+import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types.js';
+
+export interface RenderOptions {
+  color?: boolean;
+  lang?: Lang;
+  /** Draw pictures (only on a terminal). */
+  pictures?: boolean;
+}
+
+export function heading(column: Column, lang: Lang): string {
+  return lang === 'zh' && column.labelZh ? column.labelZh : column.label;
+}
+
+/** Value as written in CSV and JSON: money in currency units, numbers as numbers. */
+export function dataValue(column: Column, value: CellValue): CellValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'number') return value;
+  switch (column.type) {
+    case 'money':
+      return centsToUnits(value);
+    case 'percent':
+    case 'number':
+      return Math.round(value * 10_000) / 10_000;
+    default:
+      return value;
+  }
+}
+
+/** Value as shown in a table or Markdown: grouped thousands, money with two decimals. */
+export function displayValue(column: Column, value: CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value !== 'number') return String(value);
+  switch (column.type) {
+    case 'money':
+      return formatCents(value);
+    case 'percent':
+      return `${value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+    case 'number':
+      return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    case 'integer':
+      return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+    default:
+      return String(value);
+  }
+}
+
+const numericTypes = new Set(['integer', 'number', 'money', 'percent']);
+
+export function renderTable(report: Report, options: RenderOptions = {}): string {
+  const lang = options.lang ?? 'en';
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const table = new Table({
+    head: report.vertical ? [] : report.columns.map((column) => heading(column, lang)),
+    style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
+    colAligns: report.vertical ? ['left', 'left'] : report.columns.map((column) => (numericTypes.has(column.type) ? 'right' : 'left')),
+    wordWrap: false,
+  });
+  const cells = (row: Row): string[] =>
+    report.columns.map((column) => {
+      const value = row[column.key] ?? null;
+      const text = displayValue(column, value);
+      return typeof value === 'number' && value < 0 && numericTypes.has(column.type) ? chalk.red(text) : text;
+    });
+  if (report.vertical) {
+    for (const row of report.rows) {
+      report.columns.forEach((column, index) => {
+        const text = cells(row)[index]!;
+        if (text !== '') table.push({ [heading(column, lang)]: text });
+      });
+    }
+  } else {
+    for (const row of report.rows) table.push(cells(row));
+  }
+  if (report.totals && report.rows.length > 0) table.push(cells(report.totals).map((text) => chalk.bold(text)));
+  const title = lang === 'zh' && report.titleZh ? report.titleZh : report.title;
+  const lines = [options.color ? chalk.bold(title) : title];
+  if (report.rows.length === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
+  else lines.push(table.toString());
+  if (options.pictures && report.picture) lines.push(report.picture);
+  for (const note of report.notes ?? []) lines.push(options.color ? chalk.dim(note) : note);
+  return lines.join('\n') + '\n';
+}
+
+/** CSV cell: quoted when needed; text a spreadsheet would run as a formula is neutralised with a leading '. */
+export function csvCell(value: CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function renderCsv(report: Report): string {
+  const lines = [report.columns.map((column) => csvCell(column.key)).join(',')];
+  for (const row of report.rows) {
+    lines.push(report.columns.map((column) => csvCell(dataValue(column, row[column.key] ?? null))).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function jsonRows(report: Report): Record<string, CellValue>[] {
+  return report.rows.map((row) => {
+    const out: Record<string, CellValue> = {};
+    for (const column of report.columns) out[column.key] = dataValue(column, row[column.key] ?? null);
+    return out;
+  });
+}
+
+export function renderJson(report: Report): string {
+  const rows = jsonRows(report);
+  if (report.json === 'array') return JSON.stringify(rows, null, 2) + '\n';
+  if (report.json === 'object') return JSON.stringify(rows[0] ?? null, null, 2) + '\n';
+  const envelope = {
+    report: report.name,
+    as_of: report.asOf ?? null,
+    columns: report.columns.map((column) => ({ key: column.key, label: column.label, type: column.type })),
+    rows,
+    notes: report.notes ?? [],
+  };
+  return JSON.stringify(envelope, null, 2) + '\n';
+}
+
+function markdownCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
+  const lang = options.lang ?? 'en';
+  const title = lang === 'zh' && report.titleZh ? report.titleZh : report.title;
+  const lines = [`## ${markdownCell(title)}`, ''];
+  if (report.rows.length === 0) {
+    lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
+  } else {
+    lines.push(`| ${report.columns.map((column) => markdownCell(heading(column, lang))).join(' | ')} |`);
+    lines.push(`| ${report.columns.map((column) => (numericTypes.has(column.type) ? '---:' : '---')).join(' | ')} |`);
+    const push = (row: Row, bold: boolean): void => {
+      const cells = report.columns.map((column) => {
+        const text = markdownCell(displayValue(column, row[column.key] ?? null));
+        return bold && text ? `**${text}**` : text;
+      });
+      lines.push(`| ${cells.join(' | ')} |`);
+    };
+    for (const row of report.rows) push(row, false);
+    if (report.totals) push(report.totals, true);
+  }
+  if (report.notes?.length) lines.push('', ...report.notes.map((note) => `> ${markdownCell(note)}`));
+  return lines.join('\n') + '\n';
+}
+
+export function render(report: Report, format: OutputFormat, options: RenderOptions = {}): string {
+  switch (format) {
+    case 'table':
+      return renderTable(report, options);
+    case 'json':
+      return renderJson(report);
+    case 'csv':
+      return renderCsv(report);
+    case 'md':
+      return renderMarkdown(report, options);
+  }
+}

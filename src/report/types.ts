@@ -1,0 +1,50 @@
+// A report is a value: title, typed columns, plain rows and notes. Renderers never compute (style.md).
+
+export type ColumnType = 'text' | 'integer' | 'number' | 'money' | 'percent' | 'date' | 'datetime';
+
+export interface Column {
+  /** Stable machine name: the CSV header and the JSON key. Never changes once released. */
+  key: string;
+  /** Heading for tables and Markdown, English. */
+  label: string;
+  /** Heading in Chinese (--lang zh); falls back to `label`. */
+  labelZh?: string;
+  /**
+   * money: integer cents in rows, printed in currency units with two decimals;
+   * percent: a percentage (0–100) in rows, printed with one decimal and a % sign in tables;
+   * number: a decimal printed with two decimals in tables.
+   */
+  type: ColumnType;
+}
+
+export type CellValue = string | number | boolean | null;
+export type Row = Record<string, CellValue>;
+
+export interface Report {
+  /** Machine name, e.g. "rfm" or "customers". */
+  name: string;
+  title: string;
+  titleZh?: string;
+  columns: Column[];
+  rows: Row[];
+  /** One-line notes the reader must know, printed under a table. */
+  notes?: string[];
+  /** A totals row for tables and Markdown (never in CSV/JSON rows). */
+  totals?: Row;
+  /** The analysis date, for the JSON envelope. */
+  asOf?: string;
+  /**
+   * 'envelope' (default): JSON is { report, as_of, columns, rows }.
+   * 'array': JSON is the bare array of rows (listings a script iterates, e.g. followups).
+   * 'object': JSON is the single row as an object (one record, e.g. customer show).
+   */
+  json?: 'envelope' | 'array' | 'object';
+  /** Tables show the (single) row as "label: value" lines instead of columns. */
+  vertical?: boolean;
+  /** Extra text drawn under the table on a terminal only (a pyramid, a bar chart). */
+  picture?: string;
+}
+
+export type OutputFormat = 'table' | 'json' | 'csv' | 'md';
+export const outputFormats: readonly OutputFormat[] = ['table', 'json', 'csv', 'md'];
+export type Lang = 'en' | 'zh';

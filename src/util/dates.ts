@@ -1,0 +1,80 @@
+// Date parsing for imported and typed dates; analysis code receives ISO dates and never reads the clock.
+
+export interface DateParseOptions {
+  /** Accept 22/11/2026 as day-first (only with an explicit option, design.md). */
+  dayFirst?: boolean;
+}
+
+const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+
+function validYmd(year: number, month: number, day: number): boolean {
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
+}
+
+function toIso(year: number, month: number, day: number): string | null {
+  return validYmd(year, month, day) ? `${pad(year, 4)}-${pad(month)}-${pad(day)}` : null;
+}
+
+/**
+ * Parses a calendar date into "YYYY-MM-DD". Accepted: 2026-11-22, 2026/11/22, 2026.11.22,
+ * 20261122, 2026年11月22日, an ISO date-time (the date part is taken), and with dayFirst
+ * 22/11/2026 or 22.11.2026; without it, 11/22/2026 (month first, as US spreadsheets write).
+ * Impossible dates such as 2026-02-30 are rejected (null).
+ */
+export function parseDate(raw: string, options: DateParseOptions = {}): string | null {
+  const text = raw.trim();
+  let match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+  if (match) return toIso(Number(match[1]), Number(match[2]), Number(match[3]));
+  match = /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/.exec(text);
+  if (match) return toIso(Number(match[1]), Number(match[2]), Number(match[3]));
+  match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (match) return toIso(Number(match[1]), Number(match[2]), Number(match[3]));
+  match = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(text);
+  if (match) {
+    const first = Number(match[1]);
+    const second = Number(match[2]);
+    const year = Number(match[3]);
+    return options.dayFirst ? toIso(year, second, first) : toIso(year, first, second);
+  }
+  return null;
+}
+
+/**
+ * Parses a date-time into ISO-8601 UTC "YYYY-MM-DDTHH:MM:SSZ". A bare date means midnight UTC;
+ * a time without a zone is taken as UTC (design.md: dates are ISO-8601 text in UTC).
+ */
+export function parseDateTime(raw: string, options: DateParseOptions = {}): string | null {
+  const text = raw.trim();
+  const date = parseDate(text, options);
+  const match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  if (match) {
+    const [, y, mo, d, h, mi, s, zone] = match;
+    if (!toIso(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return null;
+    const iso = `${pad(Number(y), 4)}-${pad(Number(mo))}-${pad(Number(d))}T${pad(Number(h))}:${mi}:${s ?? '00'}${normaliseZone(zone)}`;
+    const time = Date.parse(iso);
+    return Number.isNaN(time) ? null : new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return date ? `${date}T00:00:00Z` : null;
+}
+
+function normaliseZone(zone: string | undefined): string {
+  if (!zone || zone === 'Z') return 'Z';
+  return zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+}
+
+/** Whole days from `from` to `to` (both YYYY-MM-DD). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Adds whole days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Today's date (UTC) as YYYY-MM-DD; only the CLI layer calls this. */
+export function todayIso(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

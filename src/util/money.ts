@@ -1,0 +1,59 @@
+// Money parsing and formatting: amounts are integer cents everywhere below the renderer.
+
+const CURRENCY = /^(?:[¥￥$€£]|RMB|CNY|USD|EUR)\s*|\s*(?:[¥￥$€£元]|RMB|CNY|USD|EUR)$/gi;
+
+/**
+ * Parses a decimal amount into integer cents: "1234.5", "1,234.50", "¥1,234.50", "$12", "-3.5",
+ * "12元", "(12.00)" (accounting negative). Returns null when the text is not an amount.
+ */
+export function parseMoneyToCents(raw: string): number | null {
+  let text = raw.trim();
+  let negative = false;
+  const paren = /^[(（](.*)[)）]$/.exec(text);
+  if (paren) {
+    negative = true;
+    text = paren[1]!.trim();
+  }
+  const stripSign = (): void => {
+    const sign = /^([-−+])\s*/.exec(text);
+    if (sign) {
+      if (sign[1] !== '+') negative = !negative;
+      text = text.slice(sign[0].length);
+    }
+  };
+  stripSign();
+  const withoutCurrency = text.replace(CURRENCY, '').trim();
+  // A sign may also follow the currency sign ("¥-3.50"), but only one sign in all.
+  if (withoutCurrency !== text && !/^[-−+]/.test(text)) {
+    text = withoutCurrency;
+    if (!negative) stripSign();
+  } else {
+    text = withoutCurrency;
+  }
+  // Thousands separators: commas or spaces between groups of three digits.
+  if (/^\d{1,3}([,\s\u00a0\u202f]\d{3})+(\.\d+)?$/.test(text)) text = text.replace(/[,\s\u00a0\u202f]/g, '');
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) return null;
+  const [whole = '', fraction = ''] = text.split('.');
+  if (whole.length > 13) return null; // beyond 10^13 currency units is not an amount a CRM holds
+  const digits = (fraction + '000').slice(0, 3);
+  // Round half away from zero on the third decimal.
+  let cents = Number(whole || '0') * 100 + Number(digits.slice(0, 2)) + (Number(digits[2]) >= 5 ? 1 : 0);
+  if (!Number.isSafeInteger(cents)) return null;
+  if (negative && cents !== 0) cents = -cents;
+  return cents;
+}
+
+/** Cents to currency units as a number (for JSON/CSV): 123456 → 1234.56. */
+export function centsToUnits(cents: number): number {
+  return Math.round(cents) / 100;
+}
+
+/** Cents to "1,234.56" (grouped) or "1234.56" (plain). */
+export function formatCents(cents: number, grouped = true): string {
+  const negative = cents < 0;
+  const absolute = Math.abs(Math.round(cents));
+  const whole = Math.floor(absolute / 100);
+  const fraction = String(absolute % 100).padStart(2, '0');
+  const wholeText = grouped ? whole.toLocaleString('en-US') : String(whole);
+  return `${negative ? '-' : ''}${wholeText}.${fraction}`;
+}

@@ -1,0 +1,162 @@
+// End-to-end: the built crm binary imports the samples into a temporary database.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { samples, spawnCrm, tempDir } from '../helpers/cli.js';
+
+function freshDb(): { dir: string; db: string; env: Record<string, string> } {
+  const dir = tempDir();
+  const db = path.join(dir, 'crm.db');
+  return { dir, db, env: { CRM_DB: db } };
+}
+
+function counts(db: string): Record<string, number> {
+  const handle = new Database(db, { readonly: true });
+  try {
+    const one = (sql: string) => handle.prepare(sql).pluck().get() as number;
+    return {
+      customers: one('SELECT count(*) FROM customers'),
+      orders: one('SELECT count(*) FROM orders'),
+      revenue: one('SELECT coalesce(sum(amount_cents), 0) FROM orders'),
+      runs: one('SELECT count(*) FROM import_runs'),
+    };
+  } finally {
+    handle.close();
+  }
+}
+
+describe('crm init', () => {
+  it('creates the database readable by its owner only, and leaves an existing one alone', () => {
+    const { db, env } = freshDb();
+    const first = spawnCrm(['init'], { env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('created');
+    expect(fs.statSync(db).mode & 0o777).toBe(0o600);
+    const before = fs.readFileSync(db);
+    const second = spawnCrm(['init'], { env });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('already exists');
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+  });
+
+  it('tells how to create a missing database (exit 4)', () => {
+    const { env } = freshDb();
+    const result = spawnCrm(['customer', 'list'], { env });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/no database at .*crm init/);
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('crm import', () => {
+  it('imports customers and orders, and a re-import changes nothing', () => {
+    const { db, env } = freshDb();
+    expect(spawnCrm(['init'], { env }).code).toBe(0);
+    const customers = spawnCrm(['import', 'customers', path.join(samples, 'customers.csv')], { env });
+    expect(customers.code).toBe(0);
+    expect(customers.stdout).toContain('200 rows read: 200 new, 0 changed, 0 unchanged, 0 rejected');
+    const orders = spawnCrm(['import', 'orders', path.join(samples, 'orders.csv'), '--format', 'json'], { env });
+    expect(orders.code).toBe(0);
+    const summary = JSON.parse(orders.stdout);
+    expect(summary).toMatchObject({ kind: 'orders', new: summary.rows_read, changed: 0, unchanged: 0, rejected: 0 });
+    const before = counts(db);
+    const again = spawnCrm(['import', 'orders', path.join(samples, 'orders.csv'), '--format', 'json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ new: 0, changed: 0, unchanged: summary.rows_read, same_content_as_run: 2 });
+    expect(counts(db)).toEqual({ ...before, runs: before.runs + 1 });
+  });
+
+  it('reads the GBK file with Chinese headers as the same customers', () => {
+    const { db, env } = freshDb();
+    spawnCrm(['init'], { env });
+    const gbk = spawnCrm(['import', 'customers', path.join(samples, 'customers-gbk.csv')], { env });
+    expect(gbk.code).toBe(0);
+    expect(gbk.stdout).toContain('encoding gb18030');
+    expect(gbk.stdout).toContain('200 new');
+    const utf8 = spawnCrm(['import', 'customers', path.join(samples, 'customers.csv')], { env });
+    expect(utf8.stdout).toContain('0 new, 0 changed, 200 unchanged');
+    const handle = new Database(db, { readonly: true });
+    const row = handle.prepare("SELECT name, city, owner, created_at FROM customers WHERE external_id = 'C0001'").get();
+    handle.close();
+    expect(row).toEqual({ name: '高建国', city: '广州', owner: '张强', created_at: '2025-07-18T00:00:00Z' });
+  });
+
+  it('--on-error abort writes nothing, lists the problems and exits 3', () => {
+    const { db, env } = freshDb();
+    spawnCrm(['init'], { env });
+    spawnCrm(['import', 'customers', path.join(samples, 'customers.csv')], { env });
+    const before = counts(db);
+    const bad = spawnCrm(['import', 'orders', path.join(samples, 'bad-orders.csv')], { env });
+    expect(bad.code).toBe(3);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('5 rows rejected; nothing was written');
+    expect(bad.stderr).toContain('bad-orders.csv:2: order_date "2026-02-30": not a valid date');
+    expect(bad.stderr).toContain('bad-orders.csv:3: amount "sixty-eight": not an amount');
+    expect(bad.stderr).toContain('bad-orders.csv:4: customer_id "C9999": unknown customer');
+    expect(bad.stderr).toContain('bad-orders.csv:5: customer_id: required value is empty');
+    expect(bad.stderr).toContain('bad-orders.csv:7: amount "1e400": not an amount');
+    expect(counts(db)).toEqual(before);
+  });
+
+  it('--on-error skip writes the good rows and the bad ones to the rejects file', () => {
+    const { dir, db, env } = freshDb();
+    spawnCrm(['init'], { env });
+    spawnCrm(['import', 'customers', path.join(samples, 'customers.csv')], { env });
+    const rejects = path.join(dir, 'rejects.csv');
+    const result = spawnCrm(['import', 'orders', path.join(samples, 'bad-orders.csv'), '--on-error', 'skip', '--rejects', rejects], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('6 rows read: 1 new, 0 changed, 0 unchanged, 5 rejected');
+    const lines = fs.readFileSync(rejects, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('order_id,customer_id,order_date,product,quantity,amount,cost,status,line,reason');
+    expect(lines).toHaveLength(6);
+    expect(lines[1]).toBe('B001,C0001,2026-02-30,Green tea 250g,1,68.00,37.40,paid,2,"order_date: not a valid date (expected e.g. 2026-11-22, 2026/11/22 or 2026年11月22日)"');
+    const handle = new Database(db, { readonly: true });
+    expect(handle.prepare("SELECT amount_cents FROM orders WHERE external_id = 'B005'").pluck().get()).toBe(128000);
+    handle.close();
+  });
+
+  it('reads stdin with "-"', () => {
+    const { env } = freshDb();
+    spawnCrm(['init'], { env });
+    const csv = 'customer_id;name;email\r\nX1;"Smith; John";john@example.com\r\nX2;王芳;\r\n';
+    const result = spawnCrm(['import', 'customers', '-', '--format', 'json'], { env, stdin: csv });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ file: 'stdin', delimiter: ';', new: 2 });
+    const shown = spawnCrm(['customer', 'show', 'X1', '--format', 'json'], { env });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ customer_id: 'X1', name: 'Smith; John', email: 'john@example.com' });
+  });
+
+  it('stops before reading rows when a required column is missing (exit 3)', () => {
+    const { dir, env } = freshDb();
+    spawnCrm(['init'], { env });
+    const file = path.join(dir, 'orders.csv');
+    fs.writeFileSync(file, 'order_id,customer_id,amount\n1,C1,10\n');
+    const result = spawnCrm(['import', 'orders', file], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/orders\.csv: line 1: missing required column order_date/);
+  });
+
+  it('honours --map and lists unknown columns', () => {
+    const { dir, env } = freshDb();
+    spawnCrm(['init'], { env });
+    const file = path.join(dir, 'c.csv');
+    fs.writeFileSync(file, 'Kundennummer,Name,Lieblingsfarbe\nK1,Anna,blau\n');
+    const result = spawnCrm(['import', 'customers', file, '--map', 'Kundennummer=customer_id', '--format', 'json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ new: 1, unknown_columns: ['Lieblingsfarbe'] });
+  });
+
+  it('a GBK file written by hand with Chinese headers and CRLF imports orders', () => {
+    const { dir, env } = freshDb();
+    spawnCrm(['init'], { env });
+    const file = path.join(dir, 'orders-gbk.csv');
+    const text = '订单编号,客户编号,客户名称,下单日期,产品,数量,金额,成本\r\nD1,K9,张三,2026年3月1日,绿茶,2,"￥1,280.50",600\r\n';
+    fs.writeFileSync(file, iconv.encode(text, 'gbk'));
+    const result = spawnCrm(['import', 'orders', file, '--create-customers', '--format', 'json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ encoding: 'gb18030', new: 1, customers_created: 1 });
+    const shown = spawnCrm(['customer', 'show', 'K9', '--format', 'json'], { env });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ name: '张三', orders: 1, revenue: 1280.5, profit: 680.5, first_order: '2026-03-01' });
+  });
+});
