@@ -21,6 +21,7 @@ export interface RunRecord {
   options: Record<string, unknown>;
 }
 
+const CUSTOMER_CACHE_SIZE = 50_000;
 const trackedTables = ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const;
 type TrackedTable = (typeof trackedTables)[number];
 type Value = string | number | null;
@@ -36,8 +37,8 @@ const surveyColumns = ['customer_id', 'surveyed_on', 'expected', 'perceived', 'w
 
 /** A keyed upsert on one table, its statements prepared once per file. */
 class KeyedUpsert {
-  private readonly select;
   private readonly insert;
+  private readonly select;
   private readonly update;
 
   constructor(
@@ -46,31 +47,35 @@ class KeyedUpsert {
     private readonly columns: readonly string[],
     private readonly session: ImportSession,
   ) {
-    // Table and column names come from the fixed lists in this file, never from user text.
+    // Table and column names come from the fixed lists in this file, never from user text; values are parameters.
     const list = columns.join(', ');
-    this.select = db.prepare(`SELECT id, updated_at, ${list} FROM ${table} WHERE external_id = ?`);
+    const marks = columns.map(() => '?').join(', ');
+    // Insert first: a new row costs one statement; only a key already present is read back and compared.
     this.insert = db.prepare(
-      `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at)
-       VALUES (@external_id, ${columns.map((column) => `@${column}`).join(', ')}, @created_at, @updated_at)`,
+      `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at) VALUES (?, ${marks}, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
     );
-    this.update = db.prepare(
-      `UPDATE ${table} SET ${columns.map((column) => `${column} = @${column}`).join(', ')}, updated_at = @updated_at WHERE id = @id`,
-    );
+    this.select = db.prepare(`SELECT id, updated_at, ${list} FROM ${table} WHERE external_id = ?`);
+    this.update = db.prepare(`UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`);
   }
 
-  upsert(externalId: string, values: Values, createdAt?: string | null): { outcome: 'new' | 'changed' | 'unchanged'; id: number } {
-    const existing = this.select.get(externalId) as ({ id: number; updated_at: string } & Values) | undefined;
+  /** values are in the order of `columns`. */
+  upsert(externalId: string, values: Value[], createdAt?: string | null): 'new' | 'changed' | 'unchanged' {
     const now = this.session.now;
-    if (!existing) {
-      const result = this.insert.run({ ...values, external_id: externalId, created_at: createdAt ?? now, updated_at: now });
-      return { outcome: 'new', id: Number(result.lastInsertRowid) };
+    if (this.insert.run(externalId, ...values, createdAt ?? now, now).changes === 1) return 'new';
+    const existing = this.select.get(externalId) as { id: number; updated_at: string } & Values;
+    let same = true;
+    for (let index = 0; index < this.columns.length; index += 1) {
+      if (existing[this.columns[index]!] !== values[index]) {
+        same = false;
+        break;
+      }
     }
-    if (this.columns.every((column) => existing[column] === values[column])) return { outcome: 'unchanged', id: existing.id };
+    if (same) return 'unchanged';
     const before: Values = { updated_at: existing.updated_at };
     for (const column of this.columns) before[column] = existing[column] ?? null;
     this.session.recordChange(this.table, existing.id, before);
-    this.update.run({ ...values, id: existing.id, updated_at: now });
-    return { outcome: 'changed', id: existing.id };
+    this.update.run(...values, now, existing.id);
+    return 'changed';
   }
 }
 
@@ -86,9 +91,16 @@ export class ImportSession {
   private readonly customerIdByExternal;
   private readonly orderIdByExternal;
   private finished = false;
+  private readonly customerIds = new Map<string, number>();
+  private readonly deferredIndexes: { name: string; sql: string }[] = [];
+  private deferredTable: TrackedTable | null = null;
 
   constructor(private readonly db: Db, now: Date = new Date()) {
     this.now = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    // The import resolves every parent row itself (customerId/orderId below) before it writes a child,
+    // so SQLite's per-row foreign-key probe is redundant work here; it is switched back on at the end.
+    // (PRAGMA foreign_keys cannot change inside a transaction, hence before BEGIN.)
+    db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     const sequence = db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck();
     for (const table of trackedTables) this.sequenceBefore.set(table, Number(sequence.get(table) ?? 0));
@@ -98,13 +110,45 @@ export class ImportSession {
     this.orderIdByExternal = db.prepare('SELECT id FROM orders WHERE external_id = ?').pluck();
   }
 
+  /**
+   * For a bulk load, drops the table's secondary (non-unique) indexes and rebuilds them before commit:
+   * inserting into random-order B-trees row by row is what makes a large import slow, and sorting once
+   * at the end is much faster. DDL is transactional, so a crash still leaves the old indexes, and readers
+   * keep seeing the previous snapshot. Unique indexes stay: upserts need them.
+   */
+  deferIndexes(table: TrackedTable): void {
+    if (this.deferredTable) return;
+    this.deferredTable = table;
+    const indexes = this.db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'")
+      .all(table) as { name: string; sql: string }[];
+    for (const index of indexes) {
+      // The name comes from sqlite_master, quoted as an identifier.
+      this.db.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
+      this.deferredIndexes.push(index);
+    }
+  }
+
+  /** Rows in a table before this session (from the AUTOINCREMENT counter: cheap, an upper bound). */
+  rowsBefore(table: TrackedTable): number {
+    return this.sequenceBefore.get(table) ?? 0;
+  }
+
   recordChange(table: TrackedTable, id: number, before: Values): void {
     // Kept until the run row exists (its id is known only at the end); only changed rows, so this stays small.
     this.pendingChanges.push({ table, id, before: JSON.stringify(before) });
   }
 
+  /** Customer id by external id, with a bounded cache: order files name the same customers again and again. */
   customerId(externalId: string): number | undefined {
-    return this.customerIdByExternal.get(externalId) as number | undefined;
+    const cached = this.customerIds.get(externalId);
+    if (cached !== undefined) return cached;
+    const id = this.customerIdByExternal.get(externalId) as number | undefined;
+    if (id !== undefined) {
+      if (this.customerIds.size >= CUSTOMER_CACHE_SIZE) this.customerIds.clear();
+      this.customerIds.set(externalId, id);
+    }
+    return id;
   }
 
   orderId(externalId: string): number | undefined {
@@ -125,6 +169,7 @@ export class ImportSession {
 
   /** Records the run and what it did, then commits. */
   commit(run: RunRecord): number {
+    for (const index of this.deferredIndexes) this.db.exec(index.sql);
     const result = this.db
       .prepare(
         `INSERT INTO import_runs (kind, file_name, content_hash, started_at, finished_at, rows_read, rows_new, rows_changed,
@@ -146,6 +191,7 @@ export class ImportSession {
     this.db.exec('DELETE FROM import_claimed_keys');
     this.db.exec('COMMIT');
     this.finished = true;
+    this.db.pragma('foreign_keys = ON');
     return runId;
   }
 
@@ -153,6 +199,7 @@ export class ImportSession {
     if (this.finished) return;
     this.finished = true;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.db.pragma('foreign_keys = ON');
   }
 }
 
@@ -207,31 +254,25 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   const surveys = new KeyedUpsert(db, 'surveys', surveyColumns, session);
 
   const writeCustomer = (row: CustomerRow): WriteOutcome => {
-    const values: Values = {};
-    for (const column of customerColumnsInFile) values[column] = row.values[column] ?? null;
-    if (values.status === null) values.status = 'active';
+    const values = customerColumnsInFile.map((column) => (column === 'status' ? (row.values.status ?? 'active') : (row.values[column] ?? null)));
     const createdAt = typeof row.values.created_at === 'string' ? `${row.values.created_at}T00:00:00Z` : null;
-    return customers.upsert(row.externalId, values, createdAt).outcome;
+    return customers.upsert(row.externalId, values, createdAt);
   };
   const writeOrder = (row: OrderRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, row.customer);
     if (typeof customerId !== 'number') return customerId;
-    const values: Values = {
-      customer_id: customerId, order_date: row.orderDate, product: row.product, quantity: row.quantity,
-      amount_cents: row.amountCents, cost_cents: row.costCents, status: row.status,
-    };
-    const key = row.externalId ?? session.derivedKey('o:', [row.customerExternalId, ...orderColumns.slice(1).map((column) => values[column] ?? null)]);
-    return orders.upsert(key, values).outcome;
+    // In the order of orderColumns.
+    const values: Value[] = [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status];
+    const key = row.externalId ?? session.derivedKey('o:', [row.customerExternalId, ...values.slice(1)]);
+    return orders.upsert(key, values);
   };
   const writeInteraction = (row: InteractionRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, null);
     if (typeof customerId !== 'number') return customerId;
-    const values: Values = {
-      customer_id: customerId, kind: row.interactionKind, occurred_at: row.occurredAt, summary: row.summary,
-      outcome: row.outcome, owner: row.owner, follow_up_at: row.followUpAt,
-    };
-    const key = row.externalId ?? session.derivedKey('i:', [row.customerExternalId, ...interactionColumns.slice(1).map((column) => values[column] ?? null)]);
-    return interactions.upsert(key, values).outcome;
+    // In the order of interactionColumns.
+    const values: Value[] = [customerId, row.interactionKind, row.occurredAt, row.summary, row.outcome, row.owner, row.followUpAt];
+    const key = row.externalId ?? session.derivedKey('i:', [row.customerExternalId, ...values.slice(1)]);
+    return interactions.upsert(key, values);
   };
   const writePayment = (row: PaymentRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, null);
@@ -242,19 +283,18 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
       if (found === undefined) return { field: 'order_id', value: row.orderExternalId, reason: 'unknown order' };
       orderId = found;
     }
-    const values: Values = { customer_id: customerId, order_id: orderId, paid_on: row.paidOn, amount_cents: row.amountCents, method: row.method };
+    // In the order of paymentColumns.
+    const values: Value[] = [customerId, orderId, row.paidOn, row.amountCents, row.method];
     const key = row.externalId ?? session.derivedKey('p:', [row.customerExternalId, row.orderExternalId, row.paidOn, row.amountCents, row.method]);
-    return payments.upsert(key, values).outcome;
+    return payments.upsert(key, values);
   };
   const writeSurvey = (row: SurveyRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, null);
     if (typeof customerId !== 'number') return customerId;
-    const values: Values = {
-      customer_id: customerId, surveyed_on: row.surveyedOn, expected: row.expected, perceived: row.perceived,
-      would_recommend: row.wouldRecommend,
-    };
+    // In the order of surveyColumns.
+    const values: Value[] = [customerId, row.surveyedOn, row.expected, row.perceived, row.wouldRecommend];
     const key = row.externalId ?? session.derivedKey('s:', [row.customerExternalId, row.surveyedOn, row.expected, row.perceived, row.wouldRecommend]);
-    return surveys.upsert(key, values).outcome;
+    return surveys.upsert(key, values);
   };
 
   return {

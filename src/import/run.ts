@@ -1,17 +1,15 @@
 // The import engine: streams one CSV file into the database in one transaction and returns a plain summary.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { once } from 'node:events';
-import { parse, CsvError } from 'csv-parse';
 import type { Db } from '../db/open.js';
 import { createRowWriter, ImportSession, previousRunOfContent } from '../db/import-store.js';
 import { DataRejectedError, UsageError } from '../errors.js';
-import { ChunkDecoder, detectDelimiter, detectEncoding, type InputEncoding } from './decode.js';
+import type { InputEncoding } from './decode.js';
 import type { ImportKind } from './fields.js';
-import { mapHeaders, parseMapOverrides } from './headers.js';
+import { parseCsv, type ParseEvent, type ParseOptions } from './parse.js';
+import { parseInWorker } from './parse-in-worker.js';
 import { RejectsWriter } from './rejects.js';
-import { isRejection, validateRecord } from './validate.js';
+import { parseMapOverrides } from './headers.js';
 
 export interface ImportOptions {
   kind: ImportKind;
@@ -30,6 +28,8 @@ export interface ImportOptions {
   /** Called now and then with bytes read so far and the total (0 when unknown). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   now?: () => Date;
+  /** Parse in a worker thread (default: for inputs of 8 MB or more, and stdin). */
+  useWorker?: boolean;
 }
 
 export interface ImportProblem {
@@ -62,7 +62,11 @@ export interface ImportSummary {
 }
 
 const MAX_PROBLEMS_SHOWN = 10;
-const MAX_RECORD_BYTES = 1_000_000;
+/** From this many rows (and a quarter of the table) on, secondary indexes are rebuilt once instead of updated per row. */
+const BULK_ROWS = 50_000;
+const targetTable = { customers: 'customers', orders: 'orders', interactions: 'interactions', payments: 'payments', surveys: 'surveys' } as const;
+/** Inputs at least this large (or of unknown size: stdin) are parsed in a worker thread, overlapping parse and write. */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 export function problemLine(file: string, problem: ImportProblem): string {
   const value = problem.value === '' ? '' : ` "${problem.value}"`;
@@ -89,23 +93,10 @@ function openSource(options: ImportOptions): { stream: NodeJS.ReadableStream; la
   return { stream: fs.createReadStream(options.file, { highWaterMark: 1 << 20 }), label: options.file, totalBytes: stat.size };
 }
 
-function defaultRejectsFile(file: string, label: string): string {
+function defaultRejectsFile(file: string): string {
   if (file === '-') return path.resolve('stdin.rejects.csv');
   const parsed = path.parse(file);
   return path.join(parsed.dir, `${parsed.name}.rejects.csv`);
-}
-
-function csvErrorMessage(label: string, error: CsvError): DataRejectedError {
-  const info = error as CsvError & { lines?: number };
-  const line = info.lines ?? 0;
-  const reasons: Record<string, string> = {
-    CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed (missing ")',
-    CSV_MAX_RECORD_SIZE: `a record is larger than ${MAX_RECORD_BYTES / 1_000_000} MB`,
-    CSV_INVALID_CLOSING_QUOTE: 'unexpected character after a closing quote',
-    CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected character after a closing quote',
-  };
-  const reason = reasons[error.code] ?? error.message.replace(/^Invalid Record Length: /, '');
-  return new DataRejectedError(`${label}: line ${line}: ${reason}; nothing was written`);
 }
 
 /** Imports one file. Under --on-error abort any bad row rolls everything back and throws DataRejectedError (exit 3). */
@@ -113,102 +104,70 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const started = Date.now();
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? 'abort';
+  parseMapOverrides(options.map ?? [], options.kind); // a bad --map is a usage error before anything is read
   const { stream, label, totalBytes } = openSource(options);
-  const overrides = parseMapOverrides(options.map ?? [], options.kind);
-  const hash = createHash('sha256');
-  const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-
-  // The first chunk decides the encoding and the delimiter.
-  const first = await iterator.next();
-  const firstBytes = first.done ? Buffer.alloc(0) : Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
-  if (firstBytes.length === 0) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
-  const detected = detectEncoding(firstBytes);
-  const encoding = options.encoding ?? detected.encoding;
-  const bomLength = encoding === detected.encoding ? detected.bomLength : 0;
-  const decoder = new ChunkDecoder(label, encoding);
-  hash.update(firstBytes);
-  const firstText = decoder.decode(firstBytes.subarray(bomLength));
-  const delimiter = options.delimiter ?? detectDelimiter(firstText.replace(/^\uFEFF/, ''));
-
-  const parser = parse({
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: MAX_RECORD_BYTES,
-    bom: true,
-  });
-  let bytesRead = firstBytes.length;
-  const feed = (async () => {
-    if (!parser.write(firstText)) await once(parser, 'drain');
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const bytes = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-      hash.update(bytes);
-      bytesRead += bytes.length;
-      options.onProgress?.(bytesRead, totalBytes);
-      if (!parser.write(decoder.decode(bytes))) await once(parser, 'drain');
-    }
-    parser.end(decoder.end());
-  })();
-  feed.catch((error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error))));
+  const parseOptions: ParseOptions = {
+    kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
+    dayFirst: options.dayFirst, keepRecords: onError === 'skip' && !options.dryRun,
+  };
+  const useWorker = options.useWorker ?? (totalBytes === 0 || totalBytes >= WORKER_MIN_BYTES);
+  const events: AsyncIterable<ParseEvent> = useWorker
+    ? parseInWorker(stream, parseOptions)
+    : parseCsv(stream as AsyncIterable<Buffer>, parseOptions);
 
   let session: ImportSession | null = null;
   let rejects: RejectsWriter | null = null;
+  let headers: string[] = [];
   const summary: ImportSummary = {
-    kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding, delimiter,
-    rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0, customersCreated: 0,
-    unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
+    kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding: options.encoding ?? 'utf8',
+    delimiter: options.delimiter ?? ',', rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0,
+    customersCreated: 0, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
+  };
+  const reject = (line: number, record: string[] | undefined, field: string, value: string, reason: string): void => {
+    summary.rowsRejected += 1;
+    if (summary.problems.length < MAX_PROBLEMS_SHOWN) summary.problems.push({ line, field, value, reason });
+    if (onError === 'skip' && !options.dryRun) {
+      rejects ??= new RejectsWriter(options.rejectsFile ?? defaultRejectsFile(options.file), headers);
+      rejects.write(record ?? [], line, `${field}: ${reason}`);
+    }
   };
   try {
-    let headers: string[] | null = null;
-    let mapping: ReturnType<typeof mapHeaders> | null = null;
     let writer: ReturnType<typeof createRowWriter> | null = null;
-    const reject = (line: number, record: string[], field: string, value: string, reason: string): void => {
-      summary.rowsRejected += 1;
-      if (summary.problems.length < MAX_PROBLEMS_SHOWN) summary.problems.push({ line, field, value, reason });
-      if (onError === 'skip' && !options.dryRun) {
-        rejects ??= new RejectsWriter(options.rejectsFile ?? defaultRejectsFile(options.file, label), headers ?? []);
-        rejects.write(record, line, `${field}: ${reason}`);
-      }
-    };
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (!headers) {
-        headers = record.map((header) => header.replace(/^\uFEFF/, ''));
-        mapping = mapHeaders(label, headers, options.kind, overrides);
-        summary.unknownColumns = mapping.unknown;
+    let contentHash = '';
+    const table = targetTable[options.kind];
+    for await (const event of events) {
+      if (event.type === 'header') {
+        headers = event.headers;
+        summary.unknownColumns = event.unknown;
+        summary.encoding = event.encoding;
+        summary.delimiter = event.delimiter;
         session = new ImportSession(db, now());
-        writer = createRowWriter(db, session, options.kind, {
-          createCustomers: options.createCustomers,
-          presentCustomerFields: [...mapping.fieldIndex.keys()],
-        });
+        writer = createRowWriter(db, session, options.kind, { createCustomers: options.createCustomers, presentCustomerFields: event.fields });
         continue;
       }
-      summary.rowsRead += 1;
-      const line = info.lines;
-      if (record.length !== headers.length && !(record.length > headers.length && record.slice(headers.length).every((cell) => cell.trim() === ''))) {
-        reject(line, record, '(row)', '', `has ${record.length} fields but the header has ${headers.length}`);
+      if (event.type === 'end') {
+        contentHash = event.contentHash;
         continue;
       }
-      const row = validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst });
-      if (isRejection(row)) {
-        reject(line, record, row.field, row.value, row.reason);
-        continue;
+      // A bulk load rebuilds secondary indexes once at the end instead of updating them per row.
+      if (summary.rowsRead >= Math.max(BULK_ROWS, session!.rowsBefore(table) / 4)) session!.deferIndexes(table);
+      for (const item of event.items) {
+        summary.rowsRead += 1;
+        if (item.rejection) {
+          reject(item.line, item.record, item.rejection.field, item.rejection.value, item.rejection.reason);
+          continue;
+        }
+        // Under abort, once a row is bad nothing will be kept: keep checking to report, stop writing.
+        const outcome = onError === 'abort' && summary.rowsRejected > 0 ? (writer!.check(item.row!) ?? 'unchanged') : writer!.write(item.row!);
+        if (outcome === 'new') summary.rowsNew += 1;
+        else if (outcome === 'changed') summary.rowsChanged += 1;
+        else if (outcome === 'unchanged') summary.rowsUnchanged += 1;
+        else reject(item.line, item.record, outcome.field, outcome.value, outcome.reason);
       }
-      // Under abort, once a row is bad nothing will be kept: keep validating to report, stop writing.
-      const outcome = onError === 'abort' && summary.rowsRejected > 0 ? writer!.check(row) ?? 'unchanged' : writer!.write(row);
-      if (outcome === 'new') summary.rowsNew += 1;
-      else if (outcome === 'changed') summary.rowsChanged += 1;
-      else if (outcome === 'unchanged') summary.rowsUnchanged += 1;
-      else reject(line, record, outcome.field, outcome.value, outcome.reason);
+      options.onProgress?.(event.bytesRead, totalBytes);
     }
-    await feed;
-    if (!headers) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
     if (summary.rowsRead === 0) throw new DataRejectedError(`${label}: line 2: no data rows after the header; nothing was written`);
     summary.customersCreated = writer!.customersCreated;
-    summary.elapsedMs = Date.now() - started;
-    summary.rowsPerSecond = summary.elapsedMs > 0 ? Math.round((summary.rowsRead * 1000) / summary.elapsedMs) : summary.rowsRead;
-    const contentHash = hash.digest('hex');
     summary.sameContentAsRun = previousRunOfContent(db, options.kind, contentHash) ?? null;
     if (onError === 'abort' && summary.rowsRejected > 0) {
       session!.rollback();
@@ -226,17 +185,18 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         startedAt: new Date(started).toISOString(), finishedAt: now().toISOString(),
         rowsRead: summary.rowsRead, rowsNew: summary.rowsNew, rowsChanged: summary.rowsChanged,
         rowsUnchanged: summary.rowsUnchanged, rowsRejected: summary.rowsRejected, customersCreated: summary.customersCreated,
-        options: { onError, encoding, delimiter, createCustomers: Boolean(options.createCustomers), map: options.map ?? [] },
+        options: { onError, encoding: summary.encoding, delimiter: summary.delimiter, createCustomers: Boolean(options.createCustomers), map: options.map ?? [] },
       });
     }
     if (rejects) summary.rejectsFile = await (rejects as RejectsWriter).close();
+    summary.elapsedMs = Date.now() - started;
+    summary.rowsPerSecond = summary.elapsedMs > 0 ? Math.round((summary.rowsRead * 1000) / summary.elapsedMs) : summary.rowsRead;
     return summary;
   } catch (error) {
     session?.rollback();
     if (rejects) await (rejects as RejectsWriter).discard();
-    if (error instanceof CsvError) throw csvErrorMessage(label, error);
     throw error;
   } finally {
-    if ('destroy' in stream && typeof stream.destroy === 'function') (stream as fs.ReadStream).destroy();
+    if ('destroy' in stream && typeof stream.destroy === 'function' && options.file !== '-') (stream as fs.ReadStream).destroy();
   }
 }

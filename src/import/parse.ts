@@ -1,0 +1,131 @@
+// Bytes in, validated rows out: decoding, CSV parsing, header mapping and row validation, in batches.
+// Runs in the main thread for small inputs and in a worker thread (parse-worker.ts) for large ones.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { parse, CsvError } from 'csv-parse';
+import { DataRejectedError } from '../errors.js';
+import { ChunkDecoder, detectDelimiter, detectEncoding, type InputEncoding } from './decode.js';
+import type { ImportKind } from './fields.js';
+import { mapHeaders, parseMapOverrides } from './headers.js';
+import { validateRecord, type ImportRow, type Rejection } from './validate.js';
+
+export interface ParseOptions {
+  kind: ImportKind;
+  label: string;
+  encoding?: InputEncoding;
+  delimiter?: string;
+  map?: string[];
+  dayFirst?: boolean;
+  /** Keep each row's original record (needed to write a rejects file). */
+  keepRecords?: boolean;
+  batchSize?: number;
+}
+
+export interface ParsedItem {
+  line: number;
+  row?: ImportRow;
+  rejection?: Rejection;
+  record?: string[];
+}
+
+export type ParseEvent =
+  | { type: 'header'; headers: string[]; fields: string[]; unknown: string[]; encoding: InputEncoding; delimiter: string }
+  | { type: 'batch'; items: ParsedItem[]; bytesRead: number }
+  | { type: 'end'; contentHash: string; rowsRead: number };
+
+export const MAX_RECORD_BYTES = 1_000_000;
+
+function csvErrorMessage(label: string, error: CsvError): DataRejectedError {
+  const line = (error as CsvError & { lines?: number }).lines ?? 0;
+  const reasons: Record<string, string> = {
+    CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed (missing ")',
+    CSV_MAX_RECORD_SIZE: `a record is larger than ${MAX_RECORD_BYTES / 1_000_000} MB`,
+    CSV_INVALID_CLOSING_QUOTE: 'unexpected character after a closing quote',
+    CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected character after a closing quote',
+  };
+  const reason = reasons[error.code] ?? error.message;
+  return new DataRejectedError(`${label}: line ${line}: ${reason}; nothing was written`);
+}
+
+const toBytes = (chunk: Uint8Array | string): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+
+/** Parses and validates a CSV byte stream. The first event is the header, the last is 'end'. */
+export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, options: ParseOptions): AsyncGenerator<ParseEvent> {
+  const { label } = options;
+  const overrides = parseMapOverrides(options.map ?? [], options.kind);
+  const hash = createHash('sha256');
+  const iterator = input[Symbol.asyncIterator]();
+  // The first chunk decides the encoding and the delimiter.
+  const first = await iterator.next();
+  const firstBytes = first.done ? Buffer.alloc(0) : toBytes(first.value);
+  if (firstBytes.length === 0) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
+  const detected = detectEncoding(firstBytes);
+  const encoding = options.encoding ?? detected.encoding;
+  const bomLength = encoding === detected.encoding ? detected.bomLength : 0;
+  const decoder = new ChunkDecoder(label, encoding);
+  hash.update(firstBytes);
+  const firstText = decoder.decode(firstBytes.subarray(bomLength));
+  const delimiter = options.delimiter ?? detectDelimiter(firstText.replace(/^\uFEFF/, ''));
+
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    max_record_size: MAX_RECORD_BYTES,
+    bom: true,
+  });
+  let bytesRead = firstBytes.length;
+  const feed = (async () => {
+    if (!parser.write(firstText)) await once(parser, 'drain');
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const bytes = toBytes(next.value);
+      hash.update(bytes);
+      bytesRead += bytes.length;
+      if (!parser.write(decoder.decode(bytes))) await once(parser, 'drain');
+    }
+    parser.end(decoder.end());
+  })();
+  feed.catch((error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error))));
+
+  const batchSize = options.batchSize ?? 2000;
+  let headers: string[] | null = null;
+  let mapping: ReturnType<typeof mapHeaders> | null = null;
+  let items: ParsedItem[] = [];
+  let rowsRead = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!headers) {
+        headers = record.map((header) => header.replace(/^\uFEFF/, ''));
+        mapping = mapHeaders(label, headers, options.kind, overrides);
+        yield { type: 'header', headers, fields: [...mapping.fieldIndex.keys()], unknown: mapping.unknown, encoding, delimiter };
+        continue;
+      }
+      rowsRead += 1;
+      const line = info.lines;
+      const item: ParsedItem = { line };
+      if (options.keepRecords) item.record = record;
+      const extra = record.length > headers.length && record.slice(headers.length).every((cell) => cell.trim() === '');
+      if (record.length !== headers.length && !extra) {
+        item.rejection = { field: '(row)', value: '', reason: `has ${record.length} fields but the header has ${headers.length}` };
+      } else {
+        const row = validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst });
+        if ('reason' in row) item.rejection = row;
+        else item.row = row;
+      }
+      items.push(item);
+      if (items.length >= batchSize) {
+        yield { type: 'batch', items, bytesRead };
+        items = [];
+      }
+    }
+    await feed;
+  } catch (error) {
+    if (error instanceof CsvError) throw csvErrorMessage(label, error);
+    throw error;
+  }
+  if (!headers) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
+  if (items.length) yield { type: 'batch', items, bytesRead };
+  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead };
+}
