@@ -1,0 +1,99 @@
+// The import engine in-process: idempotency, derived keys, partial updates, the run record.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { importFile, type ImportOptions } from '../../src/import/run.js';
+import { tempDir } from '../helpers/cli.js';
+
+function setup(): { dir: string; db: Db; write: (name: string, text: string) => string } {
+  const dir = tempDir();
+  const db = openDatabase(path.join(dir, 'crm.db'), { create: true });
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  return { dir, db, write };
+}
+
+const run = (db: Db, options: ImportOptions) => importFile(db, { now: () => new Date('2026-11-23T10:00:00Z'), ...options });
+
+describe('import engine', () => {
+  it('orders without ids: identical rows stay two orders, and a re-import changes nothing', async () => {
+    const { db, write } = setup();
+    const customers = write('c.csv', 'customer_id,name\nC1,Ann\n');
+    await run(db, { kind: 'customers', file: customers });
+    const orders = write('o.csv', 'customer_id,order_date,amount\nC1,2026-01-02,10\nC1,2026-01-02,10\nC1,2026-01-03,10\n');
+    const first = await run(db, { kind: 'orders', file: orders });
+    expect(first).toMatchObject({ rowsRead: 3, rowsNew: 3, rowsChanged: 0, rowsUnchanged: 0 });
+    const second = await run(db, { kind: 'orders', file: orders });
+    expect(second).toMatchObject({ rowsNew: 0, rowsChanged: 0, rowsUnchanged: 3, sameContentAsRun: first.runId });
+    expect(db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(3);
+    // The same rows in another order are still the same orders.
+    const shuffled = write('o2.csv', 'customer_id,order_date,amount\nC1,2026-01-03,10\nC1,2026-01-02,10\nC1,2026-01-02,10\n');
+    expect(await run(db, { kind: 'orders', file: shuffled })).toMatchObject({ rowsNew: 0, rowsUnchanged: 3 });
+    db.close();
+  });
+
+  it('a changed customer is updated, its history kept, and the previous values recorded', async () => {
+    const { db, write } = setup();
+    await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name,email,city\nC1,Ann,ann@example.com,Paris\nC2,Bob,,Rome\n') });
+    await run(db, { kind: 'orders', file: write('o.csv', 'order_id,customer_id,order_date,amount\nO1,C1,2026-01-02,10\n') });
+    const second = await run(db, { kind: 'customers', file: write('c2.csv', 'customer_id,name,city\nC1,Ann,Lyon\nC2,Bob,Rome\n') });
+    expect(second).toMatchObject({ rowsNew: 0, rowsChanged: 1, rowsUnchanged: 1 });
+    // Columns the file does not have (email) are left alone.
+    expect(db.prepare("SELECT name, email, city FROM customers WHERE external_id = 'C1'").get()).toEqual({ name: 'Ann', email: 'ann@example.com', city: 'Lyon' });
+    expect(db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(1);
+    const change = db.prepare('SELECT table_name, before FROM import_changes WHERE run_id = ?').get(second.runId) as { table_name: string; before: string };
+    expect(change.table_name).toBe('customers');
+    expect(JSON.parse(change.before)).toMatchObject({ name: 'Ann', city: 'Paris' });
+    db.close();
+  });
+
+  it('records the run, its content hash and the id range it created', async () => {
+    const { db, write } = setup();
+    const summary = await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\nC2,Bob\n') });
+    const runRow = db.prepare('SELECT kind, rows_read, rows_new, content_hash FROM import_runs WHERE id = ?').get(summary.runId) as Record<string, unknown>;
+    expect(runRow).toMatchObject({ kind: 'customers', rows_read: 2, rows_new: 2 });
+    expect(runRow.content_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(db.prepare('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?').all(summary.runId)).toEqual([
+      { table_name: 'customers', first_id: 1, last_id: 2 },
+    ]);
+    db.close();
+  });
+
+  it('--dry-run counts but writes nothing', async () => {
+    const { db, write } = setup();
+    const summary = await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\n'), dryRun: true });
+    expect(summary).toMatchObject({ dryRun: true, rowsNew: 1, runId: null });
+    expect(db.prepare('SELECT count(*) FROM customers').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM import_runs').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('--create-customers makes the missing customers from the order rows', async () => {
+    const { db, write } = setup();
+    const file = write('o.csv', 'customer_id,first_name,last_name,email,order_date,revenue\nAbbey O\'Reilly,Abbey,O\'Reilly,abbey@rfmail.com,2006-01-02,32\n');
+    await expect(run(db, { kind: 'orders', file })).rejects.toMatchObject({ exitCode: 3, details: [expect.stringMatching(/o\.csv:2: customer_id "Abbey O'Reilly": unknown customer/)] });
+    const summary = await run(db, { kind: 'orders', file, createCustomers: true });
+    expect(summary).toMatchObject({ rowsNew: 1, customersCreated: 1 });
+    expect(db.prepare('SELECT external_id, name, email FROM customers').get()).toEqual({ external_id: "Abbey O'Reilly", name: "Abbey O'Reilly", email: 'abbey@rfmail.com' });
+    db.close();
+  });
+
+  it('the worker-thread parser gives the same result as the in-thread one', async () => {
+    const { db, write } = setup();
+    await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\n') });
+    const text = 'customer_id,order_date,amount\n' + Array.from({ length: 5000 }, (_, i) => `C1,2026-01-${String((i % 28) + 1).padStart(2, '0')},${i}.5\n`).join('') + 'C1,bad,1\n';
+    const file = write('o.csv', text);
+    const inline = await run(db, { kind: 'orders', file, useWorker: false, onError: 'skip', dryRun: true });
+    const worker = await run(db, { kind: 'orders', file, useWorker: true, onError: 'skip', dryRun: true });
+    expect({ ...worker, elapsedMs: 0, rowsPerSecond: 0 }).toEqual({ ...inline, elapsedMs: 0, rowsPerSecond: 0 });
+    expect(inline).toMatchObject({ rowsRead: 5001, rowsNew: 5000, rowsRejected: 1 });
+    const piped = await run(db, { kind: 'orders', file: '-', input: Readable.from([Buffer.from(text.replace('C1,bad,1\n', ''))]) });
+    expect(piped).toMatchObject({ file: 'stdin', rowsNew: 5000 });
+    db.close();
+  });
+});
