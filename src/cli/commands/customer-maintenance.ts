@@ -42,9 +42,9 @@ async function promptChanges(context: CliContext, customer: CustomerRecord): Pro
     ]);
     if (choice === 'save') return changes;
     if (choice === 'cancel') return {};
-    const answer = await askText(context.io, `${choice} (empty clears it)`, { default: current(choice) });
+    const answer = await askText(context.io, `${choice} (Enter keeps it, "-" clears it)`, { default: current(choice) || undefined });
     try {
-      changes[choice] = await checkedValue(choice, answer);
+      changes[choice] = await checkedValue(choice, answer.trim() === '-' ? '' : answer);
     } catch (error) {
       context.info(`  ${(error as Error).message}`);
     }
