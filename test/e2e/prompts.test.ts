@@ -103,4 +103,14 @@ describe.skipIf(!hasTmux)(`prompts in a terminal${hasTmux ? '' : ' (skipped: tmu
     expect(done).toContain('updated C0001 高建国: company, phone');
     expect(t.one("SELECT json_array(company, phone) FROM customers WHERE external_id = 'C0001'")).toBe('[null,"139 0013 9000"]');
   });
+
+  it('crm customer merge asks first, saying what it will move', async () => {
+    const t = await dailyDb(['customers', 'orders']);
+    const terminal = open(['customer', 'merge', 'C0198', 'C0199'], t.db);
+    await terminal.waitFor(/Merge C0199 吴涛 into C0198 吴涛: moves \d+ orders?, 0 interactions, 0 payments, 0 surveys, 0 complaints.*then deletes C0199\?/);
+    terminal.type('y');
+    terminal.press('Enter');
+    expect(await terminal.waitFor('[exit 0]')).toContain('merged C0199 into C0198');
+    expect(t.one("SELECT count(*) FROM customers WHERE external_id = 'C0199'")).toBe(0);
+  });
 });

@@ -49,3 +49,19 @@ describe('satisfaction', () => {
     expect(result.level).toBe('dissatisfied');
   });
 });
+
+describe('rendering alerts', () => {
+  it('paints alert rows red on a colour terminal and nowhere else', async () => {
+    const { renderTable, renderJson } = await import('../../src/report/render.js');
+    const report = {
+      name: 'followups', title: 'Follow-ups', json: 'array' as const, alertRows: [1],
+      columns: [{ key: 'due', label: 'Due', type: 'date' as const }],
+      rows: [{ due: '2026-11-24' }, { due: '2026-11-01' }],
+    };
+    const coloured = renderTable(report, { color: true });
+    expect(coloured).toContain('\u001b[31m2026-11-01\u001b[39m');
+    expect(coloured).not.toContain('\u001b[31m2026-11-24');
+    expect(renderTable(report, { color: false })).not.toContain('\u001b[');
+    expect(JSON.parse(renderJson(report))).toEqual([{ due: '2026-11-24' }, { due: '2026-11-01' }]);
+  });
+});
