@@ -111,3 +111,103 @@ fs.writeFileSync(path.join(out, 'bad-orders.csv'), [
   'B006,C0004,2026/03/05,Gift box (premium),1,1e400,640.00,paid',
 ].join('\n') + '\n');
 console.log(`samples: ${customers.length} customers, ${orders.length} orders -> ${out}`);
+// Daily work on the same customers and orders: contacts, payments, surveys. A PRNG of its own, so the
+// customers and orders above never change because of this part.
+let dailySeed = 20261124;
+const dailyRandom = () => {
+  dailySeed |= 0; dailySeed = (dailySeed + 0x6d2b79f5) | 0;
+  let t = Math.imul(dailySeed ^ (dailySeed >>> 15), 1 | dailySeed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const dailyPick = (list) => list[Math.floor(dailyRandom() * list.length)];
+const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+const lastDay = Date.UTC(2026, 10, 22); // the day before the README's "today" (2026-11-23)
+const contactKinds = [
+  // kind, share, Chinese label sometimes used in the export, summaries, outcomes
+  ['call', 0.4, '电话', ['询问新茶价格', '回访上次订单', '确认送货时间', '介绍秋季新品', 'asked about the price list'], ['下周下单', '暂不需要', '要样品', 'will order next week', '']],
+  ['message', 0.25, '微信', ['发送新品图片', '节日问候', '发送报价单', 'sent photos of the new oolong'], ['已读', '回复感兴趣', '']],
+  ['email', 0.15, '邮件', ['发送产品目录', '发送发票', 'sent the catalogue', 'sent the invoice'], ['', '已确认']],
+  ['visit', 0.1, '拜访', ['上门品茶', '门店拜访', 'tasting at the shop'], ['订了礼盒', '需要报价', 'ordered 2 gift boxes']],
+  ['meeting', 0.05, '会议', ['年度采购会议', '办公室茶水方案沟通'], ['签订年度订阅', '再考虑']],
+  ['note', 0.05, '备注', ['客户偏好乌龙茶', '换了采购负责人', 'prefers morning deliveries'], ['']],
+];
+const pickKind = () => {
+  let roll = dailyRandom();
+  for (const kind of contactKinds) {
+    roll -= kind[1];
+    if (roll <= 0) return kind;
+  }
+  return contactKinds[0];
+};
+const interactions = [];
+for (const customer of customers) {
+  const first = Date.parse(`${customer.created}T00:00:00Z`);
+  const count = Math.min(15, 1 + Math.floor(Math.sqrt(customer.weight) * 2 * dailyRandom()) + (customer.weight > 4 ? 2 : 0));
+  const own = [];
+  for (let k = 0; k < count; k += 1) {
+    const dayMs = first + Math.floor(dailyRandom() * Math.max(1, (lastDay - first) / day)) * day;
+    const [kind, , chinese, summaries, outcomes] = pickKind();
+    const time = `${String(9 + Math.floor(dailyRandom() * 9)).padStart(2, '0')}:${dailyPick(['00', '15', '30', '45'])}`;
+    own.push({ customer: customer.id, date: isoDay(dayMs), time, kind: dailyRandom() < 0.1 ? chinese : kind, summary: dailyPick(summaries), outcome: dailyPick(outcomes), owner: customer.owner, followUp: '' });
+  }
+  own.sort((a, b) => (a.date + a.time < b.date + b.time ? -1 : 1));
+  // Only the latest contact may still have an open follow-up, and only when it is recent.
+  const latest = own[own.length - 1];
+  if (latest && latest.date >= '2026-10-10' && dailyRandom() < 0.6) latest.followUp = isoDay(Date.parse(`${latest.date}T00:00:00Z`) + (3 + Math.floor(dailyRandom() * 25)) * day);
+  interactions.push(...own);
+}
+interactions.sort((a, b) => (a.date + a.time < b.date + b.time ? -1 : a.date + a.time > b.date + b.time ? 1 : a.customer < b.customer ? -1 : 1));
+fs.writeFileSync(path.join(out, 'interactions.csv'), csv(
+  ['interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'],
+  interactions.map((row, index) => [`I${String(index + 1).padStart(5, '0')}`, row.customer, row.kind, `${row.date} ${row.time}`, row.summary, row.outcome, row.owner, row.followUp]),
+));
+
+// Payments: most orders are paid within a month; recent ones are often still open; a few are paid in two parts.
+const methods = ['bank transfer', 'WeChat Pay', 'Alipay', 'cash'];
+const payments = [];
+for (const order of orders) {
+  if (order.status === 'refunded') continue;
+  const orderDay = Date.parse(`${order.date}T00:00:00Z`);
+  const recent = order.date >= '2026-09-01';
+  if (dailyRandom() > (recent ? 0.7 : 0.97)) continue;
+  const cents = Math.round(Number(order.amount) * 100);
+  const paidDay = (offset) => isoDay(Math.min(lastDay, orderDay + offset * day));
+  const method = dailyPick(methods);
+  if (dailyRandom() < 0.05) {
+    const half = Math.round(cents / 2);
+    payments.push({ customer: order.customer, order: order.id, date: paidDay(Math.floor(dailyRandom() * 10)), cents: half, method });
+    if (!recent) payments.push({ customer: order.customer, order: order.id, date: paidDay(20 + Math.floor(dailyRandom() * 30)), cents: cents - half, method });
+  } else {
+    payments.push({ customer: order.customer, order: order.id, date: paidDay(Math.floor(dailyRandom() * 30)), cents, method });
+  }
+}
+payments.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.order < b.order ? -1 : 1));
+fs.writeFileSync(path.join(out, 'payments.csv'), csv(
+  ['payment_id', 'customer_id', 'order_id', 'paid_on', 'amount', 'method'],
+  payments.map((p, index) => [`P${String(index + 1).padStart(5, '0')}`, p.customer, p.order, p.date, (p.cents / 100).toFixed(2), p.method]),
+));
+
+// Surveys with Chinese headers, as a questionnaire tool exports them: expectation and perception 1-10.
+const surveys = [];
+const buyers = [...new Set(orders.map((order) => order.customer))];
+for (const customerId of buyers) {
+  if (dailyRandom() > 0.45) continue;
+  const customer = customers.find((c) => c.id === customerId);
+  const rounds = dailyRandom() < 0.3 ? 2 : 1;
+  for (let k = 0; k < rounds; k += 1) {
+    const expected = 6 + Math.floor(dailyRandom() * 5);
+    const drift = Math.round((dailyRandom() + dailyRandom() - 1) * 3) - (customer.churned ? 2 : 0);
+    const perceived = Math.max(1, Math.min(10, expected + drift));
+    const recommend = Math.max(0, Math.min(10, perceived + Math.round((dailyRandom() - 0.5) * 3)));
+    const date = isoDay(Date.UTC(2025, 5, 1) + Math.floor(dailyRandom() * 530) * day);
+    surveys.push({ customer: customerId, date, expected, perceived, recommend: dailyRandom() < 0.1 ? '' : recommend });
+  }
+}
+surveys.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.customer < b.customer ? -1 : 1));
+fs.writeFileSync(path.join(out, 'surveys.csv'), csv(
+  ['问卷编号', '客户编号', '调查日期', '期望', '感知', '推荐'],
+  surveys.map((s, index) => [`S${String(index + 1).padStart(4, '0')}`, s.customer, s.date, s.expected, s.perceived, s.recommend]),
+));
+console.log(`samples: ${interactions.length} interactions, ${payments.length} payments, ${surveys.length} surveys`);
+

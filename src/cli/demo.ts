@@ -18,7 +18,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
   const db = openDatabase(file, { create: true });
   try {
     context.info(`crm demo: a fresh database at ${file}, filled from ${samplesDir}`);
-    for (const kind of ['customers', 'orders'] as const) {
+    for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const) {
       const summary = await importFile(db, { kind, file: path.join(samplesDir, `${kind}.csv`), now: context.io.now });
       context.info(`  imported ${summary.rowsRead} ${kind}: ${summary.rowsNew} new (${summary.elapsedMs} ms)`);
     }

@@ -33,6 +33,9 @@ Examples:
   $ crm import customers samples/customers.csv
   $ crm import orders samples/orders.csv --create-customers
   $ crm customer list --limit 10
+  $ crm log C0001 --kind call --summary "asked for prices" --follow-up +3d
+  $ crm followups --today                     who to call today
+  $ crm customer show C0001                   the customer's file: balance, satisfaction, timeline
   $ crm demo                                  the whole tour on the bundled samples
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 input rows rejected, 4 database problem.`,

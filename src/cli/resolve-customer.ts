@@ -11,21 +11,29 @@ export function describeCandidate(customer: CustomerRecord): string {
 }
 
 /** One customer, or: none → exit 2; several → a pick on a terminal, else exit 2 with the candidates on stderr. */
-export async function resolveCustomer(context: CliContext, db: Db, reference: string): Promise<CustomerRecord> {
-  const candidates = findCustomerCandidates(db, reference.trim());
-  if (candidates.length === 1) return candidates[0]!;
-  if (candidates.length === 0) throw new UsageError(`no customer matches "${reference}" (try \`crm customer search ${JSON.stringify(reference)}\`)`);
+const MAX_CANDIDATES = 20;
+
+export async function resolveCustomer(context: Pick<CliContext, 'interactive' | 'io'>, db: Db, reference: string): Promise<CustomerRecord> {
+  if (reference.trim() === '') throw new UsageError('the customer reference is empty (give an id, e-mail, phone or part of the name)');
+  const found = findCustomerCandidates(db, reference.trim(), MAX_CANDIDATES + 1);
+  if (found.length === 1) return found[0]!;
+  // An external id is what people and other systems use: it wins over an internal id with the same digits.
+  const byExternalId = found.filter((candidate) => candidate.external_id === reference.trim());
+  if (byExternalId.length === 1) return byExternalId[0]!;
+  if (found.length === 0) throw new UsageError(`no customer matches "${reference}" (try \`crm customer search ${JSON.stringify(reference)}\`)`);
+  const candidates = found.slice(0, MAX_CANDIDATES);
+  const howMany = found.length > MAX_CANDIDATES ? `more than ${MAX_CANDIDATES}` : String(found.length);
   if (context.interactive) {
     const { askChoice } = await import('../ui/prompts.js');
     const id = await askChoice(
       context.io,
-      `"${reference}" matches ${candidates.length} customers; which one?`,
+      `"${reference}" matches ${howMany} customers; which one?`,
       candidates.map((candidate) => ({ name: describeCandidate(candidate), value: String(candidate.id) })),
     );
     return candidates.find((candidate) => String(candidate.id) === id)!;
   }
   throw new UsageError(
-    `"${reference}" matches ${candidates.length} customers; name one by its id`,
+    `"${reference}" matches ${howMany} customers; name one by its id${found.length > MAX_CANDIDATES ? ` (the first ${MAX_CANDIDATES} are listed)` : ''}`,
     candidates.map(describeCandidate),
   );
 }

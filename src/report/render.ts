@@ -60,10 +60,12 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
     colAligns: report.vertical ? ['left', 'left'] : report.columns.map((column) => (numericTypes.has(column.type) ? 'right' : 'left')),
     wordWrap: false,
   });
-  const cells = (row: Row): string[] =>
+  const alerts = new Set(report.alertRows ?? []);
+  const cells = (row: Row, index = -1): string[] =>
     report.columns.map((column) => {
       const value = row[column.key] ?? null;
       const text = displayValue(column, value);
+      if (alerts.has(index)) return chalk.red(text);
       return typeof value === 'number' && value < 0 && numericTypes.has(column.type) ? chalk.red(text) : text;
     });
   if (report.vertical) {
@@ -74,7 +76,7 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
       });
     }
   } else {
-    for (const row of report.rows) table.push(cells(row));
+    report.rows.forEach((row, index) => table.push(cells(row, index)));
   }
   if (report.totals && report.rows.length > 0) table.push(cells(report.totals).map((text) => chalk.bold(text)));
   const title = lang === 'zh' && report.titleZh ? report.titleZh : report.title;
@@ -83,6 +85,7 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
   else lines.push(table.toString());
   if (options.pictures && report.picture) lines.push(report.picture);
   for (const note of report.notes ?? []) lines.push(options.color ? chalk.dim(note) : note);
+  for (const section of report.sections ?? []) lines.push('', renderTable(section, options).replace(/\n$/, ''));
   return lines.join('\n') + '\n';
 }
 
@@ -114,7 +117,12 @@ export function jsonRows(report: Report): Record<string, CellValue>[] {
 export function renderJson(report: Report): string {
   const rows = jsonRows(report);
   if (report.json === 'array') return JSON.stringify(rows, null, 2) + '\n';
-  if (report.json === 'object') return JSON.stringify(rows[0] ?? null, null, 2) + '\n';
+  if (report.json === 'object') {
+    if (!report.sections?.length || rows[0] === undefined) return JSON.stringify(rows[0] ?? null, null, 2) + '\n';
+    const object: Record<string, unknown> = { ...rows[0] };
+    for (const section of report.sections) object[section.name] = jsonRows(section);
+    return JSON.stringify(object, null, 2) + '\n';
+  }
   const envelope = {
     report: report.name,
     as_of: report.asOf ?? null,
@@ -149,6 +157,7 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
     if (report.totals) push(report.totals, true);
   }
   if (report.notes?.length) lines.push('', ...report.notes.map((note) => `> ${markdownCell(note)}`));
+  for (const section of report.sections ?? []) lines.push('', renderMarkdown(section, options).replace(/\n$/, ''));
   return lines.join('\n') + '\n';
 }
 

@@ -43,6 +43,13 @@ export interface Report {
   vertical?: boolean;
   /** Extra text drawn under the table on a terminal only (a pyramid, a bar chart). */
   picture?: string;
+  /** Indexes of rows a colour terminal draws in red (overdue follow-ups). The report decides; the renderer only paints. */
+  alertRows?: number[];
+  /**
+   * Further tables that belong to this report (the customer file's complaints, follow-ups, timeline).
+   * Tables and Markdown print them after the main one; JSON 'object' adds each as an array under its name; CSV leaves them out.
+   */
+  sections?: Report[];
 }
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'md';

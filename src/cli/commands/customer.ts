@@ -1,9 +1,10 @@
-// crm customer list|show|add|search: the customer file.
+// crm customer list|show|add|search (edit, rm, duplicates, merge in customer-maintenance.ts): the customer file.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { customerSorts, type CustomerSort, type NewCustomer } from '../../db/customers.js';
 import { parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+import { registerCustomerMaintenance } from './customer-maintenance.js';
 
 interface ListFlags extends OutputOptions {
   owner?: string;
@@ -29,7 +30,6 @@ interface AddFlags {
 }
 
 async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise<void> {
-  const { RecordReader } = await import('../../import/validate.js');
   const { addCustomer, externalIdTaken } = await import('../../db/customers.js');
   const db = context.openDb();
   let name = flags.name?.trim();
@@ -42,21 +42,12 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
     if (!phone) phone = (await askText(context.io, 'Phone (optional)')).trim() || undefined;
   }
   if (!name) throw new UsageError('--name is required (or run on a terminal to be asked)');
-  // Reuse the import's rules so a typed customer is held to the same standard as an imported one.
-  const check = (field: string, value: string | undefined, fn: 'email' | 'phone'): string | null => {
-    if (!value) return null;
-    const reader = new RecordReader([value], { columns: [field], unknown: [], fieldIndex: new Map([[field, 0]]) }, {});
-    try {
-      return reader[fn](field, value);
-    } catch (error) {
-      const reason = (error as { rejection?: { reason: string } }).rejection?.reason ?? String(error);
-      throw new UsageError(`--${field} "${value}": ${reason}`);
-    }
-  };
+  // The import's rules, so a typed customer is held to the same standard as an imported one.
+  const { checkContactValue } = await import('../customer-values.js');
   const externalId = flags.id?.trim() || null;
   if (externalId && externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists`);
   const customer: NewCustomer = {
-    external_id: externalId, name, email: check('email', email, 'email'), phone: check('phone', phone, 'phone'),
+    external_id: externalId, name, email: await checkContactValue('email', email), phone: await checkContactValue('phone', phone),
     company: flags.company ?? null, city: flags.city ?? null, region: flags.region ?? null, channel: flags.channel ?? null,
     owner: flags.owner ?? null, tags: flags.tags ?? null, notes: flags.notes ?? null,
   };
@@ -68,7 +59,7 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
 export function registerCustomer(program: Command, context: CliContext): void {
   const customer = program
     .command('customer')
-    .description('the customer file: list, show, add, search')
+    .description('the customer file: list, show, add, search, edit, rm, duplicates, merge')
     .addHelpText('after', '\nExamples:\n  $ crm customer list --owner 王伟 --sort revenue --limit 10\n  $ crm customer show C0001\n  $ crm customer search 科技');
 
   withOutputOptions(
@@ -92,15 +83,18 @@ export function registerCustomer(program: Command, context: CliContext): void {
   withOutputOptions(
     customer
       .command('show <customer>')
-      .description('show one customer: profile, orders, revenue, first and last order')
-      .addHelpText('after', '\nA customer is named by id, e-mail, phone or a unique part of the name.\nExamples:\n  $ crm customer show C0001\n  $ crm customer show zhang.wei@example.com --format json'),
-  ).action(async (reference: string, flags: OutputOptions) => {
-    const { customerTotals } = await import('../../db/customers.js');
-    const { customerCardReport } = await import('../../report/customers.js');
+      .description('the customer file: profile, balance, satisfaction, value, open complaints, follow-ups, timeline')
+      .option('--all', 'the whole timeline (default: the latest 10 entries)')
+      .addHelpText('after', '\nA customer is named by id, e-mail, phone or a unique part of the name.\nExamples:\n  $ crm customer show C0001\n  $ crm customer show 高建国 --all\n  $ crm customer show zhang.wei@example.com --format json'),
+  ).action(async (reference: string, flags: OutputOptions & { all?: boolean }) => {
+    const { buildCustomerFile } = await import('../../analysis/customer-file.js');
+    const { customerFileReport } = await import('../../report/customer-file.js');
     const { resolveCustomer } = await import('../resolve-customer.js');
+    const { nowIso } = await import('../daily-values.js');
     const db = context.openDb();
     const found = await resolveCustomer(context, db, reference);
-    await context.emit(customerCardReport(found, customerTotals(db, found.id)), flags);
+    const file = buildCustomerFile(db, found, { today: context.today(), timelineLimit: flags.all ? null : 10 });
+    await context.emit(customerFileReport(file, nowIso(context), context.lang(flags)), flags);
   });
 
   customer
@@ -133,4 +127,6 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const db = context.openDb();
     await context.emit(customerListReport(searchCustomers(db, text, parsePositiveInteger(flags.limit, '--limit')), `Customers matching "${text}"`), flags);
   });
+
+  registerCustomerMaintenance(customer, context);
 }

@@ -5,7 +5,12 @@ import { registerInit } from './init.js';
 import { registerImport } from './import.js';
 import { registerCustomer } from './customer.js';
 import { registerDemo } from './demo.js';
+import { registerLog } from './log.js';
+import { registerFollowups } from './followups.js';
+import { registerComplaint } from './complaint.js';
+import { registerPay } from './pay.js';
+import { registerSurvey } from './survey.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo];
+export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay, registerSurvey];

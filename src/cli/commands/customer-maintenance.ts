@@ -1,0 +1,103 @@
+// crm customer edit and crm customer rm: change or remove one customer (rm asks on a terminal, needs --yes in scripts).
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { editableFields, type CustomerChanges, type EditableField } from '../../db/customer-changes.js';
+import type { CustomerRecord } from '../../db/customers.js';
+import type { HistoryCounts } from '../../db/customer-file.js';
+import type { CliContext } from '../context.js';
+import { registerCustomerMerge } from './customer-merge.js';
+
+type EditFlags = Partial<Record<EditableField, string>>;
+
+/** "12 orders, 3 interactions, …" for confirmations and reports. */
+export function describeHistory(counts: HistoryCounts): string {
+  const parts = (Object.entries(counts) as [string, number][]).map(([table, count]) => `${count} ${count === 1 ? table.replace(/s$/, '') : table}`);
+  return parts.join(', ');
+}
+
+/** Checks and normalises one new value: trimmed, empty clears (except the name), e-mail and phone as the import checks them. */
+async function checkedValue(field: EditableField, raw: string): Promise<string | null> {
+  const value = raw.trim();
+  if (value === '') {
+    if (field === 'name' || field === 'status') throw new UsageError(`--${field}: cannot be empty`);
+    return null;
+  }
+  if (field === 'email' || field === 'phone') {
+    const { checkContactValue } = await import('../customer-values.js');
+    return checkContactValue(field, value);
+  }
+  return value;
+}
+
+/** The edit prompt: pick a field, type its new value, repeat; "save" ends it. */
+async function promptChanges(context: CliContext, customer: CustomerRecord): Promise<CustomerChanges> {
+  const { askChoice, askText } = await import('../../ui/prompts.js');
+  const changes: CustomerChanges = {};
+  for (;;) {
+    const current = (field: EditableField) => (field in changes ? changes[field] : customer[field]) ?? '';
+    const choice = await askChoice<EditableField | 'save' | 'cancel'>(context.io, `Edit ${customer.name} (${customer.external_id}): which field?`, [
+      ...editableFields.map((field) => ({ name: `${field.padEnd(8)} ${current(field)}${field in changes ? '   (changed)' : ''}`, value: field })),
+      { name: 'save and finish', value: 'save' },
+      { name: 'cancel (change nothing)', value: 'cancel' },
+    ]);
+    if (choice === 'save') return changes;
+    if (choice === 'cancel') return {};
+    const answer = await askText(context.io, `${choice} (Enter keeps it, "-" clears it)`, { default: current(choice) || undefined });
+    try {
+      changes[choice] = await checkedValue(choice, answer.trim() === '-' ? '' : answer);
+    } catch (error) {
+      context.info(`  ${(error as Error).message}`);
+    }
+  }
+}
+
+export function registerCustomerMaintenance(customer: Command, context: CliContext): void {
+  const edit = customer
+    .command('edit <customer>')
+    .description('change a customer\'s fields (an empty value clears one); on a terminal without flags, an edit prompt')
+    .addHelpText('after', '\nExamples:\n  $ crm customer edit C0001 --phone 13900139000 --city 深圳\n  $ crm customer edit C0001 --notes ""        (clears the notes)\n  $ crm customer edit C0001                   (the edit prompt, on a terminal)');
+  for (const field of editableFields) edit.option(`--${field} <value>`, `new ${field}`);
+  edit.action(async (reference: string, flags: EditFlags) => {
+    const { nowIso } = await import('../daily-values.js');
+    const given = editableFields.filter((field) => flags[field] !== undefined);
+    if (given.length === 0 && !context.interactive) {
+      throw new UsageError(`nothing to change: give one or more of ${editableFields.map((field) => `--${field}`).join(', ')}`);
+    }
+    let changes: CustomerChanges = {};
+    for (const field of given) changes[field] = await checkedValue(field, flags[field]!);
+    const db = context.openDb();
+    const { resolveCustomer } = await import('../resolve-customer.js');
+    const found = await resolveCustomer(context, db, reference);
+    if (given.length === 0) changes = await promptChanges(context, found);
+    const { updateCustomer } = await import('../../db/customer-changes.js');
+    const changed = updateCustomer(db, found, changes, nowIso(context));
+    context.io.stdout.write(changed.length ? `updated ${found.external_id} ${found.name}: ${changed.join(', ')}\n` : `nothing changed for ${found.external_id} ${found.name}\n`);
+  });
+
+  customer
+    .command('rm <customer>')
+    .description('remove a customer with their orders, interactions, payments, surveys and complaints (asks first; --yes in scripts)')
+    .option('-y, --yes', 'do not ask (needed when not on a terminal)')
+    .addHelpText('after', '\nExamples:\n  $ crm customer rm C0199            (asks on a terminal)\n  $ crm customer rm C0199 --yes      (in a script)')
+    .action(async (reference: string, flags: { yes?: boolean }) => {
+      const { nowIso } = await import('../daily-values.js');
+      const { historyCounts } = await import('../../db/customer-file.js');
+      const db = context.openDb();
+      const { resolveCustomer } = await import('../resolve-customer.js');
+      const found = await resolveCustomer(context, db, reference);
+      const what = `${found.external_id} ${found.name} with ${describeHistory(historyCounts(db, found.id))}`;
+      if (!flags.yes) {
+        if (!context.interactive) throw new UsageError(`crm customer rm would remove ${what}; add --yes to confirm (nothing was removed)`);
+        const { askConfirm } = await import('../../ui/prompts.js');
+        if (!(await askConfirm(context.io, `Remove ${what}? This cannot be undone.`))) {
+          context.info('nothing was removed');
+          return;
+        }
+      }
+      const { removeCustomer } = await import('../../db/customer-changes.js');
+      const removed = removeCustomer(db, found, nowIso(context));
+      context.io.stdout.write(`removed ${found.external_id} ${found.name} with ${describeHistory(removed)}\n`);
+    });
+
+  registerCustomerMerge(customer, context);
+}

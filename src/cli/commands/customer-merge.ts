@@ -1,0 +1,53 @@
+// crm customer duplicates and crm customer merge KEEP OTHER: find and join records of the same customer.
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+
+export function registerCustomerMerge(customer: Command, context: CliContext): void {
+  withOutputOptions(
+    customer
+      .command('duplicates')
+      .description('pairs that are probably the same customer: same e-mail or phone, or very similar names in one city')
+      .addHelpText('after', '\nE-mails are compared in lower case, phones by their digits (without +86/0086 or an extension),\nnames ignoring case, width, spaces, punctuation and word order.\nExamples:\n  $ crm customer duplicates\n  $ crm customer duplicates --format csv --output duplicates.csv'),
+  ).action(async (flags: OutputOptions) => {
+    const { duplicateCandidates } = await import('../../db/merge.js');
+    const { findDuplicates } = await import('../../analysis/duplicates.js');
+    const { duplicatesReport } = await import('../../report/duplicates.js');
+    const db = context.openDb();
+    await context.emit(duplicatesReport(findDuplicates(duplicateCandidates(db))), flags);
+  });
+
+  customer
+    .command('merge <keep> <other>')
+    .description("move OTHER's orders, interactions, payments, surveys and complaints to KEEP, fill KEEP's empty fields, delete OTHER")
+    .option('-y, --yes', 'do not ask (needed when not on a terminal)')
+    .addHelpText('after', '\nAll in one transaction: either everything moves or nothing changes.\nExamples:\n  $ crm customer merge C0002 C0146            (asks on a terminal)\n  $ crm customer merge C0002 C0146 --yes      (in a script)')
+    .action(async (keepReference: string, otherReference: string, flags: { yes?: boolean }) => {
+      const { nowIso } = await import('../daily-values.js');
+      const { historyCounts } = await import('../../db/customer-file.js');
+      const { mergePlan } = await import('../../analysis/merge-plan.js');
+      const { describeHistory } = await import('./customer-maintenance.js');
+      const db = context.openDb();
+      const { resolveCustomer } = await import('../resolve-customer.js');
+      const keep = await resolveCustomer(context, db, keepReference);
+      const other = await resolveCustomer(context, db, otherReference);
+      if (keep.id === other.id) throw new UsageError(`KEEP and OTHER are the same customer (${keep.external_id}); nothing to merge`);
+      const filled = Object.keys(mergePlan(keep, other).fill);
+      const what = `${other.external_id} ${other.name} into ${keep.external_id} ${keep.name}: moves ${describeHistory(historyCounts(db, other.id))}` +
+        `${filled.length ? `, fills ${filled.join(', ')}` : ''}, then deletes ${other.external_id}`;
+      if (!flags.yes) {
+        if (!context.interactive) throw new UsageError(`crm customer merge would merge ${what}; add --yes to confirm (nothing was changed)`);
+        const { askConfirm } = await import('../../ui/prompts.js');
+        if (!(await askConfirm(context.io, `Merge ${what}?`))) {
+          context.info('nothing was changed');
+          return;
+        }
+      }
+      const { mergeCustomers } = await import('../../db/merge.js');
+      const result = mergeCustomers(db, keep, other, nowIso(context));
+      context.io.stdout.write(
+        `merged ${other.external_id} into ${keep.external_id}: moved ${describeHistory(result.moved)}${result.filled.length ? `; filled ${result.filled.join(', ')}` : ''}; ` +
+          `${keep.external_id} now has ${describeHistory(result.keepAfter)}\n`,
+      );
+    });
+}

@@ -1,0 +1,58 @@
+// Flag values of the daily commands (log, followups, complaint, pay, survey): parsed once, one clear line when wrong.
+import { UsageError } from '../errors.js';
+import { parseDateTime } from '../util/dates.js';
+import { followUpDateHint, resolveFollowUpDate } from '../util/follow-up-dates.js';
+import { parseMoneyToCents } from '../util/money.js';
+import type { CliContext } from './context.js';
+
+/** The clock as ISO-8601 UTC to the second, the form every stored timestamp has. */
+export function nowIso(context: CliContext): string {
+  return context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function requireFollowUpDate(raw: string, today: string, flag: string): string {
+  const date = resolveFollowUpDate(raw, today);
+  if (!date) throw new UsageError(`${flag}: "${raw}" is not a date (use ${followUpDateHint})`);
+  return date;
+}
+
+/** --at: a date or date-time (a bare date means midnight UTC); "now" is the clock. */
+export function requireDateTime(raw: string, flag: string, context: CliContext): string {
+  if (raw.trim().toLowerCase() === 'now') return nowIso(context);
+  const value = parseDateTime(raw);
+  if (!value) throw new UsageError(`${flag}: "${raw}" is not a date or date-time (use 2026-11-23 or "2026-11-23 14:30")`);
+  return value;
+}
+
+export function requireAmount(raw: string, what: string): number {
+  const cents = parseMoneyToCents(raw);
+  if (cents === null) throw new UsageError(`${what}: "${raw}" is not an amount (use e.g. 1280, 1,280.50 or ¥1280)`);
+  if (cents <= 0) throw new UsageError(`${what}: "${raw}" must be more than 0`);
+  return cents;
+}
+
+/** A score on a scale, e.g. --expected 1-10; decimals allowed unless `whole`. */
+export function requireScore(raw: string, flag: string, min: number, max: number, whole = false): number {
+  const text = raw.trim();
+  const pattern = whole ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  const value = Number(text);
+  if (!pattern.test(text) || value < min || value > max) {
+    throw new UsageError(`${flag}: "${raw}" must be ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function requireId(raw: string, what: string): number {
+  const text = raw.trim().replace(/^#/, '');
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`${what}: "${raw}" is not an id (a whole number such as 12)`);
+  }
+  return Number(text);
+}
+
+/** Text a person typed for a required flag: trimmed, never empty. */
+export function requireText(raw: string, flag: string): string {
+  const text = raw.trim();
+  if (text === '') throw new UsageError(`${flag} must not be empty`);
+  return text;
+}

@@ -1,0 +1,41 @@
+// Editing and removing a customer by hand; each change is written to the audit log with what was there before.
+import type { CustomerRecord } from './customers.js';
+import { historyCounts, type HistoryCounts } from './customer-file.js';
+import type { Db } from './open.js';
+
+export const editableFields = ['name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status'] as const;
+export type EditableField = (typeof editableFields)[number];
+export type CustomerChanges = Partial<Record<EditableField, string | null>>;
+
+const statements = {
+  // Column names come from editableFields above, never from user text.
+  update: (fields: EditableField[]) => `UPDATE customers SET ${fields.map((field) => `${field} = @${field}`).join(', ')}, updated_at = @now WHERE id = @id`,
+  audit: 'INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, ?, ?, ?)',
+};
+
+export function writeAudit(db: Db, now: string, action: string, customerId: number, detail: unknown): void {
+  db.prepare(statements.audit).run(now, action, customerId, JSON.stringify(detail));
+}
+
+/** Applies the changes (only fields that really change) and logs the old values; returns the fields changed. */
+export function updateCustomer(db: Db, customer: CustomerRecord, changes: CustomerChanges, now: string): EditableField[] {
+  const changed = editableFields.filter((field) => field in changes && (changes[field] ?? null) !== (customer[field] ?? null));
+  if (changed.length === 0) return [];
+  db.transaction(() => {
+    const values: Record<string, string | number | null> = { id: customer.id, now };
+    for (const field of changed) values[field] = changes[field] ?? null;
+    db.prepare(statements.update(changed)).run(values);
+    writeAudit(db, now, 'edit', customer.id, { before: Object.fromEntries(changed.map((field) => [field, customer[field]])), after: Object.fromEntries(changed.map((field) => [field, changes[field] ?? null])) });
+  })();
+  return changed;
+}
+
+/** Deletes the customer and, by ON DELETE CASCADE, their orders, interactions, payments, surveys and complaints. */
+export function removeCustomer(db: Db, customer: CustomerRecord, now: string): HistoryCounts {
+  return db.transaction(() => {
+    const counts = historyCounts(db, customer.id);
+    writeAudit(db, now, 'remove', customer.id, { customer, removed: counts });
+    db.prepare('DELETE FROM customers WHERE id = ?').run(customer.id);
+    return counts;
+  })();
+}

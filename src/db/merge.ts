@@ -1,0 +1,42 @@
+// Merging two customer records into one, in one transaction; the history counts prove nothing was lost.
+import { mergePlan, type FillableField, type MergePlan } from '../analysis/merge-plan.js';
+import type { CustomerRecord } from './customers.js';
+import type { DuplicateCandidate } from '../analysis/duplicates.js';
+import { historyCounts, type HistoryCounts } from './customer-file.js';
+import { writeAudit } from './customer-changes.js';
+import type { Db } from './open.js';
+
+// Every table that belongs to a customer (all ON DELETE CASCADE): each is moved before OTHER is deleted.
+const historyTables = ['orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
+
+export interface MergeResult {
+  moved: HistoryCounts;
+  filled: FillableField[];
+  keepAfter: HistoryCounts;
+}
+
+export function duplicateCandidates(db: Db): DuplicateCandidate[] {
+  return db.prepare('SELECT id, external_id, name, email, phone, city FROM customers ORDER BY id').all() as DuplicateCandidate[];
+}
+
+/** Moves all of OTHER's history to KEEP, fills KEEP's empty fields, deletes OTHER; throws (and rolls back) if any row would be lost. */
+export function mergeCustomers(db: Db, keep: CustomerRecord, other: CustomerRecord, now: string): MergeResult {
+  return db.transaction(() => {
+    const keepBefore = historyCounts(db, keep.id);
+    const moved = historyCounts(db, other.id);
+    for (const table of historyTables) db.prepare(`UPDATE ${table} SET customer_id = ? WHERE customer_id = ?`).run(keep.id, other.id);
+    const plan: MergePlan = mergePlan(keep, other);
+    const filled = Object.keys(plan.fill) as FillableField[];
+    if (filled.length) {
+      db.prepare(`UPDATE customers SET ${filled.map((field) => `${field} = @${field}`).join(', ')}, updated_at = @now WHERE id = @id`).run({ ...plan.fill, id: keep.id, now });
+    }
+    if (plan.createdAt) db.prepare('UPDATE customers SET created_at = ?, updated_at = ? WHERE id = ?').run(plan.createdAt, now, keep.id);
+    writeAudit(db, now, 'merge', keep.id, { merged: other, moved, filled: plan.fill, created_at: plan.createdAt });
+    db.prepare('DELETE FROM customers WHERE id = ?').run(other.id);
+    const keepAfter = historyCounts(db, keep.id);
+    for (const table of historyTables) {
+      if (keepAfter[table] !== keepBefore[table] + moved[table]) throw new Error(`merge would lose ${table}; nothing was changed`);
+    }
+    return { moved, filled, keepAfter };
+  })();
+}

@@ -1,0 +1,114 @@
+// crm customer show (the customer file), edit, rm, duplicates and merge on the sample data.
+import { describe, expect, it } from 'vitest';
+import { dailyDb } from '../helpers/daily.js';
+
+describe('crm customer show', () => {
+  it('shows the whole file as one JSON object: money, satisfaction, complaints, follow-ups, timeline newest first', async () => {
+    const t = await dailyDb(['customers', 'orders', 'payments']);
+    await t.crm(['survey', 'C0001', '--expected', '8', '--perceived', '6', '--date', '2026-10-01']);
+    await t.crm(['survey', 'C0001', '--expected', '8', '--perceived', '9', '--date', '2026-11-01']);
+    await t.crm(['complaint', 'open', 'C0001', '-s', 'tea arrived damp', '--severity', 'high', '--at', '2026-11-21 09:00']);
+    await t.crm(['log', 'C0001', '-k', 'call', '-s', 'sorry call', '--at', '2026-11-22 10:00', '--follow-up', '2026-11-22']);
+    await t.crm(['pay', 'C0001', '100', '--date', '2026-11-22']);
+    const billed = t.one("SELECT sum(amount_cents) FROM orders WHERE customer_id = 1 AND status <> 'refunded'");
+    const paid = t.one('SELECT sum(amount_cents) FROM payments WHERE customer_id = 1');
+    const value = t.one("SELECT sum(amount_cents - coalesce(cost_cents, 0)) FROM orders WHERE customer_id = 1 AND status <> 'refunded'");
+    const result = await t.crm(['customer', 'show', 'C0001', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const file = JSON.parse(result.stdout);
+    expect(file).toMatchObject({
+      customer_id: 'C0001', name: '高建国', orders: 13, billed: billed / 100, paid: paid / 100, balance: (billed - paid) / 100,
+      value_so_far: value / 100, satisfaction: 1.125, satisfaction_level: 'satisfied', satisfaction_average: 0.9375, surveys: 2,
+      interactions: 2, complaints_open: 1, follow_ups_due: 1,
+    });
+    expect(file.balance).toBe(-100);
+    expect(file.complaints).toEqual([{ id: 1, opened_at: '2026-11-21T09:00:00Z', severity: 'high', summary: 'tea arrived damp', age_days: 2 }]);
+    expect(file.follow_ups).toEqual([{ id: 2, due: '2026-11-22', state: 'overdue', days_overdue: 1, owner: '张强', reason: 'sorry call' }]);
+    expect(file.timeline).toHaveLength(10);
+    expect(file.timeline.slice(0, 3).map((entry: { type: string; detail: string }) => `${entry.type}: ${entry.detail}`)).toEqual([
+      'call: sorry call (follow-up 2026-11-22)',
+      'payment: ',
+      'complaint: complaint #1 (high): tea arrived damp',
+    ]);
+    const ats = file.timeline.map((entry: { at: string }) => entry.at);
+    expect([...ats].sort().reverse()).toEqual(ats);
+    const all = JSON.parse((await t.crm(['customer', 'show', 'C0001', '--all', '-f', 'json'])).stdout);
+    expect(all.timeline).toHaveLength(t.one('SELECT (SELECT count(*) FROM orders WHERE customer_id = 1) + (SELECT count(*) FROM payments WHERE customer_id = 1) + (SELECT count(*) FROM interactions WHERE customer_id = 1)'));
+  });
+
+  it('prints the card, then complaints, follow-ups and the timeline as tables', async () => {
+    const t = await dailyDb(['customers', 'orders']);
+    const table = (await t.crm(['customer', 'show', 'C0001'])).stdout;
+    expect(table).toMatch(/^高建国 \(C0001\)\n/);
+    expect(table).toMatch(/│ Balance \(owed; negative = paid ahead\) │ 7,854\.20 +│/);
+    expect(table).toContain('Open complaints (0)');
+    expect(table).toContain('Timeline: latest 10 of 13 (--all for everything)');
+    expect((await t.crm(['customer', 'show', 'C0001', '--format', 'md'])).stdout).toContain('## Timeline: latest 10 of 13');
+  });
+});
+
+describe('crm customer edit', () => {
+  it('changes fields, clears one with an empty value, checks e-mail and phone like the import', async () => {
+    const t = await dailyDb();
+    expect((await t.crm(['customer', 'edit', 'C0001', '--phone', '139 0013 9000', '--city', '深圳', '--company', ''])).stdout).toBe('updated C0001 高建国: company, phone, city\n');
+    expect(t.one("SELECT json_array(company, phone, city) FROM customers WHERE external_id = 'C0001'")).toBe('[null,"139 0013 9000","深圳"]');
+    expect(t.one("SELECT action FROM audit_log")).toBe('edit');
+    expect((await t.crm(['customer', 'edit', 'C0001', '--city', '深圳'])).stdout).toBe('nothing changed for C0001 高建国\n');
+  });
+
+  it.each([
+    [['--email', 'not-an-email'], 'crm: --email "not-an-email": not a valid e-mail address'],
+    [['--name', ' '], 'crm: --name: cannot be empty'],
+    [[], 'crm: nothing to change: give one or more of --name, --company, --email, --phone, --city, --region, --channel, --owner, --tags, --notes, --status'],
+  ])('%j: exit 2, nothing changed', async (argv, message) => {
+    const t = await dailyDb();
+    const before = t.one("SELECT updated_at FROM customers WHERE external_id = 'C0001'");
+    expect(await t.crm(['customer', 'edit', 'C0001', ...argv])).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
+    expect(t.one("SELECT updated_at FROM customers WHERE external_id = 'C0001'")).toBe(before);
+  });
+});
+
+describe('crm customer rm', () => {
+  it('needs --yes in a script, then removes the customer with all their history', async () => {
+    const t = await dailyDb(['customers', 'orders', 'payments']);
+    await t.crm(['log', 'C0001', '-k', 'call', '-s', 'hello']);
+    await t.crm(['complaint', 'open', 'C0001', '-s', 'late']);
+    const before = t.counts();
+    const refused = await t.crm(['customer', 'rm', 'C0001']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('crm: crm customer rm would remove C0001 高建国 with 13 orders, 2 interactions, 15 payments, 0 surveys, 1 complaint; add --yes to confirm (nothing was removed)\n');
+    expect(t.counts()).toEqual(before);
+    const removed = await t.crm(['customer', 'rm', 'C0001', '--yes']);
+    expect(removed).toEqual({ code: 0, stdout: 'removed C0001 高建国 with 13 orders, 2 interactions, 15 payments, 0 surveys, 1 complaint\n', stderr: '' });
+    expect(t.counts()).toEqual({ customers: before.customers - 1, orders: before.orders - 13, interactions: before.interactions - 2, complaints: before.complaints - 1, payments: before.payments - 15, surveys: 0 });
+  });
+});
+
+describe('crm customer duplicates and merge', () => {
+  it('lists probable duplicates in the samples', async () => {
+    const t = await dailyDb();
+    const pairs = JSON.parse((await t.crm(['customer', 'duplicates', '--format', 'json'])).stdout);
+    expect(pairs).toContainEqual({ customer_id: 'C0017', name: 'Oliver Smith', other_customer_id: 'C0187', other_name: 'Oliver Smith', city: '深圳', other_city: '上海', reasons: 'same e-mail' });
+    expect(pairs).toContainEqual({ customer_id: 'C0198', name: '吴涛', other_customer_id: 'C0199', other_name: '吴涛', city: '苏州', other_city: '苏州', reasons: 'similar name, same city' });
+  });
+
+  it('merge needs --yes in a script, then moves everything to KEEP without losing a row', async () => {
+    const t = await dailyDb(['customers', 'orders', 'interactions', 'payments', 'surveys']);
+    const history = (externalId: string) =>
+      JSON.parse(t.one<string>(`SELECT json_array((SELECT count(*) FROM orders WHERE customer_id = c.id), (SELECT count(*) FROM interactions WHERE customer_id = c.id),
+        (SELECT count(*) FROM payments WHERE customer_id = c.id), (SELECT count(*) FROM surveys WHERE customer_id = c.id)) FROM customers c WHERE external_id = ?`, externalId));
+    const keep = history('C0198');
+    const other = history('C0199');
+    const before = t.counts();
+    const refused = await t.crm(['customer', 'merge', 'C0198', 'C0199']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('add --yes to confirm (nothing was changed)');
+    expect(t.counts()).toEqual(before);
+    const merged = await t.crm(['customer', 'merge', 'C0198', 'C0199', '--yes']);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toMatch(/^merged C0199 into C0198: moved /);
+    expect(t.counts()).toEqual({ ...before, customers: before.customers - 1 });
+    expect(history('C0198')).toEqual(keep.map((count: number, index: number) => count + other[index]));
+    expect((await t.crm(['customer', 'merge', 'C0198', 'C0198', '--yes'])).stderr).toBe('crm: KEEP and OTHER are the same customer (C0198); nothing to merge\n');
+  });
+});
