@@ -18,7 +18,8 @@ function workerScript(): URL {
 type WorkerMessage = ParseEvent | { type: 'error'; message: string; exitCode: ExitCodeValue; details: string[]; stack?: string };
 
 export async function* parseInWorker(input: NodeJS.ReadableStream, options: ParseOptions): AsyncGenerator<ParseEvent> {
-  const worker = new Worker(workerScript(), { workerData: options, stdin: true });
+  // A small young generation keeps the worker's memory flat: it allocates short-lived strings only.
+  const worker = new Worker(workerScript(), { workerData: options, stdin: true, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 } });
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
