@@ -1,7 +1,7 @@
 // Renders any Report as a terminal table, JSON, CSV or Markdown. Formatting only; no computation.
 import Table from 'cli-table3';
 import { Chalk } from 'chalk';
-import { centsToUnits, formatCents } from '../util/money.js';
+import { centsToUnits, formatCents, formatNumber } from '../util/money.js';
 import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types.js';
 
 export interface RenderOptions {
@@ -39,11 +39,11 @@ export function displayValue(column: Column, value: CellValue): string {
     case 'money':
       return formatCents(value);
     case 'percent':
-      return `${value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+      return `${formatNumber(value, 1)} %`;
     case 'number':
-      return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      return formatNumber(value, 2);
     case 'integer':
-      return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+      return formatNumber(value, 0);
     default:
       return String(value);
   }

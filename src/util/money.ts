@@ -43,6 +43,18 @@ export function parseMoneyToCents(raw: string): number | null {
   return cents;
 }
 
+/**
+ * "1234567.891" with grouped thousands: "1,234,567.89" (fixed decimals). Written out because the first
+ * toLocaleString call loads ICU locale data (about 100 ms), which every table would pay at start-up.
+ */
+export function formatNumber(value: number, decimals = 0): string {
+  const fixed = Math.abs(value).toFixed(decimals);
+  const [whole = '0', fraction] = fixed.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const negative = value < 0 && Number(fixed) !== 0;
+  return `${negative ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
 /** Cents to currency units as a number (for JSON/CSV): 123456 → 1234.56. */
 export function centsToUnits(cents: number): number {
   return Math.round(cents) / 100;
@@ -54,6 +66,6 @@ export function formatCents(cents: number, grouped = true): string {
   const absolute = Math.abs(Math.round(cents));
   const whole = Math.floor(absolute / 100);
   const fraction = String(absolute % 100).padStart(2, '0');
-  const wholeText = grouped ? whole.toLocaleString('en-US') : String(whole);
+  const wholeText = grouped ? formatNumber(whole) : String(whole);
   return `${negative ? '-' : ''}${wholeText}.${fraction}`;
 }

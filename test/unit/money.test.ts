@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCents, parseMoneyToCents } from '../../src/util/money.js';
+import { formatCents, formatNumber, parseMoneyToCents } from '../../src/util/money.js';
 
 describe('parseMoneyToCents', () => {
   it.each([
@@ -40,5 +40,19 @@ describe('formatCents', () => {
     [-350, '-3.50'],
   ])('%i → %s', (cents, text) => {
     expect(formatCents(cents)).toBe(text);
+  });
+});
+
+describe('formatNumber', () => {
+  it.each([
+    [0, 0, '0'],
+    [999, 0, '999'],
+    [1000, 0, '1,000'],
+    [1234567.891, 2, '1,234,567.89'],
+    [-1234.5, 1, '-1,234.5'],
+    [-0.001, 2, '0.00'],
+    [12.5, 1, '12.5'],
+  ])('%d with %i decimals → %s', (value, decimals, text) => {
+    expect(formatNumber(value, decimals)).toBe(text);
   });
 });

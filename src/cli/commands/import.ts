@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { importKinds, type ImportKind } from '../../import/fields.js';
 import type { ImportSummary } from '../../import/run.js';
+import { formatNumber } from '../../util/money.js';
 import { parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
 
 interface ImportFlags {
@@ -29,7 +30,7 @@ function summaryText(summary: ImportSummary): string {
   );
   if (summary.customersCreated > 0) lines.push(`  ${summary.customersCreated} customers created from order rows`);
   const seconds = summary.elapsedMs / 1000;
-  lines.push(`  ${seconds.toFixed(2)} s, ${summary.rowsPerSecond.toLocaleString('en-US')} rows/s (encoding ${summary.encoding}, delimiter ${JSON.stringify(summary.delimiter)})`);
+  lines.push(`  ${seconds.toFixed(2)} s, ${formatNumber(summary.rowsPerSecond)} rows/s (encoding ${summary.encoding}, delimiter ${JSON.stringify(summary.delimiter)})`);
   if (summary.unknownColumns.length) lines.push(`  columns left out (unknown): ${summary.unknownColumns.join(', ')}`);
   if (summary.rejectsFile) lines.push(`  rejected rows written to ${summary.rejectsFile}`);
   for (const problem of summary.problems) lines.push(`  ${summary.file}:${problem.line}: ${problem.field}: ${problem.reason}`);

@@ -1,0 +1,180 @@
+// npm run bench [-- --size 100k|1m|5m] [--runs 3]: crm against the sqlite3 tool on the same data, in the same run.
+// Every figure is printed next to its baseline and the ratio; results also go to bench/results/latest.json.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+import { baselineSql } from './baseline-sql.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const crm = path.join(root, 'bin/crm');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(`--${name}`);
+  return at === -1 ? fallback : args[at + 1];
+};
+const sizes = { '100k': [100_000, 500_000], '1m': [1_000_000, 5_000_000], '5m': [5_000_000, 25_000_000] };
+const size = option('size', '1m');
+if (!sizes[size]) {
+  console.error(`--size must be one of ${Object.keys(sizes).join(', ')}`);
+  process.exit(2);
+}
+const runs = Number(option('runs', 3));
+const [customerCount, orderCount] = sizes[size];
+const work = path.join(os.tmpdir(), `crm-bench-${size}`);
+const asOf = '2026-11-30';
+const log = (message) => process.stderr.write(`${message}\n`);
+
+function ensureSqlite3() {
+  const found = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' });
+  if (found.status === 0) return found.stdout.trim().split(' ')[0];
+  if (process.getuid?.() === 0) {
+    log('sqlite3 not found: installing it with apt-get …');
+    spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq sqlite3'], { stdio: 'ignore' });
+    const again = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' });
+    if (again.status === 0) return again.stdout.trim().split(' ')[0];
+  }
+  log('sqlite3 is not available and could not be installed: every baseline is skipped');
+  return null;
+}
+
+const hasGnuTime = fs.existsSync('/usr/bin/time');
+
+/** Runs a command as a whole process; returns wall seconds and peak RSS in MB (GNU time when present). */
+function measure(command, commandArgs, { input, env } = {}) {
+  const stats = path.join(work, 'time.txt');
+  const started = process.hrtime.bigint();
+  const result = hasGnuTime
+    ? spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', stats, command, ...commandArgs], { input, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(command, commandArgs, { input, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}): ${result.stderr.slice(0, 500)}`);
+  let rssMb = null;
+  if (hasGnuTime) {
+    const [, kb] = fs.readFileSync(stats, 'utf8').trim().split('\n').pop().split(' ');
+    rssMb = Number(kb) / 1024;
+  }
+  return { seconds: wall, rssMb, stdout: result.stdout };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function repeat(times, fn) {
+  const samples = [];
+  for (let index = 0; index < times; index += 1) samples.push(fn(index));
+  return { seconds: median(samples.map((sample) => sample.seconds)), rssMb: samples[0].rssMb === null ? null : Math.max(...samples.map((sample) => sample.rssMb)) };
+}
+
+function freshDb(name) {
+  const file = path.join(work, name);
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  spawnSync(process.execPath, [crm, '--db', file, 'init'], { stdio: 'ignore' });
+  return file;
+}
+
+function copyDb(from, name) {
+  const file = path.join(work, name);
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  fs.copyFileSync(from, file);
+  return file;
+}
+
+const helpText = spawnSync(process.execPath, [crm, '--help'], { encoding: 'utf8' }).stdout;
+/** Whether this build has the command (analysis and reports land in later issues). */
+const crmAvailable = (command) => new RegExp(`^  ${command}\\b`, 'm').test(helpText);
+
+const results = [];
+function record(name, figure, baseline, target) {
+  const ratio = baseline ? figure.seconds / baseline.seconds : null;
+  results.push({ name, seconds: figure.seconds, rssMb: figure.rssMb, baselineSeconds: baseline?.seconds ?? null, baselineRssMb: baseline?.rssMb ?? null, ratio, target: target?.text ?? '', met: target ? target.check(figure, ratio) : null });
+  log(`  ${name}: ${figure.seconds.toFixed(3)} s${baseline ? ` vs ${baseline.seconds.toFixed(3)} s (×${ratio.toFixed(2)})` : ''}${figure.rssMb ? `, ${figure.rssMb.toFixed(0)} MB` : ''}`);
+}
+
+const sqliteVersion = ensureSqlite3();
+fs.mkdirSync(work, { recursive: true });
+const marker = path.join(work, 'generated.json');
+const wanted = JSON.stringify({ customerCount, orderCount, seed: 42, version: 1 });
+let files;
+if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted) {
+  files = { customersFile: path.join(work, 'customers.csv'), ordersFile: path.join(work, 'orders.csv') };
+  log(`reusing generated data in ${work}`);
+} else {
+  log(`generating ${customerCount.toLocaleString('en-US')} customers and ${orderCount.toLocaleString('en-US')} orders in ${work} …`);
+  files = generate({ customers: customerCount, orders: orderCount, out: work, seed: 42 });
+  fs.writeFileSync(marker, wanted);
+}
+
+log(`import (median of ${runs}):`);
+const rowsPerSecond = (rows) => ({ text: `≥ 350,000 rows/s, ≤ 1.3× sqlite3, < 150 MB`, check: (figure, ratio) => rows / figure.seconds >= 350_000 && (ratio === null || ratio <= 1.3) && (figure.rssMb === null || figure.rssMb < 150) });
+const importTarget = { text: '≤ 1.3× sqlite3, < 150 MB', check: (figure, ratio) => (ratio === null || ratio <= 1.3) && (figure.rssMb === null || figure.rssMb < 150) };
+let customersDb;
+const crmCustomers = repeat(runs, () => {
+  customersDb = freshDb('customers-only.db');
+  return measure(process.execPath, [crm, '--db', customersDb, 'import', 'customers', files.customersFile]);
+});
+const sqliteCustomers = sqliteVersion
+  ? repeat(runs, () => measure('sqlite3', [freshDb('baseline-customers.db')], { input: baselineSql.importCustomers(files.customersFile) }))
+  : null;
+record('import customers', crmCustomers, sqliteCustomers, importTarget);
+let bigDb;
+const crmOrders = repeat(runs, () => {
+  bigDb = copyDb(customersDb, 'big.db');
+  return measure(process.execPath, [crm, '--db', bigDb, 'import', 'orders', files.ordersFile]);
+});
+const sqliteOrders = sqliteVersion
+  ? repeat(runs, () => measure('sqlite3', [copyDb(customersDb, 'baseline-orders.db')], { input: baselineSql.importOrders(files.ordersFile) }))
+  : null;
+record('import orders', crmOrders, sqliteOrders, rowsPerSecond(orderCount));
+
+log('analysis (median of 3):');
+const analysisTarget = { text: '≤ 1.3× its SQL in sqlite3', check: (_figure, ratio) => ratio === null || ratio <= 1.3 };
+const out = path.join(work, 'out.csv');
+for (const [name, crmArgs, sql] of [
+  ['rfm', ['rfm', '--as-of', asOf, '--format', 'csv', '--output', out], baselineSql.rfm(asOf, out)],
+  ['segment', ['segment', '--as-of', asOf, '--format', 'csv', '--output', out], baselineSql.segment(asOf, out)],
+  ['pyramid', ['pyramid', '--as-of', asOf, '--format', 'csv', '--output', out], baselineSql.pyramid(asOf, out)],
+  ['report summary', ['report', 'summary', '--as-of', asOf, '--format', 'csv', '--output', out], baselineSql.summary(asOf, out)],
+]) {
+  if (!crmAvailable(crmArgs[0])) {
+    log(`  ${name}: not available in this build`);
+    results.push({ name, seconds: null, note: 'not available in this build' });
+    continue;
+  }
+  const figure = repeat(3, () => measure(process.execPath, [crm, '--db', bigDb, ...crmArgs]));
+  const baseline = sqliteVersion ? repeat(3, () => measure('sqlite3', ['-readonly', bigDb], { input: sql })) : null;
+  record(name, figure, baseline, analysisTarget);
+}
+
+log('start-up (median of 10):');
+const bare = repeat(10, () => measure(process.execPath, ['-e', '']));
+const help = repeat(10, () => measure(process.execPath, [crm, '--help']));
+results.push({ name: 'crm --help', seconds: help.seconds, rssMb: help.rssMb, baselineSeconds: bare.seconds, ratio: help.seconds / bare.seconds, target: 'within 60 ms of node -e ""', met: help.seconds - bare.seconds <= 0.06 });
+log(`  crm --help: ${help.seconds.toFixed(3)} s vs node -e "" ${bare.seconds.toFixed(3)} s (+${((help.seconds - bare.seconds) * 1000).toFixed(0)} ms)`);
+const show = repeat(10, () => measure(process.execPath, [crm, '--db', bigDb, 'customer', 'show', 'C00000001']));
+results.push({ name: 'crm customer show', seconds: show.seconds, rssMb: show.rssMb, baselineSeconds: bare.seconds, ratio: show.seconds / bare.seconds, target: 'under 150 ms', met: show.seconds < 0.15 });
+log(`  crm customer show: ${show.seconds.toFixed(3)} s (node -e "" ${bare.seconds.toFixed(3)} s)`);
+
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, sqlite3: sqliteVersion, loadAverage: os.loadavg() };
+const report = { date: new Date().toISOString(), size, customers: customerCount, orders: orderCount, runs, machine, results };
+fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+fs.writeFileSync(path.join(root, 'bench/results/latest.json'), JSON.stringify(report, null, 2) + '\n');
+
+const fmt = (value, digits = 3) => (value === null || value === undefined ? '—' : value.toFixed(digits));
+const rows = results.map((result) => [
+  result.name, fmt(result.seconds), result.rssMb ? result.rssMb.toFixed(0) : '—', fmt(result.baselineSeconds), result.ratio ? `×${result.ratio.toFixed(2)}` : '—', result.target ?? '', result.met === null || result.met === undefined ? (result.note ?? '') : result.met ? 'met' : 'NOT met',
+]);
+const header = ['measure', 'crm s', 'crm MB', 'baseline s', 'ratio', 'target', 'status'];
+const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+const line = (cells) => `| ${cells.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
+console.log(`crm benchmark, size ${size}: ${customerCount.toLocaleString('en-US')} customers, ${orderCount.toLocaleString('en-US')} orders; ${machine.cpus} cores, ${machine.memoryGb} GiB, Node ${machine.node}, sqlite3 ${sqliteVersion ?? 'absent'}`);
+console.log('baselines: the sqlite3 tool on the same CSV and the same database (imports: .import into a staging table then INSERT … SELECT into the same schema in one transaction; analysis: the equivalent SQL); start-up: node -e ""');
+console.log(line(header));
+console.log(line(widths.map((width) => '-'.repeat(width))));
+for (const row of rows) console.log(line(row));
+console.log(`\nwritten to bench/results/latest.json; data in ${work} (delete it when done)`);
