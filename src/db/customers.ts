@@ -106,18 +106,30 @@ export function customerById(db: Db, id: number): CustomerRecord | undefined {
 
 /** Candidates for a typed reference: external id, internal id, e-mail, phone, or part of the name. */
 export function findCustomerCandidates(db: Db, reference: string, limit = 20): CustomerRecord[] {
-  const exact = db
-    .prepare(
-      `SELECT * FROM customers WHERE external_id = @ref OR (@id IS NOT NULL AND id = @id)
-         OR lower(email) = lower(@ref) OR (length(@digits) >= 5 AND replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '') = @digits)
-       ORDER BY (external_id = @ref) DESC, id LIMIT @limit`,
-    )
-    .all({ ref: reference, id: /^\d+$/.test(reference) ? Number(reference) : null, digits: reference.replace(/[\s\-()]/g, ''), limit }) as CustomerRecord[];
-  if (exact.length) return exact;
+  // Each exact form is one indexed lookup (external id, internal id, e-mail, phone digits), tried in that
+  // order, so naming a customer stays instant on a million rows; only a name part scans the table.
+  const byExternalId = db.prepare('SELECT * FROM customers WHERE external_id = ?').all(reference) as CustomerRecord[];
+  if (byExternalId.length) return byExternalId;
+  if (/^\d+$/.test(reference) && reference.length < 16) {
+    const byId = db.prepare('SELECT * FROM customers WHERE id = ?').all(Number(reference)) as CustomerRecord[];
+    if (byId.length) return byId;
+  }
+  if (reference.includes('@')) {
+    const byEmail = db.prepare('SELECT * FROM customers WHERE email IS NOT NULL AND lower(email) = lower(?) ORDER BY id LIMIT ?').all(reference, limit) as CustomerRecord[];
+    if (byEmail.length) return byEmail;
+  }
+  const digits = reference.replace(/[\s\-()]/g, '');
+  if (/^\+?\d{5,}$/.test(digits)) {
+    const byPhone = db.prepare(`SELECT * FROM customers WHERE phone IS NOT NULL AND ${phoneDigits} = ? ORDER BY id LIMIT ?`).all(digits, limit) as CustomerRecord[];
+    if (byPhone.length) return byPhone;
+  }
   return db
     .prepare(`SELECT * FROM customers WHERE instr(lower(name), lower(?)) > 0 ORDER BY name COLLATE NOCASE, id LIMIT ?`)
     .all(reference, limit) as CustomerRecord[];
 }
+
+/** The phone number without spaces, dashes and brackets: the same expression as the index customers_phone_digits. */
+const phoneDigits = "replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '')";
 
 export function customerTotals(db: Db, customerId: number): CustomerTotals {
   return db

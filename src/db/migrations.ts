@@ -153,6 +153,14 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    version: 6,
+    description: 'indexes to find a customer by e-mail (any case) and by phone digits',
+    sql: `
+CREATE INDEX customers_email_lower ON customers(lower(email)) WHERE email IS NOT NULL;
+CREATE INDEX customers_phone_digits ON customers(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '')) WHERE phone IS NOT NULL;
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -45,7 +45,7 @@ export function parseMoneyToCents(raw: string): number | null {
 
 /**
  * "1234567.891" with grouped thousands: "1,234,567.89" (fixed decimals). Written out because the first
- * toLocaleString call loads ICU locale data (about 100 ms), which every table would pay at start-up.
+ * toLocaleString call loads ICU locale data (about 10 ms here), which every table would pay at start-up.
  */
 export function formatNumber(value: number, decimals = 0): string {
   const fixed = Math.abs(value).toFixed(decimals);
