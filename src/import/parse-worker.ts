@@ -19,7 +19,7 @@ port.on('message', (message: { type: string }) => {
 
 async function main(): Promise<void> {
   try {
-    for await (const event of parseCsv(process.stdin, workerData as ParseOptions)) {
+    for await (const event of parseCsv(process.stdin, { ...(workerData as ParseOptions), batchSize: 2000 })) {
       while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));
       if (event.type === 'batch') inFlight += 1;
       port.postMessage(event);

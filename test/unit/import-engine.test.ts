@@ -96,4 +96,14 @@ describe('import engine', () => {
     expect(piped).toMatchObject({ file: 'stdin', rowsNew: 5000 });
     db.close();
   });
+
+  it('names the right line after blank lines and fields with line breaks', async () => {
+    const { db, write } = setup();
+    const file = write('c.csv', 'customer_id,name,notes\n\nC1,Ann,"two\r\nlines"\n\nC2,Bob,x\nC3,,x\n');
+    await expect(run(db, { kind: 'customers', file })).rejects.toMatchObject({ details: [expect.stringMatching(/c\.csv:7: name: required value is empty/)] });
+    const ok = await run(db, { kind: 'customers', file, onError: 'skip', rejectsFile: write('r.csv', '') });
+    expect(ok).toMatchObject({ rowsRead: 3, rowsNew: 2, rowsRejected: 1 });
+    expect(db.prepare("SELECT notes FROM customers WHERE external_id = 'C1'").pluck().get()).toBe('two\r\nlines');
+    db.close();
+  });
 });
