@@ -211,7 +211,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     const values: Values = {};
     for (const column of customerColumnsInFile) values[column] = row.values[column] ?? null;
     if (values.status === null) values.status = 'active';
-    const createdAt = typeof row.values.created_at === 'string' ? `${row.values.created_at}T00:00:00Z` : null;
+    // created_at arrives as an ISO date-time (a bare date means midnight UTC), so exported values round-trip.
+    const createdAt = typeof row.values.created_at === 'string' ? row.values.created_at : null;
     return customers.upsert(row.externalId, values, createdAt).outcome;
   };
   const writeOrder = (row: OrderRow): WriteOutcome => {

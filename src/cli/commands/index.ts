@@ -7,7 +7,8 @@ import { registerCustomer } from './customer.js';
 import { registerDemo } from './demo.js';
 import { registerBackup } from './backup.js';
 import { registerDoctor } from './doctor.js';
+import { registerExport } from './export.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerBackup, registerDoctor];
+export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerBackup, registerDoctor, registerExport];
