@@ -95,11 +95,12 @@ function defaultRejectsFile(file: string, label: string): string {
   return path.join(parsed.dir, `${parsed.name}.rejects.csv`);
 }
 
-function csvErrorMessage(label: string, error: CsvError): DataRejectedError {
+function csvErrorMessage(label: string, error: CsvError, lastRecordLine: number): DataRejectedError {
   const info = error as CsvError & { lines?: number };
-  const line = info.lines ?? 0;
+  // An unclosed quote runs to the end of the file: name the line where its record starts instead.
+  const line = error.code === 'CSV_QUOTE_NOT_CLOSED' ? lastRecordLine + 1 : (info.lines ?? 0);
   const reasons: Record<string, string> = {
-    CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed (missing ")',
+    CSV_QUOTE_NOT_CLOSED: 'a quoted field starting on this line is never closed (missing ")',
     CSV_MAX_RECORD_SIZE: `a record is larger than ${MAX_RECORD_BYTES / 1_000_000} MB`,
     CSV_INVALID_CLOSING_QUOTE: 'unexpected character after a closing quote',
     CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected character after a closing quote',
@@ -133,6 +134,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const parser = parse({
     delimiter,
     relax_column_count: true,
+    // Files edited by several programs mix CRLF, LF and CR; any of them ends a record.
+    record_delimiter: ['\r\n', '\n', '\r'],
     relax_quotes: true,
     skip_empty_lines: true,
     info: true,
@@ -153,6 +156,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   })();
   feed.catch((error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error))));
 
+  let lastRecordLine = 0;
   let session: ImportSession | null = null;
   let rejects: RejectsWriter | null = null;
   const summary: ImportSummary = {
@@ -173,6 +177,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       }
     };
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      lastRecordLine = info.lines;
       if (!headers) {
         headers = record.map((header) => header.replace(/^\uFEFF/, ''));
         mapping = mapHeaders(label, headers, options.kind, overrides);
@@ -234,7 +239,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   } catch (error) {
     session?.rollback();
     if (rejects) await (rejects as RejectsWriter).discard();
-    if (error instanceof CsvError) throw csvErrorMessage(label, error);
+    if (error instanceof CsvError) throw csvErrorMessage(label, error, lastRecordLine);
     throw error;
   } finally {
     if ('destroy' in stream && typeof stream.destroy === 'function') (stream as fs.ReadStream).destroy();
