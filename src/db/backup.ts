@@ -15,6 +15,8 @@ export interface BackupResult {
 
 /** Pages copied per step: all of them, so the copy is one consistent snapshot even while an import writes. */
 const ALL_PAGES = 0x7fffffff;
+/** Retries of a copy that found the database busy: 40 × 250 ms, as long as every crm connection's busy timeout. */
+const RESTORE_ATTEMPTS = 40;
 
 /** "ok", or the first problems PRAGMA integrity_check reports. */
 export function integrityCheck(db: Db): string {
@@ -41,6 +43,19 @@ function sealCopy(file: string): string {
 }
 
 /**
+ * One backup-API copy. better-sqlite3 reports a first step that found the source busy (another
+ * process closing the database holds it for a moment) as done, leaving an empty file: retry then.
+ */
+async function copyWhole(db: Db, file: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    await db.backup(file, { progress: () => ALL_PAGES });
+    if (fs.statSync(file).size > 0) return;
+    if (attempt === RESTORE_ATTEMPTS) throw new DatabaseError('the database stayed busy; no backup was made; try again');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
  * Copies the open database to `target` through a temporary file (mode 0600) that is renamed into
  * place only when the copy is complete and checked. `target` may exist only as an empty placeholder.
  */
@@ -49,7 +64,7 @@ export async function backupDatabase(db: Db, target: string): Promise<BackupResu
   if (fs.existsSync(target) && fs.statSync(target).size > 0) throw new UsageError(`${target} already exists; choose another file name`);
   const temporary = temporaryBeside(target);
   try {
-    await db.backup(temporary, { progress: () => ALL_PAGES });
+    await copyWhole(db, temporary);
     const integrity = sealCopy(temporary);
     fs.renameSync(temporary, target);
     fs.chmodSync(target, 0o600);
@@ -130,35 +145,96 @@ export async function copyAside(current: string, target: string): Promise<Backup
   }
 }
 
+/** Waits (up to the busy timeout) until no other process is writing; a damaged file is left to the caller. */
+function waitForWriteLock(file: string): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+  } finally {
+    db.close();
+  }
+}
+
+/** Schema version, and row count and highest rowid of every table: tells whether a copy arrived. */
+function fingerprint(file: string): string {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    const parts = tables.map((table) => {
+      const quoted = `"${table.replace(/"/g, '""')}"`;
+      const rows = db.prepare(`SELECT count(*) FROM ${quoted}`).pluck().get() as number;
+      let top: unknown = '';
+      try {
+        top = db.prepare(`SELECT max(rowid) FROM ${quoted}`).pluck().get();
+      } catch {
+        // WITHOUT ROWID tables have no rowid: their count has to do.
+      }
+      return `${table}:${rows}:${top}`;
+    });
+    return `${db.pragma('user_version', { simple: true })}|${parts.join('|')}`;
+  } finally {
+    db.close();
+  }
+}
+
+const damaged = (error: unknown): boolean => ['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes(String((error as { code?: unknown }).code));
+
 /**
- * Replaces the database at `target` with the contents of `source` (already inspected). Copies
- * into the live file through the backup API, which takes the proper locks so other crm processes
- * see either the old or the new database; a file SQLite cannot open is replaced by a rename.
+ * Replaces the database at `target` with the contents of `source` (already inspected), keeping the
+ * current one in `asideFile()` first. Copies into the live file through the backup API, which takes
+ * the proper locks so other crm processes see either the old or the new database; a file SQLite
+ * cannot open is replaced by a rename. Returns the copy of the replaced database, if there was one.
  */
-export async function restoreDatabase(source: string, target: string): Promise<void> {
+export async function restoreDatabase(source: string, target: string, asideFile: () => string): Promise<BackupResult | null> {
   const staged = temporaryBeside(target);
   try {
     const from = new Database(source, { readonly: true, fileMustExist: true });
     try {
-      await from.backup(staged, { progress: () => ALL_PAGES });
+      await copyWhole(from, staged);
     } finally {
       from.close();
     }
     const integrity = sealCopy(staged);
     if (integrity !== 'ok') throw new DatabaseError(`${source}: the copy fails the integrity check (${integrity}); nothing was changed`);
-    if (fs.existsSync(target)) {
+    if (!fs.existsSync(target)) {
+      fs.renameSync(staged, target);
+      return null;
+    }
+    let aside: BackupResult | null = null;
+    try {
+      // No import may be half-way: wait for writers, keep what is there, and check nothing committed since.
+      waitForWriteLock(target);
+      aside = await copyAside(target, asideFile());
+      const kept = fingerprint(aside.file);
+      const wanted = fingerprint(staged);
       const stagedDb = new Database(staged, { readonly: true, fileMustExist: true });
       try {
-        await stagedDb.backup(target, { progress: () => ALL_PAGES });
-        return;
-      } catch {
-        // The current file is not a database SQLite can write into: replace it whole, below.
+        for (let attempt = 1; ; attempt += 1) {
+          if (fingerprint(target) !== kept) {
+            throw new DatabaseError(`${target} changed while it was being restored; nothing was restored (try again)`);
+          }
+          await stagedDb.backup(target, { progress: () => ALL_PAGES });
+          // better-sqlite3 reports a step that found the target locked (SQLITE_BUSY) as done:
+          // check, and retry for a while (another process closing the database holds it briefly).
+          if (fingerprint(target) === wanted) return aside;
+          if (attempt === RESTORE_ATTEMPTS) {
+            throw new DatabaseError(`${target} is in use by another crm process (an import?); nothing was restored; try again when it finishes`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
       } finally {
         stagedDb.close();
       }
+    } catch (error) {
+      if (!damaged(error)) throw error;
     }
+    // The current file is not a database SQLite can write into: keep it as it is and replace it whole.
+    aside ??= await copyAside(target, asideFile());
     for (const suffix of ['-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true });
     fs.renameSync(staged, target);
+    return aside;
   } finally {
     fs.rmSync(staged, { force: true });
   }

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestSchemaVersion, migrations } from '../../src/db/migrations.js';
-import { runCrm, samples, spawnCrm, tempDir } from '../helpers/cli.js';
+import { once } from 'node:events';
+import { runCrm, samples, spawnCrm, spawnCrmAsync, tempDir } from '../helpers/cli.js';
 import { count, fullDump, sampleDb, withDb } from '../helpers/db.js';
 
 const mode = (file: string): number => fs.statSync(file).mode & 0o777;
@@ -188,5 +189,31 @@ describe('schema versions', () => {
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('not a crm database');
     expect(withDb(other, (h) => h.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get())).toBe(1);
+  });
+});
+
+describe('crm restore while an import runs', () => {
+  it('waits for the import to commit, keeps its rows in the before-restore copy, then restores', async () => {
+    const { dir, db } = await sampleDb();
+    const backup = path.join(dir, 'good.db');
+    await runCrm(['--db', db, 'backup', backup]);
+    const wanted = fullDump(backup);
+    const rows = Array.from({ length: 2000 }, (_, index) => `W${index},Waiting Person ${index}`).join('\n');
+    const importer = spawnCrmAsync(['--db', db, 'import', 'customers', '-'], { cwd: dir });
+    const imported = once(importer, 'close');
+    importer.stdout!.resume();
+    importer.stdin!.write(`customer_id,name\n${rows.slice(0, rows.length / 2)}`);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const restorer = spawnCrmAsync(['--db', db, 'restore', backup, '--yes'], { cwd: dir });
+    let stderr = '';
+    restorer.stderr!.on('data', (chunk) => (stderr += chunk));
+    const restored = once(restorer, 'close');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    importer.stdin!.end(`${rows.slice(rows.length / 2)}\n`);
+    expect((await imported)[0]).toBe(0);
+    expect((await restored)[0], stderr).toBe(0);
+    const aside = /kept in (\S+)/.exec(stderr)![1]!;
+    expect(count(aside, 'customers')).toBe(2200);
+    expect(fullDump(db)).toEqual(wanted);
   });
 });

@@ -48,7 +48,7 @@ export function registerBackup(program: Command, context: CliContext): void {
     .option('-y, --yes', 'do not ask (needed when not on a terminal)')
     .addHelpText('after', '\nExamples:\n  $ crm restore backups/crm-20261122-020000.db\n  $ crm restore backups/crm-20261122-020000.db --yes     (in a script)')
     .action(async (file: string, flags: { yes?: boolean }) => {
-      const { copyAside, inspectDatabaseFile, restoreDatabase } = await import('../../db/backup.js');
+      const { inspectDatabaseFile, restoreDatabase } = await import('../../db/backup.js');
       const { backupFolder, createBackupFile } = await import('../../db/backup-files.js');
       const { confirmOrRequireYes } = await import('../confirm.js');
       const source = path.resolve(context.io.cwd, file);
@@ -64,11 +64,8 @@ export function registerBackup(program: Command, context: CliContext): void {
         flags.yes,
         `Replace ${target}${exists ? '' : ' (missing)'} with ${file} (${facts.customers} customers, ${facts.orders} orders)?`,
       );
-      if (exists) {
-        const aside = await copyAside(target, createBackupFile(backupFolder(target), context.io.now(), 'before-restore'));
-        context.info(`the current database is kept in ${aside.file}`);
-      }
-      await restoreDatabase(source, target);
+      const aside = await restoreDatabase(source, target, () => createBackupFile(backupFolder(target), context.io.now(), 'before-restore'));
+      if (aside) context.info(`the replaced database is kept in ${aside.file}`);
       // Opening applies any migrations the restored file needs (after its own automatic backup).
       context.openDb();
       context.info(`restored ${target} from ${file}: ${facts.customers} customers, ${facts.orders} orders, integrity ok`);
