@@ -88,6 +88,24 @@ describe('crm import undo', () => {
     expect(withDb(db, (handle) => handle.prepare('SELECT count(*) FROM customers').pluck().get())).toBe(3);
   });
 
+  it('undoes runs recorded before schema version 4 (no written_at) by comparing times', async () => {
+    const { db, file, crm } = setup();
+    await crm(['init']);
+    await crm(['import', 'customers', file('v1.csv', customersV1)], day(20));
+    await crm(['import', 'customers', file('v2.csv', customersV2)], day(21));
+    withDb(db, (handle) => handle.prepare('UPDATE import_runs SET written_at = NULL').run(), false);
+    withDb(db, (handle) => handle.prepare("UPDATE customers SET updated_at = '2026-11-22T08:00:00Z' WHERE external_id = 'C4'").run(), false);
+    const refused = await crm(['import', 'undo', '2', '--yes']);
+    expect(refused.stderr).toContain('customer C4 (edited at 2026-11-22T08:00:00Z)');
+    withDb(db, (handle) => handle.prepare("UPDATE customers SET updated_at = '2026-11-21T09:00:00Z' WHERE external_id = 'C4'").run(), false);
+    expect((await crm(['import', 'undo', '2', '--yes'])).code).toBe(0);
+    expect(withDb(db, (handle) => handle.prepare('SELECT external_id, name, city FROM customers ORDER BY id').all())).toEqual([
+      { external_id: 'C1', name: 'Anna', city: 'Berlin' },
+      { external_id: 'C2', name: 'Bo', city: 'Paris' },
+      { external_id: 'C3', name: 'Chen', city: '上海' },
+    ]);
+  });
+
   it('says what is wrong with the run number, and asks for --yes in scripts', async () => {
     const { file, crm } = setup();
     await crm(['init']);

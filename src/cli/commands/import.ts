@@ -82,7 +82,7 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
 export function registerImport(program: Command, context: CliContext): void {
   const command = program
     .command('import')
-    .description('import CSV files (customers, orders, interactions, payments, surveys); list past runs')
+    .description('import CSV files (customers, orders, interactions, payments, surveys); list past runs; undo one')
     .addHelpText(
       'after',
       `
@@ -92,7 +92,8 @@ Examples:
   $ crm import customers samples/customers-gbk.csv            (GBK, Chinese headers: detected)
   $ crm import orders export.csv --map "Invoice Total=amount" --on-error skip
   $ cat orders.csv | crm import orders - --format json
-  $ crm import log`,
+  $ crm import log
+  $ crm import undo 12 --yes`,
     );
   for (const kind of importKinds) {
     const sub = command
