@@ -41,7 +41,11 @@ export class CliContext {
   }
 
   openDb(options: OpenOptions = {}): Db {
-    const db = openDatabase(this.dbPath(), options);
+    const db = openDatabase(this.dbPath(), {
+      now: this.io.now,
+      onMigrationBackup: (backup, from, to) => this.info(`upgraded the database schema from version ${from} to ${to}; the old one is backed up in ${backup}`),
+      ...options,
+    });
     this.openDbs.push(db);
     return db;
   }

@@ -173,11 +173,12 @@ export class ImportSession {
     const result = this.db
       .prepare(
         `INSERT INTO import_runs (kind, file_name, content_hash, started_at, finished_at, rows_read, rows_new, rows_changed,
-           rows_unchanged, rows_rejected, customers_created, options)
+           rows_unchanged, rows_rejected, customers_created, options, written_at)
          VALUES (@kind, @fileName, @contentHash, @startedAt, @finishedAt, @rowsRead, @rowsNew, @rowsChanged,
-           @rowsUnchanged, @rowsRejected, @customersCreated, @options)`,
+           @rowsUnchanged, @rowsRejected, @customersCreated, @options, @writtenAt)`,
       )
-      .run({ ...run, options: JSON.stringify(run.options) });
+      // written_at: the updated_at every row of this run got; crm import undo uses it to see later edits.
+      .run({ ...run, options: JSON.stringify(run.options), writtenAt: this.now });
     const runId = Number(result.lastInsertRowid);
     const sequence = this.db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck();
     const created = this.db.prepare('INSERT INTO import_created (run_id, table_name, first_id, last_id) VALUES (?, ?, ?, ?)');
@@ -255,7 +256,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
 
   const writeCustomer = (row: CustomerRow): WriteOutcome => {
     const values = customerColumnsInFile.map((column) => (column === 'status' ? (row.values.status ?? 'active') : (row.values[column] ?? null)));
-    const createdAt = typeof row.values.created_at === 'string' ? `${row.values.created_at}T00:00:00Z` : null;
+    // created_at arrives as an ISO date-time (a bare date means midnight UTC), so exported values round-trip.
+    const createdAt = typeof row.values.created_at === 'string' ? row.values.created_at : null;
     return customers.upsert(row.externalId, values, createdAt);
   };
   const writeOrder = (row: OrderRow): WriteOutcome => {
@@ -341,13 +343,14 @@ export interface ImportRunRow {
   rows_unchanged: number;
   rows_rejected: number;
   customers_created: number;
+  undone_at: string | null;
 }
 
 export function listImportRuns(db: Db, limit: number): ImportRunRow[] {
   return db
     .prepare(
       `SELECT id, kind, file_name, content_hash, started_at, finished_at, rows_read, rows_new, rows_changed,
-              rows_unchanged, rows_rejected, customers_created
+              rows_unchanged, rows_rejected, customers_created, undone_at
        FROM import_runs ORDER BY id DESC LIMIT ?`,
     )
     .all(limit) as ImportRunRow[];

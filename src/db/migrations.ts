@@ -153,6 +153,17 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  // Version 2 is the analysis snapshots; 3 and 5 were set aside for other work; numbers are never reused.
+  {
+    version: 4,
+    description: 'import undo: the timestamp a run wrote, and when a run was taken back',
+    sql: `
+-- The updated_at value a run gave every row it wrote: a row still carrying it was not touched since.
+ALTER TABLE import_runs ADD COLUMN written_at TEXT;
+-- Set by crm import undo; an undone run keeps its line in the log.
+ALTER TABLE import_runs ADD COLUMN undone_at TEXT;
+`,
+  },
   {
     version: 6,
     description: 'indexes to find a customer by e-mail (any case) and by phone digits',

@@ -1,8 +1,9 @@
-// Opens the SQLite file with the pragmas every command relies on, and applies migrations.
+// Opens the SQLite file with the pragmas every command relies on, and applies migrations (after a backup).
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseError } from '../errors.js';
+import { backupFolder, createBackupFile } from './backup-files.js';
 import { latestSchemaVersion, migrations } from './migrations.js';
 
 export type Db = Database.Database;
@@ -11,6 +12,10 @@ export interface OpenOptions {
   /** Create the file (mode 0600) when it does not exist. */
   create?: boolean;
   readonly?: boolean;
+  /** The clock, for the name of the automatic backup taken before a migration. */
+  now?: () => Date;
+  /** Told where that backup went. */
+  onMigrationBackup?: (backupFile: string, fromVersion: number, toVersion: number) => void;
 }
 
 /** Resolves the database path: --db, else CRM_DB, else ./crm.db (design.md). */
@@ -18,27 +23,37 @@ export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv =
   return path.resolve(flag ?? env.CRM_DB ?? 'crm.db');
 }
 
-function applyPragmas(db: Db, readonly: boolean): void {
-  db.pragma('busy_timeout = 10000');
-  if (!readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-  }
-  db.pragma('foreign_keys = ON');
+function applyPragmas(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
 }
 
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Applies pending migrations in one transaction each. A newer schema is refused, never altered. */
-export function migrate(db: Db, file: string): number {
+/** Tables that are not SQLite's own: a version-0 file with some is another program's database. */
+function hasTables(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1").get() !== undefined;
+}
+
+/** Refuses a database this build cannot read: from a newer crm, or not a crm database at all. Reads only. */
+export function checkReadable(db: Db, file: string): number {
   const current = schemaVersion(db);
   if (current > latestSchemaVersion) {
     throw new DatabaseError(
-      `${file}: database schema version ${current} is newer than this crm understands (${latestSchemaVersion}); upgrade crm`,
+      `${file}: database schema version ${current} is newer than this crm understands (${latestSchemaVersion}); upgrade crm (the file was not changed)`,
     );
   }
+  if (current === 0 && hasTables(db)) {
+    throw new DatabaseError(`${file}: an SQLite database, but not a crm database (no schema version); nothing was changed`);
+  }
+  return current;
+}
+
+/** Applies pending migrations in one transaction each. A newer schema is refused, never altered. */
+export function migrate(db: Db, file: string): number {
+  const current = checkReadable(db, file);
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     db.transaction(() => {
@@ -47,6 +62,22 @@ export function migrate(db: Db, file: string): number {
     })();
   }
   return current;
+}
+
+/**
+ * Before migrating a database that holds data, a consistent copy goes to backups/ (VACUUM INTO is
+ * synchronous, unlike the online backup API, and this runs inside the synchronous open).
+ */
+function backupBeforeMigration(db: Db, file: string, options: OpenOptions, from: number): void {
+  const target = createBackupFile(backupFolder(file), (options.now ?? (() => new Date()))(), `before-v${latestSchemaVersion}`);
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+  } catch (error) {
+    fs.rmSync(target, { force: true });
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DatabaseError(`${file}: could not back up the database before upgrading its schema (${message}); nothing was changed`);
+  }
+  options.onMigrationBackup?.(target, from, latestSchemaVersion);
 }
 
 /** Opens (and if asked, creates) a crm database; throws DatabaseError with a hint when it is missing or unusable. */
@@ -63,15 +94,29 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.closeSync(fs.openSync(file, 'wx', 0o600));
   }
-  let db: Db;
+  let db: Db | undefined;
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
-    applyPragmas(db, options.readonly ?? false);
-    if (!options.readonly) migrate(db, file);
-    else if (schemaVersion(db) > latestSchemaVersion) migrate(db, file);
+    db.pragma('busy_timeout = 10000');
+    // The version is checked before anything writes (journal_mode = WAL rewrites the header).
+    const current = checkReadable(db, file);
+    if (!options.readonly) {
+      applyPragmas(db);
+      if (current > 0 && current < latestSchemaVersion) backupBeforeMigration(db, file, options, current);
+      migrate(db, file);
+    }
+    db.pragma('foreign_keys = ON');
   } catch (error) {
+    db?.close();
     if (error instanceof DatabaseError) throw error;
     const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new DatabaseError(`${file}: the file is damaged or not a crm database; run \`crm doctor\` or \`crm restore\` a backup`);
+    }
+    if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) {
+      throw new DatabaseError(`${file}: the database is read-only; check the file and folder permissions`);
+    }
     throw new DatabaseError(`${file}: cannot open database: ${message}`);
   }
   return db;

@@ -35,10 +35,11 @@ export type ParseEvent =
 
 export const MAX_RECORD_BYTES = 1_000_000;
 
-function csvErrorMessage(label: string, error: CsvError): DataRejectedError {
-  const line = (error as CsvError & { lines?: number }).lines ?? 0;
+function csvErrorMessage(label: string, error: CsvError, nextRecordLine: number): DataRejectedError {
+  // An unclosed quote runs to the end of the file: name the line where its record starts instead.
+  const line = error.code === 'CSV_QUOTE_NOT_CLOSED' ? nextRecordLine : ((error as CsvError & { lines?: number }).lines ?? 0);
   const reasons: Record<string, string> = {
-    CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed (missing ")',
+    CSV_QUOTE_NOT_CLOSED: 'a quoted field starting on this line is never closed (missing ")',
     CSV_MAX_RECORD_SIZE: `a record is larger than ${MAX_RECORD_BYTES / 1_000_000} MB`,
     CSV_INVALID_CLOSING_QUOTE: 'unexpected character after a closing quote',
     CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected character after a closing quote',
@@ -76,6 +77,8 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   const parser = parse({
     delimiter,
     relax_column_count: true,
+    // Files edited by several programs mix CRLF, LF and CR; any of them ends a record.
+    record_delimiter: ['\r\n', '\n', '\r'],
     relax_quotes: true,
     // No `info`: building a context object per record doubled the parse time. Line numbers are
     // counted below instead, from the records themselves (blank lines kept so they can be counted).
@@ -134,7 +137,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
     }
     await feed;
   } catch (error) {
-    if (error instanceof CsvError) throw csvErrorMessage(label, error);
+    if (error instanceof CsvError) throw csvErrorMessage(label, error, nextLine);
     throw error;
   }
   if (!headers) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);

@@ -12,7 +12,8 @@ export class RejectsWriter {
     readonly file: string,
     headers: string[],
   ) {
-    this.stream = fs.createWriteStream(file, { encoding: 'utf8' });
+    // Rejected rows are customer data: readable by the owner only, like the database.
+    this.stream = fs.createWriteStream(file, { encoding: 'utf8', mode: 0o600 });
     // A BOM so that Excel opens Chinese text correctly; crm import reads it back.
     this.stream.write(`\uFEFF${[...headers, 'line', 'reason'].map(cell).join(',')}\r\n`);
   }

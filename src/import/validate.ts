@@ -107,8 +107,10 @@ export class RecordReader {
     if (index === undefined) return undefined;
     const raw = this.record[index];
     if (raw === undefined) return null;
-    const value = raw.trim();
+    let value = raw.trim();
     if (value === '') return null;
+    // crm export writes text a spreadsheet would run as a formula with a leading ' (as Excel does): take it off.
+    if (/^'+[=+\-@\t\r]/.test(value)) value = value.slice(1);
     if (value.includes('\0')) reject(field, value.replace(/\0/g, '\\0'), 'contains a NUL byte');
     if (value.length > MAX_TEXT) reject(field, value, `longer than ${MAX_TEXT} characters`);
     return value;
@@ -173,6 +175,8 @@ export class RecordReader {
         return this.phone(field, value);
       case 'date':
         return this.date(field, value);
+      case 'datetime':
+        return this.dateTime(field, value);
       case 'money':
         return this.money(field, value);
       default:
@@ -190,7 +194,7 @@ function personName(reader: RecordReader): string | null {
 
 const customerProfileFields: [string, string][] = [
   ['company', 'text'], ['email', 'email'], ['phone', 'phone'], ['city', 'text'], ['region', 'text'],
-  ['channel', 'text'], ['owner', 'text'], ['tags', 'text'], ['notes', 'text'], ['status', 'text'], ['created_at', 'date'],
+  ['channel', 'text'], ['owner', 'text'], ['tags', 'text'], ['notes', 'text'], ['status', 'text'], ['created_at', 'datetime'],
 ];
 
 function customerRow(reader: RecordReader): CustomerRow {
@@ -215,7 +219,7 @@ function orderRow(reader: RecordReader): OrderRow {
   const quantity = reader.number('quantity', reader.text('quantity'));
   const customer: Record<string, string | null> = { name: personName(reader) };
   for (const [field, type] of customerProfileFields) {
-    if (!reader.has(field) || type === 'date') continue;
+    if (!reader.has(field) || type === 'datetime') continue;
     customer[field] = reader.typed(field, type) as string | null;
   }
   return {

@@ -20,11 +20,12 @@ export function importRunsReport(runs: ImportRunRow[]): Report {
       { key: 'rejected', label: 'Rejected', labelZh: '拒绝', type: 'integer' },
       { key: 'customers_created', label: 'Customers created', labelZh: '新建客户', type: 'integer' },
       { key: 'content_hash', label: 'SHA-256', labelZh: '内容哈希', type: 'text' },
+      { key: 'undone_at', label: 'Undone', labelZh: '已撤销', type: 'datetime' },
     ],
     rows: runs.map((run) => ({
       run_id: run.id, kind: run.kind, file: run.file_name, finished_at: run.finished_at, rows_read: run.rows_read,
       new: run.rows_new, changed: run.rows_changed, unchanged: run.rows_unchanged, rejected: run.rows_rejected,
-      customers_created: run.customers_created, content_hash: run.content_hash,
+      customers_created: run.customers_created, content_hash: run.content_hash, undone_at: run.undone_at,
     })),
   };
 }

@@ -12,7 +12,7 @@ describe('validateRecord: customers', () => {
     expect(validateRecord('customers', ['C1', ' 王芳 ', 'wang@example.cn', '138 0013 8000', '2026年3月1日'], customers)).toEqual({
       kind: 'customers',
       externalId: 'C1',
-      values: { name: '王芳', email: 'wang@example.cn', phone: '138 0013 8000', created_at: '2026-03-01' },
+      values: { name: '王芳', email: 'wang@example.cn', phone: '138 0013 8000', created_at: '2026-03-01T00:00:00Z' },
     });
   });
 

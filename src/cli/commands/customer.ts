@@ -1,4 +1,4 @@
-// crm customer list|show|add|search (edit, rm, duplicates, merge in customer-maintenance.ts): the customer file.
+// crm customer list|show|add|search|forget (edit, rm, duplicates, merge in customer-maintenance.ts): the customer file.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
@@ -59,7 +59,7 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
 export function registerCustomer(program: Command, context: CliContext): void {
   const customer = program
     .command('customer')
-    .description('the customer file: list, show, add, search, edit, rm, duplicates, merge')
+    .description('the customer file: list, show, add, search, edit, rm, duplicates, merge, forget')
     .addHelpText('after', '\nExamples:\n  $ crm customer list --owner 王伟 --sort revenue --limit 10\n  $ crm customer show C0001\n  $ crm customer search 科技');
 
   withOutputOptions(
@@ -114,6 +114,16 @@ export function registerCustomer(program: Command, context: CliContext): void {
     .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExamples:\n  $ crm customer add --name "李娜" --phone 13800138000 --city 杭州 --owner 王伟\n  $ crm customer add            (asks on a terminal)')
     .action(async (flags: AddFlags) => addCustomerCommand(context, flags));
+
+  customer
+    .command('forget <customer>')
+    .description('erase a person\'s personal data on request; orders stay as anonymous totals')
+    .option('-y, --yes', 'do not ask (needed when not on a terminal)')
+    .addHelpText('after', '\nExamples:\n  $ crm customer forget C0042\n  $ crm customer forget anna@example.com --yes')
+    .action(async (reference: string, flags: { yes?: boolean }) => {
+      const { forgetCustomerCommand } = await import('../forget.js');
+      await forgetCustomerCommand(context, reference, flags);
+    });
 
   withOutputOptions(
     customer

@@ -1,4 +1,4 @@
-// crm import KIND FILE and crm import log: parse flags, call the import engine, print the summary.
+// crm import KIND FILE, crm import log and crm import undo: parse flags, call the import engine, print the summary.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
@@ -83,7 +83,7 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
 export function registerImport(program: Command, context: CliContext): void {
   const command = program
     .command('import')
-    .description('import CSV files (customers, orders, interactions, payments, surveys); list past runs')
+    .description('import CSV files (customers, orders, interactions, payments, surveys); list past runs; undo one')
     .addHelpText(
       'after',
       `
@@ -93,7 +93,8 @@ Examples:
   $ crm import customers samples/customers-gbk.csv            (GBK, Chinese headers: detected)
   $ crm import orders export.csv --map "Invoice Total=amount" --on-error skip
   $ cat orders.csv | crm import orders - --format json
-  $ crm import log`,
+  $ crm import log
+  $ crm import undo 12 --yes`,
     );
   for (const kind of importKinds) {
     const sub = command
@@ -124,4 +125,14 @@ Examples:
     const db = context.openDb();
     await context.emit(importRunsReport(listImportRuns(db, limit)), flags);
   });
+  command
+    .command('undo <run>')
+    .description('take back one import run: remove the rows it created, give changed rows their earlier values')
+    .option('-y, --yes', 'do not ask (needed when not on a terminal)')
+    .addOption(new Option('-f, --format <format>', 'result as text or JSON').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nRefuses, naming the rows, when a later run or an edit changed them since; nothing is lost silently.\nExamples:\n  $ crm import log --limit 3\n  $ crm import undo 12 --yes')
+    .action(async (run: string, flags: { yes?: boolean; format: 'table' | 'json' }) => {
+      const { undoImport } = await import('../undo.js');
+      await undoImport(context, parsePositiveInteger(run, 'RUN'), flags);
+    });
 }

@@ -10,7 +10,13 @@ import { registerFollowups } from './followups.js';
 import { registerComplaint } from './complaint.js';
 import { registerPay } from './pay.js';
 import { registerSurvey } from './survey.js';
+import { registerBackup } from './backup.js';
+import { registerDoctor } from './doctor.js';
+import { registerExport } from './export.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay, registerSurvey];
+export const commandModules: RegisterCommand[] = [
+  registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
+  registerSurvey, registerBackup, registerDoctor, registerExport,
+];

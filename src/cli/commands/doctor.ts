@@ -1,0 +1,23 @@
+// crm doctor: checks the database file and says what to do; exit 4 when something is wrong.
+import type { Command } from 'commander';
+import { withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+
+export function registerDoctor(program: Command, context: CliContext): void {
+  withOutputOptions(
+    program
+      .command('doctor')
+      .description('check the database: integrity, foreign keys, schema version, orphans, permissions, space, backups')
+      .addHelpText('after', '\nExit code 4 when something is wrong; the table says what to do.\nExamples:\n  $ crm doctor\n  $ crm doctor --format json'),
+  ).action(async (flags: OutputOptions) => {
+    const { diagnose } = await import('../../db/doctor.js');
+    const { doctorReport } = await import('../../report/safety.js');
+    const { DatabaseError } = await import('../../errors.js');
+    const file = context.dbPath();
+    const checks = diagnose(file, context.io.now());
+    await context.emit(doctorReport(checks, file), flags);
+    const failed = checks.filter((check) => check.status === 'fail');
+    if (failed.length) {
+      throw new DatabaseError(`${file}: ${failed.map((check) => `${check.check}: ${check.detail}`).join('; ')}`, failed.map((check) => `fix: ${check.hint}`));
+    }
+  });
+}

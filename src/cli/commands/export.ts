@@ -1,0 +1,63 @@
+// crm export: everything out, as CSV files crm import reads back (or JSON), one file per kind.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { CliContext } from '../context.js';
+
+const kinds = ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const;
+
+interface ExportFlags {
+  format: 'csv' | 'json';
+  output?: string;
+}
+
+async function runExport(context: CliContext, what: string, flags: ExportFlags): Promise<void> {
+  const { UsageError } = await import('../../errors.js');
+  const { exportToFile, writeExport } = await import('../../export/write.js');
+  const { readSnapshot } = await import('../../db/export.js');
+  const selected = what === 'all' ? [...kinds] : kinds.filter((kind) => kind === what);
+  if (selected.length === 0) throw new UsageError(`export: "${what}" is not one of ${[...kinds, 'all'].join(', ')}`);
+  const toStdout = flags.output === undefined || flags.output === '-';
+  if (toStdout && selected.length > 1) throw new UsageError('crm export all writes one file per kind: give --output DIR');
+  const db = context.openDb({ readonly: true });
+  if (toStdout) {
+    const stdout = context.io.stdout as { write(chunk: string): unknown; once?: (event: string, listener: () => void) => unknown };
+    await readSnapshot(db, () =>
+      writeExport(db, selected[0]!, flags.format, (chunk) => {
+        if (stdout.write(chunk) === false && stdout.once) return new Promise<void>((resolve) => stdout.once!('drain', resolve));
+      }),
+    );
+    return;
+  }
+  const directory = path.resolve(context.io.cwd, flags.output!);
+  if (fs.existsSync(directory) && !fs.statSync(directory).isDirectory()) throw new UsageError(`--output ${flags.output}: not a folder`);
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+  // One snapshot for all kinds: orders never name a customer missing from customers.csv.
+  await readSnapshot(db, async () => {
+    for (const kind of selected) {
+      const { file, rows } = await exportToFile(db, kind, flags.format, directory);
+      context.info(`wrote ${rows} ${kind} to ${path.relative(context.io.cwd, file) || file}`);
+    }
+  });
+}
+
+export function registerExport(program: Command, context: CliContext): void {
+  program
+    .command('export <what>')
+    .description('write customers, orders, interactions, payments, surveys or all of them with the column names crm import reads')
+    .addOption(new Option('-f, --format <format>', 'csv (re-importable) or json').choices(['csv', 'json']).default('csv'))
+    .option('-o, --output <dir>', 'write KIND.csv (or .json) files into DIR (created if missing); default stdout for one kind')
+    .addHelpText(
+      'after',
+      `
+CSV cells starting with = + - @ are written with a leading ' so a spreadsheet shows them as text;
+crm import removes it again. Import the files into an empty database in this order: customers,
+orders, interactions, payments, surveys.
+Examples:
+  $ crm export all --output export/
+  $ crm export customers > customers.csv
+  $ crm export orders --format json --output export/`,
+    )
+    .action(async (what: string, flags: ExportFlags) => runExport(context, what, flags));
+}

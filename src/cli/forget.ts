@@ -1,0 +1,26 @@
+// crm customer forget: pick the customer, confirm, erase, report.
+import type { CliContext } from './context.js';
+
+export async function forgetCustomerCommand(context: CliContext, reference: string, flags: { yes?: boolean }): Promise<void> {
+  const { forgetCustomer } = await import('../db/forget.js');
+  const { resolveCustomer } = await import('./resolve-customer.js');
+  const { confirmOrRequireYes } = await import('./confirm.js');
+  const { UsageError } = await import('../errors.js');
+  const db = context.openDb();
+  const customer = await resolveCustomer(context, db, reference);
+  const typed = reference.trim();
+  const exact = typed === customer.external_id || typed === String(customer.id) || typed.toLowerCase() === customer.email?.toLowerCase();
+  // A script must name the person exactly: part of a name is not enough for an erasure.
+  if (!exact && !context.interactive) throw new UsageError(`"${reference}" is part of a name; name the customer to forget by id or e-mail (${customer.external_id})`);
+  await confirmOrRequireYes(
+    context,
+    flags.yes,
+    `Erase the personal data of ${customer.external_id} ${customer.name}? Orders stay, anonymously. This cannot be undone`,
+  );
+  const result = forgetCustomer(db, customer.id, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  context.io.stdout.write(
+    `forgot customer ${result.externalId}: name, company, e-mail, phone and notes erased; ${result.interactionsCleared} interaction and ${result.complaintsCleared} complaint texts cleared; ${result.ordersKept} orders kept anonymously\n`,
+  );
+  if (!result.scrubbed) context.info('another crm process was using the database, so it was not compacted: old copies of the erased text may stay in its free space until the next forget');
+  context.info('backups made before now still hold the old data; they expire with crm backup --keep');
+}

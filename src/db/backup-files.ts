@@ -1,0 +1,34 @@
+// Where backups go and what they are called: backups/crm-YYYYMMDD-HHMMSS[-why].db beside the database, mode 0600.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The folder `backups/` next to the database file. */
+export function backupFolder(databaseFile: string): string {
+  return path.join(path.dirname(databaseFile), 'backups');
+}
+
+/** "20261123-090000" in UTC (design.md: times are UTC). */
+export function backupStamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/** Plain `crm backup` files; only these are pruned by --keep (automatic ones carry a -why suffix). */
+export const plainBackupName = /^crm-\d{8}-\d{6}(?:-\d+)?\.db$/;
+
+/**
+ * A new, empty file for a backup, created 0600 so that nobody else can read a copy of the customer
+ * file even for a moment. Never overwrites: a second backup in the same second gets "-2".
+ */
+export function createBackupFile(folder: string, now: Date, why?: string): string {
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const base = `crm-${backupStamp(now)}${why ? `-${why}` : ''}`;
+  for (let attempt = 1; ; attempt += 1) {
+    const file = path.join(folder, attempt === 1 ? `${base}.db` : `${base}-${attempt}.db`);
+    try {
+      fs.closeSync(fs.openSync(file, 'wx', 0o600));
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}

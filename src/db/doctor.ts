@@ -1,0 +1,147 @@
+// crm doctor's checks: file, permissions, space, schema version, integrity, foreign keys, orphans, counts, backups.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { backupFolder } from './backup-files.js';
+import { integrityCheck } from './backup.js';
+import { latestSchemaVersion } from './migrations.js';
+import type { Db } from './open.js';
+
+export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail';
+
+export interface DoctorCheck {
+  check: string;
+  status: CheckStatus;
+  detail: string;
+  /** What to do about it (empty when nothing). */
+  hint: string;
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
+
+const dataTables = ['customers', 'orders', 'interactions', 'complaints', 'payments', 'surveys', 'import_runs', 'audit_log'];
+
+/** Rows whose parent is gone; each query counts one kind of orphan. Fixed SQL, no user text. */
+const orphanQueries: [string, string][] = [
+  ['orders without their customer', 'SELECT count(*) FROM orders WHERE customer_id NOT IN (SELECT id FROM customers)'],
+  ['interactions without their customer', 'SELECT count(*) FROM interactions WHERE customer_id NOT IN (SELECT id FROM customers)'],
+  ['complaints without their customer', 'SELECT count(*) FROM complaints WHERE customer_id NOT IN (SELECT id FROM customers)'],
+  ['payments without their customer', 'SELECT count(*) FROM payments WHERE customer_id NOT IN (SELECT id FROM customers)'],
+  ['payments naming a missing order', 'SELECT count(*) FROM payments WHERE order_id IS NOT NULL AND order_id NOT IN (SELECT id FROM orders)'],
+  ['surveys without their customer', 'SELECT count(*) FROM surveys WHERE customer_id NOT IN (SELECT id FROM customers)'],
+  ['import records of a missing run', `SELECT (SELECT count(*) FROM import_created WHERE run_id NOT IN (SELECT id FROM import_runs))
+     + (SELECT count(*) FROM import_changes WHERE run_id NOT IN (SELECT id FROM import_runs))`],
+];
+
+function fileChecks(file: string, checks: DoctorCheck[]): boolean {
+  if (!fs.existsSync(file)) {
+    checks.push({ check: 'file', status: 'fail', detail: `no database at ${file}`, hint: `create one with crm init, or crm restore a backup` });
+    return false;
+  }
+  const stat = fs.statSync(file);
+  if (stat.isDirectory()) {
+    checks.push({ check: 'file', status: 'fail', detail: `${file} is a directory`, hint: 'point --db or CRM_DB at the database file' });
+    return false;
+  }
+  const wal = fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0;
+  checks.push({ check: 'file', status: 'ok', detail: `${file}, ${megabytes(stat.size)}${wal ? ` (+ ${megabytes(wal)} write-ahead log)` : ''}`, hint: '' });
+  const mode = stat.mode & 0o777;
+  const open = (mode & 0o077) !== 0;
+  checks.push({
+    check: 'permissions',
+    status: open ? 'warn' : 'ok',
+    detail: `mode ${mode.toString(8).padStart(4, '0')}${open ? ': other users can read the customer file' : ''}`,
+    hint: open ? `chmod 600 ${file}` : '',
+  });
+  try {
+    const space = fs.statfsSync(path.dirname(file));
+    const free = space.bavail * space.bsize;
+    // A backup or a large import needs about the database's size again.
+    const low = free < stat.size * 2 + 50_000_000;
+    checks.push({
+      check: 'free space', status: low ? 'warn' : 'ok', detail: `${megabytes(free)} free beside the database`,
+      hint: low ? 'free some disk space before the next import or backup' : '',
+    });
+  } catch {
+    checks.push({ check: 'free space', status: 'info', detail: 'unknown on this system', hint: '' });
+  }
+  return true;
+}
+
+function databaseChecks(db: Db, file: string, checks: DoctorCheck[]): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const restoreHint = `crm restore a good backup (see ${backupFolder(file)})`;
+  if (version > latestSchemaVersion) {
+    checks.push({ check: 'schema version', status: 'fail', detail: `${version}, newer than this crm (${latestSchemaVersion})`, hint: 'upgrade crm' });
+    return;
+  }
+  if (version === 0) {
+    checks.push({ check: 'schema version', status: 'fail', detail: '0: not a crm database', hint: 'point --db at a crm database, or crm init a new one' });
+    return;
+  }
+  checks.push({
+    check: 'schema version',
+    status: version < latestSchemaVersion ? 'info' : 'ok',
+    detail: version < latestSchemaVersion ? `${version}; will be upgraded to ${latestSchemaVersion} on next use, after an automatic backup` : String(version),
+    hint: '',
+  });
+  const integrity = integrityCheck(db);
+  checks.push({ check: 'integrity', status: integrity === 'ok' ? 'ok' : 'fail', detail: integrity, hint: integrity === 'ok' ? '' : restoreHint });
+  const broken = db.pragma('foreign_key_check') as { table: string }[];
+  const byTable = new Map<string, number>();
+  for (const row of broken) byTable.set(row.table, (byTable.get(row.table) ?? 0) + 1);
+  checks.push({
+    check: 'foreign keys',
+    status: broken.length ? 'fail' : 'ok',
+    detail: broken.length ? [...byTable].map(([table, count]) => `${table}: ${count}`).join(', ') : 'every reference points at an existing row',
+    hint: broken.length ? `rows point at missing rows; ${restoreHint}` : '',
+  });
+  const orphans = orphanQueries
+    .map(([label, sql]) => [label, db.prepare(sql).pluck().get() as number] as const)
+    .filter(([, count]) => count > 0);
+  checks.push({
+    check: 'orphaned rows',
+    status: orphans.length ? 'fail' : 'ok',
+    detail: orphans.length ? orphans.map(([label, count]) => `${count} ${label}`).join(', ') : 'none',
+    hint: orphans.length ? `${restoreHint}, or crm import undo the run that wrote them` : '',
+  });
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  const counts = dataTables.filter((table) => tables.has(table)).map((table) => `${table} ${db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()}`);
+  checks.push({ check: 'rows', status: 'info', detail: counts.join(', '), hint: '' });
+}
+
+function backupCheck(file: string, now: Date, checks: DoctorCheck[]): void {
+  const folder = backupFolder(file);
+  const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => /^crm-.*\.db$/.test(name)).sort() : [];
+  if (names.length === 0) {
+    checks.push({ check: 'backups', status: 'warn', detail: `none in ${folder}`, hint: 'crm backup (daily from cron: crm backup --keep 14)' });
+    return;
+  }
+  const newest = names.map((name) => ({ name, mtime: fs.statSync(path.join(folder, name)).mtimeMs })).sort((a, b) => b.mtime - a.mtime)[0]!;
+  const days = Math.floor((now.getTime() - newest.mtime) / 86_400_000);
+  checks.push({
+    check: 'backups',
+    status: days > 7 ? 'warn' : 'ok',
+    detail: `${names.length} in ${folder}; newest ${newest.name}${days > 0 ? `, ${days} days old` : ''}`,
+    hint: days > 7 ? 'crm backup' : '',
+  });
+}
+
+/** Runs every check on the database file without changing it. */
+export function diagnose(file: string, now: Date): DoctorCheck[] {
+  const checks: DoctorCheck[] = [];
+  if (!fileChecks(file, checks)) return checks;
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 10000');
+    databaseChecks(db, file, checks);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    checks.push({ check: 'database', status: 'fail', detail: `cannot be read: ${message}`, hint: `crm restore a good backup (see ${backupFolder(file)})` });
+  } finally {
+    db?.close();
+  }
+  backupCheck(file, now, checks);
+  return checks;
+}

@@ -1,0 +1,78 @@
+// The rows of crm export, named with the column names the import accepts, streamed with iterate().
+import type { Db } from './open.js';
+
+export const exportKinds = ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const;
+export type ExportKind = (typeof exportKinds)[number];
+
+export type ExportValue = string | number | null;
+
+export interface ExportTable {
+  columns: string[];
+  /** Columns holding integer cents, written in currency units ("12.50"). */
+  money: string[];
+  /** Columns holding numbers (never neutralised as formulas). */
+  numeric: string[];
+  sql: string;
+}
+
+// Aliases are import field names (src/import/fields.ts): export → import reproduces the data.
+// Stored external ids go out as the row's id, derived keys ("o:…") included, so a re-import matches them.
+const tables: Record<ExportKind, ExportTable> = {
+  customers: {
+    columns: ['customer_id', 'name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status', 'created_at'],
+    money: [],
+    numeric: [],
+    sql: `SELECT external_id AS customer_id, name, company, email, phone, city, region, channel, owner, tags, notes, status, created_at
+          FROM customers ORDER BY id`,
+  },
+  orders: {
+    columns: ['order_id', 'customer_id', 'order_date', 'amount', 'cost', 'product', 'quantity', 'status'],
+    money: ['amount', 'cost'],
+    numeric: ['quantity'],
+    sql: `SELECT o.external_id AS order_id, c.external_id AS customer_id, o.order_date, o.amount_cents AS amount,
+                 o.cost_cents AS cost, o.product, o.quantity, o.status
+          FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.id`,
+  },
+  interactions: {
+    columns: ['interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'],
+    money: [],
+    numeric: [],
+    sql: `SELECT i.external_id AS interaction_id, c.external_id AS customer_id, i.kind, i.occurred_at, i.summary, i.outcome,
+                 i.owner, i.follow_up_at
+          FROM interactions i JOIN customers c ON c.id = i.customer_id ORDER BY i.id`,
+  },
+  payments: {
+    columns: ['payment_id', 'customer_id', 'order_id', 'paid_on', 'amount', 'method'],
+    money: ['amount'],
+    numeric: [],
+    sql: `SELECT p.external_id AS payment_id, c.external_id AS customer_id, o.external_id AS order_id, p.paid_on,
+                 p.amount_cents AS amount, p.method
+          FROM payments p JOIN customers c ON c.id = p.customer_id LEFT JOIN orders o ON o.id = p.order_id ORDER BY p.id`,
+  },
+  surveys: {
+    columns: ['survey_id', 'customer_id', 'surveyed_on', 'expected', 'perceived', 'would_recommend'],
+    money: [],
+    numeric: ['expected', 'perceived', 'would_recommend'],
+    sql: `SELECT s.external_id AS survey_id, c.external_id AS customer_id, s.surveyed_on, s.expected, s.perceived, s.would_recommend
+          FROM surveys s JOIN customers c ON c.id = s.customer_id ORDER BY s.id`,
+  },
+};
+
+export function exportTable(kind: ExportKind): ExportTable {
+  return tables[kind];
+}
+
+/** Streams the rows of one kind; read inside one transaction so a concurrent import shows all or nothing. */
+export function exportRows(db: Db, kind: ExportKind): IterableIterator<Record<string, ExportValue>> {
+  return db.prepare(tables[kind].sql).iterate() as IterableIterator<Record<string, ExportValue>>;
+}
+
+/** Runs `work` inside one read transaction: everything it reads is one snapshot, even while an import commits. */
+export async function readSnapshot<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  db.exec('BEGIN');
+  try {
+    return await work();
+  } finally {
+    if (db.inTransaction) db.exec('COMMIT');
+  }
+}

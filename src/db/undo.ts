@@ -1,0 +1,135 @@
+// crm import undo: takes one import run back in one transaction, or refuses and names what changed since.
+import { CrmError, ExitCode, UsageError } from '../errors.js';
+import type { Db } from './open.js';
+
+const tracked = ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const;
+type Tracked = (typeof tracked)[number];
+const singular: Record<Tracked, string> = { customers: 'customer', orders: 'order', interactions: 'interaction', payments: 'payment', surveys: 'survey' };
+/** Children before parents, so deleting a run's rows never cascades into rows it did not create. */
+const deleteOrder: Tracked[] = ['surveys', 'payments', 'interactions', 'orders', 'customers'];
+/** Tables whose customer_id points at customers (complaints are never imported, but can name an imported customer). */
+const customerChildren = ['orders', 'interactions', 'complaints', 'payments', 'surveys'] as const;
+
+export interface UndoResult {
+  runId: number;
+  kind: string;
+  file: string;
+  removed: Partial<Record<Tracked, number>>;
+  restored: Partial<Record<Tracked, number>>;
+}
+
+interface RunRow {
+  id: number;
+  kind: string;
+  file_name: string;
+  finished_at: string;
+  written_at: string | null;
+  undone_at: string | null;
+}
+
+const MAX_NAMED = 10;
+
+/** The run as `crm import log` shows it, for the confirmation question. */
+export function importRunSummary(db: Db, runId: number): { kind: string; file_name: string; rows_new: number; rows_changed: number; undone_at: string | null } | undefined {
+  return db.prepare('SELECT kind, file_name, rows_new, rows_changed, undone_at FROM import_runs WHERE id = ?').get(runId) as never;
+}
+
+function isTracked(table: string): table is Tracked {
+  return (tracked as readonly string[]).includes(table);
+}
+
+/** Takes back run `runId`: removes the rows it created and gives the rows it changed their earlier values. */
+export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
+  const undo = db.transaction((): UndoResult => {
+    const run = db.prepare('SELECT id, kind, file_name, finished_at, written_at, undone_at FROM import_runs WHERE id = ?').get(runId) as RunRow | undefined;
+    if (!run) throw new UsageError(`no import run ${runId}; \`crm import log\` lists the runs`);
+    if (run.undone_at) throw new UsageError(`import run ${runId} was already undone at ${run.undone_at}`);
+    const created = db.prepare('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?').all(runId) as { table_name: string; first_id: number; last_id: number }[];
+    const changes = db.prepare('SELECT table_name, row_id, before FROM import_changes WHERE run_id = ? ORDER BY table_name, row_id').all(runId) as { table_name: string; row_id: number; before: string }[];
+    const conflicts: string[] = [];
+    let conflictCount = 0;
+    const conflict = (text: string): void => {
+      conflictCount += 1;
+      if (conflicts.length < MAX_NAMED) conflicts.push(text);
+    };
+    // A row is untouched since the run when it still carries the run's timestamp and no later run recorded a change to it.
+    // (Runs recorded before schema version 4 have no written_at: then "not updated after the run finished".)
+    const touched = run.written_at !== null ? 'updated_at IS NOT @stamp' : 'julianday(updated_at) > julianday(@stamp)';
+    const stamp = run.written_at ?? run.finished_at;
+    const laterChange = db.prepare('SELECT min(run_id) FROM import_changes WHERE table_name = ? AND row_id = ? AND run_id > ?').pluck();
+    const describe = (table: Tracked, row: { id: number; external_id: string | null; updated_at: string }): string => {
+      const later = laterChange.get(table, row.id, runId) as number | null;
+      return `${singular[table]} ${row.external_id ?? `#${row.id}`} (${later !== null ? `changed by run ${later}` : `edited at ${row.updated_at}`})`;
+    };
+
+    for (const range of created) {
+      if (!isTracked(range.table_name)) continue;
+      const table = range.table_name;
+      const rows = db
+        .prepare(`SELECT id, external_id, updated_at FROM ${table} WHERE id BETWEEN @first AND @last AND (${touched}
+                    OR id IN (SELECT row_id FROM import_changes WHERE table_name = @table AND run_id > @run))`)
+        .all({ first: range.first_id, last: range.last_id, stamp, table, run: runId }) as { id: number; external_id: string | null; updated_at: string }[];
+      for (const row of rows) conflict(describe(table, row));
+    }
+    const current = new Map(tracked.map((table) => [table, db.prepare(`SELECT id, external_id, updated_at, ${touched} AS touched FROM ${table} WHERE id = @id`)]));
+    for (const change of changes) {
+      if (!isTracked(change.table_name)) throw new CrmError(`import run ${runId} recorded a change to unknown table ${change.table_name}; nothing was changed`);
+      const table = change.table_name;
+      const row = current.get(table)!.get({ id: change.row_id, stamp }) as { id: number; external_id: string | null; updated_at: string; touched: number } | undefined;
+      if (!row) conflict(`${singular[table]} #${change.row_id} (deleted since)`);
+      else if (row.touched || laterChange.get(table, row.id, runId) !== null) conflict(describe(table, row));
+    }
+    const refuse = (why: string): never => {
+      const more = conflictCount > conflicts.length ? `, and ${conflictCount - conflicts.length} more` : '';
+      throw new CrmError(`cannot undo import run ${runId}: ${why}: ${conflicts.join(', ')}${more}; nothing was changed`, ExitCode.failure, [
+        'undo the later runs first (newest first), or correct these rows by hand',
+      ]);
+    };
+    if (conflictCount) refuse(`${conflictCount} of its rows were changed since`);
+
+    // Give changed rows their values from before the run (column names checked against the table).
+    const restored: Partial<Record<Tracked, number>> = {};
+    const columnsOf = new Map(tracked.map((table) => [table, new Set(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[])]));
+    const updates = new Map<string, ReturnType<Db['prepare']>>();
+    for (const change of changes) {
+      const table = change.table_name as Tracked;
+      const before = JSON.parse(change.before) as Record<string, string | number | null>;
+      const columns = Object.keys(before).sort();
+      for (const column of columns) {
+        if (!columnsOf.get(table)!.has(column) || column === 'id') throw new CrmError(`import run ${runId}: recorded column ${table}.${column} does not exist; nothing was changed`);
+      }
+      const key = `${table}:${columns.join(',')}`;
+      if (!updates.has(key)) updates.set(key, db.prepare(`UPDATE ${table} SET ${columns.map((column) => `"${column}" = @${column}`).join(', ')} WHERE id = @id`));
+      updates.get(key)!.run({ ...before, id: change.row_id });
+      restored[table] = (restored[table] ?? 0) + 1;
+    }
+
+    // Remove what the run created, children first; anything else still pointing at those rows blocks the undo.
+    const removed: Partial<Record<Tracked, number>> = {};
+    const ranges = new Map(created.filter((range) => isTracked(range.table_name)).map((range) => [range.table_name as Tracked, range]));
+    for (const table of deleteOrder) {
+      const range = ranges.get(table);
+      if (!range) continue;
+      const dependants: string[] = table === 'customers'
+        ? customerChildren.map((child) => `SELECT '${child.slice(0, -1)}' AS what, ${child === 'complaints' ? "'#' || x.id" : "coalesce(x.external_id, '#' || x.id)"} AS child,
+            c.external_id AS parent FROM ${child} x JOIN customers c ON c.id = x.customer_id WHERE x.customer_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`)
+        : table === 'orders'
+          ? [`SELECT 'payment' AS what, coalesce(x.external_id, '#' || x.id) AS child, o.external_id AS parent
+              FROM payments x JOIN orders o ON o.id = x.order_id WHERE x.order_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`]
+          : [];
+      for (const sql of dependants) {
+        const rows = db.prepare(sql).all(range.first_id, range.last_id) as { what: string; child: string; parent: string }[];
+        for (const row of rows) conflict(`${row.what} ${row.child} of ${singular[table]} ${row.parent} (added since)`);
+      }
+      if (conflictCount) refuse(`rows added since depend on rows it created`);
+      removed[table] = db.prepare(`DELETE FROM ${table} WHERE id BETWEEN ? AND ?`).run(range.first_id, range.last_id).changes;
+    }
+
+    db.prepare('DELETE FROM import_created WHERE run_id = ?').run(runId);
+    db.prepare('DELETE FROM import_changes WHERE run_id = ?').run(runId);
+    db.prepare('UPDATE import_runs SET undone_at = ? WHERE id = ?').run(now, runId);
+    db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'import-undo', NULL, ?)").run(now, JSON.stringify({ run_id: runId, removed, restored }));
+    return { runId, kind: run.kind, file: run.file_name, removed, restored };
+  });
+  return undo.immediate();
+}

@@ -1,0 +1,219 @@
+// backup, restore, doctor, and what opening does with a newer or older schema.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { latestSchemaVersion, migrations } from '../../src/db/migrations.js';
+import { once } from 'node:events';
+import { runCrm, samples, spawnCrm, spawnCrmAsync, tempDir } from '../helpers/cli.js';
+import { count, fullDump, sampleDb, withDb } from '../helpers/db.js';
+
+const mode = (file: string): number => fs.statSync(file).mode & 0o777;
+
+describe('crm backup', () => {
+  it('writes backups/crm-YYYYMMDD-HHMMSS.db (0600), checks it, and --keep prunes older ones', async () => {
+    const { dir, db } = await sampleDb(true);
+    const first = await runCrm(['--db', db, 'backup', '--format', 'json']);
+    expect(first.code).toBe(0);
+    const result = JSON.parse(first.stdout);
+    expect(result.file).toBe(path.join(dir, 'backups', 'crm-20261123-090000.db'));
+    expect(result.integrity).toBe('ok');
+    expect(result.bytes).toBe(fs.statSync(result.file).size);
+    expect(mode(result.file)).toBe(0o600);
+    expect(fs.existsSync(`${result.file}-wal`)).toBe(false);
+    expect(count(result.file, 'orders')).toBe(count(db, 'orders'));
+    // Same second: a second name, never an overwrite.
+    const second = JSON.parse((await runCrm(['--db', db, 'backup', '--format', 'json'])).stdout);
+    expect(second.file).toBe(path.join(dir, 'backups', 'crm-20261123-090000-2.db'));
+    const later = await runCrm(['--db', db, 'backup', '--keep', '2', '--format', 'json'], { now: new Date('2026-11-24T02:00:00Z') });
+    expect(JSON.parse(later.stdout).pruned).toBe(result.file);
+    expect(fs.readdirSync(path.join(dir, 'backups')).sort()).toEqual(['crm-20261123-090000-2.db', 'crm-20261124-020000.db']);
+  });
+
+  it('writes to a named file, and refuses to overwrite one', async () => {
+    const { dir, db } = await sampleDb();
+    const target = path.join(dir, 'copy.db');
+    const made = await runCrm(['--db', db, 'backup', target]);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain(target);
+    expect(made.stdout).toMatch(/Integrity\s*│ ok/);
+    const again = await runCrm(['--db', db, 'backup', target]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+  });
+});
+
+describe('crm restore', () => {
+  it('puts a backup back after backing up the current database; needs --yes in a script', async () => {
+    const { dir, db } = await sampleDb();
+    const backup = path.join(dir, 'monday.db');
+    await runCrm(['--db', db, 'backup', backup]);
+    const mondayData = fullDump(db);
+    await runCrm(['--db', db, 'import', 'orders', path.join(samples, 'orders.csv')]);
+    expect(count(db, 'orders')).toBeGreaterThan(0);
+
+    const refused = await runCrm(['--db', db, 'restore', backup]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/refusing without --yes/);
+    expect(count(db, 'orders')).toBeGreaterThan(0);
+
+    const restored = await runCrm(['--db', db, 'restore', backup, '--yes'], { now: new Date('2026-11-24T08:00:00Z') });
+    expect(restored.code).toBe(0);
+    expect(restored.stderr).toContain('restored');
+    expect(fullDump(db)).toEqual(mondayData);
+    const aside = path.join(dir, 'backups', 'crm-20261124-080000-before-restore.db');
+    expect(count(aside, 'orders')).toBeGreaterThan(0);
+    expect(mode(aside)).toBe(0o600);
+    expect(mode(db)).toBe(0o600);
+  });
+
+  it('refuses a file that is not a crm database, a newer one, or a damaged one (exit 4, nothing changed)', async () => {
+    const { dir, db } = await sampleDb();
+    const before = fullDump(db);
+    const notDb = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notDb, 'hello '.repeat(1000));
+    const other = path.join(dir, 'other.db');
+    new Database(other).exec('CREATE TABLE t (x)').close();
+    const newer = path.join(dir, 'newer.db');
+    await runCrm(['--db', db, 'backup', newer]);
+    withDb(newer, (handle) => handle.pragma(`user_version = ${latestSchemaVersion + 1}`), false);
+    for (const [file, message] of [[notDb, 'not a readable crm database'], [other, 'not a crm database'], [newer, 'newer than this crm']]) {
+      const result = await runCrm(['--db', db, 'restore', file!, '--yes']);
+      expect(result.code, file).toBe(4);
+      expect(result.stderr).toContain(message);
+    }
+    expect((await runCrm(['--db', db, 'restore', path.join(dir, 'missing.db'), '--yes'])).code).toBe(2);
+    expect(fullDump(db)).toEqual(before);
+    expect(fs.existsSync(path.join(dir, 'backups'))).toBe(false);
+  });
+
+  it('replaces a damaged database', async () => {
+    const { dir, db } = await sampleDb();
+    const backup = path.join(dir, 'good.db');
+    await runCrm(['--db', db, 'backup', backup]);
+    fs.writeFileSync(db, Buffer.alloc(8192, 0x41));
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(`${db}${suffix}`, { force: true });
+    expect((await runCrm(['--db', db, 'customer', 'list'])).code).toBe(4);
+    const restored = await runCrm(['--db', db, 'restore', backup, '--yes']);
+    expect(restored.code).toBe(0);
+    expect(count(db, 'customers')).toBe(200);
+  });
+});
+
+describe('crm doctor', () => {
+  it('reports a healthy database (exit 0) and warns when others can read it', async () => {
+    const { db } = await sampleDb();
+    const healthy = await runCrm(['--db', db, 'doctor', '--format', 'json']);
+    expect(healthy.code).toBe(0);
+    const checks = JSON.parse(healthy.stdout) as { check: string; status: string; detail: string }[];
+    const status = Object.fromEntries(checks.map((check) => [check.check, check.status]));
+    expect(status).toMatchObject({ integrity: 'ok', 'foreign keys': 'ok', 'orphaned rows': 'ok', 'schema version': 'ok', permissions: 'ok', backups: 'warn' });
+    expect(checks.find((check) => check.check === 'rows')!.detail).toContain('customers 200');
+    fs.chmodSync(db, 0o644);
+    const open = await runCrm(['--db', db, 'doctor', '--format', 'json']);
+    expect(open.code).toBe(0);
+    expect(JSON.parse(open.stdout).find((check: { check: string }) => check.check === 'permissions')).toMatchObject({ status: 'warn', hint: `chmod 600 ${db}` });
+  });
+
+  it('exits 4 with what to do for orphaned rows, a damaged file and a missing one', async () => {
+    const { dir, db } = await sampleDb(true);
+    withDb(db, (handle) => {
+      handle.pragma('foreign_keys = OFF');
+      handle.prepare("DELETE FROM customers WHERE external_id = 'C0001'").run();
+    }, false);
+    const orphans = spawnCrm(['--db', db, 'doctor']);
+    expect(orphans.code).toBe(4);
+    expect(orphans.stdout).toMatch(/orphaned rows\s*│ fail/);
+    expect(orphans.stderr).toMatch(/orders without their customer/);
+    expect(orphans.stderr).toMatch(/fix: crm restore a good backup/);
+
+    const damaged = path.join(dir, 'damaged.db');
+    fs.writeFileSync(damaged, Buffer.alloc(8192, 0x41));
+    const bad = await runCrm(['--db', damaged, 'doctor']);
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toContain('not a database');
+    const missing = await runCrm(['--db', path.join(dir, 'none.db'), 'doctor']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('crm init');
+  });
+});
+
+describe('schema versions', () => {
+  it('refuses a database from a newer crm with exit 4 and leaves the file byte for byte unchanged', async () => {
+    const { db } = await sampleDb();
+    withDb(db, (handle) => {
+      handle.pragma('journal_mode = DELETE');
+      handle.pragma(`user_version = ${latestSchemaVersion + 1}`);
+    }, false);
+    const bytes = fs.readFileSync(db);
+    for (const argv of [['customer', 'list'], ['import', 'customers', path.join(samples, 'customers.csv')], ['backup']]) {
+      const result = spawnCrm(['--db', db, ...argv]);
+      expect(result.code, argv.join(' ')).toBe(4);
+      expect(result.stderr).toContain(`schema version ${latestSchemaVersion + 1} is newer than this crm`);
+    }
+    expect(fs.readFileSync(db).equals(bytes)).toBe(true);
+    expect(fs.existsSync(`${db}-wal`)).toBe(false);
+  });
+
+  it('migrates an older database after an automatic backup of it', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'old.db');
+    fs.closeSync(fs.openSync(db, 'wx', 0o600));
+    withDb(db, (handle) => {
+      handle.exec(migrations.find((migration) => migration.version === 1)!.sql);
+      handle.pragma('user_version = 1');
+      handle.prepare("INSERT INTO customers (external_id, name, created_at, updated_at) VALUES ('K1', 'Old Friend', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z')").run();
+    }, false);
+    const result = await runCrm(['--db', db, 'customer', 'list', '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject([{ customer_id: 'K1', name: 'Old Friend' }]);
+    const backup = path.join(dir, 'backups', `crm-20261123-090000-before-v${latestSchemaVersion}.db`);
+    expect(result.stderr).toContain(`upgraded the database schema from version 1 to ${latestSchemaVersion}`);
+    expect(result.stderr).toContain(backup);
+    expect(withDb(backup, (handle) => handle.pragma('user_version', { simple: true }))).toBe(1);
+    expect(count(backup, 'customers')).toBe(1);
+    expect(mode(backup)).toBe(0o600);
+    expect(withDb(db, (handle) => handle.pragma('user_version', { simple: true }))).toBe(latestSchemaVersion);
+    // Opening again: nothing left to migrate, no second backup.
+    await runCrm(['--db', db, 'customer', 'list']);
+    expect(fs.readdirSync(path.join(dir, 'backups'))).toHaveLength(1);
+  });
+
+  it('refuses an SQLite file that is not a crm database instead of adding tables to it', async () => {
+    const dir = tempDir();
+    const other = path.join(dir, 'other.db');
+    const handle = new Database(other);
+    handle.exec('CREATE TABLE notes (x)');
+    handle.close();
+    const result = await runCrm(['--db', other, 'customer', 'list']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('not a crm database');
+    expect(withDb(other, (h) => h.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get())).toBe(1);
+  });
+});
+
+describe('crm restore while an import runs', () => {
+  it('waits for the import to commit, keeps its rows in the before-restore copy, then restores', async () => {
+    const { dir, db } = await sampleDb();
+    const backup = path.join(dir, 'good.db');
+    await runCrm(['--db', db, 'backup', backup]);
+    const wanted = fullDump(backup);
+    const rows = Array.from({ length: 2000 }, (_, index) => `W${index},Waiting Person ${index}`).join('\n');
+    const importer = spawnCrmAsync(['--db', db, 'import', 'customers', '-'], { cwd: dir });
+    const imported = once(importer, 'close');
+    importer.stdout!.resume();
+    importer.stdin!.write(`customer_id,name\n${rows.slice(0, rows.length / 2)}`);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const restorer = spawnCrmAsync(['--db', db, 'restore', backup, '--yes'], { cwd: dir });
+    let stderr = '';
+    restorer.stderr!.on('data', (chunk) => (stderr += chunk));
+    const restored = once(restorer, 'close');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    importer.stdin!.end(`${rows.slice(rows.length / 2)}\n`);
+    expect((await imported)[0]).toBe(0);
+    expect((await restored)[0], stderr).toBe(0);
+    const aside = /kept in (\S+)/.exec(stderr)![1]!;
+    expect(count(aside, 'customers')).toBe(2200);
+    expect(fullDump(db)).toEqual(wanted);
+  });
+});

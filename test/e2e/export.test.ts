@@ -1,0 +1,111 @@
+// crm export: the same column names the import accepts, so export → import reproduces the data; no formulas.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { runCrm, samples, tempDir } from '../helpers/cli.js';
+import { businessData, count, sampleDb } from '../helpers/db.js';
+
+const tricky = [
+  'customer_id,name,company,email,phone,city,tags,notes,status,created_at',
+  'T1,"=HYPERLINK(""http://evil.example"",""click"")",+Plus Co,t1@example.com,+86 138 0013 8000,上海,"vip,wholesale","line one\nline two, with ""quotes""",active,2024-03-01',
+  "T2,'=already escaped,-minus,,,,@home,\"tab\tinside\",lead,2024-03-02T10:11:12Z",
+  "T3,O'Brien; DROP TABLE customers;--,$(rm -rf /),,,`id`,,'quoted',active,",
+  'T4,王芳,北京恒丰贸易有限公司,,,北京,,备注：老客户,active,2025年1月2日',
+].join('\r\n');
+
+const orders = [
+  // No order ids: the derived keys must round-trip.
+  'customer_id,order_date,amount,cost,product,quantity,status',
+  'T1,2026-01-05,100.00,60.00,Tea,2,paid',
+  'T1,2026-01-05,100.00,60.00,Tea,2,paid',
+  'T2,2026-02-01,-35.50,,=refund,1.5,refunded',
+  'T3,2026-03-01,"1,280.05",0.01,@mention,,paid',
+  'T4,2026-03-02,0,,-,0.25,',
+].join('\n');
+
+const interactions = [
+  'customer_id,kind,occurred_at,summary,outcome,follow_up_at',
+  'T1,call,2026-01-06 09:30,"=1+1 asked for a quote",+ positive,2026-01-13',
+  'T4,电话,2026-01-07,回访,,',
+].join('\n');
+
+async function crm(db: string, argv: string[]) {
+  const result = await runCrm(['--db', db, ...argv]);
+  if (result.code !== 0) throw new Error(`crm ${argv.join(' ')}: ${result.stderr}`);
+  return result;
+}
+
+describe('crm export', () => {
+  it('export → import into an empty database reproduces the same data, and the original files still match', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'source.db');
+    const files = { customers: tricky, orders, interactions };
+    await crm(source, ['init']);
+    for (const [kind, text] of Object.entries(files)) {
+      fs.writeFileSync(path.join(dir, `${kind}.csv`), text);
+      await crm(source, ['import', kind, path.join(dir, `${kind}.csv`)]);
+    }
+    await crm(source, ['import', 'orders', path.join(samples, 'orders.csv'), '--create-customers']);
+    const out = path.join(dir, 'export');
+    const exported = await crm(source, ['export', 'all', '--output', out]);
+    expect(exported.stderr).toContain('wrote 2 interactions');
+    expect(fs.readdirSync(out).sort()).toEqual(['customers.csv', 'interactions.csv', 'orders.csv', 'payments.csv', 'surveys.csv']);
+    for (const name of fs.readdirSync(out)) expect(fs.statSync(path.join(out, name)).mode & 0o777).toBe(0o600);
+
+    const copy = path.join(dir, 'copy.db');
+    await crm(copy, ['init']);
+    for (const kind of ['customers', 'orders', 'interactions']) {
+      const result = await crm(copy, ['import', kind, path.join(out, `${kind}.csv`), '--format', 'json']);
+      expect(JSON.parse(result.stdout)).toMatchObject({ rejected: 0, changed: 0, unknown_columns: [] });
+    }
+    expect(businessData(copy)).toEqual(businessData(source));
+    // Values survived literally (formula text kept, not executed; negative amounts stayed numbers).
+    const data = businessData(copy) as { customers: { external_id: string; name: string; company: string }[]; orders: { amount_cents: number; product: string }[] };
+    expect(data.customers.find((row) => row.external_id === 'T1')!.name).toBe('=HYPERLINK("http://evil.example","click")');
+    // A spreadsheet's text prefix ' is not part of the value (Excel shows '=x as =x), on import as on re-import.
+    expect(data.customers.find((row) => row.external_id === 'T2')!.name).toBe('=already escaped');
+    expect(data.orders.find((row) => row.product === '=refund')!.amount_cents).toBe(-3550);
+    // The derived order keys round-tripped: the original files are "unchanged" in the copy.
+    for (const kind of ['orders', 'interactions']) {
+      const again = await crm(copy, ['import', kind, path.join(dir, `${kind}.csv`), '--format', 'json']);
+      expect(JSON.parse(again.stdout)).toMatchObject({ new: 0, changed: 0 });
+    }
+    expect(count(copy, 'orders')).toBe(count(source, 'orders'));
+  });
+
+  it('never writes a cell a spreadsheet would execute', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'crm.db');
+    await crm(db, ['init']);
+    fs.writeFileSync(path.join(dir, 'c.csv'), tricky);
+    fs.writeFileSync(path.join(dir, 'o.csv'), orders);
+    await crm(db, ['import', 'customers', path.join(dir, 'c.csv')]);
+    await crm(db, ['import', 'orders', path.join(dir, 'o.csv')]);
+    for (const kind of ['customers', 'orders']) {
+      const { stdout } = await crm(db, ['export', kind]);
+      const records = parse(stdout.replace(/^\uFEFF/, ''), { relax_column_count: false }) as string[][];
+      const header = records[0]!;
+      for (const record of records.slice(1)) {
+        record.forEach((cell, index) => {
+          const numeric = ['amount', 'cost', 'quantity'].includes(header[index]!) && /^-?\d+(\.\d+)?$/.test(cell);
+          if (!numeric) expect(cell, `${kind}.${header[index]}`).not.toMatch(/^[=+\-@\t\r]/);
+        });
+      }
+    }
+  });
+
+  it('writes one kind to stdout as CSV or JSON; all needs --output', async () => {
+    const { db } = await sampleDb(true);
+    const csv = await crm(db, ['export', 'customers']);
+    expect(csv.stdout.startsWith('\uFEFFcustomer_id,name,company,email,phone,city,region,channel,owner,tags,notes,status,created_at\r\n')).toBe(true);
+    expect(csv.stdout.trim().split('\r\n')).toHaveLength(201);
+    const json = JSON.parse((await crm(db, ['export', 'orders', '--format', 'json'])).stdout);
+    expect(json).toHaveLength(count(db, 'orders'));
+    expect(json[0]).toEqual({ order_id: 'O00001', customer_id: 'C0072', order_date: '2024-11-07', amount: 68.4, cost: 44.92, product: 'Jasmine tea 100g', quantity: 2, status: 'paid' });
+    const all = await runCrm(['--db', db, 'export', 'all']);
+    expect(all.code).toBe(2);
+    expect(all.stderr).toContain('--output DIR');
+    expect((await runCrm(['--db', db, 'export', 'things'])).code).toBe(2);
+  });
+});

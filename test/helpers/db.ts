@@ -1,0 +1,62 @@
+// Test helpers for looking inside a database file: counts, a canonical dump of the business data, raw handles.
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { runCrm, tempDir, samples } from './cli.js';
+
+export function withDb<T>(file: string, fn: (db: Database.Database) => T, readonly = true): T {
+  const db = new Database(file, { readonly, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function count(file: string, table: string): number {
+  return withDb(file, (db) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number);
+}
+
+/**
+ * Everything a user put in, keyed by external ids (internal ids and import bookkeeping differ between
+ * databases that hold the same data): the thing export → import must reproduce.
+ */
+export function businessData(file: string): Record<string, unknown[]> {
+  return withDb(file, (db) => ({
+    customers: db
+      .prepare(`SELECT external_id, name, company, email, phone, city, region, channel, owner, tags, notes, status, created_at
+                FROM customers ORDER BY external_id`)
+      .all(),
+    orders: db
+      .prepare(`SELECT o.external_id, c.external_id AS customer, o.order_date, o.product, o.quantity, o.amount_cents, o.cost_cents, o.status
+                FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.external_id`)
+      .all(),
+    interactions: db
+      .prepare(`SELECT i.external_id, c.external_id AS customer, i.kind, i.occurred_at, i.summary, i.outcome, i.owner, i.follow_up_at
+                FROM interactions i JOIN customers c ON c.id = i.customer_id ORDER BY i.external_id`)
+      .all(),
+  }));
+}
+
+/** Every row of every table (including bookkeeping): "the database did not change at all". */
+export function fullDump(file: string): Record<string, unknown[]> {
+  return withDb(file, (db) => {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+    const dump: Record<string, unknown[]> = { user_version: [db.pragma('user_version', { simple: true })] };
+    for (const table of tables) dump[table] = db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all();
+    return dump;
+  });
+}
+
+/** A database in a fresh temp folder with the sample customers (and orders when asked) imported. */
+export async function sampleDb(withOrders = false): Promise<{ dir: string; db: string }> {
+  const dir = tempDir();
+  const db = path.join(dir, 'crm.db');
+  const run = async (argv: string[]) => {
+    const result = await runCrm(['--db', db, ...argv]);
+    if (result.code !== 0) throw new Error(`crm ${argv.join(' ')} failed: ${result.stderr}`);
+  };
+  await run(['init']);
+  await run(['import', 'customers', path.join(samples, 'customers.csv')]);
+  if (withOrders) await run(['import', 'orders', path.join(samples, 'orders.csv')]);
+  return { dir, db };
+}
