@@ -61,7 +61,11 @@ class KeyedUpsert {
   /** values are in the order of `columns`. */
   upsert(externalId: string, values: Value[], createdAt?: string | null): 'new' | 'changed' | 'unchanged' {
     const now = this.session.now;
-    if (this.insert.run(externalId, ...values, createdAt ?? now, now).changes === 1) return 'new';
+    const inserted = this.insert.run(externalId, ...values, createdAt ?? now, now);
+    if (inserted.changes === 1) {
+      this.session.noteCreated(this.table, Number(inserted.lastInsertRowid));
+      return 'new';
+    }
     const existing = this.select.get(externalId) as { id: number; updated_at: string } & Values;
     let same = true;
     for (let index = 0; index < this.columns.length; index += 1) {
@@ -86,6 +90,7 @@ class KeyedUpsert {
 export class ImportSession {
   readonly now: string;
   private readonly sequenceBefore = new Map<TrackedTable, number>();
+  private readonly createdRanges = new Map<TrackedTable, { first: number; last: number }>();
   private readonly pendingChanges: { table: TrackedTable; id: number; before: string }[] = [];
   private readonly claimKey;
   private readonly customerIdByExternal;
@@ -134,6 +139,17 @@ export class ImportSession {
     return this.sequenceBefore.get(table) ?? 0;
   }
 
+  /**
+   * Notes a row this run created. Ids only grow (AUTOINCREMENT) and the run is the only writer in its
+   * transaction, so the rows it created are exactly [first, last] per table. (A conflicting insert
+   * uses up an id without a row, so the counter alone would overstate the range.)
+   */
+  noteCreated(table: TrackedTable, id: number): void {
+    const range = this.createdRanges.get(table);
+    if (!range) this.createdRanges.set(table, { first: id, last: id });
+    else range.last = id;
+  }
+
   recordChange(table: TrackedTable, id: number, before: Values): void {
     // Kept until the run row exists (its id is known only at the end); only changed rows, so this stays small.
     this.pendingChanges.push({ table, id, before: JSON.stringify(before) });
@@ -180,13 +196,8 @@ export class ImportSession {
       // written_at: the updated_at every row of this run got; crm import undo uses it to see later edits.
       .run({ ...run, options: JSON.stringify(run.options), writtenAt: this.now });
     const runId = Number(result.lastInsertRowid);
-    const sequence = this.db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck();
     const created = this.db.prepare('INSERT INTO import_created (run_id, table_name, first_id, last_id) VALUES (?, ?, ?, ?)');
-    for (const table of trackedTables) {
-      const before = this.sequenceBefore.get(table)!;
-      const after = Number(sequence.get(table) ?? 0);
-      if (after > before) created.run(runId, table, before + 1, after);
-    }
+    for (const [table, range] of this.createdRanges) created.run(runId, table, range.first, range.last);
     const change = this.db.prepare('INSERT OR IGNORE INTO import_changes (run_id, table_name, row_id, before) VALUES (?, ?, ?, ?)');
     for (const { table, id, before } of this.pendingChanges) change.run(runId, table, id, before);
     this.db.exec('DELETE FROM import_claimed_keys');
@@ -235,8 +246,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
      VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, 'active', @now, @now)`,
   );
   const resolveCustomer = (externalId: string, source: Record<string, string | null> | null): number | Rejection => {
-    const id = session.customerId(externalId);
-    if (id !== undefined) return id;
+    const known = session.customerId(externalId);
+    if (known !== undefined) return known;
     if (!options.createCustomers || !source) {
       return unknownCustomer(externalId, kind === 'orders' ? ' (import customers first, or use --create-customers)' : ' (import customers first)');
     }
@@ -246,7 +257,9 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
       phone: source.phone ?? null, city: source.city ?? null, region: source.region ?? null, channel: source.channel ?? null,
       owner: source.owner ?? null, now: session.now,
     };
-    return Number(newCustomer.run(row).lastInsertRowid);
+    const id = Number(newCustomer.run(row).lastInsertRowid);
+    session.noteCreated('customers', id);
+    return id;
   };
 
   const orders = new KeyedUpsert(db, 'orders', orderColumns, session);

@@ -61,6 +61,10 @@ describe('import engine', () => {
     expect(db.prepare('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?').all(summary.runId)).toEqual([
       { table_name: 'customers', first_id: 1, last_id: 2 },
     ]);
+    // A re-import with one new row records just that row, although the conflicting inserts used up ids.
+    const again = await run(db, { kind: 'customers', file: write('c2.csv', 'customer_id,name\nC1,Ann\nC2,Bob\nC3,Cy\n') });
+    const c3 = db.prepare("SELECT id FROM customers WHERE external_id = 'C3'").pluck().get();
+    expect(db.prepare('SELECT first_id, last_id FROM import_created WHERE run_id = ?').all(again.runId)).toEqual([{ first_id: c3, last_id: c3 }]);
     db.close();
   });
 
