@@ -10,7 +10,8 @@ import { registerFollowups } from './followups.js';
 import { registerComplaint } from './complaint.js';
 import { registerPay } from './pay.js';
 import { registerSurvey } from './survey.js';
+import { registerReport } from './report.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay, registerSurvey];
+export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay, registerSurvey, registerReport];
