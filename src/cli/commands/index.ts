@@ -5,7 +5,9 @@ import { registerInit } from './init.js';
 import { registerImport } from './import.js';
 import { registerCustomer } from './customer.js';
 import { registerDemo } from './demo.js';
+import { registerRfm } from './rfm.js';
+import { registerSegment } from './segment.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo];
+export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerRfm, registerSegment];

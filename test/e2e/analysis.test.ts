@@ -1,0 +1,77 @@
+// End-to-end: the analysis commands on the samples and on edge cases (empty database, dead rules).
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCrm, samples, spawnCrm, tempDir } from '../helpers/cli.js';
+
+async function freshDb(withSamples: boolean): Promise<{ dir: string; env: Record<string, string> }> {
+  const dir = tempDir();
+  const env = { CRM_DB: path.join(dir, 'crm.db') };
+  expect((await runCrm(['init'], { env })).code).toBe(0);
+  if (withSamples) {
+    for (const kind of ['customers', 'orders']) expect((await runCrm(['import', kind, path.join(samples, `${kind}.csv`)], { env })).code).toBe(0);
+  }
+  return { dir, env };
+}
+
+describe('analysis on an empty database', () => {
+  it.each([['rfm'], ['segment'], ['segment', '--customers'], ['segment', '--scheme', 'cn8']])('crm %s gives an empty report, exit 0', async (...argv) => {
+    const { env } = await freshDb(false);
+    const table = await runCrm(argv, { env });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('(no rows)');
+    const json = await runCrm([...argv, '--format', 'json'], { env });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).rows).toEqual([]);
+  });
+});
+
+describe('crm segment rules', () => {
+  it('prints the default table as CSV that --rules reads back', async () => {
+    const { dir, env } = await freshDb(true);
+    const file = path.join(dir, 'rules.csv');
+    expect((await runCrm(['segment', 'rules', '--format', 'csv', '--output', file], { env })).code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8').split('\r\n')[1]).toBe('Champions,冠军客户,5,5,5,5,5,5');
+    const a = await runCrm(['segment', '--format', 'json', '--as-of', '2026-11-23'], { env });
+    const b = await runCrm(['segment', '--format', 'json', '--as-of', '2026-11-23', '--rules', file], { env });
+    expect(JSON.parse(b.stdout).rows).toEqual(JSON.parse(a.stdout).rows);
+  });
+
+  it('--check exits 3 when a rule can never match, and lists it', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rules.csv');
+    fs.writeFileSync(file, 'segment,r_low,r_high,f_low,f_high,m_low,m_high\nRecent,4,5,1,5,1,5\nRecent big,5,5,4,5,4,5\nRest,1,3,1,5,1,5\n');
+    const result = spawnCrm(['segment', 'rules', '--rules', file, '--check', '--format', 'csv'], { env: { CRM_DB: path.join(dir, 'none.db') } });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('Recent big,5,5,4,5,4,5,0,dead: taken by Recent');
+    expect(result.stderr).toContain('1 rule(s) can never match: Recent big');
+  });
+
+  it('--check on the default table exits 0 and lists the combinations left to Others', async () => {
+    const result = await runCrm(['segment', 'rules', '--check'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('10 fall into Others: 215 241 251 252 341 351 441 451 541 551');
+  });
+
+  it('a broken rules file is rejected (exit 3) before any analysis', async () => {
+    const { dir, env } = await freshDb(true);
+    const file = path.join(dir, 'rules.json');
+    fs.writeFileSync(file, JSON.stringify([{ segment: 'A', r_low: 4, r_high: 2, f_low: 1, f_high: 5, m_low: 1, m_high: 5 }]));
+    const result = await runCrm(['segment', '--rules', file], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('r lower bound 4 is above the upper bound 2');
+  });
+});
+
+describe('usage errors exit 2', () => {
+  it.each([
+    [['rfm', '--bins', '12']],
+    [['rfm', '--thresholds', 'r=5,1']],
+    [['rfm', '--as-of', '2026-02-30']],
+    [['rfm', '--as-of', '2026-01-01', '--since', '2026-02-01']],
+    [['segment', '--scheme', 'kmeans']],
+  ])('crm %j', async (argv) => {
+    const { env } = await freshDb(false);
+    expect((await runCrm(argv, { env })).code).toBe(2);
+  });
+});
