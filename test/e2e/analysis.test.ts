@@ -75,3 +75,34 @@ describe('usage errors exit 2', () => {
     expect((await runCrm(argv, { env })).code).toBe(2);
   });
 });
+
+describe('crm pyramid', () => {
+  it('shows four tiers on the samples, the picture only on a terminal, and lists a tier', async () => {
+    const { env } = await freshDb(true);
+    const json = await runCrm(['pyramid', '--format', 'json'], { env });
+    expect(json.code).toBe(0);
+    const body = JSON.parse(json.stdout);
+    expect(body.rows.map((row: { tier: string; customers: number }) => [row.tier, row.customers])).toEqual([
+      ['Platinum', 2], ['Gold', 8], ['Iron', 30], ['Lead', 160],
+    ]);
+    expect(body.notes.join('\n')).toContain('cost unknown for 100 of 2006 orders');
+    const onTerminal = await runCrm(['pyramid'], { env, tty: true });
+    expect(onTerminal.stdout).toMatch(/██ +Platinum +1\.0 % of customers/);
+    const piped = await runCrm(['pyramid'], { env });
+    expect(piped.stdout).not.toContain('█');
+    const gold = await runCrm(['pyramid', '--tier', 'gold', '--format', 'csv'], { env });
+    const lines = gold.stdout.trim().split('\r\n');
+    expect(lines[0]).toBe('rank,customer_id,name,tier,orders,revenue,profit,interactions,loss_making');
+    expect(lines).toHaveLength(9);
+    expect(lines.slice(1).every((line) => line.includes(',Gold,'))).toBe(true);
+  });
+
+  it('an empty database gives an empty pyramid, exit 0; a bad --tier or --cuts is a usage error', async () => {
+    const { env } = await freshDb(false);
+    const empty = await runCrm(['pyramid', '--format', 'json'], { env });
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout).rows).toEqual([]);
+    expect((await runCrm(['pyramid', '--tier', 'diamond'], { env })).code).toBe(2);
+    expect((await runCrm(['pyramid', '--cuts', '20,5,1'], { env })).code).toBe(2);
+  });
+});

@@ -7,7 +7,8 @@ import { registerCustomer } from './customer.js';
 import { registerDemo } from './demo.js';
 import { registerRfm } from './rfm.js';
 import { registerSegment } from './segment.js';
+import { registerPyramid } from './pyramid.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerRfm, registerSegment];
+export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerRfm, registerSegment, registerPyramid];
