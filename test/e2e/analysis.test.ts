@@ -15,7 +15,7 @@ async function freshDb(withSamples: boolean): Promise<{ dir: string; env: Record
 }
 
 describe('analysis on an empty database', () => {
-  it.each([['rfm'], ['segment'], ['segment', '--customers'], ['segment', '--scheme', 'cn8']])('crm %s gives an empty report, exit 0', async (...argv) => {
+  it.each([['rfm'], ['segment'], ['segment', '--customers'], ['segment', '--scheme', 'cn8'], ['pyramid'], ['lifecycle'], ['lifecycle', '--stage', 'decline'], ['loyalty'], ['advise']])('crm %s gives an empty report, exit 0', async (...argv) => {
     const { env } = await freshDb(false);
     const table = await runCrm(argv, { env });
     expect(table.code).toBe(0);
@@ -104,5 +104,25 @@ describe('crm pyramid', () => {
     expect(JSON.parse(empty.stdout).rows).toEqual([]);
     expect((await runCrm(['pyramid', '--tier', 'diamond'], { env })).code).toBe(2);
     expect((await runCrm(['pyramid', '--cuts', '20,5,1'], { env })).code).toBe(2);
+  });
+});
+
+describe('crm lifecycle, loyalty, advise on the samples', () => {
+  it('counts every customer once, lists a stage by value, and advises per tier', async () => {
+    const { env } = await freshDb(true);
+    const asOf = ['--as-of', '2026-10-29'];
+    const stages = JSON.parse((await runCrm(['lifecycle', ...asOf, '--format', 'json'], { env })).stdout).rows;
+    expect(stages.map((row: { stage: string }) => row.stage)).toEqual(['Exploration', 'Formation', 'Stability', 'Decline', 'Lost']);
+    expect(stages.reduce((sum: number, row: { customers: number }) => sum + row.customers, 0)).toBe(200);
+    const decline = JSON.parse((await runCrm(['lifecycle', ...asOf, '--stage', 'decline', '--format', 'json'], { env })).stdout).rows;
+    expect(decline).toHaveLength(stages[3].customers);
+    const revenues = decline.map((row: { revenue: number }) => row.revenue);
+    expect(revenues).toEqual([...revenues].sort((a: number, b: number) => b - a));
+    const loyalty = JSON.parse((await runCrm(['loyalty', ...asOf, '--format', 'json'], { env })).stdout).rows;
+    expect(loyalty.at(-1)).toMatchObject({ form: 'Unknown (no survey)', customers: 200 });
+    const advice = await runCrm(['advise', ...asOf, '--format', 'csv', '--lang', 'zh'], { env });
+    expect(advice.stdout).toContain('铂金客户,2,1,');
+    expect(advice.stdout).toContain('伙伴型,结构层次');
+    expect(advice.stdout).toContain('重铅客户,160,80,');
   });
 });

@@ -8,7 +8,8 @@ import { registerDemo } from './demo.js';
 import { registerRfm } from './rfm.js';
 import { registerSegment } from './segment.js';
 import { registerPyramid } from './pyramid.js';
+import { registerRelationship } from './relationship.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerRfm, registerSegment, registerPyramid];
+export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerRfm, registerSegment, registerPyramid, registerRelationship];
