@@ -9,7 +9,8 @@ import { registerRfm } from './rfm.js';
 import { registerSegment } from './segment.js';
 import { registerPyramid } from './pyramid.js';
 import { registerRelationship } from './relationship.js';
+import { registerSnapshot } from './snapshot.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerRfm, registerSegment, registerPyramid, registerRelationship];
+export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerRfm, registerSegment, registerPyramid, registerRelationship, registerSnapshot];
