@@ -24,7 +24,7 @@ const tiered = `
 WITH per_customer AS (
   SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
   FROM orders
-  WHERE order_date <= @asOf AND order_date >= @since
+  WHERE +order_date <= @asOf AND +order_date >= @since
   GROUP BY customer_id
 ), ranked AS (
   SELECT *, rank() OVER (ORDER BY profit DESC) AS position, count(*) OVER () AS total FROM per_customer

@@ -28,7 +28,7 @@ export function purchaseHistories(db: Db, period: Period, windowDays: number): P
                 sum(CASE WHEN order_date > @recentStart THEN amount_cents ELSE 0 END) AS recent_cents,
                 sum(CASE WHEN order_date > @priorStart AND order_date <= @recentStart THEN amount_cents ELSE 0 END) AS prior_cents
          FROM orders
-         WHERE order_date <= @asOf AND order_date >= @since
+         WHERE +order_date <= @asOf AND +order_date >= @since
          GROUP BY customer_id
        )
        SELECT c.id, c.external_id, c.name, p.first_order, p.last_order, p.orders, p.purchase_days, p.revenue_cents, p.recent_cents, p.prior_cents
@@ -60,7 +60,7 @@ export function loyaltyFacts(db: Db, period: Period, windowDays: number): Loyalt
     .prepare(
       `WITH per_customer AS (
          SELECT customer_id, count(*) AS orders, sum(order_date > @recentStart) AS recent_orders, sum(amount_cents) AS revenue_cents
-         FROM orders WHERE order_date <= @asOf AND order_date >= @since GROUP BY customer_id
+         FROM orders WHERE +order_date <= @asOf AND +order_date >= @since GROUP BY customer_id
        ), latest_survey AS (
          SELECT customer_id, perceived / expected AS satisfaction, would_recommend,
                 row_number() OVER (PARTITION BY customer_id ORDER BY surveyed_on DESC, id DESC) AS newest

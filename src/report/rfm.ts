@@ -34,13 +34,16 @@ export function cutsNote(scores: RfmScores): string {
 export interface CustomerSelection {
   /** Only customers in this segment (matched on the English or Chinese name, case-insensitive). */
   segment?: string;
+  /** At most this many customers, the best first. */
+  limit?: number;
 }
 
 /** Per-customer scores, best first (rfm_score, then revenue), as R's rfm table plus the segment. */
 export function rfmCustomersReport(
   scores: RfmScores,
   segmentation: Segmentation,
-  labels: Map<number, CustomerLabel>,
+  /** Looks up id and name of the customers that are listed (only those: a --limit needs few). */
+  labelsOf: (customerIds: number[]) => Map<number, CustomerLabel>,
   options: { asOf: string; lang: Lang; selection?: CustomerSelection; title?: string },
 ): Report {
   const wanted = options.selection?.segment?.toLowerCase();
@@ -52,6 +55,8 @@ export function rfmCustomersReport(
   }
   const score = (i: number) => rfmScore(scores.rScore[i]!, scores.fScore[i]!, scores.mScore[i]!);
   indexes.sort((a, b) => score(b) - score(a) || scores.monetaryCents[b]! - scores.monetaryCents[a]! || scores.customerIds[a]! - scores.customerIds[b]!);
+  if (options.selection?.limit !== undefined) indexes.length = Math.min(indexes.length, options.selection.limit);
+  const labels = labelsOf(indexes.map((i) => scores.customerIds[i]!));
   const rows: Row[] = indexes.map((i) => {
     const customer = labels.get(scores.customerIds[i]!);
     return {

@@ -30,12 +30,11 @@ export function registerRfm(program: Command, context: CliContext): void {
       const options = await segmentOptions(context, flags);
       const db = context.openDb();
       const { scores, segmentation } = segmentCustomers(db, options);
-      const report = rfmCustomersReport(scores, segmentation, customerLabels(db), {
+      const report = rfmCustomersReport(scores, segmentation, (ids) => customerLabels(db, ids), {
         asOf: options.period.asOf,
         lang: context.lang(flags),
-        selection: { segment: flags.segment },
+        selection: { segment: flags.segment, limit },
       });
-      if (limit !== undefined) report.rows = report.rows.slice(0, limit);
       await context.emit(report, flags);
     });
 }

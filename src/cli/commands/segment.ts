@@ -44,7 +44,7 @@ export function registerSegment(program: Command, context: CliContext): void {
       const { customerLabels } = await import('../../db/analysis.js');
       const { rfmCustomersReport } = await import('../../report/rfm.js');
       const title = flags.segment ? `Segment ${flags.segment}` : 'Customers by segment';
-      await context.emit(rfmCustomersReport(scores, segmentation, customerLabels(db), { asOf: options.period.asOf, lang, selection: { segment: flags.segment }, title }), flags);
+      await context.emit(rfmCustomersReport(scores, segmentation, (ids) => customerLabels(db, ids), { asOf: options.period.asOf, lang, selection: { segment: flags.segment }, title }), flags);
       return;
     }
     const { summariseSegments } = await import('../../analysis/segments.js');
