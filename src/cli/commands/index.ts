@@ -10,8 +10,16 @@ import { registerFollowups } from './followups.js';
 import { registerComplaint } from './complaint.js';
 import { registerPay } from './pay.js';
 import { registerSurvey } from './survey.js';
+import { registerRfm } from './rfm.js';
+import { registerSegment } from './segment.js';
+import { registerPyramid } from './pyramid.js';
+import { registerRelationship } from './relationship.js';
+import { registerSnapshot } from './snapshot.js';
 import { registerReport } from './report.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-export const commandModules: RegisterCommand[] = [registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay, registerSurvey, registerReport];
+export const commandModules: RegisterCommand[] = [
+  registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay, registerSurvey,
+  registerRfm, registerSegment, registerPyramid, registerRelationship, registerSnapshot, registerReport,
+];
