@@ -12,15 +12,26 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.remove());
 
-const reports = ['list', 'products', 'profit', 'salespeople', 'receivables', 'cohorts'];
+const reports: Record<string, string[]> = {
+  list: [], products: [], profit: [], salespeople: [], receivables: [], cohorts: [],
+  summary: ['--period', '90d'], lost: ['--period', '90d'], satisfaction: ['--period', '90d'],
+};
 const formats = ['table', 'json', 'csv', 'md'] as const;
 
-describe.each(reports)('crm report %s (spawned)', (name) => {
+describe.each(Object.entries(reports))('crm report %s (spawned)', (name, flags) => {
   it.each(formats)('--format %s', (format) => {
-    const result = spawnCrm(['--db', fixture.db, 'report', name, ...(name === 'list' ? [] : ['--as-of', '2026-11-23']), '--format', format]);
+    const result = spawnCrm(['--db', fixture.db, 'report', name, ...(name === 'list' ? [] : ['--as-of', '2026-11-23', ...flags]), '--format', format]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(fs.readFileSync(path.join(goldenDir, `${name}.${formatExtension[format]}`), 'utf8'));
+  });
+});
+
+describe('crm agenda (spawned)', () => {
+  it.each(formats)('--check --format %s exits 10 with the golden list', (format) => {
+    const result = spawnCrm(['--db', fixture.db, 'agenda', '--as-of', '2026-11-23', '--check', '--format', format]);
+    expect(result.code).toBe(10);
+    expect(result.stdout).toBe(fs.readFileSync(path.join(goldenDir, `agenda.${formatExtension[format]}`), 'utf8'));
   });
 });
 

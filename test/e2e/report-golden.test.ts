@@ -21,7 +21,19 @@ export const goldenReports: Record<string, string[]> = {
   salespeople: asOf,
   receivables: asOf,
   cohorts: asOf,
+  summary: [...asOf, '--period', '90d'],
+  lost: [...asOf, '--period', '90d'],
+  satisfaction: [...asOf, '--period', '90d'],
 };
+
+describe('crm agenda', () => {
+  it.each(formats)('--format %s matches its golden file; --check exits 10', async (format) => {
+    const result = await fixture.crm(['agenda', ...asOf, '--check', '--format', format]);
+    expect(result.code).toBe(10);
+    expect(result.stderr).toBe('crm: agenda: 4 things to do\n');
+    expectGolden(`agenda.${formatExtension[format]}`, result.stdout);
+  });
+});
 
 describe.each(Object.entries(goldenReports))('crm report %s', (name, flags) => {
   it.each(formats)('--format %s matches its golden file', async (format) => {
@@ -86,6 +98,28 @@ describe('hand-checked figures', () => {
     expect(rows[3]).toMatchObject({ cohort: '2026-04', month_7: 0, month_8: null });
   });
 
+  it('summary', async () => {
+    const { rows, sections } = await json(['report', 'summary', ...asOf, '--period', '90d']);
+    // 90 days to 11-23 start 08-26; the 90 before are 05-28 … 08-25. Revenue now: O04 1500 + O05 200 + O08 800 + O11 1600
+    // + O12 500 + O16 500 = 5100 (O09 refunded); before: O07 100 + O10 2000 = 2100; change (5100 − 2100) / 2100 = 142.86 %.
+    // K04 (orders 03-01, 06-01, 09-01 of 2025: average gap 92 days, 4× = 368 > 365) is lost on 2026-09-04, in the period.
+    // Owed 4100 (the receivables total); over 60 days: K03's 1600 + 500 = 2100. Open complaint: #3. New: K05 (first order 11-20).
+    expect(rows[0]).toMatchObject({
+      period_start: '2026-08-26', active_customers: 5, new_customers: 1, lost_customers: 1, won_back_customers: 0, revenue: 5100,
+      revenue_previous: 2100, revenue_change_percent: 142.8571, followups_overdue: 1, followups_due_today: 1, open_complaints: 1, owed: 4100, owed_over_60_days: 2100,
+    });
+    expect(Object.keys(sections)).toEqual(['pyramid', 'top_segments']);
+  });
+
+  it('lost and satisfaction', async () => {
+    const lost = await json(['report', 'lost', ...asOf, '--period', '90d']);
+    // K04: lifetime 800 + 500 + 100 = 1400, profit 300 + 200 + 40 = 540; last contact the unanswered call of 2025-10-01.
+    expect(lost.rows).toEqual([expect.objectContaining({ customer_id: 'K04', lost_on: '2026-09-04', revenue: 1400, profit: 540, tier_before: 'Lead', last_contact: 'call: no answer' })]);
+    const satisfaction = await json(['report', 'satisfaction', ...asOf, '--period', '90d']);
+    // S1 9/8 = 1.125 (satisfied), S2 8/8 = 1 (acceptable), S3 6/9 = 0.667 (dissatisfied): mean 0.9306.
+    expect(satisfaction.rows[0]).toEqual({ group_by: 'all', group: 'All surveys', surveys: 3, customers: 3, average_c: 0.9306, satisfied_percent: 33.3333, acceptable_percent: 33.3333, dissatisfied_percent: 33.3333 });
+  });
+
   it('a calendar period keeps only its orders', async () => {
     const { as_of, rows } = await json(['report', 'products', '--period', '2026-Q3']);
     // July–September 2026: O04 Gift box 1500, O10 Gift box 2000, O11 Tea set 1600.
@@ -108,6 +142,12 @@ describe('an empty database', () => {
     empty = await reportFixture({ empty: true });
   });
   afterAll(() => empty?.remove());
+
+  it('crm agenda --check has nothing to do: exit 0', async () => {
+    const result = await empty.crm(['agenda', '--check', '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual([]);
+  });
 
   it.each(Object.keys(goldenReports).filter((name) => name !== 'list'))('crm report %s is an empty report, exit 0', async (name) => {
     const json = await empty.crm(['report', name, '--format', 'json']);

@@ -16,10 +16,11 @@ import { registerPyramid } from './pyramid.js';
 import { registerRelationship } from './relationship.js';
 import { registerSnapshot } from './snapshot.js';
 import { registerReport } from './report.js';
+import { registerAgenda } from './agenda.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay, registerSurvey,
-  registerRfm, registerSegment, registerPyramid, registerRelationship, registerSnapshot, registerReport,
+  registerRfm, registerSegment, registerPyramid, registerRelationship, registerSnapshot, registerReport, registerAgenda,
 ];
