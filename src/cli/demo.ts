@@ -47,8 +47,17 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });
     context.io.stdout.write('\n');
     await context.emit(segmentSummaryReport(summariseSegments(scores, segmentation), segmentation, { asOf, lang }), format);
+    // The owner's one screen last (issue 6): the 30 days up to the last order against the 30 before.
+    const { buildReport } = await import('../report/build.js');
+    const { resolvePeriod } = await import('../report/period.js');
+    const summaryPeriod = resolvePeriod({ period: '30d', asOf, today: context.today() });
+    if (typeof summaryPeriod !== 'string') {
+      context.io.stdout.write('\n');
+      await context.emit(await buildReport(db, 'summary', { period: summaryPeriod, lang, today: context.today() }), format);
+    }
     context.info(`\nTry: crm --db ${path.relative(context.io.cwd, file) || file} customer list --sort revenue --limit 20`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} segment --customers --segment "At Risk" --as-of ${asOf}`);
+    context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} report list      (and crm agenda for today's to-do)`);
   } finally {
     db.close();
   }
