@@ -12,7 +12,8 @@ export interface OrderStatusTotal {
 }
 
 // Orders in these states were never owed (or were given back): they count neither in the balance nor in value.
-const notBilled = new Set(['refunded', 'refund', 'cancelled', 'canceled', 'void', 'returned', '退款', '已退款', '取消', '已取消', '退货']);
+export const notBilledStatuses: readonly string[] = ['refunded', 'refund', 'cancelled', 'canceled', 'void', 'returned', '退款', '已退款', '取消', '已取消', '退货'];
+const notBilled = new Set(notBilledStatuses);
 
 export function isBilled(status: string | null): boolean {
   return status === null || !notBilled.has(status.trim().toLowerCase());

@@ -8,6 +8,13 @@ import { listCustomers } from '../db/customers.js';
 import { overview } from '../db/overview.js';
 import { customerListReport } from '../report/customers.js';
 import { overviewReport } from '../report/overview.js';
+import { segmentCustomers } from '../analysis/customer-segments.js';
+import { summariseSegments } from '../analysis/segments.js';
+import { buildPyramid, defaultCuts } from '../analysis/pyramid.js';
+import { costCoverage } from '../db/analysis.js';
+import { pyramidTiers } from '../db/pyramid.js';
+import { segmentSummaryReport } from '../report/rfm.js';
+import { pyramidReport } from '../report/pyramid.js';
 import type { CliContext } from './context.js';
 
 export const samplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');
@@ -27,7 +34,30 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     await context.emit(overviewReport(overview(db)), format);
     context.io.stdout.write('\n');
     await context.emit(customerListReport(listCustomers(db, { sort: 'revenue', limit: 10 }), 'Top 10 customers by revenue'), format);
+    // The analysis as of the last order in the samples, so the demo shows the same picture any day it runs.
+    const asOf = overview(db).last_order ?? context.today();
+    const period = { asOf, since: null };
+    const lang = context.defaultLang();
+    const coverage = costCoverage(db, period);
+    context.io.stdout.write('\n');
+    await context.emit(
+      pyramidReport(buildPyramid(pyramidTiers(db, period, defaultCuts)), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }),
+      format,
+    );
+    const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });
+    context.io.stdout.write('\n');
+    await context.emit(segmentSummaryReport(summariseSegments(scores, segmentation), segmentation, { asOf, lang }), format);
+    // The owner's one screen last (issue 6): the 30 days up to the last order against the 30 before.
+    const { buildReport } = await import('../report/build.js');
+    const { resolvePeriod } = await import('../report/period.js');
+    const summaryPeriod = resolvePeriod({ period: '30d', asOf, today: context.today() });
+    if (typeof summaryPeriod !== 'string') {
+      context.io.stdout.write('\n');
+      await context.emit(await buildReport(db, 'summary', { period: summaryPeriod, lang, today: context.today() }), format);
+    }
     context.info(`\nTry: crm --db ${path.relative(context.io.cwd, file) || file} customer list --sort revenue --limit 20`);
+    context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} segment --customers --segment "At Risk" --as-of ${asOf}`);
+    context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} report list      (and crm agenda for today's to-do)`);
   } finally {
     db.close();
   }

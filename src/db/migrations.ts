@@ -153,6 +153,39 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    version: 2,
+    description: 'analysis snapshots: every customer\'s scores, segment, tier and stage per analysis date',
+    sql: `
+CREATE TABLE snapshots (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  as_of TEXT NOT NULL UNIQUE,
+  since TEXT,
+  bins INTEGER NOT NULL,
+  rules TEXT NOT NULL,
+  cuts TEXT NOT NULL,
+  customers INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+-- tier: 0 platinum, 1 gold, 2 iron, 3 lead (lower is better); segment: the English segment name.
+CREATE TABLE snapshot_customers (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  recency_days INTEGER NOT NULL,
+  frequency INTEGER NOT NULL,
+  monetary_cents INTEGER NOT NULL,
+  profit_cents INTEGER NOT NULL,
+  r_score INTEGER NOT NULL,
+  f_score INTEGER NOT NULL,
+  m_score INTEGER NOT NULL,
+  segment TEXT NOT NULL,
+  tier INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  PRIMARY KEY (snapshot_id, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX snapshot_customers_customer ON snapshot_customers(customer_id);
+`,
+  },
   // Version 2 is the analysis snapshots; 3 and 5 were set aside for other work; numbers are never reused.
   {
     version: 4,

@@ -114,6 +114,8 @@ export function jsonRows(report: Report): Record<string, CellValue>[] {
   });
 }
 
+const columnMeta = (report: Report) => report.columns.map((column) => ({ key: column.key, label: column.label, type: column.type }));
+
 export function renderJson(report: Report): string {
   const rows = jsonRows(report);
   if (report.json === 'array') return JSON.stringify(rows, null, 2) + '\n';
@@ -126,9 +128,11 @@ export function renderJson(report: Report): string {
   const envelope = {
     report: report.name,
     as_of: report.asOf ?? null,
-    columns: report.columns.map((column) => ({ key: column.key, label: column.label, type: column.type })),
+    columns: columnMeta(report),
     rows,
     notes: report.notes ?? [],
+    // Further tables of the report (the summary's pyramid and segments), each as { columns, rows }.
+    ...(report.sections?.length ? { sections: Object.fromEntries(report.sections.map((section) => [section.name, { columns: columnMeta(section), rows: jsonRows(section) }])) } : {}),
   };
   return JSON.stringify(envelope, null, 2) + '\n';
 }

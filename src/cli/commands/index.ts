@@ -13,10 +13,18 @@ import { registerSurvey } from './survey.js';
 import { registerBackup } from './backup.js';
 import { registerDoctor } from './doctor.js';
 import { registerExport } from './export.js';
+import { registerRfm } from './rfm.js';
+import { registerSegment } from './segment.js';
+import { registerPyramid } from './pyramid.js';
+import { registerRelationship } from './relationship.js';
+import { registerSnapshot } from './snapshot.js';
+import { registerReport } from './report.js';
+import { registerAgenda } from './agenda.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
-  registerSurvey, registerBackup, registerDoctor, registerExport,
+  registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
+  registerRelationship, registerSnapshot, registerReport, registerAgenda,
 ];

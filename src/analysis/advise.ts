@@ -1,0 +1,77 @@
+// Relationship type and marketing level per pyramid tier (domain.md: Kotler's matrix, seed 002). Pure.
+import type { PyramidLevel } from './pyramid.js';
+
+export type CustomerCount = 'many' | 'medium' | 'few';
+export type Margin = 'high' | 'medium' | 'low';
+export type RelationshipType = 'basic' | 'reactive' | 'accountable' | 'proactive' | 'partnership';
+export type MarketingLevel = 'financial' | 'social' | 'structural';
+
+/** domain.md: customers (rows) × margin (columns). */
+const matrix: Record<CustomerCount, Record<Margin, RelationshipType>> = {
+  many: { high: 'accountable', medium: 'reactive', low: 'basic' },
+  medium: { high: 'proactive', medium: 'accountable', low: 'reactive' },
+  few: { high: 'partnership', medium: 'proactive', low: 'accountable' },
+};
+
+export const relationshipNames: Record<RelationshipType, { name: string; nameZh: string }> = {
+  basic: { name: 'basic', nameZh: '基本型' },
+  reactive: { name: 'reactive', nameZh: '被动型' },
+  accountable: { name: 'accountable', nameZh: '负责型' },
+  proactive: { name: 'proactive', nameZh: '主动型' },
+  partnership: { name: 'partnership', nameZh: '伙伴型' },
+};
+
+/** Financial benefits for many small low-margin customers, social bonds for valuable repeat buyers, structural bonds for a few key partners. */
+export const levelOf: Record<RelationshipType, MarketingLevel> = {
+  basic: 'financial', reactive: 'financial', accountable: 'social', proactive: 'social', partnership: 'structural',
+};
+
+export const levelNames: Record<MarketingLevel, { name: string; nameZh: string }> = {
+  financial: { name: 'financial benefits (discounts, points)', nameZh: '财务层次（折扣、积分）' },
+  social: { name: 'social benefits (personal contact, clubs)', nameZh: '社交层次（个人联系、俱乐部）' },
+  structural: { name: 'structural bonds (shared systems and processes)', nameZh: '结构层次（共享系统与流程）' },
+};
+
+export interface AdviceRules {
+  /** A tier with at most this share of customers (percent) has "few" customers, … */
+  fewUpTo: number;
+  /** … at most this share "medium", above it "many". */
+  mediumUpTo: number;
+  /** Margin: profit per customer against the average over all customers: high from this ratio, … */
+  highFrom: number;
+  /** … low below this ratio, medium between. */
+  lowBelow: number;
+}
+
+export const defaultAdviceRules: AdviceRules = { fewUpTo: 5, mediumUpTo: 25, highFrom: 2, lowBelow: 0.5 };
+
+export interface TierAdvice {
+  level: PyramidLevel;
+  count: CustomerCount;
+  margin: Margin;
+  /** Average profit per customer of the tier ÷ average over all customers; null without customers. */
+  profitRatio: number | null;
+  relationship: RelationshipType;
+  marketingLevel: MarketingLevel;
+}
+
+/**
+ * The "margin" a tier brings is read as its profit per customer against the average customer (a
+ * tier's margin in percent says little: every tier sells the same goods); the count is its share of customers.
+ */
+export function adviseTiers(levels: PyramidLevel[], rules: AdviceRules = defaultAdviceRules): TierAdvice[] {
+  const customers = levels.reduce((sum, level) => sum + level.customers, 0);
+  const profit = levels.reduce((sum, level) => sum + level.profitCents, 0);
+  const average = customers ? profit / customers : 0;
+  return levels
+    .filter((level) => level.customers > 0)
+    .map((level) => {
+      const count: CustomerCount = level.customerShare <= rules.fewUpTo ? 'few' : level.customerShare <= rules.mediumUpTo ? 'medium' : 'many';
+      const perCustomer = level.profitCents / level.customers;
+      const profitRatio = average > 0 ? perCustomer / average : null;
+      const margin: Margin =
+        profitRatio === null ? (perCustomer > 0 ? 'high' : 'low') : profitRatio >= rules.highFrom ? 'high' : profitRatio < rules.lowBelow ? 'low' : 'medium';
+      const relationship = matrix[count][margin];
+      return { level, count, margin, profitRatio, relationship, marketingLevel: levelOf[relationship] };
+    });
+}

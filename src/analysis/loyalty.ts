@@ -1,0 +1,55 @@
+// The four loyalty forms (domain.md): willingness from survey satisfaction × action from repeat purchase. Pure.
+import type { LoyaltyFacts } from '../db/relationship.js';
+
+export type LoyaltyForm = 'loyal' | 'potential' | 'inertia' | 'lost' | 'unknown';
+
+export const loyaltyForms: readonly { key: LoyaltyForm; name: string; nameZh: string }[] = [
+  { key: 'loyal', name: 'Loyal (willing, buys again)', nameZh: '忠诚客户（现有客户）' },
+  { key: 'potential', name: 'Potential (willing, not buying)', nameZh: '潜在客户' },
+  { key: 'inertia', name: 'Being lost (buys from inertia)', nameZh: '惰性忠诚（正在流失）' },
+  { key: 'lost', name: 'Lost (neither)', nameZh: '流失客户' },
+  { key: 'unknown', name: 'Unknown (no survey)', nameZh: '未知（无调查）' },
+];
+
+export interface LoyaltyRules {
+  /** Willing when satisfaction C = perceived / expected is at least this (C = 1: expectation met). */
+  willingAt: number;
+  /** Acting when the customer bought in this many recent days and has bought more than once. */
+  windowDays: number;
+}
+
+export const defaultLoyaltyRules: LoyaltyRules = { willingAt: 1, windowDays: 90 };
+
+/**
+ * Willing: C ≥ willingAt. Acting (buys again): an order in the recent window and at least two orders.
+ * A customer without a survey is "unknown": their willingness is not guessed.
+ */
+export function loyaltyForm(facts: Pick<LoyaltyFacts, 'satisfaction' | 'orders' | 'recent_orders'>, rules: LoyaltyRules = defaultLoyaltyRules): LoyaltyForm {
+  if (facts.satisfaction === null) return 'unknown';
+  const willing = facts.satisfaction >= rules.willingAt;
+  const acting = facts.recent_orders > 0 && facts.orders >= 2;
+  if (willing) return acting ? 'loyal' : 'potential';
+  return acting ? 'inertia' : 'lost';
+}
+
+export interface LoyaltySummary {
+  form: (typeof loyaltyForms)[number];
+  customers: number;
+  share: number;
+  averageSatisfaction: number | null;
+  revenueCents: number;
+}
+
+export function summariseLoyalty(customers: { facts: LoyaltyFacts; form: LoyaltyForm }[]): LoyaltySummary[] {
+  return loyaltyForms.map((form) => {
+    const inForm = customers.filter((customer) => customer.form === form.key);
+    const surveyed = inForm.filter((customer) => customer.facts.satisfaction !== null);
+    return {
+      form,
+      customers: inForm.length,
+      share: customers.length ? (100 * inForm.length) / customers.length : 0,
+      averageSatisfaction: surveyed.length ? surveyed.reduce((sum, customer) => sum + customer.facts.satisfaction!, 0) / surveyed.length : null,
+      revenueCents: inForm.reduce((sum, customer) => sum + customer.facts.revenue_cents, 0),
+    };
+  });
+}

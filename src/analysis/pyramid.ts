@@ -1,0 +1,75 @@
+// The customer value pyramid (domain.md): tiers by profit rank, per-tier shares and averages. Pure.
+import type { TierTotals } from '../db/pyramid.js';
+
+export interface Tier {
+  key: 'platinum' | 'gold' | 'iron' | 'lead';
+  name: string;
+  nameZh: string;
+}
+
+export const tiers: readonly Tier[] = [
+  { key: 'platinum', name: 'Platinum', nameZh: '铂金客户' },
+  { key: 'gold', name: 'Gold', nameZh: '黄金客户' },
+  { key: 'iron', name: 'Iron', nameZh: '钢铁客户' },
+  { key: 'lead', name: 'Lead', nameZh: '重铅客户' },
+];
+
+/** domain.md: top 1 %, to 5 %, to 20 % of customers; the rest is lead. */
+export const defaultCuts = [1, 5, 20] as const;
+
+export function tierIndex(key: string): number {
+  return tiers.findIndex((tier) => tier.key === key.toLowerCase() || tier.name.toLowerCase() === key.toLowerCase() || tier.nameZh === key);
+}
+
+/** Parses "1,5,20": three increasing cumulative percentages in (0, 100]; a message on error. */
+export function parseCuts(text: string): [number, number, number] | string {
+  const parts = text.split(',').map((part) => part.trim());
+  const cuts = parts.map(Number);
+  if (cuts.length !== 3 || parts.some((part) => part === '') || cuts.some((cut) => !Number.isFinite(cut))) {
+    return `"${text}" is not three percentages like 1,5,20`;
+  }
+  if (cuts[0]! <= 0 || cuts[2]! > 100 || !(cuts[0]! < cuts[1]! && cuts[1]! < cuts[2]!)) return `"${text}": the cuts must increase within 0–100`;
+  return [cuts[0]!, cuts[1]!, cuts[2]!];
+}
+
+export interface PyramidLevel {
+  tier: Tier;
+  customers: number;
+  /** Percent of the customers in the pyramid (0–100). */
+  customerShare: number;
+  orders: number;
+  revenueCents: number;
+  profitCents: number;
+  /** Percent of total profit; null when the total profit is not positive (a share would mislead). */
+  profitShare: number | null;
+  averageProfitCents: number | null;
+  /** Profit ÷ revenue in percent; null without revenue. */
+  marginPercent: number | null;
+  lossMaking: number;
+  interactions: number;
+}
+
+/** All four tiers in order, empty ones included, with shares of customers and profit. */
+export function buildPyramid(totals: TierTotals[]): PyramidLevel[] {
+  const customers = totals.reduce((sum, row) => sum + row.customers, 0);
+  const profit = totals.reduce((sum, row) => sum + row.profit_cents, 0);
+  return tiers.map((tier, index) => {
+    const row = totals.find((candidate) => candidate.tier === index);
+    const count = row?.customers ?? 0;
+    const revenue = row?.revenue_cents ?? 0;
+    const tierProfit = row?.profit_cents ?? 0;
+    return {
+      tier,
+      customers: count,
+      customerShare: customers ? (100 * count) / customers : 0,
+      orders: row?.orders ?? 0,
+      revenueCents: revenue,
+      profitCents: tierProfit,
+      profitShare: profit > 0 ? (100 * tierProfit) / profit : null,
+      averageProfitCents: count ? Math.round(tierProfit / count) : null,
+      marginPercent: revenue ? (100 * tierProfit) / revenue : null,
+      lossMaking: row?.loss_making ?? 0,
+      interactions: row?.interactions ?? 0,
+    };
+  });
+}

@@ -1,0 +1,35 @@
+// crm agenda: today's to-do for the owner; --check exits 10 when there is anything to do (for a cron job).
+import type { Command } from 'commander';
+import { requireDate, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+
+interface AgendaFlags extends OutputOptions {
+  check?: boolean;
+  asOf?: string;
+}
+
+export function registerAgenda(program: Command, context: CliContext): void {
+  withOutputOptions(
+    program
+      .command('agenda')
+      .description("today's to-do: follow-ups due and overdue, complaints open over a week, valuable customers slipping, debts over 60 days")
+      .option('--check', 'exit 10 when there is anything to do, 0 when there is nothing (the list is printed either way)')
+      .option('--as-of <date>', 'the agenda of another day (default today)')
+      .addHelpText(
+        'after',
+        `
+Each item says why it is there and what to do. Valuable customers (platinum, gold or a high-value
+segment) are compared with the last snapshot (crm snapshot save); without one, those in decline are listed.
+Examples:
+  $ crm agenda
+  $ crm agenda --check --format md --output agenda.md || mail -s "crm agenda" me@example.com < agenda.md`,
+      ),
+  ).action(async (flags: AgendaFlags) => {
+    const { agendaReport, gatherAgenda } = await import('../../report/agenda.js');
+    const { CrmError, ExitCode } = await import('../../errors.js');
+    const today = flags.asOf === undefined ? context.today() : requireDate(flags.asOf, '--as-of');
+    const db = context.openDb();
+    const report = agendaReport(gatherAgenda(db, today), context.lang(flags));
+    await context.emit(report, flags);
+    if (flags.check && report.rows.length > 0) throw new CrmError(`agenda: ${report.rows.length} things to do`, ExitCode.agendaHasItems);
+  });
+}

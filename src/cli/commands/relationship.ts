@@ -1,0 +1,86 @@
+// crm lifecycle, crm loyalty, crm advise: where each relationship stands and what kind of relationship to run.
+import type { Command } from 'commander';
+import type { PeriodFlags } from '../analysis-flags.js';
+import { withOutputOptions, withPeriodOptions, type CliContext } from '../context.js';
+
+export function registerRelationship(program: Command, context: CliContext): void {
+  withPeriodOptions(
+    withOutputOptions(
+      program
+        .command('lifecycle')
+        .description('relationship stage per customer: exploration, formation, stability, decline, lost')
+        .option('--customers', 'list the customers (a call list, most valuable first)')
+        .option('--stage <stage>', 'exploration, formation, stability, decline or lost (implies --customers)')
+        .addHelpText('after', '\nExamples:\n  $ crm lifecycle\n  $ crm lifecycle --stage decline --format csv --output call-list.csv'),
+    ),
+  ).action(async (flags: PeriodFlags & { customers?: boolean; stage?: string }) => {
+    const { periodOf } = await import('../analysis-flags.js');
+    const { classifyLifecycle, summariseStages, stages, defaultLifecycleRules } = await import('../../analysis/lifecycle.js');
+    const { purchaseHistories } = await import('../../db/relationship.js');
+    const report = await import('../../report/relationship.js');
+    const { UsageError } = await import('../../errors.js');
+    const stage = flags.stage === undefined ? undefined : stages.find((item) => [item.key, item.nameZh].includes(flags.stage!.toLowerCase()));
+    if (flags.stage !== undefined && !stage) throw new UsageError(`--stage: "${flags.stage}" is not one of ${stages.map((item) => item.key).join(', ')}`);
+    const period = periodOf(context, flags);
+    const lang = context.lang(flags);
+    const customers = classifyLifecycle(purchaseHistories(context.openDb(), period, defaultLifecycleRules.spendWindowDays), period.asOf);
+    if (flags.customers || stage) {
+      const chosen = stage ? customers.filter((customer) => customer.stage === stage.key) : customers;
+      await context.emit(report.lifecycleCustomersReport(chosen, { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) }), flags);
+      return;
+    }
+    await context.emit(report.lifecycleSummaryReport(summariseStages(customers), { asOf: period.asOf, lang }), flags);
+  });
+
+  withPeriodOptions(
+    withOutputOptions(
+      program
+        .command('loyalty')
+        .description('the four loyalty forms: survey satisfaction (willing) × buying again (acting)')
+        .option('--window <days>', 'buying again means an order within this many days', '90')
+        .option('--willing-at <c>', 'willing when satisfaction C = perceived / expected is at least this', '1')
+        .option('--customers', 'list the customers with their form')
+        .addHelpText('after', '\nExamples:\n  $ crm loyalty\n  $ crm loyalty --window 180 --customers --format csv'),
+    ),
+  ).action(async (flags: PeriodFlags & { window: string; willingAt: string; customers?: boolean }) => {
+    const { periodOf } = await import('../analysis-flags.js');
+    const { parsePositiveInteger } = await import('../context.js');
+    const { loyaltyForm, summariseLoyalty } = await import('../../analysis/loyalty.js');
+    const { loyaltyFacts } = await import('../../db/relationship.js');
+    const report = await import('../../report/relationship.js');
+    const { UsageError } = await import('../../errors.js');
+    const windowDays = parsePositiveInteger(flags.window, '--window');
+    const willingAt = Number(flags.willingAt);
+    if (!Number.isFinite(willingAt) || willingAt <= 0) throw new UsageError(`--willing-at: "${flags.willingAt}" is not a positive number`);
+    const period = periodOf(context, flags);
+    const lang = context.lang(flags);
+    const rows = loyaltyFacts(context.openDb(), period, windowDays).map((facts) => ({ facts, form: loyaltyForm(facts, { willingAt, windowDays }) }));
+    if (flags.customers) {
+      await context.emit(report.loyaltyCustomersReport(rows, { asOf: period.asOf, lang }), flags);
+      return;
+    }
+    await context.emit(report.loyaltySummaryReport(summariseLoyalty(rows), { asOf: period.asOf, lang, windowDays, willingAt }), flags);
+  });
+
+  withPeriodOptions(
+    withOutputOptions(
+      program
+        .command('advise')
+        .description('per pyramid tier: the relationship type to run and the relationship-marketing level, with the reason')
+        .option('--cuts <percents>', 'pyramid cuts, as for crm pyramid', '1,5,20')
+        .addHelpText('after', '\nExamples:\n  $ crm advise\n  $ crm advise --lang zh --format md'),
+    ),
+  ).action(async (flags: PeriodFlags & { cuts: string }) => {
+    const { periodOf } = await import('../analysis-flags.js');
+    const { parseCuts, buildPyramid } = await import('../../analysis/pyramid.js');
+    const { adviseTiers } = await import('../../analysis/advise.js');
+    const { pyramidTiers } = await import('../../db/pyramid.js');
+    const { adviceReport } = await import('../../report/relationship.js');
+    const { UsageError } = await import('../../errors.js');
+    const cuts = parseCuts(flags.cuts);
+    if (typeof cuts === 'string') throw new UsageError(`--cuts: ${cuts}`);
+    const period = periodOf(context, flags);
+    const levels = buildPyramid(pyramidTiers(context.openDb(), period, cuts));
+    await context.emit(adviceReport(adviseTiers(levels), { asOf: period.asOf, lang: context.lang(flags) }), flags);
+  });
+}

@@ -1,0 +1,99 @@
+// The SQL of the value pyramid: customers ranked by profit with a window function, cut into tiers in SQLite.
+import type { Period } from './analysis.js';
+import type { Db } from './open.js';
+
+/** Cumulative shares of customers from the top, in percent: platinum, gold, iron (lead is the rest). */
+export type PyramidCuts = readonly [platinum: number, gold: number, iron: number];
+
+const params = (period: Period, cuts: PyramidCuts) => ({
+  asOf: period.asOf,
+  since: period.since ?? '0000-00-00',
+  asOfEnd: `${period.asOf}T99`, // interactions hold date-times: everything on the analysis day sorts below this
+  platinum: cuts[0],
+  gold: cuts[1],
+  iron: cuts[2],
+});
+
+/**
+ * Per customer: revenue and profit (revenue − cost; an order without cost counts its revenue) in the
+ * period, ranked by profit. rank() gives tied customers the same (best) position, so a tie at a cut
+ * goes to the higher tier (domain.md). Position p is in the top c % when (p − 1)·100 < n·c, i.e.
+ * p ≤ ⌈n·c/100⌉: the top 1 % of 150 customers is 2 customers, of 50 customers 1.
+ */
+const tiered = `
+WITH per_customer AS (
+  SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
+  FROM orders
+  WHERE +order_date <= @asOf AND +order_date >= @since
+  GROUP BY customer_id
+), ranked AS (
+  SELECT *, rank() OVER (ORDER BY profit DESC) AS position, count(*) OVER () AS total FROM per_customer
+), tiered AS (
+  SELECT *, CASE
+      WHEN (position - 1) * 100.0 < total * @platinum THEN 0
+      WHEN (position - 1) * 100.0 < total * @gold THEN 1
+      WHEN (position - 1) * 100.0 < total * @iron THEN 2
+      ELSE 3 END AS tier
+  FROM ranked
+), contacts AS (
+  SELECT customer_id, count(*) AS interactions FROM interactions
+  WHERE occurred_at >= @since AND occurred_at < @asOfEnd
+  GROUP BY customer_id
+)`;
+
+export interface TierTotals {
+  tier: number;
+  customers: number;
+  orders: number;
+  revenue_cents: number;
+  profit_cents: number;
+  loss_making: number;
+  interactions: number;
+}
+
+/** One row per non-empty tier (0 platinum … 3 lead). */
+export function pyramidTiers(db: Db, period: Period, cuts: PyramidCuts): TierTotals[] {
+  return db
+    .prepare(
+      `${tiered}
+       SELECT tier, count(*) AS customers, sum(orders) AS orders, sum(revenue) AS revenue_cents, sum(profit) AS profit_cents,
+              sum(profit < 0) AS loss_making, coalesce(sum(contacts.interactions), 0) AS interactions
+       FROM tiered LEFT JOIN contacts USING (customer_id)
+       GROUP BY tier ORDER BY tier`,
+    )
+    .all(params(period, cuts)) as TierTotals[];
+}
+
+export interface TierCustomer {
+  id: number;
+  external_id: string;
+  name: string;
+  tier: number;
+  position: number;
+  orders: number;
+  revenue_cents: number;
+  profit_cents: number;
+  interactions: number;
+}
+
+/** The customers of one tier (or all when tier is null), most profitable first. */
+export function pyramidCustomers(db: Db, period: Period, cuts: PyramidCuts, tier: number | null): TierCustomer[] {
+  return db
+    .prepare(
+      `${tiered}
+       SELECT c.id, c.external_id, c.name, t.tier, t.position, t.orders, t.revenue AS revenue_cents, t.profit AS profit_cents,
+              coalesce(contacts.interactions, 0) AS interactions
+       FROM tiered t JOIN customers c ON c.id = t.customer_id LEFT JOIN contacts ON contacts.customer_id = t.customer_id
+       WHERE @tier IS NULL OR t.tier = @tier
+       ORDER BY t.position, c.external_id`,
+    )
+    .all({ ...params(period, cuts), tier }) as TierCustomer[];
+}
+
+/** Tier of every customer with orders in the period (for snapshots): customer id → tier number. */
+export function customerTiers(db: Db, period: Period, cuts: PyramidCuts): Map<number, { tier: number; profitCents: number }> {
+  const tiers = new Map<number, { tier: number; profitCents: number }>();
+  const statement = db.prepare(`${tiered} SELECT customer_id, tier, profit FROM tiered`).raw(true);
+  for (const [id, tier, profit] of statement.iterate(params(period, cuts)) as Iterable<[number, number, number]>) tiers.set(id, { tier, profitCents: profit });
+  return tiers;
+}

@@ -1,0 +1,76 @@
+// The SQL behind lifecycle and loyalty: per-customer purchase history and the latest survey.
+import type { Period } from './analysis.js';
+import type { Db } from './open.js';
+import { addDays } from '../util/dates.js';
+
+export interface PurchaseHistory {
+  id: number;
+  external_id: string;
+  name: string;
+  first_order: string;
+  last_order: string;
+  orders: number;
+  /** Days with at least one order: several orders on one day are one purchase. */
+  purchase_days: number;
+  revenue_cents: number;
+  /** Revenue in the last `windowDays` days up to asOf, and in the same number of days before that. */
+  recent_cents: number;
+  prior_cents: number;
+}
+
+/** One row per customer with orders in the period (one GROUP BY over the covering index, then the names). */
+export function purchaseHistories(db: Db, period: Period, windowDays: number): PurchaseHistory[] {
+  return db
+    .prepare(
+      `WITH per_customer AS (
+         SELECT customer_id, min(order_date) AS first_order, max(order_date) AS last_order, count(*) AS orders,
+                count(DISTINCT order_date) AS purchase_days, sum(amount_cents) AS revenue_cents,
+                sum(CASE WHEN order_date > @recentStart THEN amount_cents ELSE 0 END) AS recent_cents,
+                sum(CASE WHEN order_date > @priorStart AND order_date <= @recentStart THEN amount_cents ELSE 0 END) AS prior_cents
+         FROM orders
+         WHERE +order_date <= @asOf AND +order_date >= @since
+         GROUP BY customer_id
+       )
+       SELECT c.id, c.external_id, c.name, p.first_order, p.last_order, p.orders, p.purchase_days, p.revenue_cents, p.recent_cents, p.prior_cents
+       FROM per_customer p JOIN customers c ON c.id = p.customer_id`,
+    )
+    .all({
+      asOf: period.asOf,
+      since: period.since ?? '0000-00-00',
+      recentStart: addDays(period.asOf, -windowDays),
+      priorStart: addDays(period.asOf, -2 * windowDays),
+    }) as PurchaseHistory[];
+}
+
+export interface LoyaltyFacts {
+  id: number;
+  external_id: string;
+  name: string;
+  /** Satisfaction C = perceived / expected from the customer's latest survey on or before asOf; null without one. */
+  satisfaction: number | null;
+  would_recommend: number | null;
+  orders: number;
+  recent_orders: number;
+  revenue_cents: number;
+}
+
+/** Every customer: the latest survey and the orders in the period and in the recent window. */
+export function loyaltyFacts(db: Db, period: Period, windowDays: number): LoyaltyFacts[] {
+  return db
+    .prepare(
+      `WITH per_customer AS (
+         SELECT customer_id, count(*) AS orders, sum(order_date > @recentStart) AS recent_orders, sum(amount_cents) AS revenue_cents
+         FROM orders WHERE +order_date <= @asOf AND +order_date >= @since GROUP BY customer_id
+       ), latest_survey AS (
+         SELECT customer_id, perceived / expected AS satisfaction, would_recommend,
+                row_number() OVER (PARTITION BY customer_id ORDER BY surveyed_on DESC, id DESC) AS newest
+         FROM surveys WHERE surveyed_on <= @asOf
+       )
+       SELECT c.id, c.external_id, c.name, s.satisfaction, s.would_recommend,
+              coalesce(p.orders, 0) AS orders, coalesce(p.recent_orders, 0) AS recent_orders, coalesce(p.revenue_cents, 0) AS revenue_cents
+       FROM customers c
+       LEFT JOIN per_customer p ON p.customer_id = c.id
+       LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1`,
+    )
+    .all({ asOf: period.asOf, since: period.since ?? '0000-00-00', recentStart: addDays(period.asOf, -windowDays) }) as LoyaltyFacts[];
+}

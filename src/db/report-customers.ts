@@ -1,0 +1,106 @@
+// The SQL of the customer reports (summary, lost, satisfaction, agenda): values, contacts, surveys, snapshot rows.
+import { billed, windowParams, type OrderWindow } from './report-sales.js';
+import type { Db } from './open.js';
+
+export interface ReturnFacts {
+  customer_id: number;
+  first_in_period: string;
+  /** The last order before the period, the first order ever, and the purchase days before the period. */
+  last_before: string;
+  first_ever: string;
+  purchase_days_before: number;
+}
+
+/** Customers who bought in the period after having bought before it: the candidates for "won back". */
+export function returnFacts(db: Db, window: OrderWindow): ReturnFacts[] {
+  return db
+    .prepare(
+      `SELECT customer_id, min(CASE WHEN order_date >= @since THEN order_date END) AS first_in_period,
+              max(CASE WHEN order_date < @since THEN order_date END) AS last_before, min(order_date) AS first_ever,
+              count(DISTINCT CASE WHEN order_date < @since THEN order_date END) AS purchase_days_before
+       FROM orders WHERE +order_date <= @asOf
+       GROUP BY customer_id
+       HAVING first_in_period IS NOT NULL AND last_before IS NOT NULL`,
+    )
+    .all(windowParams(window)) as ReturnFacts[];
+}
+
+export interface CustomerValue {
+  customer_id: number;
+  external_id: string;
+  name: string;
+  owner: string | null;
+  orders: number;
+  revenue_cents: number;
+  profit_cents: number;
+  last_contact_at: string | null;
+  last_contact: string | null;
+}
+
+/** Billed orders, revenue and profit over the customers' whole life up to asOf, and their last contact. */
+export function customerValues(db: Db, customerIds: readonly number[], asOf: string): CustomerValue[] {
+  return db
+    .prepare(
+      `WITH wanted AS (SELECT value AS id FROM json_each(@ids))
+       SELECT c.id AS customer_id, c.external_id, c.name, c.owner,
+              (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed}) AS orders,
+              (SELECT coalesce(sum(amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed}) AS revenue_cents,
+              (SELECT coalesce(sum(amount_cents - coalesce(cost_cents, 0)), 0) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed}) AS profit_cents,
+              l.occurred_at AS last_contact_at, CASE WHEN l.id IS NOT NULL THEN l.kind || ': ' || l.summary END AS last_contact
+       FROM wanted JOIN customers c ON c.id = wanted.id
+       LEFT JOIN interactions l ON l.id = (
+         SELECT x.id FROM interactions x WHERE x.customer_id = c.id AND x.occurred_at < @asOfEnd ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)`,
+    )
+    .all({ ...windowParams({ since: null, asOf }), ids: JSON.stringify(customerIds), asOfEnd: `${asOf}T99` }) as CustomerValue[];
+}
+
+export interface SurveyRow {
+  customer_id: number;
+  owner: string;
+  surveyed_on: string;
+  expected: number;
+  perceived: number;
+}
+
+/** Surveys taken in the period, with the customer's owner. */
+export function surveysIn(db: Db, window: OrderWindow): SurveyRow[] {
+  return db
+    .prepare(
+      `SELECT s.customer_id, coalesce(nullif(trim(c.owner), ''), '(no owner)') AS owner, s.surveyed_on, s.expected, s.perceived
+       FROM surveys s JOIN customers c ON c.id = s.customer_id
+       WHERE s.surveyed_on >= @since AND s.surveyed_on <= @asOf ORDER BY s.surveyed_on, s.id`,
+    )
+    .all(windowParams(window)) as SurveyRow[];
+}
+
+/** Complaints open at the end of asOf: opened by then and not resolved by then. */
+export function openComplaintCount(db: Db, asOf: string): number {
+  return db
+    .prepare(`SELECT count(*) FROM complaints WHERE opened_at < @end AND (resolved_at IS NULL OR resolved_at >= @end)`)
+    .pluck()
+    .get({ end: `${asOf}T99` }) as number;
+}
+
+export interface SnapshotStanding {
+  customer_id: number;
+  as_of: string;
+  segment: string;
+  tier: number;
+  stage: string;
+  profit_cents: number;
+}
+
+/**
+ * The customers who were valuable (tier at most `maxTier`, or in one of `segments`) in the latest snapshot
+ * taken before `before`; an empty list when there is none.
+ */
+export function valuableInLastSnapshot(db: Db, before: string, maxTier: number, segments: readonly string[]): SnapshotStanding[] {
+  return db
+    .prepare(
+      `SELECT sc.customer_id, s.as_of, sc.segment, sc.tier, sc.stage, sc.profit_cents
+       FROM snapshot_customers sc JOIN snapshots s ON s.id = sc.snapshot_id
+       WHERE s.id = (SELECT id FROM snapshots WHERE as_of < @before ORDER BY as_of DESC LIMIT 1)
+         AND (sc.tier <= @maxTier OR sc.segment IN (SELECT value FROM json_each(@segments)))`,
+    )
+    .all({ before, maxTier, segments: JSON.stringify(segments) }) as SnapshotStanding[];
+}

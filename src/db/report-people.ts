@@ -1,0 +1,85 @@
+// The SQL of the people reports: per salesperson (owner) sales, contacts, follow-ups and complaints in a period.
+import { billed, windowParams, type OrderWindow } from './report-sales.js';
+import type { Db } from './open.js';
+
+const NO_OWNER = '(no owner)';
+
+/** Interactions and complaints hold date-times: everything on the as-of day sorts below `asOf`T99. */
+const timeParams = (window: OrderWindow) => ({ ...windowParams(window), asOfEnd: `${window.asOf}T99`, noOwner: NO_OWNER });
+
+export interface OwnerSales {
+  owner: string;
+  customers: number;
+  new_customers: number;
+  orders: number;
+  revenue_cents: number;
+  profit_cents: number;
+}
+
+/** Per owner of the customer: customers owned, customers whose first billed order falls in the period, and the period's sales. */
+export function ownerSales(db: Db, window: OrderWindow): OwnerSales[] {
+  return db
+    .prepare(
+      `WITH per_customer AS (
+         SELECT customer_id, min(order_date) AS first_order,
+                sum(order_date >= @since) AS orders,
+                sum(CASE WHEN order_date >= @since THEN amount_cents ELSE 0 END) AS revenue,
+                sum(CASE WHEN order_date >= @since THEN amount_cents - coalesce(cost_cents, 0) ELSE 0 END) AS profit
+         FROM orders WHERE +order_date <= @asOf AND ${billed} GROUP BY customer_id
+       )
+       SELECT coalesce(nullif(trim(c.owner), ''), @noOwner) AS owner, count(*) AS customers,
+              coalesce(sum(p.first_order >= @since), 0) AS new_customers, coalesce(sum(p.orders), 0) AS orders,
+              coalesce(sum(p.revenue), 0) AS revenue_cents, coalesce(sum(p.profit), 0) AS profit_cents
+       FROM customers c LEFT JOIN per_customer p ON p.customer_id = c.id
+       GROUP BY 1`,
+    )
+    .all(timeParams(window)) as OwnerSales[];
+}
+
+export interface OwnerContacts {
+  owner: string;
+  interactions: number;
+  /** Follow-ups due in the period and done by their due date / after it / still open past it (as of asOf). */
+  followups_on_time: number;
+  followups_late: number;
+  followups_overdue: number;
+}
+
+/** Contacts logged in the period and follow-ups due in it, per the interaction's owner (else the customer's). */
+export function ownerContacts(db: Db, window: OrderWindow): OwnerContacts[] {
+  return db
+    .prepare(
+      `SELECT coalesce(nullif(trim(coalesce(i.owner, c.owner)), ''), @noOwner) AS owner,
+              coalesce(sum(i.occurred_at >= @since AND i.occurred_at < @asOfEnd), 0) AS interactions,
+              coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_done_at < @asOfEnd
+                           AND substr(i.follow_up_done_at, 1, 10) <= i.follow_up_at), 0) AS followups_on_time,
+              coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_done_at < @asOfEnd
+                           AND substr(i.follow_up_done_at, 1, 10) > i.follow_up_at), 0) AS followups_late,
+              coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_at < @asOf
+                           AND (i.follow_up_done_at IS NULL OR i.follow_up_done_at >= @asOfEnd)), 0) AS followups_overdue
+       FROM interactions i JOIN customers c ON c.id = i.customer_id
+       WHERE i.occurred_at < @asOfEnd
+       GROUP BY 1`,
+    )
+    .all(timeParams(window)) as OwnerContacts[];
+}
+
+export interface ComplaintTimes {
+  owner: string;
+  opened_at: string;
+  /** Null while open (as of asOf). */
+  resolved_at: string | null;
+}
+
+/** Complaints opened in the period, with the owner who handles them (else the customer's owner). */
+export function complaintTimes(db: Db, window: OrderWindow): ComplaintTimes[] {
+  return db
+    .prepare(
+      `SELECT coalesce(nullif(trim(coalesce(k.owner, c.owner)), ''), @noOwner) AS owner, k.opened_at,
+              CASE WHEN k.resolved_at < @asOfEnd THEN k.resolved_at END AS resolved_at
+       FROM complaints k JOIN customers c ON c.id = k.customer_id
+       WHERE k.opened_at >= @since AND k.opened_at < @asOfEnd
+       ORDER BY owner, k.opened_at`,
+    )
+    .all(timeParams(window)) as ComplaintTimes[];
+}

@@ -1,0 +1,128 @@
+// crm agenda: today's to-do for the owner in one list, each item with why it is there and what to do. Gathered, then built purely.
+import { daysOverdue } from '../analysis/follow-ups.js';
+import { daysBetweenTimes } from '../analysis/complaints.js';
+import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
+import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
+import type { Db } from '../db/open.js';
+import { receivables, type Receivable } from '../db/receivables.js';
+import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../db/report-customers.js';
+import { formatCents } from '../util/money.js';
+import { addDays } from '../util/dates.js';
+import { customerStandings, defaultHighValueSegments, tierByCustomer, tiers, type Stage } from './analysis-inputs.js';
+import { say } from './sales-reports.js';
+import type { Column, Lang, Report, Row } from './types.js';
+
+/** domain.md: complaints open longer than a week, receivables older than 60 days. */
+export const agendaRules = { complaintDays: 7, receivableDays: 60, valuableTier: 1 } as const;
+
+export interface Slipping {
+  customer: CustomerValue;
+  stage: Stage;
+  /** Where they stood at the last snapshot; null when there is no snapshot (then every valuable customer in decline). */
+  before: { as_of: string; stage: string; tier: number; segment: string } | null;
+}
+
+export interface AgendaInputs {
+  today: string;
+  followUps: FollowUpRow[];
+  complaints: ComplaintListRow[];
+  slipping: Slipping[];
+  debts: Receivable[];
+  snapshotDate: string | null;
+}
+
+const slippingStages = new Set(['decline', 'lost']);
+
+export function gatherAgenda(db: Db, today: string): AgendaInputs {
+  const standings = new Map(customerStandings(db, today).map((customer) => [customer.customerId, customer]));
+  const valuable = valuableInLastSnapshot(db, today, agendaRules.valuableTier, defaultHighValueSegments);
+  let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];
+  if (valuable.length) {
+    slipping = valuable
+      .filter((was) => !slippingStages.has(was.stage) && slippingStages.has(standings.get(was.customer_id)?.stage ?? ''))
+      .map((was) => ({ id: was.customer_id, stage: standings.get(was.customer_id)!.stage, before: { as_of: was.as_of, stage: was.stage, tier: was.tier, segment: was.segment } }));
+  } else {
+    const tierOf = tierByCustomer(db, { since: null, asOf: today });
+    slipping = [...standings.values()]
+      .filter((customer) => customer.stage === 'decline' && (tierOf.get(customer.customerId) ?? 9) <= agendaRules.valuableTier)
+      .map((customer) => ({ id: customer.customerId, stage: customer.stage, before: null }));
+  }
+  const values = new Map(customerValues(db, slipping.map((customer) => customer.id), today).map((value) => [value.customer_id, value]));
+  return {
+    today,
+    followUps: listFollowUps(db, { from: null, to: today }),
+    complaints: listComplaints(db, { openOnly: true }).filter((complaint) => complaint.opened_at < addDays(today, -agendaRules.complaintDays + 1)),
+    slipping: slipping.map((customer) => ({ customer: values.get(customer.id)!, stage: customer.stage, before: customer.before })),
+    debts: receivables(db, today).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0),
+    snapshotDate: valuable[0]?.as_of ?? null,
+  };
+}
+
+export const agendaColumns: Column[] = [
+  { key: 'priority', label: '#', type: 'integer' },
+  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text' },
+  { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },
+  { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+  { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
+  { key: 'why', label: 'Why', labelZh: '原因', type: 'text' },
+  { key: 'what_to_do', label: 'What to do', labelZh: '建议', type: 'text' },
+  { key: 'amount', label: 'Amount', labelZh: '金额', type: 'money' },
+];
+
+export function agendaReport(inputs: AgendaInputs, lang: Lang): Report {
+  const t = (en: string, zh: string) => say(lang, en, zh);
+  const items: Omit<Row, 'priority'>[] = [];
+  for (const followUp of inputs.followUps) {
+    const late = daysOverdue(followUp.follow_up_at, inputs.today);
+    items.push({
+      kind: late ? 'followup_overdue' : 'followup_due', customer_id: followUp.customer_external_id, name: followUp.customer_name, owner: followUp.owner,
+      why: late ? t(`follow-up ${late} days late (due ${followUp.follow_up_at}): ${followUp.reason}`, `跟进逾期 ${late} 天（${followUp.follow_up_at}）：${followUp.reason}`) : t(`follow-up due today: ${followUp.reason}`, `今日跟进：${followUp.reason}`),
+      what_to_do: t(`contact them${followUp.phone ? ` (${followUp.phone})` : ''}, then: crm followups done ${followUp.id}`, `联系客户${followUp.phone ? `（${followUp.phone}）` : ''}，然后：crm followups done ${followUp.id}`),
+      amount: null,
+    });
+  }
+  for (const complaint of inputs.complaints) {
+    const days = Math.floor(daysBetweenTimes(complaint.opened_at, `${inputs.today}T23:59:59Z`));
+    items.push({
+      kind: 'complaint_open', customer_id: complaint.customer_external_id, name: complaint.customer_name, owner: complaint.owner,
+      why: t(`complaint #${complaint.id} (${complaint.severity}) open ${days} days: ${complaint.summary}`, `投诉 #${complaint.id}（${complaint.severity}）已 ${days} 天未解决：${complaint.summary}`),
+      what_to_do: t(`settle it, then: crm complaint resolve ${complaint.id} --resolution "…"`, `处理后：crm complaint resolve ${complaint.id} --resolution "…"`),
+      amount: null,
+    });
+  }
+  for (const { customer, stage, before } of [...inputs.slipping].sort((a, b) => b.customer.profit_cents - a.customer.profit_cents)) {
+    const tier = before ? (lang === 'zh' ? tiers[before.tier]!.nameZh : tiers[before.tier]!.name) : null;
+    items.push({
+      kind: stage === 'lost' ? 'valuable_went_quiet' : 'valuable_in_decline', customer_id: customer.external_id, name: customer.name, owner: customer.owner,
+      why: before
+        ? t(`was ${tier} / ${before.segment} (${before.stage}) on ${before.as_of}, now ${stage}`, `${before.as_of} 为${tier}/${before.segment}（${before.stage}），现为 ${stage}`)
+        : t(`a valuable customer (platinum or gold) in decline`, `高价值客户（铂金或黄金）处于衰退期`),
+      what_to_do: t('call them: ask why they buy less, offer what brought them back before', '致电了解购买减少的原因，提供挽回措施'),
+      amount: customer.profit_cents,
+    });
+  }
+  for (const debt of inputs.debts) {
+    const old = debt.days_61_90_cents + debt.days_over_90_cents;
+    items.push({
+      kind: 'receivable_over_60_days', customer_id: debt.external_id, name: debt.name, owner: debt.owner,
+      why: t(`owes ${formatCents(old)} for over 60 days (oldest unpaid order ${debt.oldest_unpaid})`, `超过 60 天欠款 ${formatCents(old)}（最早未付订单 ${debt.oldest_unpaid}）`),
+      what_to_do: t(`ask for payment; record it: crm pay ${debt.external_id} AMOUNT`, `催收；收款后：crm pay ${debt.external_id} 金额`),
+      amount: old,
+    });
+  }
+  const notes = [];
+  if (inputs.slipping.length || inputs.snapshotDate === null) {
+    notes.push(inputs.snapshotDate
+      ? t(`valuable customers compared with the snapshot of ${inputs.snapshotDate}`, `高价值客户与 ${inputs.snapshotDate} 的快照比较`)
+      : t('no snapshot before today: valuable customers in decline are listed (crm snapshot save each night shows who moved)', '今天之前没有快照：列出处于衰退期的高价值客户（每晚运行 crm snapshot save 可看出变化）'));
+  }
+  return {
+    name: 'agenda',
+    title: t(`Agenda for ${inputs.today}: ${items.length} to do`, `${inputs.today} 待办：${items.length} 项`),
+    asOf: inputs.today,
+    columns: agendaColumns,
+    rows: items.map((item, index) => ({ priority: index + 1, ...item })),
+    alertRows: items.flatMap((item, index) => (item.kind === 'followup_overdue' || item.kind === 'complaint_open' ? [index] : [])),
+    notes,
+  };
+}

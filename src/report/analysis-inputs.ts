@@ -1,0 +1,69 @@
+// The one bridge from the reports to issue 4's analysis (lifecycle, pyramid, segments, loyalty): if that API moves, only this file does.
+import { classifyLifecycle, defaultLifecycleRules, type Stage } from '../analysis/lifecycle.js';
+import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
+import { segmentCustomers } from '../analysis/customer-segments.js';
+import { summariseSegments, type SegmentSummary } from '../analysis/segments.js';
+import { loyaltyForm, summariseLoyalty, type LoyaltySummary } from '../analysis/loyalty.js';
+import { defaultHighValueSegments } from '../analysis/snapshot.js';
+import { customerTiers, pyramidTiers } from '../db/pyramid.js';
+import { loyaltyFacts, purchaseHistories } from '../db/relationship.js';
+import type { Db } from '../db/open.js';
+import type { ReturnFacts } from '../db/report-customers.js';
+import { addDays, daysBetween } from '../util/dates.js';
+import type { ReportPeriod } from './period.js';
+
+export { defaultHighValueSegments, tiers, type Stage };
+
+export interface CustomerStanding {
+  customerId: number;
+  stage: Stage;
+  firstOrder: string;
+  lastOrder: string;
+  /** The day the lost rule fired (or will fire): last order + max(365, 4 × the average gap) days (domain.md). */
+  lostOn: string;
+}
+
+/** Every customer with an order up to asOf, their lifecycle stage as of then, and when they count as lost. */
+export function customerStandings(db: Db, asOf: string): CustomerStanding[] {
+  const rules = defaultLifecycleRules;
+  const standings: CustomerStanding[] = [];
+  for (const customer of classifyLifecycle(purchaseHistories(db, { asOf, since: null }, rules.spendWindowDays), asOf)) {
+    const lostAfter = Math.max(rules.lostDays, customer.averageGapDays === null ? 0 : rules.lostGapFactor * customer.averageGapDays);
+    standings.push({ customerId: customer.history.id, stage: customer.stage, firstOrder: customer.history.first_order, lastOrder: customer.history.last_order, lostOn: addDays(customer.history.last_order, Math.ceil(lostAfter)) });
+  }
+  return standings;
+}
+
+/** Customers whose lost date falls in the period and who are still lost at its end. */
+export function lostIn(db: Db, period: ReportPeriod): CustomerStanding[] {
+  return customerStandings(db, period.asOf).filter((customer) => customer.stage === 'lost' && (period.since === null || customer.lostOn >= period.since));
+}
+
+/** Won back: the first order in the period came after a silence the lost rule would have called lost. */
+export function wonBack(facts: ReturnFacts[]): number {
+  const rules = defaultLifecycleRules;
+  return facts.filter((customer) => {
+    const gap = customer.purchase_days_before >= 2 ? daysBetween(customer.first_ever, customer.last_before) / (customer.purchase_days_before - 1) : 0;
+    return daysBetween(customer.last_before, customer.first_in_period) >= Math.max(rules.lostDays, rules.lostGapFactor * gap);
+  }).length;
+}
+
+export function pyramidLevels(db: Db, period: ReportPeriod): PyramidLevel[] {
+  return buildPyramid(pyramidTiers(db, period, defaultCuts));
+}
+
+/** Customer id → pyramid tier (0 platinum … 3 lead) over the period's orders. */
+export function tierByCustomer(db: Db, period: ReportPeriod): Map<number, number> {
+  return new Map([...customerTiers(db, period, defaultCuts)].map(([id, value]) => [id, value.tier]));
+}
+
+export function segmentSummaries(db: Db, period: ReportPeriod): SegmentSummary[] {
+  const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });
+  return summariseSegments(scores, segmentation);
+}
+
+/** The four loyalty forms (and unknown: no survey) over every customer, as of the period's end. */
+export function loyaltySummaries(db: Db, period: ReportPeriod): LoyaltySummary[] {
+  const facts = loyaltyFacts(db, period, 90);
+  return summariseLoyalty(facts.map((fact) => ({ facts: fact, form: loyaltyForm(fact) })));
+}

@@ -1,0 +1,83 @@
+// Builds any `crm report NAME` from the database: the one core call the report command makes (no clock, no terminal).
+import type { Db } from '../db/open.js';
+import { cohortCells, customerProfits, orderCoverage, productTotals } from '../db/report-sales.js';
+import { complaintTimes, ownerContacts, ownerSales } from '../db/report-people.js';
+import { advancePayments, receivables } from '../db/receivables.js';
+import type { ResolvedPeriod } from './period.js';
+import { cohortsReport, productsReport, profitReport, type ReportContext } from './sales-reports.js';
+import { receivablesReport, salespeopleReport } from './people-reports.js';
+import type { Lang, Report } from './types.js';
+import { customerValues, openComplaintCount, returnFacts, surveysIn } from '../db/report-customers.js';
+import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
+import { listFollowUps } from '../db/interactions.js';
+import { customerStandings, loyaltySummaries, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack } from './analysis-inputs.js';
+import { summaryReport } from './summary-report.js';
+import { lostReport, satisfactionReport } from './customer-reports.js';
+import { addMonths } from './period.js';
+import { addDays } from '../util/dates.js';
+
+export interface BuildOptions {
+  period: ResolvedPeriod;
+  lang: Lang;
+  /** The real today (follow-ups and complaints due "now"); reports of the past use asOf instead. */
+  today: string;
+}
+
+type Builder = (db: Db, options: BuildOptions, context: ReportContext) => Report | Promise<Report>;
+
+const builders: Record<string, Builder> = {
+  products: (db, { period }, context) => productsReport(productTotals(db, period), orderCoverage(db, period), context),
+  profit: (db, { period }, context) => profitReport(customerProfits(db, period), orderCoverage(db, period), context),
+  salespeople: (db, { period }, context) => salespeopleReport(ownerSales(db, period), ownerContacts(db, period), complaintTimes(db, period), context),
+  // Receivables are a position at a date: everything billed and paid up to as-of counts, whatever the period's start.
+  receivables: (db, { period }, context) => receivablesReport(receivables(db, period.asOf), advancePayments(db, period.asOf), { ...context, since: null }),
+  cohorts: (db, { period }, context) => cohortsReport(cohortCells(db, period), context),
+  summary: (db, { period }, context) => {
+    const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
+    const standings = customerStandings(db, period.asOf);
+    const debts = receivables(db, period.asOf);
+    const previous = period.previous;
+    return summaryReport(
+      {
+        previous: previous && previous.since !== null ? { since: previous.since, asOf: previous.asOf } : null,
+        activeCustomers: standings.filter((customer) => customer.stage !== 'lost').length,
+        newCustomers: standings.filter((customer) => inRange(customer.firstOrder, period)).length,
+        newCustomersPrevious: previous ? standings.filter((customer) => inRange(customer.firstOrder, previous)).length : null,
+        lostCustomers: lostIn(db, period).length,
+        lostCustomersPrevious: previous ? lostIn(db, previous).length : null,
+        wonBackCustomers: period.since === null ? 0 : wonBack(returnFacts(db, period)),
+        sales: salesTotals(db, period),
+        salesPrevious: previous ? salesTotals(db, previous) : null,
+        followupsOverdue: listFollowUps(db, { from: null, to: addDays(period.asOf, -1) }).length,
+        followupsDueToday: listFollowUps(db, { from: period.asOf, to: period.asOf }).length,
+        openComplaints: openComplaintCount(db, period.asOf),
+        owedCents: debts.reduce((sum, debt) => sum + debt.owed_cents, 0),
+        owedOver60Cents: debts.reduce((sum, debt) => sum + debt.days_61_90_cents + debt.days_over_90_cents, 0),
+        pyramid: pyramidLevels(db, period),
+        segments: segmentSummaries(db, period),
+        // The spark line: the twelve calendar months up to the as-of month.
+        months: monthlyRevenue(db, { since: addMonths(`${period.asOf.slice(0, 7)}-01`, -11), asOf: period.asOf }),
+      },
+      context,
+    );
+  },
+  lost: (db, { period }, context) => {
+    const lost = lostIn(db, period);
+    // The tier they held before leaving: the pyramid of all orders up to the day before the period (else up to as-of).
+    const tierDate = period.since === null ? period.asOf : addDays(period.since, -1);
+    const tiers = tierByCustomer(db, { since: null, asOf: tierDate });
+    return lostReport(lost, customerValues(db, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
+  },
+  satisfaction: (db, { period }, context) =>
+    satisfactionReport(surveysIn(db, period), tierByCustomer(db, period), loyaltySummaries(db, period), context),
+};
+
+export function hasBuilder(name: string): boolean {
+  return name in builders;
+}
+
+export async function buildReport(db: Db, name: string, options: BuildOptions): Promise<Report> {
+  const builder = builders[name];
+  if (!builder) throw new Error(`no report named ${name}`);
+  return builder(db, options, { since: options.period.since, asOf: options.period.asOf, lang: options.lang });
+}

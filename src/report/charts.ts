@@ -1,0 +1,47 @@
+// Small text charts that go with a terminal table (a report's `picture`): bars for shares, a spark line for a series.
+
+/** Columns a text takes in a terminal: CJK and other wide characters count two (as cli-table3 measures). */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x20 || (code >= 0x300 && code <= 0x36f)) continue;
+    const wide =
+      (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0x303e) || (code >= 0x3041 && code <= 0x33ff) ||
+      (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x4e00 && code <= 0x9fff) || (code >= 0xa000 && code <= 0xa4cf) ||
+      (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) ||
+      (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd);
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+
+const eighths = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A bar `width` columns long at 100 %, in eighths of a column; negative or missing shares draw nothing. */
+export function bar(percent: number | null, width = 30): string {
+  if (percent === null || !(percent > 0)) return '';
+  const units = Math.round((Math.min(percent, 100) / 100) * width * 8);
+  return '█'.repeat(Math.floor(units / 8)) + eighths[units % 8];
+}
+
+/** One line per item: label (padded, double-width characters counted twice), bar, the share written in. */
+export function barChart(items: { label: string; percent: number | null }[], width = 30): string {
+  const labelWidth = Math.max(0, ...items.map((item) => displayWidth(item.label)));
+  return items
+    .map((item) => {
+      const share = item.percent === null ? '' : ` ${item.percent.toFixed(1)} %`;
+      return `${item.label}${' '.repeat(labelWidth - displayWidth(item.label))} │${bar(item.percent, width)}${share}`;
+    })
+    .join('\n');
+}
+
+const ticks = '▁▂▃▄▅▆▇█';
+
+/** A spark line: one character per value, the lowest value ▁ and the highest █ (all equal: all ▄). */
+export function sparkLine(values: number[]): string {
+  if (values.length === 0) return '';
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return values.map((value) => (high === low ? ticks[3] : ticks[Math.round(((value - low) / (high - low)) * (ticks.length - 1))])).join('');
+}

@@ -1,0 +1,121 @@
+// The lost-customer (win-back) and satisfaction reports as values. Pure: rows in, Report out.
+import type { LoyaltySummary } from '../analysis/loyalty.js';
+import { satisfactionIndex, satisfactionLevel } from '../analysis/satisfaction.js';
+import type { CustomerValue, SurveyRow } from '../db/report-customers.js';
+import type { CustomerStanding } from './analysis-inputs.js';
+import { tiers } from './analysis-inputs.js';
+import { periodText, say, type ReportContext } from './sales-reports.js';
+import type { Column, Lang, Report, Row } from './types.js';
+
+const tierName = (tier: number | undefined, lang: Lang): string | null => (tier === undefined ? null : lang === 'zh' ? tiers[tier]!.nameZh : tiers[tier]!.name);
+
+export const lostColumns: Column[] = [
+  { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },
+  { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+  { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
+  { key: 'lost_on', label: 'Lost on', labelZh: '流失日期', type: 'date' },
+  { key: 'last_order', label: 'Last order', labelZh: '最后下单', type: 'date' },
+  { key: 'orders', label: 'Orders', labelZh: '订单数', type: 'integer' },
+  { key: 'revenue', label: 'Lifetime revenue', labelZh: '累计销售额', type: 'money' },
+  { key: 'profit', label: 'Lifetime profit', labelZh: '累计利润', type: 'money' },
+  { key: 'tier_before', label: 'Tier before', labelZh: '流失前层级', type: 'text' },
+  { key: 'last_contact_at', label: 'Last contact', labelZh: '最近联系', type: 'text' },
+  { key: 'last_contact', label: 'Last contact summary', labelZh: '最近联系内容', type: 'text' },
+];
+
+/** 流失客户管理: who was lost in the period and what they were worth, most profitable first: the win-back list. */
+export function lostReport(lost: CustomerStanding[], values: CustomerValue[], tierBefore: Map<number, number>, tierDate: string, context: ReportContext): Report {
+  const standing = new Map(lost.map((customer) => [customer.customerId, customer]));
+  const rows = values
+    .map((value) => ({
+      customer_id: value.external_id, name: value.name, owner: value.owner, lost_on: standing.get(value.customer_id)!.lostOn,
+      last_order: standing.get(value.customer_id)!.lastOrder, orders: value.orders, revenue: value.revenue_cents, profit: value.profit_cents,
+      tier_before: tierName(tierBefore.get(value.customer_id), context.lang), last_contact_at: value.last_contact_at, last_contact: value.last_contact,
+    }))
+    .sort((a, b) => b.profit - a.profit || a.customer_id.localeCompare(b.customer_id));
+  return {
+    name: 'lost',
+    title: `Customers lost, ${periodText(context)}: the win-back list`,
+    titleZh: `流失客户（挽回名单），${periodText(context)}`,
+    asOf: context.asOf,
+    columns: lostColumns,
+    rows,
+    totals: {
+      name: say(context.lang, 'Total', '合计'),
+      orders: rows.reduce((sum, row) => sum + row.orders, 0),
+      revenue: rows.reduce((sum, row) => sum + row.revenue, 0),
+      profit: rows.reduce((sum, row) => sum + row.profit, 0),
+    },
+    notes: [
+      say(context.lang, 'lost on = last order + 365 days, or + 4× their average gap between purchases when that is longer (domain.md)', '流失日期 = 最后下单 + 365 天，若平均购买间隔的 4 倍更长则按后者'),
+      say(context.lang, `tier before: the value pyramid of all orders up to ${tierDate}`, `流失前层级：截至 ${tierDate} 全部订单的价值金字塔`),
+    ],
+  };
+}
+
+export const satisfactionColumns: Column[] = [
+  { key: 'group_by', label: 'By', labelZh: '维度', type: 'text' },
+  { key: 'group', label: 'Group', labelZh: '分组', type: 'text' },
+  { key: 'surveys', label: 'Surveys', labelZh: '问卷数', type: 'integer' },
+  { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
+  { key: 'average_c', label: 'Average C', labelZh: '平均满意指数', type: 'number' },
+  { key: 'satisfied_percent', label: 'Satisfied (C > 1)', labelZh: '满意', type: 'percent' },
+  { key: 'acceptable_percent', label: 'Acceptable (C = 1)', labelZh: '基本满意', type: 'percent' },
+  { key: 'dissatisfied_percent', label: 'Dissatisfied (C < 1)', labelZh: '不满意', type: 'percent' },
+];
+
+const loyaltyColumns: Column[] = [
+  { key: 'form', label: 'Loyalty', labelZh: '忠诚类型', type: 'text' },
+  { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
+  { key: 'share_percent', label: 'Share', labelZh: '占比', type: 'percent' },
+  { key: 'average_c', label: 'Average C', labelZh: '平均满意指数', type: 'number' },
+];
+
+function satisfactionRow(groupBy: string, group: string, surveys: SurveyRow[]): Row {
+  const indexes = surveys.map(satisfactionIndex).filter((value): value is number => value !== null);
+  const count = (level: string) => (indexes.length ? (100 * indexes.filter((index) => satisfactionLevel(index) === level).length) / indexes.length : null);
+  return {
+    group_by: groupBy, group, surveys: surveys.length, customers: new Set(surveys.map((survey) => survey.customer_id)).size,
+    average_c: indexes.length ? indexes.reduce((sum, value) => sum + value, 0) / indexes.length : null,
+    satisfied_percent: count('satisfied'), acceptable_percent: count('acceptable'), dissatisfied_percent: count('dissatisfied'),
+  };
+}
+
+/** 客户满意: C = perceived / expected per survey in the period, all together, by owner and by pyramid tier; loyalty forms below. */
+export function satisfactionReport(surveys: SurveyRow[], tierOf: Map<number, number>, loyalty: LoyaltySummary[], context: ReportContext): Report {
+  const groups = (key: (survey: SurveyRow) => string): [string, SurveyRow[]][] => {
+    const map = new Map<string, SurveyRow[]>();
+    for (const survey of surveys) map.set(key(survey), [...(map.get(key(survey)) ?? []), survey]);
+    return [...map.entries()];
+  };
+  const noOrders = say(context.lang, '(no orders in the period)', '（本期无订单）');
+  const tierKey = (survey: SurveyRow) => tierName(tierOf.get(survey.customer_id), context.lang) ?? noOrders;
+  const tierRank = (name: string) => { const index = tiers.findIndex((tier) => tier.name === name || tier.nameZh === name); return index < 0 ? 9 : index; };
+  const rows: Row[] = surveys.length
+    ? [
+        satisfactionRow('all', say(context.lang, 'All surveys', '全部问卷'), surveys),
+        ...groups((survey) => survey.owner).sort(([a], [b]) => a.localeCompare(b)).map(([owner, list]) => satisfactionRow('owner', owner, list)),
+        ...groups(tierKey).sort(([a], [b]) => tierRank(a) - tierRank(b)).map(([tier, list]) => satisfactionRow('tier', tier, list)),
+      ]
+    : [];
+  const known = loyalty.some((form) => form.form.key !== 'unknown' && form.customers > 0);
+  return {
+    name: 'satisfaction',
+    title: `Satisfaction, ${periodText(context)}`,
+    titleZh: `客户满意度，${periodText(context)}`,
+    asOf: context.asOf,
+    columns: satisfactionColumns,
+    rows,
+    notes: rows.length ? [say(context.lang, 'C = perceived / expected per survey: above 1 satisfied, 1 acceptable, below 1 dissatisfied; tier: the value pyramid of the period', 'C = 感知 / 期望：大于 1 满意，等于 1 基本满意，小于 1 不满意；层级按本期价值金字塔')] : [],
+    sections: [
+      {
+        name: 'loyalty',
+        title: say(context.lang, `Loyalty as of ${context.asOf}: willing (latest C ≥ 1) × buying again (last 90 days)`, `客户忠诚（截至 ${context.asOf}）：意愿（最近 C ≥ 1）× 行为（近 90 天复购）`),
+        columns: loyaltyColumns,
+        rows: known
+          ? loyalty.map((form) => ({ form: context.lang === 'zh' ? form.form.nameZh : form.form.name, customers: form.customers, share_percent: form.share, average_c: form.averageSatisfaction }))
+          : [],
+      },
+    ],
+  };
+}

@@ -1,0 +1,162 @@
+// Lifecycle, loyalty and relationship-advice reports.
+import type { CustomerStage, StageSummary } from '../analysis/lifecycle.js';
+import type { LoyaltyForm, LoyaltySummary } from '../analysis/loyalty.js';
+import { loyaltyForms } from '../analysis/loyalty.js';
+import { stages } from '../analysis/lifecycle.js';
+import { levelNames, relationshipNames, type TierAdvice } from '../analysis/advise.js';
+import type { LoyaltyFacts } from '../db/relationship.js';
+import { tierLabel } from './pyramid.js';
+import type { Lang, Report } from './types.js';
+
+const named = (item: { name: string; nameZh: string }, lang: Lang): string => (lang === 'zh' ? item.nameZh : item.name);
+const total = (lang: Lang): string => (lang === 'zh' ? '合计' : 'Total');
+
+export function lifecycleSummaryReport(summary: StageSummary[], options: { asOf: string; lang: Lang }): Report {
+  const customers = summary.reduce((sum, row) => sum + row.customers, 0);
+  return {
+    name: 'lifecycle',
+    title: `Relationship lifecycle as of ${options.asOf} (${customers} customers)`,
+    titleZh: `客户关系生命周期（截至 ${options.asOf}，${customers} 位客户）`,
+    asOf: options.asOf,
+    columns: [
+      { key: 'stage', label: 'Stage', labelZh: '阶段', type: 'text' },
+      { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
+      { key: 'share', label: 'Share', labelZh: '占比', type: 'percent' },
+      { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
+      { key: 'average_recency_days', label: 'Avg recency (days)', labelZh: '平均最近购买（天）', type: 'number' },
+    ],
+    rows: customers === 0 ? [] : summary.map((row) => ({
+      stage: named(row.stage, options.lang), customers: row.customers, share: row.share, revenue: row.revenueCents, average_recency_days: row.averageRecencyDays,
+    })),
+    totals: { stage: total(options.lang), customers, share: customers ? 100 : 0, revenue: summary.reduce((sum, row) => sum + row.revenueCents, 0), average_recency_days: null },
+  };
+}
+
+/** A call list: customers of a stage (or all), most valuable (revenue) first. */
+export function lifecycleCustomersReport(customers: CustomerStage[], options: { asOf: string; lang: Lang; stageName?: string }): Report {
+  const sorted = [...customers].sort((a, b) => b.history.revenue_cents - a.history.revenue_cents || a.history.external_id.localeCompare(b.history.external_id));
+  const which = options.stageName ?? (options.lang === 'zh' ? '全部阶段' : 'All stages');
+  return {
+    name: 'lifecycle-customers',
+    title: `${which}: customers by value as of ${options.asOf} (${sorted.length})`,
+    titleZh: `${which}：按价值排列的客户（截至 ${options.asOf}，${sorted.length} 位）`,
+    asOf: options.asOf,
+    columns: [
+      { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
+      { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+      { key: 'stage', label: 'Stage', labelZh: '阶段', type: 'text' },
+      { key: 'recency_days', label: 'Recency (days)', labelZh: '最近购买（天）', type: 'integer' },
+      { key: 'tenure_days', label: 'Tenure (days)', labelZh: '关系时长（天）', type: 'integer' },
+      { key: 'orders', label: 'Orders', labelZh: '订单数', type: 'integer' },
+      { key: 'average_gap_days', label: 'Avg gap (days)', labelZh: '平均购买间隔（天）', type: 'number' },
+      { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
+      { key: 'recent_revenue', label: 'Last 90 days', labelZh: '近90天', type: 'money' },
+      { key: 'prior_revenue', label: '90 days before', labelZh: '前90天', type: 'money' },
+      { key: 'last_order', label: 'Last order', labelZh: '最近下单', type: 'date' },
+    ],
+    rows: sorted.map((customer) => ({
+      customer_id: customer.history.external_id,
+      name: customer.history.name,
+      stage: named(stages.find((stage) => stage.key === customer.stage)!, options.lang),
+      recency_days: customer.facts.recencyDays,
+      tenure_days: customer.facts.tenureDays,
+      orders: customer.history.orders,
+      average_gap_days: customer.averageGapDays,
+      revenue: customer.history.revenue_cents,
+      recent_revenue: customer.history.recent_cents,
+      prior_revenue: customer.history.prior_cents,
+      last_order: customer.history.last_order,
+    })),
+  };
+}
+
+export function loyaltySummaryReport(summary: LoyaltySummary[], options: { asOf: string; lang: Lang; windowDays: number; willingAt: number }): Report {
+  const customers = summary.reduce((sum, row) => sum + row.customers, 0);
+  return {
+    name: 'loyalty',
+    title: `Loyalty as of ${options.asOf} (${customers} customers)`,
+    titleZh: `客户忠诚（截至 ${options.asOf}，${customers} 位客户）`,
+    asOf: options.asOf,
+    columns: [
+      { key: 'form', label: 'Loyalty', labelZh: '忠诚类型', type: 'text' },
+      { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
+      { key: 'share', label: 'Share', labelZh: '占比', type: 'percent' },
+      { key: 'average_satisfaction', label: 'Avg satisfaction C', labelZh: '平均满意度 C', type: 'number' },
+      { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
+    ],
+    rows: customers === 0 ? [] : summary.map((row) => ({
+      form: named(row.form, options.lang), customers: row.customers, share: row.share, average_satisfaction: row.averageSatisfaction, revenue: row.revenueCents,
+    })),
+    totals: { form: total(options.lang), customers, share: customers ? 100 : 0, average_satisfaction: null, revenue: summary.reduce((sum, row) => sum + row.revenueCents, 0) },
+    notes: [
+      `willing: latest survey C = perceived / expected ≥ ${options.willingAt}; buys again: an order in the last ${options.windowDays} days and at least two orders`,
+      'customers without a survey are counted as unknown, not guessed',
+    ],
+  };
+}
+
+export function loyaltyCustomersReport(rows: { facts: LoyaltyFacts; form: LoyaltyForm }[], options: { asOf: string; lang: Lang }): Report {
+  const sorted = [...rows].sort((a, b) => b.facts.revenue_cents - a.facts.revenue_cents || a.facts.external_id.localeCompare(b.facts.external_id));
+  return {
+    name: 'loyalty-customers',
+    title: `Customers by loyalty as of ${options.asOf} (${sorted.length})`,
+    titleZh: `客户忠诚明细（截至 ${options.asOf}，${sorted.length} 位）`,
+    asOf: options.asOf,
+    columns: [
+      { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
+      { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+      { key: 'form', label: 'Loyalty', labelZh: '忠诚类型', type: 'text' },
+      { key: 'satisfaction', label: 'Satisfaction C', labelZh: '满意度 C', type: 'number' },
+      { key: 'orders', label: 'Orders', labelZh: '订单数', type: 'integer' },
+      { key: 'recent_orders', label: 'Recent orders', labelZh: '近期订单', type: 'integer' },
+      { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
+    ],
+    rows: sorted.map(({ facts, form }) => ({
+      customer_id: facts.external_id, name: facts.name, form: named(loyaltyForms.find((item) => item.key === form)!, options.lang),
+      satisfaction: facts.satisfaction, orders: facts.orders, recent_orders: facts.recent_orders, revenue: facts.revenue_cents,
+    })),
+  };
+}
+
+function reason(advice: TierAdvice, lang: Lang): string {
+  const share = advice.level.customerShare.toFixed(1);
+  const ratio = advice.profitRatio === null ? '–' : advice.profitRatio.toFixed(1);
+  const relationship = named(relationshipNames[advice.relationship], lang);
+  const level = named(levelNames[advice.marketingLevel], lang);
+  if (lang === 'zh') {
+    const count = { many: '多', medium: '中等', few: '少' }[advice.count];
+    const margin = { high: '高', medium: '中', low: '低' }[advice.margin];
+    return `客户${count}（${share} %），利润${margin}（人均利润为平均的 ${ratio} 倍）→ ${relationship}：${level}`;
+  }
+  return `${advice.count} customers (${share} %) with ${advice.margin} margin (profit per customer ${ratio}× the average) → ${relationship}: ${level}`;
+}
+
+export function adviceReport(advice: TierAdvice[], options: { asOf: string; lang: Lang }): Report {
+  return {
+    name: 'advise',
+    title: `Relationship advice per pyramid tier as of ${options.asOf}`,
+    titleZh: `各层级客户的关系类型与营销层次（截至 ${options.asOf}）`,
+    asOf: options.asOf,
+    columns: [
+      { key: 'tier', label: 'Tier', labelZh: '层级', type: 'text' },
+      { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
+      { key: 'customer_share', label: 'Share', labelZh: '客户占比', type: 'percent' },
+      { key: 'margin_percent', label: 'Margin', labelZh: '利润率', type: 'percent' },
+      { key: 'average_profit', label: 'Avg profit', labelZh: '人均利润', type: 'money' },
+      { key: 'relationship', label: 'Relationship', labelZh: '关系类型', type: 'text' },
+      { key: 'marketing_level', label: 'Marketing level', labelZh: '关系营销层次', type: 'text' },
+      { key: 'reason', label: 'Why', labelZh: '理由', type: 'text' },
+    ],
+    rows: advice.map((item) => ({
+      tier: tierLabel(item.level.tier, options.lang),
+      customers: item.level.customers,
+      customer_share: item.level.customerShare,
+      margin_percent: item.level.marginPercent,
+      average_profit: item.level.averageProfitCents,
+      relationship: named(relationshipNames[item.relationship], options.lang),
+      marketing_level: named(levelNames[item.marketingLevel], options.lang),
+      reason: reason(item, options.lang),
+    })),
+    notes: ['count: few ≤ 5 % of customers < medium ≤ 25 % < many; margin: profit per customer ≥ 2× the average is high, < 0.5× low'],
+  };
+}

@@ -1,0 +1,128 @@
+// End-to-end: the analysis commands on the samples and on edge cases (empty database, dead rules).
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCrm, samples, spawnCrm, tempDir } from '../helpers/cli.js';
+
+async function freshDb(withSamples: boolean): Promise<{ dir: string; env: Record<string, string> }> {
+  const dir = tempDir();
+  const env = { CRM_DB: path.join(dir, 'crm.db') };
+  expect((await runCrm(['init'], { env })).code).toBe(0);
+  if (withSamples) {
+    for (const kind of ['customers', 'orders']) expect((await runCrm(['import', kind, path.join(samples, `${kind}.csv`)], { env })).code).toBe(0);
+  }
+  return { dir, env };
+}
+
+describe('analysis on an empty database', () => {
+  it.each([['rfm'], ['segment'], ['segment', '--customers'], ['segment', '--scheme', 'cn8'], ['pyramid'], ['lifecycle'], ['lifecycle', '--stage', 'decline'], ['loyalty'], ['advise']])('crm %s gives an empty report, exit 0', async (...argv) => {
+    const { env } = await freshDb(false);
+    const table = await runCrm(argv, { env });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('(no rows)');
+    const json = await runCrm([...argv, '--format', 'json'], { env });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).rows).toEqual([]);
+  });
+});
+
+describe('crm segment rules', () => {
+  it('prints the default table as CSV that --rules reads back', async () => {
+    const { dir, env } = await freshDb(true);
+    const file = path.join(dir, 'rules.csv');
+    expect((await runCrm(['segment', 'rules', '--format', 'csv', '--output', file], { env })).code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8').split('\r\n')[1]).toBe('Champions,冠军客户,5,5,5,5,5,5');
+    const a = await runCrm(['segment', '--format', 'json', '--as-of', '2026-11-23'], { env });
+    const b = await runCrm(['segment', '--format', 'json', '--as-of', '2026-11-23', '--rules', file], { env });
+    expect(JSON.parse(b.stdout).rows).toEqual(JSON.parse(a.stdout).rows);
+  });
+
+  it('--check exits 3 when a rule can never match, and lists it', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rules.csv');
+    fs.writeFileSync(file, 'segment,r_low,r_high,f_low,f_high,m_low,m_high\nRecent,4,5,1,5,1,5\nRecent big,5,5,4,5,4,5\nRest,1,3,1,5,1,5\n');
+    const result = spawnCrm(['segment', 'rules', '--rules', file, '--check', '--format', 'csv'], { env: { CRM_DB: path.join(dir, 'none.db') } });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('Recent big,5,5,4,5,4,5,0,dead: taken by Recent');
+    expect(result.stderr).toContain('1 rule(s) can never match: Recent big');
+  });
+
+  it('--check on the default table exits 0 and lists the combinations left to Others', async () => {
+    const result = await runCrm(['segment', 'rules', '--check'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('10 fall into Others: 215 241 251 252 341 351 441 451 541 551');
+  });
+
+  it('a broken rules file is rejected (exit 3) before any analysis', async () => {
+    const { dir, env } = await freshDb(true);
+    const file = path.join(dir, 'rules.json');
+    fs.writeFileSync(file, JSON.stringify([{ segment: 'A', r_low: 4, r_high: 2, f_low: 1, f_high: 5, m_low: 1, m_high: 5 }]));
+    const result = await runCrm(['segment', '--rules', file], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('r lower bound 4 is above the upper bound 2');
+  });
+});
+
+describe('usage errors exit 2', () => {
+  it.each([
+    [['rfm', '--bins', '12']],
+    [['rfm', '--thresholds', 'r=5,1']],
+    [['rfm', '--as-of', '2026-02-30']],
+    [['rfm', '--as-of', '2026-01-01', '--since', '2026-02-01']],
+    [['segment', '--scheme', 'kmeans']],
+  ])('crm %j', async (argv) => {
+    const { env } = await freshDb(false);
+    expect((await runCrm(argv, { env })).code).toBe(2);
+  });
+});
+
+describe('crm pyramid', () => {
+  it('shows four tiers on the samples, the picture only on a terminal, and lists a tier', async () => {
+    const { env } = await freshDb(true);
+    const json = await runCrm(['pyramid', '--format', 'json'], { env });
+    expect(json.code).toBe(0);
+    const body = JSON.parse(json.stdout);
+    expect(body.rows.map((row: { tier: string; customers: number }) => [row.tier, row.customers])).toEqual([
+      ['Platinum', 2], ['Gold', 8], ['Iron', 30], ['Lead', 160],
+    ]);
+    expect(body.notes.join('\n')).toContain('cost unknown for 100 of 2006 orders');
+    const onTerminal = await runCrm(['pyramid'], { env, tty: true });
+    expect(onTerminal.stdout).toMatch(/██ +Platinum +1\.0 % of customers/);
+    const piped = await runCrm(['pyramid'], { env });
+    expect(piped.stdout).not.toContain('█');
+    const gold = await runCrm(['pyramid', '--tier', 'gold', '--format', 'csv'], { env });
+    const lines = gold.stdout.trim().split('\r\n');
+    expect(lines[0]).toBe('rank,customer_id,name,tier,orders,revenue,profit,interactions,loss_making');
+    expect(lines).toHaveLength(9);
+    expect(lines.slice(1).every((line) => line.includes(',Gold,'))).toBe(true);
+  });
+
+  it('an empty database gives an empty pyramid, exit 0; a bad --tier or --cuts is a usage error', async () => {
+    const { env } = await freshDb(false);
+    const empty = await runCrm(['pyramid', '--format', 'json'], { env });
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout).rows).toEqual([]);
+    expect((await runCrm(['pyramid', '--tier', 'diamond'], { env })).code).toBe(2);
+    expect((await runCrm(['pyramid', '--cuts', '20,5,1'], { env })).code).toBe(2);
+  });
+});
+
+describe('crm lifecycle, loyalty, advise on the samples', () => {
+  it('counts every customer once, lists a stage by value, and advises per tier', async () => {
+    const { env } = await freshDb(true);
+    const asOf = ['--as-of', '2026-10-29'];
+    const stages = JSON.parse((await runCrm(['lifecycle', ...asOf, '--format', 'json'], { env })).stdout).rows;
+    expect(stages.map((row: { stage: string }) => row.stage)).toEqual(['Exploration', 'Formation', 'Stability', 'Decline', 'Lost']);
+    expect(stages.reduce((sum: number, row: { customers: number }) => sum + row.customers, 0)).toBe(200);
+    const decline = JSON.parse((await runCrm(['lifecycle', ...asOf, '--stage', 'decline', '--format', 'json'], { env })).stdout).rows;
+    expect(decline).toHaveLength(stages[3].customers);
+    const revenues = decline.map((row: { revenue: number }) => row.revenue);
+    expect(revenues).toEqual([...revenues].sort((a: number, b: number) => b - a));
+    const loyalty = JSON.parse((await runCrm(['loyalty', ...asOf, '--format', 'json'], { env })).stdout).rows;
+    expect(loyalty.at(-1)).toMatchObject({ form: 'Unknown (no survey)', customers: 200 });
+    const advice = await runCrm(['advise', ...asOf, '--format', 'csv', '--lang', 'zh'], { env });
+    expect(advice.stdout).toContain('铂金客户,2,1,');
+    expect(advice.stdout).toContain('伙伴型,结构层次');
+    expect(advice.stdout).toContain('重铅客户,160,80,');
+  });
+});
