@@ -1,5 +1,4 @@
 // Bytes in, validated rows out: decoding, CSV parsing, header mapping and row validation, in batches.
-// Runs in the main thread for small inputs and in a worker thread (parse-worker.ts) for large ones.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { parse, CsvError } from 'csv-parse';

@@ -87,17 +87,14 @@ describe('import engine', () => {
     db.close();
   });
 
-  it('the worker-thread parser gives the same result as the in-thread one', async () => {
+  it('reads a large input from a stream (stdin) as from a file', async () => {
     const { db, write } = setup();
     await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\n') });
-    const text = 'customer_id,order_date,amount\n' + Array.from({ length: 5000 }, (_, i) => `C1,2026-01-${String((i % 28) + 1).padStart(2, '0')},${i}.5\n`).join('') + 'C1,bad,1\n';
-    const file = write('o.csv', text);
-    const inline = await run(db, { kind: 'orders', file, useWorker: false, onError: 'skip', dryRun: true });
-    const worker = await run(db, { kind: 'orders', file, useWorker: true, onError: 'skip', dryRun: true });
-    expect({ ...worker, elapsedMs: 0, rowsPerSecond: 0 }).toEqual({ ...inline, elapsedMs: 0, rowsPerSecond: 0 });
-    expect(inline).toMatchObject({ rowsRead: 5001, rowsNew: 5000, rowsRejected: 1 });
-    const piped = await run(db, { kind: 'orders', file: '-', input: Readable.from([Buffer.from(text.replace('C1,bad,1\n', ''))]) });
-    expect(piped).toMatchObject({ file: 'stdin', rowsNew: 5000 });
+    const text = 'customer_id,order_date,amount\n' + Array.from({ length: 5000 }, (_, i) => `C1,2026-01-${String((i % 28) + 1).padStart(2, '0')},${i}.5\n`).join('');
+    const fromFile = await run(db, { kind: 'orders', file: write('o.csv', text), dryRun: true });
+    const piped = await run(db, { kind: 'orders', file: '-', input: Readable.from([Buffer.from(text.slice(0, 70_000)), Buffer.from(text.slice(70_000))]) });
+    expect(fromFile).toMatchObject({ rowsRead: 5000, rowsNew: 5000 });
+    expect(piped).toMatchObject({ file: 'stdin', rowsRead: 5000, rowsNew: 5000 });
     db.close();
   });
 
