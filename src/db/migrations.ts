@@ -201,6 +201,9 @@ ALTER TABLE import_runs ADD COLUMN undone_at TEXT;
     version: 6,
     description: 'indexes to find a customer by e-mail (any case) and by phone digits',
     sql: `
+-- These replace the plain e-mail and phone indexes, which no query could use (lookups ignore case and punctuation).
+DROP INDEX customers_email;
+DROP INDEX customers_phone;
 CREATE INDEX customers_email_lower ON customers(lower(email)) WHERE email IS NOT NULL;
 CREATE INDEX customers_phone_digits ON customers(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '')) WHERE phone IS NOT NULL;
 `,
