@@ -78,8 +78,9 @@ export interface CustomerStage {
   stage: Stage;
 }
 
-export function classifyLifecycle(histories: PurchaseHistory[], asOf: string, rules: LifecycleRules = defaultLifecycleRules): CustomerStage[] {
-  return histories.map((history) => {
+/** Classifies a stream of histories lazily, so a million customers need not be held at once. */
+export function* classifyLifecycle(histories: Iterable<PurchaseHistory>, asOf: string, rules: LifecycleRules = defaultLifecycleRules): Generator<CustomerStage> {
+  for (const history of histories) {
     const facts: LifecycleFacts = {
       recencyDays: daysBetween(history.last_order, asOf),
       tenureDays: daysBetween(history.first_order, asOf),
@@ -87,8 +88,8 @@ export function classifyLifecycle(histories: PurchaseHistory[], asOf: string, ru
       recentCents: history.recent_cents,
       priorCents: history.prior_cents,
     };
-    return { history, facts, averageGapDays: averageGapDays(facts), stage: lifecycleStage(facts, rules) };
-  });
+    yield { history, facts, averageGapDays: averageGapDays(facts), stage: lifecycleStage(facts, rules) };
+  }
 }
 
 export interface StageSummary {
@@ -99,16 +100,24 @@ export interface StageSummary {
   averageRecencyDays: number | null;
 }
 
-export function summariseStages(customers: CustomerStage[]): StageSummary[] {
+export function summariseStages(customers: Iterable<CustomerStage>): StageSummary[] {
+  const totals = new Map(stages.map((stage) => [stage.key, { customers: 0, revenue: 0, recency: 0 }]));
+  let all = 0;
+  for (const customer of customers) {
+    const total = totals.get(customer.stage)!;
+    total.customers++;
+    total.revenue += customer.history.revenue_cents;
+    total.recency += customer.facts.recencyDays;
+    all++;
+  }
   return stages.map((stage) => {
-    const inStage = customers.filter((customer) => customer.stage === stage.key);
-    const recency = inStage.reduce((sum, customer) => sum + customer.facts.recencyDays, 0);
+    const total = totals.get(stage.key)!;
     return {
       stage,
-      customers: inStage.length,
-      share: customers.length ? (100 * inStage.length) / customers.length : 0,
-      revenueCents: inStage.reduce((sum, customer) => sum + customer.history.revenue_cents, 0),
-      averageRecencyDays: inStage.length ? recency / inStage.length : null,
+      customers: total.customers,
+      share: all ? (100 * total.customers) / all : 0,
+      revenueCents: total.revenue,
+      averageRecencyDays: total.customers ? total.recency / total.customers : null,
     };
   });
 }

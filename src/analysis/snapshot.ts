@@ -9,28 +9,34 @@ import { classifyLifecycle, defaultLifecycleRules } from './lifecycle.js';
 /** Segments that count as high value when a snapshot diff looks for customers who fell. */
 export const defaultHighValueSegments = ['Champions', 'Loyal Customers', 'Potential Loyalist'];
 
-export function snapshotCustomers(db: Db, options: SegmentOptions & { cuts: PyramidCuts }): SnapshotCustomer[] {
+/** Computes everything first (the queries), then yields one row per customer for the insert. */
+export function snapshotCustomers(db: Db, options: SegmentOptions & { cuts: PyramidCuts }): { count: number; rows: Iterable<SnapshotCustomer> } {
   const { scores, segmentation } = segmentCustomers(db, { ...options, scheme: 'rules' });
   const tiers = customerTiers(db, options.period, options.cuts);
-  const stageOf = new Map(
-    classifyLifecycle(purchaseHistories(db, options.period, defaultLifecycleRules.spendWindowDays), options.period.asOf).map((row) => [row.history.id, row.stage]),
-  );
-  return scores.customerIds.map((customerId, i) => {
-    const tier = tiers.get(customerId);
-    return {
-      customerId,
-      recencyDays: scores.recencyDays[i]!,
-      frequency: scores.frequency[i]!,
-      monetaryCents: scores.monetaryCents[i]!,
-      profitCents: tier?.profitCents ?? scores.monetaryCents[i]!,
-      rScore: scores.rScore[i]!,
-      fScore: scores.fScore[i]!,
-      mScore: scores.mScore[i]!,
-      segment: segmentation.labels[segmentation.segmentOf[i]!]!.name,
-      tier: tier?.tier ?? 3,
-      stage: stageOf.get(customerId) ?? 'lost',
-    };
-  });
+  const stageOf = new Map<number, string>();
+  for (const row of classifyLifecycle(purchaseHistories(db, options.period, defaultLifecycleRules.spendWindowDays), options.period.asOf)) {
+    stageOf.set(row.history.id, row.stage);
+  }
+  function* rows(): Generator<SnapshotCustomer> {
+    for (let i = 0; i < scores.customerIds.length; i++) {
+      const customerId = scores.customerIds[i]!;
+      const tier = tiers.get(customerId);
+      yield {
+        customerId,
+        recencyDays: scores.recencyDays[i]!,
+        frequency: scores.frequency[i]!,
+        monetaryCents: scores.monetaryCents[i]!,
+        profitCents: tier?.profitCents ?? scores.monetaryCents[i]!,
+        rScore: scores.rScore[i]!,
+        fScore: scores.fScore[i]!,
+        mScore: scores.mScore[i]!,
+        segment: segmentation.labels[segmentation.segmentOf[i]!]!.name,
+        tier: tier?.tier ?? 3,
+        stage: stageOf.get(customerId) ?? 'lost',
+      };
+    }
+  }
+  return { count: scores.customerIds.length, rows: rows() };
 }
 
 export const NOT_IN_SNAPSHOT = null;

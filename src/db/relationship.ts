@@ -18,8 +18,11 @@ export interface PurchaseHistory {
   prior_cents: number;
 }
 
-/** One row per customer with orders in the period (one GROUP BY over the covering index, then the names). */
-export function purchaseHistories(db: Db, period: Period, windowDays: number): PurchaseHistory[] {
+/**
+ * One row per customer with orders in the period (one GROUP BY over the covering index, then the
+ * names), streamed: the connection is busy until the iteration ends.
+ */
+export function purchaseHistories(db: Db, period: Period, windowDays: number): IterableIterator<PurchaseHistory> {
   return db
     .prepare(
       `WITH per_customer AS (
@@ -34,12 +37,12 @@ export function purchaseHistories(db: Db, period: Period, windowDays: number): P
        SELECT c.id, c.external_id, c.name, p.first_order, p.last_order, p.orders, p.purchase_days, p.revenue_cents, p.recent_cents, p.prior_cents
        FROM per_customer p JOIN customers c ON c.id = p.customer_id`,
     )
-    .all({
+    .iterate({
       asOf: period.asOf,
       since: period.since ?? '0000-00-00',
       recentStart: addDays(period.asOf, -windowDays),
       priorStart: addDays(period.asOf, -2 * windowDays),
-    }) as PurchaseHistory[];
+    }) as IterableIterator<PurchaseHistory>;
 }
 
 export interface LoyaltyFacts {

@@ -25,7 +25,7 @@ export function registerRelationship(program: Command, context: CliContext): voi
     const lang = context.lang(flags);
     const customers = classifyLifecycle(purchaseHistories(context.openDb(), period, defaultLifecycleRules.spendWindowDays), period.asOf);
     if (flags.customers || stage) {
-      const chosen = stage ? customers.filter((customer) => customer.stage === stage.key) : customers;
+      const chosen = [...customers].filter((customer) => !stage || customer.stage === stage.key);
       await context.emit(report.lifecycleCustomersReport(chosen, { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) }), flags);
       return;
     }

@@ -45,9 +45,9 @@ export function registerSnapshot(program: Command, context: CliContext): void {
       db,
       {
         as_of: options.period.asOf, since: options.period.since ?? null, bins: options.bins, rules: options.rulesSource,
-        cuts: cuts.join(','), customers: customers.length, created_at: context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        cuts: cuts.join(','), customers: customers.count, created_at: context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       },
-      customers,
+      customers.rows,
     );
     await context.emit(
       {
@@ -62,7 +62,7 @@ export function registerSnapshot(program: Command, context: CliContext): void {
           { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
           { key: 'replaced', label: 'Replaced an earlier save', labelZh: '覆盖旧快照', type: 'text' },
         ],
-        rows: [{ as_of: options.period.asOf, customers: customers.length, replaced: replaced ? 'yes' : 'no' }],
+        rows: [{ as_of: options.period.asOf, customers: customers.count, replaced: replaced ? 'yes' : 'no' }],
       },
       flags,
     );
