@@ -1,5 +1,7 @@
 // The SQL behind the analysis commands (rfm, segment, pyramid, lifecycle, loyalty): per-customer aggregates.
+import { notBilledStatuses } from '../analysis/balance.js';
 import type { Db } from './open.js';
+import { billed } from './report-sales.js';
 
 /** The orders an analysis looks at: order_date in [since, asOf]. */
 export interface Period {
@@ -7,7 +9,17 @@ export interface Period {
   since?: string | null;
 }
 
-const periodParams = (period: Period) => ({ asOf: period.asOf, since: period.since ?? '0000-00-00' });
+/**
+ * The orders every analysis reads: order_date in [since, asOf], sales only. Refunded and cancelled orders
+ * were never owed (analysis/balance.ts) and count in no analysis, as in no report.
+ */
+export const analysedOrders = `+order_date <= @asOf AND +order_date >= @since AND ${billed}`;
+
+export const periodParams = (period: Period) => ({
+  asOf: period.asOf,
+  since: period.since ?? '0000-00-00',
+  notBilled: JSON.stringify(notBilledStatuses),
+});
 
 /** Per-customer RFM measures, column-wise so a million customers stay a few typed arrays. */
 export interface RfmInputs {
@@ -30,7 +42,7 @@ export function rfmInputs(db: Db, period: Period): RfmInputs {
     .prepare(
       `SELECT customer_id, CAST(julianday(@asOf) - julianday(max(order_date)) AS INTEGER), count(*), sum(amount_cents)
        FROM orders
-       WHERE +order_date <= @asOf AND +order_date >= @since
+       WHERE ${analysedOrders}
        GROUP BY customer_id`,
     )
     .raw(true);
@@ -87,7 +99,7 @@ export function costCoverage(db: Db, period: Period): CostCoverage {
   return db
     .prepare(
       `SELECT count(*) AS orders, coalesce(sum(cost_cents IS NULL), 0) AS ordersWithoutCost
-       FROM orders WHERE +order_date <= @asOf AND +order_date >= @since`,
+       FROM orders WHERE ${analysedOrders}`,
     )
     .get(periodParams(period)) as CostCoverage;
 }

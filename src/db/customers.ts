@@ -1,5 +1,7 @@
 // Customer records: listing, lookup, search and manual adds. The only SQL about customers outside imports.
+import { notBilledStatuses } from '../analysis/balance.js';
 import type { Db } from './open.js';
+import { billed } from './report-sales.js';
 
 export interface CustomerListRow {
   id: number;
@@ -37,10 +39,12 @@ const orderBy: Record<CustomerSort, string> = {
   created: 'c.created_at DESC, c.id',
 };
 
+// Sales only: refunded and cancelled orders count nowhere (the `billed` rule of the reports).
 const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c.city, c.owner, c.tags, c.status,
-  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
-  (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id) AS revenue_cents,
-  (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id) AS last_order`;
+  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS orders,
+  (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS revenue_cents,
+  (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS last_order`;
+const notBilled = JSON.stringify(notBilledStatuses);
 
 export function listCustomers(db: Db, filter: CustomerFilter): CustomerListRow[] {
   // Tags are a comma-separated list; a tag filter matches one whole tag.
@@ -55,6 +59,7 @@ export function listCustomers(db: Db, filter: CustomerFilter): CustomerListRow[]
     city: filter.city ?? null,
     tag: filter.tag ?? null,
     limit: filter.limit ?? -1,
+    notBilled,
   }) as CustomerListRow[];
 }
 
@@ -67,7 +72,7 @@ export function searchCustomers(db: Db, text: string, limit: number): CustomerLi
        OR c.external_id = @text
     ORDER BY (c.external_id = @text) DESC, c.name COLLATE NOCASE, c.id
     LIMIT @limit`;
-  return db.prepare(sql).all({ text, digits: text.replace(/\D/g, ''), limit }) as CustomerListRow[];
+  return db.prepare(sql).all({ text, digits: text.replace(/\D/g, ''), limit, notBilled }) as CustomerListRow[];
 }
 
 export interface CustomerRecord {
@@ -136,9 +141,9 @@ export function customerTotals(db: Db, customerId: number): CustomerTotals {
     .prepare(
       `SELECT count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, sum(cost_cents) AS cost_cents,
               min(order_date) AS first_order, max(order_date) AS last_order
-       FROM orders WHERE customer_id = ?`,
+       FROM orders WHERE customer_id = @customerId AND ${billed}`,
     )
-    .get(customerId) as CustomerTotals;
+    .get({ customerId, notBilled }) as CustomerTotals;
 }
 
 export interface NewCustomer {

@@ -1,5 +1,7 @@
-// Whole-database counts for the demo and the doctor.
+// Whole-database counts for the demo: customers, and sales (refunded and cancelled orders left out).
+import { notBilledStatuses } from '../analysis/balance.js';
 import type { Db } from './open.js';
+import { billed } from './report-sales.js';
 
 export interface Overview {
   customers: number;
@@ -16,10 +18,10 @@ export function overview(db: Db): Overview {
   return db
     .prepare(
       `SELECT (SELECT count(*) FROM customers) AS customers,
-              (SELECT count(DISTINCT customer_id) FROM orders) AS customers_with_orders,
+              count(DISTINCT customer_id) AS customers_with_orders,
               count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, coalesce(sum(cost_cents), 0) AS cost_cents,
               sum(cost_cents IS NULL) AS orders_without_cost, min(order_date) AS first_order, max(order_date) AS last_order
-       FROM orders`,
+       FROM orders WHERE ${billed}`,
     )
-    .get() as Overview;
+    .get({ notBilled: JSON.stringify(notBilledStatuses) }) as Overview;
 }

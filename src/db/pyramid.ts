@@ -1,13 +1,12 @@
 // The SQL of the value pyramid: customers ranked by profit with a window function, cut into tiers in SQLite.
-import type { Period } from './analysis.js';
+import { analysedOrders, periodParams, type Period } from './analysis.js';
 import type { Db } from './open.js';
 
 /** Cumulative shares of customers from the top, in percent: platinum, gold, iron (lead is the rest). */
 export type PyramidCuts = readonly [platinum: number, gold: number, iron: number];
 
 const params = (period: Period, cuts: PyramidCuts) => ({
-  asOf: period.asOf,
-  since: period.since ?? '0000-00-00',
+  ...periodParams(period),
   asOfEnd: `${period.asOf}T99`, // interactions hold date-times: everything on the analysis day sorts below this
   platinum: cuts[0],
   gold: cuts[1],
@@ -24,7 +23,7 @@ const tiered = `
 WITH per_customer AS (
   SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
   FROM orders
-  WHERE +order_date <= @asOf AND +order_date >= @since
+  WHERE ${analysedOrders}
   GROUP BY customer_id
 ), ranked AS (
   SELECT *, rank() OVER (ORDER BY profit DESC) AS position, count(*) OVER () AS total FROM per_customer

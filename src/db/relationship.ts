@@ -1,5 +1,5 @@
 // The SQL behind lifecycle and loyalty: per-customer purchase history and the latest survey.
-import type { Period } from './analysis.js';
+import { analysedOrders, periodParams, type Period } from './analysis.js';
 import type { Db } from './open.js';
 import { addDays } from '../util/dates.js';
 
@@ -31,15 +31,14 @@ export function purchaseHistories(db: Db, period: Period, windowDays: number): I
                 sum(CASE WHEN order_date > @recentStart THEN amount_cents ELSE 0 END) AS recent_cents,
                 sum(CASE WHEN order_date > @priorStart AND order_date <= @recentStart THEN amount_cents ELSE 0 END) AS prior_cents
          FROM orders
-         WHERE +order_date <= @asOf AND +order_date >= @since
+         WHERE ${analysedOrders}
          GROUP BY customer_id
        )
        SELECT c.id, c.external_id, c.name, p.first_order, p.last_order, p.orders, p.purchase_days, p.revenue_cents, p.recent_cents, p.prior_cents
        FROM per_customer p JOIN customers c ON c.id = p.customer_id`,
     )
     .iterate({
-      asOf: period.asOf,
-      since: period.since ?? '0000-00-00',
+      ...periodParams(period),
       recentStart: addDays(period.asOf, -windowDays),
       priorStart: addDays(period.asOf, -2 * windowDays),
     }) as IterableIterator<PurchaseHistory>;
@@ -63,7 +62,7 @@ export function loyaltyFacts(db: Db, period: Period, windowDays: number): Loyalt
     .prepare(
       `WITH per_customer AS (
          SELECT customer_id, count(*) AS orders, sum(order_date > @recentStart) AS recent_orders, sum(amount_cents) AS revenue_cents
-         FROM orders WHERE +order_date <= @asOf AND +order_date >= @since GROUP BY customer_id
+         FROM orders WHERE ${analysedOrders} GROUP BY customer_id
        ), latest_survey AS (
          SELECT customer_id, perceived / expected AS satisfaction, would_recommend,
                 row_number() OVER (PARTITION BY customer_id ORDER BY surveyed_on DESC, id DESC) AS newest
@@ -75,5 +74,5 @@ export function loyaltyFacts(db: Db, period: Period, windowDays: number): Loyalt
        LEFT JOIN per_customer p ON p.customer_id = c.id
        LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1`,
     )
-    .all({ asOf: period.asOf, since: period.since ?? '0000-00-00', recentStart: addDays(period.asOf, -windowDays) }) as LoyaltyFacts[];
+    .all({ ...periodParams(period), recentStart: addDays(period.asOf, -windowDays) }) as LoyaltyFacts[];
 }
