@@ -6,11 +6,14 @@ export interface DateParseOptions {
 }
 
 const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function validYmd(year: number, month: number, day: number): boolean {
   if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 function toIso(year: number, month: number, day: number): string | null {
@@ -24,6 +27,10 @@ function toIso(year: number, month: number, day: number): string | null {
  * Impossible dates such as 2026-02-30 are rejected (null).
  */
 export function parseDate(raw: string, options: DateParseOptions = {}): string | null {
+  // The common case, already ISO: check it without rebuilding the string.
+  if (raw.length === 10 && ISO_DATE.test(raw)) {
+    return validYmd(Number(raw.slice(0, 4)), Number(raw.slice(5, 7)), Number(raw.slice(8, 10))) ? raw : null;
+  }
   const text = raw.trim();
   let match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
   if (match) return toIso(Number(match[1]), Number(match[2]), Number(match[3]));

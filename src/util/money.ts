@@ -1,5 +1,6 @@
 // Money parsing and formatting: amounts are integer cents everywhere below the renderer.
 
+const PLAIN_AMOUNT = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
 const CURRENCY = /^(?:[¥￥$€£]|RMB|CNY|USD|EUR)\s*|\s*(?:[¥￥$€£元]|RMB|CNY|USD|EUR)$/gi;
 
 /**
@@ -7,6 +8,9 @@ const CURRENCY = /^(?:[¥￥$€£]|RMB|CNY|USD|EUR)\s*|\s*(?:[¥￥$€£元]|R
  * "12元", "(12.00)" (accounting negative). Returns null when the text is not an amount.
  */
 export function parseMoneyToCents(raw: string): number | null {
+  // The common case, a plain amount such as 1234.5, without the regular expressions below.
+  const plain = PLAIN_AMOUNT.exec(raw);
+  if (plain) return Number(plain[1]) * 100 + (plain[2] === undefined ? 0 : Number(plain[2].length === 1 ? `${plain[2]}0` : plain[2]));
   let text = raw.trim();
   let negative = false;
   const paren = /^[(（](.*)[)）]$/.exec(text);
