@@ -85,7 +85,9 @@ function openSource(options: ImportOptions): { stream: NodeJS.ReadableStream; la
   } catch {
     throw new UsageError(`${options.file}: cannot read the file (permission denied)`);
   }
-  return { stream: fs.createReadStream(options.file, { highWaterMark: 1 << 20 }), label: options.file, totalBytes: stat.size };
+  // 64 KiB chunks: 1 MiB chunks made 1 MiB strings and parser buffers, and peak RSS went from ~140 to ~200 MB
+  // on 500k orders without making the import faster (bench/).
+  return { stream: fs.createReadStream(options.file, { highWaterMark: 1 << 16 }), label: options.file, totalBytes: stat.size };
 }
 
 function defaultRejectsFile(file: string): string {
