@@ -59,7 +59,8 @@ class KeyedUpsert {
   }
 
   /** values are in the order of `columns`. */
-  upsert(externalId: string, values: Value[], createdAt?: string | null): 'new' | 'changed' | 'unchanged' {
+  /** 'duplicate': the file names this id a second time (the second row would undo the first on every re-import). */
+  upsert(externalId: string, values: Value[], createdAt?: string | null): 'new' | 'changed' | 'unchanged' | 'duplicate' {
     const now = this.session.now;
     const inserted = this.insert.run(externalId, ...values, createdAt ?? now, now);
     if (inserted.changes === 1) {
@@ -67,6 +68,7 @@ class KeyedUpsert {
       return 'new';
     }
     const existing = this.select.get(externalId) as { id: number; updated_at: string } & Values;
+    if (!this.session.firstSight(this.table, existing.id, externalId)) return 'duplicate';
     let same = true;
     for (let index = 0; index < this.columns.length; index += 1) {
       if (existing[this.columns[index]!] !== values[index]) {
@@ -150,6 +152,16 @@ export class ImportSession {
     else range.last = id;
   }
 
+  /**
+   * False when this run has already written this id: a row it created, or an existing row it already
+   * matched (remembered in a temporary table, so memory stays flat; only rows that existed are noted).
+   */
+  firstSight(table: TrackedTable, id: number, externalId: string): boolean {
+    const range = this.createdRanges.get(table);
+    if (range && id >= range.first && id <= range.last) return false;
+    return this.claimKey.run(`seen:${table}:${externalId}`).changes === 1;
+  }
+
   recordChange(table: TrackedTable, id: number, before: Values): void {
     // Kept until the run row exists (its id is known only at the end); only changed rows, so this stays small.
     this.pendingChanges.push({ table, id, before: JSON.stringify(before) });
@@ -228,6 +240,12 @@ export interface WriterOptions {
   presentCustomerFields?: string[];
 }
 
+const duplicateId = (field: string, externalId: string): Rejection => ({
+  field,
+  value: externalId,
+  reason: 'appears more than once in this file (keep one row per id)',
+});
+
 const unknownCustomer = (externalId: string, hint: string): Rejection => ({
   field: 'customer_id',
   value: externalId,
@@ -271,7 +289,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     const values = customerColumnsInFile.map((column) => (column === 'status' ? (row.values.status ?? 'active') : (row.values[column] ?? null)));
     // created_at arrives as an ISO date-time (a bare date means midnight UTC), so exported values round-trip.
     const createdAt = typeof row.values.created_at === 'string' ? row.values.created_at : null;
-    return customers.upsert(row.externalId, values, createdAt);
+    const outcome = customers.upsert(row.externalId, values, createdAt);
+    return outcome === 'duplicate' ? duplicateId('customer_id', row.externalId) : outcome;
   };
   const writeOrder = (row: OrderRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, row.customer);
@@ -279,7 +298,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     // In the order of orderColumns.
     const values: Value[] = [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status];
     const key = row.externalId ?? session.derivedKey('o:', [row.customerExternalId, ...values.slice(1)]);
-    return orders.upsert(key, values);
+    const outcome = orders.upsert(key, values);
+    return outcome === 'duplicate' ? duplicateId('order_id', key) : outcome;
   };
   const writeInteraction = (row: InteractionRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, null);
@@ -287,7 +307,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     // In the order of interactionColumns.
     const values: Value[] = [customerId, row.interactionKind, row.occurredAt, row.summary, row.outcome, row.owner, row.followUpAt];
     const key = row.externalId ?? session.derivedKey('i:', [row.customerExternalId, ...values.slice(1)]);
-    return interactions.upsert(key, values);
+    const outcome = interactions.upsert(key, values);
+    return outcome === 'duplicate' ? duplicateId('interaction_id', key) : outcome;
   };
   const writePayment = (row: PaymentRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, null);
@@ -301,7 +322,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     // In the order of paymentColumns.
     const values: Value[] = [customerId, orderId, row.paidOn, row.amountCents, row.method];
     const key = row.externalId ?? session.derivedKey('p:', [row.customerExternalId, row.orderExternalId, row.paidOn, row.amountCents, row.method]);
-    return payments.upsert(key, values);
+    const outcome = payments.upsert(key, values);
+    return outcome === 'duplicate' ? duplicateId('payment_id', key) : outcome;
   };
   const writeSurvey = (row: SurveyRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, null);
@@ -309,7 +331,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     // In the order of surveyColumns.
     const values: Value[] = [customerId, row.surveyedOn, row.expected, row.perceived, row.wouldRecommend];
     const key = row.externalId ?? session.derivedKey('s:', [row.customerExternalId, row.surveyedOn, row.expected, row.perceived, row.wouldRecommend]);
-    return surveys.upsert(key, values);
+    const outcome = surveys.upsert(key, values);
+    return outcome === 'duplicate' ? duplicateId('survey_id', key) : outcome;
   };
 
   return {

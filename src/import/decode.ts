@@ -47,11 +47,20 @@ export function firstInvalidUtf8(bytes: Uint8Array, allowTruncatedEnd = true): n
   return -1;
 }
 
-/** Guesses the encoding from the first bytes: a BOM, else valid UTF-8, else GB18030 (Excel on Chinese Windows). */
+/**
+ * Guesses the encoding from the first bytes: a BOM; else UTF-8 when they are valid UTF-8; else GB18030
+ * (Excel on Chinese Windows), but only when they decode as GB18030 without a replacement character.
+ * Bytes that are mostly UTF-8 with a stray bad byte stay UTF-8, so the import stops with the line of
+ * the bad byte instead of storing every Chinese name garbled.
+ */
 export function detectEncoding(sample: Uint8Array): { encoding: InputEncoding; bomLength: number } {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf8', bomLength: 3 };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf16le', bomLength: 2 };
-  return { encoding: firstInvalidUtf8(sample) === -1 ? 'utf8' : 'gb18030', bomLength: 0 };
+  const invalidAt = firstInvalidUtf8(sample);
+  if (invalidAt === -1) return { encoding: 'utf8', bomLength: 0 };
+  const gb = iconv.decode(Buffer.from(sample.buffer, sample.byteOffset, Math.max(0, sample.byteLength - 1)), 'gb18030');
+  if (!gb.includes('\uFFFD')) return { encoding: 'gb18030', bomLength: 0 };
+  return { encoding: 'utf8', bomLength: 0 };
 }
 
 /** Picks the delimiter that occurs most often (outside quotes) in the header line: comma, semicolon or tab. */

@@ -90,6 +90,16 @@ function openSource(options: ImportOptions): { stream: NodeJS.ReadableStream; la
   return { stream: fs.createReadStream(options.file, { highWaterMark: 1 << 16 }), label: options.file, totalBytes: stat.size };
 }
 
+/** Where rejected rows go: checked before anything is read, so a bad path never costs the rejected rows. */
+function checkRejectsPath(options: ImportOptions): string {
+  const file = path.resolve(options.rejectsFile ?? defaultRejectsFile(options.file));
+  const folder = path.dirname(file);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`--rejects ${options.rejectsFile ?? file}: folder ${folder} does not exist`);
+  if (options.file !== '-' && file === path.resolve(options.file)) throw new UsageError(`--rejects ${options.rejectsFile}: is the input file itself; name another file`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--rejects ${options.rejectsFile ?? file}: is a directory`);
+  return file;
+}
+
 function defaultRejectsFile(file: string): string {
   if (file === '-') return path.resolve('stdin.rejects.csv');
   const parsed = path.parse(file);
@@ -102,6 +112,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? 'abort';
   parseMapOverrides(options.map ?? [], options.kind); // a bad --map is a usage error before anything is read
+  const rejectsPath = onError === 'skip' && !options.dryRun ? checkRejectsPath(options) : null;
   const { stream, label, totalBytes } = openSource(options);
   const parseOptions: ParseOptions = {
     kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
@@ -123,8 +134,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     summary.rowsRejected += 1;
     if (summary.problems.length < MAX_PROBLEMS_SHOWN) summary.problems.push({ line, field, value, reason });
     if (onError === 'skip' && !options.dryRun) {
-      rejects ??= new RejectsWriter(options.rejectsFile ?? defaultRejectsFile(options.file), headers);
-      rejects.write(record ?? [], line, `${field}: ${reason}`);
+      rejects ??= new RejectsWriter(rejectsPath!, headers);
+      rejects.write(record ?? [], line, `${field}${value === '' ? '' : ` "${value}"`}: ${reason}`);
     }
   };
   try {
@@ -173,6 +184,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         summary.problems.map((problem) => problemLine(label, problem)).concat(count > summary.problems.length ? [`… and ${count - summary.problems.length} more`] : []),
       );
     }
+    // The rejected rows are safely on disk before the good ones are committed.
+    if (rejects) summary.rejectsFile = await (rejects as RejectsWriter).close();
     if (options.dryRun) {
       session!.rollback();
     } else {
@@ -184,7 +197,6 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         options: { onError, encoding: summary.encoding, delimiter: summary.delimiter, createCustomers: Boolean(options.createCustomers), map: options.map ?? [] },
       });
     }
-    if (rejects) summary.rejectsFile = await (rejects as RejectsWriter).close();
     summary.elapsedMs = Date.now() - started;
     summary.rowsPerSecond = summary.elapsedMs > 0 ? Math.round((summary.rowsRead * 1000) / summary.elapsedMs) : summary.rowsRead;
     return summary;

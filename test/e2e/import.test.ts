@@ -110,7 +110,7 @@ describe('crm import', () => {
     const lines = fs.readFileSync(rejects, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(lines[0]).toBe('order_id,customer_id,order_date,product,quantity,amount,cost,status,line,reason');
     expect(lines).toHaveLength(6);
-    expect(lines[1]).toBe('B001,C0001,2026-02-30,Green tea 250g,1,68.00,37.40,paid,2,"order_date: not a valid date (expected e.g. 2026-11-22, 2026/11/22 or 2026年11月22日)"');
+    expect(lines[1]).toBe('B001,C0001,2026-02-30,Green tea 250g,1,68.00,37.40,paid,2,"order_date ""2026-02-30"": not a valid date (expected e.g. 2026-11-22, 2026/11/22 or 2026年11月22日)"');
     const handle = new Database(db, { readonly: true });
     expect(handle.prepare("SELECT amount_cents FROM orders WHERE external_id = 'B005'").pluck().get()).toBe(128000);
     handle.close();
@@ -158,5 +158,23 @@ describe('crm import', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ encoding: 'gb18030', new: 1, customers_created: 1 });
     const shown = spawnCrm(['customer', 'show', 'K9', '--format', 'json'], { env });
     expect(JSON.parse(shown.stdout)).toMatchObject({ name: '张三', orders: 1, revenue: 1280.5, profit: 680.5, first_order: '2026-03-01' });
+  });
+
+  it('--on-error skip checks the rejects path before reading: a missing folder or the input itself is exit 2, nothing written', () => {
+    const { dir, db, env } = freshDb();
+    spawnCrm(['init'], { env });
+    const file = path.join(dir, 'c.csv');
+    fs.writeFileSync(file, 'customer_id,name,email\nR7,A,bad\nR8,B,b8@example.com\n');
+    const missing = spawnCrm(['import', 'customers', file, '--on-error', 'skip', '--rejects', path.join(dir, 'nope', 'x.csv')], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^crm: --rejects .*: folder .*nope does not exist\n$/);
+    const itself = spawnCrm(['import', 'customers', file, '--on-error', 'skip', '--rejects', file], { env });
+    expect(itself.code).toBe(2);
+    expect(fs.readFileSync(file, 'utf8')).toContain('R8,B');
+    expect(counts(db).customers).toBe(0);
+    // A rejected cell that a spreadsheet would run comes out with Excel's text prefix.
+    fs.writeFileSync(file, 'customer_id,name,email\nR9,=HYPERLINK("x"),bad\n');
+    spawnCrm(['import', 'customers', file, '--on-error', 'skip'], { env });
+    expect(fs.readFileSync(path.join(dir, 'c.rejects.csv'), 'utf8')).toContain(`R9,"'=HYPERLINK(""x"")",bad,2,"email ""bad"": not a valid e-mail address"`);
   });
 });

@@ -67,3 +67,13 @@ describe('ChunkDecoder', () => {
     expect(() => parseEncodingName('latin1')).toThrow(/not supported/);
   });
 });
+
+describe('detectEncoding with a stray bad byte', () => {
+  it('keeps UTF-8 (the import then names the line) instead of reading Chinese UTF-8 as GB18030', () => {
+    const bytes = Buffer.concat([Buffer.from('customer_id,name,city\nM1,张三,上海\nM3,Bad', 'utf8'), Buffer.from([0xff]), Buffer.from(',X\n')]);
+    expect(detectEncoding(bytes).encoding).toBe('utf8');
+  });
+  it('still detects real GBK', () => {
+    expect(detectEncoding(iconv.encode('客户编号,客户名称,城市\r\nC1,张三,上海\r\n', 'gbk')).encoding).toBe('gb18030');
+  });
+});

@@ -107,4 +107,16 @@ describe('import engine', () => {
     expect(db.prepare("SELECT notes FROM customers WHERE external_id = 'C1'").pluck().get()).toBe('two\r\nlines');
     db.close();
   });
+
+  it('an id named twice in one file is a rejected row, so a re-import stays "unchanged"', async () => {
+    const { db, write } = setup();
+    const file = write('dup.csv', 'customer_id,name,email\nD1,Dup A,a@example.com\nD1,Dup B,b@example.com\n');
+    await expect(run(db, { kind: 'customers', file })).rejects.toMatchObject({ details: [expect.stringMatching(/dup\.csv:3: customer_id "D1": appears more than once in this file/)] });
+    const first = await run(db, { kind: 'customers', file, onError: 'skip', rejectsFile: write('r.csv', '') });
+    expect(first).toMatchObject({ rowsNew: 1, rowsRejected: 1 });
+    const again = await run(db, { kind: 'customers', file, onError: 'skip', rejectsFile: write('r.csv', '') });
+    expect(again).toMatchObject({ rowsNew: 0, rowsChanged: 0, rowsUnchanged: 1, rowsRejected: 1 });
+    expect(db.prepare("SELECT name FROM customers WHERE external_id = 'D1'").pluck().get()).toBe('Dup A');
+    db.close();
+  });
 });
