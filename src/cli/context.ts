@@ -122,7 +122,8 @@ export function writeFileAtomically(file: string, text: string): void {
   const directory = path.dirname(file);
   if (!fs.existsSync(directory)) throw new UsageError(`--output: folder ${directory} does not exist`);
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(temporary, text);
+  // Reports and listings hold names, e-mails and phones: readable by the owner only, like the database.
+  fs.writeFileSync(temporary, text, { mode: 0o600 });
   fs.renameSync(temporary, file);
 }
 

@@ -18,11 +18,11 @@ export function buildProgram(io: Io): { program: Command; context: CliContext } 
     .option('--db <path>', 'database file (default: $CRM_DB, else ./crm.db)')
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .option('--no-input', 'never prompt; a missing value is an error')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(text.startsWith('error:') ? `crm: ${text}` : text),
+      // One line (design.md): what is wrong, and where to read more.
+      outputError: (text, write) => write(`crm: ${text.trim().replace(/^error: /, '')} (see --help)\n`),
     })
     .exitOverride()
     .addHelpText(
@@ -45,7 +45,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 input rows rejected, 4 database pr
   const configure = (command: Command): void => {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
-    command.showHelpAfterError('(run with --help for usage)');
     for (const sub of command.commands) configure(sub);
   };
   for (const sub of program.commands) configure(sub);

@@ -32,8 +32,12 @@ export function parseDate(raw: string, options: DateParseOptions = {}): string |
     return validYmd(Number(raw.slice(0, 4)), Number(raw.slice(5, 7)), Number(raw.slice(8, 10))) ? raw : null;
   }
   const text = raw.trim();
-  let match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
-  if (match) return toIso(Number(match[1]), Number(match[2]), Number(match[3]));
+  let match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+  if (match) {
+    // A time part must be a real time too: 25:00 or 10:99 is a typing error, not a date.
+    if (match[4] !== undefined && (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59)) return null;
+    return toIso(Number(match[1]), Number(match[2]), Number(match[3]));
+  }
   match = /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/.exec(text);
   if (match) return toIso(Number(match[1]), Number(match[2]), Number(match[3]));
   match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);

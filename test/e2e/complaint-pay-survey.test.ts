@@ -26,7 +26,7 @@ describe('crm complaint', () => {
 
   it.each([
     [['open', 'C0001'], 'crm: missing --summary (give it, or run on a terminal to be asked)'],
-    [['open', 'C0001', '-s', 'x', '--severity', 'urgent'], "crm: error: option '--severity <level>' argument 'urgent' is invalid. Allowed choices are low, normal, high."],
+    [['open', 'C0001', '-s', 'x', '--severity', 'urgent'], "crm: option '--severity <level>' argument 'urgent' is invalid. Allowed choices are low, normal, high. (see --help)"],
     [['open', 'C0001', '-s', 'x', '--at', 'yesterday-ish'], 'crm: --at: "yesterday-ish" is not a date or date-time (use 2026-11-23 or "2026-11-23 14:30")'],
     [['resolve', '99', '-r', 'x'], 'crm: no complaint #99 (see `crm complaint list`)'],
     [['resolve', '1'], 'crm: missing --resolution (give it, or run on a terminal to be asked)'],

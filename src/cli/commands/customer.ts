@@ -132,6 +132,7 @@ export function registerCustomer(program: Command, context: CliContext): void {
       .option('--limit <n>', 'at most N results', '50')
       .addHelpText('after', '\nExamples:\n  $ crm customer search 张\n  $ crm customer search @example.com'),
   ).action(async (text: string, flags: OutputOptions & { limit: string }) => {
+    if (text.trim() === '') throw new UsageError('crm customer search: give some text to look for (part of a name, company, e-mail or phone)');
     const { searchCustomers } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
     const db = context.openDb();
