@@ -63,6 +63,17 @@ const MAX_PROBLEMS_SHOWN = 10;
 const BULK_ROWS = 50_000;
 const targetTable = { customers: 'customers', orders: 'orders', interactions: 'interactions', payments: 'payments', surveys: 'surveys' } as const;
 
+/** Bad rows under --on-error abort (exit 3), with the summary of what was found, for --format json. */
+export class ImportRejectedError extends DataRejectedError {
+  constructor(
+    message: string,
+    details: string[],
+    readonly summary: ImportSummary,
+  ) {
+    super(message, details);
+  }
+}
+
 export function problemLine(file: string, problem: ImportProblem): string {
   const value = problem.value === '' ? '' : ` "${problem.value}"`;
   return `${file}:${problem.line}: ${problem.field}${value}: ${problem.reason}`;
@@ -165,7 +176,9 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
           continue;
         }
         // Under abort, once a row is bad nothing will be kept: keep checking to report, stop writing.
-        const outcome = onError === 'abort' && summary.rowsRejected > 0 ? (writer!.check(item.row!) ?? 'unchanged') : writer!.write(item.row!);
+        // (Rows only checked are not counted as new, changed or unchanged: nothing will be written.)
+        const outcome = onError === 'abort' && summary.rowsRejected > 0 ? writer!.check(item.row!) : writer!.write(item.row!);
+        if (outcome === null) continue;
         if (outcome === 'new') summary.rowsNew += 1;
         else if (outcome === 'changed') summary.rowsChanged += 1;
         else if (outcome === 'unchanged') summary.rowsUnchanged += 1;
@@ -179,9 +192,11 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     if (onError === 'abort' && summary.rowsRejected > 0) {
       session!.rollback();
       const count = summary.rowsRejected;
-      throw new DataRejectedError(
+      summary.elapsedMs = Date.now() - started;
+      throw new ImportRejectedError(
         `${label}: ${count} row${count === 1 ? '' : 's'} rejected; nothing was written (fix them, or use --on-error skip)`,
         summary.problems.map((problem) => problemLine(label, problem)).concat(count > summary.problems.length ? [`… and ${count - summary.problems.length} more`] : []),
+        summary,
       );
     }
     // The rejected rows are safely on disk before the good ones are committed.

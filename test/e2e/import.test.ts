@@ -177,4 +177,15 @@ describe('crm import', () => {
     spawnCrm(['import', 'customers', file, '--on-error', 'skip'], { env });
     expect(fs.readFileSync(path.join(dir, 'c.rejects.csv'), 'utf8')).toContain(`R9,"'=HYPERLINK(""x"")",bad,2,"email ""bad"": not a valid e-mail address"`);
   });
+
+  it('--format json prints the summary on stdout also when the file is rejected (written: false, exit 3)', () => {
+    const { dir, env } = freshDb();
+    spawnCrm(['init'], { env });
+    const file = path.join(dir, 'c.csv');
+    fs.writeFileSync(file, 'customer_id,name,email\nR7,A,bad\nR8,B,b8@example.com\n');
+    const result = spawnCrm(['import', 'customers', file, '--format', 'json'], { env });
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ written: false, rows_read: 2, new: 0, rejected: 1, problems: [{ line: 2, field: 'email', value: 'bad' }] });
+    expect(result.stderr).toMatch(/1 row rejected; nothing was written/);
+  });
 });

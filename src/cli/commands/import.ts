@@ -40,10 +40,11 @@ function summaryText(summary: ImportSummary): string {
   return lines.join('\n') + '\n';
 }
 
-function summaryJson(summary: ImportSummary): string {
+function summaryJson(summary: ImportSummary, written: boolean): string {
   return (
     JSON.stringify(
       {
+        written,
         kind: summary.kind, file: summary.file, run_id: summary.runId, dry_run: summary.dryRun,
         encoding: summary.encoding, delimiter: summary.delimiter, rows_read: summary.rowsRead, new: summary.rowsNew,
         changed: summary.rowsChanged, unchanged: summary.rowsUnchanged, rejected: summary.rowsRejected,
@@ -58,7 +59,7 @@ function summaryJson(summary: ImportSummary): string {
 }
 
 async function runImport(context: CliContext, kind: ImportKind, file: string, flags: ImportFlags): Promise<void> {
-  const { importFile } = await import('../../import/run.js');
+  const { importFile, ImportRejectedError } = await import('../../import/run.js');
   const { parseEncodingName, parseDelimiter } = await import('../../import/decode.js');
   const encoding = flags.encoding ? parseEncodingName(flags.encoding) : undefined;
   const delimiter = flags.delimiter ? parseDelimiter(flags.delimiter) : undefined;
@@ -74,7 +75,11 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
       now: context.io.now,
     });
     progress?.stop();
-    context.io.stdout.write(flags.format === 'json' ? summaryJson(summary) : summaryText(summary));
+    context.io.stdout.write(flags.format === 'json' ? summaryJson(summary, !summary.dryRun) : summaryText(summary));
+  } catch (error) {
+    // A batch job asking for JSON gets it on failure too (written: false), besides the exit code 3.
+    if (flags.format === 'json' && error instanceof ImportRejectedError) context.io.stdout.write(summaryJson(error.summary, false));
+    throw error;
   } finally {
     progress?.stop();
   }
