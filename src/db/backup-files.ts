@@ -1,4 +1,5 @@
-// Where backups go and what they are called: backups/crm-YYYYMMDD-HHMMSS[-why].db beside the database, mode 0600.
+// Where backups go and what they are called: backups/<name>-YYYYMMDD-HHMMSS[-why].db beside the database
+// (<name> is the database file's name without .db: crm.db gives crm-…), mode 0600.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -12,16 +13,34 @@ export function backupStamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-/** Plain `crm backup` files; only these are pruned by --keep (automatic ones carry a -why suffix). */
-export const plainBackupName = /^crm-\d{8}-\d{6}(?:-\d+)?\.db$/;
+/**
+ * What a database's backups are named after: its file name without ".db" ("crm.db" → "crm"), so that
+ * several databases can share one backups/ folder without --keep or doctor mixing up their files.
+ */
+export function backupPrefix(databaseFile: string): string {
+  const name = path.basename(databaseFile);
+  return name.toLowerCase().endsWith('.db') && name.length > 3 ? name.slice(0, -3) : name;
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Plain `crm backup` files of the database with this prefix; only these are pruned by --keep (automatic ones carry a -why suffix). */
+export function plainBackupName(prefix: string): RegExp {
+  return new RegExp(`^${escapeRegExp(prefix)}-(\\d{8}-\\d{6})(?:-(\\d+))?\\.db$`);
+}
+
+/** Every backup of the database with this prefix, plain or automatic (-before-restore, -before-vN). */
+export function anyBackupName(prefix: string): RegExp {
+  return new RegExp(`^${escapeRegExp(prefix)}-\\d{8}-\\d{6}(?:-[^/]*)?\\.db$`);
+}
 
 /**
  * A new, empty file for a backup, created 0600 so that nobody else can read a copy of the customer
  * file even for a moment. Never overwrites: a second backup in the same second gets "-2".
  */
-export function createBackupFile(folder: string, now: Date, why?: string): string {
+export function createBackupFile(folder: string, prefix: string, now: Date, why?: string): string {
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const base = `crm-${backupStamp(now)}${why ? `-${why}` : ''}`;
+  const base = `${prefix}-${backupStamp(now)}${why ? `-${why}` : ''}`;
   for (let attempt = 1; ; attempt += 1) {
     const file = path.join(folder, attempt === 1 ? `${base}.db` : `${base}-${attempt}.db`);
     try {

@@ -77,13 +77,14 @@ export async function backupDatabase(db: Db, target: string): Promise<BackupResu
   }
 }
 
-/** Deletes the oldest plain backups in `folder` beyond the newest `keep`; returns the deleted files. */
-export function pruneBackups(folder: string, keep: number): string[] {
+/** Deletes the oldest plain backups of the database with this prefix in `folder` beyond the newest `keep`; returns the deleted files. */
+export function pruneBackups(folder: string, prefix: string, keep: number): string[] {
+  const pattern = plainBackupName(prefix);
   const sortKey = (name: string): string => {
-    const suffix = /-(\d+)\.db$/.exec(name.replace(/^crm-\d{8}-\d{6}/, ''));
-    return `${name.slice(4, 19)}-${String(suffix ? Number(suffix[1]) : 1).padStart(6, '0')}`;
+    const [, stamp, suffix] = pattern.exec(name)!;
+    return `${stamp}-${String(suffix ? Number(suffix) : 1).padStart(6, '0')}`;
   };
-  const names = fs.readdirSync(folder).filter((name) => plainBackupName.test(name));
+  const names = fs.readdirSync(folder).filter((name) => pattern.test(name));
   names.sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
   const doomed = names.slice(keep).map((name) => path.join(folder, name));
   for (const file of doomed) fs.rmSync(file, { force: true });

@@ -13,6 +13,7 @@ const statements = {
   audit: 'INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, ?, ?, ?)',
 };
 
+// db/forget.ts scrubs the personal values from these details (edit: before/after; merge: merged/filled): keep it in step.
 export function writeAudit(db: Db, now: string, action: string, customerId: number, detail: unknown): void {
   db.prepare(statements.audit).run(now, action, customerId, JSON.stringify(detail));
 }

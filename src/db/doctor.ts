@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { backupFolder } from './backup-files.js';
+import { anyBackupName, backupFolder, backupPrefix } from './backup-files.js';
 import { integrityCheck } from './backup.js';
 import { latestSchemaVersion } from './migrations.js';
 import type { Db } from './open.js';
@@ -112,7 +112,9 @@ function databaseChecks(db: Db, file: string, checks: DoctorCheck[]): void {
 
 function backupCheck(file: string, now: Date, checks: DoctorCheck[]): void {
   const folder = backupFolder(file);
-  const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => /^crm-.*\.db$/.test(name)).sort() : [];
+  // Only this database's own backups: others may share the folder.
+  const own = anyBackupName(backupPrefix(file));
+  const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => own.test(name)).sort() : [];
   if (names.length === 0) {
     checks.push({ check: 'backups', status: 'warn', detail: `none in ${folder}`, hint: 'crm backup (daily from cron: crm backup --keep 14)' });
     return;

@@ -19,10 +19,75 @@ export function forgottenName(id: number): string {
   return `Forgotten customer #${id}`;
 }
 
+/** What an erased value reads as in earlier audit rows: the action and which field changed stay, the value goes. */
+export const erasedValue = '[erased]';
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A copy of RECORD with every personal field that holds a value replaced by erasedValue. */
+function scrubFields(record: unknown): unknown {
+  if (!isObject(record)) return record;
+  const copy: Json = { ...record };
+  for (const field of erasedCustomerFields) {
+    if (copy[field] !== undefined && copy[field] !== null) copy[field] = erasedValue;
+  }
+  return copy;
+}
+
 /**
- * Replaces the personal fields, clears free text of interactions and complaints, and drops the
- * import history's copies of the old values (import_changes), all in one transaction. The audit
- * row says what was erased, never the values.
+ * The audit rows about the person, as written by db/customer-changes.ts (writeAudit) and db/merge.ts:
+ *   'edit'  (customer_id = the person): { before, after } with the changed fields' values;
+ *   'merge' (customer_id = the record kept): { merged: the whole other record, filled: values copied from it, ... }.
+ * A merged record is the same person, so rows about it (its edits, merges into it) are about the
+ * person too: the ids are followed through merges. 'remove' rows are about customers who no longer
+ * exist (and so cannot be forgotten); 'import-undo' rows hold counts only.
+ * Returns the ids (the person's own and every record merged into it) and how many rows were scrubbed.
+ */
+function scrubAuditTrail(db: Db, id: number): { ids: number[]; rows: number } {
+  const ids = new Set<number>([id]);
+  const rowsOf = db.prepare("SELECT id, action, detail FROM audit_log WHERE customer_id = ? AND action IN ('edit', 'merge') ORDER BY id");
+  const update = db.prepare('UPDATE audit_log SET detail = ? WHERE id = ?');
+  const pending = [id];
+  let rows = 0;
+  while (pending.length) {
+    const customerId = pending.pop()!;
+    for (const row of rowsOf.all(customerId) as { id: number; action: string; detail: string | null }[]) {
+      let detail: unknown;
+      try {
+        detail = JSON.parse(row.detail ?? 'null');
+      } catch {
+        detail = null;
+      }
+      if (!isObject(detail)) continue;
+      const scrubbed: Json = { ...detail };
+      if (row.action === 'edit') {
+        scrubbed.before = scrubFields(detail.before);
+        scrubbed.after = scrubFields(detail.after);
+      } else {
+        const merged = detail.merged;
+        if (isObject(merged) && typeof merged.id === 'number' && !ids.has(merged.id)) {
+          ids.add(merged.id);
+          pending.push(merged.id);
+        }
+        scrubbed.merged = scrubFields(merged);
+        scrubbed.filled = scrubFields(detail.filled);
+      }
+      const text = JSON.stringify(scrubbed);
+      if (text !== row.detail) {
+        update.run(text, row.id);
+        rows += 1;
+      }
+    }
+  }
+  return { ids: [...ids], rows };
+}
+
+/**
+ * Replaces the personal fields, clears free text of interactions and complaints, drops the
+ * import history's copies of the old values (import_changes) and scrubs the values from earlier
+ * audit rows about the person (edits, merges), all in one transaction. The audit row says what was
+ * erased, never the values.
  */
 export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
   // Freed and overwritten space is zeroed, so the old text does not linger in the file's free pages.
@@ -44,15 +109,19 @@ export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
     const complaintsCleared = db
       .prepare("UPDATE complaints SET summary = '', resolution = NULL, updated_at = ? WHERE customer_id = ?")
       .run(now, id).changes;
-    // import_changes holds earlier values (names, e-mails, summaries) for crm import undo: they go too.
-    db.prepare("DELETE FROM import_changes WHERE table_name = 'customers' AND row_id = ?").run(id);
+    // Earlier audit rows keep that an edit or merge happened, not the values it wrote or replaced.
+    const audit = scrubAuditTrail(db, id);
+    // import_changes holds earlier values (names, e-mails, summaries) for crm import undo: they go too,
+    // also those of records merged into this one.
+    const dropCustomerChange = db.prepare("DELETE FROM import_changes WHERE table_name = 'customers' AND row_id = ?");
+    for (const customerId of audit.ids) dropCustomerChange.run(customerId);
     const dropChange = db.prepare("DELETE FROM import_changes WHERE table_name = 'interactions' AND row_id = ?");
     for (const interactionId of interactionIds) dropChange.run(interactionId);
     const ordersKept = db.prepare('SELECT count(*) FROM orders WHERE customer_id = ?').pluck().get(id) as number;
     db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?)").run(
       now,
       id,
-      JSON.stringify({ customer_id: customer.external_id, erased: erasedCustomerFields, interactions_cleared: interactionsCleared, complaints_cleared: complaintsCleared }),
+      JSON.stringify({ customer_id: customer.external_id, erased: erasedCustomerFields, audit_rows_scrubbed: audit.rows, interactions_cleared: interactionsCleared, complaints_cleared: complaintsCleared }),
     );
     return { id, externalId: customer.external_id, interactionsCleared, complaintsCleared, ordersKept };
   }).immediate();

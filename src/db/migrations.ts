@@ -208,6 +208,48 @@ CREATE INDEX customers_email_lower ON customers(lower(email)) WHERE email IS NOT
 CREATE INDEX customers_phone_digits ON customers(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '')) WHERE phone IS NOT NULL;
 `,
   },
+  // 7 is set aside for other work; numbers are never reused.
+  {
+    version: 8,
+    description: 'a stable external id for interactions, payments and surveys made in the CLI',
+    sql: `
+-- Rows made in the CLI (crm log, complaint, pay, survey) had no external_id, so an export of them
+-- imported back as new rows and two exports differed. Each such row now gets 'crm-<id>' when it is
+-- created: imports never derive keys like that (theirs start with o:, i:, p:, s:), and if a file
+-- already brought the same text as its own id, a random suffix keeps the key unique.
+-- The key is written once and never changes, so exports are stable and re-import as 'unchanged'.
+UPDATE interactions SET external_id = 'crm-' || id
+  WHERE external_id IS NULL AND NOT EXISTS (SELECT 1 FROM interactions AS taken WHERE taken.external_id = 'crm-' || interactions.id);
+UPDATE interactions SET external_id = 'crm-' || id || '-' || lower(hex(randomblob(6))) WHERE external_id IS NULL;
+CREATE TRIGGER interactions_external_id AFTER INSERT ON interactions WHEN NEW.external_id IS NULL
+BEGIN
+  UPDATE interactions SET external_id = CASE
+      WHEN EXISTS (SELECT 1 FROM interactions AS taken WHERE taken.external_id = 'crm-' || NEW.id) THEN 'crm-' || NEW.id || '-' || lower(hex(randomblob(6)))
+      ELSE 'crm-' || NEW.id END
+    WHERE id = NEW.id;
+END;
+UPDATE payments SET external_id = 'crm-' || id
+  WHERE external_id IS NULL AND NOT EXISTS (SELECT 1 FROM payments AS taken WHERE taken.external_id = 'crm-' || payments.id);
+UPDATE payments SET external_id = 'crm-' || id || '-' || lower(hex(randomblob(6))) WHERE external_id IS NULL;
+CREATE TRIGGER payments_external_id AFTER INSERT ON payments WHEN NEW.external_id IS NULL
+BEGIN
+  UPDATE payments SET external_id = CASE
+      WHEN EXISTS (SELECT 1 FROM payments AS taken WHERE taken.external_id = 'crm-' || NEW.id) THEN 'crm-' || NEW.id || '-' || lower(hex(randomblob(6)))
+      ELSE 'crm-' || NEW.id END
+    WHERE id = NEW.id;
+END;
+UPDATE surveys SET external_id = 'crm-' || id
+  WHERE external_id IS NULL AND NOT EXISTS (SELECT 1 FROM surveys AS taken WHERE taken.external_id = 'crm-' || surveys.id);
+UPDATE surveys SET external_id = 'crm-' || id || '-' || lower(hex(randomblob(6))) WHERE external_id IS NULL;
+CREATE TRIGGER surveys_external_id AFTER INSERT ON surveys WHEN NEW.external_id IS NULL
+BEGIN
+  UPDATE surveys SET external_id = CASE
+      WHEN EXISTS (SELECT 1 FROM surveys AS taken WHERE taken.external_id = 'crm-' || NEW.id) THEN 'crm-' || NEW.id || '-' || lower(hex(randomblob(6)))
+      ELSE 'crm-' || NEW.id END
+    WHERE id = NEW.id;
+END;
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseError } from '../errors.js';
-import { backupFolder, createBackupFile } from './backup-files.js';
+import { backupFolder, backupPrefix, createBackupFile } from './backup-files.js';
 import { latestSchemaVersion, migrations } from './migrations.js';
 
 export type Db = Database.Database;
@@ -69,7 +69,7 @@ export function migrate(db: Db, file: string): number {
  * synchronous, unlike the online backup API, and this runs inside the synchronous open).
  */
 function backupBeforeMigration(db: Db, file: string, options: OpenOptions, from: number): void {
-  const target = createBackupFile(backupFolder(file), (options.now ?? (() => new Date()))(), `before-v${latestSchemaVersion}`);
+  const target = createBackupFile(backupFolder(file), backupPrefix(file), (options.now ?? (() => new Date()))(), `before-v${latestSchemaVersion}`);
   try {
     db.prepare('VACUUM INTO ?').run(target);
   } catch (error) {

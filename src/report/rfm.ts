@@ -26,6 +26,8 @@ const formatCut = (value: number): string => String(Math.round(value * 10_000) /
 
 /** The cut points in force, written as a --thresholds value so a run can be repeated with frozen cuts. */
 export function cutsNote(scores: RfmScores): string {
+  // No customers: quantiles of nothing are NaN, and there are no cut points to reuse.
+  if (scores.customerIds.length === 0) return 'no customers, so no cut points';
   const cuts = (measure: 'r' | 'f' | 'm') => scores.edges[measure].lower.slice(1).map(formatCut).join(',');
   const text = (['r', 'f', 'm'] as const).filter((measure) => cuts(measure)).map((measure) => `${measure}=${cuts(measure)}`).join(' ');
   return text ? `cut points (R rfm compatible; reuse with --thresholds "${text}")` : 'one bin per measure: every score is 1';

@@ -23,6 +23,17 @@ describe('analysis on an empty database', () => {
     const json = await runCrm([...argv, '--format', 'json'], { env });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).rows).toEqual([]);
+    // No customers, no numbers to compute: nothing may read NaN (cut points, shares, averages).
+    expect(table.stdout).not.toContain('NaN');
+    expect(json.stdout).not.toContain('NaN');
+  });
+
+  it.each([['rfm'], ['segment']])('crm %s says there are no cut points instead of --thresholds "r=NaN,…"', async (command) => {
+    const { env } = await freshDb(false);
+    const notes = JSON.parse((await runCrm([command!, '--format', 'json'], { env })).stdout).notes as string[];
+    expect(notes).toContain('no customers, so no cut points');
+    expect(notes.join('\n')).not.toContain('--thresholds');
+    expect((await runCrm([command!], { env })).stdout).toContain('no customers, so no cut points');
   });
 });
 

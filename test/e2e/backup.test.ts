@@ -43,6 +43,24 @@ describe('crm backup', () => {
   });
 });
 
+describe('crm backup with several databases in one folder', () => {
+  it('names backups after the database, and --keep and doctor only look at that database\'s own', async () => {
+    const dir = tempDir();
+    const w = path.join(dir, 'w.db');
+    const t = path.join(dir, 't.db');
+    for (const db of [w, t]) expect((await runCrm(['--db', db, 'init'])).code).toBe(0);
+    const wBackup = JSON.parse((await runCrm(['--db', w, 'backup', '--format', 'json'], { now: new Date('2026-11-23T09:00:00Z') })).stdout);
+    expect(wBackup.file).toBe(path.join(dir, 'backups', 'w-20261123-090000.db'));
+    await runCrm(['--db', t, 'backup'], { now: new Date('2026-11-24T09:00:00Z') });
+    const tKept = await runCrm(['--db', t, 'backup', '--keep', '1', '--format', 'json'], { now: new Date('2026-11-25T09:00:00Z') });
+    expect(tKept.code).toBe(0);
+    expect(JSON.parse(tKept.stdout).pruned).toBe(path.join(dir, 'backups', 't-20261124-090000.db'));
+    expect(fs.readdirSync(path.join(dir, 'backups')).sort()).toEqual(['t-20261125-090000.db', 'w-20261123-090000.db']);
+    const doctor = JSON.parse((await runCrm(['--db', w, 'doctor', '--format', 'json'])).stdout) as { check: string; detail: string }[];
+    expect(doctor.find((check) => check.check === 'backups')!.detail).toMatch(/^1 in .*; newest w-20261123-090000\.db/);
+  });
+});
+
 describe('crm restore', () => {
   it('puts a backup back after backing up the current database; needs --yes in a script', async () => {
     const { dir, db } = await sampleDb();
@@ -167,7 +185,7 @@ describe('schema versions', () => {
     const result = await runCrm(['--db', db, 'customer', 'list', '--format', 'json']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject([{ customer_id: 'K1', name: 'Old Friend' }]);
-    const backup = path.join(dir, 'backups', `crm-20261123-090000-before-v${latestSchemaVersion}.db`);
+    const backup = path.join(dir, 'backups', `old-20261123-090000-before-v${latestSchemaVersion}.db`);
     expect(result.stderr).toContain(`upgraded the database schema from version 1 to ${latestSchemaVersion}`);
     expect(result.stderr).toContain(backup);
     expect(withDb(backup, (handle) => handle.pragma('user_version', { simple: true }))).toBe(1);

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { migrations } from '../../src/db/migrations.js';
 import { runCrm, samples, tempDir } from '../helpers/cli.js';
-import { businessData, count, sampleDb } from '../helpers/db.js';
+import { businessData, count, sampleDb, withDb } from '../helpers/db.js';
 
 const tricky = [
   'customer_id,name,company,email,phone,city,tags,notes,status,created_at',
@@ -72,6 +73,56 @@ describe('crm export', () => {
       expect(JSON.parse(again.stdout)).toMatchObject({ new: 0, changed: 0 });
     }
     expect(count(copy, 'orders')).toBe(count(source, 'orders'));
+  });
+
+  it('export → import into the SAME database adds nothing, also for rows made with log, complaint, pay and survey', async () => {
+    const { dir, db } = await sampleDb(true);
+    for (const argv of [
+      ['log', 'C0001', '--kind', 'call', '--summary', 'asked about the new tea', '--at', '2026-11-20 10:00'],
+      ['complaint', 'open', 'C0001', '--summary', 'box arrived broken'],
+      ['pay', 'C0001', '12.50', '--date', '2026-11-21', '--method', 'cash'],
+      ['survey', 'C0001', '--expected', '8', '--perceived', '7', '--recommend', '9', '--date', '2026-11-22'],
+    ]) await crm(db, argv);
+    const first = path.join(dir, 'first');
+    const second = path.join(dir, 'second');
+    await crm(db, ['export', 'all', '--output', first]);
+    const before = businessData(db);
+    const rows = { interactions: count(db, 'interactions'), payments: count(db, 'payments'), surveys: count(db, 'surveys') };
+    expect(rows.interactions).toBeGreaterThanOrEqual(2);
+    expect(rows.payments).toBe(1);
+    expect(rows.surveys).toBe(1);
+    for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys']) {
+      const result = await crm(db, ['import', kind, path.join(first, `${kind}.csv`), '--format', 'json']);
+      expect(JSON.parse(result.stdout), kind).toMatchObject({ new: 0, changed: 0, rejected: 0 });
+    }
+    expect({ interactions: count(db, 'interactions'), payments: count(db, 'payments'), surveys: count(db, 'surveys') }).toEqual(rows);
+    expect(businessData(db)).toEqual(before);
+    // And a second export is the same, byte for byte.
+    await crm(db, ['export', 'all', '--output', second]);
+    for (const name of fs.readdirSync(first)) expect(fs.readFileSync(path.join(second, name)).equals(fs.readFileSync(path.join(first, name))), name).toBe(true);
+  });
+
+  it('gives rows made before schema version 8 an id on upgrade, never one a file already used', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'old.db');
+    fs.closeSync(fs.openSync(db, 'wx', 0o600));
+    withDb(db, (handle) => {
+      for (const migration of migrations.filter((step) => step.version < 8)) handle.exec(migration.sql);
+      handle.pragma('user_version = 6');
+      handle.exec(`INSERT INTO customers (external_id, name, created_at, updated_at) VALUES ('K1', 'Kim', 'x', 'x');
+        INSERT INTO interactions (external_id, customer_id, kind, occurred_at, created_at, updated_at) VALUES (NULL, 1, 'call', '2026-01-01', 'x', 'x'), ('crm-1', 1, 'note', '2026-01-02', 'x', 'x'), (NULL, 1, 'visit', '2026-01-03', 'x', 'x');
+        INSERT INTO payments (customer_id, paid_on, amount_cents, created_at, updated_at) VALUES (1, '2026-01-04', 100, 'x', 'x');
+        INSERT INTO surveys (customer_id, surveyed_on, expected, perceived, created_at, updated_at) VALUES (1, '2026-01-05', 8, 8, 'x', 'x');`);
+    }, false);
+    await crm(db, ['customer', 'list']);
+    const ids = withDb(db, (handle) => ({
+      interactions: handle.prepare('SELECT external_id FROM interactions ORDER BY id').pluck().all(),
+      payments: handle.prepare('SELECT external_id FROM payments').pluck().all(),
+      surveys: handle.prepare('SELECT external_id FROM surveys').pluck().all(),
+    })) as Record<string, string[]>;
+    expect(ids.interactions[0]).toMatch(/^crm-1-[0-9a-f]{12}$/);
+    expect(ids.interactions.slice(1)).toEqual(['crm-1', 'crm-3']);
+    expect(ids).toMatchObject({ payments: ['crm-1'], surveys: ['crm-1'] });
   });
 
   it('never writes a cell a spreadsheet would execute', async () => {

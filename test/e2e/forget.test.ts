@@ -64,4 +64,30 @@ describe('crm customer forget', () => {
     expect((await crm(['customer', 'forget', 'petra.neu@example.com', '--yes'])).code).toBe(0);
     expect(withDb(db, (handle) => handle.prepare("SELECT status FROM customers WHERE external_id = 'P1'").pluck().get())).toBe('forgotten');
   });
+
+  it('scrubs the values from earlier audit rows about the person (edits, merges, edits of the merged record), keeping that they happened', async () => {
+    const { db, crm } = await setup();
+    const steps = [
+      ['customer', 'add', '--id', 'K1', '--name', 'Kim Keepsake'],
+      ['customer', 'add', '--id', 'K2', '--name', 'Kim Secondrecord', '--email', 'kim.second@example.com', '--phone', '+86 139 0000 1111', '--company', 'Kimtrade Ltd'],
+      ['customer', 'edit', 'K2', '--notes', 'met Kim at the trade fair'],
+      ['customer', 'merge', 'K1', 'K2', '--yes'],
+      ['customer', 'edit', 'K1', '--email', 'secret.old@example.com', '--phone', '13912345678'],
+      ['customer', 'edit', 'K1', '--email', 'secret.new@example.com', '--city', 'Hangzhou'],
+    ];
+    for (const argv of steps) expect((await crm(argv)).code, argv.join(' ')).toBe(0);
+    expect((await crm(['customer', 'forget', 'K1', '--yes'])).code).toBe(0);
+    const bytes = Buffer.concat(['', '-wal'].filter((suffix) => fs.existsSync(`${db}${suffix}`)).map((suffix) => fs.readFileSync(`${db}${suffix}`)));
+    for (const secret of ['Kim Secondrecord', 'kim.second@example.com', '0000 1111', 'Kimtrade', 'trade fair', 'secret.old@example.com', '13912345678', 'secret.new@example.com']) {
+      expect(bytes.includes(Buffer.from(secret)), secret).toBe(false);
+    }
+    // The actions are still on record, with which fields changed; fields that are not personal keep their values.
+    const rows = withDb(db, (handle) => handle.prepare('SELECT action, detail FROM audit_log ORDER BY id').all()) as { action: string; detail: string }[];
+    expect(rows.map((row) => row.action)).toEqual(['edit', 'merge', 'edit', 'edit', 'customer-forget']);
+    const [, merge, firstEdit, secondEdit] = rows.map((row) => JSON.parse(row.detail));
+    expect(merge.merged).toMatchObject({ external_id: 'K2', name: '[erased]', email: '[erased]', phone: '[erased]', company: '[erased]' });
+    expect(merge.filled).toMatchObject({ email: '[erased]', phone: '[erased]', company: '[erased]', notes: '[erased]' });
+    expect(firstEdit).toEqual({ before: { email: '[erased]', phone: '[erased]' }, after: { email: '[erased]', phone: '[erased]' } });
+    expect(secondEdit).toEqual({ before: { email: '[erased]', city: null }, after: { email: '[erased]', city: 'Hangzhou' } });
+  });
 });

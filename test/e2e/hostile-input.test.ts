@@ -1,6 +1,6 @@
 // The hostile-input corpus (test/fixtures/bad/): each file gives a clear error naming file and line,
 // the right exit code, and leaves the database exactly as it was; metacharacters are stored literally.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,49 @@ beforeAll(async () => {
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A way to run node: the launcher (node itself, or a wrapper around it) and spawn options. */
+type Runner = { launcher: string[]; options: SpawnSyncOptions } | { skip: string };
+
+function runNode(runner: { launcher: string[]; options: SpawnSyncOptions }, argv: string[], options: SpawnSyncOptions = {}) {
+  return spawnSync(runner.launcher[0]!, [...runner.launcher.slice(1), ...argv], { encoding: 'utf8', ...options, ...runner.options });
+}
+
+/**
+ * How to run crm so that file modes bind it, for a read-only file that really is read-only.
+ * A normal user: as is. Root ignores file modes (CAP_DAC_OVERRIDE), so it stays root, and can still
+ * load bin/crm and dist/ from a checkout nobody else may read (a `mktemp -d` clone, mode 0700, as CI
+ * makes), but without the capabilities that override file modes (setpriv drops them). Failing that,
+ * it runs as nobody, when nobody can run the built crm; otherwise the test cannot be made here.
+ */
+function modesApplyingRunner(readOnlyFile: string): Runner {
+  if (process.getuid?.() !== 0) return { launcher: [process.execPath], options: {} };
+  const candidates = [
+    { name: 'root without CAP_DAC_OVERRIDE (setpriv)', launcher: ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--', process.execPath], options: {} },
+    { name: 'uid 65534', launcher: [process.execPath], options: { uid: 65534, gid: 65534 } },
+  ];
+  const firstLine = (result: ReturnType<typeof runNode>): string => {
+    const lines = String(result.stderr ?? '').trim().split('\n');
+    const line = (lines.find((text) => /Error|EACCES|EPERM/.test(text)) ?? lines[0] ?? '').trim();
+    return result.error?.message ?? (line || `exit ${result.status}`);
+  };
+  const reasons: string[] = [];
+  for (const candidate of candidates) {
+    // Exit 3 when the file cannot be opened for writing, as it should be.
+    const write = runNode(candidate, ['-e', "try { require('fs').openSync(process.argv[1], 'r+') } catch { process.exit(3) }", readOnlyFile]);
+    if (write.status !== 3) {
+      reasons.push(`${candidate.name}: ${write.status === 0 ? 'can still write a 0444 file' : firstLine(write)}`);
+      continue;
+    }
+    const version = runNode(candidate, [crmBin, '--version']);
+    if (version.status !== 0) {
+      reasons.push(`${candidate.name}: cannot run ${crmBin} (${firstLine(version)})`);
+      continue;
+    }
+    return candidate;
+  }
+  return { skip: `skipped: running as root, and crm cannot be run with file modes applying here (${reasons.join('; ')})` };
+}
 
 interface Case {
   file: string;
@@ -101,24 +144,28 @@ describe('hostile and broken input', () => {
     expect(fs.existsSync('/tmp/pwned')).toBe(false);
   });
 
-  it('a read-only database: exit 4, one line, file unchanged', () => {
+  it('a read-only database: exit 4, one line, file unchanged', (context) => {
     const roDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-ro-'));
     try {
       const roDb = path.join(roDir, 'crm.db');
+      const input = path.join(roDir, 'customers.csv');
       withDb(db, (handle) => handle.pragma('wal_checkpoint(TRUNCATE)'), false);
       fs.copyFileSync(db, roDb);
+      fs.copyFileSync(path.join(samples, 'customers.csv'), input);
+      fs.chmodSync(input, 0o644);
       fs.chmodSync(roDb, 0o444);
-      fs.chmodSync(roDir, 0o755);
+      fs.chmodSync(roDir, 0o555);
       const bytes = fs.readFileSync(roDb);
-      // root ignores file modes: then run crm as nobody, for whom the file really is read-only.
-      const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-      const result = spawnSync(process.execPath, [crmBin, '--db', roDb, 'import', 'customers', path.join(samples, 'customers.csv')], {
-        cwd: roDir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CRM_DB: undefined }, ...asNobody,
+      const runner = modesApplyingRunner(roDb);
+      if ('skip' in runner) return context.skip(runner.skip);
+      const result = runNode(runner, [crmBin, '--db', roDb, 'import', 'customers', input], {
+        cwd: roDir, env: { ...process.env, NO_COLOR: '1', CRM_DB: undefined },
       });
-      expect(result.status).toBe(4);
+      expect(result.status, result.stderr).toBe(4);
       expect(result.stderr.trim()).toBe(`crm: ${roDb}: the database is read-only; check the file and folder permissions`);
       expect(fs.readFileSync(roDb).equals(bytes)).toBe(true);
     } finally {
+      fs.chmodSync(roDir, 0o755);
       fs.rmSync(roDir, { recursive: true, force: true });
     }
   });

@@ -13,19 +13,19 @@ interface BackupFlags {
 export function registerBackup(program: Command, context: CliContext): void {
   program
     .command('backup [file]')
-    .description('copy the database while it is in use (consistent even during an import); default backups/crm-YYYYMMDD-HHMMSS.db')
-    .option('--keep <n>', 'afterwards keep only the newest N crm-*.db backups in that folder')
+    .description('copy the database while it is in use (consistent even during an import); default backups/<name>-YYYYMMDD-HHMMSS.db (crm.db: crm-…)')
+    .option('--keep <n>', 'afterwards keep only the newest N of this database\'s plain backups (<name>-YYYYMMDD-HHMMSS.db) in that folder')
     .addOption(new Option('-f, --format <format>', 'result as text or JSON').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nTimes in backup names are UTC. The file is readable by you only (0600).\nExamples:\n  $ crm backup\n  $ crm backup --keep 14                 (nightly from cron)\n  $ crm backup /mnt/usb/crm-copy.db')
     .action(async (file: string | undefined, flags: BackupFlags) => {
       const keep = flags.keep === undefined ? undefined : parsePositiveInteger(flags.keep, '--keep');
       const { backupDatabase, pruneBackups } = await import('../../db/backup.js');
-      const { backupFolder, createBackupFile } = await import('../../db/backup-files.js');
+      const { backupFolder, backupPrefix, createBackupFile } = await import('../../db/backup-files.js');
       const { backupReport } = await import('../../report/safety.js');
       const db = context.openDb({ readonly: true });
       let target: string;
       if (file === undefined) {
-        target = createBackupFile(backupFolder(context.dbPath()), context.io.now());
+        target = createBackupFile(backupFolder(context.dbPath()), backupPrefix(context.dbPath()), context.io.now());
       } else {
         target = path.resolve(context.io.cwd, file);
         const { UsageError } = await import('../../errors.js');
@@ -38,7 +38,7 @@ export function registerBackup(program: Command, context: CliContext): void {
         if (file === undefined) fs.rmSync(target, { force: true });
         throw error;
       }
-      const pruned = keep === undefined ? [] : pruneBackups(path.dirname(target), keep);
+      const pruned = keep === undefined ? [] : pruneBackups(path.dirname(target), backupPrefix(context.dbPath()), keep);
       await context.emit(backupReport(result, pruned), { format: flags.format });
     });
 
@@ -49,7 +49,7 @@ export function registerBackup(program: Command, context: CliContext): void {
     .addHelpText('after', '\nExamples:\n  $ crm restore backups/crm-20261122-020000.db\n  $ crm restore backups/crm-20261122-020000.db --yes     (in a script)')
     .action(async (file: string, flags: { yes?: boolean }) => {
       const { inspectDatabaseFile, restoreDatabase } = await import('../../db/backup.js');
-      const { backupFolder, createBackupFile } = await import('../../db/backup-files.js');
+      const { backupFolder, backupPrefix, createBackupFile } = await import('../../db/backup-files.js');
       const { confirmOrRequireYes } = await import('../confirm.js');
       const source = path.resolve(context.io.cwd, file);
       const target = context.dbPath();
@@ -64,7 +64,7 @@ export function registerBackup(program: Command, context: CliContext): void {
         flags.yes,
         `Replace ${target}${exists ? '' : ' (missing)'} with ${file} (${facts.customers} customers, ${facts.orders} orders)?`,
       );
-      const aside = await restoreDatabase(source, target, () => createBackupFile(backupFolder(target), context.io.now(), 'before-restore'));
+      const aside = await restoreDatabase(source, target, () => createBackupFile(backupFolder(target), backupPrefix(target), context.io.now(), 'before-restore'));
       if (aside) context.info(`the replaced database is kept in ${aside.file}`);
       // Opening applies any migrations the restored file needs (after its own automatic backup).
       context.openDb();
