@@ -10,7 +10,7 @@ import type { Lang, Report } from './types.js';
 import { customerValues, openComplaintCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
 import { listFollowUps } from '../db/interactions.js';
-import { customerStandings, loyaltySummaries, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack } from './analysis-inputs.js';
+import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
@@ -43,7 +43,8 @@ const builders: Record<string, Builder> = {
         activeCustomers: standings.filter((customer) => customer.stage !== 'lost').length,
         newCustomers: standings.filter((customer) => inRange(customer.firstOrder, period)).length,
         newCustomersPrevious: previous ? standings.filter((customer) => inRange(customer.firstOrder, previous)).length : null,
-        lostCustomers: lostIn(db, period).length,
+        // The standings above are as of the period's end already: reading every order again would give the same.
+        lostCustomers: lostAmong(standings, period).length,
         lostCustomersPrevious: previous ? lostIn(db, previous).length : null,
         wonBackCustomers: period.since === null ? 0 : wonBack(returnFacts(db, period)),
         sales: salesTotals(db, period),
