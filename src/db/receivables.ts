@@ -33,7 +33,33 @@ export interface Receivable {
 export function receivables(db: Db, asOf: string): Receivable[] {
   return db
     .prepare(
-      `WITH paid AS (
+      `${owedByCustomer}
+       SELECT c.id AS customer_id, c.external_id, c.name, c.owner, d.owed_cents, d.oldest_unpaid,
+              d.days_0_30_cents, d.days_31_60_cents, d.days_61_90_cents, d.days_over_90_cents
+       FROM owed d JOIN customers c ON c.id = d.customer_id
+       ORDER BY d.oldest_unpaid, d.owed_cents DESC, c.external_id`,
+    )
+    .all(owedParams(asOf)) as Receivable[];
+}
+
+export interface ReceivableTotals {
+  owed_cents: number;
+  /** Owed on orders older than 60 days (days_61_90 + days_over_90). */
+  owed_over_60_cents: number;
+}
+
+/** The sums of receivables() over all customers, without a row per customer (the summary needs only these). */
+export function receivableTotals(db: Db, asOf: string): ReceivableTotals {
+  return db
+    .prepare(
+      `${owedByCustomer}
+       SELECT coalesce(sum(owed_cents), 0) AS owed_cents, coalesce(sum(days_61_90_cents + days_over_90_cents), 0) AS owed_over_60_cents FROM owed`,
+    )
+    .get(owedParams(asOf)) as ReceivableTotals;
+}
+
+/** The CTEs behind receivables(): `owed` holds one row per customer who owes something (see receivables()). */
+const owedByCustomer = `WITH paid AS (
          SELECT customer_id, sum(amount_cents) AS paid FROM payments WHERE paid_on <= @asOf GROUP BY customer_id
        ), totals AS (
          SELECT customer_id, sum(amount_cents) AS billed_cents, min(amount_cents) AS smallest_cents,
@@ -46,6 +72,7 @@ export function receivables(db: Db, asOf: string): Receivable[] {
        ), fifo_orders AS (
          SELECT o.customer_id, o.order_date, o.amount_cents, w.paid,
                 sum(o.amount_cents) OVER (PARTITION BY o.customer_id ORDER BY o.order_date, o.id ROWS UNBOUNDED PRECEDING) AS running
+         -- CROSS JOIN keeps owing as the outer loop: only the FIFO customers' orders are read, through the index.
          FROM owing w CROSS JOIN orders o ON o.customer_id = w.customer_id
          WHERE (w.smallest_cents < 0 OR (w.paid > 0 AND w.paid < w.billed_cents)) AND +o.order_date <= @asOf AND ${billed}
        ), fifo_unpaid AS (
@@ -57,26 +84,23 @@ export function receivables(db: Db, asOf: string): Receivable[] {
          -- Paid orders (unpaid 0) add nothing to any sum: only the unpaid ones go through the GROUP BY's sort.
          SELECT customer_id, sum(unpaid), min(order_date), ${buckets('unpaid')}
          FROM fifo_unpaid WHERE unpaid > 0 GROUP BY customer_id
-       )
-       SELECT c.id AS customer_id, c.external_id, c.name, c.owner, d.owed_cents, d.oldest_unpaid,
-              d.days_0_30_cents, d.days_31_60_cents, d.days_61_90_cents, d.days_over_90_cents
-       FROM owed d JOIN customers c ON c.id = d.customer_id
-       ORDER BY d.oldest_unpaid, d.owed_cents DESC, c.external_id`,
-    )
-    .all({ ...windowParams({ since: null, asOf }), ...ageLimits(asOf) }) as Receivable[];
-}
+       )`;
+
+const owedParams = (asOf: string) => ({ ...windowParams({ since: null, asOf }), ...ageLimits(asOf) });
 
 /** The first order date of each age bucket: an order of day 30 is 0–30 days old, of day 31 is 31–60. */
 function ageLimits(asOf: string) {
   return { days30: addDays(asOf, -30), days60: addDays(asOf, -60), days90: addDays(asOf, -90) };
 }
 
-/** The four age-bucket sums of `amount` (a column name, a constant in this file). */
-const buckets = (amount: string): string => `
+/** The four age-bucket sums of `amount` (a column name, a constant in this file); hoisted, owedByCustomer uses it. */
+function buckets(amount: string): string {
+  return `
   sum(CASE WHEN order_date >= @days30 THEN ${amount} ELSE 0 END) AS days_0_30_cents,
   sum(CASE WHEN order_date < @days30 AND order_date >= @days60 THEN ${amount} ELSE 0 END) AS days_31_60_cents,
   sum(CASE WHEN order_date < @days60 AND order_date >= @days90 THEN ${amount} ELSE 0 END) AS days_61_90_cents,
   sum(CASE WHEN order_date < @days90 THEN ${amount} ELSE 0 END) AS days_over_90_cents`;
+}
 
 export interface Credit {
   customers: number;
