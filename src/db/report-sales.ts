@@ -29,6 +29,14 @@ export const windowParams = (window: OrderWindow) => ({
 export const inWindow = (window: OrderWindow): string =>
   window.since === null ? '+order_date <= @asOf AND +order_date >= @since' : 'order_date <= @asOf AND order_date >= @since';
 
+/**
+ * The date condition for queries that read only order_date, amount, cost and status: all of them are in the
+ * covering index orders(customer_id, order_date, amount_cents, cost_cents, status) (migration 7), and one scan
+ * of it beats the date index plus a table row per order even for a single month of a large history
+ * (500k orders: 12 months 0.11 s against 0.30 s, one month 0.03 s either way).
+ */
+const inWindowCovered = '+order_date <= @asOf AND +order_date >= @since';
+
 export interface OrderCoverage {
   orders: number;
   orders_without_cost: number;
@@ -41,7 +49,7 @@ export function orderCoverage(db: Db, window: OrderWindow): OrderCoverage {
     .prepare(
       `SELECT coalesce(sum(${billed}), 0) AS orders, coalesce(sum(${billed} AND cost_cents IS NULL), 0) AS orders_without_cost,
               coalesce(sum(NOT ${billed}), 0) AS not_billed
-       FROM orders WHERE ${inWindow(window)}`,
+       FROM orders WHERE ${inWindowCovered}`,
     )
     .get(windowParams(window)) as OrderCoverage;
 }
@@ -148,7 +156,7 @@ export function monthlyRevenue(db: Db, window: OrderWindow): MonthRevenue[] {
   return db
     .prepare(
       `SELECT substr(order_date, 1, 7) AS month, sum(amount_cents) AS revenue_cents, sum(amount_cents - coalesce(cost_cents, 0)) AS profit_cents
-       FROM orders WHERE ${inWindow(window)} AND ${billed}
+       FROM orders WHERE ${inWindowCovered} AND ${billed}
        GROUP BY month ORDER BY month`,
     )
     .all(windowParams(window)) as MonthRevenue[];
@@ -164,7 +172,7 @@ export function salesTotals(db: Db, window: OrderWindow): SalesTotals {
   return db
     .prepare(
       `SELECT count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, coalesce(sum(amount_cents - coalesce(cost_cents, 0)), 0) AS profit_cents
-       FROM orders WHERE ${inWindow(window)} AND ${billed}`,
+       FROM orders WHERE ${inWindowCovered} AND ${billed}`,
     )
     .get(windowParams(window)) as SalesTotals;
 }

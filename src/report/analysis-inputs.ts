@@ -36,7 +36,12 @@ export function customerStandings(db: Db, asOf: string): CustomerStanding[] {
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */
 export function lostIn(db: Db, period: ReportPeriod): CustomerStanding[] {
-  return customerStandings(db, period.asOf).filter((customer) => customer.stage === 'lost' && (period.since === null || customer.lostOn >= period.since));
+  return lostAmong(customerStandings(db, period.asOf), period);
+}
+
+/** lostIn over standings already computed as of the period's end (one pass over the orders, not two). */
+export function lostAmong(standings: readonly CustomerStanding[], period: ReportPeriod): CustomerStanding[] {
+  return standings.filter((customer) => customer.stage === 'lost' && (period.since === null || customer.lostOn >= period.since));
 }
 
 /** Won back: the first order in the period came after a silence the lost rule would have called lost. */

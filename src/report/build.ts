@@ -2,7 +2,7 @@
 import type { Db } from '../db/open.js';
 import { cohortCells, customerProfits, orderCoverage, productTotals } from '../db/report-sales.js';
 import { complaintTimes, ownerContacts, ownerSales } from '../db/report-people.js';
-import { advancePayments, receivables } from '../db/receivables.js';
+import { advancePayments, receivableTotals, receivables } from '../db/receivables.js';
 import type { ResolvedPeriod } from './period.js';
 import { cohortsReport, productsReport, profitReport, type ReportContext } from './sales-reports.js';
 import { receivablesReport, salespeopleReport } from './people-reports.js';
@@ -10,7 +10,7 @@ import type { Lang, Report } from './types.js';
 import { customerValues, openComplaintCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
 import { listFollowUps } from '../db/interactions.js';
-import { customerStandings, loyaltySummaries, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack } from './analysis-inputs.js';
+import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
@@ -35,7 +35,7 @@ const builders: Record<string, Builder> = {
   summary: (db, { period }, context) => {
     const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
     const standings = customerStandings(db, period.asOf);
-    const debts = receivables(db, period.asOf);
+    const debts = receivableTotals(db, period.asOf);
     const previous = period.previous;
     return summaryReport(
       {
@@ -43,7 +43,8 @@ const builders: Record<string, Builder> = {
         activeCustomers: standings.filter((customer) => customer.stage !== 'lost').length,
         newCustomers: standings.filter((customer) => inRange(customer.firstOrder, period)).length,
         newCustomersPrevious: previous ? standings.filter((customer) => inRange(customer.firstOrder, previous)).length : null,
-        lostCustomers: lostIn(db, period).length,
+        // The standings above are as of the period's end already: reading every order again would give the same.
+        lostCustomers: lostAmong(standings, period).length,
         lostCustomersPrevious: previous ? lostIn(db, previous).length : null,
         wonBackCustomers: period.since === null ? 0 : wonBack(returnFacts(db, period)),
         sales: salesTotals(db, period),
@@ -51,8 +52,8 @@ const builders: Record<string, Builder> = {
         followupsOverdue: listFollowUps(db, { from: null, to: addDays(period.asOf, -1) }).length,
         followupsDueToday: listFollowUps(db, { from: period.asOf, to: period.asOf }).length,
         openComplaints: openComplaintCount(db, period.asOf),
-        owedCents: debts.reduce((sum, debt) => sum + debt.owed_cents, 0),
-        owedOver60Cents: debts.reduce((sum, debt) => sum + debt.days_61_90_cents + debt.days_over_90_cents, 0),
+        owedCents: debts.owed_cents,
+        owedOver60Cents: debts.owed_over_60_cents,
         pyramid: pyramidLevels(db, period),
         segments: segmentSummaries(db, period),
         // The spark line: the twelve calendar months up to the as-of month.
