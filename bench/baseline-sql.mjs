@@ -1,6 +1,8 @@
 // The sqlite3 tool's side of the benchmark: the same imports and the equivalent analysis SQL.
 const quote = (file) => `'${file.replace(/'/g, "''")}'`;
 const pragmas = 'PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA foreign_keys=ON;\n';
+// crm counts sales only: refunded and cancelled orders are left out (src/analysis/balance.ts), so the baseline does too.
+const sales = "(status IS NULL OR lower(trim(status)) NOT IN ('refunded', 'refund', 'cancelled', 'canceled', 'void', 'returned', '退款', '已退款', '取消', '已取消', '退货'))";
 
 export const baselineSql = {
   // Same schema (created by crm init), same pragmas, one transaction, amounts converted to cents.
@@ -28,7 +30,7 @@ COMMIT;
 .output ${quote(out)}
 WITH m AS (
   SELECT customer_id, CAST(julianday('${asOf}') - julianday(max(order_date)) AS INTEGER) AS recency, count(*) AS frequency, sum(amount_cents) AS monetary
-  FROM orders WHERE +order_date <= '${asOf}' GROUP BY customer_id)
+  FROM orders WHERE +order_date <= '${asOf}' AND ${sales} GROUP BY customer_id)
 SELECT c.external_id, c.name, recency, frequency, monetary / 100.0,
   ntile(5) OVER (ORDER BY recency DESC) AS r, ntile(5) OVER (ORDER BY frequency) AS f, ntile(5) OVER (ORDER BY monetary) AS m
 FROM m JOIN customers c ON c.id = m.customer_id;
@@ -38,7 +40,7 @@ FROM m JOIN customers c ON c.id = m.customer_id;
 .output ${quote(out)}
 WITH m AS (
   SELECT customer_id, CAST(julianday('${asOf}') - julianday(max(order_date)) AS INTEGER) AS recency, count(*) AS frequency, sum(amount_cents) AS monetary
-  FROM orders WHERE +order_date <= '${asOf}' GROUP BY customer_id),
+  FROM orders WHERE +order_date <= '${asOf}' AND ${sales} GROUP BY customer_id),
 s AS (SELECT *, ntile(5) OVER (ORDER BY recency DESC) AS r, ntile(5) OVER (ORDER BY frequency) AS f, ntile(5) OVER (ORDER BY monetary) AS m FROM m)
 SELECT r, f, m, count(*), sum(frequency), sum(monetary), avg(recency) FROM s GROUP BY r, f, m;
 `,
@@ -47,7 +49,7 @@ SELECT r, f, m, count(*), sum(frequency), sum(monetary), avg(recency) FROM s GRO
 .output ${quote(out)}
 WITH p AS (
   SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
-  FROM orders WHERE +order_date <= '${asOf}' GROUP BY customer_id),
+  FROM orders WHERE +order_date <= '${asOf}' AND ${sales} GROUP BY customer_id),
 r AS (SELECT *, rank() OVER (ORDER BY profit DESC) AS position, count(*) OVER () AS total FROM p)
 SELECT CASE WHEN position <= ceil(total * 0.01) THEN 1 WHEN position <= ceil(total * 0.05) THEN 2 WHEN position <= ceil(total * 0.20) THEN 3 ELSE 4 END AS tier,
   count(*), sum(revenue), sum(profit), avg(profit), sum(profit < 0)
@@ -57,10 +59,10 @@ FROM r GROUP BY tier;
   summary: (asOf, out) => `.mode csv
 .output ${quote(out)}
 SELECT
-  (SELECT count(DISTINCT customer_id) FROM orders WHERE +order_date > date('${asOf}', '-365 days') AND +order_date <= '${asOf}'),
-  (SELECT sum(amount_cents) FROM orders WHERE +order_date > date('${asOf}', '-30 days') AND +order_date <= '${asOf}'),
-  (SELECT sum(amount_cents) FROM orders WHERE +order_date > date('${asOf}', '-60 days') AND +order_date <= date('${asOf}', '-30 days')),
-  (SELECT sum(amount_cents) - coalesce((SELECT sum(amount_cents) FROM payments), 0) FROM orders),
+  (SELECT count(DISTINCT customer_id) FROM orders WHERE +order_date > date('${asOf}', '-365 days') AND +order_date <= '${asOf}' AND ${sales}),
+  (SELECT sum(amount_cents) FROM orders WHERE +order_date > date('${asOf}', '-30 days') AND +order_date <= '${asOf}' AND ${sales}),
+  (SELECT sum(amount_cents) FROM orders WHERE +order_date > date('${asOf}', '-60 days') AND +order_date <= date('${asOf}', '-30 days') AND ${sales}),
+  (SELECT sum(amount_cents) - coalesce((SELECT sum(amount_cents) FROM payments), 0) FROM orders WHERE ${sales}),
   (SELECT count(*) FROM (SELECT customer_id, min(order_date) AS first FROM orders GROUP BY customer_id) WHERE first > date('${asOf}', '-30 days'));
 `,
 };

@@ -110,10 +110,14 @@ if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted) {
   fs.writeFileSync(marker, wanted);
 }
 
-log(`import (median of ${runs}):`);
+// --analysis-only: reuse the database of the last full run in the same folder (imports are not measured).
+const analysisOnly = args.includes('--analysis-only') && fs.existsSync(path.join(work, 'big.db'));
+if (!analysisOnly) log(`import (median of ${runs}):`);
 const rowsPerSecond = (rows) => ({ text: `≥ 350,000 rows/s, ≤ 1.3× sqlite3, < 150 MB`, check: (figure, ratio) => rows / figure.seconds >= 350_000 && (ratio === null || ratio <= 1.3) && (figure.rssMb === null || figure.rssMb < 150) });
 const importTarget = { text: '≤ 1.3× sqlite3, < 150 MB', check: (figure, ratio) => (ratio === null || ratio <= 1.3) && (figure.rssMb === null || figure.rssMb < 150) };
 let customersDb;
+let bigDb = path.join(work, 'big.db');
+if (!analysisOnly) {
 const crmCustomers = repeat(runs, () => {
   customersDb = freshDb('customers-only.db');
   return measure(process.execPath, [crm, '--db', customersDb, 'import', 'customers', files.customersFile]);
@@ -122,7 +126,6 @@ const sqliteCustomers = sqliteVersion
   ? repeat(runs, () => measure('sqlite3', [freshDb('baseline-customers.db')], { input: baselineSql.importCustomers(files.customersFile) }))
   : null;
 record('import customers', crmCustomers, sqliteCustomers, importTarget);
-let bigDb;
 const crmOrders = repeat(runs, () => {
   bigDb = copyDb(customersDb, 'big.db');
   return measure(process.execPath, [crm, '--db', bigDb, 'import', 'orders', files.ordersFile]);
@@ -131,6 +134,7 @@ const sqliteOrders = sqliteVersion
   ? repeat(runs, () => measure('sqlite3', [copyDb(customersDb, 'baseline-orders.db')], { input: baselineSql.importOrders(files.ordersFile) }))
   : null;
 record('import orders', crmOrders, sqliteOrders, rowsPerSecond(orderCount));
+}
 
 log('analysis (median of 3):');
 const analysisTarget = { text: '≤ 1.3× its SQL in sqlite3', check: (_figure, ratio) => ratio === null || ratio <= 1.3 };
