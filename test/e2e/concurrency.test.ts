@@ -1,4 +1,4 @@
-// Concurrency: while a large import runs in one process, listings, exports and backups in others
+// Concurrency: while a large import runs in one process, listings, reports, exports and backups in others
 // succeed (WAL + busy timeout) and see either the old or the new data, never an error or half an import.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,6 +66,13 @@ describe('concurrent use', () => {
       const lines = exported.stdout.trimEnd().split('\r\n').length - 1;
       expect([before, before + ROWS]).toContain(lines);
       observations.push({ what: 'export', sawNew: lines > before, duringImport: startedDuring });
+
+      // The owner's report runs too (the imported customers have no orders, so its figures do not move).
+      startedDuring = !importDone;
+      const summary = await crm(['report', 'summary', '--as-of', '2026-10-31', '--format', 'json']);
+      expect(summary.code, summary.stderr).toBe(0);
+      expect(JSON.parse(summary.stdout)).toMatchObject({ report: 'summary' });
+      observations.push({ what: 'report summary', sawNew: true, duringImport: startedDuring });
 
       const copy = path.join(dir, `backup-${round}.db`);
       startedDuring = !importDone;
