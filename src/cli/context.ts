@@ -37,7 +37,8 @@ export class CliContext {
   /** Database path: --db, else CRM_DB, else ./crm.db. */
   dbPath(): string {
     const flag = this.globals.db;
-    return path.resolve(this.io.cwd, flag ?? this.io.env.CRM_DB ?? 'crm.db');
+    // An empty CRM_DB counts as unset.
+    return path.resolve(this.io.cwd, flag ?? (this.io.env.CRM_DB || 'crm.db'));
   }
 
   openDb(options: OpenOptions = {}): Db {
@@ -121,10 +122,15 @@ export class CliContext {
 export function writeFileAtomically(file: string, text: string): void {
   const directory = path.dirname(file);
   if (!fs.existsSync(directory)) throw new UsageError(`--output: folder ${directory} does not exist`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output ${file}: is a folder; name a file`);
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.tmp`);
   // Reports and listings hold names, e-mails and phones: readable by the owner only, like the database.
-  fs.writeFileSync(temporary, text, { mode: 0o600 });
-  fs.renameSync(temporary, file);
+  try {
+    fs.writeFileSync(temporary, text, { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
 }
 
 export function requireDate(raw: string, flag: string): string {

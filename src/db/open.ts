@@ -89,6 +89,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (exists && fs.statSync(file).isDirectory()) {
     throw new DatabaseError(`${file} is a directory, not a crm database`);
   }
+  // An empty file is a truncated or failed copy, not a new database: reading it as one would give empty
+  // reports with exit 0 (and "nothing to do" from agenda --check).
+  if (exists && fs.statSync(file).size === 0 && !fs.existsSync(`${file}-wal`)) {
+    throw new DatabaseError(`${file} is an empty file, not a crm database; restore a backup, or remove it and run \`crm init\``);
+  }
   if (!exists) {
     // Created readable by its owner only (design.md storage rules).
     fs.mkdirSync(path.dirname(file), { recursive: true });

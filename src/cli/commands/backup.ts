@@ -38,8 +38,15 @@ export function registerBackup(program: Command, context: CliContext): void {
         if (file === undefined) fs.rmSync(target, { force: true });
         throw error;
       }
-      const pruned = keep === undefined ? [] : pruneBackups(path.dirname(target), backupPrefix(context.dbPath()), keep);
+      // A copy that fails the integrity check means the database itself is damaged: keep every older
+      // backup (they may be the only good ones), say so, and exit 4.
+      const healthy = result.integrity === 'ok';
+      const pruned = keep === undefined || !healthy ? [] : pruneBackups(path.dirname(target), backupPrefix(context.dbPath()), keep);
       await context.emit(backupReport(result, pruned), { format: flags.format });
+      if (!healthy) {
+        const { DatabaseError } = await import('../../errors.js');
+        throw new DatabaseError(`${context.dbPath()} fails the integrity check; the copy ${target} is damaged too and no older backup was pruned: run \`crm doctor\` and restore a good backup`);
+      }
     });
 
   program
