@@ -1,7 +1,6 @@
 // The SQL behind the analysis commands (rfm, segment, pyramid, lifecycle, loyalty): per-customer aggregates.
-import { notBilledStatuses } from '../analysis/balance.js';
 import type { Db } from './open.js';
-import { billed } from './report-sales.js';
+import { billed, orderCoverage, windowParams } from './report-sales.js';
 
 /** The orders an analysis looks at: order_date in [since, asOf]. */
 export interface Period {
@@ -15,11 +14,7 @@ export interface Period {
  */
 export const analysedOrders = `+order_date <= @asOf AND +order_date >= @since AND ${billed}`;
 
-export const periodParams = (period: Period) => ({
-  asOf: period.asOf,
-  since: period.since ?? '0000-00-00',
-  notBilled: JSON.stringify(notBilledStatuses),
-});
+export const periodParams = (period: Period) => windowParams({ since: period.since ?? null, asOf: period.asOf });
 
 /** Per-customer RFM measures, column-wise so a million customers stay a few typed arrays. */
 export interface RfmInputs {
@@ -94,12 +89,8 @@ export interface CostCoverage {
   ordersWithoutCost: number;
 }
 
-/** How many orders in the period have no cost (their profit counts as revenue). */
+/** How many orders (sales) in the period have no cost (their profit counts as revenue): the reports' count. */
 export function costCoverage(db: Db, period: Period): CostCoverage {
-  return db
-    .prepare(
-      `SELECT count(*) AS orders, coalesce(sum(cost_cents IS NULL), 0) AS ordersWithoutCost
-       FROM orders WHERE ${analysedOrders}`,
-    )
-    .get(periodParams(period)) as CostCoverage;
+  const coverage = orderCoverage(db, { since: period.since ?? null, asOf: period.asOf });
+  return { orders: coverage.orders, ordersWithoutCost: coverage.orders_without_cost };
 }
