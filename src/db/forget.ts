@@ -1,6 +1,7 @@
 // crm customer forget: erases one person's personal data, keeps anonymous order totals, records that it happened.
 import { UsageError } from '../errors.js';
 import type { Db } from './open.js';
+import { ERASED_BEFORE } from './undo.js';
 
 export interface ForgetResult {
   id: number;
@@ -112,11 +113,12 @@ export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
     // Earlier audit rows keep that an edit or merge happened, not the values it wrote or replaced.
     const audit = scrubAuditTrail(db, id);
     // import_changes holds earlier values (names, e-mails, summaries) for crm import undo: they go too,
-    // also those of records merged into this one.
-    const dropCustomerChange = db.prepare("DELETE FROM import_changes WHERE table_name = 'customers' AND row_id = ?");
-    for (const customerId of audit.ids) dropCustomerChange.run(customerId);
-    const dropChange = db.prepare("DELETE FROM import_changes WHERE table_name = 'interactions' AND row_id = ?");
-    for (const interactionId of interactionIds) dropChange.run(interactionId);
+    // also those of records merged into this one. The entries stay, emptied and marked, so that undoing
+    // such a run refuses and says why instead of silently restoring less than the run changed.
+    const eraseCustomerChange = db.prepare(`UPDATE import_changes SET before = '${ERASED_BEFORE}' WHERE table_name = 'customers' AND row_id = ?`);
+    for (const customerId of audit.ids) eraseCustomerChange.run(customerId);
+    const eraseChange = db.prepare(`UPDATE import_changes SET before = '${ERASED_BEFORE}' WHERE table_name = 'interactions' AND row_id = ?`);
+    for (const interactionId of interactionIds) eraseChange.run(interactionId);
     const ordersKept = db.prepare('SELECT count(*) FROM orders WHERE customer_id = ?').pluck().get(id) as number;
     db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?)").run(
       now,

@@ -61,8 +61,8 @@ class KeyedUpsert {
   /** values are in the order of `columns`. */
   /** 'duplicate': the file names this id a second time (the second row would undo the first on every re-import). */
   upsert(externalId: string, values: Value[], createdAt?: string | null): 'new' | 'changed' | 'unchanged' | 'duplicate' {
-    const now = this.session.now;
-    const inserted = this.insert.run(externalId, ...values, createdAt ?? now, now);
+    const { now, writtenAt } = this.session;
+    const inserted = this.insert.run(externalId, ...values, createdAt ?? now, writtenAt);
     if (inserted.changes === 1) {
       this.session.noteCreated(this.table, Number(inserted.lastInsertRowid));
       return 'new';
@@ -80,7 +80,7 @@ class KeyedUpsert {
     const before: Values = { updated_at: existing.updated_at };
     for (const column of this.columns) before[column] = existing[column] ?? null;
     this.session.recordChange(this.table, existing.id, before);
-    this.update.run(...values, now, existing.id);
+    this.update.run(...values, writtenAt, existing.id);
     return 'changed';
   }
 }
@@ -90,7 +90,14 @@ class KeyedUpsert {
  * before commit leaves the database exactly as it was (design.md storage rules).
  */
 export class ImportSession {
+  /** When the run happened, to the second (created_at of new rows, the run log). */
   readonly now: string;
+  /**
+   * The updated_at every row this run writes gets, to the millisecond. Edits made by hand stamp whole
+   * seconds, so a row still carrying this exact value was not touched since the run, even when an
+   * edit followed within the same second (crm import undo relies on it).
+   */
+  readonly writtenAt: string;
   private readonly sequenceBefore = new Map<TrackedTable, number>();
   private readonly createdRanges = new Map<TrackedTable, { first: number; last: number }>();
   private readonly pendingChanges: { table: TrackedTable; id: number; before: string }[] = [];
@@ -103,7 +110,8 @@ export class ImportSession {
   private deferredTable: TrackedTable | null = null;
 
   constructor(private readonly db: Db, now: Date = new Date()) {
-    this.now = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    this.writtenAt = now.toISOString();
+    this.now = this.writtenAt.replace(/\.\d{3}Z$/, 'Z');
     // The import resolves every parent row itself (customerId/orderId below) before it writes a child,
     // so SQLite's per-row foreign-key probe is redundant work here; it is switched back on at the end.
     // (PRAGMA foreign_keys cannot change inside a transaction, hence before BEGIN.)
@@ -206,7 +214,7 @@ export class ImportSession {
            @rowsUnchanged, @rowsRejected, @customersCreated, @options, @writtenAt)`,
       )
       // written_at: the updated_at every row of this run got; crm import undo uses it to see later edits.
-      .run({ ...run, options: JSON.stringify(run.options), writtenAt: this.now });
+      .run({ ...run, options: JSON.stringify(run.options), writtenAt: this.writtenAt });
     const runId = Number(result.lastInsertRowid);
     const created = this.db.prepare('INSERT INTO import_created (run_id, table_name, first_id, last_id) VALUES (?, ?, ?, ?)');
     for (const [table, range] of this.createdRanges) created.run(runId, table, range.first, range.last);
@@ -261,7 +269,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   // For --create-customers: a customer created from an order row's columns.
   const newCustomer = db.prepare(
     `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, status, created_at, updated_at)
-     VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, 'active', @now, @now)`,
+     VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, 'active', @now, @writtenAt)`,
   );
   const resolveCustomer = (externalId: string, source: Record<string, string | null> | null): number | Rejection => {
     const known = session.customerId(externalId);
@@ -273,7 +281,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     const row = {
       external_id: externalId, name: source.name ?? externalId, company: source.company ?? null, email: source.email ?? null,
       phone: source.phone ?? null, city: source.city ?? null, region: source.region ?? null, channel: source.channel ?? null,
-      owner: source.owner ?? null, now: session.now,
+      owner: source.owner ?? null, now: session.now, writtenAt: session.writtenAt,
     };
     const id = Number(newCustomer.run(row).lastInsertRowid);
     session.noteCreated('customers', id);

@@ -29,6 +29,9 @@ interface RunRow {
 
 const MAX_NAMED = 10;
 
+/** What `crm customer forget` leaves in import_changes in place of a forgotten person's earlier values. */
+export const ERASED_BEFORE = '{"erased_by":"crm customer forget"}';
+
 /** The run as `crm import log` shows it, for the confirmation question. */
 export function importRunSummary(db: Db, runId: number): { kind: string; file_name: string; rows_new: number; rows_changed: number; undone_at: string | null } | undefined {
   return db.prepare('SELECT kind, file_name, rows_new, rows_changed, undone_at FROM import_runs WHERE id = ?').get(runId) as never;
@@ -76,7 +79,8 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
       if (!isTracked(change.table_name)) throw new CrmError(`import run ${runId} recorded a change to unknown table ${change.table_name}; nothing was changed`);
       const table = change.table_name;
       const row = current.get(table)!.get({ id: change.row_id, stamp }) as { id: number; external_id: string | null; updated_at: string; touched: number } | undefined;
-      if (!row) conflict(`${singular[table]} #${change.row_id} (deleted since)`);
+      if (change.before === ERASED_BEFORE) conflict(`${singular[table]} ${row?.external_id ?? `#${change.row_id}`} (forgotten since: its earlier values were erased)`);
+      else if (!row) conflict(`${singular[table]} #${change.row_id} (deleted since)`);
       else if (row.touched || laterChange.get(table, row.id, runId) !== null) conflict(describe(table, row));
     }
     const refuse = (why: string): never => {

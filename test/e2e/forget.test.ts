@@ -48,6 +48,11 @@ describe('crm customer forget', () => {
     for (const secret of ['petra.privat@example.com', 'petra.neu@example.com', 'Petra Privat', '1234567', 'daughter is ill', 'refunded Petra']) {
       expect(bytes.includes(Buffer.from(secret)), secret).toBe(false);
     }
+    // Run 2 changed P1; its earlier values are gone, so undoing it must refuse and say why, not restore less.
+    const undo = await crm(['import', 'undo', '2', '--yes']);
+    expect(undo.code).toBe(1);
+    expect(undo.stderr).toContain('customer P1 (forgotten since: its earlier values were erased)');
+    expect(undo.stderr).toContain('nothing was changed');
     const again = await crm(['customer', 'forget', 'P1', '--yes']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already forgotten');

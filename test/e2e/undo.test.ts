@@ -88,6 +88,18 @@ describe('crm import undo', () => {
     expect(withDb(db, (handle) => handle.prepare('SELECT count(*) FROM customers').pluck().get())).toBe(3);
   });
 
+  it('sees an edit made in the same second as the run (the run stamps its rows to the millisecond)', async () => {
+    const { db, file, crm } = setup();
+    await crm(['init']);
+    await crm(['import', 'customers', file('v1.csv', customersV1)], day(20));
+    expect((await crm(['customer', 'edit', 'C2', '--city', 'Lyon'], day(20))).code).toBe(0);
+    const before = data(db);
+    const refused = await crm(['import', 'undo', '1', '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('customer C2 (edited at 2026-11-20T09:00:00Z)');
+    expect(data(db)).toEqual(before);
+  });
+
   it('undoes runs recorded before schema version 4 (no written_at) by comparing times', async () => {
     const { db, file, crm } = setup();
     await crm(['init']);
