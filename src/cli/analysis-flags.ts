@@ -16,7 +16,8 @@ export interface PeriodFlags extends OutputOptions {
 }
 
 export interface ScoreFlags extends PeriodFlags {
-  bins: string;
+  /** Unset: 5, or one more than the cut points --thresholds gives. */
+  bins?: string;
   thresholds?: string;
   scheme?: SegmentScheme;
   rules?: string;
@@ -33,7 +34,7 @@ export function periodOf(context: CliContext, flags: PeriodFlags): Period {
 /** Adds --bins, --thresholds, --scheme, --rules and --baseline. */
 export function withScoreOptions(command: Command): Command {
   return command
-    .option('--bins <n>', 'scores 1..N per measure, by R-compatible quantiles (2–9)', '5')
+    .option('--bins <n>', 'scores 1..N per measure, by R-compatible quantiles (2–9; default 5, or what --thresholds gives)')
     .option('--thresholds <cuts>', 'use these cut points verbatim: "r=115,181,297,482 f=4,5,6,8 m=256,382,506,666"')
     .addOption(new Option('--scheme <scheme>', 'segments: score-range rules, or the eight classes vs the average').choices(['rules', 'cn8']).default('rules'))
     .option('--rules <file>', 'segment rules table (CSV or JSON, as `crm segment rules --format csv` prints)')
@@ -43,6 +44,32 @@ export function withScoreOptions(command: Command): Command {
 export function parseBins(raw: string): number {
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < 2 || Number(raw) > 9) throw new UsageError(`--bins: "${raw}" is not a whole number from 2 to 9`);
   return Number(raw);
+}
+
+/**
+ * The scores cut points make: k cut points per measure give scores 1..k+1, the same for every measure
+ * (segment rules read R, F and M on one scale). A --bins that disagrees is a usage error, not a silent mix.
+ */
+export function binsOfThresholds(thresholds: Partial<Record<'r' | 'f' | 'm', number[]>>, bins: number | null): number {
+  const given = Object.entries(thresholds) as [string, number[]][];
+  const [first, ...rest] = given;
+  if (!first) return bins ?? 5;
+  const other = rest.find(([, cuts]) => cuts.length !== first[1].length);
+  if (other) {
+    throw new UsageError(`--thresholds: ${first[0]} has ${first[1].length} cut points but ${other[0]} has ${other[1].length}; give every measure the same number (N−1 cut points for scores 1..N)`);
+  }
+  const made = first[1].length + 1;
+  if (bins !== null && bins !== made) throw new UsageError(`--thresholds: ${made - 1} cut points make scores 1..${made}, but --bins is ${bins}`);
+  if (made < 2) throw new UsageError('--thresholds: give at least one cut point per measure');
+  return made;
+}
+
+/** Score-range rules are written for one score scale (their highest bound): scoring on another would misfile customers. */
+export function checkRulesScale(rules: readonly SegmentRule[], bins: number, source: string): void {
+  const scale = Math.max(...rules.flatMap((rule) => [rule.r[1], rule.f[1], rule.m[1]]));
+  if (scale === bins) return;
+  const whose = source === 'default' ? 'the default segment rules are' : `the rules in ${source} are`;
+  throw new UsageError(`${whose} written for scores 1..${scale} but customers are scored 1..${bins}; score with --bins ${scale}, give rules for scores 1..${bins} with --rules, or use --scheme cn8`);
 }
 
 export async function loadRules(context: CliContext, file: string | undefined): Promise<{ rules: readonly SegmentRule[]; source: string }> {
@@ -64,13 +91,15 @@ export async function loadRules(context: CliContext, file: string | undefined): 
 
 export async function segmentOptions(context: CliContext, flags: ScoreFlags): Promise<SegmentOptions & { rulesSource: string }> {
   const { parseThresholds } = await import('../analysis/rfm.js');
-  const bins = parseBins(flags.bins);
+  let bins = flags.bins === undefined ? 5 : parseBins(flags.bins);
   let thresholds;
   if (flags.thresholds !== undefined) {
     const parsed = parseThresholds(flags.thresholds);
     if (typeof parsed === 'string') throw new UsageError(`--thresholds: ${parsed}`);
     thresholds = parsed;
+    bins = binsOfThresholds(parsed, flags.bins === undefined ? null : bins);
   }
   const { rules, source } = await loadRules(context, flags.rules);
+  if ((flags.scheme ?? 'rules') === 'rules') checkRulesScale(rules, bins, source);
   return { period: periodOf(context, flags), bins, thresholds, scheme: flags.scheme, rules, baseline: flags.baseline, rulesSource: source };
 }

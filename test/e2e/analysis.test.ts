@@ -85,6 +85,29 @@ describe('usage errors exit 2', () => {
     const { env } = await freshDb(false);
     expect((await runCrm(argv, { env })).code).toBe(2);
   });
+
+  it.each([
+    [['rfm', '--thresholds', 'r=115,181 f=4,5,6,8'], '--thresholds: r has 2 cut points but f has 4; give every measure the same number'],
+    [['rfm', '--thresholds', 'r=1,2,3,4 f=1,2,3,4 m=1,2,3,4', '--bins', '3'], '--thresholds: 4 cut points make scores 1..5, but --bins is 3'],
+    [['segment', '--bins', '3'], 'the default segment rules are written for scores 1..5 but customers are scored 1..3; score with --bins 5'],
+    [['rfm', '--thresholds', 'r=10,20 f=1,2 m=5,9'], 'the default segment rules are written for scores 1..5 but customers are scored 1..3'],
+  ])('crm %j is refused: scores and rules on different scales would misfile customers', async (argv, message) => {
+    const { env } = await freshDb(false);
+    const result = await runCrm(argv, { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('scores on the scale the thresholds give, and --bins 3 works with the eight-class scheme', async () => {
+    const { env } = await freshDb(true);
+    const cuts = await runCrm(['rfm', '--thresholds', 'r=30,60,90,180 f=2,4,8,16 m=100,500,1000,5000', '--format', 'json'], { env });
+    expect(cuts.code).toBe(0);
+    const rows = (JSON.parse(cuts.stdout) as { rows: { r_score: number; f_score: number; m_score: number }[] }).rows;
+    expect(rows.length).toBeGreaterThan(100);
+    expect(Math.max(...rows.map((row) => Math.max(row.r_score, row.f_score, row.m_score)))).toBe(5);
+    expect((await runCrm(['segment', '--bins', '3', '--scheme', 'cn8'], { env })).code).toBe(0);
+  });
 });
 
 describe('crm pyramid', () => {
