@@ -45,11 +45,21 @@ export function pyramidReport(levels: PyramidLevel[], options: PyramidReportOpti
   const revenue = levels.reduce((sum, level) => sum + level.revenueCents, 0);
   const profit = levels.reduce((sum, level) => sum + level.profitCents, 0);
   const loss = levels.reduce((sum, level) => sum + level.lossMaking, 0);
-  const notes = [`tiers: top ${options.cuts[0]} %, to ${options.cuts[1]} %, to ${options.cuts[2]} % of customers by profit; ties at a cut go to the higher tier`];
+  const zh = options.lang === 'zh';
+  const [top, big, medium] = options.cuts;
+  const notes = [
+    zh
+      ? `分层：按利润排名前 ${top} %、前 ${big} %、前 ${medium} % 的客户；分界处并列的客户归入较高层级`
+      : `tiers: top ${top} %, to ${big} %, to ${medium} % of customers by profit; ties at a cut go to the higher tier`,
+  ];
   if (options.ordersWithoutCost > 0) {
-    notes.push(`cost unknown for ${options.ordersWithoutCost} of ${options.orders} orders: their profit counts as their revenue`);
+    notes.push(
+      zh
+        ? `${options.orders} 笔订单中有 ${options.ordersWithoutCost} 笔没有成本：其利润按销售额计`
+        : `cost unknown for ${options.ordersWithoutCost} of ${options.orders} orders: their profit counts as their revenue`,
+    );
   }
-  if (loss > 0) notes.push(`${loss} customer(s) lose money (profit below zero): see the loss-making column`);
+  if (loss > 0) notes.push(zh ? `${loss} 位客户亏损（利润为负）：见"亏损客户"一列` : `${loss} customer(s) lose money (profit below zero): see the loss-making column`);
   return {
     name: 'pyramid',
     title: `Customer value pyramid as of ${options.asOf} (${customers} customers)`,

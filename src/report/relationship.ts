@@ -88,10 +88,15 @@ export function loyaltySummaryReport(summary: LoyaltySummary[], options: { asOf:
       form: named(row.form, options.lang), customers: row.customers, share: row.share, average_satisfaction: row.averageSatisfaction, revenue: row.revenueCents,
     })),
     totals: { form: total(options.lang), customers, share: customers ? 100 : 0, average_satisfaction: null, revenue: summary.reduce((sum, row) => sum + row.revenueCents, 0) },
-    notes: [
-      `willing: latest survey C = perceived / expected ≥ ${options.willingAt}; buys again: an order in the last ${options.windowDays} days and at least two orders`,
-      'customers without a survey are counted as unknown, not guessed',
-    ],
+    notes: options.lang === 'zh'
+      ? [
+          `有意愿：最近一次调查的满意度 C = 感知 / 期望 ≥ ${options.willingAt}；再购买：最近 ${options.windowDays} 天内有订单且至少两笔订单`,
+          '没有调查的客户记为"未知"，不做推测',
+        ]
+      : [
+          `willing: latest survey C = perceived / expected ≥ ${options.willingAt}; buys again: an order in the last ${options.windowDays} days and at least two orders`,
+          'customers without a survey are counted as unknown, not guessed',
+        ],
   };
 }
 
@@ -157,6 +162,10 @@ export function adviceReport(advice: TierAdvice[], options: { asOf: string; lang
       marketing_level: named(levelNames[item.marketingLevel], options.lang),
       reason: reason(item, options.lang),
     })),
-    notes: ['count: few ≤ 5 % of customers < medium ≤ 25 % < many; margin: profit per customer ≥ 2× the average is high, < 0.5× low'],
+    notes: [
+      options.lang === 'zh'
+        ? '客户数：少 ≤ 5 % < 中 ≤ 25 % < 多；利润：人均利润 ≥ 平均的 2 倍为高，< 0.5 倍为低'
+        : 'count: few ≤ 5 % of customers < medium ≤ 25 % < many; margin: profit per customer ≥ 2× the average is high, < 0.5× low',
+    ],
   };
 }

@@ -25,11 +25,12 @@ export const rfmCustomerColumns: Column[] = [
 const formatCut = (value: number): string => String(Math.round(value * 10_000) / 10_000);
 
 /** The cut points in force, written as a --thresholds value so a run can be repeated with frozen cuts. */
-export function cutsNote(scores: RfmScores): string {
+export function cutsNote(scores: RfmScores, lang: Lang = 'en'): string {
   // No customers: quantiles of nothing are NaN, and there are no cut points to reuse.
-  if (scores.customerIds.length === 0) return 'no customers, so no cut points';
+  if (scores.customerIds.length === 0) return lang === 'zh' ? '没有客户，因此没有分界点' : 'no customers, so no cut points';
   const cuts = (measure: 'r' | 'f' | 'm') => scores.edges[measure].lower.slice(1).map(formatCut).join(',');
   const text = (['r', 'f', 'm'] as const).filter((measure) => cuts(measure)).map((measure) => `${measure}=${cuts(measure)}`).join(' ');
+  if (lang === 'zh') return text ? `分界点（与 R 的 rfm 包一致；用 --thresholds "${text}" 可沿用）` : '每个维度只有一档：所有评分都是 1';
   return text ? `cut points (R rfm compatible; reuse with --thresholds "${text}")` : 'one bin per measure: every score is 1';
 }
 
@@ -81,13 +82,20 @@ export function rfmCustomersReport(
     asOf: options.asOf,
     columns: rfmCustomerColumns,
     rows,
-    notes: [cutsNote(scores), ...baselineNotes(segmentation)],
+    notes: [cutsNote(scores, options.lang), ...baselineNotes(segmentation, options.lang)],
   };
 }
 
-function baselineNotes(segmentation: Segmentation): string[] {
+function baselineNotes(segmentation: Segmentation, lang: Lang): string[] {
   const baseline = segmentation.baseline;
   if (!baseline) return [];
+  const kind = baseline.kind === 'median' ? '中位数' : '平均值';
+  if (lang === 'zh') {
+    return [
+      `八类细分的基准（${kind}）：最近购买 ${formatCut(baseline.recencyDays)} 天前，${formatCut(baseline.frequency)} 笔订单，` +
+        `销售额 ${formatCut(baseline.monetaryCents / 100)}；优于基准为"高"，等于基准为"低"`,
+    ];
+  }
   return [
     `cn8 baseline (${baseline.kind}): recency ${formatCut(baseline.recencyDays)} days, ${formatCut(baseline.frequency)} orders, ` +
       `revenue ${formatCut(baseline.monetaryCents / 100)}; better than the baseline is "high", equal is "low"`,
@@ -131,7 +139,7 @@ export function segmentSummaryReport(summary: SegmentSummary[], segmentation: Se
       average_order: orders ? Math.round(revenue / orders) : null,
       average_recency_days: null,
     },
-    notes: [...(options.notes ?? []), ...baselineNotes(segmentation)],
+    notes: [...(options.notes ?? []), ...baselineNotes(segmentation, options.lang)],
   };
 }
 
