@@ -160,3 +160,25 @@ describe('crm lifecycle, loyalty, advise on the samples', () => {
     expect(advice.stdout).toContain('重铅客户,160,80,');
   });
 });
+
+describe('--lang zh', () => {
+  it('puts the notes under the analysis tables in Chinese too', async () => {
+    const { env } = await freshDb(true);
+    const notes = async (argv: string[]) => {
+      const result = await runCrm([...argv, '--lang', 'zh'], { env });
+      expect(result.code).toBe(0);
+      return result.stdout.split('\n').filter((line) => line && !/[│┌└├─]/.test(line)).slice(1);
+    };
+    for (const [argv, expected] of [
+      [['rfm', '--limit', '1'], '分界点（与 R 的 rfm 包一致'],
+      [['segment'], '细分规则：默认'],
+      [['segment', '--scheme', 'cn8'], '八类细分的基准（平均值）'],
+      [['pyramid'], '分层：按利润排名前 1 %、前 5 %、前 20 % 的客户'],
+    ] as const) {
+      const lines = await notes([...argv]);
+      expect(lines.join('\n'), argv.join(' ')).toContain(expected);
+      // No English sentence left under a Chinese table (the --thresholds value itself is code).
+      for (const line of lines) expect(line.replace(/--thresholds "[^"]*"/, ''), argv.join(' ')).not.toMatch(/[A-Za-z]{5,}/);
+    }
+  });
+});
