@@ -138,6 +138,18 @@ describe('heat colours and ticks', () => {
     expect(svg).toContain('fill="#eff6ff" data-value="10"');
   });
 
+  it('colours on a log scale when asked: 9 between 0 and 99 sits at log(10) / log(100) = halfway', () => {
+    const svg = heatMapSvg(frame('heat'), { rowLabels: ['a'], columnLabels: ['1', '2', '3'], rowAxis: 'r', columnAxis: 'c', cellWidth: 40, cellHeight: 20, scale: 'log' }, [
+      { row: 0, column: 0, value: 0, text: '0', tooltip: '0' },
+      { row: 0, column: 1, value: 9, text: '9', tooltip: '9' },
+      { row: 0, column: 2, value: 99, text: '99', tooltip: '99' },
+    ]);
+    // log1p: 0 → 0, 9 → ln 10, 99 → ln 100 = 2 ln 10: 9 is at t = 0.5, the halfway colour #7c9eca.
+    expect(svg).toContain('fill="#eff6ff" data-value="0"');
+    expect(svg).toContain('fill="#7c9eca" data-value="9"');
+    expect(svg).toContain('fill="#084594" data-value="99"');
+  });
+
   it('picks round ticks that include zero', () => {
     // 0 … 27,000,000: a quarter is 6,750,000 → step 10,000,000 (1, 2, 5 × 10^6 are too small); 30,000,000 covers the top.
     expect(niceTicks(0, 27_000_000)).toEqual([0, 10_000_000, 20_000_000, 30_000_000]);

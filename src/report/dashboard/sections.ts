@@ -119,14 +119,15 @@ export function segmentsSection(data: DashboardData): string {
       columnAxis: say(lang, 'frequency →', '购买频率 →'),
       cellWidth: 72,
       cellHeight: 30,
+      scale: 'log',
     },
     cells,
   );
   const outside = rfGrid.outside ? ' ' + say(lang, `${rfGrid.outside} customers outside the cut points are not in the grid.`, `${rfGrid.outside} 位客户超出分界点，未计入。`) : '';
   return section('segments', title,
     `<div class="pair">${figure(customersChart, customersTitle)}${figure(revenueChart, revenueTitle)}</div>` +
-    figure(heat, say(lang, `${heatTitle}: score 5 = bought most recently / most often; darker = higher average spend (revenue per customer).`,
-      `${heatTitle}：5 分 = 最近购买 / 购买最频繁；颜色越深，人均消费越高。`) + outside));
+    figure(heat, say(lang, `${heatTitle}: score 5 = bought most recently / most often; darker = higher average spend (revenue per customer; colours on a log scale).`,
+      `${heatTitle}：5 分 = 最近购买 / 购买最频繁；颜色越深，人均消费越高（对数色阶）。`) + outside));
 }
 
 // ---------------------------------------------------------------- revenue and profit by month

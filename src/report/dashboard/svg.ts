@@ -159,11 +159,14 @@ export interface HeatMapLayout {
   cellWidth: number;
   cellHeight: number;
   textSize?: number;
+  /** 'log': colour by log(1 + value), so one very large cell does not wash out the rest (money); default linear. */
+  scale?: 'linear' | 'log';
 }
 
 /** A grid of coloured cells (value → heatColour between the smallest and largest value shown), with row and column labels. */
 export function heatMapSvg(frame: Frame, layout: HeatMapLayout, cells: HeatCell[]): string {
-  const values = cells.map((cell) => cell.value).filter((value): value is number => value !== null);
+  const scaled = (value: number): number => (layout.scale === 'log' ? Math.log1p(Math.max(0, value)) : value);
+  const values = cells.map((cell) => cell.value).filter((value): value is number => value !== null).map(scaled);
   const min = Math.min(...values);
   const max = Math.max(...values);
   const size = layout.textSize ?? 11;
@@ -180,10 +183,10 @@ export function heatMapSvg(frame: Frame, layout: HeatMapLayout, cells: HeatCell[
   for (const cell of cells) {
     const x = left + cell.column * layout.cellWidth;
     const y = top + cell.row * layout.cellHeight;
-    const fill = cell.value === null ? colours.empty : heatColour(cell.value, min, max);
+    const fill = cell.value === null ? colours.empty : heatColour(scaled(cell.value), min, max);
     body += rect(x + 1, y + 1, layout.cellWidth - 2, layout.cellHeight - 2, cell.value === null ? 'mark cell empty' : 'mark cell', fill, cell.tooltip, cell.value === null ? {} : { value: round(cell.value) });
     body += text(x + layout.cellWidth / 2, y + layout.cellHeight / 2 + size / 3, cell.text, {
-      anchor: 'middle', size, fill: cell.value === null ? colours.muted : heatInk(cell.value, min, max),
+      anchor: 'middle', size, fill: cell.value === null ? colours.muted : heatInk(scaled(cell.value), min, max),
     });
   }
   return svg(frame, left + layout.columnLabels.length * layout.cellWidth + 4, top + layout.rowLabels.length * layout.cellHeight + 4, body);
