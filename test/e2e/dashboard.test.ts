@@ -81,6 +81,25 @@ describe('crm dashboard', () => {
     expect(winBack).toContain(`<td>${lost[0]!.customer_id}</td><td>${lost[0]!.name}</td>`);
   });
 
+  it('takes --since like the reports: the key figures and the charts then cover that span', () => {
+    const since = '2026-01-01';
+    const result = samples.crm(['dashboard', '--since', since, '--as-of', dashboardAsOf, '--lang', 'en']);
+    expect(result.code, result.stderr).toBe(0);
+    const page = result.stdout;
+    expect(page).toContain(`Charts and tables: orders ${since} … ${dashboardAsOf}.`);
+    const [summary] = json(['report', 'summary', '--since', since]).rows as [Record<string, number>];
+    expect(page).toMatch(new RegExp(`data-figure="revenue"><div class="card-label">[^<]+</div><div class="card-value">${money(summary.revenue!)}</div>`));
+    const pyramid = json(['pyramid', '--since', since]).rows;
+    expect(attributeValues(page, /data-tier="\w+" data-customers="(\d+)"/g).map(Number)).toEqual(pyramid.map((row) => row.customers));
+    // A different span from the default page: fewer customers bought since January than ever.
+    expect(pyramid.reduce((sum, row) => sum + Number(row.customers), 0)).toBeLessThan(200);
+  });
+
+  it('gives the same bytes for the same data and flags (no clock in the page)', () => {
+    const again = samples.crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
+    expect(again.stdout).toBe(html);
+  });
+
   it('labels everything in Chinese with --lang zh', () => {
     const result = samples.crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'zh']);
     expect(result.code, result.stderr).toBe(0);

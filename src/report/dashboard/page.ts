@@ -55,7 +55,9 @@ footer { border-top: 1px solid var(--line); padding-top: 8px; margin-top: 24px; 
   .table-section { break-inside: auto; page-break-inside: auto; }
   thead { display: table-header-group; }
   .cards { grid-template-columns: repeat(3, 1fr); }
-  .pair, .duo { grid-template-columns: 1fr 1fr; }
+  /* The two segment bar charts one under the other: side by side they would shrink to 6 pt on A4. */
+  .pair { grid-template-columns: 1fr; }
+  .duo { grid-template-columns: 1fr 1fr; }
   table { font-size: 8.5pt; }
 }
 `;
