@@ -157,6 +157,21 @@ describe.skipIf(!hasChromium)(
       await page.close();
     });
 
+    it('refuses to run a script even if one got into the page (Content-Security-Policy)', async () => {
+      const { page } = await open(files.en);
+      const refusal = page.waitForEvent('console', (message) => message.type() === 'error');
+      // Playwright's own evaluate is not page script; the <script> element it inserts is, and the policy blocks it.
+      const ran = await page.evaluate(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__injected = 1';
+        document.body.append(script);
+        return (window as unknown as { __injected?: number }).__injected;
+      });
+      expect(ran).toBeUndefined();
+      expect((await refusal).text()).toMatch(/Content Security Policy/);
+      await page.close();
+    });
+
     it('prints on A4 without running off the page', async () => {
       const { page } = await open(files.en);
       await page.emulateMedia({ media: 'print' });
