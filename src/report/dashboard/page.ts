@@ -3,8 +3,9 @@ import { periodText, say } from '../sales-reports.js';
 import type { DashboardData } from './data.js';
 import { escapeHtml as esc } from './escape.js';
 import {
-  cohortsSection, keyFigures, lifecycleSection, loyaltySection, monthsSection, pyramidSection, segmentsSection, topCustomersSection, winBackSection,
+  cohortsSection, keyFigures, lifecycleSection, loyaltySection, monthsSection, pyramidSection, segmentsSection,
 } from './sections.js';
+import { topCustomersSection, winBackSection } from './tables.js';
 
 /**
  * The page runs no script and loads nothing: the policy forbids both, so even a name that slipped past escaping

@@ -1,28 +1,28 @@
-// The dashboard's sections as HTML: key figures, pyramid, segments, months, cohorts, lifecycle, loyalty, two tables.
+// The dashboard's chart sections as HTML: key figures, pyramid, segments, months, cohorts, lifecycle, loyalty (tables.ts: the lists).
 // Reads the report values of data.ts and formats them; labels follow the page's language; all data is escaped.
 import { tiers } from '../../analysis/pyramid.js';
 import { formatCents, formatNumber } from '../../util/money.js';
 import { displayValue, heading } from '../render.js';
 import { say } from '../sales-reports.js';
-import type { CellValue, Column, Lang, Report, Row } from '../types.js';
+import type { Column, Lang, Report, Row } from '../types.js';
 import type { DashboardData } from './data.js';
 import { escapeHtml as esc } from './escape.js';
 import { barChartSvg, colours, heatMapSvg, monthlySvg, pyramidSvg, quadrantSvg, type HeatCell, type QuadrantCell } from './svg.js';
 
-const numberOf = (row: Row | undefined, key: string): number | null => (typeof row?.[key] === 'number' ? (row[key] as number) : null);
-const textOf = (row: Row | undefined, key: string): string => (row?.[key] === null || row?.[key] === undefined ? '' : String(row[key]));
+export const numberOf = (row: Row | undefined, key: string): number | null => (typeof row?.[key] === 'number' ? (row[key] as number) : null);
+export const textOf = (row: Row | undefined, key: string): string => (row?.[key] === null || row?.[key] === undefined ? '' : String(row[key]));
 const percentText = (value: number | null): string => (value === null ? '–' : `${formatNumber(value, 1)} %`);
 const money = (cents: number | null): string => (cents === null ? '–' : formatCents(cents));
-const column = (report: Report, key: string): Column => report.columns.find((item) => item.key === key)!;
+export const column = (report: Report, key: string): Column => report.columns.find((item) => item.key === key)!;
 const label = (report: Report, key: string, lang: Lang): string => heading(column(report, key), lang);
 
-function section(id: string, title: string, body: string, className = ''): string {
+export function section(id: string, title: string, body: string, className = ''): string {
   return `<section id="${id}"${className ? ` class="${className}"` : ''}><h2>${esc(title)}</h2>${body}</section>`;
 }
 
-const empty = (lang: Lang): string => `<p class="empty">${esc(say(lang, 'Nothing to show for this period.', '本期没有数据。'))}</p>`;
-const caption = (text: string): string => `<p class="caption">${esc(text)}</p>`;
-const notes = (report: Report): string => (report.notes?.length ? `<ul class="notes">${report.notes.map((note) => `<li>${esc(note)}</li>`).join('')}</ul>` : '');
+export const empty = (lang: Lang): string => `<p class="empty">${esc(say(lang, 'Nothing to show for this period.', '本期没有数据。'))}</p>`;
+export const caption = (text: string): string => `<p class="caption">${esc(text)}</p>`;
+export const notes = (report: Report): string => (report.notes?.length ? `<ul class="notes">${report.notes.map((note) => `<li>${esc(note)}</li>`).join('')}</ul>` : '');
 const figure = (chart: string, text = ''): string => `<figure>${chart}${text ? `<figcaption>${esc(text)}</figcaption>` : ''}</figure>`;
 
 // ---------------------------------------------------------------- key figures
@@ -222,45 +222,4 @@ export function loyaltySection(data: DashboardData): string {
   const unknown = loyalty.rows[4];
   const unknownText = unknown && (numberOf(unknown, 'customers') ?? 0) > 0 ? ` ${textOf(unknown, 'form')}: ${formatNumber(numberOf(unknown, 'customers') ?? 0)}.` : '';
   return section('loyalty', title, figure(chart, say(lang, 'Willing: latest survey C ≥ 1; buys again: an order in the last 90 days and at least two orders.', '有意愿：最近一次调查 C ≥ 1；再次购买：近 90 天有订单且至少两笔订单。') + unknownText), 'small');
-}
-
-// ---------------------------------------------------------------- tables
-
-function cell(item: Column, value: CellValue): string {
-  const numeric = ['integer', 'number', 'money', 'percent'].includes(item.type);
-  const negative = typeof value === 'number' && value < 0 && numeric;
-  const classes = [numeric ? 'num' : '', negative ? 'negative' : ''].filter(Boolean).join(' ');
-  return `<td${classes ? ` class="${classes}"` : ''}>${esc(displayValue(item, value ?? null))}</td>`;
-}
-
-/** A report's rows as an HTML table, with the columns named by `keys` (in that order), headed in the page's language. */
-export function reportTable(report: Report, keys: string[], lang: Lang, tableName: string): string {
-  const chosen = keys.map((key) => column(report, key)).filter(Boolean);
-  const head = chosen.map((item) => `<th scope="col"${['integer', 'number', 'money', 'percent'].includes(item.type) ? ' class="num"' : ''}>${esc(heading(item, lang))}</th>`).join('');
-  const body = report.rows.map((row) => `<tr>${chosen.map((item) => cell(item, row[item.key] ?? null)).join('')}</tr>`).join('');
-  return `<table data-table="${esc(tableName)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
-}
-
-export function topCustomersSection(data: DashboardData): string {
-  const { topCustomers: report, lang } = data;
-  const title = say(lang, `Top ${report.rows.length || 20} customers by profit`, `利润前 ${report.rows.length || 20} 位客户`);
-  if (!report.rows.length) return section('top-customers', title, empty(lang), 'table-section');
-  const more = data.topCustomersTotal > report.rows.length
-    ? caption(say(lang, `${report.rows.length} of ${data.topCustomersTotal} customers; crm report profit lists all.`, `共 ${data.topCustomersTotal} 位客户，此处显示 ${report.rows.length} 位；完整列表见 crm report profit。`))
-    : '';
-  return section('top-customers', title,
-    caption(lang === 'zh' ? (report.titleZh ?? report.title) : report.title) +
-    reportTable(report, ['rank', 'customer_id', 'name', 'owner', 'orders', 'revenue', 'profit', 'cumulative_profit_percent'], lang, 'top-customers') + more + notes(report), 'table-section');
-}
-
-export function winBackSection(data: DashboardData): string {
-  const { winBack: report, lang } = data;
-  const title = say(lang, 'Win-back list: customers lost', '挽回名单：流失客户');
-  if (!report.rows.length) return section('win-back', title, empty(lang), 'table-section');
-  const more = data.winBackTotal > report.rows.length
-    ? caption(say(lang, `The ${report.rows.length} most valuable of ${data.winBackTotal}; crm report lost lists all.`, `共 ${data.winBackTotal} 位，此处显示价值最高的 ${report.rows.length} 位；完整列表见 crm report lost。`))
-    : '';
-  return section('win-back', title,
-    caption(lang === 'zh' ? (report.titleZh ?? report.title) : report.title) +
-    reportTable(report, ['customer_id', 'name', 'owner', 'lost_on', 'last_order', 'orders', 'profit', 'tier_before', 'last_contact_at'], lang, 'win-back') + more + notes(report), 'table-section');
 }
