@@ -60,8 +60,11 @@ export function heatColour(value: number, min: number, max: number): string {
   return `#${channel(0)}${channel(1)}${channel(2)}`;
 }
 
-/** White text on the darker half of the scale, dark text on the lighter half (contrast). */
-const heatInk = (value: number, min: number, max: number): string => ((max > min ? (value - min) / (max - min) : 1) > 0.5 ? '#ffffff' : colours.ink);
+/**
+ * Dark text on the lighter part of the scale, white on the darker part. The switch at 0.62 is where the two
+ * contrasts cross (about 4 : 1 each, WCAG relative luminance); away from it either is higher.
+ */
+const heatInk = (value: number, min: number, max: number): string => ((max > min ? (value - min) / (max - min) : 1) > 0.62 ? '#ffffff' : colours.ink);
 
 // ---------------------------------------------------------------- pyramid
 
