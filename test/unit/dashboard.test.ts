@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { rfGrid } from '../../src/analysis/rf-grid.js';
 import type { RfmScores } from '../../src/analysis/rfm.js';
-import { lastMonths } from '../../src/report/dashboard/data.js';
+import { loyaltyForms } from '../../src/analysis/loyalty.js';
+import { lastMonths, type DashboardData } from '../../src/report/dashboard/data.js';
+import { loyaltySection } from '../../src/report/dashboard/sections.js';
+import { loyaltySummaryReport } from '../../src/report/relationship.js';
 import { escapeHtml } from '../../src/report/dashboard/escape.js';
 import { barChartSvg, barLength, heatColour, heatMapSvg, niceTicks, pyramidSvg, quadrantSvg, tierWidth } from '../../src/report/dashboard/svg.js';
 
@@ -178,5 +181,38 @@ describe('escaping', () => {
       expect(svg).not.toMatch(/<script|<img|onerror="/i);
       expect(svg).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;&quot;&#39;&amp;');
     }
+  });
+});
+
+describe('sections', () => {
+  // Ten customers: 4 loyal, 3 potential, 2 being lost (inertia), 1 lost, none unknown → shares 40, 30, 20, 10 %.
+  const counts = { loyal: 4, potential: 3, inertia: 2, lost: 1, unknown: 0 } as const;
+  const loyalty = loyaltySummaryReport(
+    loyaltyForms.map((form) => ({ form, customers: counts[form.key], share: counts[form.key] * 10, averageSatisfaction: null, revenueCents: 0 })),
+    { asOf: '2026-10-31', lang: 'en', windowDays: 90, willingAt: 1 },
+  );
+  const data = { lang: 'en', asOf: '2026-10-31', since: null, loyalty } as unknown as DashboardData;
+
+  it('places the loyalty forms in the 2×2 grid: willing on top, buying again on the left', () => {
+    const svg = loyaltySection(data);
+    const cells = [...svg.matchAll(/<rect class="mark cell" x="([\d.]+)" y="([\d.]+)"[^>]*data-form="(\w+)" data-share="([\d.]+)"/g)].map((match) => ({ x: Number(match[1]), y: Number(match[2]), form: match[3], share: Number(match[4]) }));
+    expect(cells.map((cell) => [cell.form, cell.share])).toEqual([['loyal', 40], ['potential', 30], ['inertia', 20], ['lost', 10]]);
+    const [loyal, potential, inertia, lost] = cells as [typeof cells[0], typeof cells[0], typeof cells[0], typeof cells[0]];
+    expect(loyal.y).toBe(potential.y);
+    expect(inertia.y).toBe(lost.y);
+    expect(inertia.y).toBeGreaterThan(loyal.y);
+    expect(loyal.x).toBe(inertia.x);
+    expect(potential.x).toBe(lost.x);
+    expect(potential.x).toBeGreaterThan(loyal.x);
+    // The cells say the short form name and "customers (share)": 4 of 10 is 40.0 %.
+    expect(svg).toContain('>Loyal</text>');
+    expect(svg).toContain('>4 (40.0 %)</text>');
+  });
+
+  it('says there is nothing to show when no customer has a known form', () => {
+    const none = loyaltySummaryReport(loyaltyForms.map((form) => ({ form, customers: 0, share: 0, averageSatisfaction: null, revenueCents: 0 })), { asOf: '2026-10-31', lang: 'zh', windowDays: 90, willingAt: 1 });
+    const html = loyaltySection({ ...data, lang: 'zh', loyalty: none });
+    expect(html).toContain('本期没有数据。');
+    expect(html).not.toContain('<svg');
   });
 });
