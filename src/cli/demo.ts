@@ -58,6 +58,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     context.info(`\nTry: crm --db ${path.relative(context.io.cwd, file) || file} customer list --sort revenue --limit 20`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} segment --customers --segment "At Risk" --as-of ${asOf}`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} report list      (and crm agenda for today's to-do)`);
+    context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} dashboard --as-of ${asOf} --output report.html      (open it in a browser)`);
   } finally {
     db.close();
   }

@@ -1,9 +1,11 @@
 // The one bridge from the reports to issue 4's analysis (lifecycle, pyramid, segments, loyalty): if that API moves, only this file does.
-import { classifyLifecycle, defaultLifecycleRules, type Stage } from '../analysis/lifecycle.js';
+import { classifyLifecycle, defaultLifecycleRules, summariseStages, type Stage, type StageSummary } from '../analysis/lifecycle.js';
 import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
 import { segmentCustomers } from '../analysis/customer-segments.js';
-import { summariseSegments, type SegmentSummary } from '../analysis/segments.js';
+import { summariseSegments, type Segmentation, type SegmentSummary } from '../analysis/segments.js';
 import { loyaltyForm, summariseLoyalty, type LoyaltySummary } from '../analysis/loyalty.js';
+import { rfGrid, type RfGrid } from '../analysis/rf-grid.js';
+import type { RfmScores } from '../analysis/rfm.js';
 import { defaultHighValueSegments } from '../analysis/snapshot.js';
 import { customerTiers, pyramidTiers } from '../db/pyramid.js';
 import { loyaltyFacts, purchaseHistories } from '../db/relationship.js';
@@ -63,8 +65,18 @@ export function tierByCustomer(db: Db, period: ReportPeriod): Map<number, number
 }
 
 export function segmentSummaries(db: Db, period: ReportPeriod): SegmentSummary[] {
+  return scoredSegments(db, period).summaries;
+}
+
+/** The default segmentation (rules, 5 bins) as `crm segment` makes it, with the scores behind it and their R×F grid. */
+export function scoredSegments(db: Db, period: ReportPeriod): { summaries: SegmentSummary[]; scores: RfmScores; segmentation: Segmentation; grid: RfGrid } {
   const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });
-  return summariseSegments(scores, segmentation);
+  return { summaries: summariseSegments(scores, segmentation), scores, segmentation, grid: rfGrid(scores) };
+}
+
+/** Customers per lifecycle stage as of the period's end, as `crm lifecycle` counts them. */
+export function stageSummaries(db: Db, period: ReportPeriod): StageSummary[] {
+  return summariseStages(classifyLifecycle(purchaseHistories(db, period, defaultLifecycleRules.spendWindowDays), period.asOf));
 }
 
 /** The four loyalty forms (and unknown: no survey) over every customer, as of the period's end. */

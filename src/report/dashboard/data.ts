@@ -1,0 +1,112 @@
+// The dashboard's content gathered from the database into one plain value: the same report values
+// `crm report summary`, `crm pyramid`, `crm segment`, `crm lifecycle`, `crm loyalty`, `crm report profit|lost|cohorts`
+// print, so the page and the other formats cannot disagree. Rendering (html.ts) never computes.
+import { defaultCuts } from '../../analysis/pyramid.js';
+import type { RfGrid } from '../../analysis/rf-grid.js';
+import { costCoverage } from '../../db/analysis.js';
+import type { Db } from '../../db/open.js';
+import { monthlyRevenue } from '../../db/report-sales.js';
+import { loyaltySummaries, pyramidLevels, scoredSegments, stageSummaries } from '../analysis-inputs.js';
+import { buildReport } from '../build.js';
+import { addMonths, type ResolvedPeriod } from '../period.js';
+import { pyramidReport } from '../pyramid.js';
+import { lifecycleSummaryReport, loyaltySummaryReport } from '../relationship.js';
+import { cutsNote, segmentSummaryReport } from '../rfm.js';
+import type { Lang, Report } from '../types.js';
+
+/** How many months the revenue chart shows, and how many customers the two tables list at most. */
+export const dashboardMonths = 24;
+export const dashboardListLength = 20;
+/** The newest cohorts the retention heat map shows (older ones: crm report cohorts). */
+export const dashboardCohorts = 24;
+
+export interface MonthFigures {
+  /** YYYY-MM */
+  month: string;
+  revenueCents: number;
+  profitCents: number;
+}
+
+export interface DashboardData {
+  lang: Lang;
+  asOf: string;
+  /** The start of the analysis sections' orders (null: all history up to asOf). */
+  since: string | null;
+  /** crm report summary for the same flags (default: the last 30 days against the 30 before). */
+  summary: Report;
+  pyramid: Report;
+  segments: Report;
+  rfGrid: RfGrid;
+  /** The last 24 calendar months up to the as-of month, oldest first; months without sales are 0. */
+  months: MonthFigures[];
+  /** crm report cohorts, its newest cohorts only (cohortsShown of cohortsTotal). */
+  cohorts: Report;
+  cohortsTotal: number;
+  lifecycle: Report;
+  loyalty: Report;
+  /** crm report profit, its first 20 rows (the customers bringing most profit). */
+  topCustomers: Report;
+  topCustomersTotal: number;
+  /** crm report lost (the win-back list), its first 20 rows. */
+  winBack: Report;
+  winBackTotal: number;
+}
+
+export interface DashboardOptions {
+  /** The key figures' period, as `crm report summary` resolves the flags (default the last 30 days). */
+  summaryPeriod: ResolvedPeriod;
+  /** The analysis sections' period, as `crm pyramid` or `crm report lost` resolve the flags (default all history). */
+  analysisPeriod: ResolvedPeriod;
+  lang: Lang;
+  /** The real today, for what is due "now" (as the reports take it). */
+  today: string;
+}
+
+/** The 24 months up to the as-of month, months without sales filled with zeros so the chart's time axis is even. */
+export function lastMonths(rows: readonly { month: string; revenue_cents: number; profit_cents: number }[], asOf: string, count = dashboardMonths): MonthFigures[] {
+  const first = addMonths(`${asOf.slice(0, 7)}-01`, -(count - 1));
+  const byMonth = new Map(rows.map((row) => [row.month, row]));
+  return Array.from({ length: count }, (_, index) => {
+    const month = addMonths(first, index).slice(0, 7);
+    const row = byMonth.get(month);
+    return { month, revenueCents: row?.revenue_cents ?? 0, profitCents: row?.profit_cents ?? 0 };
+  });
+}
+
+function firstRows(report: Report, count: number): Report {
+  return { ...report, rows: report.rows.slice(0, count) };
+}
+
+export async function gatherDashboard(db: Db, options: DashboardOptions): Promise<DashboardData> {
+  const { lang, analysisPeriod: period } = options;
+  const asOf = period.asOf;
+  const build = (name: string, chosen: ResolvedPeriod) => buildReport(db, name, { period: chosen, lang, today: options.today });
+
+  const coverage = costCoverage(db, period);
+  const pyramid = pyramidReport(pyramidLevels(db, period), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
+  const segmented = scoredSegments(db, period);
+  const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf, lang, notes: ['rules: default', cutsNote(segmented.scores)] });
+  const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
+  const months = lastMonths(monthlyRevenue(db, { since: first, asOf }), asOf);
+  const cohorts = await build('cohorts', period);
+  const profit = await build('profit', period);
+  const lost = await build('lost', period);
+  return {
+    lang,
+    asOf,
+    since: period.since,
+    summary: await build('summary', options.summaryPeriod),
+    pyramid,
+    segments,
+    rfGrid: segmented.grid,
+    months,
+    cohorts: { ...cohorts, rows: cohorts.rows.slice(-dashboardCohorts) },
+    cohortsTotal: cohorts.rows.length,
+    lifecycle: lifecycleSummaryReport(stageSummaries(db, period), { asOf, lang }),
+    loyalty: loyaltySummaryReport(loyaltySummaries(db, period), { asOf, lang, windowDays: 90, willingAt: 1 }),
+    topCustomers: firstRows(profit, dashboardListLength),
+    topCustomersTotal: profit.rows.length,
+    winBack: firstRows(lost, dashboardListLength),
+    winBackTotal: lost.rows.length,
+  };
+}
