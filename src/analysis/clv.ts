@@ -175,7 +175,20 @@ function fitPurchases(summary: PurchaseSummary, unit: ClvUnit): { groups: Purcha
   if (!fit.converged || ![r, alpha, a, b, fit.logLikelihood].every(Number.isFinite)) {
     throw new ClvError(`the purchase model (BG/NBD) did not converge on these orders (${groups.count.length} distinct histories); no numbers printed`);
   }
+  const edge = atEdge({ r, a, b }, 1e-4, 1e4) ?? atEdge({ alpha }, 1e-6, 1e8);
+  if (edge) {
+    throw new ClvError(
+      `the purchase model (BG/NBD) ran to the edge of its parameter space (${edge}): these orders cannot pin it down ` +
+        '(too short a history, or too few repeat purchases); no numbers printed',
+    );
+  }
   return { groups, groupOf, fit, repeatCustomers };
+}
+
+/** The first parameter outside [low, high], as "b = 3.9e-8", or null. A fit that ends there has degenerated. */
+function atEdge(params: Record<string, number>, low: number, high: number): string | null {
+  for (const [name, value] of Object.entries(params)) if (!(value >= low && value <= high)) return `${name} = ${value.toPrecision(2)}`;
+  return null;
 }
 
 /** Fits both models and predicts every customer's p_alive, purchases, value per purchase and CLV. Throws ClvError. */
@@ -193,6 +206,8 @@ export function analyseClv(summary: PurchaseSummary, options: ClvOptions): ClvRe
   if (!gammaGamma.converged || ![p, q, v, gammaGamma.logLikelihood].every(Number.isFinite)) {
     throw new ClvError('the spend model (Gamma-Gamma) did not converge on these orders; no numbers printed');
   }
+  const spendEdge = atEdge({ p, q }, 1e-4, 1e4);
+  if (spendEdge) throw new ClvError(`the spend model (Gamma-Gamma) ran to the edge of its parameter space (${spendEdge}); no values printed`);
   if (q <= 1) throw new ClvError(`the spend model (Gamma-Gamma) has q = ${q.toFixed(3)} ≤ 1: spend per purchase has no finite mean here; no values printed`);
 
   const monthlyRate = options.discountRate / 12;
@@ -211,7 +226,7 @@ export function analyseClv(summary: PurchaseSummary, options: ClvOptions): ClvRe
       groupDiscounted[g] = discountedPurchases(expected, horizon, monthlyRate, monthInUnits[unit]);
     }
   } catch (error) {
-    if (error instanceof SeriesNotConvergedError) throw new ClvError(`expected purchases could not be computed: ${error.message}`);
+    if (error instanceof SeriesNotConvergedError) throw new ClvError(`expected purchases could not be computed from the fitted model: ${error.message}`);
     throw error;
   }
   const n = summary.customerIds.length;
@@ -265,7 +280,7 @@ export function validateClv(calibration: PurchaseSummary, actual: Map<number, nu
   try {
     for (let g = 0; g < groups.count.length; g += 1) predictedPerGroup[g] = expectedPurchases(fit.params, holdoutUnits, groups.frequency[g]!, groups.recency[g]!, groups.T[g]!);
   } catch (error) {
-    if (error instanceof SeriesNotConvergedError) throw new ClvError(`expected purchases could not be computed: ${error.message}`);
+    if (error instanceof SeriesNotConvergedError) throw new ClvError(`expected purchases could not be computed from the fitted model: ${error.message}`);
     throw error;
   }
   const rows: ValidationRow[] = Array.from({ length: 8 }, (_, frequency) => ({ frequency, customers: 0, meanPredicted: 0, meanActual: 0 }));
@@ -287,4 +302,25 @@ export function validateClv(calibration: PurchaseSummary, actual: Map<number, nu
     row.meanActual /= row.customers;
   }
   return { bgNbd: fit, unit, holdoutUnits, customers: calibration.customerIds.length, rows: rows.filter((row) => row.customers > 0), totalPredicted, totalActual };
+}
+
+/**
+ * crm pyramid --by clv: tiers by predicted CLV instead of past profit, with the pyramid's rules (domain.md): a
+ * customer at rank p (1 = highest CLV; tied customers share the best rank) is in the top c % when p ≤ ⌈n·c/100⌉.
+ * Returns each customer's tier (0 platinum … 3 lead) and rank.
+ */
+export function clvTiers(clvCents: Float64Array, cuts: readonly [number, number, number]): { tier: Uint8Array; rank: Uint32Array } {
+  const n = clvCents.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => clvCents[j]! - clvCents[i]! || i - j);
+  const limits = cuts.map((cut) => Math.ceil((n * cut) / 100));
+  const tier = new Uint8Array(n);
+  const rank = new Uint32Array(n);
+  let currentRank = 0;
+  order.forEach((customer, position) => {
+    if (position === 0 || clvCents[customer]! !== clvCents[order[position - 1]!]!) currentRank = position + 1;
+    rank[customer] = currentRank;
+    const level = limits.findIndex((limit) => currentRank <= limit);
+    tier[customer] = level === -1 ? 3 : level;
+  });
+  return { tier, rank };
 }

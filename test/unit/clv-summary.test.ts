@@ -1,6 +1,6 @@
 // The CLV model's input (db/clv.ts) and the pure rules around the fit (analysis/clv.ts), with hand-worked numbers.
 import { afterEach, describe, expect, it } from 'vitest';
-import { analyseClv, discountedPurchases, groupPurchases, groupSpend, parseHorizon, spendFrequencyCorrelation, ClvError } from '../../src/analysis/clv.js';
+import { analyseClv, clvTiers, discountedPurchases, groupPurchases, groupSpend, parseHorizon, spendFrequencyCorrelation, ClvError } from '../../src/analysis/clv.js';
 import { purchaseDaysIn, purchaseSummary } from '../../src/db/clv.js';
 import type { Db } from '../../src/db/open.js';
 import { testDb } from '../helpers/db.js';
@@ -116,5 +116,16 @@ describe('grouping', () => {
     expect(() => analyseClv(summary, { unit: 'week', horizon: parseHorizon('12m', 'week')!, discountRate: 0.1 })).toThrow(
       'too little data for a CLV model: 3 customers with repeat purchases (of 4); at least 30 are needed',
     );
+  });
+});
+
+describe('clvTiers (crm pyramid --by clv)', () => {
+  it('cuts the CLV ranking like the profit pyramid, ties to the higher tier', () => {
+    // 10 customers, cuts 10/30/60 %: platinum rank ≤ 1, gold ≤ 3, iron ≤ 6. Customers 2 and 3 tie for rank 3
+    // (both gold); 5, 6 and 7 tie for rank 6 (all iron, although the iron cut is 6 customers).
+    const clv = Float64Array.of(900, 800, 700, 700, 600, 500, 500, 500, 100, 0);
+    const { tier, rank } = clvTiers(clv, [10, 30, 60]);
+    expect([...rank]).toEqual([1, 2, 3, 3, 5, 6, 6, 6, 9, 10]);
+    expect([...tier]).toEqual([0, 1, 1, 1, 2, 2, 2, 2, 3, 3]);
   });
 });
