@@ -324,3 +324,10 @@ export function clvTiers(clvCents: Float64Array, cuts: readonly [number, number,
   });
   return { tier, rank };
 }
+
+/** Only the BG/NBD part: each customer's p_alive (crm agenda needs no values). Throws ClvError like analyseClv. */
+export function probabilitiesAlive(summary: PurchaseSummary, unit: ClvUnit): Float64Array {
+  const { groups, groupOf, fit } = fitPurchases(summary, unit);
+  const perGroup = groups.count.map((_, g) => probabilityAlive(fit.params, groups.frequency[g]!, groups.recency[g]!, groups.T[g]!));
+  return Float64Array.from(groupOf, (g) => perGroup[g]!);
+}

@@ -126,3 +126,25 @@ describe('crm pyramid --by clv on the CDNOW sample', () => {
     expect(spawnCrm(['pyramid', '--by', 'clv', '--since', '1997-02-01'], { env }).code).toBe(2);
   });
 });
+
+describe('crm agenda: valuable customers whose p_alive fell below 0.5 since the last snapshot', () => {
+  it('compares the p_alive stored by crm snapshot save with today’s, and names both', () => {
+    expect(spawnCrm(['snapshot', 'save', '--as-of', '1997-09-30'], { env }).code).toBe(0);
+    const agenda = spawnCrm(['agenda', '--as-of', '1997-12-31', '--format', 'json'], { env });
+    expect(agenda.code, agenda.stderr).toBe(0);
+    const items = (JSON.parse(agenda.stdout) as { rows: { kind: string; customer_id: string; why: string }[] }).rows.filter((row) => row.kind === 'valuable_p_alive_fell');
+    expect(items.length).toBeGreaterThan(10);
+    const before = new Map((JSON.parse(spawnCrm(['clv', '--as-of', '1997-09-30', '--format', 'json'], { env }).stdout) as ClvJson).rows.map((row) => [row.customer_id, row.p_alive]));
+    const now = new Map((JSON.parse(spawnCrm(['clv', '--as-of', '1997-12-31', '--format', 'json'], { env }).stdout) as ClvJson).rows.map((row) => [row.customer_id, row.p_alive]));
+    for (const item of items) {
+      const match = /^p_alive fell from (\d\.\d\d) on 1997-09-30 to (\d\.\d\d):/.exec(item.why);
+      expect(match, item.why).not.toBeNull();
+      // The two figures are crm clv's p_alive for the customer at the snapshot and at the agenda's date (two decimals
+      // in the text, four in crm clv's JSON: within half a hundredth).
+      expect(Math.abs(Number(match![1]) - before.get(item.customer_id)!)).toBeLessThanOrEqual(0.0051);
+      expect(Math.abs(Number(match![2]) - now.get(item.customer_id)!)).toBeLessThanOrEqual(0.0051);
+      expect(before.get(item.customer_id)!).toBeGreaterThanOrEqual(0.5);
+      expect(now.get(item.customer_id)!).toBeLessThan(0.5);
+    }
+  });
+});
