@@ -1,8 +1,12 @@
 // Special functions for the CLV models (bg-nbd.ts, gamma-gamma.ts): log-gamma and the Gauss hypergeometric 2F1.
+import digammaFunction from '@stdlib/math-base-special-digamma';
 import gammaln from '@stdlib/math-base-special-gammaln';
 
 /** ln Γ(x), from stdlib (a maintained port of the Cephes/FreeBSD algorithm). */
 export const lnGamma: (x: number) => number = gammaln;
+
+/** ψ(x) = d/dx ln Γ(x), from stdlib: the gradients of the likelihoods. */
+export const digamma: (x: number) => number = digammaFunction;
 
 /** ln(e^a + e^b) without overflow; either may be -Infinity. */
 export function logAddExp(a: number, b: number): number {

@@ -1,9 +1,10 @@
 // The CLV numerics: log-gamma, 2F1, Nelder–Mead, the BG/NBD and Gamma-Gamma formulas (as lifetimes computes them).
 import { describe, expect, it } from 'vitest';
-import { bgNbdLogLikelihood, expectedPurchases, probabilityAlive, type PurchaseGroups } from '../../src/analysis/bg-nbd.js';
-import { expectedAverageValue, gammaGammaLogLikelihood } from '../../src/analysis/gamma-gamma.js';
+import { minimiseBfgs } from '../../src/analysis/bfgs.js';
+import { bgNbdLogLikelihood, bgNbdLogLikelihoodWithGradient, expectedPurchases, indexGroups, probabilityAlive, type PurchaseGroups } from '../../src/analysis/bg-nbd.js';
+import { expectedAverageValue, gammaGammaLogLikelihood, gammaGammaLogLikelihoodWithGradient } from '../../src/analysis/gamma-gamma.js';
 import { minimise } from '../../src/analysis/nelder-mead.js';
-import { lnGamma, logAddExp, logHyp2f1, SeriesNotConvergedError } from '../../src/analysis/special-functions.js';
+import { digamma, lnGamma, logAddExp, logHyp2f1, SeriesNotConvergedError } from '../../src/analysis/special-functions.js';
 
 const groups = (rows: [number, number, number, number][]): PurchaseGroups => ({
   frequency: Float64Array.from(rows.map((row) => row[0])),
@@ -23,6 +24,14 @@ describe('lnGamma (stdlib)', () => {
     // scipy.special.gammaln(0.2426) and gammaln(1e6)
     expect(lnGamma(0.2426)).toBeCloseTo(1.3197854750907922, 12);
     expect(lnGamma(1e6) / 12815504.569147611).toBeCloseTo(1, 14);
+  });
+});
+
+describe('digamma (stdlib)', () => {
+  it('matches known values', () => {
+    expect(digamma(1)).toBeCloseTo(-0.5772156649015329, 14); // −γ (Euler–Mascheroni)
+    expect(digamma(0.5)).toBeCloseTo(-0.5772156649015329 - 2 * Math.log(2), 13); // ψ(1/2) = −γ − 2 ln 2
+    expect(digamma(0.2426)).toBeCloseTo(-4.358361853222514, 12); // scipy.special.digamma(0.2426)
   });
 });
 
@@ -132,5 +141,58 @@ describe('Gamma-Gamma', () => {
     const weight = 12.5 / 15.24;
     expect(expectedAverageValue(params, 2, 50)).toBeCloseTo((1 - weight) * population + weight * 50, 12);
     expect(expectedAverageValue(params, 2, 50)).toBeCloseTo(47.3425, 4);
+  });
+});
+
+describe('minimiseBfgs', () => {
+  it('finds the minimum of Rosenbrock’s valley with its gradient', () => {
+    const rosenbrock = (p: number[]) => ({
+      value: 100 * (p[1]! - p[0]! ** 2) ** 2 + (1 - p[0]!) ** 2,
+      gradient: [-400 * p[0]! * (p[1]! - p[0]! ** 2) - 2 * (1 - p[0]!), 200 * (p[1]! - p[0]! ** 2)],
+    });
+    const result = minimiseBfgs(rosenbrock, [-1.2, 1]);
+    expect(result.converged).toBe(true);
+    expect(result.point[0]).toBeCloseTo(1, 6);
+    expect(result.point[1]).toBeCloseTo(1, 6);
+  });
+
+  it('halves steps that leave the region where f is finite', () => {
+    // f = x − ln x has its minimum at x = 1 and is NaN for x ≤ 0; the first full step from 0.1 overshoots below 0.
+    const result = minimiseBfgs((p) => ({ value: p[0]! > 0 ? p[0]! - Math.log(p[0]!) : NaN, gradient: [p[0]! > 0 ? 1 - 1 / p[0]! : NaN] }), [0.1]);
+    expect(result.converged).toBe(true);
+    expect(result.point[0]).toBeCloseTo(1, 6);
+  });
+
+  it('says when it did not converge', () => {
+    expect(minimiseBfgs((p) => ({ value: p[0]!, gradient: [1] }), [0], { maxIterations: 3 }).converged).toBe(false);
+  });
+});
+
+describe('analytic gradients agree with finite differences', () => {
+  const central = (f: (point: number[]) => number, point: number[], i: number) => {
+    const h = 1e-6;
+    const up = point.slice();
+    const down = point.slice();
+    up[i] = up[i]! + h;
+    down[i] = down[i]! - h;
+    return (f(up) - f(down)) / (2 * h);
+  };
+
+  it('BG/NBD, with respect to the log parameters', () => {
+    const data = indexGroups(groups([[0, 0, 38.86, 5], [2, 30.43, 38.86, 1], [1, 5, 20, 3], [7, 30, 31, 2]]));
+    const toParams = (p: number[]) => ({ r: Math.exp(p[0]!), alpha: Math.exp(p[1]!), a: Math.exp(p[2]!), b: Math.exp(p[3]!) });
+    const point = [Math.log(0.2426), Math.log(4.4135), Math.log(0.7929), Math.log(2.4258)];
+    const { value, gradient } = bgNbdLogLikelihoodWithGradient(toParams(point), data);
+    expect(value).toBeCloseTo(bgNbdLogLikelihood(toParams(point), data), 10);
+    gradient.forEach((g, i) => expect(g).toBeCloseTo(central((p) => bgNbdLogLikelihood(toParams(p), data), point, i), 5));
+  });
+
+  it('Gamma-Gamma, with respect to the log parameters', () => {
+    const spend = { frequency: Float64Array.of(1, 2, 6), monetary: Float64Array.of(20, 35.5, 12), count: Float64Array.of(3, 1, 2) };
+    const toParams = (p: number[]) => ({ p: Math.exp(p[0]!), q: Math.exp(p[1]!), v: Math.exp(p[2]!) });
+    const point = [Math.log(6.25), Math.log(3.74), Math.log(15.44)];
+    const { value, gradient } = gammaGammaLogLikelihoodWithGradient(toParams(point), spend);
+    expect(value).toBeCloseTo(gammaGammaLogLikelihood(toParams(point), spend), 10);
+    gradient.forEach((g, i) => expect(g).toBeCloseTo(central((p) => gammaGammaLogLikelihood(toParams(p), spend), point, i), 5));
   });
 });
