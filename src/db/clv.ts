@@ -20,6 +20,8 @@ export interface PurchaseSummary {
  * analysis) up to asOf: orders of one customer on one day are one purchase, their amounts added. The first day's
  * amount is read as min(order_date || amount): the dates of one customer's days are distinct and all ten
  * characters, so the smallest text is the first day's and the rest of it is that day's amount.
+ * The inner ORDER BY repeats the index order: with it SQLite streams the days into the outer GROUP BY with no
+ * temporary B-tree at all (without it, one for the GROUP BY; EXPLAIN QUERY PLAN).
  */
 export function purchaseSummary(db: Db, asOf: string): PurchaseSummary {
   const statement = db
@@ -29,6 +31,7 @@ export function purchaseSummary(db: Db, asOf: string): PurchaseSummary {
          FROM orders
          WHERE ${analysedOrders}
          GROUP BY customer_id, order_date
+         ORDER BY customer_id, order_date
        )
        SELECT customer_id, count(*) - 1,
               julianday(max(order_date)) - julianday(min(order_date)),

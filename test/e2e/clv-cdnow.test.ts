@@ -69,6 +69,19 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
     expect(values).toEqual([...values].sort((x, y) => y - x));
   });
 
+  it('--unit day or month rescales α only (α·7, α·7/30) and predicts the same purchases for the same horizon', () => {
+    for (const [unit, perWeek, recency] of [['day', 7, 213], ['month', 7 / 30, 7.1]] as const) {
+      const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--unit', unit, '--horizon', '39w', '--format', 'json'], { env });
+      expect(result.code, result.stderr).toBe(0);
+      const json = JSON.parse(result.stdout) as ClvJson;
+      near(json.model.bg_nbd.r, 0.2426);
+      near(json.model.bg_nbd.alpha, 4.4135 * perWeek);
+      const example = json.rows.find((row) => row.customer_id === '00004')!;
+      expect(example.recency).toBeCloseTo(recency, 4);
+      expect(example.expected_purchases).toBeCloseTo(1.226, 3);
+    }
+  });
+
   it('prints the parameters above the table and no correlation warning (0.11 < 0.3)', () => {
     const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--limit', '3', '--format', 'table'], { env });
     expect(result.code).toBe(0);
