@@ -69,6 +69,16 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
     expect(values).toEqual([...values].sort((x, y) => y - x));
   });
 
+  it('customer 00004 over the default 12 months: p_alive, purchases, Gamma-Gamma value and discounted CLV as lifetimes computes them', () => {
+    // Checked with scipy on the same fitted parameters and lifetimes' formulas: p_alive 0.72662; E[purchases in
+    // 12 × 4.345 weeks] 1.56212; conditional_expected_average_profit(2, 22.345) 24.6539; customer_lifetime_value
+    // (12 months, monthly rate 0.10/12) Σ 24.6539 · (E(4.345 i) − E(4.345 (i−1))) / (1 + 0.10/12)^i = 36.6333.
+    const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--format', 'csv'], { env });
+    expect(result.code).toBe(0);
+    const row = result.stdout.split('\r\n').find((line) => line.startsWith('00004,'));
+    expect(row).toBe('00004,00004,2,30.4286,38.8571,22.35,0.7266,1.5621,24.65,36.63');
+  });
+
   it('--unit day or month rescales α only (α·7, α·7/30) and predicts the same purchases for the same horizon', () => {
     for (const [unit, perWeek, recency] of [['day', 7, 213], ['month', 7 / 30, 7.1]] as const) {
       const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--unit', unit, '--horizon', '39w', '--format', 'json'], { env });
