@@ -44,17 +44,30 @@ export interface ClvOptions {
   discountRate: number;
 }
 
+const KEY_BASE = 2 ** 18;
+
+/**
+ * One number for a (frequency, recency days, age days) history: exact while all three are whole, frequency below
+ * 2^17 and the days below 2^18 (717 years), since the packed value then stays under 2^53; else a string. A million
+ * string keys cost most of the grouping's time and memory.
+ */
+export function historyKey(frequency: number, recencyDays: number, ageDays: number): number | string {
+  const packable = Number.isInteger(frequency) && Number.isInteger(recencyDays) && Number.isInteger(ageDays) &&
+    frequency >= 0 && frequency < 2 ** 17 && recencyDays >= 0 && recencyDays < KEY_BASE && ageDays >= 0 && ageDays < KEY_BASE;
+  return packable ? (frequency * KEY_BASE + recencyDays) * KEY_BASE + ageDays : `${frequency} ${recencyDays} ${ageDays}`;
+}
+
 /** Customers with identical (frequency, recency, T) share one group: the fit and the predictions run per group. */
 export function groupPurchases(summary: PurchaseSummary, unit: ClvUnit): { groups: PurchaseGroups; groupOf: Uint32Array } {
   const perUnit = daysPerUnit[unit];
-  const index = new Map<string, number>();
+  const index = new Map<number | string, number>();
   const frequency: number[] = [];
   const recency: number[] = [];
   const T: number[] = [];
   const count: number[] = [];
   const groupOf = new Uint32Array(summary.customerIds.length);
   for (let i = 0; i < summary.customerIds.length; i += 1) {
-    const key = `${summary.frequency[i]} ${summary.recencyDays[i]} ${summary.ageDays[i]}`;
+    const key = historyKey(summary.frequency[i]!, summary.recencyDays[i]!, summary.ageDays[i]!);
     let group = index.get(key);
     if (group === undefined) {
       group = count.length;

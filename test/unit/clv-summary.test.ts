@@ -1,6 +1,6 @@
 // The CLV model's input (db/clv.ts) and the pure rules around the fit (analysis/clv.ts), with hand-worked numbers.
 import { afterEach, describe, expect, it } from 'vitest';
-import { analyseClv, clvTiers, discountedPurchases, groupPurchases, groupSpend, parseHorizon, spendFrequencyCorrelation, ClvError } from '../../src/analysis/clv.js';
+import { analyseClv, clvTiers, discountedPurchases, groupPurchases, historyKey, groupSpend, parseHorizon, spendFrequencyCorrelation, ClvError } from '../../src/analysis/clv.js';
 import { purchaseDaysIn, purchaseSummary } from '../../src/db/clv.js';
 import type { Db } from '../../src/db/open.js';
 import { testDb } from '../helpers/db.js';
@@ -127,5 +127,15 @@ describe('clvTiers (crm pyramid --by clv)', () => {
     const { tier, rank } = clvTiers(clv, [10, 30, 60]);
     expect([...rank]).toEqual([1, 2, 3, 3, 5, 6, 6, 6, 9, 10]);
     expect([...tier]).toEqual([0, 1, 1, 1, 2, 2, 2, 2, 3, 3]);
+  });
+});
+
+describe('historyKey', () => {
+  it('packs whole-day histories into distinct numbers, and falls back to text outside the exact range', () => {
+    const keys = new Set([historyKey(0, 0, 5), historyKey(0, 5, 0), historyKey(5, 0, 0), historyKey(1, 2, 3), historyKey(131071, 262143, 262143)]);
+    expect(keys.size).toBe(5);
+    expect(historyKey(131071, 262143, 262143)).toBe(2 ** 53 - 1); // the largest packed key is still exact
+    expect(historyKey(2, 3.5, 7)).toBe('2 3.5 7');
+    expect(historyKey(131072, 0, 0)).toBe('131072 0 0');
   });
 });
