@@ -33,7 +33,7 @@ export function registerClv(program: Command, context: CliContext): void {
   ).action(async (flags: ClvFlags) => {
     const { UsageError } = await import('../../errors.js');
     const { parsePositiveInteger } = await import('../context.js');
-    const { parseHorizon, analyseClv, validateClv } = await import('../../analysis/clv.js');
+    const { analyseClv, validateClv } = await import('../../analysis/clv.js');
     const asOf = context.asOf(flags.asOf);
     const unit = flags.unit;
     const lang = context.lang(flags);
@@ -52,14 +52,12 @@ export function registerClv(program: Command, context: CliContext): void {
       return;
     }
     if (flags.calibrationEnd !== undefined) throw new UsageError('--calibration-end goes with --validate');
-    const horizon = parseHorizon(flags.horizon, unit);
-    if (!horizon) throw new UsageError(`--horizon: "${flags.horizon}" is not a length such as 12m, 39w or 90d`);
-    const discountRate = Number(flags.discount);
-    if (!/^\s*\d+(\.\d+)?\s*$/.test(flags.discount) || !(discountRate < 1)) throw new UsageError(`--discount: "${flags.discount}" is not an annual rate from 0 to below 1 (e.g. 0.10)`);
+    const { clvFlags } = await import('../analysis-flags.js');
+    const modelOptions = await clvFlags(flags, unit);
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit');
     const db = context.openDb();
     const { customerLabels } = await import('../../db/analysis.js');
-    const result = analyseClv(purchaseSummary(db, asOf), { unit, horizon, discountRate });
+    const result = analyseClv(purchaseSummary(db, asOf), modelOptions);
     const built = report.clvReport(result, (ids) => customerLabels(db, ids), { asOf, lang, limit });
     // The Gamma-Gamma check (issue 9): the warning also goes to stderr, where a script's log keeps it.
     if (Math.abs(result.correlation) > report.CORRELATION_WARNING) context.info(built.notes![0]!);

@@ -67,16 +67,14 @@ async function clvPyramid(
 ): Promise<void> {
   const { UsageError } = await import('../../errors.js');
   if (options.since !== null) throw new UsageError('--since does not go with --by clv: the model needs each customer\'s whole history');
-  const { parseHorizon, analyseClv, clvTiers } = await import('../../analysis/clv.js');
-  const horizon = parseHorizon(flags.horizon, 'week');
-  if (!horizon) throw new UsageError(`--horizon: "${flags.horizon}" is not a length such as 12m, 39w or 90d`);
-  const discountRate = Number(flags.discount);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(flags.discount) || !(discountRate < 1)) throw new UsageError(`--discount: "${flags.discount}" is not an annual rate from 0 to below 1 (e.g. 0.10)`);
+  const { analyseClv, clvTiers } = await import('../../analysis/clv.js');
+  const { clvFlags } = await import('../analysis-flags.js');
+  const modelOptions = await clvFlags(flags, 'week');
   const db = context.openDb();
   const { purchaseSummary } = await import('../../db/clv.js');
   const { customerLabels } = await import('../../db/analysis.js');
   const report = await import('../../report/clv.js');
-  const result = analyseClv(purchaseSummary(db, options.asOf), { unit: 'week', horizon, discountRate });
+  const result = analyseClv(purchaseSummary(db, options.asOf), modelOptions);
   const placement = clvTiers(result.customers.clvCents, options.cuts);
   if (flags.customers || options.tier !== null) {
     await context.emit(report.clvTierCustomersReport(result, placement, (ids) => customerLabels(db, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);
