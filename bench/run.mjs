@@ -1,4 +1,5 @@
-// npm run bench [-- --size 100k|1m|5m] [--runs 3]: crm against the sqlite3 tool on the same data, in the same run.
+// npm run bench [-- --size 100k|1m|5m] [--runs 3]: crm against the sqlite3 tool on the same data, in the same run
+// (and crm clv against crm rfm).
 // Every figure is printed next to its baseline and the ratio; results also go to bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -153,6 +154,17 @@ for (const [name, crmArgs, sql] of [
   const figure = repeat(3, () => measure(process.execPath, [crm, '--db', bigDb, ...crmArgs]));
   const baseline = sqliteVersion ? repeat(3, () => measure('sqlite3', ['-readonly', bigDb], { input: sql })) : null;
   record(name, figure, baseline, analysisTarget);
+}
+
+// issue 9: crm clv must finish within 3× crm rfm on the same database; both are timed here, in the same run.
+log('clv against crm rfm (median of 3):');
+if (crmAvailable('clv')) {
+  const rfmFigure = repeat(3, () => measure(process.execPath, [crm, '--db', bigDb, 'rfm', '--as-of', asOf, '--format', 'csv', '--output', out]));
+  const clvFigure = repeat(3, () => measure(process.execPath, [crm, '--db', bigDb, 'clv', '--as-of', asOf, '--format', 'csv', '--output', out]));
+  record('clv (baseline: crm rfm)', clvFigure, rfmFigure, { text: '≤ 3× crm rfm', check: (_figure, ratio) => ratio !== null && ratio <= 3 });
+} else {
+  log('  clv: not available in this build');
+  results.push({ name: 'clv (baseline: crm rfm)', seconds: null, note: 'not available in this build' });
 }
 
 log('start-up (median of 10):');

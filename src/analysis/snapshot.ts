@@ -5,18 +5,37 @@ import { purchaseHistories } from '../db/relationship.js';
 import type { SnapshotCustomer } from '../db/snapshots.js';
 import { segmentCustomers, type SegmentOptions } from './customer-segments.js';
 import { classifyLifecycle, defaultLifecycleRules } from './lifecycle.js';
+import { purchaseSummary } from '../db/clv.js';
+import { analyseClv, ClvError, parseHorizon } from './clv.js';
 
 /** Segments that count as high value when a snapshot diff looks for customers who fell. */
 export const defaultHighValueSegments = ['Champions', 'Loyal Customers', 'Potential Loyalist'];
 
 /** Computes everything first (the queries), then yields one row per customer for the insert. */
-export function snapshotCustomers(db: Db, options: SegmentOptions & { cuts: PyramidCuts }): { count: number; rows: Iterable<SnapshotCustomer> } {
+/**
+ * Each customer's p_alive and CLV (crm clv's defaults: weeks, 12 months, 10 % a year) as of the date, from the whole
+ * history up to it; or why the model could not be fitted (then the snapshot stores NULL for them).
+ */
+export function clvStandings(db: Db, asOf: string): { byCustomer: Map<number, { pAlive: number; clvCents: number }>; unavailable: string | null } {
+  const byCustomer = new Map<number, { pAlive: number; clvCents: number }>();
+  try {
+    const result = analyseClv(purchaseSummary(db, asOf), { unit: 'week', horizon: parseHorizon('12m', 'week')!, discountRate: 0.1 });
+    result.summary.customerIds.forEach((id, i) => byCustomer.set(id, { pAlive: result.customers.pAlive[i]!, clvCents: Math.round(result.customers.clvCents[i]!) }));
+    return { byCustomer, unavailable: null };
+  } catch (error) {
+    if (error instanceof ClvError) return { byCustomer, unavailable: error.message };
+    throw error;
+  }
+}
+
+export function snapshotCustomers(db: Db, options: SegmentOptions & { cuts: PyramidCuts }): { count: number; rows: Iterable<SnapshotCustomer>; clvUnavailable: string | null } {
   const { scores, segmentation } = segmentCustomers(db, { ...options, scheme: 'rules' });
   const tiers = customerTiers(db, options.period, options.cuts);
   const stageOf = new Map<number, string>();
   for (const row of classifyLifecycle(purchaseHistories(db, options.period, defaultLifecycleRules.spendWindowDays), options.period.asOf)) {
     stageOf.set(row.history.id, row.stage);
   }
+  const clv = clvStandings(db, options.period.asOf);
   function* rows(): Generator<SnapshotCustomer> {
     for (let i = 0; i < scores.customerIds.length; i++) {
       const customerId = scores.customerIds[i]!;
@@ -33,10 +52,12 @@ export function snapshotCustomers(db: Db, options: SegmentOptions & { cuts: Pyra
         segment: segmentation.labels[segmentation.segmentOf[i]!]!.name,
         tier: tier?.tier ?? 3,
         stage: stageOf.get(customerId) ?? 'lost',
+        pAlive: clv.byCustomer.get(customerId)?.pAlive ?? null,
+        clvCents: clv.byCustomer.get(customerId)?.clvCents ?? null,
       };
     }
   }
-  return { count: scores.customerIds.length, rows: rows() };
+  return { count: scores.customerIds.length, rows: rows(), clvUnavailable: clv.unavailable };
 }
 
 export const NOT_IN_SNAPSHOT = null;

@@ -6,6 +6,7 @@ import { Option } from 'commander';
 import { DataRejectedError, UsageError } from '../errors.js';
 import type { Period } from '../db/analysis.js';
 import type { SegmentOptions } from '../analysis/customer-segments.js';
+import type { ClvOptions, ClvUnit } from '../analysis/clv.js';
 import type { SegmentRule } from '../analysis/segment-rules.js';
 import type { Baseline, SegmentScheme } from '../analysis/segments.js';
 import { requireDate, type CliContext, type OutputOptions } from './context.js';
@@ -39,6 +40,18 @@ export function withScoreOptions(command: Command): Command {
     .addOption(new Option('--scheme <scheme>', 'segments: score-range rules, or the eight classes vs the average').choices(['rules', 'cn8']).default('rules'))
     .option('--rules <file>', 'segment rules table (CSV or JSON, as `crm segment rules --format csv` prints)')
     .addOption(new Option('--baseline <kind>', 'cn8: compare with the mean or the median').choices(['mean', 'median']).default('mean'));
+}
+
+/** --horizon and --discount of crm clv and crm pyramid --by clv, checked once for both. */
+export async function clvFlags(flags: { horizon: string; discount: string }, unit: ClvUnit): Promise<ClvOptions> {
+  const { parseHorizon } = await import('../analysis/clv.js');
+  const horizon = parseHorizon(flags.horizon, unit);
+  if (!horizon) throw new UsageError(`--horizon: "${flags.horizon}" is not a length such as 12m, 39w or 90d`);
+  const discountRate = Number(flags.discount);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(flags.discount) || !(discountRate < 1)) {
+    throw new UsageError(`--discount: "${flags.discount}" is not an annual rate from 0 to below 1 (e.g. 0.10)`);
+  }
+  return { unit, horizon, discountRate };
 }
 
 export function parseBins(raw: string): number {

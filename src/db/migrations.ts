@@ -261,6 +261,15 @@ BEGIN
 END;
 `,
   },
+  {
+    version: 9,
+    description: "snapshots keep each customer's p_alive and CLV (crm clv), so the agenda can say whose p_alive fell",
+    sql: `
+-- NULL where the snapshot could not fit the CLV model (too little data) and in snapshots saved before version 9.
+ALTER TABLE snapshot_customers ADD COLUMN p_alive REAL;
+ALTER TABLE snapshot_customers ADD COLUMN clv_cents INTEGER;
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

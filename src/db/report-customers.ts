@@ -88,6 +88,8 @@ export interface SnapshotStanding {
   tier: number;
   stage: string;
   profit_cents: number;
+  /** crm clv's p_alive at the snapshot; null when the snapshot has none (too little data, or saved before schema 9). */
+  p_alive: number | null;
 }
 
 /**
@@ -97,7 +99,7 @@ export interface SnapshotStanding {
 export function valuableInLastSnapshot(db: Db, before: string, maxTier: number, segments: readonly string[]): SnapshotStanding[] {
   return db
     .prepare(
-      `SELECT sc.customer_id, s.as_of, sc.segment, sc.tier, sc.stage, sc.profit_cents
+      `SELECT sc.customer_id, s.as_of, sc.segment, sc.tier, sc.stage, sc.profit_cents, sc.p_alive
        FROM snapshot_customers sc JOIN snapshots s ON s.id = sc.snapshot_id
        WHERE s.id = (SELECT id FROM snapshots WHERE as_of < @before ORDER BY as_of DESC LIMIT 1)
          AND (sc.tier <= @maxTier OR sc.segment IN (SELECT value FROM json_each(@segments)))`,

@@ -24,6 +24,9 @@ export interface SnapshotCustomer {
   segment: string;
   tier: number;
   stage: string;
+  /** crm clv's probability alive and CLV at the date; null when the model could not be fitted. */
+  pAlive: number | null;
+  clvCents: number | null;
 }
 
 /** Saves (or replaces: idempotent per date) the snapshot of one analysis date, in one transaction. */
@@ -37,14 +40,14 @@ export function saveSnapshot(db: Db, header: Omit<SnapshotHeader, 'id'>, custome
   );
   const clear = db.prepare('DELETE FROM snapshot_customers WHERE snapshot_id = ?');
   const insert = db.prepare(
-    `INSERT INTO snapshot_customers (snapshot_id, customer_id, recency_days, frequency, monetary_cents, profit_cents, r_score, f_score, m_score, segment, tier, stage)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO snapshot_customers (snapshot_id, customer_id, recency_days, frequency, monetary_cents, profit_cents, r_score, f_score, m_score, segment, tier, stage, p_alive, clv_cents)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() => {
     const id = (upsert.get(header) as { id: number }).id;
     clear.run(id);
     for (const c of customers) {
-      insert.run(id, c.customerId, c.recencyDays, c.frequency, c.monetaryCents, c.profitCents, c.rScore, c.fScore, c.mScore, c.segment, c.tier, c.stage);
+      insert.run(id, c.customerId, c.recencyDays, c.frequency, c.monetaryCents, c.profitCents, c.rScore, c.fScore, c.mScore, c.segment, c.tier, c.stage, c.pAlive, c.clvCents);
     }
     return id;
   })();

@@ -81,10 +81,47 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
+/** --delimiter whitespace: fields separated by runs of spaces or tabs (fixed-width exports such as the CDNOW sample). */
+export const WHITESPACE = 'whitespace';
+
 export function parseDelimiter(raw: string): string {
+  if (raw.toLowerCase() === WHITESPACE) return WHITESPACE;
   const value = raw === '\\t' || raw.toLowerCase() === 'tab' ? '\t' : raw;
-  if (![',', ';', '\t', '|'].includes(value)) throw new UsageError(`--delimiter: "${raw}" is not supported (use , ; tab or |)`);
+  if (![',', ';', '\t', '|'].includes(value)) throw new UsageError(`--delimiter: "${raw}" is not supported (use , ; tab, | or whitespace)`);
   return value;
+}
+
+/**
+ * For --delimiter whitespace: rewrites text chunk by chunk so that each run of spaces and tabs between two
+ * fields becomes one tab, and spaces at the start or end of a line go away; the CSV parser then splits on tabs.
+ * The state carries across chunks, so a run of spaces cut by a chunk boundary is still one separator.
+ */
+export function whitespaceToTabs(): (text: string) => string {
+  let atLineStart = true;
+  let pendingSeparator = false;
+  return (text: string): string => {
+    let out = '';
+    let from = 0;
+    for (let index = 0; index < text.length; index += 1) {
+      const char = text.charCodeAt(index);
+      if (char === 0x20 || char === 0x09) {
+        out += text.slice(from, index);
+        from = index + 1;
+        if (!atLineStart) pendingSeparator = true;
+      } else if (char === 0x0a || char === 0x0d) {
+        pendingSeparator = false;
+        atLineStart = true;
+      } else {
+        if (pendingSeparator) {
+          out += text.slice(from, index) + '\t';
+          from = index;
+          pendingSeparator = false;
+        }
+        atLineStart = false;
+      }
+    }
+    return out + text.slice(from);
+  };
 }
 
 function countNewlines(bytes: Uint8Array, end: number): number {

@@ -88,3 +88,38 @@ export function mapHeaders(
   }
   return { columns, unknown, fieldIndex };
 }
+
+/**
+ * --columns "customer_id,-,order_date,-,amount": the file's columns named by field, in order; "-" skips a column.
+ * For files without a header row (--no-header) or whose header should be ignored. Bad names are usage errors.
+ */
+export function parseColumnList(raw: string, kind: ImportKind): (string | null)[] {
+  const spec = kindFields[kind];
+  const known = new Set(spec.fields.map((field) => field.name));
+  const names = raw.split(',').map((name) => name.trim());
+  const columns: (string | null)[] = [];
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === '-') {
+      columns.push(null);
+      continue;
+    }
+    if (!known.has(name)) throw new UsageError(`--columns: unknown field "${name}" for ${kind}; known fields: ${[...known].join(', ')} (or - to skip a column)`);
+    if (seen.has(name)) throw new UsageError(`--columns: field "${name}" is named twice`);
+    seen.add(name);
+    columns.push(name);
+  }
+  for (const group of spec.required) {
+    if (!group.some((field) => seen.has(field))) throw new UsageError(`--columns: missing required field ${group.join(' or ')} for ${kind}`);
+  }
+  return columns;
+}
+
+/** The mapping for columns named with --columns: every column's field is given, nothing is unknown. */
+export function mapNamedColumns(columns: (string | null)[]): HeaderMapping {
+  const fieldIndex = new Map<string, number>();
+  columns.forEach((field, index) => {
+    if (field !== null) fieldIndex.set(field, index);
+  });
+  return { columns: [...columns], unknown: [], fieldIndex };
+}

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { parse, CsvError } from 'csv-parse';
 import { DataRejectedError } from '../errors.js';
-import { ChunkDecoder, detectDelimiter, detectEncoding, type InputEncoding } from './decode.js';
+import { ChunkDecoder, detectDelimiter, detectEncoding, WHITESPACE, whitespaceToTabs, type InputEncoding } from './decode.js';
 import type { ImportKind } from './fields.js';
-import { mapHeaders, parseMapOverrides } from './headers.js';
+import { mapHeaders, mapNamedColumns, parseMapOverrides } from './headers.js';
 import { validateRecord, type ImportRow, type Rejection } from './validate.js';
 
 export interface ParseOptions {
@@ -14,6 +14,10 @@ export interface ParseOptions {
   encoding?: InputEncoding;
   delimiter?: string;
   map?: string[];
+  /** --columns: the fields of the file's columns in order (null skips one); replaces the header row. */
+  columns?: (string | null)[];
+  /** --no-header: the first line is data (needs columns). */
+  noHeader?: boolean;
   dayFirst?: boolean;
   /** Keep each row's original record (needed to write a rejects file). */
   keepRecords?: boolean;
@@ -70,11 +74,14 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   const bomLength = encoding === detected.encoding ? detected.bomLength : 0;
   const decoder = new ChunkDecoder(label, encoding);
   hash.update(firstBytes);
-  const firstText = decoder.decode(firstBytes.subarray(bomLength));
-  const delimiter = options.delimiter ?? detectDelimiter(firstText.replace(/^\uFEFF/, ''));
+  const firstDecoded = decoder.decode(firstBytes.subarray(bomLength));
+  const delimiter = options.delimiter ?? detectDelimiter(firstDecoded.replace(/^\uFEFF/, ''));
+  // Whitespace-separated files become tab-separated on the way in (decode.ts whitespaceToTabs).
+  const toParserText = delimiter === WHITESPACE ? whitespaceToTabs() : (text: string) => text;
+  const firstText = toParserText(firstDecoded);
 
   const parser = parse({
-    delimiter,
+    delimiter: delimiter === WHITESPACE ? '\t' : delimiter,
     relax_column_count: true,
     // Files edited by several programs mix CRLF, LF and CR; any of them ends a record.
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -92,15 +99,22 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       const bytes = toBytes(next.value);
       hash.update(bytes);
       bytesRead += bytes.length;
-      if (!parser.write(decoder.decode(bytes))) await once(parser, 'drain');
+      if (!parser.write(toParserText(decoder.decode(bytes)))) await once(parser, 'drain');
     }
-    parser.end(decoder.end());
+    parser.end(toParserText(decoder.end()));
   })();
   feed.catch((error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error))));
 
   const batchSize = options.batchSize ?? 256;
   let headers: string[] | null = null;
   let mapping: ReturnType<typeof mapHeaders> | null = null;
+  // --columns names the columns; the file's own header row (unless --no-header) is then skipped unread.
+  let skipHeaderRow = Boolean(options.columns) && !options.noHeader;
+  if (options.columns) {
+    headers = options.columns.map((field, index) => field ?? `(column ${index + 1}, skipped)`);
+    mapping = mapNamedColumns(options.columns);
+    yield { type: 'header', headers, fields: [...mapping.fieldIndex.keys()], unknown: [], encoding, delimiter };
+  }
   let items: ParsedItem[] = [];
   let rowsRead = 0;
   let nextLine = 1;
@@ -111,6 +125,10 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       nextLine += 1;
       for (const field of record) if (field.includes('\n')) nextLine += countChar(field, '\n');
       if (record.length === 1 && record[0] === '') continue; // a blank line
+      if (skipHeaderRow) {
+        skipHeaderRow = false;
+        continue;
+      }
       if (!headers) {
         headers = record.map((header) => header.replace(/^\uFEFF/, ''));
         mapping = mapHeaders(label, headers, options.kind, overrides);

@@ -19,6 +19,10 @@ export interface ImportOptions {
   encoding?: InputEncoding;
   delimiter?: string;
   map?: string[];
+  /** --columns: the fields of the file's columns in order (null skips one). */
+  columns?: (string | null)[];
+  /** --no-header: the first line is data (needs columns). */
+  noHeader?: boolean;
   onError?: 'abort' | 'skip';
   rejectsFile?: string;
   dryRun?: boolean;
@@ -127,7 +131,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const { stream, label, totalBytes } = openSource(options);
   const parseOptions: ParseOptions = {
     kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
-    dayFirst: options.dayFirst, keepRecords: onError === 'skip' && !options.dryRun,
+    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, keepRecords: onError === 'skip' && !options.dryRun,
   };
   // Parsing runs in this thread: a worker thread that overlapped parsing with the writes was measured
   // slower on a busy 2-core machine and cost 10-50 MB more memory (bench/, import orders).

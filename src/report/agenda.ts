@@ -8,12 +8,19 @@ import { receivables, type Receivable } from '../db/receivables.js';
 import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../db/report-customers.js';
 import { formatCents } from '../util/money.js';
 import { addDays } from '../util/dates.js';
-import { customerStandings, defaultHighValueSegments, tierByCustomer, tiers, type Stage } from './analysis-inputs.js';
+import { customerStandings, defaultHighValueSegments, pAliveNow, tierByCustomer, tiers, type Stage } from './analysis-inputs.js';
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
 /** domain.md: complaints open longer than a week, receivables older than 60 days. */
-export const agendaRules = { complaintDays: 7, receivableDays: 60, valuableTier: 1 } as const;
+export const agendaRules = { complaintDays: 7, receivableDays: 60, valuableTier: 1, pAliveBelow: 0.5 } as const;
+
+/** issue 9: a valuable customer whose p_alive (crm clv) was at least 0.5 at the last snapshot and is below it now. */
+export interface FadingCustomer {
+  customer: CustomerValue;
+  before: { as_of: string; pAlive: number };
+  pAlive: number;
+}
 
 export interface Slipping {
   customer: CustomerValue;
@@ -29,6 +36,9 @@ export interface AgendaInputs {
   slipping: Slipping[];
   debts: Receivable[];
   snapshotDate: string | null;
+  fading: FadingCustomer[];
+  /** Why p_alive could not be checked today (too little data for the model), or null. */
+  pAliveUnavailable: string | null;
 }
 
 const slippingStages = new Set(['decline', 'lost']);
@@ -47,7 +57,22 @@ export function gatherAgenda(db: Db, today: string): AgendaInputs {
       .filter((customer) => customer.stage === 'decline' && (tierOf.get(customer.customerId) ?? 9) <= agendaRules.valuableTier)
       .map((customer) => ({ id: customer.customerId, stage: customer.stage, before: null }));
   }
-  const values = new Map(customerValues(db, slipping.map((customer) => customer.id), today).map((value) => [value.customer_id, value]));
+  // p_alive: only when the last snapshot stored it for valuable customers who were then more likely alive than not.
+  const wereAlive = valuable.filter((was) => was.p_alive !== null && was.p_alive >= agendaRules.pAliveBelow);
+  const listed = new Set(slipping.map((customer) => customer.id));
+  let fading: { id: number; before: FadingCustomer['before']; pAlive: number }[] = [];
+  let pAliveUnavailable: string | null = null;
+  if (wereAlive.length) {
+    const now = pAliveNow(db, today);
+    if (now instanceof Map) {
+      fading = wereAlive
+        .filter((was) => !listed.has(was.customer_id) && (now.get(was.customer_id) ?? 1) < agendaRules.pAliveBelow)
+        .map((was) => ({ id: was.customer_id, before: { as_of: was.as_of, pAlive: was.p_alive! }, pAlive: now.get(was.customer_id)! }));
+    } else {
+      pAliveUnavailable = now.unavailable;
+    }
+  }
+  const values = new Map(customerValues(db, [...slipping.map((customer) => customer.id), ...fading.map((customer) => customer.id)], today).map((value) => [value.customer_id, value]));
   return {
     today,
     followUps: listFollowUps(db, { from: null, to: today }),
@@ -55,6 +80,8 @@ export function gatherAgenda(db: Db, today: string): AgendaInputs {
     slipping: slipping.map((customer) => ({ customer: values.get(customer.id)!, stage: customer.stage, before: customer.before })),
     debts: receivables(db, today).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0),
     snapshotDate: valuable[0]?.as_of ?? null,
+    fading: fading.map((customer) => ({ customer: values.get(customer.id)!, before: customer.before, pAlive: customer.pAlive })),
+    pAliveUnavailable,
   };
 }
 
@@ -101,6 +128,17 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang): Report {
       amount: customer.profit_cents,
     });
   }
+  for (const { customer, before, pAlive } of [...inputs.fading].sort((a, b) => b.customer.profit_cents - a.customer.profit_cents)) {
+    items.push({
+      kind: 'valuable_p_alive_fell', customer_id: customer.external_id, name: customer.name, owner: customer.owner,
+      why: t(
+        `p_alive fell from ${before.pAlive.toFixed(2)} on ${before.as_of} to ${pAlive.toFixed(2)}: by their own buying pace they have probably stopped`,
+        `活跃概率从 ${before.as_of} 的 ${before.pAlive.toFixed(2)} 降至 ${pAlive.toFixed(2)}：按其购买节奏很可能已流失`,
+      ),
+      what_to_do: t('contact them now, while a win-back still works; see crm customer show ' + customer.external_id, `尽快联系挽回；查看：crm customer show ${customer.external_id}`),
+      amount: customer.profit_cents,
+    });
+  }
   for (const debt of inputs.debts) {
     const old = debt.days_61_90_cents + debt.days_over_90_cents;
     items.push({
@@ -116,6 +154,7 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang): Report {
       ? t(`valuable customers compared with the snapshot of ${inputs.snapshotDate}`, `高价值客户与 ${inputs.snapshotDate} 的快照比较`)
       : t('no snapshot before today: valuable customers in decline are listed (crm snapshot save each night shows who moved)', '今天之前没有快照：列出处于衰退期的高价值客户（每晚运行 crm snapshot save 可看出变化）'));
   }
+  if (inputs.pAliveUnavailable) notes.push(t(`p_alive not checked: ${inputs.pAliveUnavailable}`, `未检查活跃概率：${inputs.pAliveUnavailable}`));
   return {
     name: 'agenda',
     title: t(`Agenda for ${inputs.today}: ${items.length} to do`, `${inputs.today} 待办：${items.length} 项`),

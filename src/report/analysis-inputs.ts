@@ -7,6 +7,8 @@ import { loyaltyForm, summariseLoyalty, type LoyaltySummary } from '../analysis/
 import { rfGrid, type RfGrid } from '../analysis/rf-grid.js';
 import type { RfmScores } from '../analysis/rfm.js';
 import { defaultHighValueSegments } from '../analysis/snapshot.js';
+import { ClvError, probabilitiesAlive } from '../analysis/clv.js';
+import { purchaseSummary } from '../db/clv.js';
 import { customerTiers, pyramidTiers } from '../db/pyramid.js';
 import { loyaltyFacts, purchaseHistories } from '../db/relationship.js';
 import type { Db } from '../db/open.js';
@@ -15,6 +17,18 @@ import { addDays, daysBetween } from '../util/dates.js';
 import type { ReportPeriod } from './period.js';
 
 export { defaultHighValueSegments, tiers, type Stage };
+
+/** Every customer's p_alive as of the date (crm clv's BG/NBD in weeks), or why the model cannot be fitted. */
+export function pAliveNow(db: Db, asOf: string): Map<number, number> | { unavailable: string } {
+  const summary = purchaseSummary(db, asOf);
+  try {
+    const alive = probabilitiesAlive(summary, 'week');
+    return new Map(summary.customerIds.map((id, i) => [id, alive[i]!]));
+  } catch (error) {
+    if (error instanceof ClvError) return { unavailable: error.message };
+    throw error;
+  }
+}
 
 export interface CustomerStanding {
   customerId: number;

@@ -81,6 +81,7 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
   if (report.totals && report.rows.length > 0) table.push(cells(report.totals).map((text) => chalk.bold(text)));
   const title = lang === 'zh' && report.titleZh ? report.titleZh : report.title;
   const lines = [options.color ? chalk.bold(title) : title];
+  lines.push(...(report.preamble ?? []));
   if (report.rows.length === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
   else lines.push(table.toString());
   if (options.pictures && report.picture) lines.push(report.picture);
@@ -131,6 +132,7 @@ export function renderJson(report: Report): string {
     columns: columnMeta(report),
     rows,
     notes: report.notes ?? [],
+    ...(report.meta ?? {}),
     // Further tables of the report (the summary's pyramid and segments), each as { columns, rows }.
     ...(report.sections?.length ? { sections: Object.fromEntries(report.sections.map((section) => [section.name, { columns: columnMeta(section), rows: jsonRows(section) }])) } : {}),
   };
@@ -145,6 +147,7 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   const lang = options.lang ?? 'en';
   const title = lang === 'zh' && report.titleZh ? report.titleZh : report.title;
   const lines = [`## ${markdownCell(title)}`, ''];
+  if (report.preamble?.length) lines.push(...report.preamble.map((line) => `${markdownCell(line)}  `), '');
   if (report.rows.length === 0) {
     lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
   } else {

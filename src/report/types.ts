@@ -41,6 +41,10 @@ export interface Report {
   json?: 'envelope' | 'array' | 'object';
   /** Tables show the (single) row as "label: value" lines instead of columns. */
   vertical?: boolean;
+  /** Lines printed between the title and the table in tables and Markdown (crm clv's fitted parameters). */
+  preamble?: string[];
+  /** Further top-level keys of the JSON envelope (crm clv's fitted parameters as numbers). */
+  meta?: Record<string, unknown>;
   /** Extra text drawn under the table on a terminal only (a pyramid, a bar chart). */
   picture?: string;
   /** Indexes of rows a colour terminal draws in red (overdue follow-ups). The report decides; the renderer only paints. */

@@ -11,7 +11,7 @@ export function registerAgenda(program: Command, context: CliContext): void {
   withOutputOptions(
     program
       .command('agenda')
-      .description("today's to-do: follow-ups due and overdue, complaints open over a week, valuable customers slipping, debts over 60 days")
+      .description("today's to-do: follow-ups due and overdue, complaints open over a week, valuable customers slipping or whose p_alive fell, debts over 60 days")
       .option('--check', 'exit 10 when there is anything to do, 0 when there is nothing (the list is printed either way)')
       .option('--as-of <date>', 'the agenda of another day (default today)')
       .addHelpText(
@@ -19,6 +19,7 @@ export function registerAgenda(program: Command, context: CliContext): void {
         `
 Each item says why it is there and what to do. Valuable customers (platinum, gold or a high-value
 segment) are compared with the last snapshot (crm snapshot save); without one, those in decline are listed.
+Those whose p_alive (crm clv) fell below 0.5 since that snapshot are listed too.
 Examples:
   $ crm agenda
   $ crm agenda --check --format md --output agenda.md || mail -s "crm agenda" me@example.com < agenda.md`,

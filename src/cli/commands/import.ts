@@ -9,6 +9,9 @@ import { parsePositiveInteger, withOutputOptions, type CliContext, type OutputOp
 
 interface ImportFlags {
   map: string[];
+  columns?: string;
+  /** commander sets header: false for --no-header. */
+  header: boolean;
   encoding?: string;
   delimiter?: string;
   onError: 'abort' | 'skip';
@@ -63,13 +66,17 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
   const { parseEncodingName, parseDelimiter } = await import('../../import/decode.js');
   const encoding = flags.encoding ? parseEncodingName(flags.encoding) : undefined;
   const delimiter = flags.delimiter ? parseDelimiter(flags.delimiter) : undefined;
+  const { parseColumnList } = await import('../../import/headers.js');
+  const columns = flags.columns === undefined ? undefined : parseColumnList(flags.columns, kind);
+  if (!flags.header && !columns) throw new UsageError('--no-header needs --columns to name the fields, e.g. --columns customer_id,-,order_date,-,amount');
+  if (columns && flags.map.length) throw new UsageError('--columns and --map cannot be used together: --columns already names every column');
   if (file === '-' && context.io.stdin.isTTY) throw new UsageError('"-" reads CSV from stdin, but stdin is a terminal; pipe a file in');
   const db = context.openDb();
   const { startProgress } = await import('../../ui/progress.js');
   const progress = context.progress && file !== '-' ? await startProgress(context.io.stderr, `importing ${kind}`) : null;
   try {
     const summary = await importFile(db, {
-      kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, onError: flags.onError,
+      kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, columns, noHeader: !flags.header, onError: flags.onError,
       rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst,
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
       now: context.io.now,
@@ -98,6 +105,8 @@ Examples:
   $ crm import customers samples/customers-gbk.csv            (GBK, Chinese headers: detected)
   $ crm import orders export.csv --map "Invoice Total=amount" --on-error skip
   $ cat orders.csv | crm import orders - --format json
+  $ crm import orders CDNOW_sample.txt --no-header --delimiter whitespace \
+      --columns customer_id,-,order_date,-,amount --create-customers
   $ crm import log
   $ crm import undo 12 --yes`,
     );
@@ -106,8 +115,10 @@ Examples:
       .command(`${kind} <file>`)
       .description(`import ${kind} from a CSV file ("-" reads stdin); upserts by id, all-or-nothing by default`)
       .option('--map <header=field>', 'map a header to a field (repeatable); "Header=-" drops a column', collect, [])
+      .option('--columns <fields>', 'name the columns by field, in order, "-" skips one (e.g. customer_id,-,order_date,-,amount); the header row is ignored')
+      .option('--no-header', 'the file has no header row: the first line is data (needs --columns)')
       .option('--encoding <name>', 'utf8, gbk or gb18030 (default: detected)')
-      .option('--delimiter <char>', 'comma, semicolon or tab (default: detected)')
+      .option('--delimiter <char>', 'comma, semicolon, tab, | or whitespace (runs of spaces) (default: detected)')
       .addOption(new Option('--on-error <mode>', 'abort: a bad row writes nothing (exit 3); skip: write good rows, bad ones to --rejects').choices(['abort', 'skip']).default('abort'))
       .option('--rejects <file>', 'where rejected rows go under --on-error skip (default NAME.rejects.csv beside the input)')
       .option('--dry-run', 'validate and count, write nothing')

@@ -21,11 +21,12 @@ import { registerSnapshot } from './snapshot.js';
 import { registerReport } from './report.js';
 import { registerAgenda } from './agenda.js';
 import { registerDashboard } from './dashboard.js';
+import { registerClv } from './clv.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
-  registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard,
+  registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard, registerClv,
 ];

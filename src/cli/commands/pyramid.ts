@@ -1,10 +1,14 @@
 // crm pyramid: the customer value pyramid (platinum, gold, iron, lead) by profit.
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import type { PeriodFlags } from '../analysis-flags.js';
 import { withOutputOptions, withPeriodOptions, type CliContext } from '../context.js';
 
 interface PyramidFlags extends PeriodFlags {
   cuts: string;
+  by: 'profit' | 'clv';
+  horizon: string;
+  discount: string;
   customers?: boolean;
   tier?: string;
 }
@@ -18,9 +22,12 @@ export function registerPyramid(program: Command, context: CliContext): void {
         .option('--cuts <percents>', 'cumulative shares of customers for platinum, gold, iron', '1,5,20')
         .option('--customers', 'list the customers (of --tier, else all) instead of the tiers')
         .option('--tier <tier>', 'platinum, gold, iron or lead (implies --customers)')
+        .addOption(new Option('--by <measure>', 'rank by past profit, or by predicted value (crm clv: BG/NBD + Gamma-Gamma, weeks)').choices(['profit', 'clv']).default('profit'))
+        .option('--horizon <length>', 'with --by clv: predict over 12m, 39w or 90d', '12m')
+        .option('--discount <rate>', 'with --by clv: annual discount rate, applied monthly', '0.10')
         .addHelpText(
           'after',
-          '\nExamples:\n  $ crm pyramid\n  $ crm pyramid --since 2026-01-01 --cuts 2,10,30\n  $ crm pyramid --customers --tier gold --format csv --output gold.csv',
+          '\nExamples:\n  $ crm pyramid\n  $ crm pyramid --since 2026-01-01 --cuts 2,10,30\n  $ crm pyramid --customers --tier gold --format csv --output gold.csv\n  $ crm pyramid --by clv --horizon 12m',
         ),
     ),
   ).action(async (flags: PyramidFlags) => {
@@ -33,6 +40,10 @@ export function registerPyramid(program: Command, context: CliContext): void {
     if (tier === -1) throw new UsageError(`--tier: "${flags.tier}" is not one of platinum, gold, iron, lead`);
     const period = periodOf(context, flags);
     const lang = context.lang(flags);
+    if (flags.by === 'clv') {
+      await clvPyramid(context, flags, { asOf: period.asOf, since: period.since ?? null, cuts, tier, lang });
+      return;
+    }
     const db = context.openDb();
     const { pyramidTiers, pyramidCustomers } = await import('../../db/pyramid.js');
     const report = await import('../../report/pyramid.js');
@@ -46,4 +57,28 @@ export function registerPyramid(program: Command, context: CliContext): void {
     const levels = buildPyramid(pyramidTiers(db, period, cuts));
     await context.emit(report.pyramidReport(levels, { asOf: period.asOf, lang, cuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }), flags);
   });
+}
+
+/** --by clv: the tiers by predicted CLV (crm clv's model over the whole history up to --as-of). */
+async function clvPyramid(
+  context: CliContext,
+  flags: PyramidFlags,
+  options: { asOf: string; since: string | null; cuts: [number, number, number]; tier: number | null; lang: 'en' | 'zh' },
+): Promise<void> {
+  const { UsageError } = await import('../../errors.js');
+  if (options.since !== null) throw new UsageError('--since does not go with --by clv: the model needs each customer\'s whole history');
+  const { analyseClv, clvTiers } = await import('../../analysis/clv.js');
+  const { clvFlags } = await import('../analysis-flags.js');
+  const modelOptions = await clvFlags(flags, 'week');
+  const db = context.openDb();
+  const { purchaseSummary } = await import('../../db/clv.js');
+  const { customerLabels } = await import('../../db/analysis.js');
+  const report = await import('../../report/clv.js');
+  const result = analyseClv(purchaseSummary(db, options.asOf), modelOptions);
+  const placement = clvTiers(result.customers.clvCents, options.cuts);
+  if (flags.customers || options.tier !== null) {
+    await context.emit(report.clvTierCustomersReport(result, placement, (ids) => customerLabels(db, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);
+    return;
+  }
+  await context.emit(report.clvPyramidReport(result, placement, { asOf: options.asOf, lang: options.lang, cuts: options.cuts }), flags);
 }

@@ -41,6 +41,7 @@ export function registerSnapshot(program: Command, context: CliContext): void {
     const db = context.openDb();
     const customers = snapshotCustomers(db, { ...options, cuts });
     const replaced = snapshotByDate(db, options.period.asOf) !== undefined;
+    if (customers.clvUnavailable) context.info(`no p_alive or CLV in this snapshot: ${customers.clvUnavailable}`);
     saveSnapshot(
       db,
       {

@@ -1,0 +1,240 @@
+// crm clv reports: per-customer p_alive, expected purchases, value and CLV with the fitted parameters; the hold-out check.
+import type { CustomerLabel } from '../db/analysis.js';
+import type { ClvResult, ClvUnit, ClvValidation } from '../analysis/clv.js';
+import { tiers } from '../analysis/pyramid.js';
+import type { Column, Lang, Report, Row } from './types.js';
+
+/** Above this |correlation| between frequency and spend, Gamma-Gamma's independence assumption is doubtful (issue 9). */
+export const CORRELATION_WARNING = 0.3;
+
+const unitLabel = (unit: ClvUnit) => `${unit}s`;
+
+export const clvColumns = (unit: ClvUnit): Column[] => [
+  { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
+  { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+  { key: 'frequency', label: 'Repeat purchases', labelZh: '重复购买次数', type: 'integer' },
+  { key: 'recency', label: `Recency (${unitLabel(unit)})`, labelZh: `首末购买间隔（${unit}）`, type: 'number' },
+  { key: 'T', label: `Age (${unitLabel(unit)})`, labelZh: `客户年龄（${unit}）`, type: 'number' },
+  { key: 'monetary', label: 'Mean repeat value', labelZh: '重复购买均值', type: 'money' },
+  { key: 'p_alive', label: 'P(alive)', labelZh: '活跃概率', type: 'number' },
+  { key: 'expected_purchases', label: 'Expected purchases', labelZh: '预期购买次数', type: 'number' },
+  { key: 'expected_order_value', label: 'Expected order value', labelZh: '预期客单价', type: 'money' },
+  { key: 'clv', label: 'CLV', labelZh: '客户终身价值', type: 'money' },
+];
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The parameter lines printed above the table, and the same numbers for the JSON envelope. */
+function modelDescription(result: ClvResult): { lines: string[]; meta: Record<string, unknown>; notes: string[] } {
+  const { r, alpha, a, b } = result.bgNbd.params;
+  const { p, q, v } = result.gammaGamma.params;
+  const f = (value: number) => value.toFixed(4);
+  const lines = [
+    `BG/NBD (purchases, time in ${unitLabel(result.unit)}): r = ${f(r)}, alpha = ${f(alpha)}, a = ${f(a)}, b = ${f(b)}; ` +
+      `log-likelihood ${result.bgNbd.logLikelihood.toFixed(2)} over ${result.summary.customerIds.length} customers (${result.repeatCustomers} with repeat purchases)`,
+    `Gamma-Gamma (value per purchase): p = ${f(p)}, q = ${f(q)}, v = ${f(v)}; log-likelihood ${result.gammaGamma.logLikelihood.toFixed(2)} over ${result.spendCustomers} repeat customers`,
+    `horizon ${result.horizon.text} (${round(result.horizon.units, 3)} ${unitLabel(result.unit)}), discounted monthly at ${round(result.discountRate * 100, 4)} % a year; ` +
+      `correlation of frequency and value ${result.correlation.toFixed(3)}`,
+  ];
+  const notes: string[] = [];
+  if (Math.abs(result.correlation) > CORRELATION_WARNING) {
+    notes.push(
+      `warning: frequency and value per purchase are correlated (${result.correlation.toFixed(2)}, above ${CORRELATION_WARNING}); ` +
+        'Gamma-Gamma assumes they are not, so expected_order_value and clv are doubtful here',
+    );
+  }
+  notes.push('p_alive: chance the customer still buys; expected_purchases over the horizon; clv = expected purchases × expected order value, discounted');
+  const meta = {
+    model: {
+      unit: result.unit,
+      horizon: result.horizon.text,
+      horizon_units: result.horizon.units,
+      discount_rate: result.discountRate,
+      customers: result.summary.customerIds.length,
+      repeat_customers: result.repeatCustomers,
+      bg_nbd: { r, alpha, a, b, log_likelihood: result.bgNbd.logLikelihood, iterations: result.bgNbd.iterations },
+      gamma_gamma: { p, q, v, log_likelihood: result.gammaGamma.logLikelihood, customers: result.spendCustomers, iterations: result.gammaGamma.iterations },
+      frequency_value_correlation: result.correlation,
+    },
+  };
+  return { lines, meta, notes };
+}
+
+/** Customers by CLV, highest first (ties: more expected purchases, then customer id). */
+export function clvOrder(result: ClvResult): number[] {
+  const { clvCents, expectedPurchases } = result.customers;
+  const ids = result.summary.customerIds;
+  return ids.map((_, i) => i).sort((i, j) => clvCents[j]! - clvCents[i]! || expectedPurchases[j]! - expectedPurchases[i]! || ids[i]! - ids[j]!);
+}
+
+export function clvReport(
+  result: ClvResult,
+  labelsOf: (customerIds: number[]) => Map<number, CustomerLabel>,
+  options: { asOf: string; lang: Lang; limit?: number },
+): Report {
+  const order = clvOrder(result);
+  if (options.limit !== undefined) order.length = Math.min(order.length, options.limit);
+  const { summary, customers } = result;
+  const perUnit = { day: 1, week: 7, month: 30 }[result.unit];
+  const labels = labelsOf(order.map((i) => summary.customerIds[i]!));
+  const rows: Row[] = order.map((i) => {
+    const label = labels.get(summary.customerIds[i]!);
+    return {
+      customer_id: label?.externalId ?? null,
+      name: label?.name ?? null,
+      frequency: summary.frequency[i]!,
+      recency: summary.recencyDays[i]! / perUnit,
+      T: summary.ageDays[i]! / perUnit,
+      monetary: Math.round(summary.monetaryCents[i]!),
+      p_alive: customers.pAlive[i]!,
+      expected_purchases: customers.expectedPurchases[i]!,
+      expected_order_value: Math.round(customers.expectedValueCents[i]!),
+      clv: Math.round(customers.clvCents[i]!),
+    };
+  });
+  const { lines, meta, notes } = modelDescription(result);
+  return {
+    name: 'clv',
+    title: `Customer lifetime value as of ${options.asOf}, next ${result.horizon.text} (${rows.length} customers)`,
+    titleZh: `客户终身价值（截至 ${options.asOf}，未来 ${result.horizon.text}，${rows.length} 位客户）`,
+    asOf: options.asOf,
+    columns: clvColumns(result.unit),
+    rows,
+    preamble: lines,
+    meta,
+    notes,
+  };
+}
+
+export function clvValidationReport(validation: ClvValidation, options: { calibrationEnd: string; asOf: string }): Report {
+  const { r, alpha, a, b } = validation.bgNbd.params;
+  const rows: Row[] = validation.rows.map((row) => ({
+    frequency: row.frequency === 7 ? '7+' : String(row.frequency),
+    customers: row.customers,
+    predicted: row.meanPredicted,
+    actual: row.meanActual,
+    difference: row.meanPredicted - row.meanActual,
+  }));
+  const error = validation.totalActual > 0 ? ((validation.totalPredicted - validation.totalActual) / validation.totalActual) * 100 : null;
+  return {
+    name: 'clv-validation',
+    title: `CLV model check: fitted on orders to ${options.calibrationEnd}, repeat purchases predicted to ${options.asOf} against what happened`,
+    titleZh: `CLV 模型检验：以 ${options.calibrationEnd} 前的订单拟合，预测至 ${options.asOf} 的重复购买并与实际比较`,
+    asOf: options.asOf,
+    columns: [
+      { key: 'frequency', label: 'Calibration repeat purchases', labelZh: '校准期重复购买', type: 'text' },
+      { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
+      { key: 'predicted', label: 'Mean predicted', labelZh: '平均预测', type: 'number' },
+      { key: 'actual', label: 'Mean actual', labelZh: '平均实际', type: 'number' },
+      { key: 'difference', label: 'Predicted − actual', labelZh: '预测 − 实际', type: 'number' },
+    ],
+    rows,
+    totals: { frequency: 'Total', customers: validation.customers, predicted: validation.totalPredicted, actual: validation.totalActual, difference: validation.totalPredicted - validation.totalActual },
+    preamble: [
+      `BG/NBD on the calibration orders (time in ${unitLabel(validation.unit)}): r = ${r.toFixed(4)}, alpha = ${alpha.toFixed(4)}, a = ${a.toFixed(4)}, b = ${b.toFixed(4)}; ` +
+        `log-likelihood ${validation.bgNbd.logLikelihood.toFixed(2)}; hold-out ${round(validation.holdoutUnits, 3)} ${unitLabel(validation.unit)}`,
+    ],
+    meta: {
+      model: { unit: validation.unit, calibration_end: options.calibrationEnd, holdout_units: validation.holdoutUnits, bg_nbd: { r, alpha, a, b, log_likelihood: validation.bgNbd.logLikelihood } },
+      total: { customers: validation.customers, predicted: validation.totalPredicted, actual: validation.totalActual },
+    },
+    notes: [
+      `in all ${validation.totalPredicted.toFixed(1)} repeat purchases predicted, ${validation.totalActual} happened` +
+        (error === null ? '' : ` (${error >= 0 ? '+' : ''}${error.toFixed(1)} %)`) +
+        '; a model that is close per row here can be trusted on these customers, one that is far off cannot',
+    ],
+  };
+}
+
+/** crm pyramid --by clv: per tier, customers, their predicted value and share of it, purchases and mean p_alive. */
+export function clvPyramidReport(result: ClvResult, placement: { tier: Uint8Array }, options: { asOf: string; lang: Lang; cuts: readonly number[] }): Report {
+  const totals = tiers.map(() => ({ customers: 0, clv: 0, purchases: 0, alive: 0 }));
+  const { clvCents, expectedPurchases, pAlive } = result.customers;
+  for (let i = 0; i < clvCents.length; i += 1) {
+    const level = totals[placement.tier[i]!]!;
+    level.customers += 1;
+    level.clv += clvCents[i]!;
+    level.purchases += expectedPurchases[i]!;
+    level.alive += pAlive[i]!;
+  }
+  const customers = clvCents.length;
+  const totalClv = totals.reduce((sum, level) => sum + level.clv, 0);
+  const rows: Row[] = tiers.map((tier, index) => {
+    const level = totals[index]!;
+    return {
+      tier: options.lang === 'zh' ? tier.nameZh : tier.name,
+      customers: level.customers,
+      customer_share: customers ? (100 * level.customers) / customers : 0,
+      clv: Math.round(level.clv),
+      clv_share: totalClv > 0 ? (100 * level.clv) / totalClv : null,
+      average_clv: level.customers ? Math.round(level.clv / level.customers) : null,
+      expected_purchases: level.purchases,
+      mean_p_alive: level.customers ? level.alive / level.customers : null,
+    };
+  });
+  const { lines, meta } = modelDescription(result);
+  return {
+    name: 'pyramid-clv',
+    title: `Customer value pyramid by predicted value (CLV, next ${result.horizon.text}) as of ${options.asOf} (${customers} customers)`,
+    titleZh: `客户金字塔（按预测终身价值，未来 ${result.horizon.text}，截至 ${options.asOf}，${customers} 位客户）`,
+    asOf: options.asOf,
+    columns: [
+      { key: 'tier', label: 'Tier', labelZh: '层级', type: 'text' },
+      { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
+      { key: 'customer_share', label: 'Share of customers', labelZh: '客户占比', type: 'percent' },
+      { key: 'clv', label: 'CLV', labelZh: '预测终身价值', type: 'money' },
+      { key: 'clv_share', label: 'Share of CLV', labelZh: '价值占比', type: 'percent' },
+      { key: 'average_clv', label: 'Average CLV', labelZh: '平均终身价值', type: 'money' },
+      { key: 'expected_purchases', label: 'Expected purchases', labelZh: '预期购买次数', type: 'number' },
+      { key: 'mean_p_alive', label: 'Mean P(alive)', labelZh: '平均活跃概率', type: 'number' },
+    ],
+    rows,
+    totals: {
+      tier: options.lang === 'zh' ? '合计' : 'Total', customers, customer_share: customers ? 100 : 0, clv: Math.round(totalClv), clv_share: totalClv > 0 ? 100 : null,
+      average_clv: customers ? Math.round(totalClv / customers) : null, expected_purchases: totals.reduce((sum, level) => sum + level.purchases, 0), mean_p_alive: null,
+    },
+    preamble: lines,
+    meta,
+    notes: [`tiers: top ${options.cuts[0]} %, to ${options.cuts[1]} %, to ${options.cuts[2]} % of customers by predicted CLV; ties at a cut go to the higher tier`],
+  };
+}
+
+/** crm pyramid --by clv --customers [--tier T]: the customers with their rank, tier and predicted value. */
+export function clvTierCustomersReport(
+  result: ClvResult,
+  placement: { tier: Uint8Array; rank: Uint32Array },
+  labelsOf: (customerIds: number[]) => Map<number, CustomerLabel>,
+  options: { asOf: string; lang: Lang; tier: number | null },
+): Report {
+  const ids = result.summary.customerIds;
+  const chosen = clvOrder(result).filter((i) => options.tier === null || placement.tier[i] === options.tier);
+  const labels = labelsOf(chosen.map((i) => ids[i]!));
+  const tierName = options.tier === null ? null : tiers[options.tier]!;
+  return {
+    name: 'pyramid-clv-customers',
+    title: `${tierName ? `${tierName.name} customers` : 'Customers'} by predicted value (CLV, next ${result.horizon.text}) as of ${options.asOf} (${chosen.length})`,
+    titleZh: `${tierName ? tierName.nameZh : '客户'}（按预测终身价值，截至 ${options.asOf}，${chosen.length} 位）`,
+    asOf: options.asOf,
+    columns: [
+      { key: 'rank', label: 'Rank', labelZh: '排名', type: 'integer' },
+      { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
+      { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+      { key: 'tier', label: 'Tier', labelZh: '层级', type: 'text' },
+      { key: 'p_alive', label: 'P(alive)', labelZh: '活跃概率', type: 'number' },
+      { key: 'expected_purchases', label: 'Expected purchases', labelZh: '预期购买次数', type: 'number' },
+      { key: 'clv', label: 'CLV', labelZh: '客户终身价值', type: 'money' },
+    ],
+    rows: chosen.map((i) => {
+      const tier = tiers[placement.tier[i]!]!;
+      return {
+        rank: placement.rank[i]!,
+        customer_id: labels.get(ids[i]!)?.externalId ?? null,
+        name: labels.get(ids[i]!)?.name ?? null,
+        tier: options.lang === 'zh' ? tier.nameZh : tier.name,
+        p_alive: result.customers.pAlive[i]!,
+        expected_purchases: result.customers.expectedPurchases[i]!,
+        clv: Math.round(result.customers.clvCents[i]!),
+      };
+    }),
+  };
+}
