@@ -149,7 +149,7 @@ describe('crm export', () => {
   it('writes one kind to stdout as CSV or JSON; all needs --output', async () => {
     const { db } = await sampleDb(true);
     const csv = await crm(db, ['export', 'customers']);
-    expect(csv.stdout.startsWith('\uFEFFcustomer_id,name,company,email,phone,city,region,channel,owner,tags,notes,status,created_at\r\n')).toBe(true);
+    expect(csv.stdout.startsWith('\uFEFFcustomer_id,name,company,email,phone,city,region,channel,owner,tags,notes,status,created_at,kind,referred_by,converted_at,dropped_at,drop_reason\r\n')).toBe(true);
     expect(csv.stdout.trim().split('\r\n')).toHaveLength(201);
     const json = JSON.parse((await crm(db, ['export', 'orders', '--format', 'json'])).stdout);
     expect(json).toHaveLength(count(db, 'orders'));

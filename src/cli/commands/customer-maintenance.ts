@@ -19,8 +19,14 @@ export function describeHistory(counts: HistoryCounts): string {
 async function checkedValue(field: EditableField, raw: string): Promise<string | null> {
   const value = raw.trim();
   if (value === '') {
-    if (field === 'name' || field === 'status') throw new UsageError(`--${field}: cannot be empty`);
+    if (field === 'name' || field === 'status' || field === 'kind') throw new UsageError(`--${field}: cannot be empty`);
     return null;
+  }
+  if (field === 'kind') {
+    const { contactKindOf } = await import('../../import/validate.js');
+    const kind = contactKindOf(value);
+    if (!kind) throw new UsageError(`--kind "${value}": not one of customer, lead, partner`);
+    return kind;
   }
   if (field === 'email' || field === 'phone') {
     const { checkContactValue } = await import('../customer-values.js');

@@ -20,11 +20,12 @@ import { registerRelationship } from './relationship.js';
 import { registerSnapshot } from './snapshot.js';
 import { registerReport } from './report.js';
 import { registerAgenda } from './agenda.js';
+import { registerLead } from './lead.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
-  registerRelationship, registerSnapshot, registerReport, registerAgenda,
+  registerRelationship, registerSnapshot, registerReport, registerAgenda, registerLead,
 ];
