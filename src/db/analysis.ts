@@ -96,6 +96,6 @@ export interface CostCoverage {
 
 /** How many orders (sales) in the period have no cost (their profit counts as revenue): the reports' count. */
 export function costCoverage(db: Db, period: Period): CostCoverage {
-  const coverage = orderCoverage(db, { since: period.since ?? null, asOf: period.asOf, includePartners: period.includePartners ?? false });
+  const coverage = orderCoverage(db, { since: period.since ?? null, asOf: period.asOf, includePartners: period.includePartners ?? false }, true);
   return { orders: coverage.orders, ordersWithoutCost: coverage.orders_without_cost };
 }

@@ -40,12 +40,12 @@ const tables: Record<ExportKind, ExportTable> = {
           FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.id`,
   },
   interactions: {
-    columns: ['interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'],
+    columns: ['interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at', 'campaign'],
     money: [],
     numeric: [],
     sql: `SELECT i.external_id AS interaction_id, c.external_id AS customer_id, i.kind, i.occurred_at, i.summary, i.outcome,
-                 i.owner, i.follow_up_at
-          FROM interactions i JOIN customers c ON c.id = i.customer_id ORDER BY i.id`,
+                 i.owner, i.follow_up_at, k.name AS campaign
+          FROM interactions i JOIN customers c ON c.id = i.customer_id LEFT JOIN campaigns k ON k.id = i.campaign_id ORDER BY i.id`,
   },
   payments: {
     columns: ['payment_id', 'customer_id', 'order_id', 'paid_on', 'amount', 'method'],

@@ -307,7 +307,15 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   };
 
   const orders = new KeyedUpsert(db, 'orders', orderColumns, session);
-  const interactions = new KeyedUpsert(db, 'interactions', interactionColumns, session);
+  // campaign_id is written only from files with a campaign column, so an older file never unlinks a contact.
+  const withCampaign = (options.presentCustomerFields ?? []).includes('campaign');
+  const interactions = new KeyedUpsert(db, 'interactions', withCampaign ? [...interactionColumns, 'campaign_id'] : interactionColumns, session);
+  const campaignIdByName = db.prepare('SELECT id FROM campaigns WHERE name = ?').pluck();
+  const campaignOf = (name: string | null): number | null | Rejection => {
+    if (name === null) return null;
+    const id = campaignIdByName.get(name) as number | undefined;
+    return id ?? { field: 'campaign', value: name, reason: 'unknown campaign (create it first with crm campaign create)' };
+  };
   const payments = new KeyedUpsert(db, 'payments', paymentColumns, session);
   const surveys = new KeyedUpsert(db, 'surveys', surveyColumns, session);
 
@@ -358,6 +366,11 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     // In the order of interactionColumns.
     const values: Value[] = [customerId, row.interactionKind, row.occurredAt, row.summary, row.outcome, row.owner, row.followUpAt];
     const key = row.externalId ?? session.derivedKey('i:', [row.customerExternalId, ...values.slice(1)]);
+    if (withCampaign) {
+      const campaignId = campaignOf(row.campaign);
+      if (campaignId !== null && typeof campaignId !== 'number') return campaignId;
+      values.push(campaignId);
+    }
     const outcome = interactions.upsert(key, values);
     return outcome === 'duplicate' ? duplicateId('interaction_id', key) : outcome;
   };
@@ -408,6 +421,10 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
       }
       if (!(row.kind === 'orders' && options.createCustomers) && session.customerId(row.customerExternalId) === undefined) {
         return unknownCustomer(row.customerExternalId, row.kind === 'orders' ? ' (import customers first, or use --create-customers)' : ' (import customers first)');
+      }
+      if (row.kind === 'interactions' && withCampaign) {
+        const campaignId = campaignOf(row.campaign);
+        if (campaignId !== null && typeof campaignId !== 'number') return campaignId;
       }
       if (row.kind === 'payments' && row.orderExternalId !== null && session.orderId(row.orderExternalId) === undefined) {
         return { field: 'order_id', value: row.orderExternalId, reason: 'unknown order' };

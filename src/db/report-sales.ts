@@ -27,9 +27,12 @@ export const notPartnerOrder = `(@includePartners = 1 OR customer_id NOT IN (SEL
 /** A customer's sales: billed, and not a partner's (unless @includePartners). */
 export const customerSales = `${billed} AND ${notPartnerOrder}`;
 
-/** Which contacts an analysis counts: customers, and partners under --include-partners (never leads). */
+/**
+ * Which contacts an analysis as of @asOf counts: customers (a converted lead from its conversion day on), and
+ * partners under --include-partners; never leads.
+ */
 export const analysedContact = (alias: string): string =>
-  `(${alias}.kind = 'customer' OR (@includePartners = 1 AND ${alias}.kind = 'partner'))`;
+  `((${alias}.kind = 'customer' AND (${alias}.converted_at IS NULL OR ${alias}.converted_at <= @asOf)) OR (@includePartners = 1 AND ${alias}.kind = 'partner'))`;
 
 export const windowParams = (window: OrderWindow) => ({
   since: window.since ?? '0000-00-00',
@@ -61,15 +64,18 @@ export interface OrderCoverage {
   not_billed: number;
 }
 
-/** Orders in the window: how many are billed, how many of those lack a cost, how many were refunded or cancelled. */
-export function orderCoverage(db: Db, window: OrderWindow): OrderCoverage {
+/**
+ * Orders in the window: how many are billed, how many of those lack a cost, how many were refunded or cancelled.
+ * `customersOnly`: only the orders a customer analysis reads (partners' left out unless window.includePartners).
+ */
+export function orderCoverage(db: Db, window: OrderWindow, customersOnly = false): OrderCoverage {
   return db
     .prepare(
       `SELECT coalesce(sum(${billed}), 0) AS orders, coalesce(sum(${billed} AND cost_cents IS NULL), 0) AS orders_without_cost,
               coalesce(sum(NOT ${billed}), 0) AS not_billed
-       FROM orders WHERE ${inWindowCovered}`,
+       FROM orders WHERE ${inWindowCovered} AND (@customersOnly = 0 OR ${notPartnerOrder})`,
     )
-    .get(windowParams(window)) as OrderCoverage;
+    .get({ ...windowParams(window), customersOnly: customersOnly ? 1 : 0 }) as OrderCoverage;
 }
 
 export interface ProductTotals {

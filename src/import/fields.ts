@@ -77,6 +77,7 @@ const interactionsFields: KindFields = {
     { name: 'outcome', type: 'text', aliases: ['outcome', 'result', '结果'] },
     { name: 'owner', type: 'text', aliases: ['owner', 'salesperson', 'sales_rep', 'rep', '负责人', '业务员', '销售员'] },
     { name: 'follow_up_at', type: 'date', aliases: ['follow_up_at', 'follow_up', 'next_contact', 'follow_up_date', '跟进日期', '下次联系', '下次跟进'] },
+    { name: 'campaign', type: 'text', aliases: ['campaign', 'campaign_name', '活动', '营销活动'] },
   ],
   required: [['customer_id'], ['kind'], ['occurred_at']],
 };

@@ -45,6 +45,8 @@ export interface InteractionRow {
   outcome: string | null;
   owner: string | null;
   followUpAt: string | null;
+  /** The campaign the contact was for, by name (the column is optional). */
+  campaign: string | null;
 }
 
 export interface PaymentRow {
@@ -277,6 +279,7 @@ function interactionRow(reader: RecordReader): InteractionRow {
     outcome: reader.text('outcome') ?? null,
     owner: reader.text('owner') ?? null,
     followUpAt: reader.date('follow_up_at', reader.text('follow_up_at')),
+    campaign: reader.text('campaign') ?? null,
   };
 }
 

@@ -30,7 +30,7 @@ type Builder = (db: Db, options: BuildOptions, context: ReportContext) => Report
 
 const builders: Record<string, Builder> = {
   products: (db, { period }, context) => productsReport(productTotals(db, period), orderCoverage(db, period), context),
-  profit: (db, { period }, context) => profitReport(customerProfits(db, period), orderCoverage(db, period), context),
+  profit: (db, { period }, context) => profitReport(customerProfits(db, period), orderCoverage(db, period, true), context),
   salespeople: (db, { period }, context) => salespeopleReport(ownerSales(db, period), ownerContacts(db, period), complaintTimes(db, period), context),
   // Receivables are a position at a date: everything billed and paid up to as-of counts, whatever the period's start.
   receivables: (db, { period }, context) => receivablesReport(receivables(db, period.asOf), advancePayments(db, period.asOf), { ...context, since: null }),

@@ -21,11 +21,12 @@ import { registerSnapshot } from './snapshot.js';
 import { registerReport } from './report.js';
 import { registerAgenda } from './agenda.js';
 import { registerLead } from './lead.js';
+import { registerCampaign } from './campaign.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
-  registerRelationship, registerSnapshot, registerReport, registerAgenda, registerLead,
+  registerRelationship, registerSnapshot, registerReport, registerAgenda, registerLead, registerCampaign,
 ];

@@ -1,0 +1,161 @@
+// The campaign reports as values: list, show (both groups) and the check against the control group. Pure.
+import type { CampaignCheck } from '../analysis/campaign-stats.js';
+import type { CampaignListRow, CampaignMember, CampaignRecord } from '../db/campaigns.js';
+import { formatCents } from '../util/money.js';
+import { say } from './sales-reports.js';
+import type { Column, Lang, Report, Row } from './types.js';
+
+/** "At Risk, gold, decline", or "all customers". */
+export function criteriaText(campaign: Pick<CampaignRecord, 'segment' | 'tier' | 'stage'>): string {
+  return [campaign.segment, campaign.tier, campaign.stage].filter(Boolean).join(', ') || 'all customers';
+}
+
+export interface CampaignWindow {
+  /** The last day counted: start + window, or the as-of day while the campaign is still running. */
+  until: string;
+  ends: string;
+  running: boolean;
+}
+
+const listColumns: Column[] = [
+  { key: 'campaign', label: 'Campaign', labelZh: '活动', type: 'text' },
+  { key: 'started_on', label: 'Start', labelZh: '开始', type: 'date' },
+  { key: 'ends_on', label: 'Window ends', labelZh: '观察期结束', type: 'date' },
+  { key: 'state', label: 'State', labelZh: '状态', type: 'text' },
+  { key: 'criteria', label: 'Customers chosen', labelZh: '选取条件', type: 'text' },
+  { key: 'treated', label: 'Treated', labelZh: '接触组', type: 'integer' },
+  { key: 'control', label: 'Control', labelZh: '对照组', type: 'integer' },
+  { key: 'holdout_percent', label: 'Holdout', labelZh: '对照比例', type: 'percent' },
+  { key: 'seed', label: 'Seed', labelZh: '随机种子', type: 'integer' },
+  { key: 'contacts', label: 'Contacts logged', labelZh: '已记录联系', type: 'integer' },
+];
+
+export function campaignListReport(rows: (CampaignListRow & { ends_on: string; state: string })[]): Report {
+  return {
+    name: 'campaigns',
+    title: `Campaigns (${rows.length})`,
+    titleZh: `营销活动（${rows.length}）`,
+    columns: listColumns,
+    rows: rows.map((row) => ({
+      campaign: row.name, started_on: row.started_on, ends_on: row.ends_on, state: row.state, criteria: criteriaText(row), treated: row.treated,
+      control: row.control, holdout_percent: row.holdout_percent, seed: row.seed, contacts: row.contacts,
+    })),
+    notes: rows.length ? [] : ['no campaigns yet: crm campaign create NAME --segment "At Risk" --holdout 20%'],
+  };
+}
+
+const memberColumns: Column[] = [
+  { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
+  { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+  { key: 'group', label: 'Group', labelZh: '分组', type: 'text' },
+  { key: 'contacts', label: 'Contacts logged', labelZh: '已记录联系', type: 'integer' },
+];
+
+export function campaignMembersReport(campaign: CampaignRecord, members: CampaignMember[]): Report {
+  const control = members.filter((member) => member.group === 'control').length;
+  const spoilt = members.filter((member) => member.group === 'control' && member.contacts > 0).length;
+  return {
+    name: 'campaign',
+    title: `Campaign ${campaign.name} (${criteriaText(campaign)}, as of ${campaign.started_on}): ${members.length - control} treated, ${control} control`,
+    titleZh: `营销活动 ${campaign.name}（${criteriaText(campaign)}，截至 ${campaign.started_on}）：接触组 ${members.length - control}，对照组 ${control}`,
+    json: 'array',
+    columns: memberColumns,
+    rows: members.map((member) => ({ customer_id: member.customer_id, name: member.name, group: member.group, contacts: member.contacts })),
+    alertRows: members.flatMap((member, index) => (member.group === 'control' && member.contacts > 0 ? [index] : [])),
+    notes: [
+      'treated: contact these customers (crm log CUSTOMER … --campaign ' + campaign.name + '); control: do NOT contact them, they show what happens without the campaign',
+      ...(spoilt ? [`${spoilt} control customer${spoilt === 1 ? ' was' : 's were'} contacted for this campaign: the comparison is weaker`] : []),
+    ],
+  };
+}
+
+const reportColumns: Column[] = [
+  { key: 'group', label: 'Group', labelZh: '分组', type: 'text' },
+  { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
+  { key: 'contacted_percent', label: 'Contacted', labelZh: '已联系', type: 'percent' },
+  { key: 'bought_percent', label: 'Bought', labelZh: '购买比例', type: 'percent' },
+  { key: 'bought_ci_low', label: '95% CI from', labelZh: '95% 区间下限', type: 'percent' },
+  { key: 'bought_ci_high', label: 'to', labelZh: '上限', type: 'percent' },
+  { key: 'bought_p_value', label: 'p', labelZh: 'p 值', type: 'probability' },
+  { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
+  { key: 'revenue_per_customer', label: 'Revenue / customer', labelZh: '人均销售额', type: 'money' },
+  { key: 'revenue_ci_low', label: '95% CI from', labelZh: '95% 区间下限', type: 'money' },
+  { key: 'revenue_ci_high', label: 'to', labelZh: '上限', type: 'money' },
+  { key: 'revenue_p_value', label: 'p', labelZh: 'p 值', type: 'probability' },
+];
+
+const points = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)} points`;
+const share = (part: number, whole: number): string => `${whole ? ((100 * part) / whole).toFixed(0) : '0'} %`;
+const pText = (p: number | null): string => (p === null ? 'no p-value' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+
+/** The plain-words line: worked, did not, or too small to tell (the "check" of PDCA). */
+export function verdictText(check: CampaignCheck, windowDays: number, running: boolean): string {
+  const { treated, control, buying } = check;
+  const facts = `${share(treated.buyers, treated.customers)} of the ${treated.customers} treated customers bought within ${windowDays} days, against ${share(control.buyers, control.customers)} of the ${control.customers} held back`;
+  const range = buying ? `${points(buying.low)} to ${points(buying.high)}` : '';
+  const prefix = running ? 'So far (the window is not over): ' : '';
+  switch (check.verdict) {
+    case 'worked':
+      return `${prefix}It worked: ${facts}, ${points(buying!.difference)} (95 % CI ${range}, ${pText(buying!.pValue)}). The difference is too large to be chance: keep doing it.`;
+    case 'harmed':
+      return `${prefix}It backfired: ${facts}, ${points(buying!.difference)} (95 % CI ${range}, ${pText(buying!.pValue)}). The contacted customers bought less: stop it and find out why.`;
+    case 'no_effect':
+      return `${prefix}It did not work: ${facts}; the difference (${buying ? points(buying.difference) : 'none'}, 95 % CI ${range}, ${pText(buying?.pValue ?? null)}) is no more than chance and any real uplift is small: try something else.`;
+    case 'too_small':
+      return `${prefix}Too small to tell: ${facts}${buying ? `; the true uplift could be anything from ${range} (${pText(buying.pValue)})` : ''}. Run it on more customers or a longer window before deciding.`;
+  }
+}
+
+export interface CampaignReportInput {
+  campaign: CampaignRecord;
+  check: CampaignCheck;
+  window: CampaignWindow;
+  windowDays: number;
+  asOf: string;
+  lang: Lang;
+}
+
+export function campaignCheckReport(input: CampaignReportInput): Report {
+  const { campaign, check, window, windowDays } = input;
+  const percent = (part: number, whole: number) => (whole ? (100 * part) / whole : null);
+  const groupRow = (name: string, group: CampaignCheck['treated']): Row => ({
+    group: name, customers: group.customers, contacted_percent: percent(group.contacted, group.customers), bought_percent: percent(group.buyers, group.customers),
+    bought_ci_low: null, bought_ci_high: null, bought_p_value: null, revenue: group.revenueCents,
+    revenue_per_customer: group.customers ? Math.round(group.revenueCents / group.customers) : null, revenue_ci_low: null, revenue_ci_high: null, revenue_p_value: null,
+  });
+  const { buying, revenue } = check;
+  const uplift: Row = {
+    group: say(input.lang, 'uplift (treated − control)', '提升（接触组 − 对照组）'), customers: null, contacted_percent: null,
+    bought_percent: buying ? buying.difference * 100 : null, bought_ci_low: buying ? buying.low * 100 : null, bought_ci_high: buying ? buying.high * 100 : null,
+    bought_p_value: buying?.pValue ?? null, revenue: null,
+    revenue_per_customer: revenue ? Math.round(revenue.difference) : null, revenue_ci_low: revenue ? Math.round(revenue.low) : null,
+    revenue_ci_high: revenue ? Math.round(revenue.high) : null, revenue_p_value: revenue?.pValue ?? null,
+  };
+  const says = verdictText(check, windowDays, window.running);
+  const notes = [
+    says,
+    `bought: at least one order (not refunded or cancelled) from ${campaign.started_on} (exclusive) to ${window.until}; revenue per customer counts every customer of the group, buyers or not`,
+    'each group is compared as drawn (contacted or not); uplift in percentage points; buying share: two-proportion z test; revenue per customer: Welch t-interval',
+  ];
+  if (revenue) notes.push(`revenue per customer: ${formatCents(Math.round(revenue.difference))} more per treated customer (95 % CI ${formatCents(Math.round(revenue.low))} to ${formatCents(Math.round(revenue.high))}, ${pText(revenue.pValue)})`);
+  if (window.running) notes.push(`still running: the ${windowDays}-day window ends on ${window.ends}; the figures may change`);
+  if (check.control.contacted > 0) notes.push(`${check.control.contacted} control customer${check.control.contacted === 1 ? ' was' : 's were'} contacted for this campaign: the comparison is weaker`);
+  return {
+    name: 'campaign-report',
+    title: `Campaign ${campaign.name} (${criteriaText(campaign)}): ${campaign.started_on} … ${window.until}`,
+    titleZh: `营销活动 ${campaign.name}（${criteriaText(campaign)}）：${campaign.started_on} … ${window.until}`,
+    asOf: input.asOf,
+    columns: reportColumns,
+    rows: [groupRow(say(input.lang, 'treated', '接触组'), check.treated), groupRow(say(input.lang, 'control', '对照组'), check.control), uplift],
+    notes,
+    sections: [
+      {
+        name: 'verdict',
+        title: say(input.lang, 'Verdict', '结论'),
+        // The machine-readable verdict (worked, harmed, no_effect, too_small); the words are the first note.
+        columns: [{ key: 'verdict', label: 'Verdict', labelZh: '结论', type: 'text' }],
+        rows: [{ verdict: check.verdict }],
+      },
+    ],
+  };
+}
