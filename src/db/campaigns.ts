@@ -116,3 +116,13 @@ export function memberOutcomes(db: Db, campaign: CampaignRecord, until: string):
     )
     .all({ ...windowParams({ since: null, asOf: until }), id: campaign.id, start: campaign.started_on, until, untilEnd: `${until}T99` }) as MemberOutcome[];
 }
+
+/** The campaigns a customer is part of, newest first, with the group and when each window ends. */
+export function campaignsOfCustomer(db: Db, customerId: number): { name: string; group: 'treated' | 'control'; started_on: string; window_days: number }[] {
+  return db
+    .prepare(
+      `SELECT k.name, m.arm AS "group", k.started_on, k.window_days FROM campaign_members m JOIN campaigns k ON k.id = m.campaign_id
+       WHERE m.customer_id = ? ORDER BY k.started_on DESC, k.id DESC`,
+    )
+    .all(customerId) as { name: string; group: 'treated' | 'control'; started_on: string; window_days: number }[];
+}

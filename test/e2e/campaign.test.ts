@@ -60,6 +60,18 @@ describe('crm campaign create, show, list', () => {
   });
 });
 
+describe('crm customer show', () => {
+  it('names the campaigns a customer is in, and says not to contact a control customer while the window is open', async () => {
+    const t = await campaignDb();
+    // A second campaign as of 2026-11-01 (60 days: open until 2026-12-31; today is 2026-11-23).
+    expect((await t.crm(['campaign', 'create', 'winter', '--as-of', '2026-11-01', '--holdout', '50%', '--seed', '3'])).code).toBe(0);
+    const control = json((await t.crm(['campaign', 'show', 'winter', '--group', 'control', '--format', 'json'])).stdout)[0].customer_id;
+    const spring = t.control.includes(control) ? 'control' : 'treated';
+    const file = json((await t.crm(['customer', 'show', control, '--format', 'json'])).stdout);
+    expect(file.campaigns).toBe(`winter (control until 2026-12-31: do not contact); spring (${spring})`);
+  });
+});
+
 describe('crm log --campaign', () => {
   it('links the contact; warns (and still logs) for a control customer or one outside the campaign', async () => {
     const t = await campaignDb();
