@@ -75,6 +75,9 @@ describe('contact kinds and leads', () => {
     expect((await t.crm(['lead', 'drop', 'L002', '--reason', '  '])).stderr).toBe('crm: --reason: say why the lead is dropped (e.g. "no budget")\n');
     expect((await t.crm(['lead', 'drop', 'L002'])).code).toBe(2);
     expect(t.one("SELECT count(*) FROM audit_log WHERE action IN ('lead-convert', 'lead-drop')")).toBe(2);
+    // A contact with sales cannot be made a lead again; a partner can be made one by edit.
+    expect((await t.crm(['customer', 'edit', 'C001', '--kind', 'lead'])).stderr).toBe('crm: --kind lead: C001 吴用 has orders; a lead is someone who has not bought yet\n');
+    expect((await t.crm(['customer', 'edit', 'L002', '--kind', '合作伙伴'])).stdout).toBe('updated L002 钱多: kind\n');
   });
 });
 
