@@ -145,6 +145,15 @@ describe('crm campaign report', () => {
     expect(t.one("SELECT count(*) FROM campaign_members WHERE arm = 'treated'")).toBe(29);
   });
 
+  it('import undo refuses to take back customers who hold a place in a campaign', async () => {
+    const t = await campaignDb();
+    expect((await t.crm(['import', 'undo', '2', '--yes'])).code).toBe(0); // the orders run: nothing depends on it
+    const undo = await t.crm(['import', 'undo', '1', '--yes']);
+    expect(undo.code).toBe(1);
+    expect(undo.stderr).toContain('place in campaign spring of customer X01 (added since)');
+    expect(t.one('SELECT count(*) FROM campaign_members')).toBe(40);
+  });
+
   it('export writes the campaign of each contact; importing the export again changes nothing', async () => {
     const t = await campaignDb();
     await t.crm(['log', t.treated[0]!, '-k', 'call', '-s', 'spring offer', '--campaign', 'spring']);
