@@ -89,8 +89,25 @@ const share = (part: number, whole: number): string => `${whole ? ((100 * part) 
 const pText = (p: number | null): string => (p === null ? 'no p-value' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** The plain-words line: worked, did not, or too small to tell (the "check" of PDCA). */
-export function verdictText(check: CampaignCheck, windowDays: number, running: boolean): string {
+export function verdictText(check: CampaignCheck, windowDays: number, running: boolean, lang: Lang = 'en'): string {
   const { treated, control, buying } = check;
+  if (lang === 'zh') {
+    const pointsZh = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)} 个百分点`;
+    const pZh = (p: number | null): string => (p === null ? '无 p 值' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+    const factsZh = `接触组 ${treated.customers} 位客户中 ${share(treated.buyers, treated.customers)} 在 ${windowDays} 天内下单，对照组 ${control.customers} 位中 ${share(control.buyers, control.customers)}`;
+    const rangeZh = buying ? `${pointsZh(buying.low)} 至 ${pointsZh(buying.high)}` : '';
+    const prefixZh = running ? '目前（观察期未结束）：' : '';
+    switch (check.verdict) {
+      case 'worked':
+        return `${prefixZh}有效：${factsZh}，提升 ${pointsZh(buying!.difference)}（95% 置信区间 ${rangeZh}，${pZh(buying!.pValue)}）。差异大到不可能是偶然：继续这样做。`;
+      case 'harmed':
+        return `${prefixZh}适得其反：${factsZh}，${pointsZh(buying!.difference)}（95% 置信区间 ${rangeZh}，${pZh(buying!.pValue)}）。被联系的客户买得更少：停止并查明原因。`;
+      case 'no_effect':
+        return `${prefixZh}无效：${factsZh}；差异（${buying ? pointsZh(buying.difference) : '无'}，95% 置信区间 ${rangeZh}，${pZh(buying?.pValue ?? null)}）不超过偶然波动，即使有提升也很小：换个办法。`;
+      case 'too_small':
+        return `${prefixZh}样本太小，无法判断：${factsZh}${buying ? `；真实提升可能在 ${rangeZh} 之间（${pZh(buying.pValue)}）` : ''}。扩大客户范围或延长观察期后再下结论。`;
+    }
+  }
   const facts = `${share(treated.buyers, treated.customers)} of the ${treated.customers} treated customers bought within ${windowDays} days, against ${share(control.buyers, control.customers)} of the ${control.customers} held back`;
   const range = buying ? `${points(buying.low)} to ${points(buying.high)}` : '';
   const prefix = running ? 'So far (the window is not over): ' : '';
@@ -131,7 +148,7 @@ export function campaignCheckReport(input: CampaignReportInput): Report {
     revenue_per_customer: revenue ? Math.round(revenue.difference) : null, revenue_ci_low: revenue ? Math.round(revenue.low) : null,
     revenue_ci_high: revenue ? Math.round(revenue.high) : null, revenue_p_value: revenue?.pValue ?? null,
   };
-  const says = verdictText(check, windowDays, window.running);
+  const says = verdictText(check, windowDays, window.running, input.lang);
   const notes = [
     says,
     `bought: at least one order (not refunded or cancelled) from ${campaign.started_on} (exclusive) to ${window.until}; revenue per customer counts every customer of the group, buyers or not`,
@@ -139,6 +156,9 @@ export function campaignCheckReport(input: CampaignReportInput): Report {
   ];
   if (revenue) notes.push(`revenue per customer: ${formatCents(Math.round(revenue.difference))} more per treated customer (95 % CI ${formatCents(Math.round(revenue.low))} to ${formatCents(Math.round(revenue.high))}, ${pText(revenue.pValue)})`);
   if (window.running) notes.push(`still running: the ${windowDays}-day window ends on ${window.ends}; the figures may change`);
+  if (check.treated.customers > 0 && check.treated.contacted < check.treated.customers / 2) {
+    notes.push(`only ${share(check.treated.contacted, check.treated.customers)} of the treated customers were contacted for this campaign (crm log … --campaign ${campaign.name}): the uplift measures the campaign as it was carried out`);
+  }
   if (check.control.contacted > 0) notes.push(`${check.control.contacted} control customer${check.control.contacted === 1 ? ' was' : 's were'} contacted for this campaign: the comparison is weaker`);
   return {
     name: 'campaign-report',

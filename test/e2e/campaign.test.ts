@@ -75,9 +75,9 @@ describe('crm customer show', () => {
 describe('crm log --campaign', () => {
   it('links the contact; warns (and still logs) for a control customer or one outside the campaign', async () => {
     const t = await campaignDb();
-    const treated = await t.crm(['log', t.treated[0]!, '-k', 'call', '-s', 'spring offer', '--campaign', 'spring']);
+    const treated = await t.crm(['log', t.treated[0]!, '-k', 'call', '-s', 'spring offer', '--campaign', 'spring', '--at', '2026-06-05']);
     expect(treated).toEqual({ code: 0, stdout: `logged call #1 with Person ${t.treated[0]} (${t.treated[0]})\n`, stderr: '' });
-    const control = await t.crm(['log', t.control[0]!, '-k', 'call', '-s', 'oops', '--campaign', 'spring']);
+    const control = await t.crm(['log', t.control[0]!, '-k', 'call', '-s', 'oops', '--campaign', 'spring', '--at', '2026-06-05']);
     expect(control.code).toBe(0);
     expect(control.stderr).toBe(`warning: Person ${t.control[0]} (${t.control[0]}) is in the control group of campaign "spring": contacting them spoils the comparison (logged anyway)\n`);
     expect(t.one('SELECT count(*) FROM interactions WHERE campaign_id IS NOT NULL')).toBe(2);
@@ -85,6 +85,10 @@ describe('crm log --campaign', () => {
     expect(unknown).toEqual({ code: 2, stdout: '', stderr: 'crm: --campaign: no campaign "autumn" (see crm campaign list)\n' });
     const show = json((await t.crm(['campaign', 'show', 'spring', '--format', 'json'])).stdout);
     expect(show.find((m: { customer_id: string }) => m.customer_id === t.control[0]).contacts).toBe(1);
+    // The report says the comparison is weaker, and that the treated group was hardly contacted (1 of 30: 3 %).
+    const notes = json((await t.crm(['campaign', 'report', 'spring', '--as-of', '2026-11-23', '--format', 'json'])).stdout).notes;
+    expect(notes).toContain('only 3 % of the treated customers were contacted for this campaign (crm log … --campaign spring): the uplift measures the campaign as it was carried out');
+    expect(notes).toContain('1 control customer was contacted for this campaign: the comparison is weaker');
   });
 });
 
@@ -120,6 +124,8 @@ describe('crm campaign report', () => {
     expect(report.sections.verdict.rows).toEqual([{ verdict: 'worked' }]);
     expect(report.notes[0]).toBe('It worked: 60 % of the 30 treated customers bought within 60 days, against 20 % of the 10 held back, +40.0 points (95 % CI +9.6 points to +70.4 points, p = 0.028). The difference is too large to be chance: keep doing it.');
 
+    const zh = json((await t.crm(['campaign', 'report', 'spring', '--lang', 'zh', '--format', 'json'])).stdout);
+    expect(zh.notes[0]).toBe('有效：接触组 30 位客户中 60 % 在 60 天内下单，对照组 10 位中 20 %，提升 +40.0 个百分点（95% 置信区间 +9.6 个百分点 至 +70.4 个百分点，p = 0.028）。差异大到不可能是偶然：继续这样做。');
     const table = (await t.crm(['campaign', 'report', 'spring'])).stdout;
     expect(table).toContain('uplift (treated − control)');
     expect(table).toContain('It worked');
