@@ -38,7 +38,7 @@ export async function resolveCustomer(context: Pick<CliContext, 'interactive' | 
   );
 }
 
-/** A contact who must be a partner (--referred-by, crm report partners): any other kind is a usage error. */
+/** A contact who must be a partner (--referred-by): any other kind is a usage error. */
 export async function resolvePartner(context: Pick<CliContext, 'interactive' | 'io'>, db: Db, reference: string, flag: string): Promise<CustomerRecord> {
   const found = await resolveCustomer(context, db, reference);
   if (found.kind !== 'partner') {

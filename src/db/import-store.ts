@@ -203,22 +203,26 @@ export class ImportSession {
    * of customers and orders; each change is recorded, so crm import undo turns the customer back into a lead.
    */
   convertLeadsWithSales(): number {
+    // Most databases have no leads: then nothing is read. Otherwise one pass over the orders of leads (during a
+    // bulk load the orders index is deferred, so a per-lead lookup would scan every order once per lead).
+    const anyLead = this.db.prepare("SELECT 1 FROM customers WHERE kind <> 'customer' AND kind = 'lead' LIMIT 1").get();
+    if (anyLead === undefined) return 0;
     const leads = this.db
       .prepare(
-        `SELECT c.id, c.kind, c.converted_at, c.updated_at,
-                (SELECT min(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS first_sale
-         FROM customers c WHERE c.kind <> 'customer' AND c.kind = 'lead'`,
+        `WITH first_sale AS (
+           SELECT customer_id, min(order_date) AS first_sale FROM orders
+           WHERE customer_id IN (SELECT id FROM customers WHERE kind <> 'customer' AND kind = 'lead') AND ${billed}
+           GROUP BY customer_id
+         )
+         SELECT c.id, c.kind, c.converted_at, c.updated_at, f.first_sale FROM first_sale f JOIN customers c ON c.id = f.customer_id`,
       )
-      .all(windowParams({ since: null, asOf: '9999-12-31' })) as { id: number; kind: string; converted_at: string | null; updated_at: string; first_sale: string | null }[];
+      .all(windowParams({ since: null, asOf: '9999-12-31' })) as { id: number; kind: string; converted_at: string | null; updated_at: string; first_sale: string }[];
     const convert = this.db.prepare("UPDATE customers SET kind = 'customer', converted_at = ?, updated_at = ? WHERE id = ?");
-    let converted = 0;
     for (const lead of leads) {
-      if (lead.first_sale === null) continue;
       this.recordChange('customers', lead.id, { kind: lead.kind, converted_at: lead.converted_at, updated_at: lead.updated_at });
       convert.run(lead.converted_at ?? lead.first_sale, this.now, lead.id);
-      converted += 1;
     }
-    return converted;
+    return leads.length;
   }
 
   /** Records the run and what it did, then commits. */
