@@ -1,7 +1,6 @@
 // The campaign reports as values: list, show (both groups) and the check against the control group. Pure.
 import type { CampaignCheck } from '../analysis/campaign-stats.js';
 import type { CampaignListRow, CampaignMember, CampaignRecord } from '../db/campaigns.js';
-import { formatCents } from '../util/money.js';
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
@@ -74,14 +73,17 @@ const reportColumns: Column[] = [
   { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
   { key: 'contacted_percent', label: 'Contacted', labelZh: '已联系', type: 'percent' },
   { key: 'bought_percent', label: 'Bought', labelZh: '购买比例', type: 'percent' },
-  { key: 'bought_ci_low', label: '95% CI from', labelZh: '95% 区间下限', type: 'percent' },
-  { key: 'bought_ci_high', label: 'to', labelZh: '上限', type: 'percent' },
-  { key: 'bought_p_value', label: 'p', labelZh: 'p 值', type: 'probability' },
   { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
   { key: 'revenue_per_customer', label: 'Revenue / customer', labelZh: '人均销售额', type: 'money' },
-  { key: 'revenue_ci_low', label: '95% CI from', labelZh: '95% 区间下限', type: 'money' },
-  { key: 'revenue_ci_high', label: 'to', labelZh: '上限', type: 'money' },
-  { key: 'revenue_p_value', label: 'p', labelZh: 'p 值', type: 'probability' },
+];
+
+const upliftColumns: Column[] = [
+  { key: 'measure', label: 'Measure', labelZh: '指标', type: 'text' },
+  { key: 'uplift', label: 'Uplift', labelZh: '提升', type: 'number' },
+  { key: 'ci_low', label: '95% CI from', labelZh: '95% 区间下限', type: 'number' },
+  { key: 'ci_high', label: 'to', labelZh: '上限', type: 'number' },
+  { key: 'p_value', label: 'p', labelZh: 'p 值', type: 'probability' },
+  { key: 'test', label: 'Test', labelZh: '检验', type: 'text' },
 ];
 
 const points = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)} points`;
@@ -137,24 +139,28 @@ export function campaignCheckReport(input: CampaignReportInput): Report {
   const percent = (part: number, whole: number) => (whole ? (100 * part) / whole : null);
   const groupRow = (name: string, group: CampaignCheck['treated']): Row => ({
     group: name, customers: group.customers, contacted_percent: percent(group.contacted, group.customers), bought_percent: percent(group.buyers, group.customers),
-    bought_ci_low: null, bought_ci_high: null, bought_p_value: null, revenue: group.revenueCents,
-    revenue_per_customer: group.customers ? Math.round(group.revenueCents / group.customers) : null, revenue_ci_low: null, revenue_ci_high: null, revenue_p_value: null,
+    revenue: group.revenueCents, revenue_per_customer: group.customers ? Math.round(group.revenueCents / group.customers) : null,
   });
   const { buying, revenue } = check;
-  const uplift: Row = {
-    group: say(input.lang, 'uplift (treated − control)', '提升（接触组 − 对照组）'), customers: null, contacted_percent: null,
-    bought_percent: buying ? buying.difference * 100 : null, bought_ci_low: buying ? buying.low * 100 : null, bought_ci_high: buying ? buying.high * 100 : null,
-    bought_p_value: buying?.pValue ?? null, revenue: null,
-    revenue_per_customer: revenue ? Math.round(revenue.difference) : null, revenue_ci_low: revenue ? Math.round(revenue.low) : null,
-    revenue_ci_high: revenue ? Math.round(revenue.high) : null, revenue_p_value: revenue?.pValue ?? null,
-  };
+  // Percentage points and currency units: each row says which in its measure.
+  const upliftRows: Row[] = [
+    {
+      measure: say(input.lang, 'bought (percentage points)', '购买比例（百分点）'), uplift: buying ? buying.difference * 100 : null,
+      ci_low: buying ? buying.low * 100 : null, ci_high: buying ? buying.high * 100 : null, p_value: buying?.pValue ?? null,
+      test: say(input.lang, 'two-proportion z test', '两比例 z 检验'),
+    },
+    {
+      measure: say(input.lang, 'revenue per customer', '人均销售额'), uplift: revenue ? revenue.difference / 100 : null,
+      ci_low: revenue ? revenue.low / 100 : null, ci_high: revenue ? revenue.high / 100 : null, p_value: revenue?.pValue ?? null,
+      test: say(input.lang, "Welch's t-interval", 'Welch t 区间'),
+    },
+  ];
   const says = verdictText(check, windowDays, window.running, input.lang);
   const notes = [
     says,
     `bought: at least one order (not refunded or cancelled) from ${campaign.started_on} (exclusive) to ${window.until}; revenue per customer counts every customer of the group, buyers or not`,
-    'each group is compared as drawn (contacted or not); uplift in percentage points; buying share: two-proportion z test; revenue per customer: Welch t-interval',
+    'each group is compared as drawn (contacted or not): the uplift table below gives the difference with the range it very likely lies in',
   ];
-  if (revenue) notes.push(`revenue per customer: ${formatCents(Math.round(revenue.difference))} more per treated customer (95 % CI ${formatCents(Math.round(revenue.low))} to ${formatCents(Math.round(revenue.high))}, ${pText(revenue.pValue)})`);
   if (window.running) notes.push(`still running: the ${windowDays}-day window ends on ${window.ends}; the figures may change`);
   if (check.treated.customers > 0 && check.treated.contacted < check.treated.customers / 2) {
     notes.push(`only ${share(check.treated.contacted, check.treated.customers)} of the treated customers were contacted for this campaign (crm log … --campaign ${campaign.name}): the uplift measures the campaign as it was carried out`);
@@ -166,9 +172,15 @@ export function campaignCheckReport(input: CampaignReportInput): Report {
     titleZh: `营销活动 ${campaign.name}（${criteriaText(campaign)}）：${campaign.started_on} … ${window.until}`,
     asOf: input.asOf,
     columns: reportColumns,
-    rows: [groupRow(say(input.lang, 'treated', '接触组'), check.treated), groupRow(say(input.lang, 'control', '对照组'), check.control), uplift],
+    rows: [groupRow(say(input.lang, 'treated', '接触组'), check.treated), groupRow(say(input.lang, 'control', '对照组'), check.control)],
     notes,
     sections: [
+      {
+        name: 'uplift',
+        title: say(input.lang, 'Uplift (treated − control) with its 95 % confidence interval', '提升（接触组 − 对照组）及 95% 置信区间'),
+        columns: upliftColumns,
+        rows: upliftRows,
+      },
       {
         name: 'verdict',
         title: say(input.lang, 'Verdict', '结论'),
