@@ -14,6 +14,8 @@ export interface FunnelGroup {
   revenueCents: number;
   /** Dropped and not converted. */
   dropped: number;
+  /** Neither converted nor dropped: still being worked on. */
+  open: number;
   /** The most common drop reasons, most frequent first (ties by name), at most three. */
   dropReasons: { reason: string; count: number }[];
 }
@@ -45,6 +47,7 @@ export function funnelGroup(groupBy: FunnelGroup['groupBy'], group: string, lead
     medianDaysToConvert: median(days),
     revenueCents: converted.reduce((sum, lead) => sum + lead.revenue_cents, 0),
     dropped: dropped.length,
+    open: leads.length - converted.length - dropped.length,
     dropReasons: [...reasons.entries()]
       .map(([reason, count]) => ({ reason, count }))
       .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))

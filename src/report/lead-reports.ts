@@ -13,6 +13,7 @@ const funnelColumns: Column[] = [
   { key: 'median_days_to_convert', label: 'Median days', labelZh: '转化天数中位数', type: 'number' },
   { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
   { key: 'dropped', label: 'Dropped', labelZh: '已放弃', type: 'integer' },
+  { key: 'open', label: 'Open', labelZh: '跟进中', type: 'integer' },
   { key: 'drop_reasons', label: 'Most common drop reasons', labelZh: '主要放弃原因', type: 'text' },
 ];
 
@@ -27,6 +28,7 @@ export function funnelReport(groups: FunnelGroup[], context: ReportContext): Rep
     median_days_to_convert: group.medianDaysToConvert,
     revenue: group.revenueCents,
     dropped: group.dropped,
+    open: group.open,
     drop_reasons: group.dropReasons.map((reason) => `${reason.reason} ×${reason.count}`).join('; '),
   }));
   return {

@@ -101,7 +101,8 @@ describe('crm report funnel', () => {
     // Revenue of converted leads: L001 100 + 50, L003 200 = 350. Dropped: L002 and L004, both "no budget".
     // fair = 李娜's = L001, L002; web = 王伟's = L003, L004.
     const row = (groupBy: string, group: string, leads: number, converted: number, median: number, revenue: number, dropped: number, reasons: string) => ({
-      group_by: groupBy, group, leads, converted, conversion_percent: (100 * converted) / leads, median_days_to_convert: median, revenue, dropped, drop_reasons: reasons,
+      group_by: groupBy, group, leads, converted, conversion_percent: (100 * converted) / leads, median_days_to_convert: median, revenue, dropped,
+      open: leads - converted - dropped, drop_reasons: reasons,
     });
     expect(report.rows).toEqual([
       row('all', 'All leads', 4, 2, 15, 350, 2, 'no budget ×2'),
@@ -112,7 +113,7 @@ describe('crm report funnel', () => {
     ]);
     // As of 2026-04-05 only L001 had converted, nobody was dropped yet, and L004 was not recorded yet.
     const early = json((await t.crm(['report', 'funnel', '--as-of', '2026-04-05', '--format', 'json'])).stdout);
-    expect(early.rows[0]).toMatchObject({ leads: 3, converted: 1, median_days_to_convert: 20, revenue: 100, dropped: 0 });
+    expect(early.rows[0]).toMatchObject({ leads: 3, converted: 1, median_days_to_convert: 20, revenue: 100, dropped: 0, open: 2 });
     const table = (await t.crm(['report', 'funnel', '--as-of', '2026-11-23'])).stdout;
     expect(table).toContain('Lead funnel, leads recorded up to 2026-11-23');
   });

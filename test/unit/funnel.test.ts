@@ -35,7 +35,7 @@ describe('funnelGroup', () => {
     // Dropped (not converted): 4, 5 (price), 6 (no budget), 7 (competitor), 8 (no reason) = 5;
     // top three: price ×2, then the ties at 1 by name: "(no reason)" < competitor < no budget.
     expect(funnelGroup('source', 'fair', leads)).toEqual({
-      groupBy: 'source', group: 'fair', leads: 10, converted: 4, conversionPercent: 40, medianDaysToConvert: 5.5, revenueCents: 15_000, dropped: 5,
+      groupBy: 'source', group: 'fair', leads: 10, converted: 4, conversionPercent: 40, medianDaysToConvert: 5.5, revenueCents: 15_000, dropped: 5, open: 1, // lead 9
       dropReasons: [{ reason: 'price', count: 2 }, { reason: '(no reason)', count: 1 }, { reason: 'competitor', count: 1 }],
     });
   });
