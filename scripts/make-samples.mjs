@@ -1,6 +1,7 @@
 // Writes samples/: deterministic, hand-checkable sample data (run: node scripts/make-samples.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 
 const out = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../samples');
@@ -84,23 +85,133 @@ for (const order of orders) order.id = `O${String(orderNo++).padStart(5, '0')}`;
 const cell = (value) => (/[",\r\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
 const csv = (header, rows) => [header.join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
 
+// Issue 11: a partner, leads (some converted by their first order, some dropped) and a finished campaign with a
+// control group. A PRNG of its own and arrays of their own (contacts, extraOrders), so nothing above changes and
+// the daily part below draws the same numbers as before.
+let contactSeed = 20261125;
+const contactRandom = () => {
+  contactSeed |= 0; contactSeed = (contactSeed + 0x6d2b79f5) | 0;
+  let t = Math.imul(contactSeed ^ (contactSeed >>> 15), 1 | contactSeed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const contactPick = (list) => list[Math.floor(contactRandom() * list.length)];
+const dayOf = (date, offset) => new Date(Date.parse(`${date}T00:00:00Z`) + offset * day).toISOString().slice(0, 10);
+const partner = {
+  id: 'P0001', name: '茶友会', company: '杭州茶友会文化传播有限公司', email: 'hello@chayouhui.example.cn', phone: '057188886666', city: '杭州', region: '浙江',
+  channel: '', owner: '王伟', tags: 'partner', notes: 'tea club: sends members to the shop', created: '2025-03-01', kind: 'partner',
+};
+// Customers who came by referral after the club started work with the shop name it as their referrer.
+for (const customer of customers) {
+  customer.kind = 'customer';
+  customer.referredBy = customer.channel === 'referral' && customer.created >= partner.created ? partner.id : '';
+}
+const leadSources = ['fair', 'fair', 'fair', 'fair', 'fair', 'web', 'web', 'web', 'web', 'cold call', 'cold call', 'cold call'];
+const leadPlan = ['convert', 'convert', 'convert', 'drop', 'open', 'convert', 'convert', 'drop', 'drop', 'convert', 'drop', 'open'];
+const dropReasons = ['no budget', 'price too high', 'no budget', 'went to a competitor'];
+const leads = leadSources.map((source, index) => {
+  const surname = contactPick(surnames);
+  const created = dayOf('2026-08-15', Math.floor(contactRandom() * 75));
+  return {
+    id: `L${String(index + 1).padStart(4, '0')}`, name: surname + contactPick(given), company: '', email: `${pinyin[surname]}.lead${index + 1}@example.cn`,
+    phone: `13${Math.floor(contactRandom() * 10)}${String(Math.floor(contactRandom() * 1e8)).padStart(8, '0')}`, city: contactPick(cities)[0], region: '',
+    channel: source, owner: contactPick(owners), tags: '', notes: '', created, kind: 'lead', referredBy: '', plan: leadPlan[index],
+    droppedAt: '', dropReason: '',
+  };
+});
+for (const lead of leads) lead.region = cities.find(([city]) => city === lead.city)[1];
+let dropIndex = 0;
+for (const lead of leads.filter((candidate) => candidate.plan === 'drop')) {
+  lead.droppedAt = dayOf(lead.created, 20 + Math.floor(contactRandom() * 30));
+  if (lead.droppedAt > '2026-11-20') lead.droppedAt = '2026-11-20';
+  lead.dropReason = dropReasons[dropIndex++ % dropReasons.length];
+}
+const extraOrders = [];
+const extraOrder = (customer, date, productIndex, quantity) => {
+  const [product, price, costShare] = products[productIndex];
+  const amount = price * quantity;
+  extraOrders.push({ customer, date, product, quantity, amount: amount.toFixed(2), cost: (amount * costShare).toFixed(2), status: 'paid' });
+};
+// The partner buys wholesale for its tastings: its own orders, which no customer analysis counts.
+for (const date of ['2025-04-12', '2025-09-20', '2026-03-15', '2026-09-05']) extraOrder(partner.id, date, 2, 6 + Math.floor(contactRandom() * 6));
+// A converted lead's first order comes 5–40 days after it was recorded, then maybe one or two more.
+for (const lead of leads.filter((candidate) => candidate.plan === 'convert')) {
+  let date = dayOf(lead.created, 5 + Math.floor(contactRandom() * 36));
+  for (let k = 0, count = 1 + Math.floor(contactRandom() * 3); k < count && date <= '2026-11-20'; k += 1) {
+    extraOrder(lead.id, date, Math.floor(contactRandom() * 6), 1 + Math.floor(contactRandom() * 3));
+    date = dayOf(date, 10 + Math.floor(contactRandom() * 30));
+  }
+}
+
+// The sample campaign: an autumn letter to the Lead tier (the 80 % of customers who bring the least profit) as of
+// 2026-08-01, 20 % held back, seed 2026: what `crm campaign create autumn-letter --tier lead --as-of 2026-08-01
+// --holdout 20% --seed 2026` chooses (crm demo runs it). The tier and the split are computed here exactly as crm
+// does (db/pyramid.ts, analysis/campaign-split.ts), so the letter's effect can be given to the treated customers.
+const sampleCampaign = { name: 'autumn-letter', tier: 'lead', asOf: '2026-08-01', holdout: 20, seed: 2026, windowDays: 60 };
+const cents = (text) => (text === '' ? 0 : Math.round(Number(text) * 100));
+const profitBefore = new Map();
+for (const order of orders) {
+  if (order.status === 'refunded' || order.date > sampleCampaign.asOf) continue;
+  profitBefore.set(order.customer, (profitBefore.get(order.customer) ?? 0) + cents(order.amount) - cents(order.cost));
+}
+const ranked = [...profitBefore.entries()];
+const positionOf = (profit) => 1 + ranked.filter(([, other]) => other > profit).length; // rank(): ties share the best position
+const audience = ranked.filter(([, profit]) => (positionOf(profit) - 1) * 100 >= ranked.length * 20).map(([id]) => id);
+const draws = audience.map((id) => ({ id, draw: createHash('sha256').update(`${sampleCampaign.seed}:${id}`).digest('hex') })).sort((a, b) => (a.draw < b.draw ? -1 : a.draw > b.draw ? 1 : 0));
+const controlCount = Math.round((audience.length * sampleCampaign.holdout) / 100);
+const controlGroup = new Set(draws.slice(0, controlCount).map((entry) => entry.id));
+const treatedGroup = audience.filter((id) => !controlGroup.has(id)).sort();
+// Nearly every treated customer got the letter and a call; about 40 % of them ordered again within the 60 days because of it.
+const campaignContacts = [];
+for (const id of treatedGroup) {
+  const customer = customers.find((candidate) => candidate.id === id);
+  if (contactRandom() < 0.9) {
+    const date = dayOf('2026-08-03', Math.floor(contactRandom() * 10));
+    campaignContacts.push({ customer: id, date, time: `${String(9 + Math.floor(contactRandom() * 8)).padStart(2, '0')}:${contactPick(['00', '15', '30', '45'])}`, kind: contactPick(['call', 'message']), summary: contactPick(['秋季新品来信回访', 'autumn letter: called about the new oolong', '寄送秋季优惠券']), outcome: contactPick(['会考虑', '下单了', 'will order', '']), owner: customer.owner });
+    if (contactRandom() < 0.45) extraOrder(id, dayOf(date, 2 + Math.floor(contactRandom() * 40)), Math.floor(contactRandom() * 6), 1 + Math.floor(contactRandom() * 3));
+  }
+}
+// Meetings with the partner (no campaign): crm report partners shows them.
+for (const date of ['2026-03-10', '2026-06-18', '2026-10-08']) {
+  campaignContacts.push({ customer: partner.id, date, time: '15:00', kind: 'meeting', summary: contactPick(['茶友会季度沟通', 'planned the next tasting evening']), outcome: '', owner: partner.owner, campaign: '' });
+}
+campaignContacts.sort((a, b) => (a.date + a.time < b.date + b.time ? -1 : a.date + a.time > b.date + b.time ? 1 : a.customer < b.customer ? -1 : 1));
+extraOrders.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.customer < b.customer ? -1 : 1));
+for (const order of extraOrders) order.id = `O${String(orderNo++).padStart(5, '0')}`;
+
+// Contacts: the partner first (customers name it as their referrer), then the customers, then the leads.
+const contacts = [partner, ...customers, ...leads];
+const contactRow = (c, created) => [c.id, c.name, c.company, c.email, c.phone, c.city, c.region, c.channel, c.owner, c.tags, c.notes, created, c.kind, c.referredBy ?? '', c.droppedAt ?? '', c.dropReason ?? ''];
 fs.writeFileSync(path.join(out, 'customers.csv'), csv(
-  ['customer_id', 'name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'created_at'],
-  customers.map((c) => [c.id, c.name, c.company, c.email, c.phone, c.city, c.region, c.channel, c.owner, c.tags, c.notes, c.created]),
+  ['customer_id', 'name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'created_at', 'kind', 'referred_by', 'dropped_at', 'drop_reason'],
+  contacts.map((c) => contactRow(c, c.created)),
 ));
 fs.writeFileSync(path.join(out, 'orders.csv'), csv(
   ['order_id', 'customer_id', 'order_date', 'product', 'quantity', 'amount', 'cost', 'status'],
-  orders.map((o) => [o.id, o.customer, o.date, o.product, o.quantity, o.amount, o.cost, o.status]),
+  [...orders, ...extraOrders].map((o) => [o.id, o.customer, o.date, o.product, o.quantity, o.amount, o.cost, o.status]),
 ));
-// The same customers as Excel on Chinese Windows writes them: GBK, Chinese headers, CRLF, dates as 2025年3月1日.
+// The same contacts as Excel on Chinese Windows writes them: GBK, Chinese headers, CRLF, dates as 2025年3月1日.
+const kindZh = { customer: '客户', lead: '线索', partner: '合作伙伴' };
+const gbkDate = (iso) => {
+  if (!iso) return '';
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
 const gbk = csv(
-  ['客户编号', '客户名称', '公司', '邮箱', '手机', '城市', '省份', '来源', '负责人', '标签', '备注', '建档日期'],
-  customers.map((c) => {
-    const [y, m, d] = c.created.split('-').map(Number);
-    return [c.id, c.name, c.company, c.email, c.phone, c.city, c.region, c.channel, c.owner, c.tags, c.notes, `${y}年${m}月${d}日`];
+  ['客户编号', '客户名称', '公司', '邮箱', '手机', '城市', '省份', '来源', '负责人', '标签', '备注', '建档日期', '类型', '推荐人', '放弃日期', '放弃原因'],
+  contacts.map((c) => {
+    const row = contactRow(c, gbkDate(c.created));
+    row[12] = kindZh[c.kind];
+    row[14] = gbkDate(c.droppedAt);
+    return row;
   }),
 ).replace(/\n/g, '\r\n');
 fs.writeFileSync(path.join(out, 'customers-gbk.csv'), iconv.encode(gbk, 'gbk'));
+fs.writeFileSync(path.join(out, 'campaign-contacts.csv'), csv(
+  ['interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'campaign'],
+  campaignContacts.map((row, index) => [`K${String(index + 1).padStart(5, '0')}`, row.customer, row.kind, `${row.date} ${row.time}`, row.summary, row.outcome, row.owner, row.campaign ?? sampleCampaign.name]),
+));
+console.log(`samples: 1 partner, ${leads.length} leads, ${extraOrders.length} more orders; campaign ${sampleCampaign.name}: ${audience.length} customers, ${controlCount} held back, ${campaignContacts.length} contacts`);
 fs.writeFileSync(path.join(out, 'bad-orders.csv'), [
   'order_id,customer_id,order_date,product,quantity,amount,cost,status',
   'B001,C0001,2026-02-30,Green tea 250g,1,68.00,37.40,paid',
@@ -183,6 +294,14 @@ for (const order of orders) {
   }
 }
 payments.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.order < b.order ? -1 : 1));
+// The issue-11 orders are paid within three weeks, except the latest ones; appended, so the payments above keep their ids.
+const extraPayments = [];
+for (const order of extraOrders) {
+  if (order.date >= '2026-11-01') continue;
+  extraPayments.push({ customer: order.customer, order: order.id, date: isoDay(Math.min(lastDay, Date.parse(`${order.date}T00:00:00Z`) + Math.floor(contactRandom() * 21) * day)), cents: Math.round(Number(order.amount) * 100), method: contactPick(methods) });
+}
+extraPayments.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.order < b.order ? -1 : 1));
+payments.push(...extraPayments);
 fs.writeFileSync(path.join(out, 'payments.csv'), csv(
   ['payment_id', 'customer_id', 'order_id', 'paid_on', 'amount', 'method'],
   payments.map((p, index) => [`P${String(index + 1).padStart(5, '0')}`, p.customer, p.order, p.date, (p.cents / 100).toFixed(2), p.method]),

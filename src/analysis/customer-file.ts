@@ -1,6 +1,8 @@
 // Gathers one customer's file (客户档案): profile, money, satisfaction, open complaints, follow-ups, timeline.
 import type { CustomerRecord, CustomerTotals } from '../db/customers.js';
-import { customerTotals } from '../db/customers.js';
+import { customerById, customerTotals } from '../db/customers.js';
+import { campaignsOfCustomer } from '../db/campaigns.js';
+import { addDays } from '../util/dates.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { customerMoneyInputs, customerSurveys, customerTimeline, historyCounts, type HistoryCounts, type TimelineEntry } from '../db/customer-file.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
@@ -21,6 +23,10 @@ export interface CustomerFile {
   timeline: TimelineEntry[];
   timelineTotal: number;
   today: string;
+  /** The partner who referred the customer. */
+  referrer: Pick<CustomerRecord, 'external_id' | 'name'> | null;
+  /** Campaigns the customer is in: "autumn-letter (control until 2026-09-30: do not contact)". */
+  campaigns: string[];
 }
 
 export interface CustomerFileOptions {
@@ -43,5 +49,11 @@ export function buildCustomerFile(db: Db, customer: CustomerRecord, options: Cus
     timeline: customerTimeline(db, customer.id, options.timelineLimit),
     timelineTotal: history.interactions + history.orders + history.payments,
     today: options.today,
+    referrer: customer.referred_by === null ? null : (customerById(db, customer.referred_by) ?? null),
+    campaigns: campaignsOfCustomer(db, customer.id).map((campaign) => {
+      const ends = addDays(campaign.started_on, campaign.window_days);
+      const running = options.today < ends;
+      return `${campaign.name} (${campaign.group}${running ? ` until ${ends}` : ''}${running && campaign.group === 'control' ? ': do not contact' : ''})`;
+    }),
   };
 }

@@ -14,6 +14,7 @@ import { requireDate, type CliContext, type OutputOptions } from './context.js';
 export interface PeriodFlags extends OutputOptions {
   asOf?: string;
   since?: string;
+  includePartners?: boolean;
 }
 
 export interface ScoreFlags extends PeriodFlags {
@@ -29,7 +30,7 @@ export function periodOf(context: CliContext, flags: PeriodFlags): Period {
   const asOf = context.asOf(flags.asOf);
   const since = flags.since === undefined ? null : requireDate(flags.since, '--since');
   if (since && since > asOf) throw new UsageError(`--since ${since} is after the analysis date ${asOf}`);
-  return { asOf, since };
+  return { asOf, since, includePartners: flags.includePartners === true };
 }
 
 /** Adds --bins, --thresholds, --scheme, --rules and --baseline. */

@@ -156,5 +156,6 @@ export function withOutputOptions(command: Command): Command {
 export function withPeriodOptions(command: Command): Command {
   return command
     .option('--as-of <date>', 'analyse as of DATE: later orders are ignored, ages count to it (default today)')
-    .option('--since <date>', 'ignore orders before DATE');
+    .option('--since <date>', 'ignore orders before DATE')
+    .option('--include-partners', 'count partners as customers (by default the customer analyses leave them out)');
 }

@@ -19,6 +19,12 @@ import type { CliContext } from './context.js';
 
 export const samplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../samples');
 
+/**
+ * The campaign in the samples: `crm campaign create autumn-letter --tier lead --as-of 2026-08-01 --holdout 20% --seed 2026`
+ * (scripts/make-samples.mjs computes the same groups). samples/campaign-contacts.csv holds the contacts made for it.
+ */
+export const sampleCampaign = { name: 'autumn-letter', tier: 'lead', asOf: '2026-08-01', holdout: 20, seed: 2026, windowDays: 60 } as const;
+
 export async function runDemo(context: CliContext, dbFile: string): Promise<void> {
   const file = path.resolve(context.io.cwd, dbFile);
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
@@ -27,8 +33,16 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     context.info(`crm demo: a fresh database at ${file}, filled from ${samplesDir}`);
     for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const) {
       const summary = await importFile(db, { kind, file: path.join(samplesDir, `${kind}.csv`), now: context.io.now });
-      context.info(`  imported ${summary.rowsRead} ${kind}: ${summary.rowsNew} new (${summary.elapsedMs} ms)`);
+      const converted = summary.leadsConverted ? `; ${summary.leadsConverted} leads converted by their first order` : '';
+      context.info(`  imported ${summary.rowsRead} ${kind}: ${summary.rowsNew} new${converted} (${summary.elapsedMs} ms)`);
     }
+    // The finished sample campaign and the contacts made for it (scripts/make-samples.mjs gave the letter its effect).
+    const { planCampaign } = await import('../analysis/campaign-audience.js');
+    const { createCampaign } = await import('../db/campaigns.js');
+    const plan = planCampaign(db, sampleCampaign.asOf, { tier: sampleCampaign.tier }, sampleCampaign.holdout, sampleCampaign.seed);
+    createCampaign(db, { name: sampleCampaign.name, startedOn: sampleCampaign.asOf, ...plan.stored, holdoutPercent: sampleCampaign.holdout, seed: sampleCampaign.seed, windowDays: sampleCampaign.windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const contacts = await importFile(db, { kind: 'interactions', file: path.join(samplesDir, 'campaign-contacts.csv'), now: context.io.now });
+    context.info(`  campaign ${sampleCampaign.name}: ${plan.treated.length} customers to contact, ${plan.control.length} held back; imported ${contacts.rowsNew} more contacts (campaign-contacts.csv)`);
     context.info('');
     const format = { format: 'table' as const };
     await context.emit(overviewReport(overview(db)), format);
@@ -59,6 +73,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} segment --customers --segment "At Risk" --as-of ${asOf}`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} report list      (and crm agenda for today's to-do)`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} dashboard --as-of ${asOf} --output report.html      (open it in a browser)`);
+    context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} campaign report ${sampleCampaign.name}      (did the autumn letter work?)`);
   } finally {
     db.close();
   }

@@ -8,6 +8,7 @@ export interface ReportFlags extends OutputOptions {
   asOf?: string;
   since?: string;
   period?: string;
+  includePartners?: boolean;
 }
 
 /** Adds --as-of, --since and --period. */
@@ -22,5 +23,6 @@ export function reportPeriod(context: CliContext, flags: ReportFlags, fallback: 
   const period = flags.period ?? (since === undefined && fallback === '30d' ? '30d' : undefined);
   const resolved = resolvePeriod({ period, since, asOf, today: context.today() });
   if (typeof resolved === 'string') throw new UsageError(resolved);
-  return resolved;
+  if (!flags.includePartners) return resolved;
+  return { ...resolved, includePartners: true, previous: resolved.previous && { ...resolved.previous, includePartners: true } };
 }

@@ -37,3 +37,12 @@ export async function resolveCustomer(context: Pick<CliContext, 'interactive' | 
     candidates.map(describeCandidate),
   );
 }
+
+/** A contact who must be a partner (--referred-by): any other kind is a usage error. */
+export async function resolvePartner(context: Pick<CliContext, 'interactive' | 'io'>, db: Db, reference: string, flag: string): Promise<CustomerRecord> {
+  const found = await resolveCustomer(context, db, reference);
+  if (found.kind !== 'partner') {
+    throw new UsageError(`${flag} ${reference}: ${found.external_id} ${found.name} is a ${found.kind}, not a partner (make it one with crm customer edit ${found.external_id} --kind partner)`);
+  }
+  return found;
+}

@@ -1,20 +1,25 @@
 // The SQL behind the analysis commands (rfm, segment, pyramid, lifecycle, loyalty): per-customer aggregates.
 import type { Db } from './open.js';
-import { billed, orderCoverage, windowParams } from './report-sales.js';
+import { customerSales, orderCoverage, windowParams } from './report-sales.js';
 
 /** The orders an analysis looks at: order_date in [since, asOf]. */
 export interface Period {
   asOf: string;
   since?: string | null;
+  /** Count partners as customers (`--include-partners`); by default their orders are left out. */
+  includePartners?: boolean;
 }
 
 /**
- * The orders every analysis reads: order_date in [since, asOf], sales only. Refunded and cancelled orders
- * were never owed (analysis/balance.ts) and count in no analysis, as in no report.
+ * The orders every analysis reads: order_date in [since, asOf], sales only, customers only. Refunded and
+ * cancelled orders were never owed (analysis/balance.ts) and count in no analysis, as in no report; partners'
+ * orders count only under --include-partners (report-sales.ts notPartnerOrder). Leads have no orders.
+ * Every analysis query (CLV included) reads orders through this condition and periodParams.
  */
-export const analysedOrders = `+order_date <= @asOf AND +order_date >= @since AND ${billed}`;
+export const analysedOrders = `+order_date <= @asOf AND +order_date >= @since AND ${customerSales}`;
 
-export const periodParams = (period: Period) => windowParams({ since: period.since ?? null, asOf: period.asOf });
+export const periodParams = (period: Period) =>
+  windowParams({ since: period.since ?? null, asOf: period.asOf, includePartners: period.includePartners ?? false });
 
 /** Per-customer RFM measures, column-wise so a million customers stay a few typed arrays. */
 export interface RfmInputs {
@@ -91,6 +96,6 @@ export interface CostCoverage {
 
 /** How many orders (sales) in the period have no cost (their profit counts as revenue): the reports' count. */
 export function costCoverage(db: Db, period: Period): CostCoverage {
-  const coverage = orderCoverage(db, { since: period.since ?? null, asOf: period.asOf });
+  const coverage = orderCoverage(db, { since: period.since ?? null, asOf: period.asOf, includePartners: period.includePartners ?? false }, true);
   return { orders: coverage.orders, ordersWithoutCost: coverage.orders_without_cost };
 }

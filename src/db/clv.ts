@@ -23,7 +23,8 @@ export interface PurchaseSummary {
  * The inner ORDER BY repeats the index order: with it SQLite streams the days into the outer GROUP BY with no
  * temporary B-tree at all (without it, one for the GROUP BY; EXPLAIN QUERY PLAN).
  */
-export function purchaseSummary(db: Db, asOf: string): PurchaseSummary {
+/** Partners are left out unless includePartners (--include-partners), as in every customer analysis. */
+export function purchaseSummary(db: Db, asOf: string, includePartners = false): PurchaseSummary {
   const statement = db
     .prepare(
       `WITH days AS (
@@ -46,7 +47,7 @@ export function purchaseSummary(db: Db, asOf: string): PurchaseSummary {
   const recency: number[] = [];
   const age: number[] = [];
   const monetary: number[] = [];
-  for (const row of statement.iterate(periodParams({ asOf })) as Iterable<[number, number, number, number, number]>) {
+  for (const row of statement.iterate(periodParams({ asOf, includePartners })) as Iterable<[number, number, number, number, number]>) {
     customerIds.push(row[0]);
     frequency.push(row[1]);
     recency.push(row[2]);

@@ -3,7 +3,7 @@ import type { CustomerRecord } from './customers.js';
 import { historyCounts, type HistoryCounts } from './customer-file.js';
 import type { Db } from './open.js';
 
-export const editableFields = ['name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status'] as const;
+export const editableFields = ['name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status', 'kind'] as const;
 export type EditableField = (typeof editableFields)[number];
 export type CustomerChanges = Partial<Record<EditableField, string | null>>;
 

@@ -14,6 +14,8 @@ export interface CustomerListRow {
   owner: string | null;
   tags: string | null;
   status: string;
+  kind: string;
+  channel: string | null;
   orders: number;
   revenue_cents: number;
   last_order: string | null;
@@ -23,6 +25,10 @@ export type CustomerSort = 'name' | 'id' | 'revenue' | 'orders' | 'last-order' |
 export const customerSorts: readonly CustomerSort[] = ['name', 'id', 'revenue', 'orders', 'last-order', 'created'];
 
 export interface CustomerFilter {
+  /** customer, lead or partner (all kinds when absent). */
+  kind?: string;
+  /** How the contact was met: the channel column (`--source`). */
+  source?: string;
   owner?: string;
   city?: string;
   tag?: string;
@@ -40,7 +46,7 @@ const orderBy: Record<CustomerSort, string> = {
 };
 
 // Sales only: refunded and cancelled orders count nowhere (the `billed` rule of the reports).
-const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c.city, c.owner, c.tags, c.status,
+const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c.city, c.owner, c.tags, c.status, c.kind, c.channel,
   (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS orders,
   (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS revenue_cents,
   (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS last_order`;
@@ -50,12 +56,16 @@ export function listCustomers(db: Db, filter: CustomerFilter): CustomerListRow[]
   // Tags are a comma-separated list; a tag filter matches one whole tag.
   const sql = `SELECT ${listColumns} FROM customers c
     WHERE (@owner IS NULL OR c.owner = @owner)
+      AND (@kind IS NULL OR c.kind = @kind)
+      AND (@source IS NULL OR c.channel = @source)
       AND (@city IS NULL OR c.city = @city)
       AND (@tag IS NULL OR instr(',' || replace(coalesce(c.tags, ''), ' ', '') || ',', ',' || replace(@tag, ' ', '') || ',') > 0)
     ORDER BY ${orderBy[filter.sort ?? 'name']}
     LIMIT @limit`;
   return db.prepare(sql).all({
     owner: filter.owner ?? null,
+    kind: filter.kind ?? null,
+    source: filter.source ?? null,
     city: filter.city ?? null,
     tag: filter.tag ?? null,
     limit: filter.limit ?? -1,
@@ -89,6 +99,11 @@ export interface CustomerRecord {
   tags: string | null;
   notes: string | null;
   status: string;
+  kind: string;
+  converted_at: string | null;
+  dropped_at: string | null;
+  drop_reason: string | null;
+  referred_by: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -158,6 +173,8 @@ export interface NewCustomer {
   owner?: string | null;
   tags?: string | null;
   notes?: string | null;
+  kind?: 'customer' | 'lead' | 'partner';
+  referred_by?: number | null;
 }
 
 export function externalIdTaken(db: Db, externalId: string): boolean {
@@ -170,11 +187,11 @@ export function addCustomer(db: Db, customer: NewCustomer, now: string): Custome
     const temporaryId = customer.external_id ?? `pending:${now}:${Math.random()}`;
     const result = db
       .prepare(
-        `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, tags, notes, status, created_at, updated_at)
-         VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, @tags, @notes, 'active', @now, @now)`,
+        `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, tags, notes, kind, referred_by, status, created_at, updated_at)
+         VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, @tags, @notes, @kind, @referred_by, 'active', @now, @now)`,
       )
       .run({
-        company: null, email: null, phone: null, city: null, region: null, channel: null, owner: null, tags: null, notes: null,
+        company: null, email: null, phone: null, city: null, region: null, channel: null, owner: null, tags: null, notes: null, kind: 'customer', referred_by: null,
         ...customer, external_id: temporaryId, now,
       });
     const id = Number(result.lastInsertRowid);

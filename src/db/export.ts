@@ -19,11 +19,17 @@ export interface ExportTable {
 // Stored external ids go out as the row's id, derived keys ("o:…") included, so a re-import matches them.
 const tables: Record<ExportKind, ExportTable> = {
   customers: {
-    columns: ['customer_id', 'name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status', 'created_at'],
+    columns: [
+      'customer_id', 'name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status', 'created_at',
+      'kind', 'referred_by', 'converted_at', 'dropped_at', 'drop_reason',
+    ],
     money: [],
     numeric: [],
-    sql: `SELECT external_id AS customer_id, name, company, email, phone, city, region, channel, owner, tags, notes, status, created_at
-          FROM customers ORDER BY id`,
+    // Partners first: a customer's referred_by must name a partner the import has already read.
+    sql: `SELECT c.external_id AS customer_id, c.name, c.company, c.email, c.phone, c.city, c.region, c.channel, c.owner, c.tags, c.notes,
+                 c.status, c.created_at, c.kind, p.external_id AS referred_by, c.converted_at, c.dropped_at, c.drop_reason
+          FROM customers c LEFT JOIN customers p ON p.id = c.referred_by
+          ORDER BY c.kind = 'partner' DESC, c.id`,
   },
   orders: {
     columns: ['order_id', 'customer_id', 'order_date', 'amount', 'cost', 'product', 'quantity', 'status'],
@@ -34,12 +40,12 @@ const tables: Record<ExportKind, ExportTable> = {
           FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.id`,
   },
   interactions: {
-    columns: ['interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'],
+    columns: ['interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at', 'campaign'],
     money: [],
     numeric: [],
     sql: `SELECT i.external_id AS interaction_id, c.external_id AS customer_id, i.kind, i.occurred_at, i.summary, i.outcome,
-                 i.owner, i.follow_up_at
-          FROM interactions i JOIN customers c ON c.id = i.customer_id ORDER BY i.id`,
+                 i.owner, i.follow_up_at, k.name AS campaign
+          FROM interactions i JOIN customers c ON c.id = i.customer_id LEFT JOIN campaigns k ON k.id = i.campaign_id ORDER BY i.id`,
   },
   payments: {
     columns: ['payment_id', 'customer_id', 'order_id', 'paid_on', 'amount', 'method'],

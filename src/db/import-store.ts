@@ -1,6 +1,7 @@
 // The SQL of an import: one transaction per file, keyed upserts, and the record of what a run did.
 import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
+import { billed, windowParams } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
 import type { CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
 
@@ -29,6 +30,7 @@ type Values = Record<string, Value>;
 
 export const customerColumns = [
   'name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status',
+  'kind', 'referred_by', 'converted_at', 'dropped_at', 'drop_reason',
 ] as const;
 const orderColumns = ['customer_id', 'order_date', 'product', 'quantity', 'amount_cents', 'cost_cents', 'status'];
 const interactionColumns = ['customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'];
@@ -203,6 +205,34 @@ export class ImportSession {
     }
   }
 
+  /**
+   * A lead that has a sale is a customer now (issue 11): kind becomes 'customer' and converted_at the day of
+   * its first billed order (a date already stored or given by the file is kept). Run before commit by imports
+   * of customers and orders; each change is recorded, so crm import undo turns the customer back into a lead.
+   */
+  convertLeadsWithSales(): number {
+    // Most databases have no leads: then nothing is read. Otherwise one pass over the orders of leads (during a
+    // bulk load the orders index is deferred, so a per-lead lookup would scan every order once per lead).
+    const anyLead = this.db.prepare("SELECT 1 FROM customers WHERE kind <> 'customer' AND kind = 'lead' LIMIT 1").get();
+    if (anyLead === undefined) return 0;
+    const leads = this.db
+      .prepare(
+        `WITH first_sale AS (
+           SELECT customer_id, min(order_date) AS first_sale FROM orders
+           WHERE customer_id IN (SELECT id FROM customers WHERE kind <> 'customer' AND kind = 'lead') AND ${billed}
+           GROUP BY customer_id
+         )
+         SELECT c.id, c.kind, c.converted_at, c.updated_at, f.first_sale FROM first_sale f JOIN customers c ON c.id = f.customer_id`,
+      )
+      .all(windowParams({ since: null, asOf: '9999-12-31' })) as { id: number; kind: string; converted_at: string | null; updated_at: string; first_sale: string }[];
+    const convert = this.db.prepare("UPDATE customers SET kind = 'customer', converted_at = ?, updated_at = ? WHERE id = ?");
+    for (const lead of leads) {
+      this.recordChange('customers', lead.id, { kind: lead.kind, converted_at: lead.converted_at, updated_at: lead.updated_at });
+      convert.run(lead.converted_at ?? lead.first_sale, this.writtenAt, lead.id);
+    }
+    return leads.length;
+  }
+
   /** Records the run and what it did, then commits. */
   commit(run: RunRecord): number {
     for (const index of this.deferredIndexes) this.db.exec(index.sql);
@@ -289,12 +319,45 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   };
 
   const orders = new KeyedUpsert(db, 'orders', orderColumns, session);
-  const interactions = new KeyedUpsert(db, 'interactions', interactionColumns, session);
+  // campaign_id is written only from files with a campaign column, so an older file never unlinks a contact.
+  const withCampaign = (options.presentCustomerFields ?? []).includes('campaign');
+  const interactions = new KeyedUpsert(db, 'interactions', withCampaign ? [...interactionColumns, 'campaign_id'] : interactionColumns, session);
+  const campaignIdByName = db.prepare('SELECT id FROM campaigns WHERE name = ?').pluck();
+  const campaignOf = (name: string | null): number | null | Rejection => {
+    if (name === null) return null;
+    const id = campaignIdByName.get(name) as number | undefined;
+    return id ?? { field: 'campaign', value: name, reason: 'unknown campaign (create it first with crm campaign create)' };
+  };
   const payments = new KeyedUpsert(db, 'payments', paymentColumns, session);
   const surveys = new KeyedUpsert(db, 'surveys', surveyColumns, session);
 
+  const kindOf = db.prepare('SELECT id, kind, converted_at FROM customers WHERE external_id = ?');
+  /** referred_by names a partner by customer_id: stored as that partner's row id. */
+  const referrer = (externalId: string | null): number | null | Rejection => {
+    if (externalId === null) return null;
+    const found = kindOf.get(externalId) as { id: number; kind: string } | undefined;
+    if (!found) return { field: 'referred_by', value: externalId, reason: 'unknown partner (import the partner first, or earlier in the same file)' };
+    if (found.kind !== 'partner') return { field: 'referred_by', value: externalId, reason: `is a ${found.kind}, not a partner (kind partner)` };
+    return found.id;
+  };
   const writeCustomer = (row: CustomerRow): WriteOutcome => {
-    const values = customerColumnsInFile.map((column) => (column === 'status' ? (row.values.status ?? 'active') : (row.values[column] ?? null)));
+    const fileValues = { ...row.values };
+    if (fileValues.kind === 'lead') {
+      // A lead that has bought was converted: a file that still calls it a lead does not undo the sale.
+      const stored = kindOf.get(row.externalId) as { kind: string; converted_at: string | null } | undefined;
+      if (stored?.kind === 'customer' && stored.converted_at !== null) {
+        fileValues.kind = 'customer';
+        if (fileValues.converted_at === null || fileValues.converted_at === undefined) fileValues.converted_at = stored.converted_at;
+      }
+    }
+    if (fileValues.referred_by !== undefined) {
+      const partner = referrer(fileValues.referred_by as string | null);
+      if (partner !== null && typeof partner !== 'number') return partner;
+      fileValues.referred_by = partner;
+    }
+    const values = customerColumnsInFile.map((column) =>
+      column === 'status' ? (fileValues.status ?? 'active') : column === 'kind' ? (fileValues.kind ?? 'customer') : (fileValues[column] ?? null),
+    );
     // created_at arrives as an ISO date-time (a bare date means midnight UTC), so exported values round-trip.
     const createdAt = typeof row.values.created_at === 'string' ? row.values.created_at : null;
     const outcome = customers.upsert(row.externalId, values, createdAt);
@@ -315,6 +378,11 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     // In the order of interactionColumns.
     const values: Value[] = [customerId, row.interactionKind, row.occurredAt, row.summary, row.outcome, row.owner, row.followUpAt];
     const key = row.externalId ?? session.derivedKey('i:', [row.customerExternalId, ...values.slice(1)]);
+    if (withCampaign) {
+      const campaignId = campaignOf(row.campaign);
+      if (campaignId !== null && typeof campaignId !== 'number') return campaignId;
+      values.push(campaignId);
+    }
     const outcome = interactions.upsert(key, values);
     return outcome === 'duplicate' ? duplicateId('interaction_id', key) : outcome;
   };
@@ -359,9 +427,16 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
       }
     },
     check(row: ImportRow): Rejection | null {
-      if (row.kind === 'customers') return null;
+      if (row.kind === 'customers') {
+        const partner = typeof row.values.referred_by === 'string' ? referrer(row.values.referred_by) : null;
+        return partner !== null && typeof partner !== 'number' ? partner : null;
+      }
       if (!(row.kind === 'orders' && options.createCustomers) && session.customerId(row.customerExternalId) === undefined) {
         return unknownCustomer(row.customerExternalId, row.kind === 'orders' ? ' (import customers first, or use --create-customers)' : ' (import customers first)');
+      }
+      if (row.kind === 'interactions' && withCampaign) {
+        const campaignId = campaignOf(row.campaign);
+        if (campaignId !== null && typeof campaignId !== 'number') return campaignId;
       }
       if (row.kind === 'payments' && row.orderExternalId !== null && session.orderId(row.orderExternalId) === undefined) {
         return { field: 'order_id', value: row.orderExternalId, reason: 'unknown order' };

@@ -13,6 +13,8 @@ export interface NewInteraction {
   outcome?: string | null;
   owner?: string | null;
   follow_up_at?: string | null;
+  /** The campaign the contact was made for (crm log --campaign). */
+  campaign_id?: number | null;
 }
 
 export interface InteractionRecord {
@@ -31,10 +33,10 @@ export interface InteractionRecord {
 export function addInteraction(db: Db, interaction: NewInteraction, now: string): InteractionRecord {
   const result = db
     .prepare(
-      `INSERT INTO interactions (customer_id, kind, occurred_at, summary, outcome, owner, follow_up_at, created_at, updated_at)
-       VALUES (@customer_id, @kind, @occurred_at, @summary, @outcome, @owner, @follow_up_at, @now, @now)`,
+      `INSERT INTO interactions (customer_id, kind, occurred_at, summary, outcome, owner, follow_up_at, campaign_id, created_at, updated_at)
+       VALUES (@customer_id, @kind, @occurred_at, @summary, @outcome, @owner, @follow_up_at, @campaign_id, @now, @now)`,
     )
-    .run({ outcome: null, owner: null, follow_up_at: null, ...interaction, now });
+    .run({ outcome: null, owner: null, follow_up_at: null, campaign_id: null, ...interaction, now });
   return interactionById(db, Number(result.lastInsertRowid))!;
 }
 

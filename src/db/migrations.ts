@@ -270,6 +270,50 @@ ALTER TABLE snapshot_customers ADD COLUMN p_alive REAL;
 ALTER TABLE snapshot_customers ADD COLUMN clv_cents INTEGER;
 `,
   },
+  {
+    version: 10,
+    description: 'contact kinds (customer, lead, partner), lead conversion and drop, referrals, campaigns with a control group',
+    sql: `
+-- A contact is a customer (default), a lead (not bought yet) or a partner (kept out of customer analyses).
+ALTER TABLE customers ADD COLUMN kind TEXT NOT NULL DEFAULT 'customer' CHECK (kind IN ('customer', 'lead', 'partner'));
+-- A lead's conversion day (its first order, or crm lead convert); stays when the lead becomes a customer.
+ALTER TABLE customers ADD COLUMN converted_at TEXT;
+-- crm lead drop: when and why a lead was given up.
+ALTER TABLE customers ADD COLUMN dropped_at TEXT;
+ALTER TABLE customers ADD COLUMN drop_reason TEXT;
+-- The partner who referred this customer.
+ALTER TABLE customers ADD COLUMN referred_by INTEGER REFERENCES customers(id) ON DELETE SET NULL;
+-- Almost every contact is a customer: the index holds only leads and partners. Queries name the index's
+-- condition (kind <> 'customer') so SQLite can use it.
+CREATE INDEX customers_kind ON customers(kind) WHERE kind <> 'customer';
+CREATE INDEX customers_referred_by ON customers(referred_by) WHERE referred_by IS NOT NULL;
+
+-- A campaign: the customers matching the criteria as of started_on, split once, reproducibly from the seed,
+-- into a treated group (to contact) and a control group (not to contact).
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  started_on TEXT NOT NULL,
+  segment TEXT,
+  tier TEXT,
+  stage TEXT,
+  holdout_percent REAL NOT NULL CHECK (holdout_percent > 0 AND holdout_percent < 100),
+  seed INTEGER NOT NULL,
+  window_days INTEGER NOT NULL CHECK (window_days > 0),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE campaign_members (
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  arm TEXT NOT NULL CHECK (arm IN ('treated', 'control')),
+  PRIMARY KEY (campaign_id, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX campaign_members_customer ON campaign_members(customer_id);
+-- A contact made for a campaign (crm log --campaign NAME).
+ALTER TABLE interactions ADD COLUMN campaign_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL;
+CREATE INDEX interactions_campaign ON interactions(campaign_id) WHERE campaign_id IS NOT NULL;
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -1,10 +1,13 @@
-// Whole-database counts for the demo: customers, and sales (refunded and cancelled orders left out).
+// Whole-database counts for the demo: customers, leads, partners, and sales (refunded and cancelled orders left out).
 import { notBilledStatuses } from '../analysis/balance.js';
 import type { Db } from './open.js';
 import { billed } from './report-sales.js';
 
 export interface Overview {
+  /** Contacts of kind customer; leads (still open: not dropped) and partners apart. */
   customers: number;
+  open_leads: number;
+  partners: number;
   customers_with_orders: number;
   orders: number;
   revenue_cents: number;
@@ -17,7 +20,9 @@ export interface Overview {
 export function overview(db: Db): Overview {
   return db
     .prepare(
-      `SELECT (SELECT count(*) FROM customers) AS customers,
+      `SELECT (SELECT count(*) FROM customers WHERE kind = 'customer') AS customers,
+              (SELECT count(*) FROM customers WHERE kind <> 'customer' AND kind = 'lead' AND dropped_at IS NULL) AS open_leads,
+              (SELECT count(*) FROM customers WHERE kind <> 'customer' AND kind = 'partner') AS partners,
               count(DISTINCT customer_id) AS customers_with_orders,
               count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, coalesce(sum(cost_cents), 0) AS cost_cents,
               sum(cost_cents IS NULL) AS orders_without_cost, min(order_date) AS first_order, max(order_date) AS last_order

@@ -1,5 +1,6 @@
 // The SQL behind lifecycle and loyalty: per-customer purchase history and the latest survey.
 import { analysedOrders, periodParams, type Period } from './analysis.js';
+import { analysedContact } from './report-sales.js';
 import type { Db } from './open.js';
 import { addDays } from '../util/dates.js';
 
@@ -56,7 +57,7 @@ export interface LoyaltyFacts {
   revenue_cents: number;
 }
 
-/** Every customer: the latest survey and the orders in the period and in the recent window. */
+/** Every customer (leads never, partners under --include-partners): the latest survey and the orders in the period and in the recent window. */
 export function loyaltyFacts(db: Db, period: Period, windowDays: number): LoyaltyFacts[] {
   return db
     .prepare(
@@ -72,7 +73,8 @@ export function loyaltyFacts(db: Db, period: Period, windowDays: number): Loyalt
               coalesce(p.orders, 0) AS orders, coalesce(p.recent_orders, 0) AS recent_orders, coalesce(p.revenue_cents, 0) AS revenue_cents
        FROM customers c
        LEFT JOIN per_customer p ON p.customer_id = c.id
-       LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1`,
+       LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1
+       WHERE ${analysedContact('c')}`,
     )
     .all({ ...periodParams(period), recentStart: addDays(period.asOf, -windowDays) }) as LoyaltyFacts[];
 }

@@ -1,5 +1,5 @@
 // The SQL of the people reports: per salesperson (owner) sales, contacts, follow-ups and complaints in a period.
-import { billed, windowParams, type OrderWindow } from './report-sales.js';
+import { analysedContact, billed, windowParams, type OrderWindow } from './report-sales.js';
 import type { Db } from './open.js';
 
 const NO_OWNER = '(no owner)';
@@ -16,7 +16,11 @@ export interface OwnerSales {
   profit_cents: number;
 }
 
-/** Per owner of the customer: customers owned, customers whose first billed order falls in the period, and the period's sales. */
+/**
+ * Per owner of the customer: customers owned, customers whose first billed order falls in the period, and the
+ * period's sales. Leads are not customers yet and partners are not customers (unless --include-partners): they
+ * count in neither customer column, but what they bought is still the owner's sales.
+ */
 export function ownerSales(db: Db, window: OrderWindow): OwnerSales[] {
   return db
     .prepare(
@@ -27,8 +31,8 @@ export function ownerSales(db: Db, window: OrderWindow): OwnerSales[] {
                 sum(CASE WHEN order_date >= @since THEN amount_cents - coalesce(cost_cents, 0) ELSE 0 END) AS profit
          FROM orders WHERE +order_date <= @asOf AND ${billed} GROUP BY customer_id
        )
-       SELECT coalesce(nullif(trim(c.owner), ''), @noOwner) AS owner, count(*) AS customers,
-              coalesce(sum(p.first_order >= @since), 0) AS new_customers, coalesce(sum(p.orders), 0) AS orders,
+       SELECT coalesce(nullif(trim(c.owner), ''), @noOwner) AS owner, sum(${analysedContact('c')}) AS customers,
+              coalesce(sum(p.first_order >= @since AND ${analysedContact('c')}), 0) AS new_customers, coalesce(sum(p.orders), 0) AS orders,
               coalesce(sum(p.revenue), 0) AS revenue_cents, coalesce(sum(p.profit), 0) AS profit_cents
        FROM customers c LEFT JOIN per_customer p ON p.customer_id = c.id
        GROUP BY 1`,

@@ -6,6 +6,8 @@ import type { Db } from './open.js';
 export interface OrderWindow {
   since: string | null;
   asOf: string;
+  /** Count partners' orders as a customer's (`--include-partners`); by default the customer analyses leave them out. */
+  includePartners?: boolean;
 }
 
 /**
@@ -14,10 +16,29 @@ export interface OrderWindow {
  */
 export const billed = `(status IS NULL OR lower(trim(status)) NOT IN (SELECT value FROM json_each(@notBilled)))`;
 
+/**
+ * Partners (customers.kind = 'partner') buy from the shop too, but they are not customers: every analysis of
+ * customers (RFM, segments, pyramid, lifecycle, loyalty, CLV, the per-customer reports) leaves their orders out
+ * unless @includePartners is 1. The subquery is run once per statement; it names the partial index's condition
+ * (kind <> 'customer') so it reads only leads and partners.
+ */
+export const notPartnerOrder = `(@includePartners = 1 OR customer_id NOT IN (SELECT id FROM customers WHERE kind <> 'customer' AND kind = 'partner'))`;
+
+/** A customer's sales: billed, and not a partner's (unless @includePartners). */
+export const customerSales = `${billed} AND ${notPartnerOrder}`;
+
+/**
+ * Which contacts an analysis as of @asOf counts: customers (a converted lead from its conversion day on), and
+ * partners under --include-partners; never leads.
+ */
+export const analysedContact = (alias: string): string =>
+  `((${alias}.kind = 'customer' AND (${alias}.converted_at IS NULL OR ${alias}.converted_at <= @asOf)) OR (@includePartners = 1 AND ${alias}.kind = 'partner'))`;
+
 export const windowParams = (window: OrderWindow) => ({
   since: window.since ?? '0000-00-00',
   asOf: window.asOf,
   notBilled: JSON.stringify(notBilledStatuses),
+  includePartners: window.includePartners ? 1 : 0,
 });
 
 /**
@@ -43,15 +64,18 @@ export interface OrderCoverage {
   not_billed: number;
 }
 
-/** Orders in the window: how many are billed, how many of those lack a cost, how many were refunded or cancelled. */
-export function orderCoverage(db: Db, window: OrderWindow): OrderCoverage {
+/**
+ * Orders in the window: how many are billed, how many of those lack a cost, how many were refunded or cancelled.
+ * `customersOnly`: only the orders a customer analysis reads (partners' left out unless window.includePartners).
+ */
+export function orderCoverage(db: Db, window: OrderWindow, customersOnly = false): OrderCoverage {
   return db
     .prepare(
       `SELECT coalesce(sum(${billed}), 0) AS orders, coalesce(sum(${billed} AND cost_cents IS NULL), 0) AS orders_without_cost,
               coalesce(sum(NOT ${billed}), 0) AS not_billed
-       FROM orders WHERE ${inWindowCovered}`,
+       FROM orders WHERE ${inWindowCovered} AND (@customersOnly = 0 OR ${notPartnerOrder})`,
     )
-    .get(windowParams(window)) as OrderCoverage;
+    .get({ ...windowParams(window), customersOnly: customersOnly ? 1 : 0 }) as OrderCoverage;
 }
 
 export interface ProductTotals {
@@ -101,7 +125,7 @@ export function customerProfits(db: Db, window: OrderWindow): CustomerProfit[] {
     .prepare(
       `WITH per_customer AS (
          SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
-         FROM orders WHERE ${inWindow(window)} AND ${billed}
+         FROM orders WHERE ${inWindow(window)} AND ${customerSales}
          GROUP BY customer_id
        )
        SELECT row_number() OVER ranking AS rank, c.external_id, c.name, c.owner, p.orders, p.revenue AS revenue_cents, p.profit AS profit_cents,
@@ -130,7 +154,7 @@ export function cohortCells(db: Db, window: OrderWindow): CohortCell[] {
     .prepare(
       `WITH months AS (
          SELECT DISTINCT customer_id, substr(order_date, 1, 7) AS month
-         FROM orders WHERE +order_date <= @asOf AND ${billed}
+         FROM orders WHERE +order_date <= @asOf AND ${customerSales}
        ), cohorts AS (
          SELECT customer_id, min(month) AS cohort FROM months GROUP BY customer_id
        )

@@ -116,7 +116,11 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
       if (!range) continue;
       const dependants: string[] = table === 'customers'
         ? customerChildren.map((child) => `SELECT '${child.slice(0, -1)}' AS what, ${child === 'complaints' ? "'#' || x.id" : "coalesce(x.external_id, '#' || x.id)"} AS child,
-            c.external_id AS parent FROM ${child} x JOIN customers c ON c.id = x.customer_id WHERE x.customer_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`)
+            c.external_id AS parent FROM ${child} x JOIN customers c ON c.id = x.customer_id WHERE x.customer_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`).concat([
+            // A campaign's groups are fixed when it is created: removing a member would change its comparison.
+            `SELECT 'place in campaign' AS what, k.name AS child, c.external_id AS parent FROM campaign_members m JOIN campaigns k ON k.id = m.campaign_id
+             JOIN customers c ON c.id = m.customer_id WHERE m.customer_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`,
+          ])
         : table === 'orders'
           ? [`SELECT 'payment' AS what, coalesce(x.external_id, '#' || x.id) AS child, o.external_id AS parent
               FROM payments x JOIN orders o ON o.id = x.order_id WHERE x.order_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`]

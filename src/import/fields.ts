@@ -37,6 +37,12 @@ const customersFields: KindFields = {
     { name: 'last_name', type: 'text', aliases: ['last_name', 'surname', 'family_name', 'lastname', '姓'] },
     ...customerProfile,
     { name: 'status', type: 'text', aliases: ['status', 'customer_status', '状态', '客户状态'] },
+    // Contact kind (customer, lead, partner), lead outcome and the referring partner (issue 11).
+    { name: 'kind', type: 'text', aliases: ['kind', 'type', 'contact_kind', 'contact_type', 'customer_type', '类型', '客户类型', '联系人类型'] },
+    { name: 'referred_by', type: 'text', aliases: ['referred_by', 'referrer', 'referred_by_partner', 'referral_partner', '推荐人', '推荐伙伴', '介绍人', '推荐方'] },
+    { name: 'converted_at', type: 'date', aliases: ['converted_at', 'converted_on', 'conversion_date', '转化日期', '成交转化日期'] },
+    { name: 'dropped_at', type: 'date', aliases: ['dropped_at', 'dropped_on', 'drop_date', '放弃日期', '关闭日期'] },
+    { name: 'drop_reason', type: 'text', aliases: ['drop_reason', 'dropped_reason', 'lost_reason', '放弃原因', '关闭原因'] },
     { name: 'created_at', type: 'date', aliases: ['created_at', 'created', 'since', 'signup_date', 'join_date', 'first_contact', '创建日期', '建档日期', '注册日期', '加入日期'] },
   ],
   required: [['customer_id'], ['name', 'first_name', 'last_name']],
@@ -71,6 +77,7 @@ const interactionsFields: KindFields = {
     { name: 'outcome', type: 'text', aliases: ['outcome', 'result', '结果'] },
     { name: 'owner', type: 'text', aliases: ['owner', 'salesperson', 'sales_rep', 'rep', '负责人', '业务员', '销售员'] },
     { name: 'follow_up_at', type: 'date', aliases: ['follow_up_at', 'follow_up', 'next_contact', 'follow_up_date', '跟进日期', '下次联系', '下次跟进'] },
+    { name: 'campaign', type: 'text', aliases: ['campaign', 'campaign_name', '活动', '营销活动'] },
   ],
   required: [['customer_id'], ['kind'], ['occurred_at']],
 };

@@ -53,6 +53,8 @@ export interface ImportSummary {
   rowsUnchanged: number;
   rowsRejected: number;
   customersCreated: number;
+  /** Leads that have a sale now and became customers (imports of customers and orders). */
+  leadsConverted: number;
   unknownColumns: string[];
   problems: ImportProblem[];
   rejectsFile: string | null;
@@ -143,7 +145,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const summary: ImportSummary = {
     kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding: options.encoding ?? 'utf8',
     delimiter: options.delimiter ?? ',', rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0,
-    customersCreated: 0, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
+    customersCreated: 0, leadsConverted: 0, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
   };
   const reject = (line: number, record: string[] | undefined, field: string, value: string, reason: string): void => {
     summary.rowsRejected += 1;
@@ -208,6 +210,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     if (options.dryRun) {
       session!.rollback();
     } else {
+      if (options.kind === 'customers' || options.kind === 'orders') summary.leadsConverted = session!.convertLeadsWithSales();
       summary.runId = session!.commit({
         kind: options.kind, fileName: label === 'stdin' ? 'stdin' : path.resolve(label), contentHash,
         startedAt: new Date(started).toISOString(), finishedAt: now().toISOString(),

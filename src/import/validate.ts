@@ -45,6 +45,8 @@ export interface InteractionRow {
   outcome: string | null;
   owner: string | null;
   followUpAt: string | null;
+  /** The campaign the contact was for, by name (the column is optional). */
+  campaign: string | null;
 }
 
 export interface PaymentRow {
@@ -192,6 +194,20 @@ function personName(reader: RecordReader): string | null {
   return parts.length ? parts.join(' ') : null;
 }
 
+/** The kinds of contact and the words a file may use for them. */
+export const contactKinds = ['customer', 'lead', 'partner'] as const;
+export type ContactKind = (typeof contactKinds)[number];
+const contactKindAliases: Record<string, ContactKind> = {
+  customer: 'customer', client: 'customer', 客户: 'customer', 顾客: 'customer',
+  lead: 'lead', prospect: 'lead', 线索: 'lead', 销售线索: 'lead', 潜在客户: 'lead',
+  partner: 'partner', 伙伴: 'partner', 合作伙伴: 'partner',
+};
+
+/** "Lead", "线索", "prospect" → 'lead'; null for a word that names no kind. */
+export function contactKindOf(text: string): ContactKind | null {
+  return contactKindAliases[text.trim().toLowerCase()] ?? null;
+}
+
 const customerProfileFields: [string, string][] = [
   ['company', 'text'], ['email', 'email'], ['phone', 'phone'], ['city', 'text'], ['region', 'text'],
   ['channel', 'text'], ['owner', 'text'], ['tags', 'text'], ['notes', 'text'], ['status', 'text'], ['created_at', 'datetime'],
@@ -208,6 +224,17 @@ function customerRow(reader: RecordReader): CustomerRow {
     if (value !== undefined) values[field] = value;
   }
   if ('status' in values && values.status === null) delete values.status;
+  if (reader.has('kind')) {
+    const raw = reader.text('kind');
+    const kind = raw ? contactKindOf(raw) : 'customer';
+    if (!kind) reject('kind', raw!, `not one of ${contactKinds.join(', ')} (or 客户, 线索, 合作伙伴)`);
+    values.kind = kind;
+  }
+  for (const [field, type] of [['referred_by', 'text'], ['converted_at', 'date'], ['dropped_at', 'date'], ['drop_reason', 'text']] as const) {
+    const value = reader.typed(field, type);
+    if (value !== undefined) values[field] = value;
+  }
+  if (values.referred_by !== undefined && values.referred_by === externalId) reject('referred_by', externalId, 'a contact cannot refer itself');
   return { kind: 'customers', externalId, values };
 }
 
@@ -252,6 +279,7 @@ function interactionRow(reader: RecordReader): InteractionRow {
     outcome: reader.text('outcome') ?? null,
     owner: reader.text('owner') ?? null,
     followUpAt: reader.date('follow_up_at', reader.text('follow_up_at')),
+    campaign: reader.text('campaign') ?? null,
   };
 }
 

@@ -40,10 +40,10 @@ export interface CustomerStanding {
 }
 
 /** Every customer with an order up to asOf, their lifecycle stage as of then, and when they count as lost. */
-export function customerStandings(db: Db, asOf: string): CustomerStanding[] {
+export function customerStandings(db: Db, asOf: string, includePartners = false): CustomerStanding[] {
   const rules = defaultLifecycleRules;
   const standings: CustomerStanding[] = [];
-  for (const customer of classifyLifecycle(purchaseHistories(db, { asOf, since: null }, rules.spendWindowDays), asOf)) {
+  for (const customer of classifyLifecycle(purchaseHistories(db, { asOf, since: null, includePartners }, rules.spendWindowDays), asOf)) {
     const lostAfter = Math.max(rules.lostDays, customer.averageGapDays === null ? 0 : rules.lostGapFactor * customer.averageGapDays);
     standings.push({ customerId: customer.history.id, stage: customer.stage, firstOrder: customer.history.first_order, lastOrder: customer.history.last_order, lostOn: addDays(customer.history.last_order, Math.ceil(lostAfter)) });
   }
@@ -52,7 +52,7 @@ export function customerStandings(db: Db, asOf: string): CustomerStanding[] {
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */
 export function lostIn(db: Db, period: ReportPeriod): CustomerStanding[] {
-  return lostAmong(customerStandings(db, period.asOf), period);
+  return lostAmong(customerStandings(db, period.asOf, period.includePartners), period);
 }
 
 /** lostIn over standings already computed as of the period's end (one pass over the orders, not two). */

@@ -15,6 +15,9 @@ import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
 import { addDays } from '../util/dates.js';
+import { leadFacts, partnerFacts } from '../db/leads.js';
+import { leadFunnel } from '../analysis/funnel.js';
+import { funnelReport, partnersReport } from './lead-reports.js';
 
 export interface BuildOptions {
   period: ResolvedPeriod;
@@ -27,14 +30,14 @@ type Builder = (db: Db, options: BuildOptions, context: ReportContext) => Report
 
 const builders: Record<string, Builder> = {
   products: (db, { period }, context) => productsReport(productTotals(db, period), orderCoverage(db, period), context),
-  profit: (db, { period }, context) => profitReport(customerProfits(db, period), orderCoverage(db, period), context),
+  profit: (db, { period }, context) => profitReport(customerProfits(db, period), orderCoverage(db, period, true), context),
   salespeople: (db, { period }, context) => salespeopleReport(ownerSales(db, period), ownerContacts(db, period), complaintTimes(db, period), context),
   // Receivables are a position at a date: everything billed and paid up to as-of counts, whatever the period's start.
   receivables: (db, { period }, context) => receivablesReport(receivables(db, period.asOf), advancePayments(db, period.asOf), { ...context, since: null }),
   cohorts: (db, { period }, context) => cohortsReport(cohortCells(db, period), context),
   summary: (db, { period }, context) => {
     const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
-    const standings = customerStandings(db, period.asOf);
+    const standings = customerStandings(db, period.asOf, period.includePartners);
     const debts = receivableTotals(db, period.asOf);
     const previous = period.previous;
     return summaryReport(
@@ -66,9 +69,11 @@ const builders: Record<string, Builder> = {
     const lost = lostIn(db, period);
     // The tier they held before leaving: the pyramid of all orders up to the day before the period (else up to as-of).
     const tierDate = period.since === null ? period.asOf : addDays(period.since, -1);
-    const tiers = tierByCustomer(db, { since: null, asOf: tierDate });
+    const tiers = tierByCustomer(db, { since: null, asOf: tierDate, includePartners: period.includePartners });
     return lostReport(lost, customerValues(db, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
   },
+  funnel: (db, { period }, context) => funnelReport(leadFunnel(leadFacts(db, period)), context),
+  partners: (db, { period }, context) => partnersReport(partnerFacts(db, period), context),
   satisfaction: (db, { period }, context) =>
     satisfactionReport(surveysIn(db, period), tierByCustomer(db, period), loyaltySummaries(db, period), context),
 };

@@ -19,6 +19,8 @@ export const reportCatalogue: readonly ReportEntry[] = [
   { name: 'lost', defaultPeriod: 'all', example: 'crm report lost --period 90d', description: 'customers lost in the period with what they were worth: the win-back list', descriptionZh: '流失客户：本期流失的客户及其价值（挽回名单）' },
   { name: 'satisfaction', defaultPeriod: 'all', example: 'crm report satisfaction --period 2026', description: 'surveys: average C and shares satisfied/acceptable/dissatisfied, by owner and tier; loyalty forms', descriptionZh: '客户满意度：平均满意指数、满意/基本满意/不满意占比，按业务员和层级；忠诚类型' },
   { name: 'cohorts', defaultPeriod: 'all', example: 'crm report cohorts --since 2025-01-01', description: 'customers by month of first order and the share still buying 1…12 months later', descriptionZh: '客户留存：按首单月份，之后 1…12 个月仍购买的比例' },
+  { name: 'funnel', defaultPeriod: 'all', example: 'crm report funnel --period 12m', description: 'leads per source and per owner: converted, conversion rate, median days to convert, revenue, dropped and why', descriptionZh: '销售线索漏斗：按来源和业务员的线索、转化、转化率、转化天数、销售额、放弃原因' },
+  { name: 'partners', defaultPeriod: 'all', example: 'crm report partners --period 2026', description: 'per partner: customers referred, their revenue and profit, contacts with the partner', descriptionZh: '合作伙伴：推荐的客户、其销售额和利润、与伙伴的联系' },
 ];
 
 export function reportEntry(name: string): ReportEntry | undefined {

@@ -5,6 +5,7 @@ import type { Column, Report } from './types.js';
 const listColumns: Column[] = [
   { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
   { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text' },
   { key: 'company', label: 'Company', labelZh: '公司', type: 'text' },
   { key: 'city', label: 'City', labelZh: '城市', type: 'text' },
   { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
@@ -24,7 +25,7 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers')
     json: 'array',
     columns: listColumns,
     rows: rows.map((row) => ({
-      customer_id: row.external_id, name: row.name, company: row.company, city: row.city, owner: row.owner,
+      customer_id: row.external_id, name: row.name, kind: row.kind, company: row.company, city: row.city, owner: row.owner,
       email: row.email, phone: row.phone, tags: row.tags, orders: row.orders, revenue: row.revenue_cents, last_order: row.last_order,
     })),
   };

@@ -11,7 +11,9 @@ export function overviewReport(data: Overview): Report {
     vertical: true,
     columns: [
       { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },
-      { key: 'customers_with_orders', label: 'Customers who bought', labelZh: '有订单的客户', type: 'integer' },
+      { key: 'open_leads', label: 'Open leads', labelZh: '未结线索', type: 'integer' },
+      { key: 'partners', label: 'Partners', labelZh: '合作伙伴', type: 'integer' },
+      { key: 'customers_with_orders', label: 'Contacts who bought', labelZh: '有订单的联系人', type: 'integer' },
       { key: 'orders', label: 'Orders', labelZh: '订单数', type: 'integer' },
       { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
       { key: 'profit', label: 'Profit (revenue − cost)', labelZh: '利润', type: 'money' },
@@ -20,7 +22,7 @@ export function overviewReport(data: Overview): Report {
     ],
     rows: [
       {
-        customers: data.customers, customers_with_orders: data.customers_with_orders, orders: data.orders,
+        customers: data.customers, open_leads: data.open_leads, partners: data.partners, customers_with_orders: data.customers_with_orders, orders: data.orders,
         revenue: data.revenue_cents, profit: data.revenue_cents - data.cost_cents,
         first_order: data.first_order, last_order: data.last_order,
       },

@@ -5,6 +5,8 @@ import { addDays, daysBetween } from '../util/dates.js';
 export interface ReportPeriod {
   since: string | null;
   asOf: string;
+  /** Partners count as customers in the customer analyses (`--include-partners`). */
+  includePartners?: boolean;
 }
 
 export interface ResolvedPeriod extends ReportPeriod {

@@ -25,6 +25,8 @@ export function dataValue(column: Column, value: CellValue): CellValue {
     case 'percent':
     case 'number':
       return Math.round(value * 10_000) / 10_000;
+    case 'probability':
+      return Math.round(value * 1_000_000) / 1_000_000;
     default:
       return value;
   }
@@ -42,6 +44,8 @@ export function displayValue(column: Column, value: CellValue): string {
       return `${formatNumber(value, 1)} %`;
     case 'number':
       return formatNumber(value, 2);
+    case 'probability':
+      return value < 0.001 ? '< 0.001' : value.toFixed(3);
     case 'integer':
       return formatNumber(value, 0);
     default:
@@ -49,7 +53,7 @@ export function displayValue(column: Column, value: CellValue): string {
   }
 }
 
-const numericTypes = new Set(['integer', 'number', 'money', 'percent']);
+const numericTypes = new Set(['integer', 'number', 'money', 'percent', 'probability']);
 
 export function renderTable(report: Report, options: RenderOptions = {}): string {
   const lang = options.lang ?? 'en';

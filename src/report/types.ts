@@ -1,6 +1,6 @@
 // A report is a value: title, typed columns, plain rows and notes. Renderers never compute (style.md).
 
-export type ColumnType = 'text' | 'integer' | 'number' | 'money' | 'percent' | 'date' | 'datetime';
+export type ColumnType = 'text' | 'integer' | 'number' | 'money' | 'percent' | 'probability' | 'date' | 'datetime';
 
 export interface Column {
   /** Stable machine name: the CSV header and the JSON key. Never changes once released. */
@@ -12,7 +12,8 @@ export interface Column {
   /**
    * money: integer cents in rows, printed in currency units with two decimals;
    * percent: a percentage (0–100) in rows, printed with one decimal and a % sign in tables;
-   * number: a decimal printed with two decimals in tables.
+   * number: a decimal printed with two decimals in tables;
+   * probability: a p-value (0–1), kept to 6 decimals in CSV/JSON and printed as 0.034 or < 0.001 in tables.
    */
   type: ColumnType;
 }

@@ -116,12 +116,15 @@ describe('crm pyramid', () => {
     const json = await runCrm(['pyramid', '--format', 'json'], { env });
     expect(json.code).toBe(0);
     const body = JSON.parse(json.stdout);
+    // 206 customers bought: the 200 sample customers and the 6 converted leads (the partner is left out).
+    // Top 1 %: ⌈2.06⌉ = 3; to 5 %: ⌈10.3⌉ = 11, so 8 gold; to 20 %: ⌈41.2⌉ = 42, so 31 iron; 164 lead.
     expect(body.rows.map((row: { tier: string; customers: number }) => [row.tier, row.customers])).toEqual([
-      ['Platinum', 2], ['Gold', 8], ['Iron', 30], ['Lead', 160],
+      ['Platinum', 3], ['Gold', 8], ['Iron', 31], ['Lead', 164],
     ]);
-    expect(body.notes.join('\n')).toContain('cost unknown for 99 of 1943 orders');
+    // 1943 sample orders + 66 new ones of customers (70 new, 4 of them the partner's, all with a cost).
+    expect(body.notes.join('\n')).toContain('cost unknown for 99 of 2009 orders');
     const onTerminal = await runCrm(['pyramid'], { env, tty: true });
-    expect(onTerminal.stdout).toMatch(/██ +Platinum +1\.0 % of customers/);
+    expect(onTerminal.stdout).toMatch(/██ +Platinum +1\.5 % of customers/);
     const piped = await runCrm(['pyramid'], { env });
     expect(piped.stdout).not.toContain('█');
     const gold = await runCrm(['pyramid', '--tier', 'gold', '--format', 'csv'], { env });
@@ -147,17 +150,19 @@ describe('crm lifecycle, loyalty, advise on the samples', () => {
     const asOf = ['--as-of', '2026-10-29'];
     const stages = JSON.parse((await runCrm(['lifecycle', ...asOf, '--format', 'json'], { env })).stdout).rows;
     expect(stages.map((row: { stage: string }) => row.stage)).toEqual(['Exploration', 'Formation', 'Stability', 'Decline', 'Lost']);
-    expect(stages.reduce((sum: number, row: { customers: number }) => sum + row.customers, 0)).toBe(200);
+    // The 200 sample customers and the 5 leads converted by 2026-10-29.
+    expect(stages.reduce((sum: number, row: { customers: number }) => sum + row.customers, 0)).toBe(205);
     const decline = JSON.parse((await runCrm(['lifecycle', ...asOf, '--stage', 'decline', '--format', 'json'], { env })).stdout).rows;
     expect(decline).toHaveLength(stages[3].customers);
     const revenues = decline.map((row: { revenue: number }) => row.revenue);
     expect(revenues).toEqual([...revenues].sort((a: number, b: number) => b - a));
     const loyalty = JSON.parse((await runCrm(['loyalty', ...asOf, '--format', 'json'], { env })).stdout).rows;
-    expect(loyalty.at(-1)).toMatchObject({ form: 'Unknown (no survey)', customers: 200 });
+    expect(loyalty.at(-1)).toMatchObject({ form: 'Unknown (no survey)', customers: 205 });
     const advice = await runCrm(['advise', ...asOf, '--format', 'csv', '--lang', 'zh'], { env });
-    expect(advice.stdout).toContain('铂金客户,2,1,');
+    // 205 customers: ⌈2.05⌉ = 3 platinum (1.4634 %), 164 lead (80 %).
+    expect(advice.stdout).toContain('铂金客户,3,1.4634,');
     expect(advice.stdout).toContain('伙伴型,结构层次');
-    expect(advice.stdout).toContain('重铅客户,160,80,');
+    expect(advice.stdout).toContain('重铅客户,164,80,');
   });
 });
 

@@ -114,7 +114,7 @@ describe('crm restore', () => {
     expect((await runCrm(['--db', db, 'customer', 'list'])).code).toBe(4);
     const restored = await runCrm(['--db', db, 'restore', backup, '--yes']);
     expect(restored.code).toBe(0);
-    expect(count(db, 'customers')).toBe(200);
+    expect(count(db, 'customers')).toBe(213);
   });
 });
 
@@ -126,7 +126,7 @@ describe('crm doctor', () => {
     const checks = JSON.parse(healthy.stdout) as { check: string; status: string; detail: string }[];
     const status = Object.fromEntries(checks.map((check) => [check.check, check.status]));
     expect(status).toMatchObject({ integrity: 'ok', 'foreign keys': 'ok', 'orphaned rows': 'ok', 'schema version': 'ok', permissions: 'ok', backups: 'warn' });
-    expect(checks.find((check) => check.check === 'rows')!.detail).toContain('customers 200');
+    expect(checks.find((check) => check.check === 'rows')!.detail).toContain('customers 213');
     fs.chmodSync(db, 0o644);
     const open = await runCrm(['--db', db, 'doctor', '--format', 'json']);
     expect(open.code).toBe(0);
@@ -231,7 +231,7 @@ describe('crm restore while an import runs', () => {
     expect((await imported)[0]).toBe(0);
     expect((await restored)[0], stderr).toBe(0);
     const aside = /kept in (\S+)/.exec(stderr)![1]!;
-    expect(count(aside, 'customers')).toBe(2200);
+    expect(count(aside, 'customers')).toBe(2213);
     expect(fullDump(db)).toEqual(wanted);
   });
 });

@@ -10,9 +10,9 @@ describe('crm customer show', () => {
     await t.crm(['complaint', 'open', 'C0001', '-s', 'tea arrived damp', '--severity', 'high', '--at', '2026-11-21 09:00']);
     await t.crm(['log', 'C0001', '-k', 'call', '-s', 'sorry call', '--at', '2026-11-22 10:00', '--follow-up', '2026-11-22']);
     await t.crm(['pay', 'C0001', '100', '--date', '2026-11-22']);
-    const billed = t.one("SELECT sum(amount_cents) FROM orders WHERE customer_id = 1 AND status <> 'refunded'");
-    const paid = t.one('SELECT sum(amount_cents) FROM payments WHERE customer_id = 1');
-    const value = t.one("SELECT sum(amount_cents - coalesce(cost_cents, 0)) FROM orders WHERE customer_id = 1 AND status <> 'refunded'");
+    const billed = t.one("SELECT sum(amount_cents) FROM orders WHERE customer_id = (SELECT id FROM customers WHERE external_id = 'C0001') AND status <> 'refunded'");
+    const paid = t.one("SELECT sum(amount_cents) FROM payments WHERE customer_id = (SELECT id FROM customers WHERE external_id = 'C0001')");
+    const value = t.one("SELECT sum(amount_cents - coalesce(cost_cents, 0)) FROM orders WHERE customer_id = (SELECT id FROM customers WHERE external_id = 'C0001') AND status <> 'refunded'");
     const result = await t.crm(['customer', 'show', 'C0001', '--format', 'json']);
     expect(result.code).toBe(0);
     const file = JSON.parse(result.stdout);
@@ -33,7 +33,7 @@ describe('crm customer show', () => {
     const ats = file.timeline.map((entry: { at: string }) => entry.at);
     expect([...ats].sort().reverse()).toEqual(ats);
     const all = JSON.parse((await t.crm(['customer', 'show', 'C0001', '--all', '-f', 'json'])).stdout);
-    expect(all.timeline).toHaveLength(t.one('SELECT (SELECT count(*) FROM orders WHERE customer_id = 1) + (SELECT count(*) FROM payments WHERE customer_id = 1) + (SELECT count(*) FROM interactions WHERE customer_id = 1)'));
+    expect(all.timeline).toHaveLength(t.one("SELECT (SELECT count(*) FROM orders WHERE customer_id = (SELECT id FROM customers WHERE external_id = 'C0001')) + (SELECT count(*) FROM payments WHERE customer_id = (SELECT id FROM customers WHERE external_id = 'C0001')) + (SELECT count(*) FROM interactions WHERE customer_id = (SELECT id FROM customers WHERE external_id = 'C0001'))"));
   });
 
   it('prints the card, then complaints, follow-ups and the timeline as tables', async () => {
@@ -59,7 +59,7 @@ describe('crm customer edit', () => {
   it.each([
     [['--email', 'not-an-email'], 'crm: --email "not-an-email": not a valid e-mail address'],
     [['--name', ' '], 'crm: --name: cannot be empty'],
-    [[], 'crm: nothing to change: give one or more of --name, --company, --email, --phone, --city, --region, --channel, --owner, --tags, --notes, --status'],
+    [[], 'crm: nothing to change: give one or more of --name, --company, --email, --phone, --city, --region, --channel, --owner, --tags, --notes, --status, --kind'],
   ])('%j: exit 2, nothing changed', async (argv, message) => {
     const t = await dailyDb();
     const before = t.one("SELECT updated_at FROM customers WHERE external_id = 'C0001'");

@@ -22,7 +22,7 @@ describe.skipIf(!hasChromium)(
     let browser: BrowserContext;
     const files = { en: '', zh: '', hostile: '' };
     /** What crm segment, crm lifecycle and crm report cohorts print for the samples (before the hostile customer joins). */
-    const reference = { segments: { rows: [] as { customers: number }[] }, stages: { rows: [] as { customers: number }[] }, cohorts: { rows: [] as Record<string, unknown>[] } };
+    const reference = { pyramid: { rows: [] as { customers: number }[] }, segments: { rows: [] as { customers: number }[] }, stages: { rows: [] as { customers: number }[] }, cohorts: { rows: [] as Record<string, unknown>[] } };
     /** Every URL any page asked for: only the dashboard files themselves may appear. */
     const requests: string[] = [];
 
@@ -49,6 +49,7 @@ describe.skipIf(!hasChromium)(
       files.en = write('en.html', ['--lang', 'en']);
       files.zh = write('zh.html', ['--lang', 'zh']);
       const json = (argv: string[]) => JSON.parse(samples.crm([...argv, '--as-of', dashboardAsOf, '--format', 'json']).stdout);
+      reference.pyramid = json(['pyramid']);
       reference.segments = json(['segment']);
       reference.stages = json(['lifecycle']);
       reference.cohorts = json(['report', 'cohorts']);
@@ -116,10 +117,12 @@ describe.skipIf(!hasChromium)(
       expect(charts['segment-customers']!.visible).toBe(segments.rows.filter((row) => row.customers > 0).length);
       expect(charts.lifecycle!.visible).toBe(stages.rows.filter((row) => row.customers > 0).length);
       expect(stages.rows).toHaveLength(5);
-      // The pyramid's tiers are as wide on screen as their customers: 2, 8, 30 and 160 of the lead tier's width.
+      // The pyramid's tiers are as wide on screen as their customers (crm pyramid's counts) relative to the lead tier.
       const widths = await page.evaluate(() => [...document.querySelectorAll('[data-chart="pyramid"] .mark')].map((mark) => mark.getBoundingClientRect().width));
+      const tierCustomers = reference.pyramid.rows.slice(0, 4).map((row) => row.customers);
+      expect(tierCustomers).toHaveLength(4);
       const ratios = widths.map((width) => width / widths[3]!);
-      [2 / 160, 8 / 160, 30 / 160, 1].forEach((ratio, index) => expect(ratios[index]).toBeCloseTo(ratio, 2));
+      tierCustomers.forEach((customers, index) => expect(ratios[index]).toBeCloseTo(customers / tierCustomers[3]!, 2));
       expect(await page.locator('table[data-table="top-customers"] tbody tr').count()).toBe(20);
       await page.close();
     });

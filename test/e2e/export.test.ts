@@ -149,8 +149,8 @@ describe('crm export', () => {
   it('writes one kind to stdout as CSV or JSON; all needs --output', async () => {
     const { db } = await sampleDb(true);
     const csv = await crm(db, ['export', 'customers']);
-    expect(csv.stdout.startsWith('\uFEFFcustomer_id,name,company,email,phone,city,region,channel,owner,tags,notes,status,created_at\r\n')).toBe(true);
-    expect(csv.stdout.trim().split('\r\n')).toHaveLength(201);
+    expect(csv.stdout.startsWith('\uFEFFcustomer_id,name,company,email,phone,city,region,channel,owner,tags,notes,status,created_at,kind,referred_by,converted_at,dropped_at,drop_reason\r\n')).toBe(true);
+    expect(csv.stdout.trim().split('\r\n')).toHaveLength(214);
     const json = JSON.parse((await crm(db, ['export', 'orders', '--format', 'json'])).stdout);
     expect(json).toHaveLength(count(db, 'orders'));
     expect(json[0]).toEqual({ order_id: 'O00001', customer_id: 'C0072', order_date: '2024-11-07', amount: 68.4, cost: 44.92, product: 'Jasmine tea 100g', quantity: 2, status: 'paid' });

@@ -56,7 +56,7 @@ describe('crm import', () => {
     expect(spawnCrm(['init'], { env }).code).toBe(0);
     const customers = spawnCrm(['import', 'customers', path.join(samples, 'customers.csv')], { env });
     expect(customers.code).toBe(0);
-    expect(customers.stdout).toContain('200 rows read: 200 new, 0 changed, 0 unchanged, 0 rejected');
+    expect(customers.stdout).toContain('213 rows read: 213 new, 0 changed, 0 unchanged, 0 rejected');
     const orders = spawnCrm(['import', 'orders', path.join(samples, 'orders.csv'), '--format', 'json'], { env });
     expect(orders.code).toBe(0);
     const summary = JSON.parse(orders.stdout);
@@ -73,9 +73,9 @@ describe('crm import', () => {
     const gbk = spawnCrm(['import', 'customers', path.join(samples, 'customers-gbk.csv')], { env });
     expect(gbk.code).toBe(0);
     expect(gbk.stdout).toContain('encoding gb18030');
-    expect(gbk.stdout).toContain('200 new');
+    expect(gbk.stdout).toContain('213 new');
     const utf8 = spawnCrm(['import', 'customers', path.join(samples, 'customers.csv')], { env });
-    expect(utf8.stdout).toContain('0 new, 0 changed, 200 unchanged');
+    expect(utf8.stdout).toContain('0 new, 0 changed, 213 unchanged');
     const handle = new Database(db, { readonly: true });
     const row = handle.prepare("SELECT name, city, owner, created_at FROM customers WHERE external_id = 'C0001'").get();
     handle.close();

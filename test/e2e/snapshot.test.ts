@@ -43,9 +43,9 @@ describe('crm snapshot', () => {
     await runCrm(['snapshot', 'save', '--as-of', '2026-10-29'], { env });
     const matrix = JSON.parse((await runCrm(['snapshot', 'diff', '--format', 'json'], { env })).stdout);
     expect(matrix.columns[1].key).toBe('champions');
-    expect(matrix.rows.reduce((sum: number, row: { total: number }) => sum + row.total, 0)).toBe(200);
+    expect(matrix.rows.reduce((sum: number, row: { total: number }) => sum + row.total, 0)).toBe(205);
     const diagonal = matrix.rows.reduce((sum: number, row: Record<string, number | string>) => sum + Number(row[segmentKey(String(row.from_segment))] ?? 0), 0);
-    expect(matrix.notes[0]).toBe(`${200 - diagonal} customer(s) changed segment (rows: segment at 2026-08-31; columns: segment at 2026-10-29)`);
+    expect(matrix.notes[0]).toBe(`${205 - diagonal} customer(s) changed segment (rows: segment at 2026-08-31; columns: segment at 2026-10-29)`);
     const fell = JSON.parse((await runCrm(['snapshot', 'diff', '2026-08-31', '2026-10-29', '--customers', '--format', 'json'], { env })).stdout).rows;
     expect(fell.length).toBeGreaterThan(0);
     const profits = fell.map((row: { profit: number }) => row.profit);

@@ -15,6 +15,11 @@ export interface DailyDb {
 }
 
 export async function dailyDb(kinds: ('customers' | 'orders' | 'interactions' | 'payments' | 'surveys')[] = ['customers']): Promise<DailyDb> {
+  return dailyDbAt(kinds);
+}
+
+/** The same, for any list of sample kinds (none: an empty database). */
+export async function dailyDbAt(kinds: ('customers' | 'orders' | 'interactions' | 'payments' | 'surveys')[]): Promise<DailyDb> {
   const dir = tempDir();
   const db = path.join(dir, 'crm.db');
   const crm = (argv: string[], options: RunOptions = {}) => runCrm(['--db', db, ...argv], options);

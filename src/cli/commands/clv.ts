@@ -11,6 +11,7 @@ interface ClvFlags extends OutputOptions {
   limit?: string;
   validate?: boolean;
   calibrationEnd?: string;
+  includePartners?: boolean;
 }
 
 export function registerClv(program: Command, context: CliContext): void {
@@ -25,6 +26,7 @@ export function registerClv(program: Command, context: CliContext): void {
       .option('--limit <n>', 'at most N customers (the most valuable first)')
       .option('--validate', 'fit on orders to --calibration-end, predict to --as-of, compare with what happened')
       .option('--calibration-end <date>', 'end of the calibration period for --validate')
+      .option('--include-partners', 'count partners as customers (by default the customer analyses leave them out)')
       .addHelpText(
         'after',
         '\nExamples:\n  $ crm clv --as-of 1997-09-30 --horizon 39w --limit 20\n  $ crm clv --horizon 12m --discount 0.10 --format csv --output clv.csv\n' +
@@ -45,8 +47,9 @@ export function registerClv(program: Command, context: CliContext): void {
       if (calibrationEnd >= asOf) throw new UsageError(`--calibration-end ${calibrationEnd} must be before the as-of date ${asOf}`);
       const { addDays, daysBetween } = await import('../../util/dates.js');
       const db = context.openDb();
-      const calibration = purchaseSummary(db, calibrationEnd);
-      const actual = purchaseDaysIn(db, { since: addDays(calibrationEnd, 1), asOf });
+      const includePartners = flags.includePartners === true;
+      const calibration = purchaseSummary(db, calibrationEnd, includePartners);
+      const actual = purchaseDaysIn(db, { since: addDays(calibrationEnd, 1), asOf, includePartners });
       const validation = validateClv(calibration, actual, daysBetween(calibrationEnd, asOf), unit);
       await context.emit(report.clvValidationReport(validation, { calibrationEnd, asOf }), flags);
       return;
@@ -57,7 +60,7 @@ export function registerClv(program: Command, context: CliContext): void {
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit');
     const db = context.openDb();
     const { customerLabels } = await import('../../db/analysis.js');
-    const result = analyseClv(purchaseSummary(db, asOf), modelOptions);
+    const result = analyseClv(purchaseSummary(db, asOf, flags.includePartners === true), modelOptions);
     const built = report.clvReport(result, (ids) => customerLabels(db, ids), { asOf, lang, limit });
     // The Gamma-Gamma check (issue 9): the warning also goes to stderr, where a script's log keeps it.
     if (Math.abs(result.correlation) > report.CORRELATION_WARNING) context.info(built.notes![0]!);

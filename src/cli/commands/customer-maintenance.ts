@@ -19,8 +19,14 @@ export function describeHistory(counts: HistoryCounts): string {
 async function checkedValue(field: EditableField, raw: string): Promise<string | null> {
   const value = raw.trim();
   if (value === '') {
-    if (field === 'name' || field === 'status') throw new UsageError(`--${field}: cannot be empty`);
+    if (field === 'name' || field === 'status' || field === 'kind') throw new UsageError(`--${field}: cannot be empty`);
     return null;
+  }
+  if (field === 'kind') {
+    const { contactKindOf } = await import('../../import/validate.js');
+    const kind = contactKindOf(value);
+    if (!kind) throw new UsageError(`--kind "${value}": not one of customer, lead, partner`);
+    return kind;
   }
   if (field === 'email' || field === 'phone') {
     const { checkContactValue } = await import('../customer-values.js');
@@ -69,6 +75,11 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
     const { resolveCustomer } = await import('../resolve-customer.js');
     const found = await resolveCustomer(context, db, reference);
     if (given.length === 0) changes = await promptChanges(context, found);
+    if (changes.kind === 'lead' && found.kind !== 'lead') {
+      // A lead has not bought yet: a contact with sales would be converted back by the next import anyway.
+      const { customerTotals } = await import('../../db/customers.js');
+      if (customerTotals(db, found.id).orders > 0) throw new UsageError(`--kind lead: ${found.external_id} ${found.name} has orders; a lead is someone who has not bought yet`);
+    }
     const { updateCustomer } = await import('../../db/customer-changes.js');
     const changed = updateCustomer(db, found, changes, nowIso(context));
     context.io.stdout.write(changed.length ? `updated ${found.external_id} ${found.name}: ${changed.join(', ')}\n` : `nothing changed for ${found.external_id} ${found.name}\n`);

@@ -7,6 +7,8 @@ import { parsePositiveInteger, withOutputOptions, type CliContext, type OutputOp
 import { registerCustomerMaintenance } from './customer-maintenance.js';
 
 interface ListFlags extends OutputOptions {
+  kind?: string;
+  source?: string;
   owner?: string;
   city?: string;
   tag?: string;
@@ -23,6 +25,9 @@ interface AddFlags {
   city?: string;
   region?: string;
   channel?: string;
+  source?: string;
+  kind: string;
+  referredBy?: string;
   owner?: string;
   tags?: string;
   notes?: string;
@@ -46,14 +51,25 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
   const { checkContactValue } = await import('../customer-values.js');
   const externalId = flags.id?.trim() || null;
   if (externalId && externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists`);
+  if (flags.source !== undefined && flags.channel !== undefined && flags.source !== flags.channel) {
+    throw new UsageError('--source and --channel name the same field (how the contact was met): give one');
+  }
+  const { contactKindOf } = await import('../../import/validate.js');
+  const kind = contactKindOf(flags.kind);
+  if (!kind) throw new UsageError(`--kind "${flags.kind}": not one of customer, lead, partner`);
+  let referredBy: number | null = null;
+  if (flags.referredBy !== undefined) {
+    const { resolvePartner } = await import('../resolve-customer.js');
+    referredBy = (await resolvePartner(context, db, flags.referredBy, '--referred-by')).id;
+  }
   const customer: NewCustomer = {
     external_id: externalId, name, email: await checkContactValue('email', email), phone: await checkContactValue('phone', phone),
-    company: flags.company ?? null, city: flags.city ?? null, region: flags.region ?? null, channel: flags.channel ?? null,
-    owner: flags.owner ?? null, tags: flags.tags ?? null, notes: flags.notes ?? null,
+    company: flags.company ?? null, city: flags.city ?? null, region: flags.region ?? null, channel: flags.source ?? flags.channel ?? null,
+    owner: flags.owner ?? null, tags: flags.tags ?? null, notes: flags.notes ?? null, kind, referred_by: referredBy,
   };
   const created = addCustomer(db, customer, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ id: created.id, customer_id: created.external_id, name: created.name }) + '\n');
-  else context.io.stdout.write(`added customer ${created.external_id}: ${created.name}\n`);
+  if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ id: created.id, customer_id: created.external_id, name: created.name, kind: created.kind }) + '\n');
+  else context.io.stdout.write(`added ${created.kind} ${created.external_id}: ${created.name}\n`);
 }
 
 export function registerCustomer(program: Command, context: CliContext): void {
@@ -66,12 +82,14 @@ export function registerCustomer(program: Command, context: CliContext): void {
     customer
       .command('list')
       .description('list customers, filtered and sorted')
+      .addOption(new Option('--kind <kind>', 'only contacts of this kind').choices(['customer', 'lead', 'partner']))
+      .option('--source <source>', 'only contacts met this way (the channel column: fair, web, referral, …)')
       .option('--owner <name>', 'only customers of this salesperson')
       .option('--city <city>', 'only customers in this city')
       .option('--tag <tag>', 'only customers with this tag')
       .addOption(new Option('--sort <key>', 'sort order').choices([...customerSorts]).default('name'))
       .option('--limit <n>', 'at most N customers')
-      .addHelpText('after', '\nExamples:\n  $ crm customer list --city 上海 --sort revenue --limit 20\n  $ crm customer list --format csv --output customers.csv'),
+      .addHelpText('after', '\nExamples:\n  $ crm customer list --city 上海 --sort revenue --limit 20\n  $ crm customer list --kind lead --source fair\n  $ crm customer list --format csv --output customers.csv'),
   ).action(async (flags: ListFlags) => {
     const { listCustomers } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
@@ -99,7 +117,7 @@ export function registerCustomer(program: Command, context: CliContext): void {
 
   customer
     .command('add')
-    .description('add a customer (prompts for missing fields on a terminal)')
+    .description('add a customer, lead or partner (prompts for missing fields on a terminal)')
     .option('--id <id>', 'external id (default: made up, C000123)')
     .option('--name <name>', 'name (required)')
     .option('--company <company>', 'company')
@@ -108,11 +126,14 @@ export function registerCustomer(program: Command, context: CliContext): void {
     .option('--city <city>', 'city')
     .option('--region <region>', 'region or province')
     .option('--channel <channel>', 'how the customer was met')
+    .option('--source <source>', 'the same as --channel: for a lead, where it came from (fair, web, referral, cold call, …)')
+    .option('--kind <kind>', 'customer, lead or partner', 'customer')
+    .option('--referred-by <partner>', 'the partner who referred this customer (id, e-mail or name)')
     .option('--owner <name>', 'salesperson in charge')
     .option('--tags <tags>', 'comma-separated tags')
     .option('--notes <text>', 'notes')
     .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))
-    .addHelpText('after', '\nExamples:\n  $ crm customer add --name "李娜" --phone 13800138000 --city 杭州 --owner 王伟\n  $ crm customer add            (asks on a terminal)')
+    .addHelpText('after', '\nExamples:\n  $ crm customer add --name "李娜" --phone 13800138000 --city 杭州 --owner 王伟\n  $ crm customer add --name "赵敏" --kind lead --source fair --owner 李娜\n  $ crm customer add --name "周杰" --referred-by P0001\n  $ crm customer add            (asks on a terminal)')
     .action(async (flags: AddFlags) => addCustomerCommand(context, flags));
 
   customer

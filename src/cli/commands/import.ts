@@ -32,6 +32,7 @@ function summaryText(summary: ImportSummary): string {
     `  ${summary.rowsRead} rows read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected`,
   );
   if (summary.customersCreated > 0) lines.push(`  ${summary.customersCreated} customers created from order rows`);
+  if (summary.leadsConverted > 0) lines.push(`  ${summary.leadsConverted} lead${summary.leadsConverted === 1 ? '' : 's'} converted to customers by their first order`);
   const seconds = summary.elapsedMs / 1000;
   lines.push(`  ${seconds.toFixed(2)} s, ${formatNumber(summary.rowsPerSecond)} rows/s (encoding ${summary.encoding}, delimiter ${JSON.stringify(summary.delimiter)})`);
   if (summary.unknownColumns.length) lines.push(`  columns left out (unknown): ${summary.unknownColumns.join(', ')}`);
@@ -51,7 +52,7 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
         kind: summary.kind, file: summary.file, run_id: summary.runId, dry_run: summary.dryRun,
         encoding: summary.encoding, delimiter: summary.delimiter, rows_read: summary.rowsRead, new: summary.rowsNew,
         changed: summary.rowsChanged, unchanged: summary.rowsUnchanged, rejected: summary.rowsRejected,
-        customers_created: summary.customersCreated, unknown_columns: summary.unknownColumns,
+        customers_created: summary.customersCreated, leads_converted: summary.leadsConverted, unknown_columns: summary.unknownColumns,
         problems: summary.problems, rejects_file: summary.rejectsFile, elapsed_ms: summary.elapsedMs,
         rows_per_second: summary.rowsPerSecond, same_content_as_run: summary.sameContentAsRun,
       },

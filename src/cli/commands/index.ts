@@ -22,11 +22,13 @@ import { registerReport } from './report.js';
 import { registerAgenda } from './agenda.js';
 import { registerDashboard } from './dashboard.js';
 import { registerClv } from './clv.js';
+import { registerLead } from './lead.js';
+import { registerCampaign } from './campaign.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
-  registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard, registerClv,
+  registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard, registerClv, registerLead, registerCampaign,
 ];

@@ -12,6 +12,7 @@ interface LogFlags {
   owner?: string;
   at?: string;
   followUp?: string;
+  campaign?: string;
   format: 'table' | 'json';
 }
 
@@ -35,6 +36,13 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
     throw new UsageError(`missing ${missing.join(', ')} (give ${missing.length > 1 ? 'them' : 'it'}, or run on a terminal to be asked)`);
   }
   const db = context.openDb();
+  let campaign: { id: number; name: string } | null = null;
+  if (flags.campaign !== undefined) {
+    const { campaignByName } = await import('../../db/campaigns.js');
+    const found = campaignByName(db, flags.campaign.trim());
+    if (!found) throw new UsageError(`--campaign: no campaign "${flags.campaign}" (see crm campaign list)`);
+    campaign = found;
+  }
   const prompts = missing.length ? await import('../../ui/prompts.js') : null;
   let customerReference = reference;
   if (customerReference === undefined && prompts) {
@@ -56,12 +64,22 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
   if (followUp !== null && followUp < occurredAt.slice(0, 10)) {
     throw new UsageError(`--follow-up: ${followUp} is before the contact itself (${occurredAt.slice(0, 10)})`);
   }
+  if (campaign) {
+    // The check step compares the contacted with the held-out: contacting a control customer spoils it (the contact is still logged).
+    const { campaignGroupOf } = await import('../../db/campaigns.js');
+    const group = campaignGroupOf(db, campaign.id, customer.id);
+    if (group === 'control') {
+      context.info(`warning: ${customer.name} (${customer.external_id}) is in the control group of campaign "${campaign.name}": contacting them spoils the comparison (logged anyway)`);
+    } else if (group === null) {
+      context.info(`warning: ${customer.name} (${customer.external_id}) is not in campaign "${campaign.name}": the contact is logged but counts in neither group`);
+    }
+  }
   const { addInteraction } = await import('../../db/interactions.js');
   const logged = addInteraction(
     db,
     {
       customer_id: customer.id, kind: kind!, occurred_at: occurredAt, summary: summary!, outcome: flags.outcome?.trim() || null,
-      owner: flags.owner?.trim() || customer.owner, follow_up_at: followUp,
+      owner: flags.owner?.trim() || customer.owner, follow_up_at: followUp, campaign_id: campaign?.id ?? null,
     },
     nowIso(context),
   );
@@ -85,6 +103,7 @@ export function registerLog(program: Command, context: CliContext): void {
     .option('--owner <name>', "who made the contact (default: the customer's owner)")
     .option('--at <datetime>', 'when it happened (default: now), e.g. 2026-11-20 or "2026-11-20 15:30"')
     .option('--follow-up <date>', 'when to contact again: 2026-12-01, tomorrow, +3d, +2w, +1m, next-monday')
+    .option('--campaign <name>', 'the campaign this contact is for (warns when the customer is in its control group)')
     .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))
     .addHelpText(
       'after',
@@ -94,6 +113,7 @@ missing values are asked for; in a script they are an error (exit 2).
 Examples:
   $ crm log C0001 --kind call --summary "asked for the autumn price list" --follow-up +3d
   $ crm log 高建国 --kind visit --summary "tasting at the shop" --outcome "ordered 2 gift boxes" --follow-up next-monday
+  $ crm log C0042 --kind call --summary "autumn offer" --campaign win-back-autumn
   $ crm log                      (asks for customer, kind, summary and follow-up on a terminal)`,
     )
     .action(async (reference: string | undefined, flags: LogFlags) => logCommand(context, reference, flags));

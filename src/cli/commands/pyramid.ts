@@ -74,7 +74,7 @@ async function clvPyramid(
   const { purchaseSummary } = await import('../../db/clv.js');
   const { customerLabels } = await import('../../db/analysis.js');
   const report = await import('../../report/clv.js');
-  const result = analyseClv(purchaseSummary(db, options.asOf), modelOptions);
+  const result = analyseClv(purchaseSummary(db, options.asOf, flags.includePartners === true), modelOptions);
   const placement = clvTiers(result.customers.clvCents, options.cuts);
   if (flags.customers || options.tier !== null) {
     await context.emit(report.clvTierCustomersReport(result, placement, (ids) => customerLabels(db, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);

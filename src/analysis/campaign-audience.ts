@@ -1,0 +1,88 @@
+// Who a campaign is for (issue 11): customers in a segment, tier and/or lifecycle stage as of a date.
+import { segmentCustomers } from './customer-segments.js';
+import { classifyLifecycle, defaultLifecycleRules, stages, type Stage } from './lifecycle.js';
+import { defaultCuts, tierIndex, tiers } from './pyramid.js';
+import { customerTiers } from '../db/pyramid.js';
+import { purchaseHistories } from '../db/relationship.js';
+import type { Db } from '../db/open.js';
+import { customerLabels } from '../db/analysis.js';
+import { splitHoldout } from './campaign-split.js';
+
+export interface AudienceCriteria {
+  /** A segment of the default rules (English or Chinese name). */
+  segment?: string | null;
+  /** A pyramid tier: platinum, gold, iron, lead (or its Chinese name). */
+  tier?: string | null;
+  /** A lifecycle stage: exploration, formation, stability, decline, lost. */
+  stage?: string | null;
+}
+
+/** A criterion that names nothing known: the message says what is known. */
+export class UnknownCriterion extends Error {}
+
+export function stageKey(text: string): Stage | null {
+  const found = stages.find((stage) => stage.key === text.trim().toLowerCase() || stage.name.toLowerCase() === text.trim().toLowerCase() || stage.nameZh === text.trim());
+  return found ? found.key : null;
+}
+
+/**
+ * The internal ids of the customers (partners and leads never) who bought up to asOf and match every criterion
+ * given, as of asOf over all their history: the segment by the default RFM rules (5 bins), the tier by the default
+ * pyramid cuts, the stage by the default lifecycle rules: the same answers `crm segment`, `crm pyramid` and
+ * `crm lifecycle` give with --as-of. No criterion: every customer who bought.
+ */
+export function campaignAudience(db: Db, asOf: string, criteria: AudienceCriteria): number[] {
+  const period = { asOf, since: null };
+  const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });
+  let ids: number[] = scores.customerIds.slice();
+  if (criteria.segment) {
+    const wanted = criteria.segment.trim().toLowerCase();
+    const index = segmentation.labels.findIndex((label) => label.name.toLowerCase() === wanted || label.nameZh === criteria.segment!.trim());
+    if (index < 0) throw new UnknownCriterion(`--segment "${criteria.segment}": no such segment (known: ${segmentation.labels.map((label) => label.name).join(', ')})`);
+    const inSegment = new Set(scores.customerIds.filter((_, position) => segmentation.segmentOf[position] === index));
+    ids = ids.filter((id) => inSegment.has(id));
+  }
+  if (criteria.tier) {
+    const tier = tierIndex(criteria.tier.trim());
+    if (tier < 0) throw new UnknownCriterion(`--tier "${criteria.tier}": no such tier (known: ${tiers.map((known) => known.key).join(', ')})`);
+    const tierOf = customerTiers(db, period, defaultCuts);
+    ids = ids.filter((id) => tierOf.get(id)?.tier === tier);
+  }
+  if (criteria.stage) {
+    const stage = stageKey(criteria.stage);
+    if (!stage) throw new UnknownCriterion(`--stage "${criteria.stage}": no such stage (known: ${stages.map((known) => known.key).join(', ')})`);
+    const inStage = new Set<number>();
+    for (const customer of classifyLifecycle(purchaseHistories(db, period, defaultLifecycleRules.spendWindowDays), asOf)) {
+      if (customer.stage === stage) inStage.add(customer.history.id);
+    }
+    ids = ids.filter((id) => inStage.has(id));
+  }
+  return ids;
+}
+
+export interface CampaignPlan {
+  customers: number;
+  /** Internal customer ids of each group. */
+  treated: number[];
+  control: number[];
+  /** The criteria as stored: the segment as given, the tier and stage by their keys. */
+  stored: { segment: string | null; tier: string | null; stage: string | null };
+}
+
+/** The audience as of startedOn, split by the seed: what crm campaign create (and crm demo) store. */
+export function planCampaign(db: Db, startedOn: string, criteria: AudienceCriteria, holdoutPercent: number, seed: number): CampaignPlan {
+  const ids = campaignAudience(db, startedOn, criteria);
+  const labels = customerLabels(db, ids);
+  const idOf = new Map(ids.map((id) => [labels.get(id)!.externalId, id]));
+  const split = splitHoldout([...idOf.keys()], holdoutPercent, seed);
+  return {
+    customers: ids.length,
+    treated: split.treated.map((id) => idOf.get(id)!),
+    control: split.control.map((id) => idOf.get(id)!),
+    stored: {
+      segment: criteria.segment?.trim() || null,
+      tier: criteria.tier ? tiers[tierIndex(criteria.tier.trim())]!.key : null,
+      stage: criteria.stage ? stageKey(criteria.stage) : null,
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// The lead funnel (issue 11): per source and per owner, how many leads became customers, how fast, for how much.
+import type { LeadFacts } from '../db/leads.js';
+import { daysBetween } from '../util/dates.js';
+
+export interface FunnelGroup {
+  groupBy: 'all' | 'source' | 'owner';
+  group: string;
+  leads: number;
+  converted: number;
+  /** converted / leads × 100; null without leads. */
+  conversionPercent: number | null;
+  /** Median of (converted_at − lead_on) in days over the converted ones; null when none converted. */
+  medianDaysToConvert: number | null;
+  revenueCents: number;
+  /** Dropped and not converted. */
+  dropped: number;
+  /** Neither converted nor dropped: still being worked on. */
+  open: number;
+  /** The most common drop reasons, most frequent first (ties by name), at most three. */
+  dropReasons: { reason: string; count: number }[];
+}
+
+/** The median of a list of numbers (the mean of the two middle values for an even count); null when empty. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function funnelGroup(groupBy: FunnelGroup['groupBy'], group: string, leads: readonly LeadFacts[]): FunnelGroup {
+  const converted = leads.filter((lead) => lead.converted_at !== null);
+  // A lead converted before it was recorded (orders imported from before it was entered) took 0 days, not less.
+  const days = converted.map((lead) => Math.max(0, daysBetween(lead.lead_on, lead.converted_at!)));
+  const dropped = leads.filter((lead) => lead.converted_at === null && lead.dropped_at !== null);
+  const reasons = new Map<string, number>();
+  for (const lead of dropped) {
+    const reason = lead.drop_reason?.trim() || '(no reason)';
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  return {
+    groupBy,
+    group,
+    leads: leads.length,
+    converted: converted.length,
+    conversionPercent: leads.length ? (100 * converted.length) / leads.length : null,
+    medianDaysToConvert: median(days),
+    revenueCents: converted.reduce((sum, lead) => sum + lead.revenue_cents, 0),
+    dropped: dropped.length,
+    open: leads.length - converted.length - dropped.length,
+    dropReasons: [...reasons.entries()]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+      .slice(0, 3),
+  };
+}
+
+/** One row for all leads, then one per source and one per owner (each by name). Empty when there are no leads. */
+export function leadFunnel(leads: readonly LeadFacts[]): FunnelGroup[] {
+  if (leads.length === 0) return [];
+  const by = (key: (lead: LeadFacts) => string, groupBy: 'source' | 'owner'): FunnelGroup[] => {
+    const groups = new Map<string, LeadFacts[]>();
+    for (const lead of leads) {
+      const list = groups.get(key(lead));
+      if (list) list.push(lead);
+      else groups.set(key(lead), [lead]);
+    }
+    return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, list]) => funnelGroup(groupBy, name, list));
+  };
+  return [funnelGroup('all', 'all leads', leads), ...by((lead) => lead.source, 'source'), ...by((lead) => lead.owner, 'owner')];
+}

@@ -1,0 +1,109 @@
+// Leads and partners (issue 11): converting and dropping a lead by hand, the funnel's facts, the partners' facts.
+import type { CustomerRecord } from './customers.js';
+import { writeAudit } from './customer-changes.js';
+import type { Db } from './open.js';
+import { billed, windowParams, type OrderWindow } from './report-sales.js';
+
+/** crm lead convert: the lead becomes a customer on `date`; a drop recorded earlier is taken back. */
+export function convertLead(db: Db, lead: CustomerRecord, date: string, now: string): void {
+  db.transaction(() => {
+    db.prepare("UPDATE customers SET kind = 'customer', converted_at = ?, dropped_at = NULL, drop_reason = NULL, updated_at = ? WHERE id = ?").run(date, now, lead.id);
+    writeAudit(db, now, 'lead-convert', lead.id, { converted_at: date, was_dropped: lead.dropped_at });
+  })();
+}
+
+/** crm lead drop: a dead lead is closed with the day and the reason; it stays a lead (the funnel counts it). */
+export function dropLead(db: Db, lead: CustomerRecord, date: string, reason: string, now: string): void {
+  db.transaction(() => {
+    db.prepare('UPDATE customers SET dropped_at = ?, drop_reason = ?, updated_at = ? WHERE id = ?').run(date, reason, now, lead.id);
+    writeAudit(db, now, 'lead-drop', lead.id, { dropped_at: date, reason });
+  })();
+}
+
+export interface LeadFacts {
+  id: number;
+  source: string;
+  owner: string;
+  /** The day the lead was recorded (created_at). */
+  lead_on: string;
+  /** Converted / dropped on or before asOf; null otherwise. */
+  converted_at: string | null;
+  dropped_at: string | null;
+  drop_reason: string | null;
+  /** Billed revenue in [since, asOf] (0 for a lead that has not bought). */
+  revenue_cents: number;
+}
+
+export const NO_SOURCE = '(no source)';
+export const NO_OWNER = '(no owner)';
+
+/**
+ * Every contact that was a lead (kind lead, or converted from one) recorded in [since, asOf]: its source
+ * (the channel column), owner, and what had become of it by asOf.
+ */
+export function leadFacts(db: Db, window: OrderWindow): LeadFacts[] {
+  return db
+    .prepare(
+      `SELECT c.id, coalesce(nullif(trim(c.channel), ''), @noSource) AS source, coalesce(nullif(trim(c.owner), ''), @noOwner) AS owner,
+              substr(c.created_at, 1, 10) AS lead_on,
+              CASE WHEN c.converted_at <= @asOf THEN c.converted_at END AS converted_at,
+              CASE WHEN c.dropped_at <= @asOf THEN c.dropped_at END AS dropped_at,
+              CASE WHEN c.dropped_at <= @asOf THEN c.drop_reason END AS drop_reason,
+              CASE WHEN c.converted_at <= @asOf THEN
+                (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o
+                 WHERE o.customer_id = c.id AND o.order_date >= @since AND o.order_date <= @asOf AND ${billed})
+              ELSE 0 END AS revenue_cents
+       FROM customers c
+       WHERE (c.kind = 'lead' OR c.converted_at IS NOT NULL)
+         AND substr(c.created_at, 1, 10) >= @since AND substr(c.created_at, 1, 10) <= @asOf
+       ORDER BY c.id`,
+    )
+    .all({ ...windowParams(window), noSource: NO_SOURCE, noOwner: NO_OWNER }) as LeadFacts[];
+}
+
+export interface PartnerFacts {
+  id: number;
+  external_id: string;
+  name: string;
+  owner: string | null;
+  /** Customers who name this partner in referred_by. */
+  customers_referred: number;
+  /** Those of them who bought in [since, asOf], and their billed revenue and profit there. */
+  buying_customers: number;
+  orders: number;
+  revenue_cents: number;
+  profit_cents: number;
+  /** Contacts logged with the partner itself in the period, and the latest one. */
+  interactions: number;
+  last_contact_at: string | null;
+}
+
+/** Per partner: the customers they referred and what those bought in the period, and the contacts with the partner. */
+export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
+  return db
+    .prepare(
+      `WITH partners AS (
+         SELECT id, external_id, name, owner FROM customers WHERE kind <> 'customer' AND kind = 'partner'
+       ), referred AS (
+         SELECT c.referred_by AS partner_id, c.id AS customer_id FROM customers c
+         WHERE c.referred_by IN (SELECT id FROM partners)
+       ), sales AS (
+         SELECT r.partner_id, r.customer_id, count(*) AS orders, sum(o.amount_cents) AS revenue,
+                sum(o.amount_cents - coalesce(o.cost_cents, 0)) AS profit
+         FROM referred r JOIN orders o ON o.customer_id = r.customer_id
+         WHERE o.order_date >= @since AND o.order_date <= @asOf AND ${billed}
+         GROUP BY r.partner_id, r.customer_id
+       )
+       SELECT p.id, p.external_id, p.name, p.owner,
+              (SELECT count(*) FROM referred r WHERE r.partner_id = p.id) AS customers_referred,
+              (SELECT count(*) FROM sales s WHERE s.partner_id = p.id) AS buying_customers,
+              (SELECT coalesce(sum(s.orders), 0) FROM sales s WHERE s.partner_id = p.id) AS orders,
+              (SELECT coalesce(sum(s.revenue), 0) FROM sales s WHERE s.partner_id = p.id) AS revenue_cents,
+              (SELECT coalesce(sum(s.profit), 0) FROM sales s WHERE s.partner_id = p.id) AS profit_cents,
+              (SELECT count(*) FROM interactions i WHERE i.customer_id = p.id AND i.occurred_at >= @since AND i.occurred_at < @asOfEnd) AS interactions,
+              (SELECT max(i.occurred_at) FROM interactions i WHERE i.customer_id = p.id AND i.occurred_at < @asOfEnd) AS last_contact_at
+       FROM partners p
+       ORDER BY revenue_cents DESC, p.external_id`,
+    )
+    .all({ ...windowParams(window), asOfEnd: `${window.asOf}T99` }) as PartnerFacts[];
+}
