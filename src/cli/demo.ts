@@ -74,6 +74,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} report list      (and crm agenda for today's to-do)`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} dashboard --as-of ${asOf} --output report.html      (open it in a browser)`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} campaign report ${sampleCampaign.name}      (did the autumn letter work?)`);
+    context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} clv --as-of ${asOf} --limit 20      (who is still with us, and what each is worth)`);
   } finally {
     db.close();
   }
