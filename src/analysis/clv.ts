@@ -27,6 +27,18 @@ export interface Horizon {
   months: number;
 }
 
+/**
+ * The longest --horizon: ten years (120m, 521w, 3652d). The discounted CLV sums a month at a time and each month's
+ * expected purchases is a ₂F₁ series whose terms shrink more slowly the longer the horizon, so a century ran for
+ * minutes on a few thousand customers; and the models are not meant to look that far ahead.
+ */
+export const MAX_HORIZON_DAYS = 3653;
+
+/** The horizon's length in days (a month being 30 days, or 4.345 weeks with --unit week, as the model counts it). */
+export function horizonDays(horizon: Horizon, unit: ClvUnit): number {
+  return horizon.units * daysPerUnit[unit];
+}
+
 /** "12m" (months), "39w" (weeks) or "90d" (days) → length in the unit; null when it is not one of those. */
 export function parseHorizon(raw: string, unit: ClvUnit): Horizon | null {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([mwd])\s*$/i.exec(raw);
