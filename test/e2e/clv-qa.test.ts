@@ -1,13 +1,58 @@
 // End-to-end: crm clv's edges found in review (issue 9 QA): horizons too long to compute, Chinese model lines.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCrm, tempDir } from '../helpers/cli.js';
+import { runCrm, samples, tempDir } from '../helpers/cli.js';
 
 async function emptyDb(): Promise<Record<string, string>> {
   const env = { CRM_DB: path.join(tempDir(), 'crm.db') };
   expect((await runCrm(['init'], { env })).code).toBe(0);
   return env;
 }
+
+async function samplesDb(): Promise<Record<string, string>> {
+  const env = await emptyDb();
+  for (const kind of ['customers', 'orders']) expect((await runCrm(['import', kind, path.join(samples, `${kind}.csv`)], { env })).code).toBe(0);
+  return env;
+}
+
+describe('crm clv --lang zh', () => {
+  it('gives the model lines above the table, the notes and the units in Chinese too (clv, --validate, pyramid --by clv)', async () => {
+    const env = await samplesDb();
+    const english = /BG\/NBD \(|log-likelihood|horizon|discounted|hold-out|in all|warning|p_alive|Total|tiers:|weeks|days/;
+    const clv = await runCrm(['clv', '--as-of', '2026-10-31', '--limit', '1', '--lang', 'zh', '--format', 'md', '--unit', 'day'], { env });
+    expect(clv.code, clv.stderr).toBe(0);
+    expect(clv.stdout).not.toMatch(english);
+    expect(clv.stdout).toMatch(/^BG\/NBD（购买次数，时间单位：天）：r = [\d.]+, alpha = [\d.]+, a = [\d.]+, b = [\d.]+；对数似然 -[\d.]+，共 205 位客户（其中 \d+ 位有重复购买）/m);
+    expect(clv.stdout).toMatch(/^Gamma-Gamma（每次购买金额）：p = /m);
+    expect(clv.stdout).toMatch(/^预测期 12m（360 天），按年率 10 % 逐月折现；购买频次与每次金额的相关系数 0\.\d{3}/m);
+    expect(clv.stdout).toContain('| 首末购买间隔（天） | 客户年龄（天） |');
+    // The samples' spend rises with frequency: the Gamma-Gamma warning, in Chinese under the table and on stderr.
+    expect(clv.stdout).toMatch(/^> 警告：购买频次与每次购买金额相关（0\.\d\d，高于 0\.3）/m);
+    expect(clv.stderr).toMatch(/^警告：购买频次与每次购买金额相关/);
+
+    const validation = await runCrm(['clv', '--validate', '--calibration-end', '2026-03-31', '--as-of', '2026-10-31', '--lang', 'zh', '--format', 'md'], { env });
+    expect(validation.code, validation.stderr).toBe(0);
+    expect(validation.stdout).not.toMatch(english);
+    expect(validation.stdout).toMatch(/^BG\/NBD（以校准期订单拟合，时间单位：周）：.*；验证期 30\.571 周/m);
+    expect(validation.stdout).toMatch(/^\| \*\*合计\*\* \|/m);
+    expect(validation.stdout).toMatch(/^> 共预测 [\d.]+ 次重复购买，实际发生 \d+ 次（-?[\d.]+ %）/m);
+
+    const pyramid = await runCrm(['pyramid', '--by', 'clv', '--as-of', '2026-10-31', '--lang', 'zh', '--format', 'md'], { env });
+    expect(pyramid.code, pyramid.stderr).toBe(0);
+    expect(pyramid.stdout).not.toMatch(english);
+    expect(pyramid.stdout).toMatch(/^> 层级：按预测终身价值排名前 1 %、至 5 %、至 20 % 的客户/m);
+  });
+
+  it('pyramid --by clv gives the Gamma-Gamma warning as crm clv does (under the table and on stderr)', async () => {
+    const env = await samplesDb();
+    const result = await runCrm(['pyramid', '--by', 'clv', '--as-of', '2026-10-31', '--format', 'json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { notes: string[] };
+    expect(json.notes[0]).toMatch(/^warning: frequency and value per purchase are correlated \(0\.\d\d, above 0\.3\)/);
+    expect(json.notes[1]).toMatch(/^tiers: top 1 %/);
+    expect(result.stderr).toMatch(/^warning: frequency and value per purchase are correlated/);
+  });
+});
 
 describe('crm clv --horizon limits', () => {
   it('refuses a horizon over ten years before reading any data (exit 2), and accepts ten years', async () => {

@@ -51,7 +51,7 @@ export function registerClv(program: Command, context: CliContext): void {
       const calibration = purchaseSummary(db, calibrationEnd, includePartners);
       const actual = purchaseDaysIn(db, { since: addDays(calibrationEnd, 1), asOf, includePartners });
       const validation = validateClv(calibration, actual, daysBetween(calibrationEnd, asOf), unit);
-      await context.emit(report.clvValidationReport(validation, { calibrationEnd, asOf }), flags);
+      await context.emit(report.clvValidationReport(validation, { calibrationEnd, asOf, lang }), flags);
       return;
     }
     if (flags.calibrationEnd !== undefined) throw new UsageError('--calibration-end goes with --validate');

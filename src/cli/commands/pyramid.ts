@@ -80,5 +80,8 @@ async function clvPyramid(
     await context.emit(report.clvTierCustomersReport(result, placement, (ids) => customerLabels(db, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);
     return;
   }
-  await context.emit(report.clvPyramidReport(result, placement, { asOf: options.asOf, lang: options.lang, cuts: options.cuts }), flags);
+  const built = report.clvPyramidReport(result, placement, { asOf: options.asOf, lang: options.lang, cuts: options.cuts });
+  // The Gamma-Gamma check, as crm clv gives it: under the table and on stderr.
+  if (Math.abs(result.correlation) > report.CORRELATION_WARNING) context.info(built.notes![0]!);
+  await context.emit(built, flags);
 }
