@@ -263,7 +263,9 @@ export function analyseClv(summary: PurchaseSummary, options: ClvOptions): ClvRe
   };
   for (let i = 0; i < n; i += 1) {
     const g = groupOf[i]!;
-    const value = expectedAverageValue(gammaGamma.params, summary.frequency[i]!, summary.monetaryCents[i]! / 100) * 100;
+    // Gamma-Gamma knows only positive spend: repeat purchases that net to less than nothing (returns booked as
+    // negative orders) count as spending 0, so a customer's expected order value and CLV are never negative.
+    const value = expectedAverageValue(gammaGamma.params, summary.frequency[i]!, Math.max(0, summary.monetaryCents[i]!) / 100) * 100;
     customers.pAlive[i] = groupAlive[g]!;
     customers.expectedPurchases[i] = groupPurchases[g]!;
     customers.expectedValueCents[i] = value;

@@ -1,7 +1,8 @@
 // End-to-end: crm clv's edges found in review (issue 9 QA): horizons too long to compute, Chinese model lines.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCrm, samples, tempDir } from '../helpers/cli.js';
+import { projectRoot, runCrm, samples, tempDir } from '../helpers/cli.js';
 
 async function emptyDb(): Promise<Record<string, string>> {
   const env = { CRM_DB: path.join(tempDir(), 'crm.db') };
@@ -72,5 +73,37 @@ describe('crm clv --horizon limits', () => {
     const pyramid = await runCrm(['pyramid', '--by', 'clv', '--horizon', '20y'], { env });
     expect(pyramid.code).toBe(2);
     expect((await runCrm(['pyramid', '--by', 'clv', '--horizon', '130m'], { env })).stderr).toMatch(/--horizon: "130m" is longer than/);
+  });
+});
+
+describe('crm clv with negative orders', () => {
+  it('values a customer whose repeat purchases net below zero as spending 0 per purchase: no negative order value or CLV', async () => {
+    const env = await emptyDb();
+    const cdnow = path.join(projectRoot, 'test/fixtures/datasets/CDNOW_sample.txt');
+    const columns = ['--no-header', '--delimiter', 'whitespace', '--columns', 'customer_id,-,order_date,-,amount', '--create-customers'];
+    expect((await runCrm(['import', 'orders', cdnow, ...columns], { env })).code).toBe(0);
+    // NEG buys for 50, then books two returns as orders of -40 and -30: mean repeat value -35.
+    const file = path.join(tempDir(), 'returns.txt');
+    fs.writeFileSync(file, ' NEG 1 19970101 1 50.00\n NEG 1 19970201 1 -40.00\n NEG 1 19970301 1 -30.00\n');
+    expect((await runCrm(['import', 'orders', file, ...columns], { env })).code).toBe(0);
+    const result = await runCrm(['clv', '--as-of', '1997-09-30', '--format', 'json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as {
+      model: { gamma_gamma: { p: number; q: number; v: number } };
+      rows: { customer_id: string; monetary: number; expected_order_value: number; clv: number }[];
+    };
+    const neg = json.rows.find((row) => row.customer_id === 'NEG')!;
+    expect(neg.monetary).toBe(-35);
+    // Spend 0 per purchase shrunk towards the mean: (1 − w)·v·p/(q−1) with w = 2p/(2p+q−1) (x = 2 repeats).
+    // With CDNOW's p ≈ 6.25, q ≈ 3.74, v ≈ 15.44: w ≈ 12.50/15.24 ≈ 0.820, mean ≈ 35.22, value ≈ 6.33.
+    const { p, q, v } = json.model.gamma_gamma;
+    const w = (2 * p) / (2 * p + q - 1);
+    expect(neg.expected_order_value).toBeCloseTo((1 - w) * ((v * p) / (q - 1)), 2);
+    expect(neg.expected_order_value).toBeGreaterThan(6);
+    expect(neg.expected_order_value).toBeLessThan(7);
+    for (const row of json.rows) {
+      expect(row.expected_order_value).toBeGreaterThan(0);
+      expect(row.clv).toBeGreaterThanOrEqual(0);
+    }
   });
 });
