@@ -68,7 +68,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   // The first chunk decides the encoding and the delimiter.
   const first = await iterator.next();
   const firstBytes = first.done ? Buffer.alloc(0) : toBytes(first.value);
-  if (firstBytes.length === 0) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
+  if (firstBytes.length === 0) throw new DataRejectedError(`${label}: line 1: the file is empty (expected ${options.noHeader ? 'rows' : 'a header row'})`);
   const detected = detectEncoding(firstBytes);
   const encoding = options.encoding ?? detected.encoding;
   const bomLength = encoding === detected.encoding ? detected.bomLength : 0;
@@ -140,7 +140,8 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       if (options.keepRecords) item.record = record;
       const extra = record.length > headers.length && record.slice(headers.length).every((cell) => cell.trim() === '');
       if (record.length !== headers.length && !extra) {
-        item.rejection = { field: '(row)', value: '', reason: `has ${record.length} fields but the header has ${headers.length}` };
+        const named = options.columns ? `--columns names ${headers.length}` : `the header has ${headers.length}`;
+        item.rejection = { field: '(row)', value: '', reason: `has ${record.length} fields but ${named}` };
       } else {
         const row = validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst });
         if ('reason' in row) item.rejection = row;

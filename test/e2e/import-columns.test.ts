@@ -42,6 +42,22 @@ describe('crm import orders --no-header --delimiter whitespace --columns', () =>
     expect(result.stderr).toMatch(/orders\.txt:3: order_date "20260230"/);
   });
 
+  it('a row with more or fewer fields than --columns names says so (there is no header to blame), all-or-nothing', () => {
+    const { dir, env } = freshDb();
+    const file = path.join(dir, 'orders.txt');
+    fs.writeFileSync(file, ' C1 x 19970105 2 10.00\n C1 x 19970106 2\n C1 x 19970107 2 5.00 extra\n');
+    const result = spawnCrm(['import', 'orders', file, ...cdnowFlags], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('2 rows rejected; nothing was written');
+    expect(result.stderr).toContain('orders.txt:2: (row): has 4 fields but --columns names 5');
+    expect(result.stderr).toContain('orders.txt:3: (row): has 6 fields but --columns names 5');
+    const empty = path.join(dir, 'empty.txt');
+    fs.writeFileSync(empty, '');
+    const none = spawnCrm(['import', 'orders', empty, ...cdnowFlags], { env });
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('empty.txt: line 1: the file is empty (expected rows)');
+  });
+
   it('--no-header without --columns, and --columns with --map, are usage errors (exit 2)', () => {
     const { env } = freshDb();
     const alone = spawnCrm(['import', 'orders', cdnow, '--no-header'], { env });
