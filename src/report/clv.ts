@@ -167,8 +167,20 @@ export function clvValidationReport(validation: ClvValidation, options: { calibr
         : `in all ${validation.totalPredicted.toFixed(1)} repeat purchases predicted, ${validation.totalActual} happened` +
           (error === null ? '' : ` (${error >= 0 ? '+' : ''}${error.toFixed(1)} %)`) +
           '; a model that is close per row here can be trusted on these customers, one that is far off cannot',
+      ...(validation.totalActual === 0 ? [emptyHoldoutWarning(options)] : []),
     ],
   };
+}
+
+/**
+ * No purchase at all after the calibration end: the orders most likely stop before --as-of (an export that
+ * ends earlier), and the comparison says nothing about the model. crm clv --validate also prints it on stderr.
+ */
+export function emptyHoldoutWarning(options: { calibrationEnd: string; asOf: string; lang: Lang }): string {
+  return options.lang === 'zh'
+    ? `警告：${options.calibrationEnd} 之后至 ${options.asOf} 没有任何购买：订单数据可能在 --as-of 之前就结束了，这一比较无法说明模型好坏`
+    : `warning: no purchases at all after ${options.calibrationEnd} up to ${options.asOf}: do the orders reach --as-of? ` +
+      'Without them the comparison says nothing about the model';
 }
 
 /** crm pyramid --by clv: per tier, customers, their predicted value and share of it, purchases and mean p_alive. */

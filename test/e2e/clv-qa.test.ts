@@ -107,3 +107,31 @@ describe('crm clv with negative orders', () => {
     }
   });
 });
+
+describe('crm clv --validate edges', () => {
+  it('warns when nothing at all was bought after the calibration end (the orders stop before --as-of)', async () => {
+    const env = await samplesDb();
+    // The samples' orders end in November 2026: a hold-out from 2027 on has no purchases to compare with.
+    const result = await runCrm(['clv', '--validate', '--calibration-end', '2026-12-31', '--as-of', '2027-06-30', '--format', 'json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { notes: string[]; total: { actual: number; predicted: number } };
+    expect(json.total.actual).toBe(0);
+    expect(json.total.predicted).toBeGreaterThan(0);
+    const warning = 'warning: no purchases at all after 2026-12-31 up to 2027-06-30: do the orders reach --as-of? Without them the comparison says nothing about the model';
+    expect(json.notes).toContain(warning);
+    expect(result.stderr).toBe(`${warning}\n`);
+    // A hold-out with purchases has no such warning.
+    const fine = await runCrm(['clv', '--validate', '--calibration-end', '2026-03-31', '--as-of', '2026-10-31', '--format', 'json'], { env });
+    expect(fine.code, fine.stderr).toBe(0);
+    expect(fine.stderr).toBe('');
+    // Calibration end before the first order: nobody to fit (exit 1); at or after --as-of: a usage error (exit 2).
+    const before = await runCrm(['clv', '--validate', '--calibration-end', '2020-01-01', '--as-of', '2026-10-31'], { env });
+    expect(before.code).toBe(1);
+    expect(before.stderr).toBe('crm: too little data for a CLV model: 0 customers with repeat purchases (of 0); at least 30 are needed\n');
+    for (const end of ['2026-10-31', '2026-11-01']) {
+      const late = await runCrm(['clv', '--validate', '--calibration-end', end, '--as-of', '2026-10-31'], { env });
+      expect(late.code).toBe(2);
+      expect(late.stderr).toBe(`crm: --calibration-end ${end} must be before the as-of date 2026-10-31\n`);
+    }
+  });
+});

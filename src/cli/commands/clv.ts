@@ -51,6 +51,7 @@ export function registerClv(program: Command, context: CliContext): void {
       const calibration = purchaseSummary(db, calibrationEnd, includePartners);
       const actual = purchaseDaysIn(db, { since: addDays(calibrationEnd, 1), asOf, includePartners });
       const validation = validateClv(calibration, actual, daysBetween(calibrationEnd, asOf), unit);
+      if (validation.totalActual === 0) context.info(report.emptyHoldoutWarning({ calibrationEnd, asOf, lang }));
       await context.emit(report.clvValidationReport(validation, { calibrationEnd, asOf, lang }), flags);
       return;
     }
