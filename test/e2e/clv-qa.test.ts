@@ -135,3 +135,19 @@ describe('crm clv --validate edges', () => {
     }
   });
 });
+
+describe('crm pyramid --horizon/--discount', () => {
+  it('are refused without --by clv instead of being silently ignored (exit 2)', async () => {
+    const env = await emptyDb();
+    for (const flag of [['--horizon', '39w'], ['--discount', '0.05']]) {
+      const result = await runCrm(['pyramid', ...flag], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`crm: ${flag[0]} goes with --by clv (the profit pyramid looks back, not ahead)\n`);
+    }
+    expect((await runCrm(['pyramid'], { env })).code).toBe(0);
+    // With --by clv the defaults still apply (12m, 0.10): the empty database has too little data (exit 1).
+    const clv = await runCrm(['pyramid', '--by', 'clv'], { env });
+    expect(clv.code).toBe(1);
+    expect(clv.stderr).toMatch(/too little data for a CLV model/);
+  });
+});
