@@ -151,3 +151,16 @@ describe('crm pyramid --horizon/--discount', () => {
     expect(clv.stderr).toMatch(/too little data for a CLV model/);
   });
 });
+
+describe('crm clv --validate flags', () => {
+  it('refuses --horizon, --discount and --limit, which it would ignore (exit 2)', async () => {
+    const env = await emptyDb();
+    for (const flag of [['--horizon', '39w'], ['--discount', '0.05'], ['--limit', '5']]) {
+      const result = await runCrm(['clv', '--validate', '--calibration-end', '2026-03-31', '--as-of', '2026-10-31', ...flag], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`crm: ${flag[0]} does not go with --validate (it predicts from --calibration-end to --as-of)\n`);
+    }
+    // --unit is the model's time unit and goes with it: the empty database then has too little data (exit 1).
+    expect((await runCrm(['clv', '--validate', '--calibration-end', '2026-03-31', '--as-of', '2026-10-31', '--unit', 'day'], { env })).code).toBe(1);
+  });
+});

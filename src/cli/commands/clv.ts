@@ -32,7 +32,7 @@ export function registerClv(program: Command, context: CliContext): void {
         '\nExamples:\n  $ crm clv --as-of 1997-09-30 --horizon 39w --limit 20\n  $ crm clv --horizon 12m --discount 0.10 --format csv --output clv.csv\n' +
           '  $ crm clv --validate --calibration-end 1997-09-30 --as-of 1998-06-30',
       ),
-  ).action(async (flags: ClvFlags) => {
+  ).action(async (flags: ClvFlags, command: Command) => {
     const { UsageError } = await import('../../errors.js');
     const { parsePositiveInteger } = await import('../context.js');
     const { analyseClv, validateClv } = await import('../../analysis/clv.js');
@@ -43,6 +43,10 @@ export function registerClv(program: Command, context: CliContext): void {
     const { purchaseSummary, purchaseDaysIn } = await import('../../db/clv.js');
     if (flags.validate) {
       if (flags.calibrationEnd === undefined) throw new UsageError('--validate needs --calibration-end DATE (the model is fitted on the orders up to it)');
+      // The check predicts repeat purchases over the hold-out: no horizon, value, discount or customer list.
+      for (const [key, flag] of [['horizon', '--horizon'], ['discount', '--discount'], ['limit', '--limit']] as const) {
+        if (command.getOptionValueSource(key) === 'cli') throw new UsageError(`${flag} does not go with --validate (it predicts from --calibration-end to --as-of)`);
+      }
       const calibrationEnd = requireDate(flags.calibrationEnd, '--calibration-end');
       if (calibrationEnd >= asOf) throw new UsageError(`--calibration-end ${calibrationEnd} must be before the as-of date ${asOf}`);
       const { addDays, daysBetween } = await import('../../util/dates.js');
