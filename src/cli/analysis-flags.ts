@@ -52,7 +52,7 @@ export async function clvFlags(flags: { horizon: string; discount: string }, uni
     throw new UsageError(`--horizon: "${flags.horizon}" is longer than the models can sensibly predict; at most ten years (120m, 521w or ${MAX_HORIZON_DAYS}d)`);
   }
   const discountRate = Number(flags.discount);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(flags.discount) || !(discountRate < 1)) {
+  if (!/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(flags.discount) || !(discountRate < 1)) {
     throw new UsageError(`--discount: "${flags.discount}" is not an annual rate from 0 to below 1 (e.g. 0.10)`);
   }
   return { unit, horizon, discountRate };

@@ -164,3 +164,19 @@ describe('crm clv --validate flags', () => {
     expect((await runCrm(['clv', '--validate', '--calibration-end', '2026-03-31', '--as-of', '2026-10-31', '--unit', 'day'], { env })).code).toBe(1);
   });
 });
+
+describe('crm clv --discount', () => {
+  it('takes .1 and 0.1 alike; refuses 1, 10, 10 %, -0.1 and 1e-2 (exit 2)', async () => {
+    const env = await emptyDb();
+    for (const rate of ['.1', '0.1', '0', '0.', '0.99']) {
+      const result = await runCrm(['clv', '--discount', rate], { env });
+      // Past the flag check: the empty database has too little data (exit 1).
+      expect(result.code, `${rate} ${result.stderr}`).toBe(1);
+    }
+    for (const rate of ['1', '10', '10%', '-0.1', '1e-2', '.', '']) {
+      const result = await runCrm(['clv', '--discount', rate], { env });
+      expect(result.code, rate).toBe(2);
+      expect(result.stderr).toBe(`crm: --discount: "${rate}" is not an annual rate from 0 to below 1 (e.g. 0.10)\n`);
+    }
+  });
+});
