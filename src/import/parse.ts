@@ -34,7 +34,7 @@ export interface ParsedItem {
 export type ParseEvent =
   | { type: 'header'; headers: string[]; fields: string[]; unknown: string[]; encoding: InputEncoding; delimiter: string }
   | { type: 'batch'; items: ParsedItem[]; bytesRead: number }
-  | { type: 'end'; contentHash: string; rowsRead: number };
+  | { type: 'end'; contentHash: string; rowsRead: number; skippedHeaderIsData: boolean };
 
 export const MAX_RECORD_BYTES = 1_000_000;
 
@@ -110,6 +110,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   let mapping: ReturnType<typeof mapHeaders> | null = null;
   // --columns names the columns; the file's own header row (unless --no-header) is then skipped unread.
   let skipHeaderRow = Boolean(options.columns) && !options.noHeader;
+  let skippedHeaderIsData = false;
   if (options.columns) {
     headers = options.columns.map((field, index) => field ?? `(column ${index + 1}, skipped)`);
     mapping = mapNamedColumns(options.columns);
@@ -127,6 +128,8 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       if (record.length === 1 && record[0] === '') continue; // a blank line
       if (skipHeaderRow) {
         skipHeaderRow = false;
+        // --columns without --no-header: a first line that passes as a row is most likely data, not a header.
+        skippedHeaderIsData = record.length === headers!.length && !('reason' in validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst }));
         continue;
       }
       if (!headers) {
@@ -160,5 +163,5 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   }
   if (!headers) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
   if (items.length) yield { type: 'batch', items, bytesRead };
-  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead };
+  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead, skippedHeaderIsData };
 }

@@ -68,3 +68,30 @@ describe('crm import orders --no-header --delimiter whitespace --columns', () =>
     expect(both.stderr).toContain('--columns and --map cannot be used together');
   });
 });
+
+describe('crm import --columns without --no-header', () => {
+  it('warns when the line it skipped as the header reads as a valid row (the CDNOW sample without --no-header loses a purchase)', () => {
+    const { env } = freshDb();
+    const flags = ['--delimiter', 'whitespace', '--columns', 'customer_id,-,order_date,-,amount', '--create-customers'];
+    const text = spawnCrm(['import', 'orders', cdnow, ...flags], { env });
+    expect(text.code).toBe(0);
+    // 6,919 lines, the first taken as the header: customer 00004's 1997-01-01 purchase is not imported.
+    expect(text.stdout).toContain('6918 rows read');
+    const warning = `warning: ${cdnow}:1 was skipped as the header (--columns without --no-header) but reads as a valid row; if the file has no header, import it again with --no-header`;
+    expect(text.stdout).toContain(`  ${warning}\n`);
+    const json = spawnCrm(['import', 'orders', cdnow, ...flags, '--format', 'json'], { env });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ skipped_header_is_data: true, rows_read: 6918 });
+    expect(json.stderr).toBe(`${warning}\n`);
+  });
+
+  it('says nothing when the skipped line is a real header', () => {
+    const { dir, env } = freshDb();
+    const file = path.join(dir, 'orders.txt');
+    fs.writeFileSync(file, 'who  ignored   when     total\n C1  x  20260105   10.00\n');
+    const result = spawnCrm(['import', 'orders', file, '--delimiter', 'whitespace', '--columns', 'customer_id,-,order_date,amount', '--create-customers', '--format', 'json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ skipped_header_is_data: false, rows_read: 1 });
+    expect(result.stderr).toBe('');
+  });
+});
