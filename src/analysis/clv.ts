@@ -185,6 +185,12 @@ export interface ClvResult {
   customers: ClvCustomers;
 }
 
+/** No sale at all up to the date (a date before the first order): say so rather than "0 customers … (of 0)". */
+export function requireSales(summary: PurchaseSummary, upTo: string): PurchaseSummary {
+  if (summary.customerIds.length === 0) throw new ClvError(`too little data for a CLV model: no sales up to ${upTo}`);
+  return summary;
+}
+
 function fitPurchases(summary: PurchaseSummary, unit: ClvUnit): { groups: PurchaseGroups; groupOf: Uint32Array; fit: BgNbdFit; repeatCustomers: number } {
   let repeatCustomers = 0;
   for (let i = 0; i < summary.frequency.length; i += 1) if (summary.frequency[i]! > 0) repeatCustomers += 1;

@@ -127,7 +127,12 @@ describe('crm clv --validate edges', () => {
     // Calibration end before the first order: nobody to fit (exit 1); at or after --as-of: a usage error (exit 2).
     const before = await runCrm(['clv', '--validate', '--calibration-end', '2020-01-01', '--as-of', '2026-10-31'], { env });
     expect(before.code).toBe(1);
-    expect(before.stderr).toBe('crm: too little data for a CLV model: 0 customers with repeat purchases (of 0); at least 30 are needed\n');
+    expect(before.stderr).toBe('crm: too little data for a CLV model: no sales up to --calibration-end 2020-01-01\n');
+    for (const command of [['clv'], ['pyramid', '--by', 'clv']]) {
+      const early = await runCrm([...command, '--as-of', '2020-01-01'], { env });
+      expect(early.code).toBe(1);
+      expect(early.stderr).toBe('crm: too little data for a CLV model: no sales up to 2020-01-01\n');
+    }
     for (const end of ['2026-10-31', '2026-11-01']) {
       const late = await runCrm(['clv', '--validate', '--calibration-end', end, '--as-of', '2026-10-31'], { env });
       expect(late.code).toBe(2);

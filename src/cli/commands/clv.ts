@@ -35,7 +35,7 @@ export function registerClv(program: Command, context: CliContext): void {
   ).action(async (flags: ClvFlags, command: Command) => {
     const { UsageError } = await import('../../errors.js');
     const { parsePositiveInteger } = await import('../context.js');
-    const { analyseClv, validateClv } = await import('../../analysis/clv.js');
+    const { analyseClv, requireSales, validateClv } = await import('../../analysis/clv.js');
     const asOf = context.asOf(flags.asOf);
     const unit = flags.unit;
     const lang = context.lang(flags);
@@ -52,7 +52,7 @@ export function registerClv(program: Command, context: CliContext): void {
       const { addDays, daysBetween } = await import('../../util/dates.js');
       const db = context.openDb();
       const includePartners = flags.includePartners === true;
-      const calibration = purchaseSummary(db, calibrationEnd, includePartners);
+      const calibration = requireSales(purchaseSummary(db, calibrationEnd, includePartners), `--calibration-end ${calibrationEnd}`);
       const actual = purchaseDaysIn(db, { since: addDays(calibrationEnd, 1), asOf, includePartners });
       const validation = validateClv(calibration, actual, daysBetween(calibrationEnd, asOf), unit);
       if (validation.totalActual === 0) context.info(report.emptyHoldoutWarning({ calibrationEnd, asOf, lang }));
@@ -65,7 +65,7 @@ export function registerClv(program: Command, context: CliContext): void {
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit');
     const db = context.openDb();
     const { customerLabels } = await import('../../db/analysis.js');
-    const result = analyseClv(purchaseSummary(db, asOf, flags.includePartners === true), modelOptions);
+    const result = analyseClv(requireSales(purchaseSummary(db, asOf, flags.includePartners === true), asOf), modelOptions);
     const built = report.clvReport(result, (ids) => customerLabels(db, ids), { asOf, lang, limit });
     // The Gamma-Gamma check (issue 9): the warning also goes to stderr, where a script's log keeps it.
     if (Math.abs(result.correlation) > report.CORRELATION_WARNING) context.info(built.notes![0]!);

@@ -72,14 +72,14 @@ async function clvPyramid(
 ): Promise<void> {
   const { UsageError } = await import('../../errors.js');
   if (options.since !== null) throw new UsageError('--since does not go with --by clv: the model needs each customer\'s whole history');
-  const { analyseClv, clvTiers } = await import('../../analysis/clv.js');
+  const { analyseClv, clvTiers, requireSales } = await import('../../analysis/clv.js');
   const { clvFlags } = await import('../analysis-flags.js');
   const modelOptions = await clvFlags({ horizon: flags.horizon ?? '12m', discount: flags.discount ?? '0.10' }, 'week');
   const db = context.openDb();
   const { purchaseSummary } = await import('../../db/clv.js');
   const { customerLabels } = await import('../../db/analysis.js');
   const report = await import('../../report/clv.js');
-  const result = analyseClv(purchaseSummary(db, options.asOf, flags.includePartners === true), modelOptions);
+  const result = analyseClv(requireSales(purchaseSummary(db, options.asOf, flags.includePartners === true), options.asOf), modelOptions);
   const placement = clvTiers(result.customers.clvCents, options.cuts);
   if (flags.customers || options.tier !== null) {
     await context.emit(report.clvTierCustomersReport(result, placement, (ids) => customerLabels(db, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);
