@@ -144,7 +144,9 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       const extra = record.length > headers.length && record.slice(headers.length).every((cell) => cell.trim() === '');
       if (record.length !== headers.length && !extra) {
         const named = options.columns ? `--columns names ${headers.length}` : `the header has ${headers.length}`;
-        item.rejection = { field: '(row)', value: '', reason: `has ${record.length} fields but ${named}` };
+        // One field holding words apart by spaces: a space-separated export read with the wrong delimiter.
+        const hint = record.length === 1 && delimiter !== WHITESPACE && /\S[ \t]+\S/.test(record[0]!) ? ' (separated by spaces? use --delimiter whitespace)' : '';
+        item.rejection = { field: '(row)', value: '', reason: `has ${record.length} field${record.length === 1 ? '' : 's'} but ${named}${hint}` };
       } else {
         const row = validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst });
         if ('reason' in row) item.rejection = row;

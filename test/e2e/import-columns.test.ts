@@ -58,6 +58,14 @@ describe('crm import orders --no-header --delimiter whitespace --columns', () =>
     expect(none.stderr).toContain('empty.txt: line 1: the file is empty (expected rows)');
   });
 
+  it('the CDNOW sample without --delimiter whitespace: every row is one field, and the problem says which flag is missing', () => {
+    const { env } = freshDb();
+    const result = spawnCrm(['import', 'orders', cdnow, '--no-header', '--columns', 'customer_id,-,order_date,-,amount', '--create-customers'], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('6919 rows rejected; nothing was written');
+    expect(result.stderr).toContain(`${cdnow}:1: (row): has 1 field but --columns names 5 (separated by spaces? use --delimiter whitespace)`);
+  });
+
   it('--no-header without --columns, and --columns with --map, are usage errors (exit 2)', () => {
     const { env } = freshDb();
     const alone = spawnCrm(['import', 'orders', cdnow, '--no-header'], { env });
