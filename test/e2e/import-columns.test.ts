@@ -66,6 +66,16 @@ describe('crm import orders --no-header --delimiter whitespace --columns', () =>
     expect(result.stderr).toContain(`${cdnow}:1: (row): has 1 field but --columns names 5 (separated by spaces? use --delimiter whitespace)`);
   });
 
+  it('a space-separated file with a header, read without --delimiter whitespace, is told to use it', () => {
+    const { dir, env } = freshDb();
+    const file = path.join(dir, 'spaced.txt');
+    fs.writeFileSync(file, 'customer_id  order_date  amount\nC1  2025-01-01  5.00\n');
+    const result = spawnCrm(['import', 'orders', file, '--create-customers'], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/line 1: missing required column customer_id .*; the header is one column of words separated by spaces: use --delimiter whitespace\n/);
+    expect(spawnCrm(['import', 'orders', file, '--create-customers', '--delimiter', 'whitespace'], { env }).code).toBe(0);
+  });
+
   it('--no-header without --columns, and --columns with --map, are usage errors (exit 2)', () => {
     const { env } = freshDb();
     const alone = spawnCrm(['import', 'orders', cdnow, '--no-header'], { env });
