@@ -1,6 +1,6 @@
 // The BG/NBD model (Fader, Hardie and Lee 2005, "Counting your customers the easy way"): likelihood, fit,
 // expected purchases and probability alive, computed exactly as the Python package lifetimes does.
-import { digamma, lnGamma, logHyp2f1 } from './special-functions.js';
+import { digamma, lnGamma, signedLogHyp2f1 } from './special-functions.js';
 import { minimiseBfgs } from './bfgs.js';
 import { minimise } from './nelder-mead.js';
 
@@ -209,9 +209,10 @@ export function expectedPurchases(params: BgNbdParams, t: number, x: number, rec
   if (t <= 0) return 0;
   const { r, alpha, a, b } = params;
   const z = t / (alpha + T + t);
-  const logHyp = logHyp2f1(r + x, b + x, a + b + x - 1, z);
+  // ₂F₁ is negative for some c = a+b+x−1 < 0 (x = 0 and a + b < 1); (a+b+x−1)/(a−1) then changes sign with it.
+  const hyp = signedLogHyp2f1(r + x, b + x, a + b + x - 1, z);
   const first = (a + b + x - 1) / (a - 1);
-  const second = 1 - Math.exp(logHyp + (r + x) * Math.log((alpha + T) / (alpha + t + T)));
+  const second = 1 - hyp.sign * Math.exp(hyp.log + (r + x) * Math.log((alpha + T) / (alpha + t + T)));
   const denominator = 1 + (x > 0 ? (a / (b + x - 1)) * Math.exp((r + x) * Math.log((alpha + T) / (alpha + recency))) : 0);
   return (first * second) / denominator;
 }

@@ -27,6 +27,18 @@ export interface Horizon {
   months: number;
 }
 
+/**
+ * The longest --horizon: ten years (120m, 521w, 3652d). The discounted CLV sums a month at a time and each month's
+ * expected purchases is a ₂F₁ series whose terms shrink more slowly the longer the horizon, so a century ran for
+ * minutes on a few thousand customers; and the models are not meant to look that far ahead.
+ */
+export const MAX_HORIZON_DAYS = 3653;
+
+/** The horizon's length in days (a month being 30 days, or 4.345 weeks with --unit week, as the model counts it). */
+export function horizonDays(horizon: Horizon, unit: ClvUnit): number {
+  return horizon.units * daysPerUnit[unit];
+}
+
 /** "12m" (months), "39w" (weeks) or "90d" (days) → length in the unit; null when it is not one of those. */
 export function parseHorizon(raw: string, unit: ClvUnit): Horizon | null {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([mwd])\s*$/i.exec(raw);
@@ -173,6 +185,12 @@ export interface ClvResult {
   customers: ClvCustomers;
 }
 
+/** No sale at all up to the date (a date before the first order): say so rather than "0 customers … (of 0)". */
+export function requireSales(summary: PurchaseSummary, upTo: string): PurchaseSummary {
+  if (summary.customerIds.length === 0) throw new ClvError(`too little data for a CLV model: no sales up to ${upTo}`);
+  return summary;
+}
+
 function fitPurchases(summary: PurchaseSummary, unit: ClvUnit): { groups: PurchaseGroups; groupOf: Uint32Array; fit: BgNbdFit; repeatCustomers: number } {
   let repeatCustomers = 0;
   for (let i = 0; i < summary.frequency.length; i += 1) if (summary.frequency[i]! > 0) repeatCustomers += 1;
@@ -251,7 +269,9 @@ export function analyseClv(summary: PurchaseSummary, options: ClvOptions): ClvRe
   };
   for (let i = 0; i < n; i += 1) {
     const g = groupOf[i]!;
-    const value = expectedAverageValue(gammaGamma.params, summary.frequency[i]!, summary.monetaryCents[i]! / 100) * 100;
+    // Gamma-Gamma knows only positive spend: repeat purchases that net to less than nothing (returns booked as
+    // negative orders) count as spending 0, so a customer's expected order value and CLV are never negative.
+    const value = expectedAverageValue(gammaGamma.params, summary.frequency[i]!, Math.max(0, summary.monetaryCents[i]!) / 100) * 100;
     customers.pAlive[i] = groupAlive[g]!;
     customers.expectedPurchases[i] = groupPurchases[g]!;
     customers.expectedValueCents[i] = value;

@@ -45,11 +45,14 @@ export function withScoreOptions(command: Command): Command {
 
 /** --horizon and --discount of crm clv and crm pyramid --by clv, checked once for both. */
 export async function clvFlags(flags: { horizon: string; discount: string }, unit: ClvUnit): Promise<ClvOptions> {
-  const { parseHorizon } = await import('../analysis/clv.js');
+  const { horizonDays, MAX_HORIZON_DAYS, parseHorizon } = await import('../analysis/clv.js');
   const horizon = parseHorizon(flags.horizon, unit);
   if (!horizon) throw new UsageError(`--horizon: "${flags.horizon}" is not a length such as 12m, 39w or 90d`);
+  if (horizonDays(horizon, unit) > MAX_HORIZON_DAYS + 1e-9) {
+    throw new UsageError(`--horizon: "${flags.horizon}" is longer than the models can sensibly predict; at most ten years (120m, 521w or ${MAX_HORIZON_DAYS}d)`);
+  }
   const discountRate = Number(flags.discount);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(flags.discount) || !(discountRate < 1)) {
+  if (!/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(flags.discount) || !(discountRate < 1)) {
     throw new UsageError(`--discount: "${flags.discount}" is not an annual rate from 0 to below 1 (e.g. 0.10)`);
   }
   return { unit, horizon, discountRate };

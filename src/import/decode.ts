@@ -94,16 +94,35 @@ export function parseDelimiter(raw: string): string {
 /**
  * For --delimiter whitespace: rewrites text chunk by chunk so that each run of spaces and tabs between two
  * fields becomes one tab, and spaces at the start or end of a line go away; the CSV parser then splits on tabs.
+ * A field that starts with a double quote is copied verbatim up to its closing quote ("" inside is a quote), so
+ * "Zhang  San" stays one field with its spaces; a quote inside a field (5'10") is an ordinary character.
  * The state carries across chunks, so a run of spaces cut by a chunk boundary is still one separator.
  */
 export function whitespaceToTabs(): (text: string) => string {
   let atLineStart = true;
   let pendingSeparator = false;
+  let inQuotes = false;
+  // A quote seen inside a quoted field: it closes the field unless the next character is another quote.
+  let closingQuote = false;
   return (text: string): string => {
     let out = '';
     let from = 0;
     for (let index = 0; index < text.length; index += 1) {
       const char = text.charCodeAt(index);
+      if (inQuotes) {
+        if (char === 0x22) {
+          inQuotes = false;
+          closingQuote = true;
+        }
+        continue;
+      }
+      if (closingQuote) {
+        closingQuote = false;
+        if (char === 0x22) {
+          inQuotes = true;
+          continue;
+        }
+      }
       if (char === 0x20 || char === 0x09) {
         out += text.slice(from, index);
         from = index + 1;
@@ -112,11 +131,13 @@ export function whitespaceToTabs(): (text: string) => string {
         pendingSeparator = false;
         atLineStart = true;
       } else {
+        const fieldStart = atLineStart || pendingSeparator;
         if (pendingSeparator) {
           out += text.slice(from, index) + '\t';
           from = index;
           pendingSeparator = false;
         }
+        if (char === 0x22 && fieldStart) inQuotes = true;
         atLineStart = false;
       }
     }

@@ -81,8 +81,10 @@ export function mapHeaders(
   for (const group of spec.required) {
     if (!group.some((field) => fieldIndex.has(field))) {
       const aliases = spec.fields.find((field) => field.name === group[0])!.aliases.slice(0, 4).join('", "');
+      // One header holding several words apart by spaces: a space-separated file read with the wrong delimiter.
+      const spaced = headers.length === 1 && /\S[ \t]+\S/.test(headers[0]!) ? '; the header is one column of words separated by spaces: use --delimiter whitespace' : '';
       throw new DataRejectedError(
-        `${file}: line 1: missing required column ${group.join(' or ')} (for example "${aliases}"); map yours with --map "Header=${group[0]}"`,
+        `${file}: line 1: missing required column ${group.join(' or ')} (for example "${aliases}"); map yours with --map "Header=${group[0]}"${spaced}`,
       );
     }
   }

@@ -34,7 +34,7 @@ export interface ParsedItem {
 export type ParseEvent =
   | { type: 'header'; headers: string[]; fields: string[]; unknown: string[]; encoding: InputEncoding; delimiter: string }
   | { type: 'batch'; items: ParsedItem[]; bytesRead: number }
-  | { type: 'end'; contentHash: string; rowsRead: number };
+  | { type: 'end'; contentHash: string; rowsRead: number; skippedHeaderIsData: boolean };
 
 export const MAX_RECORD_BYTES = 1_000_000;
 
@@ -68,7 +68,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   // The first chunk decides the encoding and the delimiter.
   const first = await iterator.next();
   const firstBytes = first.done ? Buffer.alloc(0) : toBytes(first.value);
-  if (firstBytes.length === 0) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
+  if (firstBytes.length === 0) throw new DataRejectedError(`${label}: line 1: the file is empty (expected ${options.noHeader ? 'rows' : 'a header row'})`);
   const detected = detectEncoding(firstBytes);
   const encoding = options.encoding ?? detected.encoding;
   const bomLength = encoding === detected.encoding ? detected.bomLength : 0;
@@ -110,6 +110,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   let mapping: ReturnType<typeof mapHeaders> | null = null;
   // --columns names the columns; the file's own header row (unless --no-header) is then skipped unread.
   let skipHeaderRow = Boolean(options.columns) && !options.noHeader;
+  let skippedHeaderIsData = false;
   if (options.columns) {
     headers = options.columns.map((field, index) => field ?? `(column ${index + 1}, skipped)`);
     mapping = mapNamedColumns(options.columns);
@@ -127,6 +128,8 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       if (record.length === 1 && record[0] === '') continue; // a blank line
       if (skipHeaderRow) {
         skipHeaderRow = false;
+        // --columns without --no-header: a first line that passes as a row is most likely data, not a header.
+        skippedHeaderIsData = record.length === headers!.length && !('reason' in validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst }));
         continue;
       }
       if (!headers) {
@@ -140,7 +143,10 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       if (options.keepRecords) item.record = record;
       const extra = record.length > headers.length && record.slice(headers.length).every((cell) => cell.trim() === '');
       if (record.length !== headers.length && !extra) {
-        item.rejection = { field: '(row)', value: '', reason: `has ${record.length} fields but the header has ${headers.length}` };
+        const named = options.columns ? `--columns names ${headers.length}` : `the header has ${headers.length}`;
+        // One field holding words apart by spaces: a space-separated export read with the wrong delimiter.
+        const hint = record.length === 1 && delimiter !== WHITESPACE && /\S[ \t]+\S/.test(record[0]!) ? ' (separated by spaces? use --delimiter whitespace)' : '';
+        item.rejection = { field: '(row)', value: '', reason: `has ${record.length} field${record.length === 1 ? '' : 's'} but ${named}${hint}` };
       } else {
         const row = validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst });
         if ('reason' in row) item.rejection = row;
@@ -159,5 +165,5 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   }
   if (!headers) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
   if (items.length) yield { type: 'batch', items, bytesRead };
-  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead };
+  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead, skippedHeaderIsData };
 }

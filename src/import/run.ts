@@ -62,6 +62,8 @@ export interface ImportSummary {
   rowsPerSecond: number;
   /** An earlier run that imported exactly the same bytes. */
   sameContentAsRun: number | null;
+  /** --columns without --no-header skipped line 1 as the header, but it reads as a valid row: probably data. */
+  skippedHeaderIsData: boolean;
 }
 
 const MAX_PROBLEMS_SHOWN = 10;
@@ -146,6 +148,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding: options.encoding ?? 'utf8',
     delimiter: options.delimiter ?? ',', rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0,
     customersCreated: 0, leadsConverted: 0, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
+    skippedHeaderIsData: false,
   };
   const reject = (line: number, record: string[] | undefined, field: string, value: string, reason: string): void => {
     summary.rowsRejected += 1;
@@ -171,6 +174,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       }
       if (event.type === 'end') {
         contentHash = event.contentHash;
+        summary.skippedHeaderIsData = event.skippedHeaderIsData;
         continue;
       }
       // A bulk load rebuilds secondary indexes once at the end instead of updating them per row.

@@ -8,13 +8,14 @@ import type { Column, Lang, Report, Row } from './types.js';
 export const CORRELATION_WARNING = 0.3;
 
 const unitLabel = (unit: ClvUnit) => `${unit}s`;
+const unitLabelZh: Record<ClvUnit, string> = { day: '天', week: '周', month: '月' };
 
 export const clvColumns = (unit: ClvUnit): Column[] => [
   { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
   { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
   { key: 'frequency', label: 'Repeat purchases', labelZh: '重复购买次数', type: 'integer' },
-  { key: 'recency', label: `Recency (${unitLabel(unit)})`, labelZh: `首末购买间隔（${unit}）`, type: 'number' },
-  { key: 'T', label: `Age (${unitLabel(unit)})`, labelZh: `客户年龄（${unit}）`, type: 'number' },
+  { key: 'recency', label: `Recency (${unitLabel(unit)})`, labelZh: `首末购买间隔（${unitLabelZh[unit]}）`, type: 'number' },
+  { key: 'T', label: `Age (${unitLabel(unit)})`, labelZh: `客户年龄（${unitLabelZh[unit]}）`, type: 'number' },
   { key: 'monetary', label: 'Mean repeat value', labelZh: '重复购买均值', type: 'money' },
   { key: 'p_alive', label: 'P(alive)', labelZh: '活跃概率', type: 'number' },
   { key: 'expected_purchases', label: 'Expected purchases', labelZh: '预期购买次数', type: 'number' },
@@ -24,26 +25,42 @@ export const clvColumns = (unit: ClvUnit): Column[] => [
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** The parameter lines printed above the table, and the same numbers for the JSON envelope. */
-function modelDescription(result: ClvResult): { lines: string[]; meta: Record<string, unknown>; notes: string[] } {
+/** The parameter lines printed above the table (in the report's language), and the same numbers for the JSON envelope. */
+function modelDescription(result: ClvResult, lang: Lang): { lines: string[]; meta: Record<string, unknown>; notes: string[] } {
   const { r, alpha, a, b } = result.bgNbd.params;
   const { p, q, v } = result.gammaGamma.params;
   const f = (value: number) => value.toFixed(4);
-  const lines = [
-    `BG/NBD (purchases, time in ${unitLabel(result.unit)}): r = ${f(r)}, alpha = ${f(alpha)}, a = ${f(a)}, b = ${f(b)}; ` +
-      `log-likelihood ${result.bgNbd.logLikelihood.toFixed(2)} over ${result.summary.customerIds.length} customers (${result.repeatCustomers} with repeat purchases)`,
-    `Gamma-Gamma (value per purchase): p = ${f(p)}, q = ${f(q)}, v = ${f(v)}; log-likelihood ${result.gammaGamma.logLikelihood.toFixed(2)} over ${result.spendCustomers} repeat customers`,
-    `horizon ${result.horizon.text} (${round(result.horizon.units, 3)} ${unitLabel(result.unit)}), discounted monthly at ${round(result.discountRate * 100, 4)} % a year; ` +
-      `correlation of frequency and value ${result.correlation.toFixed(3)}`,
-  ];
+  const zh = lang === 'zh';
+  const bgNbd = `r = ${f(r)}, alpha = ${f(alpha)}, a = ${f(a)}, b = ${f(b)}`;
+  const gammaGamma = `p = ${f(p)}, q = ${f(q)}, v = ${f(v)}`;
+  const customers = result.summary.customerIds.length;
+  const horizonUnits = round(result.horizon.units, 3);
+  const percent = round(result.discountRate * 100, 4);
+  const correlation = result.correlation.toFixed(3);
+  const lines = zh
+    ? [
+      `BG/NBD（购买次数，时间单位：${unitLabelZh[result.unit]}）：${bgNbd}；对数似然 ${result.bgNbd.logLikelihood.toFixed(2)}，共 ${customers} 位客户（其中 ${result.repeatCustomers} 位有重复购买）`,
+      `Gamma-Gamma（每次购买金额）：${gammaGamma}；对数似然 ${result.gammaGamma.logLikelihood.toFixed(2)}，共 ${result.spendCustomers} 位重复购买客户`,
+      `预测期 ${result.horizon.text}（${horizonUnits} ${unitLabelZh[result.unit]}），按年率 ${percent} % 逐月折现；购买频次与每次金额的相关系数 ${correlation}`,
+    ]
+    : [
+      `BG/NBD (purchases, time in ${unitLabel(result.unit)}): ${bgNbd}; ` +
+        `log-likelihood ${result.bgNbd.logLikelihood.toFixed(2)} over ${customers} customers (${result.repeatCustomers} with repeat purchases)`,
+      `Gamma-Gamma (value per purchase): ${gammaGamma}; log-likelihood ${result.gammaGamma.logLikelihood.toFixed(2)} over ${result.spendCustomers} repeat customers`,
+      `horizon ${result.horizon.text} (${horizonUnits} ${unitLabel(result.unit)}), discounted monthly at ${percent} % a year; ` +
+        `correlation of frequency and value ${correlation}`,
+    ];
   const notes: string[] = [];
   if (Math.abs(result.correlation) > CORRELATION_WARNING) {
-    notes.push(
-      `warning: frequency and value per purchase are correlated (${result.correlation.toFixed(2)}, above ${CORRELATION_WARNING}); ` +
-        'Gamma-Gamma assumes they are not, so expected_order_value and clv are doubtful here',
-    );
+    const shown = result.correlation.toFixed(2);
+    notes.push(zh
+      ? `警告：购买频次与每次购买金额相关（${shown}，高于 ${CORRELATION_WARNING}）；Gamma-Gamma 模型假设二者无关，因此这里的预期客单价和客户终身价值不可靠`
+      : `warning: frequency and value per purchase are correlated (${shown}, above ${CORRELATION_WARNING}); ` +
+        'Gamma-Gamma assumes they are not, so expected_order_value and clv are doubtful here');
   }
-  notes.push('p_alive: chance the customer still buys; expected_purchases over the horizon; clv = expected purchases × expected order value, discounted');
+  notes.push(zh
+    ? '活跃概率：客户仍在购买的概率；预期购买次数：预测期内的次数；客户终身价值 = 预期购买次数 × 预期客单价，逐月折现'
+    : 'p_alive: chance the customer still buys; expected_purchases over the horizon; clv = expected purchases × expected order value, discounted');
   const meta = {
     model: {
       unit: result.unit,
@@ -92,7 +109,7 @@ export function clvReport(
       clv: Math.round(customers.clvCents[i]!),
     };
   });
-  const { lines, meta, notes } = modelDescription(result);
+  const { lines, meta, notes } = modelDescription(result, options.lang);
   return {
     name: 'clv',
     title: `Customer lifetime value as of ${options.asOf}, next ${result.horizon.text} (${rows.length} customers)`,
@@ -106,7 +123,8 @@ export function clvReport(
   };
 }
 
-export function clvValidationReport(validation: ClvValidation, options: { calibrationEnd: string; asOf: string }): Report {
+export function clvValidationReport(validation: ClvValidation, options: { calibrationEnd: string; asOf: string; lang: Lang }): Report {
+  const zh = options.lang === 'zh';
   const { r, alpha, a, b } = validation.bgNbd.params;
   const rows: Row[] = validation.rows.map((row) => ({
     frequency: row.frequency === 7 ? '7+' : String(row.frequency),
@@ -129,21 +147,40 @@ export function clvValidationReport(validation: ClvValidation, options: { calibr
       { key: 'difference', label: 'Predicted − actual', labelZh: '预测 − 实际', type: 'number' },
     ],
     rows,
-    totals: { frequency: 'Total', customers: validation.customers, predicted: validation.totalPredicted, actual: validation.totalActual, difference: validation.totalPredicted - validation.totalActual },
+    totals: { frequency: zh ? '合计' : 'Total', customers: validation.customers, predicted: validation.totalPredicted, actual: validation.totalActual, difference: validation.totalPredicted - validation.totalActual },
     preamble: [
-      `BG/NBD on the calibration orders (time in ${unitLabel(validation.unit)}): r = ${r.toFixed(4)}, alpha = ${alpha.toFixed(4)}, a = ${a.toFixed(4)}, b = ${b.toFixed(4)}; ` +
-        `log-likelihood ${validation.bgNbd.logLikelihood.toFixed(2)}; hold-out ${round(validation.holdoutUnits, 3)} ${unitLabel(validation.unit)}`,
+      zh
+        ? `BG/NBD（以校准期订单拟合，时间单位：${unitLabelZh[validation.unit]}）：r = ${r.toFixed(4)}, alpha = ${alpha.toFixed(4)}, a = ${a.toFixed(4)}, b = ${b.toFixed(4)}；` +
+          `对数似然 ${validation.bgNbd.logLikelihood.toFixed(2)}；验证期 ${round(validation.holdoutUnits, 3)} ${unitLabelZh[validation.unit]}`
+        : `BG/NBD on the calibration orders (time in ${unitLabel(validation.unit)}): r = ${r.toFixed(4)}, alpha = ${alpha.toFixed(4)}, a = ${a.toFixed(4)}, b = ${b.toFixed(4)}; ` +
+          `log-likelihood ${validation.bgNbd.logLikelihood.toFixed(2)}; hold-out ${round(validation.holdoutUnits, 3)} ${unitLabel(validation.unit)}`,
     ],
     meta: {
       model: { unit: validation.unit, calibration_end: options.calibrationEnd, holdout_units: validation.holdoutUnits, bg_nbd: { r, alpha, a, b, log_likelihood: validation.bgNbd.logLikelihood } },
       total: { customers: validation.customers, predicted: validation.totalPredicted, actual: validation.totalActual },
     },
     notes: [
-      `in all ${validation.totalPredicted.toFixed(1)} repeat purchases predicted, ${validation.totalActual} happened` +
-        (error === null ? '' : ` (${error >= 0 ? '+' : ''}${error.toFixed(1)} %)`) +
-        '; a model that is close per row here can be trusted on these customers, one that is far off cannot',
+      zh
+        ? `共预测 ${validation.totalPredicted.toFixed(1)} 次重复购买，实际发生 ${validation.totalActual} 次` +
+          (error === null ? '' : `（${error >= 0 ? '+' : ''}${error.toFixed(1)} %）`) +
+          '；各行预测与实际接近时，模型对这些客户可信，相差很大时则不可信'
+        : `in all ${validation.totalPredicted.toFixed(1)} repeat purchases predicted, ${validation.totalActual} happened` +
+          (error === null ? '' : ` (${error >= 0 ? '+' : ''}${error.toFixed(1)} %)`) +
+          '; a model that is close per row here can be trusted on these customers, one that is far off cannot',
+      ...(validation.totalActual === 0 ? [emptyHoldoutWarning(options)] : []),
     ],
   };
+}
+
+/**
+ * No purchase at all after the calibration end: the orders most likely stop before --as-of (an export that
+ * ends earlier), and the comparison says nothing about the model. crm clv --validate also prints it on stderr.
+ */
+export function emptyHoldoutWarning(options: { calibrationEnd: string; asOf: string; lang: Lang }): string {
+  return options.lang === 'zh'
+    ? `警告：${options.calibrationEnd} 之后至 ${options.asOf} 没有任何购买：订单数据可能在 --as-of 之前就结束了，这一比较无法说明模型好坏`
+    : `warning: no purchases at all after ${options.calibrationEnd} up to ${options.asOf}: do the orders reach --as-of? ` +
+      'Without them the comparison says nothing about the model';
 }
 
 /** crm pyramid --by clv: per tier, customers, their predicted value and share of it, purchases and mean p_alive. */
@@ -172,7 +209,8 @@ export function clvPyramidReport(result: ClvResult, placement: { tier: Uint8Arra
       mean_p_alive: level.customers ? level.alive / level.customers : null,
     };
   });
-  const { lines, meta } = modelDescription(result);
+  const { lines, meta, notes } = modelDescription(result, options.lang);
+  const zh = options.lang === 'zh';
   return {
     name: 'pyramid-clv',
     title: `Customer value pyramid by predicted value (CLV, next ${result.horizon.text}) as of ${options.asOf} (${customers} customers)`,
@@ -195,7 +233,13 @@ export function clvPyramidReport(result: ClvResult, placement: { tier: Uint8Arra
     },
     preamble: lines,
     meta,
-    notes: [`tiers: top ${options.cuts[0]} %, to ${options.cuts[1]} %, to ${options.cuts[2]} % of customers by predicted CLV; ties at a cut go to the higher tier`],
+    // The Gamma-Gamma warning (if any) first, as crm clv prints it; then how the tiers are cut.
+    notes: [
+      ...notes.slice(0, -1),
+      zh
+        ? `层级：按预测终身价值排名前 ${options.cuts[0]} %、至 ${options.cuts[1]} %、至 ${options.cuts[2]} % 的客户；临界处并列者归入较高层级`
+        : `tiers: top ${options.cuts[0]} %, to ${options.cuts[1]} %, to ${options.cuts[2]} % of customers by predicted CLV; ties at a cut go to the higher tier`,
+    ],
   };
 }
 

@@ -42,6 +42,40 @@ describe('crm import orders --no-header --delimiter whitespace --columns', () =>
     expect(result.stderr).toMatch(/orders\.txt:3: order_date "20260230"/);
   });
 
+  it('a row with more or fewer fields than --columns names says so (there is no header to blame), all-or-nothing', () => {
+    const { dir, env } = freshDb();
+    const file = path.join(dir, 'orders.txt');
+    fs.writeFileSync(file, ' C1 x 19970105 2 10.00\n C1 x 19970106 2\n C1 x 19970107 2 5.00 extra\n');
+    const result = spawnCrm(['import', 'orders', file, ...cdnowFlags], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('2 rows rejected; nothing was written');
+    expect(result.stderr).toContain('orders.txt:2: (row): has 4 fields but --columns names 5');
+    expect(result.stderr).toContain('orders.txt:3: (row): has 6 fields but --columns names 5');
+    const empty = path.join(dir, 'empty.txt');
+    fs.writeFileSync(empty, '');
+    const none = spawnCrm(['import', 'orders', empty, ...cdnowFlags], { env });
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('empty.txt: line 1: the file is empty (expected rows)');
+  });
+
+  it('the CDNOW sample without --delimiter whitespace: every row is one field, and the problem says which flag is missing', () => {
+    const { env } = freshDb();
+    const result = spawnCrm(['import', 'orders', cdnow, '--no-header', '--columns', 'customer_id,-,order_date,-,amount', '--create-customers'], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('6919 rows rejected; nothing was written');
+    expect(result.stderr).toContain(`${cdnow}:1: (row): has 1 field but --columns names 5 (separated by spaces? use --delimiter whitespace)`);
+  });
+
+  it('a space-separated file with a header, read without --delimiter whitespace, is told to use it', () => {
+    const { dir, env } = freshDb();
+    const file = path.join(dir, 'spaced.txt');
+    fs.writeFileSync(file, 'customer_id  order_date  amount\nC1  2025-01-01  5.00\n');
+    const result = spawnCrm(['import', 'orders', file, '--create-customers'], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/line 1: missing required column customer_id .*; the header is one column of words separated by spaces: use --delimiter whitespace\n/);
+    expect(spawnCrm(['import', 'orders', file, '--create-customers', '--delimiter', 'whitespace'], { env }).code).toBe(0);
+  });
+
   it('--no-header without --columns, and --columns with --map, are usage errors (exit 2)', () => {
     const { env } = freshDb();
     const alone = spawnCrm(['import', 'orders', cdnow, '--no-header'], { env });
@@ -50,5 +84,32 @@ describe('crm import orders --no-header --delimiter whitespace --columns', () =>
     const both = spawnCrm(['import', 'orders', cdnow, '--columns', 'customer_id,-,order_date,-,amount', '--map', 'x=amount'], { env });
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--columns and --map cannot be used together');
+  });
+});
+
+describe('crm import --columns without --no-header', () => {
+  it('warns when the line it skipped as the header reads as a valid row (the CDNOW sample without --no-header loses a purchase)', () => {
+    const { env } = freshDb();
+    const flags = ['--delimiter', 'whitespace', '--columns', 'customer_id,-,order_date,-,amount', '--create-customers'];
+    const text = spawnCrm(['import', 'orders', cdnow, ...flags], { env });
+    expect(text.code).toBe(0);
+    // 6,919 lines, the first taken as the header: customer 00004's 1997-01-01 purchase is not imported.
+    expect(text.stdout).toContain('6918 rows read');
+    const warning = `warning: ${cdnow}:1 was skipped as the header (--columns without --no-header) but reads as a valid row; if the file has no header, import it again with --no-header`;
+    expect(text.stdout).toContain(`  ${warning}\n`);
+    const json = spawnCrm(['import', 'orders', cdnow, ...flags, '--format', 'json'], { env });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ skipped_header_is_data: true, rows_read: 6918 });
+    expect(json.stderr).toBe(`${warning}\n`);
+  });
+
+  it('says nothing when the skipped line is a real header', () => {
+    const { dir, env } = freshDb();
+    const file = path.join(dir, 'orders.txt');
+    fs.writeFileSync(file, 'who  ignored   when     total\n C1  x  20260105   10.00\n');
+    const result = spawnCrm(['import', 'orders', file, '--delimiter', 'whitespace', '--columns', 'customer_id,-,order_date,amount', '--create-customers', '--format', 'json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ skipped_header_is_data: false, rows_read: 1 });
+    expect(result.stderr).toBe('');
   });
 });

@@ -4,7 +4,7 @@ import { minimiseBfgs } from '../../src/analysis/bfgs.js';
 import { bgNbdLogLikelihood, bgNbdLogLikelihoodWithGradient, expectedPurchases, indexGroups, probabilityAlive, type PurchaseGroups } from '../../src/analysis/bg-nbd.js';
 import { expectedAverageValue, gammaGammaLogLikelihood, gammaGammaLogLikelihoodWithGradient } from '../../src/analysis/gamma-gamma.js';
 import { minimise } from '../../src/analysis/nelder-mead.js';
-import { digamma, lnGamma, logAddExp, logHyp2f1, SeriesNotConvergedError } from '../../src/analysis/special-functions.js';
+import { digamma, lnGamma, logAddExp, logHyp2f1, SeriesNotConvergedError, signedLogHyp2f1 } from '../../src/analysis/special-functions.js';
 
 const groups = (rows: [number, number, number, number][]): PurchaseGroups => ({
   frequency: Float64Array.from(rows.map((row) => row[0])),
@@ -65,6 +65,19 @@ describe('logHyp2f1', () => {
     expect(logHyp2f1(600, 600, 600, 0.9)).toBeCloseTo(600 * Math.log(10), 8);
   });
 
+  it('gives the sign of a negative value for c < 0 (scipy.special.hyp2f1), and logHyp2f1 refuses it', () => {
+    const value = ({ log, sign }: { log: number; sign: number }) => sign * Math.exp(log);
+    // scipy.special.hyp2f1(0.25, 0.5, -0.2, 0.6046511627906976) = -0.07755454069840338, and so on.
+    expect(value(signedLogHyp2f1(0.25, 0.5, -0.2, 0.6046511627906976))).toBeCloseTo(-0.07755454069840338, 13);
+    expect(value(signedLogHyp2f1(0.25, 0.6, -0.1, 0.6046511627906976))).toBeCloseTo(-1.478100084413935, 12);
+    expect(value(signedLogHyp2f1(1.5, 2, -0.5, 0.3))).toBeCloseTo(-13.952519783423575, 11);
+    expect(signedLogHyp2f1(1, 1, 2, 0.5).sign).toBe(1);
+    expect(signedLogHyp2f1(1, 1, 2, 0.5).log).toBeCloseTo(Math.log(2 * Math.log(2)), 13);
+    expect(() => logHyp2f1(0.25, 0.5, -0.2, 0.6)).toThrow(SeriesNotConvergedError);
+    // c = 0: the series is undefined (lifetimes gives NaN there)
+    expect(() => signedLogHyp2f1(0.25, 0.5, 0, 0.6)).toThrow(SeriesNotConvergedError);
+  });
+
   it('throws when z is outside [0, 1) or the series cannot converge', () => {
     expect(() => logHyp2f1(1, 1, 2, 1)).toThrow(RangeError);
     expect(() => logHyp2f1(1e6, 1e6, 1, 0.999999)).toThrow(SeriesNotConvergedError);
@@ -109,6 +122,15 @@ describe('BG/NBD', () => {
   it('the CDNOW customer with x = 2, tₓ = 30.43, T = 38.86 expects 1.226 purchases in 39 weeks (Fader, Hardie and Lee)', () => {
     // scipy with the published parameters gives 1.225911199899222
     expect(expectedPurchases(published, 39, 2, 30.43, 38.86)).toBeCloseTo(1.225911199899222, 10);
+  });
+
+  it('expected purchases of a customer without repeats when a + b < 1 (₂F₁ with c < 0 is negative), as scipy gives them', () => {
+    // lifetimes conditional_expected_number_of_purchases_up_to_time(52, 0, 0, 30) with r 0.25, α 4, a 0.3, b 0.5 (or 0.6),
+    // computed with scipy.special.hyp2f1: 0.3032847930762017 and 0.3102939439842393. These threw "not positive" before.
+    expect(expectedPurchases({ r: 0.25, alpha: 4, a: 0.3, b: 0.5 }, 52, 0, 0, 30)).toBeCloseTo(0.3032847930762017, 12);
+    expect(expectedPurchases({ r: 0.25, alpha: 4, a: 0.3, b: 0.6 }, 52, 0, 0, 30)).toBeCloseTo(0.3102939439842393, 12);
+    // A repeat customer with the same parameters has c = a + b > 0: 0.5617798530412565 (scipy)
+    expect(expectedPurchases({ r: 0.25, alpha: 4, a: 0.3, b: 0.5 }, 52, 1, 10, 30)).toBeCloseTo(0.5617798530412565, 12);
   });
 
   it('expected purchases: none in no time, and more the longer the horizon', () => {

@@ -18,6 +18,15 @@ describe('whitespaceToTabs', () => {
     expect(chunks.map(convert).join('')).toBe('00004\t0001\t19970101\t2\t29.33\n00005\t1\t19970102\t1\t1.00');
   });
 
+  it('copies a quoted field verbatim, spaces and tabs and "" included, even across chunks; a quote inside a field is plain', () => {
+    const convert = whitespaceToTabs();
+    expect(convert(' Q1  "Zhang  San" 19970101 10.00\nQ2 "O Brien,\tPat ""Jr"""   5.00\nQ3 5\'10" x\n')).toBe(
+      'Q1\t"Zhang  San"\t19970101\t10.00\nQ2\t"O Brien,\tPat ""Jr"""\t5.00\nQ3\t5\'10"\tx\n',
+    );
+    const chunked = whitespaceToTabs();
+    expect(['Q1 "Zhang ', ' San"', '   1', '0 "a "', '" b"  c'].map(chunked).join('')).toBe('Q1\t"Zhang  San"\t10\t"a "" b"\tc');
+  });
+
   it('--delimiter accepts whitespace (any case) besides , ; tab and |', () => {
     expect(parseDelimiter('whitespace')).toBe('whitespace');
     expect(parseDelimiter('Whitespace')).toBe('whitespace');

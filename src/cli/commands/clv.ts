@@ -32,10 +32,10 @@ export function registerClv(program: Command, context: CliContext): void {
         '\nExamples:\n  $ crm clv --as-of 1997-09-30 --horizon 39w --limit 20\n  $ crm clv --horizon 12m --discount 0.10 --format csv --output clv.csv\n' +
           '  $ crm clv --validate --calibration-end 1997-09-30 --as-of 1998-06-30',
       ),
-  ).action(async (flags: ClvFlags) => {
+  ).action(async (flags: ClvFlags, command: Command) => {
     const { UsageError } = await import('../../errors.js');
     const { parsePositiveInteger } = await import('../context.js');
-    const { analyseClv, validateClv } = await import('../../analysis/clv.js');
+    const { analyseClv, requireSales, validateClv } = await import('../../analysis/clv.js');
     const asOf = context.asOf(flags.asOf);
     const unit = flags.unit;
     const lang = context.lang(flags);
@@ -43,15 +43,20 @@ export function registerClv(program: Command, context: CliContext): void {
     const { purchaseSummary, purchaseDaysIn } = await import('../../db/clv.js');
     if (flags.validate) {
       if (flags.calibrationEnd === undefined) throw new UsageError('--validate needs --calibration-end DATE (the model is fitted on the orders up to it)');
+      // The check predicts repeat purchases over the hold-out: no horizon, value, discount or customer list.
+      for (const [key, flag] of [['horizon', '--horizon'], ['discount', '--discount'], ['limit', '--limit']] as const) {
+        if (command.getOptionValueSource(key) === 'cli') throw new UsageError(`${flag} does not go with --validate (it predicts from --calibration-end to --as-of)`);
+      }
       const calibrationEnd = requireDate(flags.calibrationEnd, '--calibration-end');
       if (calibrationEnd >= asOf) throw new UsageError(`--calibration-end ${calibrationEnd} must be before the as-of date ${asOf}`);
       const { addDays, daysBetween } = await import('../../util/dates.js');
       const db = context.openDb();
       const includePartners = flags.includePartners === true;
-      const calibration = purchaseSummary(db, calibrationEnd, includePartners);
+      const calibration = requireSales(purchaseSummary(db, calibrationEnd, includePartners), `--calibration-end ${calibrationEnd}`);
       const actual = purchaseDaysIn(db, { since: addDays(calibrationEnd, 1), asOf, includePartners });
       const validation = validateClv(calibration, actual, daysBetween(calibrationEnd, asOf), unit);
-      await context.emit(report.clvValidationReport(validation, { calibrationEnd, asOf }), flags);
+      if (validation.totalActual === 0) context.info(report.emptyHoldoutWarning({ calibrationEnd, asOf, lang }));
+      await context.emit(report.clvValidationReport(validation, { calibrationEnd, asOf, lang }), flags);
       return;
     }
     if (flags.calibrationEnd !== undefined) throw new UsageError('--calibration-end goes with --validate');
@@ -60,7 +65,7 @@ export function registerClv(program: Command, context: CliContext): void {
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit');
     const db = context.openDb();
     const { customerLabels } = await import('../../db/analysis.js');
-    const result = analyseClv(purchaseSummary(db, asOf, flags.includePartners === true), modelOptions);
+    const result = analyseClv(requireSales(purchaseSummary(db, asOf, flags.includePartners === true), asOf), modelOptions);
     const built = report.clvReport(result, (ids) => customerLabels(db, ids), { asOf, lang, limit });
     // The Gamma-Gamma check (issue 9): the warning also goes to stderr, where a script's log keeps it.
     if (Math.abs(result.correlation) > report.CORRELATION_WARNING) context.info(built.notes![0]!);

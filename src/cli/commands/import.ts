@@ -24,6 +24,10 @@ interface ImportFlags {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** --columns without --no-header skips line 1 as a header; when it reads as a row, the user most likely lost one. */
+export const skippedHeaderWarning = (file: string): string =>
+  `warning: ${file}:1 was skipped as the header (--columns without --no-header) but reads as a valid row; if the file has no header, import it again with --no-header`;
+
 function summaryText(summary: ImportSummary): string {
   const lines: string[] = [];
   const verb = summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`;
@@ -36,6 +40,7 @@ function summaryText(summary: ImportSummary): string {
   const seconds = summary.elapsedMs / 1000;
   lines.push(`  ${seconds.toFixed(2)} s, ${formatNumber(summary.rowsPerSecond)} rows/s (encoding ${summary.encoding}, delimiter ${JSON.stringify(summary.delimiter)})`);
   if (summary.unknownColumns.length) lines.push(`  columns left out (unknown): ${summary.unknownColumns.join(', ')}`);
+  if (summary.skippedHeaderIsData) lines.push(`  ${skippedHeaderWarning(summary.file)}`);
   if (summary.rejectsFile) lines.push(`  rejected rows written to ${summary.rejectsFile}`);
   for (const problem of summary.problems) lines.push(`  ${summary.file}:${problem.line}: ${problem.field}: ${problem.reason}`);
   if (summary.sameContentAsRun !== null && summary.rowsNew === 0 && summary.rowsChanged === 0) {
@@ -55,6 +60,7 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
         customers_created: summary.customersCreated, leads_converted: summary.leadsConverted, unknown_columns: summary.unknownColumns,
         problems: summary.problems, rejects_file: summary.rejectsFile, elapsed_ms: summary.elapsedMs,
         rows_per_second: summary.rowsPerSecond, same_content_as_run: summary.sameContentAsRun,
+        skipped_header_is_data: summary.skippedHeaderIsData,
       },
       null,
       2,
@@ -83,6 +89,8 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
       now: context.io.now,
     });
     progress?.stop();
+    // JSON keeps stdout machine-readable: the warning about line 1 then goes to stderr as well.
+    if (flags.format === 'json' && summary.skippedHeaderIsData) context.info(skippedHeaderWarning(summary.file));
     context.io.stdout.write(flags.format === 'json' ? summaryJson(summary, !summary.dryRun) : summaryText(summary));
   } catch (error) {
     // A batch job asking for JSON gets it on failure too (written: false), besides the exit code 3.

@@ -7,8 +7,9 @@ import { withOutputOptions, withPeriodOptions, type CliContext } from '../contex
 interface PyramidFlags extends PeriodFlags {
   cuts: string;
   by: 'profit' | 'clv';
-  horizon: string;
-  discount: string;
+  /** Only with --by clv (defaults 12m and 0.10 there); unset otherwise. */
+  horizon?: string;
+  discount?: string;
   customers?: boolean;
   tier?: string;
 }
@@ -23,8 +24,8 @@ export function registerPyramid(program: Command, context: CliContext): void {
         .option('--customers', 'list the customers (of --tier, else all) instead of the tiers')
         .option('--tier <tier>', 'platinum, gold, iron or lead (implies --customers)')
         .addOption(new Option('--by <measure>', 'rank by past profit, or by predicted value (crm clv: BG/NBD + Gamma-Gamma, weeks)').choices(['profit', 'clv']).default('profit'))
-        .option('--horizon <length>', 'with --by clv: predict over 12m, 39w or 90d', '12m')
-        .option('--discount <rate>', 'with --by clv: annual discount rate, applied monthly', '0.10')
+        .option('--horizon <length>', 'with --by clv: predict over 12m, 39w or 90d (default: 12m)')
+        .option('--discount <rate>', 'with --by clv: annual discount rate, applied monthly (default: 0.10)')
         .addHelpText(
           'after',
           '\nExamples:\n  $ crm pyramid\n  $ crm pyramid --since 2026-01-01 --cuts 2,10,30\n  $ crm pyramid --customers --tier gold --format csv --output gold.csv\n  $ crm pyramid --by clv --horizon 12m',
@@ -40,6 +41,10 @@ export function registerPyramid(program: Command, context: CliContext): void {
     if (tier === -1) throw new UsageError(`--tier: "${flags.tier}" is not one of platinum, gold, iron, lead`);
     const period = periodOf(context, flags);
     const lang = context.lang(flags);
+    if (flags.by !== 'clv') {
+      const clvOnly = flags.horizon !== undefined ? '--horizon' : flags.discount !== undefined ? '--discount' : null;
+      if (clvOnly) throw new UsageError(`${clvOnly} goes with --by clv (the profit pyramid looks back, not ahead)`);
+    }
     if (flags.by === 'clv') {
       await clvPyramid(context, flags, { asOf: period.asOf, since: period.since ?? null, cuts, tier, lang });
       return;
@@ -67,18 +72,21 @@ async function clvPyramid(
 ): Promise<void> {
   const { UsageError } = await import('../../errors.js');
   if (options.since !== null) throw new UsageError('--since does not go with --by clv: the model needs each customer\'s whole history');
-  const { analyseClv, clvTiers } = await import('../../analysis/clv.js');
+  const { analyseClv, clvTiers, requireSales } = await import('../../analysis/clv.js');
   const { clvFlags } = await import('../analysis-flags.js');
-  const modelOptions = await clvFlags(flags, 'week');
+  const modelOptions = await clvFlags({ horizon: flags.horizon ?? '12m', discount: flags.discount ?? '0.10' }, 'week');
   const db = context.openDb();
   const { purchaseSummary } = await import('../../db/clv.js');
   const { customerLabels } = await import('../../db/analysis.js');
   const report = await import('../../report/clv.js');
-  const result = analyseClv(purchaseSummary(db, options.asOf, flags.includePartners === true), modelOptions);
+  const result = analyseClv(requireSales(purchaseSummary(db, options.asOf, flags.includePartners === true), options.asOf), modelOptions);
   const placement = clvTiers(result.customers.clvCents, options.cuts);
   if (flags.customers || options.tier !== null) {
     await context.emit(report.clvTierCustomersReport(result, placement, (ids) => customerLabels(db, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);
     return;
   }
-  await context.emit(report.clvPyramidReport(result, placement, { asOf: options.asOf, lang: options.lang, cuts: options.cuts }), flags);
+  const built = report.clvPyramidReport(result, placement, { asOf: options.asOf, lang: options.lang, cuts: options.cuts });
+  // The Gamma-Gamma check, as crm clv gives it: under the table and on stderr.
+  if (Math.abs(result.correlation) > report.CORRELATION_WARNING) context.info(built.notes![0]!);
+  await context.emit(built, flags);
 }
