@@ -20,6 +20,11 @@ export function dropLead(db: Db, lead: CustomerRecord, date: string, reason: str
   })();
 }
 
+/** How many contacts name this one as the partner who referred them. */
+export function referralCount(db: Db, partnerId: number): number {
+  return db.prepare('SELECT count(*) FROM customers WHERE referred_by = ?').pluck().get(partnerId) as number;
+}
+
 export interface LeadFacts {
   id: number;
   source: string;

@@ -93,6 +93,10 @@ const pText = (p: number | null): string => (p === null ? 'no p-value' : p < 0.0
 /** The plain-words line: worked, did not, or too small to tell (the "check" of PDCA). */
 export function verdictText(check: CampaignCheck, windowDays: number, running: boolean, lang: Lang = 'en'): string {
   const { treated, control, buying } = check;
+  // Nobody bought in either group (or everybody did): the interval has no width, and "anything from +0.0 to +0.0"
+  // would read as a precise zero.
+  const flat = buying !== null && treated.customers > 0 && control.customers > 0 &&
+    ((treated.buyers === 0 && control.buyers === 0) || (treated.buyers === treated.customers && control.buyers === control.customers));
   if (lang === 'zh') {
     const pointsZh = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)} 个百分点`;
     const pZh = (p: number | null): string => (p === null ? '无 p 值' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
@@ -107,6 +111,7 @@ export function verdictText(check: CampaignCheck, windowDays: number, running: b
       case 'no_effect':
         return `${prefixZh}无效：${factsZh}；差异（${buying ? pointsZh(buying.difference) : '无'}，95% 置信区间 ${rangeZh}，${pZh(buying?.pValue ?? null)}）不超过偶然波动，即使有提升也很小：换个办法。`;
       case 'too_small':
+        if (flat) return `${prefixZh}无法判断：${factsZh}；${treated.buyers === 0 ? '两组都还没有人下单' : '两组的客户全部下单'}，看不出差异。${running ? '等观察期结束再看。' : '扩大客户范围或延长观察期后再下结论。'}`;
         return `${prefixZh}样本太小，无法判断：${factsZh}${buying ? `；真实提升可能在 ${rangeZh} 之间（${pZh(buying.pValue)}）` : ''}。扩大客户范围或延长观察期后再下结论。`;
     }
   }
@@ -121,6 +126,7 @@ export function verdictText(check: CampaignCheck, windowDays: number, running: b
     case 'no_effect':
       return `${prefix}It did not work: ${facts}; the difference (${buying ? points(buying.difference) : 'none'}, 95 % CI ${range}, ${pText(buying?.pValue ?? null)}) is no more than chance and any real uplift is small: try something else.`;
     case 'too_small':
+      if (flat) return `${prefix}Too small to tell: ${facts}; ${treated.buyers === 0 ? 'nobody in either group has bought yet' : 'every customer in both groups bought'}, so the groups cannot be told apart. ${running ? 'Look again when the window is over.' : 'Run it on more customers or a longer window before deciding.'}`;
       return `${prefix}Too small to tell: ${facts}${buying ? `; the true uplift could be anything from ${range} (${pText(buying.pValue)})` : ''}. Run it on more customers or a longer window before deciding.`;
   }
 }

@@ -106,7 +106,7 @@ describe('splitHoldout', () => {
 });
 
 describe('flag values', () => {
-  it.each([['20%', 20], ['20', 20], [' 12.5 % ', 12.5], ['0%', null], ['100%', null], ['-5%', null], ['a lot', null]])('--holdout %j → %s', (text, expected) => {
+  it.each([['20%', 20], ['20', 20], [' 12.5 % ', 12.5], ['0%', null], ['100%', null], ['-5%', null], ['a lot', null], ['0.2', 20], ['.25', 25], ['0.2%', 0.2], ['1', 1], ['0', null], ['abc', null]])('--holdout %j → %s', (text, expected) => {
     expect(parseHoldout(text)).toBe(expected);
   });
   it.each([['60d', 60], ['60', 60], ['8w', 56], ['0d', null], ['2m', null], ['', null]])('--window %j → %s', (text, expected) => {

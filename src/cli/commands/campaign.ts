@@ -58,7 +58,8 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
     if (error instanceof UnknownCriterion) throw new UsageError(error.message);
     throw error;
   }
-  const criteria = [flags.segment, flags.tier, flags.stage].filter(Boolean).join(', ') || 'all customers';
+  const { criteriaText } = await import('../../report/campaign-reports.js');
+  const criteria = criteriaText(plan.stored);
   if (plan.customers === 0) throw new UsageError(`no customers match ${criteria} as of ${startedOn}: nothing to create`);
   if (plan.control.length === 0 || plan.treated.length === 0) {
     throw new UsageError(`--holdout ${holdout}% of ${plan.customers} customer${plan.customers === 1 ? '' : 's'} leaves ${plan.control.length === 0 ? 'no control group' : 'nobody to contact'}: choose more customers or another share`);

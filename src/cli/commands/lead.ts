@@ -20,7 +20,16 @@ async function resolveLead(context: CliContext, reference: string): Promise<{ le
     throw new UsageError(`${lead.external_id} ${lead.name} is a ${lead.kind}${since}, not a lead`);
   }
   const { requireDate } = await import('../context.js');
-  return { lead, date: (raw) => (raw === undefined ? context.today() : requireDate(raw, '--date')) };
+  // Not after today: a conversion dated in the future would leave the lead "open" in today's reports. (A day before
+  // the lead was recorded is allowed: leads are often entered after the fact; the funnel counts that as 0 days.)
+  const today = context.today();
+  const date = (raw: string | undefined): string => {
+    if (raw === undefined) return today;
+    const day = requireDate(raw, '--date');
+    if (day > today) throw new UsageError(`--date ${day}: is after today (${today})`);
+    return day;
+  };
+  return { lead, date };
 }
 
 export function registerLead(program: Command, context: CliContext): void {

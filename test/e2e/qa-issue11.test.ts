@@ -1,0 +1,119 @@
+// QA of issue 11 (leads, partners, campaigns) against hostile use: conversion dates in the future, a partner's kind changed
+// under its referrals, merges across kinds, the lead listing, holdout fractions, canonical criteria, and the verdict
+// when nobody has bought yet.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dailyDbAt } from '../helpers/daily.js';
+import { leadsDb } from '../helpers/leads.js';
+
+const json = (stdout: string) => JSON.parse(stdout);
+
+describe('leads: convert and drop dates', () => {
+  it('refuses a conversion or drop dated after today', async () => {
+    // The test clock says 2026-11-23.
+    const t = await leadsDb();
+    const convert = await t.crm(['lead', 'convert', 'L004', '--date', '2099-01-01']);
+    expect(convert).toEqual({ code: 2, stdout: '', stderr: 'crm: --date 2099-01-01: is after today (2026-11-23)\n' });
+    const drop = await t.crm(['lead', 'drop', 'L004', '--reason', 'no budget', '--date', '2026-11-24']);
+    expect(drop).toEqual({ code: 2, stdout: '', stderr: 'crm: --date 2026-11-24: is after today (2026-11-23)\n' });
+    expect(t.one("SELECT kind || ' ' || coalesce(converted_at, '-') || ' ' || coalesce(dropped_at, '-') FROM customers WHERE external_id = 'L004'")).toBe('lead - -');
+    expect((await t.crm(['lead', 'convert', 'L004', '--date', '2026-11-23'])).code).toBe(0);
+  });
+});
+
+describe('partners: referrals stay with a partner', () => {
+  it('customer edit will not make a partner with referrals something else', async () => {
+    // P001 referred L003 and C001.
+    const t = await leadsDb();
+    const result = await t.crm(['customer', 'edit', 'P001', '--kind', 'customer']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'crm: --kind customer: P001 茶友会 is the partner who referred 2 customers; a referrer must stay a partner\n' });
+    expect(t.one("SELECT kind FROM customers WHERE external_id = 'P001'")).toBe('partner');
+  });
+
+  it('customer edit --referred-by sets, checks and clears the referrer; --source is the channel', async () => {
+    const t = await leadsDb();
+    expect((await t.crm(['customer', 'edit', 'L002', '--referred-by', 'P001', '--source', 'referral'])).stdout).toBe('updated L002 钱多: channel, referred_by\n');
+    expect(t.one("SELECT c.channel || ' ' || p.external_id FROM customers c JOIN customers p ON p.id = c.referred_by WHERE c.external_id = 'L002'")).toBe('referral P001');
+    expect((await t.crm(['customer', 'edit', 'L002', '--referred-by', 'C001'])).stderr).toBe(
+      'crm: --referred-by C001: C001 吴用 is a customer, not a partner (make it one with crm customer edit C001 --kind partner)\n',
+    );
+    expect((await t.crm(['customer', 'edit', 'P001', '--referred-by', 'P001'])).stderr).toBe('crm: --referred-by P001: a contact cannot refer itself\n');
+    expect((await t.crm(['customer', 'edit', 'L002', '--referred-by', ''])).stdout).toBe('updated L002 钱多: referred_by\n');
+    expect(t.one("SELECT referred_by FROM customers WHERE external_id = 'L002'")).toBeNull();
+    const partners = json((await t.crm(['report', 'partners', '--format', 'json'])).stdout);
+    expect(partners.rows[0].customers_referred).toBe(2);
+  });
+
+  it('customer merge refuses to join a partner and a customer (referrals and orders would change sides)', async () => {
+    const t = await leadsDb();
+    const result = await t.crm(['customer', 'merge', 'C001', 'P001', '--yes']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'crm: P001 茶友会 is a partner and C001 吴用 is a customer: merge only contacts of one kind (change one with crm customer edit … --kind)\n' });
+    expect(t.one('SELECT count(*) FROM customers')).toBe(6);
+  });
+});
+
+describe('crm customer list --kind lead', () => {
+  it('shows each lead with its source, the day recorded and whether it was dropped', async () => {
+    const t = await leadsDb();
+    expect((await t.crm(['lead', 'drop', 'L002', '--reason', 'price', '--date', '2026-05-02'])).code).toBe(0);
+    const rows = json((await t.crm(['customer', 'list', '--kind', 'lead', '--format', 'json'])).stdout);
+    expect(rows.map((row: Record<string, unknown>) => [row.customer_id, row.source, row.owner, row.recorded_on, row.state, row.drop_reason])).toEqual([
+      ['L004', 'web', '王伟', '2026-04-15', 'open', null],
+      ['L002', 'fair', '李娜', '2026-03-10', 'dropped 2026-05-02', 'price'],
+    ]);
+    // --source matches whatever the case, and shows the source column.
+    const fair = json((await t.crm(['customer', 'list', '--source', 'FAIR', '--format', 'json'])).stdout);
+    expect(fair.map((row: Record<string, unknown>) => `${row.customer_id}:${row.source}`).sort()).toEqual(['L001:fair', 'L002:fair']);
+  });
+});
+
+/** 40 customers with one order each on 2026-05-01; nobody orders after. */
+async function fortyCustomers() {
+  const t = await dailyDbAt([]);
+  const ids = Array.from({ length: 40 }, (_, index) => `X${String(index + 1).padStart(2, '0')}`);
+  fs.writeFileSync(path.join(t.dir, 'c.csv'), `customer_id,name\n${ids.map((id) => `${id},P ${id}`).join('\n')}\n`);
+  fs.writeFileSync(path.join(t.dir, 'o.csv'), `customer_id,order_date,amount\n${ids.map((id) => `${id},2026-05-01,50`).join('\n')}\n`);
+  for (const kind of ['customers', 'orders']) expect((await t.crm(['import', kind, path.join(t.dir, `${kind.slice(0, 1)}.csv`)])).code).toBe(0);
+  return t;
+}
+
+describe('crm campaign create: holdout and criteria', () => {
+  it('reads a bare fraction below 1 as a share (0.2 = 20 %) and .25 as 25 %', async () => {
+    const t = await fortyCustomers();
+    // 20 % of 40 = 8; 25 % of 40 = 10.
+    const a = json((await t.crm(['campaign', 'create', 'a', '--holdout', '0.2', '--seed', '1', '--as-of', '2026-06-01', '--format', 'json'])).stdout);
+    expect([a.holdout_percent, a.control]).toEqual([20, 8]);
+    const b = json((await t.crm(['campaign', 'create', 'b', '--holdout', '.25', '--seed', '1', '--as-of', '2026-06-01', '--format', 'json'])).stdout);
+    expect([b.holdout_percent, b.control]).toEqual([25, 10]);
+  });
+
+  it('stores the segment by its English name whether given in Chinese or any case', async () => {
+    const t = await fortyCustomers();
+    // All 40 bought once, on the same day, the same amount: every one has the same R, F and M scores, so they share one segment.
+    const segment = json((await t.crm(['segment', '--as-of', '2026-06-01', '--format', 'json', '--lang', 'en'])).stdout);
+    const rows = (list: { rows?: unknown[] } | unknown[]) => (Array.isArray(list) ? list : list.rows!) as { segment: string; customers: number }[];
+    const name = rows(segment).find((row) => row.customers > 0)!.segment;
+    const zh = json((await t.crm(['segment', '--as-of', '2026-06-01', '--format', 'json', '--lang', 'zh'])).stdout);
+    const nameZh = rows(zh).find((row) => row.customers > 0)!.segment;
+    const created = await t.crm(['campaign', 'create', 'zh', '--segment', nameZh, '--seed', '1', '--as-of', '2026-06-01']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain(`40 customers (${name}, as of 2026-06-01)`);
+    expect((await t.crm(['campaign', 'create', 'lower', '--segment', name.toLowerCase(), '--seed', '1', '--as-of', '2026-06-01'])).code).toBe(0);
+    expect(t.one("SELECT group_concat(segment, '|') FROM (SELECT segment FROM campaigns ORDER BY id)")).toBe(`${name}|${name}`);
+  });
+});
+
+describe('crm campaign report when nobody has bought', () => {
+  it('says nobody bought yet instead of an interval from +0.0 to +0.0', async () => {
+    const t = await fortyCustomers();
+    expect((await t.crm(['campaign', 'create', 'quiet', '--seed', '3', '--as-of', '2026-06-01'])).code).toBe(0);
+    const report = json((await t.crm(['campaign', 'report', 'quiet', '--format', 'json'])).stdout);
+    expect(report.sections.verdict.rows[0].verdict).toBe('too_small');
+    expect(report.notes[0]).toBe(
+      'Too small to tell: 0 % of the 32 treated customers bought within 60 days, against 0 % of the 8 held back; nobody in either group has bought yet, so the groups cannot be told apart. Run it on more customers or a longer window before deciding.',
+    );
+    const zh = json((await t.crm(['campaign', 'report', 'quiet', '--format', 'json', '--lang', 'zh'])).stdout);
+    expect(zh.notes[0]).toContain('两组都还没有人下单');
+  });
+});
