@@ -326,7 +326,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   const campaignOf = (name: string | null): number | null | Rejection => {
     if (name === null) return null;
     const id = campaignIdByName.get(name) as number | undefined;
-    return id ?? { field: 'campaign', value: name, reason: 'unknown campaign (create it first with crm campaign create)' };
+    return id ?? { field: 'campaign', value: name, reason: 'unknown campaign (create it first with crm campaign create; crm export all prints the command for each campaign)' };
   };
   const payments = new KeyedUpsert(db, 'payments', paymentColumns, session);
   const surveys = new KeyedUpsert(db, 'surveys', surveyColumns, session);

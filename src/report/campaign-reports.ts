@@ -9,6 +9,18 @@ export function criteriaText(campaign: Pick<CampaignRecord, 'segment' | 'tier' |
   return [campaign.segment, campaign.tier, campaign.stage].filter(Boolean).join(', ') || 'all customers';
 }
 
+/** The crm campaign create command that makes this campaign again (the same groups from the same data). */
+export function campaignCreateCommand(campaign: Pick<CampaignRecord, 'name' | 'segment' | 'tier' | 'stage' | 'started_on' | 'holdout_percent' | 'seed' | 'window_days'>): string {
+  const quote = (text: string) => (/^[\w.:@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+  return [
+    'crm campaign create', quote(campaign.name),
+    ...(campaign.segment ? ['--segment', quote(campaign.segment)] : []),
+    ...(campaign.tier ? ['--tier', quote(campaign.tier)] : []),
+    ...(campaign.stage ? ['--stage', quote(campaign.stage)] : []),
+    '--as-of', campaign.started_on, '--holdout', `${campaign.holdout_percent}%`, '--seed', String(campaign.seed), '--window', `${campaign.window_days}d`,
+  ].join(' ');
+}
+
 export interface CampaignWindow {
   /** The last day counted: start + window, or the as-of day while the campaign is still running. */
   until: string;
@@ -25,7 +37,7 @@ const listColumns: Column[] = [
   { key: 'treated', label: 'Treated', labelZh: '接触组', type: 'integer' },
   { key: 'control', label: 'Control', labelZh: '对照组', type: 'integer' },
   { key: 'holdout_percent', label: 'Holdout', labelZh: '对照比例', type: 'percent' },
-  { key: 'seed', label: 'Seed', labelZh: '随机种子', type: 'integer' },
+  { key: 'seed', label: 'Seed', labelZh: '随机种子', type: 'text' },
   { key: 'contacts', label: 'Contacts logged', labelZh: '已记录联系', type: 'integer' },
 ];
 

@@ -174,7 +174,7 @@ describe('crm campaign report', () => {
     fs.writeFileSync(file, 'customer_id,kind,occurred_at,campaign\nX01,call,2026-06-02,winter\n');
     const bad = await t.crm(['import', 'interactions', file]);
     expect(bad.code).toBe(3);
-    expect(bad.stderr).toContain('i.csv:2: campaign "winter": unknown campaign (create it first with crm campaign create)');
+    expect(bad.stderr).toContain('i.csv:2: campaign "winter": unknown campaign (create it first with crm campaign create; crm export all prints the command for each campaign)');
   });
 });
 

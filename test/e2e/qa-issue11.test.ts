@@ -117,3 +117,32 @@ describe('crm campaign report when nobody has bought', () => {
     expect(zh.notes[0]).toContain('两组都还没有人下单');
   });
 });
+
+describe('export → import with a campaign', () => {
+  it('export all prints the campaign create command that gives the same groups, so interactions.csv imports', async () => {
+    const t = await fortyCustomers();
+    const created = await t.crm(['campaign', 'create', "win back's", '--holdout', '25%', '--seed', '9', '--as-of', '2026-06-01', '--window', '8w']);
+    expect(created.code, created.stderr).toBe(0);
+    const control = json((await t.crm(['campaign', 'show', "win back's", '--group', 'control', '--format', 'json'])).stdout);
+    expect(control).toHaveLength(10); // 25 % of 40
+    expect((await t.crm(['log', control[0].customer_id, '--kind', 'call', '--summary', 'oops', '--campaign', "win back's", '--at', '2026-06-02'])).code).toBe(0);
+    const out = path.join(t.dir, 'export');
+    const exported = await t.crm(['export', 'all', '--output', out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const command = "crm campaign create 'win back'\\''s' --as-of 2026-06-01 --holdout 25% --seed 9 --window 56d";
+    expect(exported.stderr).toContain(`1 campaign not exported (interactions.csv names it): in the new database, after customers and orders and before interactions, run\n  ${command}\n`);
+
+    const fresh = await dailyDbAt([]);
+    for (const kind of ['customers', 'orders']) expect((await fresh.crm(['import', kind, path.join(out, `${kind}.csv`)])).code).toBe(0);
+    // Without the campaign the contacts are refused, and the reason says where the command is.
+    const refused = await fresh.crm(['import', 'interactions', path.join(out, 'interactions.csv')]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('unknown campaign (create it first with crm campaign create; crm export all prints the command for each campaign)');
+    // The printed command, as a shell would pass it.
+    expect((await fresh.crm(['campaign', 'create', "win back's", '--as-of', '2026-06-01', '--holdout', '25%', '--seed', '9', '--window', '56d'])).code).toBe(0);
+    expect((await fresh.crm(['import', 'interactions', path.join(out, 'interactions.csv')])).code).toBe(0);
+    const again = json((await fresh.crm(['campaign', 'show', "win back's", '--group', 'control', '--format', 'json'])).stdout);
+    expect(again.map((row: { customer_id: string }) => row.customer_id)).toEqual(control.map((row: { customer_id: string }) => row.customer_id));
+    expect(again[0].contacts).toBe(1); // the contact logged with a control customer came along
+  });
+});
