@@ -146,3 +146,28 @@ describe('export → import with a campaign', () => {
     expect(again[0].contacts).toBe(1); // the contact logged with a control customer came along
   });
 });
+
+describe('crm agenda --include-partners', () => {
+  it('counts a partner in decline as a valuable customer only with the flag', async () => {
+    // 20 customers with one order of 10 on 2026-07-01 (exploration as of 2026-08-01); partner P1 bought 1,000 every
+    // 10 days from 2026-01-01 to 2026-06-30 (19 purchases, gap 10 days): as of 2026-08-01 its recency is 32 days,
+    // over 2 × 10, so it is in decline, and with the partners counted its profit puts it alone in the top tier
+    // (⌈1 % × 21⌉ = 1 platinum customer). Without the flag it is in no analysis.
+    const t = await dailyDbAt([]);
+    const ids = Array.from({ length: 20 }, (_, index) => `C${index + 1}`);
+    fs.writeFileSync(path.join(t.dir, 'c.csv'), `customer_id,name,kind\nP1,Partner,partner\n${ids.map((id) => `${id},N ${id},customer`).join('\n')}\n`);
+    const partnerDays = Array.from({ length: 19 }, (_, index) => new Date(Date.UTC(2026, 0, 1 + 10 * index)).toISOString().slice(0, 10));
+    expect(partnerDays.at(-1)).toBe('2026-06-30');
+    fs.writeFileSync(
+      path.join(t.dir, 'o.csv'),
+      `customer_id,order_date,amount\n${[...ids.map((id) => `${id},2026-07-01,10`), ...partnerDays.map((day) => `P1,${day},1000`)].join('\n')}\n`,
+    );
+    for (const kind of ['customers', 'orders']) expect((await t.crm(['import', kind, path.join(t.dir, `${kind.slice(0, 1)}.csv`)])).code).toBe(0);
+    const without = json((await t.crm(['agenda', '--as-of', '2026-08-01', '--format', 'json'])).stdout);
+    // Its unpaid orders are listed either way (money owed is the shop's, whoever owes it).
+    expect(without.rows.filter((row: { customer_id: string }) => row.customer_id === 'P1').map((row: { kind: string }) => row.kind)).toEqual(['receivable_over_60_days']);
+    const withPartners = await t.crm(['agenda', '--as-of', '2026-08-01', '--include-partners', '--format', 'json']);
+    expect(withPartners.code, withPartners.stderr).toBe(0);
+    expect(json(withPartners.stdout).rows.map((row: { customer_id: string; kind: string }) => `${row.customer_id}:${row.kind}`)).toContain('P1:valuable_in_decline');
+  });
+});
