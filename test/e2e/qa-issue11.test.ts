@@ -171,3 +171,16 @@ describe('crm agenda --include-partners', () => {
     expect(json(withPartners.stdout).rows.map((row: { customer_id: string; kind: string }) => `${row.customer_id}:${row.kind}`)).toContain('P1:valuable_in_decline');
   });
 });
+
+describe('crm customer forget of a dropped lead', () => {
+  it('erases the drop reason (free text about the person) and its copy in the audit log; the drop itself stays', async () => {
+    const t = await leadsDb();
+    expect((await t.crm(['lead', 'drop', 'L002', '--reason', '钱多 moved to 13800138000', '--date', '2026-05-02'])).code).toBe(0);
+    const forgot = await t.crm(['customer', 'forget', 'L002', '--yes']);
+    expect(forgot.code, forgot.stderr).toBe(0);
+    expect(t.one("SELECT dropped_at || ' ' || drop_reason FROM customers WHERE external_id = 'L002'")).toBe('2026-05-02 [erased]');
+    expect(t.one("SELECT count(*) FROM audit_log WHERE detail LIKE '%13800138000%'")).toBe(0);
+    const funnel = json((await t.crm(['report', 'funnel', '--format', 'json'])).stdout);
+    expect(funnel.rows[0]).toMatchObject({ group_by: 'all', dropped: 1, drop_reasons: '[erased] ×1' });
+  });
+});
