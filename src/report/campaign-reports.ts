@@ -113,7 +113,7 @@ export function verdictText(check: CampaignCheck, windowDays: number, running: b
     const pointsZh = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)} 个百分点`;
     const pZh = (p: number | null): string => (p === null ? '无 p 值' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
     const factsZh = `接触组 ${treated.customers} 位客户中 ${share(treated.buyers, treated.customers)} 在 ${windowDays} 天内下单，对照组 ${control.customers} 位中 ${share(control.buyers, control.customers)}`;
-    const rangeZh = buying ? `${pointsZh(buying.low)} 至 ${pointsZh(buying.high)}` : '';
+    const rangeZh = buying ? (buying.low === buying.high ? '无法计算（每组要么全部下单，要么无人下单）' : `${pointsZh(buying.low)} 至 ${pointsZh(buying.high)}`) : '';
     const prefixZh = running ? '目前（观察期未结束）：' : '';
     switch (check.verdict) {
       case 'worked':
@@ -124,11 +124,12 @@ export function verdictText(check: CampaignCheck, windowDays: number, running: b
         return `${prefixZh}无效：${factsZh}；差异（${buying ? pointsZh(buying.difference) : '无'}，95% 置信区间 ${rangeZh}，${pZh(buying?.pValue ?? null)}）不超过偶然波动，即使有提升也很小：换个办法。`;
       case 'too_small':
         if (flat) return `${prefixZh}无法判断：${factsZh}；${treated.buyers === 0 ? '两组都还没有人下单' : '两组的客户全部下单'}，看不出差异。${running ? '等观察期结束再看。' : '扩大客户范围或延长观察期后再下结论。'}`;
-        return `${prefixZh}样本太小，无法判断：${factsZh}${buying ? `；真实提升可能在 ${rangeZh} 之间（${pZh(buying.pValue)}）` : ''}。扩大客户范围或延长观察期后再下结论。`;
+        return `${prefixZh}样本太小，无法判断：${factsZh}${buying ? (buying.low === buying.high ? `（${pZh(buying.pValue)}）` : `；真实提升可能在 ${rangeZh} 之间（${pZh(buying.pValue)}）`) : ''}。扩大客户范围或延长观察期后再下结论。`;
     }
   }
   const facts = `${share(treated.buyers, treated.customers)} of the ${treated.customers} treated customers bought within ${windowDays} days, against ${share(control.buyers, control.customers)} of the ${control.customers} held back`;
-  const range = buying ? `${points(buying.low)} to ${points(buying.high)}` : '';
+  // An interval without width (each group bought all or nothing) is no range: the words leave it out.
+  const range = buying ? (buying.low === buying.high ? 'not computable when each group bought all or nothing' : `${points(buying.low)} to ${points(buying.high)}`) : '';
   const prefix = running ? 'So far (the window is not over): ' : '';
   switch (check.verdict) {
     case 'worked':
@@ -139,7 +140,7 @@ export function verdictText(check: CampaignCheck, windowDays: number, running: b
       return `${prefix}It did not work: ${facts}; the difference (${buying ? points(buying.difference) : 'none'}, 95 % CI ${range}, ${pText(buying?.pValue ?? null)}) is no more than chance and any real uplift is small: try something else.`;
     case 'too_small':
       if (flat) return `${prefix}Too small to tell: ${facts}; ${treated.buyers === 0 ? 'nobody in either group has bought yet' : 'every customer in both groups bought'}, so the groups cannot be told apart. ${running ? 'Look again when the window is over.' : 'Run it on more customers or a longer window before deciding.'}`;
-      return `${prefix}Too small to tell: ${facts}${buying ? `; the true uplift could be anything from ${range} (${pText(buying.pValue)})` : ''}. Run it on more customers or a longer window before deciding.`;
+      return `${prefix}Too small to tell: ${facts}${buying ? (buying.low === buying.high ? ` (${pText(buying.pValue)})` : `; the true uplift could be anything from ${range} (${pText(buying.pValue)})`) : ''}. Run it on more customers or a longer window before deciding.`;
   }
 }
 
