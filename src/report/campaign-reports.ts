@@ -175,16 +175,27 @@ export function campaignCheckReport(input: CampaignReportInput): Report {
     },
   ];
   const says = verdictText(check, windowDays, window.running, input.lang);
+  const lang = input.lang;
   const notes = [
     says,
-    `bought: at least one order (not refunded or cancelled) from ${campaign.started_on} (exclusive) to ${window.until}; revenue per customer counts every customer of the group, buyers or not`,
-    'each group is compared as drawn (contacted or not): the uplift table below gives the difference with the range it very likely lies in',
+    say(lang,
+      `bought: at least one order (not refunded or cancelled) from ${campaign.started_on} (exclusive) to ${window.until}; revenue per customer counts every customer of the group, buyers or not`,
+      `购买：${campaign.started_on}（不含）至 ${window.until} 之间至少有一笔订单（不含退款、取消）；人均销售额按组内全部客户计算，未购买的也算在内`),
+    say(lang,
+      'each group is compared as drawn (contacted or not): the uplift table below gives the difference with the range it very likely lies in',
+      '两组按抽签时的分组比较（无论是否实际联系）：下方提升表给出差异及其很可能所在的区间'),
   ];
-  if (window.running) notes.push(`still running: the ${windowDays}-day window ends on ${window.ends}; the figures may change`);
+  if (window.running) notes.push(say(lang, `still running: the ${windowDays}-day window ends on ${window.ends}; the figures may change`, `仍在进行：${windowDays} 天的观察期到 ${window.ends} 结束，数字还会变化`));
   if (check.treated.customers > 0 && check.treated.contacted < check.treated.customers / 2) {
-    notes.push(`only ${share(check.treated.contacted, check.treated.customers)} of the treated customers were contacted for this campaign (crm log … --campaign ${campaign.name}): the uplift measures the campaign as it was carried out`);
+    notes.push(say(lang,
+      `only ${share(check.treated.contacted, check.treated.customers)} of the treated customers were contacted for this campaign (crm log … --campaign ${campaign.name}): the uplift measures the campaign as it was carried out`,
+      `接触组只有 ${share(check.treated.contacted, check.treated.customers)} 的客户被记录为因本活动联系过（crm log … --campaign ${campaign.name}）：提升衡量的是活动的实际执行效果`));
   }
-  if (check.control.contacted > 0) notes.push(`${check.control.contacted} control customer${check.control.contacted === 1 ? ' was' : 's were'} contacted for this campaign: the comparison is weaker`);
+  if (check.control.contacted > 0) {
+    notes.push(say(lang,
+      `${check.control.contacted} control customer${check.control.contacted === 1 ? ' was' : 's were'} contacted for this campaign: the comparison is weaker`,
+      `对照组有 ${check.control.contacted} 位客户因本活动被联系：比较的可信度降低`));
+  }
   return {
     name: 'campaign-report',
     title: `Campaign ${campaign.name} (${criteriaText(campaign)}): ${campaign.started_on} … ${window.until}`,

@@ -184,3 +184,19 @@ describe('crm customer forget of a dropped lead', () => {
     expect(funnel.rows[0]).toMatchObject({ group_by: 'all', dropped: 1, drop_reasons: '[erased] ×1' });
   });
 });
+
+describe('crm campaign report while the window is open', () => {
+  it('says it is still running, in English and in Chinese (every note, not only the verdict)', async () => {
+    const t = await fortyCustomers();
+    // Started 2026-11-01 with a 60-day window: it ends on 2026-12-31; the test clock says 2026-11-23.
+    expect((await t.crm(['campaign', 'create', 'now', '--seed', '3', '--as-of', '2026-11-01'])).code).toBe(0);
+    const en = json((await t.crm(['campaign', 'report', 'now', '--format', 'json'])).stdout);
+    expect(en.notes[0]).toMatch(/^So far \(the window is not over\): /);
+    expect(en.notes).toContain('still running: the 60-day window ends on 2026-12-31; the figures may change');
+    expect(json((await t.crm(['campaign', 'list', '--format', 'json'])).stdout).rows[0].state).toBe('running');
+    const zh = json((await t.crm(['campaign', 'report', 'now', '--format', 'json', '--lang', 'zh'])).stdout);
+    expect(zh.notes[0]).toMatch(/^目前（观察期未结束）：/);
+    expect(zh.notes).toContain('仍在进行：60 天的观察期到 2026-12-31 结束，数字还会变化');
+    expect(zh.notes.filter((note: string) => /^[a-z]/.test(note))).toEqual([]);
+  });
+});
