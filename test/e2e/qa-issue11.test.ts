@@ -200,3 +200,15 @@ describe('crm campaign report while the window is open', () => {
     expect(zh.notes.filter((note: string) => /^[a-z]/.test(note))).toEqual([]);
   });
 });
+
+describe('crm report funnel with a very long drop reason', () => {
+  it('shows the first 40 characters of a reason, newlines folded, so the table stays readable', async () => {
+    const t = await leadsDb();
+    const reason = `${'太贵了'.repeat(1000)}\nsecond line`;
+    expect((await t.crm(['lead', 'drop', 'L002', '--reason', reason, '--date', '2026-05-02'])).code).toBe(0);
+    const funnel = json((await t.crm(['report', 'funnel', '--format', 'json'])).stdout);
+    // 39 characters of the reason (太贵了 × 13) and "…".
+    expect(funnel.rows[0].drop_reasons).toBe(`${'太贵了'.repeat(13)}… ×1`);
+    expect(t.one("SELECT length(drop_reason) FROM customers WHERE external_id = 'L002'")).toBe(3012); // stored whole
+  });
+});
