@@ -4,9 +4,13 @@ import type { CampaignListRow, CampaignMember, CampaignRecord } from '../db/camp
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
-/** "At Risk, gold, decline", or "all customers". */
+/**
+ * "segment At Risk, tier gold, stage decline", or "all customers". Each criterion is named: "lead" alone would read as
+ * the leads (who are never in a campaign) rather than the pyramid's lowest tier.
+ */
 export function criteriaText(campaign: Pick<CampaignRecord, 'segment' | 'tier' | 'stage'>): string {
-  return [campaign.segment, campaign.tier, campaign.stage].filter(Boolean).join(', ') || 'all customers';
+  const named: [string, string | null][] = [['segment', campaign.segment], ['tier', campaign.tier], ['stage', campaign.stage]];
+  return named.filter(([, value]) => value).map(([label, value]) => `${label} ${value}`).join(', ') || 'all customers';
 }
 
 /** The crm campaign create command that makes this campaign again (the same groups from the same data). */

@@ -98,7 +98,7 @@ describe('crm campaign create: holdout and criteria', () => {
     const nameZh = rows(zh).find((row) => row.customers > 0)!.segment;
     const created = await t.crm(['campaign', 'create', 'zh', '--segment', nameZh, '--seed', '1', '--as-of', '2026-06-01']);
     expect(created.code, created.stderr).toBe(0);
-    expect(created.stdout).toContain(`40 customers (${name}, as of 2026-06-01)`);
+    expect(created.stdout).toContain(`40 customers (segment ${name}, as of 2026-06-01)`);
     expect((await t.crm(['campaign', 'create', 'lower', '--segment', name.toLowerCase(), '--seed', '1', '--as-of', '2026-06-01'])).code).toBe(0);
     expect(t.one("SELECT group_concat(segment, '|') FROM (SELECT segment FROM campaigns ORDER BY id)")).toBe(`${name}|${name}`);
   });
