@@ -340,7 +340,22 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     if (found.kind !== 'partner') return { field: 'referred_by', value: externalId, reason: `is a ${found.kind}, not a partner (kind partner)` };
     return found.id;
   };
+  const referralsOf = db.prepare('SELECT count(*) FROM customers WHERE referred_by = ?').pluck();
+  /** A partner who referred customers stays a partner (as crm customer edit --kind insists): else they name a non-partner. */
+  const partnerKept = (row: CustomerRow): Rejection | null => {
+    if (!customerColumnsInFile.includes('kind')) return null;
+    const kind = (row.values.kind as string | null | undefined) ?? 'customer';
+    if (kind === 'partner') return null;
+    const stored = kindOf.get(row.externalId) as { id: number; kind: string } | undefined;
+    if (stored?.kind !== 'partner') return null;
+    const referred = referralsOf.get(stored.id) as number;
+    return referred > 0
+      ? { field: 'kind', value: kind, reason: `${row.externalId} is the partner who referred ${referred} customer${referred === 1 ? '' : 's'}; a referrer must stay a partner` }
+      : null;
+  };
   const writeCustomer = (row: CustomerRow): WriteOutcome => {
+    const kept = partnerKept(row);
+    if (kept) return kept;
     const fileValues = { ...row.values };
     if (fileValues.kind === 'lead') {
       // A lead that has bought was converted: a file that still calls it a lead does not undo the sale.
@@ -429,7 +444,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     check(row: ImportRow): Rejection | null {
       if (row.kind === 'customers') {
         const partner = typeof row.values.referred_by === 'string' ? referrer(row.values.referred_by) : null;
-        return partner !== null && typeof partner !== 'number' ? partner : null;
+        return partner !== null && typeof partner !== 'number' ? partner : partnerKept(row);
       }
       if (!(row.kind === 'orders' && options.createCustomers) && session.customerId(row.customerExternalId) === undefined) {
         return unknownCustomer(row.customerExternalId, row.kind === 'orders' ? ' (import customers first, or use --create-customers)' : ' (import customers first)');

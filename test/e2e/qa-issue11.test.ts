@@ -31,6 +31,20 @@ describe('partners: referrals stay with a partner', () => {
     expect(t.one("SELECT kind FROM customers WHERE external_id = 'P001'")).toBe('partner');
   });
 
+  it('crm import customers will not make a partner with referrals something else either (an empty kind is customer)', async () => {
+    const t = await leadsDb();
+    fs.writeFileSync(path.join(t.dir, 'p.csv'), 'customer_id,name,kind\nP001,茶友会,customer\n');
+    const result = await t.crm(['import', 'customers', path.join(t.dir, 'p.csv')]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('p.csv:2: kind "customer": P001 is the partner who referred 2 customers; a referrer must stay a partner');
+    fs.writeFileSync(path.join(t.dir, 'q.csv'), 'customer_id,name,kind\nP001,茶友会,\n');
+    expect((await t.crm(['import', 'customers', path.join(t.dir, 'q.csv')])).code).toBe(3);
+    // A file without a kind column leaves the kind alone.
+    fs.writeFileSync(path.join(t.dir, 'r.csv'), 'customer_id,name\nP001,茶友会 (tea club)\n');
+    expect((await t.crm(['import', 'customers', path.join(t.dir, 'r.csv')])).code).toBe(0);
+    expect(t.one("SELECT kind || ' ' || name FROM customers WHERE external_id = 'P001'")).toBe('partner 茶友会 (tea club)');
+  });
+
   it('customer edit --referred-by sets, checks and clears the referrer; --source is the channel', async () => {
     const t = await leadsDb();
     expect((await t.crm(['customer', 'edit', 'L002', '--referred-by', 'P001', '--source', 'referral'])).stdout).toBe('updated L002 钱多: channel, referred_by\n');
