@@ -226,3 +226,22 @@ describe('crm report funnel with a very long drop reason', () => {
     expect(t.one("SELECT length(drop_reason) FROM customers WHERE external_id = 'L002'")).toBe(3012); // stored whole
   });
 });
+
+describe('crm report partners with partners referring partners', () => {
+  it('counts the customers and leads a partner sent, not another partner (a cycle P1 ↔ P2 adds nothing)', async () => {
+    const t = await dailyDbAt([]);
+    fs.writeFileSync(path.join(t.dir, 'c.csv'), 'customer_id,name,kind,referred_by\nP1,A,partner,\nP2,B,partner,P1\nL1,L,lead,P1\nC1,C,customer,P2\n');
+    fs.writeFileSync(path.join(t.dir, 'c2.csv'), 'customer_id,name,kind,referred_by\nP1,A,partner,P2\n');
+    fs.writeFileSync(path.join(t.dir, 'o.csv'), 'customer_id,order_date,amount\nP1,2026-01-01,100\nP2,2026-01-01,50\nC1,2026-01-02,30\n');
+    for (const [kind, file] of [['customers', 'c.csv'], ['customers', 'c2.csv'], ['orders', 'o.csv']]) {
+      const result = await t.crm(['import', kind!, path.join(t.dir, file!)]);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    // P1 sent L1 (a lead: no sales) and P2 (a partner: not counted); P2 sent C1 (30) and P1 (not counted).
+    const rows = json((await t.crm(['report', 'partners', '--format', 'json'])).stdout).rows;
+    expect(rows.map((row: Record<string, unknown>) => [row.partner_id, row.customers_referred, row.buying_customers, row.revenue])).toEqual([
+      ['P2', 1, 1, 30],
+      ['P1', 1, 0, 0],
+    ]);
+  });
+});
