@@ -245,3 +245,12 @@ describe('crm report partners with partners referring partners', () => {
     ]);
   });
 });
+
+describe('crm campaign create --as-of a day to come', () => {
+  it('is refused: the groups are drawn from what is known on the first day', async () => {
+    const t = await fortyCustomers();
+    const result = await t.crm(['campaign', 'create', 'later', '--as-of', '2026-12-01']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'crm: --as-of 2026-12-01 is after today (2026-11-23): a campaign starts today or on a day already past\n' });
+    expect(t.one('SELECT count(*) FROM campaigns')).toBe(0);
+  });
+});

@@ -47,6 +47,9 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
   }
   const windowDays = await windowDaysOf(flags.window, '--window');
   const startedOn = context.asOf(flags.asOf);
+  // The groups are drawn from what is known on the first day: a day still to come would draw them from today's data
+  // and be judged on purchases that have not happened.
+  if (startedOn > context.today()) throw new UsageError(`--as-of ${startedOn} is after today (${context.today()}): a campaign starts today or on a day already past`);
   const db = context.openDb();
   const { campaignByName, createCampaign } = await import('../../db/campaigns.js');
   if (campaignByName(db, trimmed)) throw new UsageError(`a campaign "${trimmed}" already exists (see crm campaign show ${JSON.stringify(trimmed)})`);
