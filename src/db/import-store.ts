@@ -233,6 +233,28 @@ export class ImportSession {
     return leads.length;
   }
 
+  /**
+   * Contacts this run wrote (new or changed) for a campaign with a customer of its control group (issue 11: logging such
+   * a contact warns, since it spoils the comparison). Read after commit, when the indexes a bulk load deferred are back.
+   */
+  controlGroupContacts(): { contacts: number; customers: string[] } {
+    // This run's contacts: the ids it created and the rows it changed (what crm import undo would take back).
+    const created = this.createdRanges.get('interactions') ?? { first: 0, last: -1 };
+    const changed = this.pendingChanges.filter((change) => change.table === 'interactions').map((change) => change.id);
+    if (created.last < created.first && changed.length === 0) return { contacts: 0, customers: [] };
+    const rows = this.db
+      .prepare(
+        // From the control groups (a few customers each) to their contacts.
+        `SELECT c.external_id AS customer, k.name AS campaign FROM campaign_members m
+         CROSS JOIN interactions i ON i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id
+         JOIN customers c ON c.id = i.customer_id JOIN campaigns k ON k.id = i.campaign_id
+         WHERE m.arm = 'control' AND (i.id BETWEEN @first AND @last OR i.id IN (SELECT value FROM json_each(@changed)))
+         ORDER BY i.id`,
+      )
+      .all({ first: created.first, last: created.last, changed: JSON.stringify(changed) }) as { customer: string; campaign: string }[];
+    return { contacts: rows.length, customers: [...new Set(rows.map((row) => `${row.customer} (${row.campaign})`))] };
+  }
+
   /** Records the run and what it did, then commits. */
   commit(run: RunRecord): number {
     for (const index of this.deferredIndexes) this.db.exec(index.sql);

@@ -254,3 +254,22 @@ describe('crm campaign create --as-of a day to come', () => {
     expect(t.one('SELECT count(*) FROM campaigns')).toBe(0);
   });
 });
+
+describe('crm import interactions with contacts for a campaign', () => {
+  it('warns for contacts with control-group customers, as crm log --campaign does, once (not again on re-import)', async () => {
+    const t = await fortyCustomers();
+    expect((await t.crm(['campaign', 'create', 'c', '--holdout', '25%', '--seed', '1', '--as-of', '2026-06-01'])).code).toBe(0);
+    const members = json((await t.crm(['campaign', 'show', 'c', '--format', 'json'])).stdout) as { customer_id: string; group: string }[];
+    const control = members.filter((m) => m.group === 'control').map((m) => m.customer_id);
+    const treated = members.find((m) => m.group === 'treated')!.customer_id;
+    const file = path.join(t.dir, 'i.csv');
+    fs.writeFileSync(file, `customer_id,kind,occurred_at,summary,campaign\n${control[0]},call,2026-06-02,x,c\n${control[1]},call,2026-06-02,x,c\n${treated},call,2026-06-02,x,c\n`);
+    const first = await t.crm(['import', 'interactions', file, '--format', 'json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(json(first.stdout)).toMatchObject({ new: 3, control_group_contacts: 2 });
+    expect(first.stderr).toBe(`warning: 2 contacts are with control-group customers of their campaign (${control[0]} (c), ${control[1]} (c)): contacting them spoils the comparison (imported anyway)\n`);
+    const again = await t.crm(['import', 'interactions', file, '--format', 'json']);
+    expect(json(again.stdout)).toMatchObject({ unchanged: 3, control_group_contacts: 0 });
+    expect(again.stderr).toBe('');
+  });
+});
