@@ -7,6 +7,7 @@ import { purchaseHistories } from '../db/relationship.js';
 import type { Db } from '../db/open.js';
 import { customerLabels } from '../db/analysis.js';
 import { splitHoldout } from './campaign-split.js';
+import { defaultSegmentRules, OTHERS, OTHERS_ZH } from './segment-rules.js';
 
 export interface AudienceCriteria {
   /** A segment of the default rules (English or Chinese name). */
@@ -38,19 +39,19 @@ export function campaignAudience(db: Db, asOf: string, criteria: AudienceCriteri
   if (criteria.segment) {
     const wanted = criteria.segment.trim().toLowerCase();
     const index = segmentation.labels.findIndex((label) => label.name.toLowerCase() === wanted || label.nameZh === criteria.segment!.trim());
-    if (index < 0) throw new UnknownCriterion(`--segment "${criteria.segment}": no such segment (known: ${segmentation.labels.map((label) => label.name).join(', ')})`);
+    if (index < 0) throw new UnknownCriterion(`--segment "${criteria.segment}": no such segment (known: ${segmentation.labels.map((label) => `${label.name} (${label.nameZh})`).join(', ')})`);
     const inSegment = new Set(scores.customerIds.filter((_, position) => segmentation.segmentOf[position] === index));
     ids = ids.filter((id) => inSegment.has(id));
   }
   if (criteria.tier) {
     const tier = tierIndex(criteria.tier.trim());
-    if (tier < 0) throw new UnknownCriterion(`--tier "${criteria.tier}": no such tier (known: ${tiers.map((known) => known.key).join(', ')})`);
+    if (tier < 0) throw new UnknownCriterion(`--tier "${criteria.tier}": no such tier (known: ${tiers.map((known) => `${known.key} (${known.nameZh})`).join(', ')})`);
     const tierOf = customerTiers(db, period, defaultCuts);
     ids = ids.filter((id) => tierOf.get(id)?.tier === tier);
   }
   if (criteria.stage) {
     const stage = stageKey(criteria.stage);
-    if (!stage) throw new UnknownCriterion(`--stage "${criteria.stage}": no such stage (known: ${stages.map((known) => known.key).join(', ')})`);
+    if (!stage) throw new UnknownCriterion(`--stage "${criteria.stage}": no such stage (known: ${stages.map((known) => `${known.key} (${known.nameZh})`).join(', ')})`);
     const inStage = new Set<number>();
     for (const customer of classifyLifecycle(purchaseHistories(db, period, defaultLifecycleRules.spendWindowDays), asOf)) {
       if (customer.stage === stage) inStage.add(customer.history.id);
@@ -58,6 +59,14 @@ export function campaignAudience(db: Db, asOf: string, criteria: AudienceCriteri
     ids = ids.filter((id) => inStage.has(id));
   }
   return ids;
+}
+
+/** The default rules' English name of a segment given in English (any case) or Chinese; the text itself when unknown. */
+export function segmentName(text: string): string {
+  const wanted = text.trim();
+  const labels = [...defaultSegmentRules, { name: OTHERS, nameZh: OTHERS_ZH }];
+  const found = labels.find((label) => label.name.toLowerCase() === wanted.toLowerCase() || label.nameZh === wanted);
+  return found ? found.name : wanted;
 }
 
 export interface CampaignPlan {
@@ -80,7 +89,7 @@ export function planCampaign(db: Db, startedOn: string, criteria: AudienceCriter
     treated: split.treated.map((id) => idOf.get(id)!),
     control: split.control.map((id) => idOf.get(id)!),
     stored: {
-      segment: criteria.segment?.trim() || null,
+      segment: criteria.segment ? segmentName(criteria.segment) : null,
       tier: criteria.tier ? tiers[tierIndex(criteria.tier.trim())]!.key : null,
       stage: criteria.stage ? stageKey(criteria.stage) : null,
     },

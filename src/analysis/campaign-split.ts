@@ -31,11 +31,15 @@ export function splitHoldout(customerIds: readonly string[], holdoutPercent: num
   };
 }
 
-/** "20%", "20", "12.5 %" → the percentage; null when it is not a share strictly between 0 and 100. */
+/**
+ * "20%", "20", "12.5 %" → the percentage; a bare number below 1 is a fraction ("0.2" → 20, as in 0.2 of the
+ * customers: nobody means 0.2 %, which would write "0.2%"). Null when it is not a share strictly between 0 and 100.
+ */
 export function parseHoldout(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(text);
   if (!match) return null;
-  const value = Number(match[1]);
+  let value = Number(match[1]);
+  if (match[2] === '' && value < 1) value = Math.round(value * 100 * 1e9) / 1e9;
   return value > 0 && value < 100 ? value : null;
 }
 

@@ -90,8 +90,9 @@ export const defaultVerdictRules: VerdictRules = { minGroup: 10, alpha: 0.05, wo
 /** The verdict on the buying share (the campaign's main measure). */
 export function verdict(buying: Interval | null, treatedCustomers: number, controlCustomers: number, rules: VerdictRules = defaultVerdictRules): Verdict {
   if (buying === null || buying.pValue === null || treatedCustomers < rules.minGroup || controlCustomers < rules.minGroup) return 'too_small';
-  // Nobody (or everybody) bought in both groups: the interval has no width and says nothing yet.
-  if (buying.low === buying.high) return 'too_small';
+  // Each group bought all or nothing (nobody in both, or everybody in one and nobody in the other): Wald's interval
+  // has no width and says nothing; the pooled test still does (10 of 10 against 0 of 10 is no accident).
+  if (buying.low === buying.high) return buying.pValue < rules.alpha ? (buying.difference > 0 ? 'worked' : 'harmed') : 'too_small';
   if (buying.pValue < rules.alpha) return buying.difference > 0 ? 'worked' : 'harmed';
   return buying.high * 100 < rules.worthwhilePoints ? 'no_effect' : 'too_small';
 }

@@ -58,14 +58,21 @@ export function funnelGroup(groupBy: FunnelGroup['groupBy'], group: string, lead
 /** One row for all leads, then one per source and one per owner (each by name). Empty when there are no leads. */
 export function leadFunnel(leads: readonly LeadFacts[]): FunnelGroup[] {
   if (leads.length === 0) return [];
-  const by = (key: (lead: LeadFacts) => string, groupBy: 'source' | 'owner'): FunnelGroup[] => {
-    const groups = new Map<string, LeadFacts[]>();
+  // A source is typed by hand ("Fair", "fair ", "FAIR"): one group whatever the case and spaces (as crm customer list
+  // --source matches), named as the first lead of it spells it. Owners are names and keep their case.
+  const by = (key: (lead: LeadFacts) => string, groupBy: 'source' | 'owner', fold: (text: string) => string): FunnelGroup[] => {
+    const groups = new Map<string, { name: string; list: LeadFacts[] }>();
     for (const lead of leads) {
-      const list = groups.get(key(lead));
-      if (list) list.push(lead);
-      else groups.set(key(lead), [lead]);
+      const folded = fold(key(lead));
+      const group = groups.get(folded);
+      if (group) group.list.push(lead);
+      else groups.set(folded, { name: key(lead).trim(), list: [lead] });
     }
-    return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, list]) => funnelGroup(groupBy, name, list));
+    return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name)).map(({ name, list }) => funnelGroup(groupBy, name, list));
   };
-  return [funnelGroup('all', 'all leads', leads), ...by((lead) => lead.source, 'source'), ...by((lead) => lead.owner, 'owner')];
+  return [
+    funnelGroup('all', 'all leads', leads),
+    ...by((lead) => lead.source, 'source', (text) => text.trim().replace(/\s+/g, ' ').toLowerCase()),
+    ...by((lead) => lead.owner, 'owner', (text) => text.trim()),
+  ];
 }

@@ -19,7 +19,7 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
   );
   const result = forgetCustomer(db, customer.id, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   context.io.stdout.write(
-    `forgot customer ${result.externalId}: name, company, e-mail, phone and notes erased; ${result.interactionsCleared} interaction and ${result.complaintsCleared} complaint texts cleared; ${result.ordersKept} orders kept anonymously\n`,
+    `forgot customer ${result.externalId}: name, company, e-mail, phone, notes and drop reason erased; ${result.interactionsCleared} interaction and ${result.complaintsCleared} complaint texts cleared; ${result.ordersKept} orders kept anonymously\n`,
   );
   if (!result.scrubbed) context.info('another crm process was using the database, so it was not compacted: old copies of the erased text may stay in its free space until the next forget');
   context.info('backups made before now still hold the old data; they expire with crm backup --keep');

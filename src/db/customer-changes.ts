@@ -31,6 +31,16 @@ export function updateCustomer(db: Db, customer: CustomerRecord, changes: Custom
   return changed;
 }
 
+/** Sets (or, with null, clears) the partner who referred the customer, with the old one in the audit log. */
+export function setReferrer(db: Db, customer: CustomerRecord, partnerId: number | null, now: string): boolean {
+  if ((customer.referred_by ?? null) === partnerId) return false;
+  db.transaction(() => {
+    db.prepare('UPDATE customers SET referred_by = ?, updated_at = ? WHERE id = ?').run(partnerId, now, customer.id);
+    writeAudit(db, now, 'edit', customer.id, { before: { referred_by: customer.referred_by }, after: { referred_by: partnerId } });
+  })();
+  return true;
+}
+
 /** Deletes the customer and, by ON DELETE CASCADE, their orders, interactions, payments, surveys and complaints. */
 export function removeCustomer(db: Db, customer: CustomerRecord, now: string): HistoryCounts {
   return db.transaction(() => {

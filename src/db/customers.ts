@@ -16,6 +16,9 @@ export interface CustomerListRow {
   status: string;
   kind: string;
   channel: string | null;
+  created_at: string;
+  dropped_at: string | null;
+  drop_reason: string | null;
   orders: number;
   revenue_cents: number;
   last_order: string | null;
@@ -47,6 +50,7 @@ const orderBy: Record<CustomerSort, string> = {
 
 // Sales only: refunded and cancelled orders count nowhere (the `billed` rule of the reports).
 const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c.city, c.owner, c.tags, c.status, c.kind, c.channel,
+  c.created_at, c.dropped_at, c.drop_reason,
   (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS orders,
   (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS revenue_cents,
   (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS last_order`;
@@ -57,7 +61,7 @@ export function listCustomers(db: Db, filter: CustomerFilter): CustomerListRow[]
   const sql = `SELECT ${listColumns} FROM customers c
     WHERE (@owner IS NULL OR c.owner = @owner)
       AND (@kind IS NULL OR c.kind = @kind)
-      AND (@source IS NULL OR c.channel = @source)
+      AND (@source IS NULL OR lower(trim(c.channel)) = lower(trim(@source)))
       AND (@city IS NULL OR c.city = @city)
       AND (@tag IS NULL OR instr(',' || replace(coalesce(c.tags, ''), ' ', '') || ',', ',' || replace(@tag, ' ', '') || ',') > 0)
     ORDER BY ${orderBy[filter.sort ?? 'name']}

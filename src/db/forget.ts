@@ -13,8 +13,11 @@ export interface ForgetResult {
   scrubbed: boolean;
 }
 
-/** The customer fields that name or reach a person; city, region, channel, owner and tags stay for the analysis. */
-export const erasedCustomerFields = ['name', 'company', 'email', 'phone', 'notes'] as const;
+/**
+ * The customer fields that name or reach a person, and free text about them (a dropped lead's reason); city, region,
+ * channel, owner and tags stay for the analysis.
+ */
+export const erasedCustomerFields = ['name', 'company', 'email', 'phone', 'notes', 'drop_reason'] as const;
 
 export function forgottenName(id: number): string {
   return `Forgotten customer #${id}`;
@@ -47,7 +50,7 @@ function scrubFields(record: unknown): unknown {
  */
 function scrubAuditTrail(db: Db, id: number): { ids: number[]; rows: number } {
   const ids = new Set<number>([id]);
-  const rowsOf = db.prepare("SELECT id, action, detail FROM audit_log WHERE customer_id = ? AND action IN ('edit', 'merge') ORDER BY id");
+  const rowsOf = db.prepare("SELECT id, action, detail FROM audit_log WHERE customer_id = ? AND action IN ('edit', 'merge', 'lead-drop') ORDER BY id");
   const update = db.prepare('UPDATE audit_log SET detail = ? WHERE id = ?');
   const pending = [id];
   let rows = 0;
@@ -62,7 +65,10 @@ function scrubAuditTrail(db: Db, id: number): { ids: number[]; rows: number } {
       }
       if (!isObject(detail)) continue;
       const scrubbed: Json = { ...detail };
-      if (row.action === 'edit') {
+      if (row.action === 'lead-drop') {
+        // crm lead drop: { dropped_at, reason }; the reason is free text about the person.
+        if (typeof detail.reason === 'string') scrubbed.reason = erasedValue;
+      } else if (row.action === 'edit') {
         scrubbed.before = scrubFields(detail.before);
         scrubbed.after = scrubFields(detail.after);
       } else {
@@ -100,9 +106,10 @@ export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
     if (!customer) throw new UsageError(`no customer with id ${id}`);
     if (customer.status === 'forgotten') throw new UsageError(`customer ${customer.external_id} was already forgotten (${customer.updated_at})`);
     db.prepare(
-      `UPDATE customers SET name = @name, company = NULL, email = NULL, phone = NULL, notes = NULL, status = 'forgotten', updated_at = @now
+      `UPDATE customers SET name = @name, company = NULL, email = NULL, phone = NULL, notes = NULL, status = 'forgotten', updated_at = @now,
+         drop_reason = CASE WHEN drop_reason IS NULL THEN NULL ELSE @erased END
        WHERE id = @id`,
-    ).run({ id, name: forgottenName(id), now });
+    ).run({ id, name: forgottenName(id), now, erased: erasedValue });
     const interactionIds = db.prepare('SELECT id FROM interactions WHERE customer_id = ?').pluck().all(id) as number[];
     const interactionsCleared = db
       .prepare("UPDATE interactions SET summary = '', outcome = NULL, follow_up_note = NULL, updated_at = ? WHERE customer_id = ?")

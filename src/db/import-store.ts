@@ -233,6 +233,28 @@ export class ImportSession {
     return leads.length;
   }
 
+  /**
+   * Contacts this run wrote (new or changed) for a campaign with a customer of its control group (issue 11: logging such
+   * a contact warns, since it spoils the comparison). Read after commit, when the indexes a bulk load deferred are back.
+   */
+  controlGroupContacts(): { contacts: number; customers: string[] } {
+    // This run's contacts: the ids it created and the rows it changed (what crm import undo would take back).
+    const created = this.createdRanges.get('interactions') ?? { first: 0, last: -1 };
+    const changed = this.pendingChanges.filter((change) => change.table === 'interactions').map((change) => change.id);
+    if (created.last < created.first && changed.length === 0) return { contacts: 0, customers: [] };
+    const rows = this.db
+      .prepare(
+        // From the control groups (a few customers each) to their contacts.
+        `SELECT c.external_id AS customer, k.name AS campaign FROM campaign_members m
+         CROSS JOIN interactions i ON i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id
+         JOIN customers c ON c.id = i.customer_id JOIN campaigns k ON k.id = i.campaign_id
+         WHERE m.arm = 'control' AND (i.id BETWEEN @first AND @last OR i.id IN (SELECT value FROM json_each(@changed)))
+         ORDER BY i.id`,
+      )
+      .all({ first: created.first, last: created.last, changed: JSON.stringify(changed) }) as { customer: string; campaign: string }[];
+    return { contacts: rows.length, customers: [...new Set(rows.map((row) => `${row.customer} (${row.campaign})`))] };
+  }
+
   /** Records the run and what it did, then commits. */
   commit(run: RunRecord): number {
     for (const index of this.deferredIndexes) this.db.exec(index.sql);
@@ -326,7 +348,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   const campaignOf = (name: string | null): number | null | Rejection => {
     if (name === null) return null;
     const id = campaignIdByName.get(name) as number | undefined;
-    return id ?? { field: 'campaign', value: name, reason: 'unknown campaign (create it first with crm campaign create)' };
+    return id ?? { field: 'campaign', value: name, reason: 'unknown campaign (create it first with crm campaign create; crm export all prints the command for each campaign)' };
   };
   const payments = new KeyedUpsert(db, 'payments', paymentColumns, session);
   const surveys = new KeyedUpsert(db, 'surveys', surveyColumns, session);
@@ -340,7 +362,22 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     if (found.kind !== 'partner') return { field: 'referred_by', value: externalId, reason: `is a ${found.kind}, not a partner (kind partner)` };
     return found.id;
   };
+  const referralsOf = db.prepare('SELECT count(*) FROM customers WHERE referred_by = ?').pluck();
+  /** A partner who referred customers stays a partner (as crm customer edit --kind insists): else they name a non-partner. */
+  const partnerKept = (row: CustomerRow): Rejection | null => {
+    if (!customerColumnsInFile.includes('kind')) return null;
+    const kind = (row.values.kind as string | null | undefined) ?? 'customer';
+    if (kind === 'partner') return null;
+    const stored = kindOf.get(row.externalId) as { id: number; kind: string } | undefined;
+    if (stored?.kind !== 'partner') return null;
+    const referred = referralsOf.get(stored.id) as number;
+    return referred > 0
+      ? { field: 'kind', value: kind, reason: `${row.externalId} is the partner who referred ${referred} customer${referred === 1 ? '' : 's'}; a referrer must stay a partner` }
+      : null;
+  };
   const writeCustomer = (row: CustomerRow): WriteOutcome => {
+    const kept = partnerKept(row);
+    if (kept) return kept;
     const fileValues = { ...row.values };
     if (fileValues.kind === 'lead') {
       // A lead that has bought was converted: a file that still calls it a lead does not undo the sale.
@@ -429,7 +466,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     check(row: ImportRow): Rejection | null {
       if (row.kind === 'customers') {
         const partner = typeof row.values.referred_by === 'string' ? referrer(row.values.referred_by) : null;
-        return partner !== null && typeof partner !== 'number' ? partner : null;
+        return partner !== null && typeof partner !== 'number' ? partner : partnerKept(row);
       }
       if (!(row.kind === 'orders' && options.createCustomers) && session.customerId(row.customerExternalId) === undefined) {
         return unknownCustomer(row.customerExternalId, row.kind === 'orders' ? ' (import customers first, or use --create-customers)' : ' (import customers first)');

@@ -20,6 +20,11 @@ export function dropLead(db: Db, lead: CustomerRecord, date: string, reason: str
   })();
 }
 
+/** How many contacts name this one as the partner who referred them. */
+export function referralCount(db: Db, partnerId: number): number {
+  return db.prepare('SELECT count(*) FROM customers WHERE referred_by = ?').pluck().get(partnerId) as number;
+}
+
 export interface LeadFacts {
   id: number;
   source: string;
@@ -66,7 +71,7 @@ export interface PartnerFacts {
   external_id: string;
   name: string;
   owner: string | null;
-  /** Customers who name this partner in referred_by. */
+  /** Customers (and leads) who name this partner in referred_by; a partner referred by it is no customer. */
   customers_referred: number;
   /** Those of them who bought in [since, asOf], and their billed revenue and profit there. */
   buying_customers: number;
@@ -86,7 +91,7 @@ export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
          SELECT id, external_id, name, owner FROM customers WHERE kind <> 'customer' AND kind = 'partner'
        ), referred AS (
          SELECT c.referred_by AS partner_id, c.id AS customer_id FROM customers c
-         WHERE c.referred_by IN (SELECT id FROM partners)
+         WHERE c.referred_by IN (SELECT id FROM partners) AND c.kind <> 'partner'
        ), sales AS (
          SELECT r.partner_id, r.customer_id, count(*) AS orders, sum(o.amount_cents) AS revenue,
                 sum(o.amount_cents - coalesce(o.cost_cents, 0)) AS profit

@@ -55,6 +55,8 @@ export interface ImportSummary {
   customersCreated: number;
   /** Leads that have a sale now and became customers (imports of customers and orders). */
   leadsConverted: number;
+  /** Contacts written for a campaign with a control-group customer (imports of interactions), and who they were. */
+  controlContacts: { contacts: number; customers: string[] };
   unknownColumns: string[];
   problems: ImportProblem[];
   rejectsFile: string | null;
@@ -147,7 +149,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const summary: ImportSummary = {
     kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding: options.encoding ?? 'utf8',
     delimiter: options.delimiter ?? ',', rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0,
-    customersCreated: 0, leadsConverted: 0, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
+    customersCreated: 0, leadsConverted: 0, controlContacts: { contacts: 0, customers: [] }, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
     skippedHeaderIsData: false,
   };
   const reject = (line: number, record: string[] | undefined, field: string, value: string, reason: string): void => {
@@ -222,6 +224,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         rowsUnchanged: summary.rowsUnchanged, rowsRejected: summary.rowsRejected, customersCreated: summary.customersCreated,
         options: { onError, encoding: summary.encoding, delimiter: summary.delimiter, createCustomers: Boolean(options.createCustomers), map: options.map ?? [] },
       });
+      // After the commit, when the indexes a bulk load deferred are back: a read of this run's rows.
+      if (options.kind === 'interactions') summary.controlContacts = session!.controlGroupContacts();
     }
     summary.elapsedMs = Date.now() - started;
     summary.rowsPerSecond = summary.elapsedMs > 0 ? Math.round((summary.rowsRead * 1000) / summary.elapsedMs) : summary.rowsRead;

@@ -43,8 +43,9 @@ export interface AgendaInputs {
 
 const slippingStages = new Set(['decline', 'lost']);
 
-export function gatherAgenda(db: Db, today: string): AgendaInputs {
-  const standings = new Map(customerStandings(db, today).map((customer) => [customer.customerId, customer]));
+/** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
+export function gatherAgenda(db: Db, today: string, includePartners = false): AgendaInputs {
+  const standings = new Map(customerStandings(db, today, includePartners).map((customer) => [customer.customerId, customer]));
   const valuable = valuableInLastSnapshot(db, today, agendaRules.valuableTier, defaultHighValueSegments);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];
   if (valuable.length) {
@@ -52,7 +53,7 @@ export function gatherAgenda(db: Db, today: string): AgendaInputs {
       .filter((was) => !slippingStages.has(was.stage) && slippingStages.has(standings.get(was.customer_id)?.stage ?? ''))
       .map((was) => ({ id: was.customer_id, stage: standings.get(was.customer_id)!.stage, before: { as_of: was.as_of, stage: was.stage, tier: was.tier, segment: was.segment } }));
   } else {
-    const tierOf = tierByCustomer(db, { since: null, asOf: today });
+    const tierOf = tierByCustomer(db, { since: null, asOf: today, includePartners });
     slipping = [...standings.values()]
       .filter((customer) => customer.stage === 'decline' && (tierOf.get(customer.customerId) ?? 9) <= agendaRules.valuableTier)
       .map((customer) => ({ id: customer.customerId, stage: customer.stage, before: null }));
@@ -63,7 +64,7 @@ export function gatherAgenda(db: Db, today: string): AgendaInputs {
   let fading: { id: number; before: FadingCustomer['before']; pAlive: number }[] = [];
   let pAliveUnavailable: string | null = null;
   if (wereAlive.length) {
-    const now = pAliveNow(db, today);
+    const now = pAliveNow(db, today, includePartners);
     if (now instanceof Map) {
       fading = wereAlive
         .filter((was) => !listed.has(was.customer_id) && (now.get(was.customer_id) ?? 1) < agendaRules.pAliveBelow)

@@ -19,8 +19,8 @@ import type { ReportPeriod } from './period.js';
 export { defaultHighValueSegments, tiers, type Stage };
 
 /** Every customer's p_alive as of the date (crm clv's BG/NBD in weeks), or why the model cannot be fitted. */
-export function pAliveNow(db: Db, asOf: string): Map<number, number> | { unavailable: string } {
-  const summary = purchaseSummary(db, asOf);
+export function pAliveNow(db: Db, asOf: string, includePartners = false): Map<number, number> | { unavailable: string } {
+  const summary = purchaseSummary(db, asOf, includePartners);
   try {
     const alive = probabilitiesAlive(summary, 'week');
     return new Map(summary.customerIds.map((id, i) => [id, alive[i]!]));

@@ -4,9 +4,25 @@ import type { CampaignListRow, CampaignMember, CampaignRecord } from '../db/camp
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
-/** "At Risk, gold, decline", or "all customers". */
+/**
+ * "segment At Risk, tier gold, stage decline", or "all customers". Each criterion is named: "lead" alone would read as
+ * the leads (who are never in a campaign) rather than the pyramid's lowest tier.
+ */
 export function criteriaText(campaign: Pick<CampaignRecord, 'segment' | 'tier' | 'stage'>): string {
-  return [campaign.segment, campaign.tier, campaign.stage].filter(Boolean).join(', ') || 'all customers';
+  const named: [string, string | null][] = [['segment', campaign.segment], ['tier', campaign.tier], ['stage', campaign.stage]];
+  return named.filter(([, value]) => value).map(([label, value]) => `${label} ${value}`).join(', ') || 'all customers';
+}
+
+/** The crm campaign create command that makes this campaign again (the same groups from the same data). */
+export function campaignCreateCommand(campaign: Pick<CampaignRecord, 'name' | 'segment' | 'tier' | 'stage' | 'started_on' | 'holdout_percent' | 'seed' | 'window_days'>): string {
+  const quote = (text: string) => (/^[\w.:@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+  return [
+    'crm campaign create', quote(campaign.name),
+    ...(campaign.segment ? ['--segment', quote(campaign.segment)] : []),
+    ...(campaign.tier ? ['--tier', quote(campaign.tier)] : []),
+    ...(campaign.stage ? ['--stage', quote(campaign.stage)] : []),
+    '--as-of', campaign.started_on, '--holdout', `${campaign.holdout_percent}%`, '--seed', String(campaign.seed), '--window', `${campaign.window_days}d`,
+  ].join(' ');
 }
 
 export interface CampaignWindow {
@@ -25,7 +41,7 @@ const listColumns: Column[] = [
   { key: 'treated', label: 'Treated', labelZh: '接触组', type: 'integer' },
   { key: 'control', label: 'Control', labelZh: '对照组', type: 'integer' },
   { key: 'holdout_percent', label: 'Holdout', labelZh: '对照比例', type: 'percent' },
-  { key: 'seed', label: 'Seed', labelZh: '随机种子', type: 'integer' },
+  { key: 'seed', label: 'Seed', labelZh: '随机种子', type: 'text' },
   { key: 'contacts', label: 'Contacts logged', labelZh: '已记录联系', type: 'integer' },
 ];
 
@@ -93,11 +109,15 @@ const pText = (p: number | null): string => (p === null ? 'no p-value' : p < 0.0
 /** The plain-words line: worked, did not, or too small to tell (the "check" of PDCA). */
 export function verdictText(check: CampaignCheck, windowDays: number, running: boolean, lang: Lang = 'en'): string {
   const { treated, control, buying } = check;
+  // Nobody bought in either group (or everybody did): the interval has no width, and "anything from +0.0 to +0.0"
+  // would read as a precise zero.
+  const flat = buying !== null && treated.customers > 0 && control.customers > 0 &&
+    ((treated.buyers === 0 && control.buyers === 0) || (treated.buyers === treated.customers && control.buyers === control.customers));
   if (lang === 'zh') {
     const pointsZh = (fraction: number): string => `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)} 个百分点`;
     const pZh = (p: number | null): string => (p === null ? '无 p 值' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
     const factsZh = `接触组 ${treated.customers} 位客户中 ${share(treated.buyers, treated.customers)} 在 ${windowDays} 天内下单，对照组 ${control.customers} 位中 ${share(control.buyers, control.customers)}`;
-    const rangeZh = buying ? `${pointsZh(buying.low)} 至 ${pointsZh(buying.high)}` : '';
+    const rangeZh = buying ? (buying.low === buying.high ? '无法计算（每组要么全部下单，要么无人下单）' : `${pointsZh(buying.low)} 至 ${pointsZh(buying.high)}`) : '';
     const prefixZh = running ? '目前（观察期未结束）：' : '';
     switch (check.verdict) {
       case 'worked':
@@ -107,11 +127,13 @@ export function verdictText(check: CampaignCheck, windowDays: number, running: b
       case 'no_effect':
         return `${prefixZh}无效：${factsZh}；差异（${buying ? pointsZh(buying.difference) : '无'}，95% 置信区间 ${rangeZh}，${pZh(buying?.pValue ?? null)}）不超过偶然波动，即使有提升也很小：换个办法。`;
       case 'too_small':
-        return `${prefixZh}样本太小，无法判断：${factsZh}${buying ? `；真实提升可能在 ${rangeZh} 之间（${pZh(buying.pValue)}）` : ''}。扩大客户范围或延长观察期后再下结论。`;
+        if (flat) return `${prefixZh}无法判断：${factsZh}；${treated.buyers === 0 ? '两组都还没有人下单' : '两组的客户全部下单'}，看不出差异。${running ? '等观察期结束再看。' : '扩大客户范围或延长观察期后再下结论。'}`;
+        return `${prefixZh}样本太小，无法判断：${factsZh}${buying ? (buying.low === buying.high ? `（${pZh(buying.pValue)}）` : `；真实提升可能在 ${rangeZh} 之间（${pZh(buying.pValue)}）`) : ''}。扩大客户范围或延长观察期后再下结论。`;
     }
   }
   const facts = `${share(treated.buyers, treated.customers)} of the ${treated.customers} treated customers bought within ${windowDays} days, against ${share(control.buyers, control.customers)} of the ${control.customers} held back`;
-  const range = buying ? `${points(buying.low)} to ${points(buying.high)}` : '';
+  // An interval without width (each group bought all or nothing) is no range: the words leave it out.
+  const range = buying ? (buying.low === buying.high ? 'not computable when each group bought all or nothing' : `${points(buying.low)} to ${points(buying.high)}`) : '';
   const prefix = running ? 'So far (the window is not over): ' : '';
   switch (check.verdict) {
     case 'worked':
@@ -121,7 +143,8 @@ export function verdictText(check: CampaignCheck, windowDays: number, running: b
     case 'no_effect':
       return `${prefix}It did not work: ${facts}; the difference (${buying ? points(buying.difference) : 'none'}, 95 % CI ${range}, ${pText(buying?.pValue ?? null)}) is no more than chance and any real uplift is small: try something else.`;
     case 'too_small':
-      return `${prefix}Too small to tell: ${facts}${buying ? `; the true uplift could be anything from ${range} (${pText(buying.pValue)})` : ''}. Run it on more customers or a longer window before deciding.`;
+      if (flat) return `${prefix}Too small to tell: ${facts}; ${treated.buyers === 0 ? 'nobody in either group has bought yet' : 'every customer in both groups bought'}, so the groups cannot be told apart. ${running ? 'Look again when the window is over.' : 'Run it on more customers or a longer window before deciding.'}`;
+      return `${prefix}Too small to tell: ${facts}${buying ? (buying.low === buying.high ? ` (${pText(buying.pValue)})` : `; the true uplift could be anything from ${range} (${pText(buying.pValue)})`) : ''}. Run it on more customers or a longer window before deciding.`;
   }
 }
 
@@ -156,16 +179,27 @@ export function campaignCheckReport(input: CampaignReportInput): Report {
     },
   ];
   const says = verdictText(check, windowDays, window.running, input.lang);
+  const lang = input.lang;
   const notes = [
     says,
-    `bought: at least one order (not refunded or cancelled) from ${campaign.started_on} (exclusive) to ${window.until}; revenue per customer counts every customer of the group, buyers or not`,
-    'each group is compared as drawn (contacted or not): the uplift table below gives the difference with the range it very likely lies in',
+    say(lang,
+      `bought: at least one order (not refunded or cancelled) from ${campaign.started_on} (exclusive) to ${window.until}; revenue per customer counts every customer of the group, buyers or not`,
+      `购买：${campaign.started_on}（不含）至 ${window.until} 之间至少有一笔订单（不含退款、取消）；人均销售额按组内全部客户计算，未购买的也算在内`),
+    say(lang,
+      'each group is compared as drawn (contacted or not): the uplift table below gives the difference with the range it very likely lies in',
+      '两组按抽签时的分组比较（无论是否实际联系）：下方提升表给出差异及其很可能所在的区间'),
   ];
-  if (window.running) notes.push(`still running: the ${windowDays}-day window ends on ${window.ends}; the figures may change`);
+  if (window.running) notes.push(say(lang, `still running: the ${windowDays}-day window ends on ${window.ends}; the figures may change`, `仍在进行：${windowDays} 天的观察期到 ${window.ends} 结束，数字还会变化`));
   if (check.treated.customers > 0 && check.treated.contacted < check.treated.customers / 2) {
-    notes.push(`only ${share(check.treated.contacted, check.treated.customers)} of the treated customers were contacted for this campaign (crm log … --campaign ${campaign.name}): the uplift measures the campaign as it was carried out`);
+    notes.push(say(lang,
+      `only ${share(check.treated.contacted, check.treated.customers)} of the treated customers were contacted for this campaign (crm log … --campaign ${campaign.name}): the uplift measures the campaign as it was carried out`,
+      `接触组只有 ${share(check.treated.contacted, check.treated.customers)} 的客户被记录为因本活动联系过（crm log … --campaign ${campaign.name}）：提升衡量的是活动的实际执行效果`));
   }
-  if (check.control.contacted > 0) notes.push(`${check.control.contacted} control customer${check.control.contacted === 1 ? ' was' : 's were'} contacted for this campaign: the comparison is weaker`);
+  if (check.control.contacted > 0) {
+    notes.push(say(lang,
+      `${check.control.contacted} control customer${check.control.contacted === 1 ? ' was' : 's were'} contacted for this campaign: the comparison is weaker`,
+      `对照组有 ${check.control.contacted} 位客户因本活动被联系：比较的可信度降低`));
+  }
   return {
     name: 'campaign-report',
     title: `Campaign ${campaign.name} (${criteriaText(campaign)}): ${campaign.started_on} … ${window.until}`,

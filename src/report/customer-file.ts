@@ -13,7 +13,7 @@ const cardColumns: Column[] = [
   { key: 'phone', label: 'Phone', labelZh: '电话', type: 'text' },
   { key: 'city', label: 'City', labelZh: '城市', type: 'text' },
   { key: 'region', label: 'Region', labelZh: '地区', type: 'text' },
-  { key: 'channel', label: 'Channel', labelZh: '来源', type: 'text' },
+  { key: 'channel', label: 'Source (channel)', labelZh: '来源', type: 'text' },
   { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
   { key: 'tags', label: 'Tags', labelZh: '标签', type: 'text' },
   { key: 'notes', label: 'Notes', labelZh: '备注', type: 'text' },

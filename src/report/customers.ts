@@ -17,16 +17,57 @@ const listColumns: Column[] = [
   { key: 'last_order', label: 'Last order', labelZh: '最近下单', type: 'date' },
 ];
 
-export function customerListReport(rows: CustomerListRow[], title = 'Customers'): Report {
+const sourceColumn: Column = { key: 'source', label: 'Source', labelZh: '来源', type: 'text' };
+
+/** Leads have no sales yet: where they came from, who works them, since when, and whether they were dropped. */
+const leadColumns: Column[] = [
+  { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
+  { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text' },
+  sourceColumn,
+  { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
+  { key: 'company', label: 'Company', labelZh: '公司', type: 'text' },
+  { key: 'city', label: 'City', labelZh: '城市', type: 'text' },
+  { key: 'phone', label: 'Phone', labelZh: '电话', type: 'text' },
+  { key: 'email', label: 'E-mail', labelZh: '邮箱', type: 'text' },
+  { key: 'recorded_on', label: 'Recorded', labelZh: '建档日期', type: 'date' },
+  { key: 'state', label: 'State', labelZh: '状态', type: 'text' },
+  { key: 'drop_reason', label: 'Drop reason', labelZh: '放弃原因', type: 'text' },
+];
+
+export interface CustomerListOptions {
+  /** `--kind lead`: the lead columns (source, recorded, open or dropped). */
+  leads?: boolean;
+  /** `--source`: show the source column after the kind. */
+  source?: boolean;
+}
+
+export function customerListReport(rows: CustomerListRow[], title = 'Customers', options: CustomerListOptions = {}): Report {
+  if (options.leads) {
+    return {
+      name: 'customers',
+      title: `Leads (${rows.length})`,
+      titleZh: `销售线索（${rows.length}）`,
+      json: 'array',
+      columns: leadColumns,
+      rows: rows.map((row) => ({
+        customer_id: row.external_id, name: row.name, kind: row.kind, source: row.channel, owner: row.owner, company: row.company, city: row.city,
+        phone: row.phone, email: row.email, recorded_on: row.created_at.slice(0, 10), state: row.dropped_at ? `dropped ${row.dropped_at}` : 'open',
+        drop_reason: row.drop_reason,
+      })),
+      notes: ['a lead becomes a customer with its first order (or crm lead convert ID); crm lead drop ID --reason TEXT closes a dead one; crm report funnel sums them up'],
+    };
+  }
+  const columns = options.source ? [...listColumns.slice(0, 3), sourceColumn, ...listColumns.slice(3)] : listColumns;
   return {
     name: 'customers',
     title: `${title} (${rows.length})`,
     titleZh: `客户（${rows.length}）`,
     json: 'array',
-    columns: listColumns,
+    columns,
     rows: rows.map((row) => ({
-      customer_id: row.external_id, name: row.name, kind: row.kind, company: row.company, city: row.city, owner: row.owner,
-      email: row.email, phone: row.phone, tags: row.tags, orders: row.orders, revenue: row.revenue_cents, last_order: row.last_order,
+      customer_id: row.external_id, name: row.name, kind: row.kind, ...(options.source ? { source: row.channel } : {}), company: row.company, city: row.city,
+      owner: row.owner, email: row.email, phone: row.phone, tags: row.tags, orders: row.orders, revenue: row.revenue_cents, last_order: row.last_order,
     })),
   };
 }

@@ -18,6 +18,13 @@ const funnelColumns: Column[] = [
 ];
 
 /** 销售线索: leads recorded in the period, by source and by owner: converted, how fast, revenue, dropped and why. */
+/** A drop reason is free text: the funnel's summary shows its first 40 characters ("…" marks a cut). */
+export const reasonLimit = 40;
+export function shortReason(reason: string): string {
+  const characters = [...reason.replace(/\s+/g, ' ')];
+  return characters.length <= reasonLimit ? characters.join('') : `${characters.slice(0, reasonLimit - 1).join('')}…`;
+}
+
 export function funnelReport(groups: FunnelGroup[], context: ReportContext): Report {
   const rows: Row[] = groups.map((group) => ({
     group_by: group.groupBy,
@@ -29,7 +36,7 @@ export function funnelReport(groups: FunnelGroup[], context: ReportContext): Rep
     revenue: group.revenueCents,
     dropped: group.dropped,
     open: group.open,
-    drop_reasons: group.dropReasons.map((reason) => `${reason.reason} ×${reason.count}`).join('; '),
+    drop_reasons: group.dropReasons.map((reason) => `${shortReason(reason.reason)} ×${reason.count}`).join('; '),
   }));
   return {
     name: 'funnel',

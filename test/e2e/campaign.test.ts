@@ -43,8 +43,8 @@ describe('crm campaign create, show, list', () => {
 
   it.each([
     [['create', 'spring'], 'crm: a campaign "spring" already exists (see crm campaign show "spring")'],
-    [['create', 'x', '--segment', 'Sleepers'], "crm: --segment \"Sleepers\": no such segment (known: Champions, Potential Loyalist, Loyal Customers, Promising, New Customers, Can't Lose Them, At Risk, Need Attention, About To Sleep, Lost, Others)"],
-    [['create', 'x', '--tier', 'diamond'], 'crm: --tier "diamond": no such tier (known: platinum, gold, iron, lead)'],
+    [['create', 'x', '--segment', 'Sleepers'], "crm: --segment \"Sleepers\": no such segment (known: Champions (冠军客户), Potential Loyalist (潜在忠诚客户), Loyal Customers (忠诚客户), Promising (有潜力客户), New Customers (新客户), Can't Lose Them (不能失去的客户), At Risk (有流失风险客户), Need Attention (需要关注客户), About To Sleep (即将沉睡客户), Lost (已流失客户), Others (其他))"],
+    [['create', 'x', '--tier', 'diamond'], 'crm: --tier "diamond": no such tier (known: platinum (铂金客户), gold (黄金客户), iron (钢铁客户), lead (重铅客户))'],
     [['create', 'x', '--holdout', '0%'], 'crm: --holdout: "0%" is not a share between 0 and 100 % (e.g. 20%)'],
     [['create', 'x', '--window', 'soon'], 'crm: --window: "soon" is not a number of days (e.g. 60d or 8w)'],
     [['create', 'x', '--seed', '-3'], 'crm: --seed: "-3" is not a whole number'],
@@ -174,7 +174,7 @@ describe('crm campaign report', () => {
     fs.writeFileSync(file, 'customer_id,kind,occurred_at,campaign\nX01,call,2026-06-02,winter\n');
     const bad = await t.crm(['import', 'interactions', file]);
     expect(bad.code).toBe(3);
-    expect(bad.stderr).toContain('i.csv:2: campaign "winter": unknown campaign (create it first with crm campaign create)');
+    expect(bad.stderr).toContain('i.csv:2: campaign "winter": unknown campaign (create it first with crm campaign create; crm export all prints the command for each campaign)');
   });
 });
 

@@ -59,7 +59,7 @@ describe('crm customer edit', () => {
   it.each([
     [['--email', 'not-an-email'], 'crm: --email "not-an-email": not a valid e-mail address'],
     [['--name', ' '], 'crm: --name: cannot be empty'],
-    [[], 'crm: nothing to change: give one or more of --name, --company, --email, --phone, --city, --region, --channel, --owner, --tags, --notes, --status, --kind'],
+    [[], 'crm: nothing to change: give one or more of --name, --company, --email, --phone, --city, --region, --channel, --owner, --tags, --notes, --status, --kind, --source, --referred-by'],
   ])('%j: exit 2, nothing changed', async (argv, message) => {
     const t = await dailyDb();
     const before = t.one("SELECT updated_at FROM customers WHERE external_id = 'C0001'");

@@ -58,6 +58,10 @@ describe('verdict', () => {
     ['too small: fewer than 10 in a group, whatever the p-value', interval(0.5, 0.2, 0.8, 0.001), 40, 9, 'too_small'],
     ['too small: no p-value', interval(0, 0, 0, null), 40, 40, 'too_small'],
     ['too small: nobody bought in either group (an interval without width)', interval(0, 0, 0, 1), 400, 400, 'too_small'],
+    // twoProportions(10, 10, 0, 10): Wald's se = √(1·0/10 + 0·1/10) = 0, so low = high = 1; pooled p = 0.5,
+    // se0 = √(0.5·0.5·(1/10 + 1/10)) = 0.22361, z = 1/0.22361 = 4.4721, two-sided p = 7.7e-6.
+    ['worked: all 10 treated bought, none of the 10 held back (no interval width, the test still speaks)', twoProportions(10, 10, 0, 10)!, 10, 10, 'worked'],
+    ['harmed: the other way round', twoProportions(0, 10, 10, 10)!, 10, 10, 'harmed'],
   ] as const)('%s', (_, buying, treated, control, expected) => {
     expect(verdict(buying, treated, control)).toBe(expected);
   });
@@ -106,7 +110,7 @@ describe('splitHoldout', () => {
 });
 
 describe('flag values', () => {
-  it.each([['20%', 20], ['20', 20], [' 12.5 % ', 12.5], ['0%', null], ['100%', null], ['-5%', null], ['a lot', null]])('--holdout %j → %s', (text, expected) => {
+  it.each([['20%', 20], ['20', 20], [' 12.5 % ', 12.5], ['0%', null], ['100%', null], ['-5%', null], ['a lot', null], ['0.2', 20], ['.25', 25], ['0.2%', 0.2], ['1', 1], ['0', null], ['abc', null]])('--holdout %j → %s', (text, expected) => {
     expect(parseHoldout(text)).toBe(expected);
   });
   it.each([['60d', 60], ['60', 60], ['8w', 56], ['0d', null], ['2m', null], ['', null]])('--window %j → %s', (text, expected) => {

@@ -45,6 +45,12 @@ describe('funnelGroup', () => {
     expect(leadFunnel([])).toEqual([]);
   });
 
+  it('puts sources that differ only in case or spaces in one group, named as the first lead spells it', () => {
+    const rows = leadFunnel([lead(1, 'Fair', 'A', '2026-01-01', null), lead(2, 'fair ', 'A', '2026-01-01', null), lead(3, 'cold  call', 'A', '2026-01-01', null), lead(4, 'Cold call', 'a', '2026-01-01', null)]);
+    // Sources: Fair (1, 2), cold call (3, 4); owners keep their case: A (1, 2, 3) and a (4).
+    expect(rows.map((row) => `${row.groupBy}:${row.group}:${row.leads}`)).toEqual(['all:all leads:4', 'source:cold  call:2', 'source:Fair:2', 'owner:a:1', 'owner:A:3']);
+  });
+
   it('gives one row for all, then sources and owners by name', () => {
     const rows = leadFunnel([lead(1, 'web', 'Z', '2026-01-01', null), lead(2, 'fair', 'Y', '2026-01-01', '2026-01-03')]);
     expect(rows.map((row) => `${row.groupBy}:${row.group}:${row.leads}`)).toEqual(['all:all leads:2', 'source:fair:1', 'source:web:1', 'owner:Y:1', 'owner:Z:1']);

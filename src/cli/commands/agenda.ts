@@ -5,6 +5,7 @@ import { requireDate, withOutputOptions, type CliContext, type OutputOptions } f
 interface AgendaFlags extends OutputOptions {
   check?: boolean;
   asOf?: string;
+  includePartners?: boolean;
 }
 
 export function registerAgenda(program: Command, context: CliContext): void {
@@ -14,6 +15,7 @@ export function registerAgenda(program: Command, context: CliContext): void {
       .description("today's to-do: follow-ups due and overdue, complaints open over a week, valuable customers slipping or whose p_alive fell, debts over 60 days")
       .option('--check', 'exit 10 when there is anything to do, 0 when there is nothing (the list is printed either way)')
       .option('--as-of <date>', 'the agenda of another day (default today)')
+      .option('--include-partners', 'count partners as customers in the valuable-customer checks (debts are listed for every contact)')
       .addHelpText(
         'after',
         `
@@ -29,7 +31,7 @@ Examples:
     const { CrmError, ExitCode } = await import('../../errors.js');
     const today = flags.asOf === undefined ? context.today() : requireDate(flags.asOf, '--as-of');
     const db = context.openDb();
-    const report = agendaReport(gatherAgenda(db, today), context.lang(flags));
+    const report = agendaReport(gatherAgenda(db, today, flags.includePartners === true), context.lang(flags));
     await context.emit(report, flags);
     if (flags.check && report.rows.length > 0) throw new CrmError(`agenda: ${report.rows.length} things to do`, ExitCode.agendaHasItems);
   });

@@ -47,6 +47,9 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
   }
   const windowDays = await windowDaysOf(flags.window, '--window');
   const startedOn = context.asOf(flags.asOf);
+  // The groups are drawn from what is known on the first day: a day still to come would draw them from today's data
+  // and be judged on purchases that have not happened.
+  if (startedOn > context.today()) throw new UsageError(`--as-of ${startedOn} is after today (${context.today()}): a campaign starts today or on a day already past`);
   const db = context.openDb();
   const { campaignByName, createCampaign } = await import('../../db/campaigns.js');
   if (campaignByName(db, trimmed)) throw new UsageError(`a campaign "${trimmed}" already exists (see crm campaign show ${JSON.stringify(trimmed)})`);
@@ -58,7 +61,8 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
     if (error instanceof UnknownCriterion) throw new UsageError(error.message);
     throw error;
   }
-  const criteria = [flags.segment, flags.tier, flags.stage].filter(Boolean).join(', ') || 'all customers';
+  const { criteriaText } = await import('../../report/campaign-reports.js');
+  const criteria = criteriaText(plan.stored);
   if (plan.customers === 0) throw new UsageError(`no customers match ${criteria} as of ${startedOn}: nothing to create`);
   if (plan.control.length === 0 || plan.treated.length === 0) {
     throw new UsageError(`--holdout ${holdout}% of ${plan.customers} customer${plan.customers === 1 ? '' : 's'} leaves ${plan.control.length === 0 ? 'no control group' : 'nobody to contact'}: choose more customers or another share`);

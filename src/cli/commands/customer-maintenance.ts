@@ -7,7 +7,7 @@ import type { HistoryCounts } from '../../db/customer-file.js';
 import type { CliContext } from '../context.js';
 import { registerCustomerMerge } from './customer-merge.js';
 
-type EditFlags = Partial<Record<EditableField, string>>;
+type EditFlags = Partial<Record<EditableField, string>> & { source?: string; referredBy?: string };
 
 /** "12 orders, 3 interactions, …" for confirmations and reports. */
 export function describeHistory(counts: HistoryCounts): string {
@@ -63,25 +63,53 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
     .description('change a customer\'s fields (an empty value clears one); on a terminal without flags, an edit prompt')
     .addHelpText('after', '\nExamples:\n  $ crm customer edit C0001 --phone 13900139000 --city 深圳\n  $ crm customer edit C0001 --notes ""        (clears the notes)\n  $ crm customer edit C0001                   (the edit prompt, on a terminal)');
   for (const field of editableFields) edit.option(`--${field} <value>`, `new ${field}`);
+  edit.option('--source <value>', 'the same as --channel: where the contact came from (fair, web, referral, …)');
+  edit.option('--referred-by <partner>', 'the partner who referred this customer (id, e-mail or name; "" clears it)');
   edit.action(async (reference: string, flags: EditFlags) => {
     const { nowIso } = await import('../daily-values.js');
+    if (flags.source !== undefined) {
+      if (flags.channel !== undefined && flags.channel !== flags.source) throw new UsageError('--source and --channel name the same field (how the contact was met): give one');
+      flags.channel = flags.source;
+    }
     const given = editableFields.filter((field) => flags[field] !== undefined);
-    if (given.length === 0 && !context.interactive) {
-      throw new UsageError(`nothing to change: give one or more of ${editableFields.map((field) => `--${field}`).join(', ')}`);
+    if (given.length === 0 && flags.referredBy === undefined && !context.interactive) {
+      throw new UsageError(`nothing to change: give one or more of ${[...editableFields.map((field) => `--${field}`), '--source', '--referred-by'].join(', ')}`);
     }
     let changes: CustomerChanges = {};
     for (const field of given) changes[field] = await checkedValue(field, flags[field]!);
     const db = context.openDb();
     const { resolveCustomer } = await import('../resolve-customer.js');
     const found = await resolveCustomer(context, db, reference);
-    if (given.length === 0) changes = await promptChanges(context, found);
+    let referrer: number | null | undefined;
+    if (flags.referredBy !== undefined) {
+      if (flags.referredBy.trim() === '') referrer = null;
+      else {
+        const { resolvePartner } = await import('../resolve-customer.js');
+        const partner = await resolvePartner(context, db, flags.referredBy.trim(), '--referred-by');
+        if (partner.id === found.id) throw new UsageError(`--referred-by ${flags.referredBy}: a contact cannot refer itself`);
+        referrer = partner.id;
+      }
+    }
+    if (given.length === 0 && referrer === undefined) changes = await promptChanges(context, found);
     if (changes.kind === 'lead' && found.kind !== 'lead') {
       // A lead has not bought yet: a contact with sales would be converted back by the next import anyway.
       const { customerTotals } = await import('../../db/customers.js');
       if (customerTotals(db, found.id).orders > 0) throw new UsageError(`--kind lead: ${found.external_id} ${found.name} has orders; a lead is someone who has not bought yet`);
     }
+    if (changes.kind !== undefined && changes.kind !== 'partner' && found.kind === 'partner') {
+      // The customers it referred would name a contact that is no partner: crm report partners would lose them.
+      const { referralCount } = await import('../../db/leads.js');
+      const referred = referralCount(db, found.id);
+      if (referred > 0) {
+        throw new UsageError(`--kind ${changes.kind}: ${found.external_id} ${found.name} is the partner who referred ${referred} customer${referred === 1 ? '' : 's'}; a referrer must stay a partner`);
+      }
+    }
     const { updateCustomer } = await import('../../db/customer-changes.js');
-    const changed = updateCustomer(db, found, changes, nowIso(context));
+    const changed: string[] = updateCustomer(db, found, changes, nowIso(context));
+    if (referrer !== undefined) {
+      const { setReferrer } = await import('../../db/customer-changes.js');
+      if (setReferrer(db, found, referrer, nowIso(context))) changed.push('referred_by');
+    }
     context.io.stdout.write(changed.length ? `updated ${found.external_id} ${found.name}: ${changed.join(', ')}\n` : `nothing changed for ${found.external_id} ${found.name}\n`);
   });
 

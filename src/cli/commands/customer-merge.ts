@@ -32,6 +32,14 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
       const keep = await resolveCustomer(context, db, keepReference);
       const other = await resolveCustomer(context, db, otherReference);
       if (keep.id === other.id) throw new UsageError(`KEEP and OTHER are the same customer (${keep.external_id}); nothing to merge`);
+      if ((keep.kind === 'partner') !== (other.kind === 'partner')) {
+        // A partner's referrals move to KEEP, and a customer's orders would become a partner's (left out of every
+        // customer analysis): the two records cannot be the same contact as they stand.
+        const [partner, contact] = keep.kind === 'partner' ? [keep, other] : [other, keep];
+        throw new UsageError(
+          `${partner.external_id} ${partner.name} is a partner and ${contact.external_id} ${contact.name} is a ${contact.kind}: merge only contacts of one kind (change one with crm customer edit … --kind)`,
+        );
+      }
       const filled = Object.keys(mergePlan(keep, other).fill);
       const what = `${other.external_id} ${other.name} into ${keep.external_id} ${keep.name}: moves ${describeHistory(historyCounts(db, other.id))}` +
         `${filled.length ? `, fills ${filled.join(', ')}` : ''}, then deletes ${other.external_id}`;

@@ -40,6 +40,19 @@ async function runExport(context: CliContext, what: string, flags: ExportFlags):
       context.info(`wrote ${rows} ${kind} to ${path.relative(context.io.cwd, file) || file}`);
     }
   });
+  if (selected.includes('interactions')) {
+    // Campaigns (their stored groups) are not in the CSV files, but contacts name them: say how to make them again.
+    const { listCampaigns } = await import('../../db/campaigns.js');
+    const { campaignCreateCommand } = await import('../../report/campaign-reports.js');
+    const campaigns = listCampaigns(db).reverse(); // oldest first
+    if (campaigns.length) {
+      context.info(
+        `${campaigns.length} campaign${campaigns.length === 1 ? '' : 's'} not exported (interactions.csv names ${campaigns.length === 1 ? 'it' : 'them'}): in the new database, after customers and orders and before interactions, run\n` +
+          campaigns.map((campaign) => `  ${campaignCreateCommand(campaign)}`).join('\n') +
+          '\n(the same seed and day give the same groups when the customers and orders are the same)',
+      );
+    }
+  }
 }
 
 export function registerExport(program: Command, context: CliContext): void {

@@ -57,7 +57,8 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
         kind: summary.kind, file: summary.file, run_id: summary.runId, dry_run: summary.dryRun,
         encoding: summary.encoding, delimiter: summary.delimiter, rows_read: summary.rowsRead, new: summary.rowsNew,
         changed: summary.rowsChanged, unchanged: summary.rowsUnchanged, rejected: summary.rowsRejected,
-        customers_created: summary.customersCreated, leads_converted: summary.leadsConverted, unknown_columns: summary.unknownColumns,
+        customers_created: summary.customersCreated, leads_converted: summary.leadsConverted, control_group_contacts: summary.controlContacts.contacts,
+        unknown_columns: summary.unknownColumns,
         problems: summary.problems, rejects_file: summary.rejectsFile, elapsed_ms: summary.elapsedMs,
         rows_per_second: summary.rowsPerSecond, same_content_as_run: summary.sameContentAsRun,
         skipped_header_is_data: summary.skippedHeaderIsData,
@@ -92,6 +93,12 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
     // JSON keeps stdout machine-readable: the warning about line 1 then goes to stderr as well.
     if (flags.format === 'json' && summary.skippedHeaderIsData) context.info(skippedHeaderWarning(summary.file));
     context.io.stdout.write(flags.format === 'json' ? summaryJson(summary, !summary.dryRun) : summaryText(summary));
+    const control = summary.controlContacts;
+    if (control.contacts > 0) {
+      // As crm log --campaign warns for one contact: a contacted control customer spoils the comparison.
+      const shown = control.customers.slice(0, 5).join(', ') + (control.customers.length > 5 ? `, … ${control.customers.length - 5} more` : '');
+      context.info(`warning: ${control.contacts} contact${control.contacts === 1 ? ' is' : 's are'} with control-group customers of their campaign (${shown}): contacting them spoils the comparison (imported anyway)`);
+    }
   } catch (error) {
     // A batch job asking for JSON gets it on failure too (written: false), besides the exit code 3.
     if (flags.format === 'json' && error instanceof ImportRejectedError) context.io.stdout.write(summaryJson(error.summary, false));

@@ -20,21 +20,30 @@ async function resolveLead(context: CliContext, reference: string): Promise<{ le
     throw new UsageError(`${lead.external_id} ${lead.name} is a ${lead.kind}${since}, not a lead`);
   }
   const { requireDate } = await import('../context.js');
-  return { lead, date: (raw) => (raw === undefined ? context.today() : requireDate(raw, '--date')) };
+  // Not after today: a conversion dated in the future would leave the lead "open" in today's reports. (A day before
+  // the lead was recorded is allowed: leads are often entered after the fact; the funnel counts that as 0 days.)
+  const today = context.today();
+  const date = (raw: string | undefined): string => {
+    if (raw === undefined) return today;
+    const day = requireDate(raw, '--date');
+    if (day > today) throw new UsageError(`--date ${day}: is after today (${today})`);
+    return day;
+  };
+  return { lead, date };
 }
 
 export function registerLead(program: Command, context: CliContext): void {
   const lead = program
     .command('lead')
     .description('leads (销售线索): convert one to a customer by hand, or drop a dead one; the first order converts a lead by itself')
-    .addHelpText('after', '\nExamples:\n  $ crm lead convert L0003\n  $ crm lead drop L0007 --reason "no budget this year"\n  $ crm customer list --kind lead\n  $ crm report funnel');
+    .addHelpText('after', '\nExamples:\n  $ crm lead convert L0005\n  $ crm lead drop L0012 --reason "no budget this year"\n  $ crm customer list --kind lead\n  $ crm report funnel');
 
   lead
     .command('convert <lead>')
     .description('make a lead a customer now (a first order does this by itself)')
     .option('--date <date>', 'the conversion day (default: today)')
     .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))
-    .addHelpText('after', '\nExamples:\n  $ crm lead convert L0003\n  $ crm lead convert 赵敏 --date 2026-11-20')
+    .addHelpText('after', '\nExamples:\n  $ crm lead convert L0005\n  $ crm lead convert 赵敏 --date 2026-11-20')
     .action(async (reference: string, flags: LeadFlags) => {
       const { lead: found, date } = await resolveLead(context, reference);
       const day = date(flags.date);
@@ -51,7 +60,7 @@ export function registerLead(program: Command, context: CliContext): void {
     .requiredOption('--reason <text>', 'why it was given up (the funnel counts the most common reasons)')
     .option('--date <date>', 'the day it was dropped (default: today)')
     .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))
-    .addHelpText('after', '\nExamples:\n  $ crm lead drop L0007 --reason "no budget this year"\n  $ crm lead drop 13800138000 --reason "went to a competitor" --date 2026-11-01')
+    .addHelpText('after', '\nExamples:\n  $ crm lead drop L0012 --reason "no budget this year"\n  $ crm lead drop 13700137000 --reason "went to a competitor" --date 2026-11-01')
     .action(async (reference: string, flags: LeadFlags) => {
       const reason = flags.reason?.trim() ?? '';
       if (reason === '') throw new UsageError('--reason: say why the lead is dropped (e.g. "no budget")');
