@@ -32,11 +32,12 @@ export interface Horizon {
  * expected purchases is a ₂F₁ series whose terms shrink more slowly the longer the horizon, so a century ran for
  * minutes on a few thousand customers; and the models are not meant to look that far ahead.
  */
-export const MAX_HORIZON_DAYS = 3653;
+export const MAX_HORIZON = { m: 120, w: 521, d: 3653 } as const;
 
-/** The horizon's length in days (a month being 30 days, or 4.345 weeks with --unit week, as the model counts it). */
-export function horizonDays(horizon: Horizon, unit: ClvUnit): number {
-  return horizon.units * daysPerUnit[unit];
+/** Whether the horizon, as written, is longer than MAX_HORIZON (the same limit whatever --unit is). */
+export function horizonTooLong(horizon: Horizon): boolean {
+  const kind = horizon.text.slice(-1) as keyof typeof MAX_HORIZON;
+  return Number(horizon.text.slice(0, -1)) > MAX_HORIZON[kind];
 }
 
 /** "12m" (months), "39w" (weeks) or "90d" (days) → length in the unit; null when it is not one of those. */

@@ -45,11 +45,12 @@ export function withScoreOptions(command: Command): Command {
 
 /** --horizon and --discount of crm clv and crm pyramid --by clv, checked once for both. */
 export async function clvFlags(flags: { horizon: string; discount: string }, unit: ClvUnit): Promise<ClvOptions> {
-  const { horizonDays, MAX_HORIZON_DAYS, parseHorizon } = await import('../analysis/clv.js');
+  const { horizonTooLong, MAX_HORIZON, parseHorizon } = await import('../analysis/clv.js');
   const horizon = parseHorizon(flags.horizon, unit);
   if (!horizon) throw new UsageError(`--horizon: "${flags.horizon}" is not a length such as 12m, 39w or 90d`);
-  if (horizonDays(horizon, unit) > MAX_HORIZON_DAYS + 1e-9) {
-    throw new UsageError(`--horizon: "${flags.horizon}" is longer than the models can sensibly predict; at most ten years (120m, 521w or ${MAX_HORIZON_DAYS}d)`);
+  if (horizonTooLong(horizon)) {
+    const { m, w, d } = MAX_HORIZON;
+    throw new UsageError(`--horizon: "${flags.horizon}" is longer than the models can sensibly predict; at most ten years (${m}m, ${w}w or ${d}d)`);
   }
   const discountRate = Number(flags.discount);
   if (!/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(flags.discount) || !(discountRate < 1)) {

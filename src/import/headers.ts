@@ -44,6 +44,16 @@ export function parseMapOverrides(values: string[], kind: ImportKind): Map<strin
   return overrides;
 }
 
+/**
+ * Whether a line skipped as the header (--columns without --no-header) is more likely data: no cell is the name or
+ * an alias of a field, and some cell has a digit in it (a header of plain words that passes as a customer row, say
+ * "Kundennr,Kundenname", is not taken for data).
+ */
+export function lineLooksLikeData(record: string[], kind: ImportKind): boolean {
+  const names = new Set(kindFields[kind].fields.flatMap((field) => [field.name, ...field.aliases].map(normaliseHeader)));
+  return !record.some((cell) => names.has(normaliseHeader(cell))) && record.some((cell) => /\d/.test(cell));
+}
+
 export function mapHeaders(
   file: string,
   headers: string[],

@@ -5,7 +5,7 @@ import { parse, CsvError } from 'csv-parse';
 import { DataRejectedError } from '../errors.js';
 import { ChunkDecoder, detectDelimiter, detectEncoding, WHITESPACE, whitespaceToTabs, type InputEncoding } from './decode.js';
 import type { ImportKind } from './fields.js';
-import { mapHeaders, mapNamedColumns, parseMapOverrides } from './headers.js';
+import { lineLooksLikeData, mapHeaders, mapNamedColumns, parseMapOverrides } from './headers.js';
 import { validateRecord, type ImportRow, type Rejection } from './validate.js';
 
 export interface ParseOptions {
@@ -129,7 +129,8 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       if (skipHeaderRow) {
         skipHeaderRow = false;
         // --columns without --no-header: a first line that passes as a row is most likely data, not a header.
-        skippedHeaderIsData = record.length === headers!.length && !('reason' in validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst }));
+        skippedHeaderIsData = record.length === headers!.length && lineLooksLikeData(record, options.kind) &&
+          !('reason' in validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst }));
         continue;
       }
       if (!headers) {

@@ -59,13 +59,14 @@ describe('crm clv --horizon limits', () => {
   it('refuses a horizon over ten years before reading any data (exit 2), and accepts ten years', async () => {
     const env = await emptyDb();
     // A century once ran for minutes (120 month steps of a slowly converging series per customer history).
-    for (const [horizon, unit] of [['121m', 'week'], ['522w', 'week'], ['3654d', 'day'], ['1200m', 'month'], ['99999999m', 'week']] as const) {
+    // The limit is on the horizon as written, whatever --unit (a month is 30 days with --unit month, 4.345 weeks with week).
+    for (const [horizon, unit] of [['121m', 'week'], ['121m', 'month'], ['121m', 'day'], ['522w', 'week'], ['3654d', 'day'], ['3654d', 'week'], ['120.5m', 'week'], ['1200m', 'month'], ['99999999m', 'week']] as const) {
       const result = await runCrm(['clv', '--horizon', horizon, '--unit', unit], { env });
       expect(result.code, `${horizon} ${result.stderr}`).toBe(2);
       expect(result.stderr).toBe(`crm: --horizon: "${horizon}" is longer than the models can sensibly predict; at most ten years (120m, 521w or 3653d)\n`);
     }
     // Ten years passes the flag check; the empty database then has too little data (exit 1).
-    for (const [horizon, unit] of [['120m', 'week'], ['521w', 'week'], ['3653d', 'day'], ['120m', 'day']] as const) {
+    for (const [horizon, unit] of [['120m', 'week'], ['521w', 'week'], ['3653d', 'day'], ['3653d', 'week'], ['120m', 'day'], ['120m', 'month']] as const) {
       const result = await runCrm(['clv', '--horizon', horizon, '--unit', unit], { env });
       expect(result.code, `${horizon} ${result.stderr}`).toBe(1);
       expect(result.stderr).toMatch(/too little data for a CLV model/);

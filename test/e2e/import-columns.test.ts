@@ -103,6 +103,19 @@ describe('crm import --columns without --no-header', () => {
     expect(json.stderr).toBe(`${warning}\n`);
   });
 
+  it('says nothing when the skipped line of a customers file is a header of plain words, though it would pass as a customer', () => {
+    const { dir, env } = freshDb();
+    const file = path.join(dir, 'customers.csv');
+    fs.writeFileSync(file, 'Kundennr,Kundenname\nK1,Anna\n');
+    const result = spawnCrm(['import', 'customers', file, '--columns', 'customer_id,name', '--format', 'json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ skipped_header_is_data: false, rows_read: 1 });
+    expect(result.stderr).toBe('');
+    // The same file without its header: K0 with a number in it reads as data.
+    fs.writeFileSync(file, 'K0,Otto\nK1,Anna\n');
+    expect(JSON.parse(spawnCrm(['import', 'customers', file, '--columns', 'customer_id,name', '--format', 'json'], { env }).stdout)).toMatchObject({ skipped_header_is_data: true });
+  });
+
   it('says nothing when the skipped line is a real header', () => {
     const { dir, env } = freshDb();
     const file = path.join(dir, 'orders.txt');
