@@ -7,6 +7,7 @@ import { lastMonths, type DashboardData } from '../../src/report/dashboard/data.
 import { loyaltySection } from '../../src/report/dashboard/sections.js';
 import { loyaltySummaryReport } from '../../src/report/relationship.js';
 import { escapeHtml } from '../../src/report/dashboard/escape.js';
+import { reportTable, shortened } from '../../src/report/dashboard/tables.js';
 import { barChartSvg, barLength, heatColour, heatMapSvg, niceTicks, pyramidSvg, quadrantSvg, tierWidth } from '../../src/report/dashboard/svg.js';
 
 const frame = (chart: string) => ({ id: `chart-${chart}`, chart, title: 'T', description: 'D' });
@@ -214,5 +215,28 @@ describe('sections', () => {
     const html = loyaltySection({ ...data, lang: 'zh', loyalty: none });
     expect(html).toContain('本期没有数据。');
     expect(html).not.toContain('<svg');
+  });
+});
+
+describe('list cells', () => {
+  it('cuts a long text to 60 characters as a reader counts them, "…" the 60th', () => {
+    expect(shortened('x'.repeat(60))).toBe('x'.repeat(60));
+    expect(shortened('x'.repeat(200))).toBe(`${'x'.repeat(59)}…`);
+    // A family emoji (four people joined by three zero-width joiners, 11 UTF-16 units) is one character: never split.
+    const family = '👨‍👩‍👧‍👦';
+    expect(shortened(family.repeat(5), 3)).toBe(`${family}${family}…`);
+    expect(shortened('张'.repeat(61))).toBe(`${'张'.repeat(59)}…`);
+  });
+
+  it('marks text cells with a long word to wrap anywhere, dates and numbers to stay on one line, and keeps a cut text whole in the tooltip', () => {
+    const long = `<b>${'W'.repeat(100)}</b>`;
+    const table = reportTable({
+      name: 'x', title: 'T', columns: [{ key: 'name', label: 'Name', type: 'text' }, { key: 'on', label: 'On', type: 'date' }, { key: 'at', label: 'At', type: 'text' }, { key: 'n', label: 'N', type: 'integer' }],
+      rows: [{ name: long, on: '2026-10-01', at: '2026-10-17T13:45:00Z', n: 1234 }],
+    }, ['name', 'on', 'at', 'n'], 'en', 'x');
+    expect(table).toContain(`<td class="text long" title="&lt;b&gt;${'W'.repeat(100)}&lt;/b&gt;">&lt;b&gt;${'W'.repeat(56)}…</td>`);
+    // The time stamp may break after the T (a <wbr>), never inside the date or the time.
+    expect(table).toContain('<td class="date">2026-10-01</td><td class="stamp"><span>2026-10-17T</span><wbr><span>13:45:00Z</span></td><td class="num">1,234</td>');
+    expect(table).toMatch(/^<div class="table-wrap"><table data-table="x">/);
   });
 });
