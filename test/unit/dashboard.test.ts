@@ -4,7 +4,7 @@ import { rfGrid } from '../../src/analysis/rf-grid.js';
 import type { RfmScores } from '../../src/analysis/rfm.js';
 import { loyaltyForms } from '../../src/analysis/loyalty.js';
 import { lastMonths, type DashboardData } from '../../src/report/dashboard/data.js';
-import { loyaltySection } from '../../src/report/dashboard/sections.js';
+import { cohortsSection, loyaltySection } from '../../src/report/dashboard/sections.js';
 import { loyaltySummaryReport } from '../../src/report/relationship.js';
 import { escapeHtml } from '../../src/report/dashboard/escape.js';
 import { reportTable, shortened } from '../../src/report/dashboard/tables.js';
@@ -208,6 +208,27 @@ describe('sections', () => {
     // The cells say the short form name and "customers (share)": 4 of 10 is 40.0 %.
     expect(svg).toContain('>Loyal</text>');
     expect(svg).toContain('>4 (40.0 %)</text>');
+  });
+
+  it('says the surveys are missing when customers have no survey answer', () => {
+    // 7 customers, all of the unknown form (no survey): no chart, a sentence naming what is missing and how many.
+    const unsurveyed = loyaltySummaryReport(loyaltyForms.map((form) => ({ form, customers: form.key === 'unknown' ? 7 : 0, share: form.key === 'unknown' ? 100 : 0, averageSatisfaction: null, revenueCents: 0 })), { asOf: '2026-10-31', lang: 'en', windowDays: 90, willingAt: 1 });
+    const html = loyaltySection({ ...data, loyalty: unsurveyed });
+    expect(html).not.toContain('<svg');
+    expect(html).not.toContain('Nothing to show');
+    expect(html).toContain('No survey answers: the forms need a satisfaction survey per customer (crm import surveys); 7 customers have none.');
+    expect(loyaltySection({ ...data, lang: 'zh', loyalty: unsurveyed })).toContain('7 位客户尚无调查');
+  });
+
+  it('ends the cohort caption\'s first sentence before saying older cohorts are left out', () => {
+    const cohorts = {
+      name: 'cohorts', title: 'Cohorts, up to 2026-10-31', titleZh: '客户留存，截至 2026-10-31',
+      columns: [{ key: 'cohort', label: 'Cohort', type: 'text' }, { key: 'customers', label: 'Customers', type: 'integer' }, { key: 'month_1', label: '+1', type: 'percent' }],
+      rows: Array.from({ length: 24 }, (_, index) => ({ cohort: `c${index}`, customers: 2, month_1: 50 })),
+    } as DashboardData['cohorts'];
+    expect(cohortsSection({ ...data, cohorts, cohortsTotal: 30 })).toContain('<figcaption>Cohorts, up to 2026-10-31. The newest 24 of 30 cohorts; crm report cohorts lists all.</figcaption>');
+    expect(cohortsSection({ ...data, lang: 'zh', cohorts, cohortsTotal: 30 })).toContain('<figcaption>客户留存，截至 2026-10-31。显示最近 24 个（共 30 个）；完整列表见 crm report cohorts。</figcaption>');
+    expect(cohortsSection({ ...data, cohorts, cohortsTotal: 24 })).toContain('<figcaption>Cohorts, up to 2026-10-31</figcaption>');
   });
 
   it('says there is nothing to show when no customer has a known form', () => {
