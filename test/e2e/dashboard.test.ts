@@ -93,6 +93,9 @@ describe('crm dashboard', () => {
     expect(attributeValues(page, /data-tier="\w+" data-customers="(\d+)"/g).map(Number)).toEqual(pyramid.map((row) => row.customers));
     // A different span from the default page: fewer customers bought since January than ever.
     expect(pyramid.reduce((sum, row) => sum + Number(row.customers), 0)).toBeLessThan(200);
+    // The months chart covers the same span: January to October 2026, ten months, not the 24 up to October.
+    expect(attributeValues(page, /class="mark bar revenue"[^>]*data-month="([\d-]+)"/g)).toEqual(Array.from({ length: 10 }, (_, index) => `2026-${String(index + 1).padStart(2, '0')}`));
+    expect(page).toContain('<h2>Revenue and profit by month since 2026-01-01</h2>');
   });
 
   it('gives the same bytes for the same data and flags (no clock in the page)', () => {

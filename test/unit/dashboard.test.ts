@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { rfGrid } from '../../src/analysis/rf-grid.js';
 import type { RfmScores } from '../../src/analysis/rfm.js';
 import { loyaltyForms } from '../../src/analysis/loyalty.js';
-import { lastMonths, type DashboardData } from '../../src/report/dashboard/data.js';
+import { lastMonths, monthsSpanned, type DashboardData } from '../../src/report/dashboard/data.js';
 import { cohortsSection, loyaltySection } from '../../src/report/dashboard/sections.js';
 import { loyaltySummaryReport } from '../../src/report/relationship.js';
 import { escapeHtml } from '../../src/report/dashboard/escape.js';
@@ -47,6 +47,15 @@ describe('rfGrid', () => {
     const grid = rfGrid(none);
     expect(grid.cells).toHaveLength(4);
     expect(grid.cells.every((cell) => cell.customers === 0 && cell.averageSpendCents === null)).toBe(true);
+  });
+});
+
+describe('monthsSpanned', () => {
+  it('counts the calendar months from one date to another, both months included', () => {
+    expect(monthsSpanned('2026-01-15', '2026-10-31')).toBe(10);
+    expect(monthsSpanned('2026-10-01', '2026-10-31')).toBe(1);
+    // December 2024 to November 2026: 1 + 12 + 11.
+    expect(monthsSpanned('2024-12-01', '2026-11-20')).toBe(24);
   });
 });
 

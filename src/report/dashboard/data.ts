@@ -37,7 +37,7 @@ export interface DashboardData {
   pyramid: Report;
   segments: Report;
   rfGrid: RfGrid;
-  /** The last 24 calendar months up to the as-of month, oldest first; months without sales are 0. */
+  /** The last 24 calendar months up to the as-of month (from the month of `since` when that is later), oldest first; months without sales are 0. */
   months: MonthFigures[];
   /** crm report cohorts, its newest cohorts only (cohortsShown of cohortsTotal). */
   cohorts: Report;
@@ -73,6 +73,11 @@ export function lastMonths(rows: readonly { month: string; revenue_cents: number
   });
 }
 
+/** Calendar months from the month of `from` to the month of `to`, both counted: 2026-01-15 → 2026-10-31 is 10. */
+export function monthsSpanned(from: string, to: string): number {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
+}
+
 function firstRows(report: Report, count: number): Report {
   return { ...report, rows: report.rows.slice(0, count) };
 }
@@ -93,8 +98,10 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
   const pyramid = pyramidReport(pyramidLevels(db, period), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
   const segmented = scoredSegments(db, period);
   const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf, lang, notes: ['rules: default', cutsNote(segmented.scores)] });
+  // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
   const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
-  const months = lastMonths(monthlyRevenue(db, { since: first, asOf }), asOf);
+  const start = period.since !== null && period.since > first ? period.since : first;
+  const months = lastMonths(monthlyRevenue(db, { since: start, asOf }), asOf, monthsSpanned(start, asOf));
   const cohorts = await build('cohorts', period);
   const profit = await build('profit', period);
   const lost = await build('lost', period);

@@ -5,7 +5,7 @@ import { formatCents, formatNumber } from '../../util/money.js';
 import { displayValue, heading } from '../render.js';
 import { say } from '../sales-reports.js';
 import type { Column, Lang, Report, Row } from '../types.js';
-import type { DashboardData } from './data.js';
+import { dashboardMonths, type DashboardData } from './data.js';
 import { escapeHtml as esc } from './escape.js';
 import { barChartSvg, colours, heatMapSvg, monthlySvg, pyramidSvg, quadrantSvg, type HeatCell, type QuadrantCell } from './svg.js';
 
@@ -134,7 +134,10 @@ export function segmentsSection(data: DashboardData): string {
 
 export function monthsSection(data: DashboardData): string {
   const { months, lang } = data;
-  const title = say(lang, `Revenue and profit, the last ${months.length} months`, `近 ${months.length} 个月销售额与利润`);
+  // Fewer than 24 months: --since/--period starts later, and the first month counts from that day.
+  const title = data.since !== null && months.length < dashboardMonths
+    ? say(lang, `Revenue and profit by month since ${data.since}`, `${data.since} 起各月销售额与利润`)
+    : say(lang, `Revenue and profit, the last ${months.length} months`, `近 ${months.length} 个月销售额与利润`);
   if (months.every((month) => month.revenueCents === 0 && month.profitCents === 0)) return section('months', title, empty(lang));
   const revenueWord = say(lang, 'revenue', '销售额');
   const profitWord = say(lang, 'profit', '利润');
