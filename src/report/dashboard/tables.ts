@@ -9,7 +9,7 @@ import { caption, column, empty, notes, section } from './sections.js';
 /** Longest text a list cell shows; a longer one (a 200-character name) is cut there with "…", the whole of it in the cell's tooltip. */
 export const cellTextLimit = 60;
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** `text` cut to `limit` characters as a reader counts them (an emoji with its joiners is one), "…" marking the cut. */
 export function shortened(text: string, limit = cellTextLimit): string {
