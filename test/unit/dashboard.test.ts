@@ -8,7 +8,7 @@ import { cohortsSection, loyaltySection } from '../../src/report/dashboard/secti
 import { loyaltySummaryReport } from '../../src/report/relationship.js';
 import { escapeHtml } from '../../src/report/dashboard/escape.js';
 import { reportTable, shortened } from '../../src/report/dashboard/tables.js';
-import { barChartSvg, barLength, heatColour, heatMapSvg, niceTicks, pyramidSvg, quadrantSvg, tierWidth } from '../../src/report/dashboard/svg.js';
+import { barChartSvg, barLength, heatColour, heatMapSvg, monthlySvg, niceTicks, pyramidSvg, quadrantSvg, textWidth, tierWidth } from '../../src/report/dashboard/svg.js';
 
 const frame = (chart: string) => ({ id: `chart-${chart}`, chart, title: 'T', description: 'D' });
 const hostile = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">"'&`;
@@ -169,6 +169,16 @@ describe('heat colours and ticks', () => {
     // −500 … 1,500: a quarter is 500 → step 500.
     expect(niceTicks(-500, 1500)).toEqual([-500, 0, 500, 1000, 1500]);
     expect(niceTicks(0, 0)).toEqual([0]);
+  });
+});
+
+describe('months chart', () => {
+  it('is wide enough for its legend when the span is one month (--period 2026-10)', () => {
+    const chart = monthlySvg(frame('months'), [{ label: '2026-10', revenue: 100, profit: 40, tooltip: 't' }], { tickText: String, legend: { revenue: 'Revenue', profit: 'Profit' } });
+    const width = Number(/viewBox="0 0 (\d+) /.exec(chart)![1]);
+    // The profit legend's text starts at x and runs textWidth('Profit', 11) further; the chart must hold all of it.
+    const x = Number(/<text x="([\d.]+)" y="14" font-size="11">Profit<\/text>/.exec(chart)![1]);
+    expect(width).toBeGreaterThanOrEqual(x + textWidth('Profit', 11));
   });
 });
 
