@@ -89,6 +89,19 @@ export function generate({ customers, orders, out, seed = 42 }) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const args = process.argv.slice(2);
+  const usage = 'usage: node bench/generate.mjs [--customers 100000] [--orders 500000] [--out bench-data] [--seed 42]\n' +
+    'writes customers.csv and orders.csv (seeded, the same bytes for the same flags) into --out\n';
+  // --help, or a flag it does not know, must not go on to write 45 MB into the current folder.
+  const known = new Set(['--customers', '--orders', '--out', '--seed']);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  const unknown = args.filter((arg, index) => arg.startsWith('-') && !known.has(arg) && !known.has(args[index - 1] ?? ''));
+  if (unknown.length) {
+    process.stderr.write(`generate.mjs: unknown option ${unknown[0]}\n${usage}`);
+    process.exit(2);
+  }
   const get = (name, fallback) => {
     const at = args.indexOf(`--${name}`);
     return at === -1 ? fallback : args[at + 1];

@@ -1,5 +1,5 @@
 // The one bridge from the reports to issue 4's analysis (lifecycle, pyramid, segments, loyalty): if that API moves, only this file does.
-import { classifyLifecycle, defaultLifecycleRules, summariseStages, type Stage, type StageSummary } from '../analysis/lifecycle.js';
+import { classifyLifecycle, defaultLifecycleRules, summariseStages, type CustomerStage, type Stage, type StageSummary } from '../analysis/lifecycle.js';
 import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
 import { segmentCustomers } from '../analysis/customer-segments.js';
 import { summariseSegments, type Segmentation, type SegmentSummary } from '../analysis/segments.js';
@@ -39,15 +39,33 @@ export interface CustomerStanding {
   lostOn: string;
 }
 
+function standingOf(customer: CustomerStage): CustomerStanding {
+  const rules = defaultLifecycleRules;
+  const lostAfter = Math.max(rules.lostDays, customer.averageGapDays === null ? 0 : rules.lostGapFactor * customer.averageGapDays);
+  return { customerId: customer.history.id, stage: customer.stage, firstOrder: customer.history.first_order, lastOrder: customer.history.last_order, lostOn: addDays(customer.history.last_order, Math.ceil(lostAfter)) };
+}
+
 /** Every customer with an order up to asOf, their lifecycle stage as of then, and when they count as lost. */
 export function customerStandings(db: Db, asOf: string, includePartners = false): CustomerStanding[] {
-  const rules = defaultLifecycleRules;
   const standings: CustomerStanding[] = [];
-  for (const customer of classifyLifecycle(purchaseHistories(db, { asOf, since: null, includePartners }, rules.spendWindowDays), asOf)) {
-    const lostAfter = Math.max(rules.lostDays, customer.averageGapDays === null ? 0 : rules.lostGapFactor * customer.averageGapDays);
-    standings.push({ customerId: customer.history.id, stage: customer.stage, firstOrder: customer.history.first_order, lastOrder: customer.history.last_order, lostOn: addDays(customer.history.last_order, Math.ceil(lostAfter)) });
-  }
+  for (const customer of classifyLifecycle(purchaseHistories(db, { asOf, since: null, includePartners }, defaultLifecycleRules.spendWindowDays), asOf)) standings.push(standingOf(customer));
   return standings;
+}
+
+/**
+ * customerStandings and stageSummaries of all history up to asOf from one pass over the orders (the dashboard
+ * shows both, and each alone reads every order): the same values as the two calls.
+ */
+export function standingsAndStages(db: Db, asOf: string, includePartners = false): { standings: CustomerStanding[]; stages: StageSummary[] } {
+  const standings: CustomerStanding[] = [];
+  const classified = classifyLifecycle(purchaseHistories(db, { asOf, since: null, includePartners }, defaultLifecycleRules.spendWindowDays), asOf);
+  const stages = summariseStages((function* () {
+    for (const customer of classified) {
+      standings.push(standingOf(customer));
+      yield customer;
+    }
+  })());
+  return { standings, stages };
 }
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */

@@ -10,7 +10,7 @@ import type { Lang, Report } from './types.js';
 import { customerValues, openComplaintCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
 import { listFollowUps } from '../db/interactions.js';
-import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack } from './analysis-inputs.js';
+import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type CustomerStanding } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
@@ -24,6 +24,11 @@ export interface BuildOptions {
   lang: Lang;
   /** The real today (follow-ups and complaints due "now"); reports of the past use asOf instead. */
   today: string;
+  /**
+   * customerStandings(db, period.asOf, period.includePartners) when the caller has them already (the dashboard builds
+   * summary and lost as of one date): those two reports then do not read every order again to classify it.
+   */
+  standings?: readonly CustomerStanding[];
 }
 
 type Builder = (db: Db, options: BuildOptions, context: ReportContext) => Report | Promise<Report>;
@@ -35,9 +40,9 @@ const builders: Record<string, Builder> = {
   // Receivables are a position at a date: everything billed and paid up to as-of counts, whatever the period's start.
   receivables: (db, { period }, context) => receivablesReport(receivables(db, period.asOf), advancePayments(db, period.asOf), { ...context, since: null }),
   cohorts: (db, { period }, context) => cohortsReport(cohortCells(db, period), context),
-  summary: (db, { period }, context) => {
+  summary: (db, { period, standings: known }, context) => {
     const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
-    const standings = customerStandings(db, period.asOf, period.includePartners);
+    const standings = known ?? customerStandings(db, period.asOf, period.includePartners);
     const debts = receivableTotals(db, period.asOf);
     const previous = period.previous;
     return summaryReport(
@@ -65,8 +70,8 @@ const builders: Record<string, Builder> = {
       context,
     );
   },
-  lost: (db, { period }, context) => {
-    const lost = lostIn(db, period);
+  lost: (db, { period, standings: known }, context) => {
+    const lost = known ? lostAmong(known, period) : lostIn(db, period);
     // The tier they held before leaving: the pyramid of all orders up to the day before the period (else up to as-of).
     const tierDate = period.since === null ? period.asOf : addDays(period.since, -1);
     const tiers = tierByCustomer(db, { since: null, asOf: tierDate, includePartners: period.includePartners });

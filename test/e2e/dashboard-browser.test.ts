@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/cli.js';
-import { dashboardAsOf, hostileName, sampleDatabase, type SampleDatabase } from '../helpers/dashboard.js';
+import { dashboardAsOf, hostileName, longName, sampleDatabase, type SampleDatabase } from '../helpers/dashboard.js';
 
 const chromiumPath = process.env.CRM_CHROMIUM || '/usr/bin/chromium';
 const hasChromium = fs.existsSync(chromiumPath);
@@ -154,8 +154,15 @@ describe.skipIf(!hasChromium)(
       // The hostile customer brings the most profit: first in the top-customers table, name shown exactly as stored.
       const first = page.locator('table[data-table="top-customers"] tbody tr').first().locator('td');
       expect(await first.nth(1).textContent()).toBe('C9999');
-      expect(await first.nth(2).textContent()).toBe(hostileName);
+      // Cut to 60 characters in the cell, whole in its tooltip: as text either way.
+      expect(await first.nth(2).textContent()).toBe(`${hostileName.slice(0, 59)}…`);
+      expect(await first.nth(2).getAttribute('title')).toBe(hostileName);
       expect(await first.nth(3).textContent()).toBe('"owner" <i>');
+      // The customer with a 200-character name (among the top 20): cut with "…", the whole name in the tooltip, and the page no wider.
+      const second = page.locator('table[data-table="top-customers"] tbody tr', { hasText: 'C9998' }).locator('td');
+      expect(await second.nth(2).textContent()).toBe(`${longName.slice(0, 59)}…`);
+      expect(await second.nth(2).getAttribute('title')).toBe(longName);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1200);
       expect(errors).toEqual([]);
       await page.close();
     });
@@ -175,19 +182,21 @@ describe.skipIf(!hasChromium)(
       await page.close();
     });
 
-    it('prints on A4 without running off the page', async () => {
-      const { page } = await open(files.en);
-      await page.emulateMedia({ media: 'print' });
-      // A4 is 210 mm wide; less 2 × 12 mm of margin that is 186 mm, 703 CSS px at 96 px per inch.
-      await page.setViewportSize({ width: 703, height: 1000 });
-      const overflow = await page.evaluate(() => ({
-        page: document.documentElement.scrollWidth,
-        wide: [...document.querySelectorAll('section, svg, table')].filter((element) => element.getBoundingClientRect().right > 703.5).map((element) => element.id || element.tagName),
-      }));
-      expect(overflow).toEqual({ page: 703, wide: [] });
-      const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
-      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-      await page.close();
+    it('prints on A4 without running off the page, long names included', async () => {
+      for (const file of [files.en, files.hostile]) {
+        const { page } = await open(file);
+        await page.emulateMedia({ media: 'print' });
+        // A4 is 210 mm wide; less 2 × 12 mm of margin that is 186 mm, 703 CSS px at 96 px per inch.
+        await page.setViewportSize({ width: 703, height: 1000 });
+        const overflow = await page.evaluate(() => ({
+          page: document.documentElement.scrollWidth,
+          wide: [...document.querySelectorAll('section, svg, table')].filter((element) => element.getBoundingClientRect().right > 703.5).map((element) => element.id || element.tagName),
+        }));
+        expect(overflow, file).toEqual({ page: 703, wide: [] });
+        const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+        expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+        await page.close();
+      }
     });
 
     it('writes the screenshot for the README', async () => {

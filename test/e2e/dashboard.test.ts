@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCrm, tempDir } from '../helpers/cli.js';
-import { dashboardAsOf, hostileName, sampleDatabase, type SampleDatabase } from '../helpers/dashboard.js';
+import { dashboardAsOf, hostileName, longName, longOwner, sampleDatabase, type SampleDatabase } from '../helpers/dashboard.js';
 
 let samples: SampleDatabase;
 let html: string;
@@ -73,12 +73,12 @@ describe('crm dashboard', () => {
     const profit = json(['report', 'profit']).rows;
     const table = html.match(/<table data-table="top-customers">.*?<\/table>/s)![0];
     expect(table.match(/<tr>/g)).toHaveLength(21);
-    expect(table).toContain(`<td>${profit[0]!.customer_id}</td><td>${profit[0]!.name}</td>`);
-    expect(table).toContain(`<td>${profit[19]!.customer_id}</td><td>${profit[19]!.name}</td>`);
+    expect(table).toContain(`<td class="text">${profit[0]!.customer_id}</td><td class="text">${profit[0]!.name}</td>`);
+    expect(table).toContain(`<td class="text">${profit[19]!.customer_id}</td><td class="text">${profit[19]!.name}</td>`);
     const lost = json(['report', 'lost']).rows;
     const winBack = html.match(/<table data-table="win-back">.*?<\/table>/s)![0];
     expect(winBack.match(/<tr>/g)).toHaveLength(Math.min(20, lost.length) + 1);
-    expect(winBack).toContain(`<td>${lost[0]!.customer_id}</td><td>${lost[0]!.name}</td>`);
+    expect(winBack).toContain(`<td class="text">${lost[0]!.customer_id}</td><td class="text">${lost[0]!.name}</td>`);
   });
 
   it('takes --since like the reports: the key figures and the charts then cover that span', () => {
@@ -93,6 +93,9 @@ describe('crm dashboard', () => {
     expect(attributeValues(page, /data-tier="\w+" data-customers="(\d+)"/g).map(Number)).toEqual(pyramid.map((row) => row.customers));
     // A different span from the default page: fewer customers bought since January than ever.
     expect(pyramid.reduce((sum, row) => sum + Number(row.customers), 0)).toBeLessThan(200);
+    // The months chart covers the same span: January to October 2026, ten months, not the 24 up to October.
+    expect(attributeValues(page, /class="mark bar revenue"[^>]*data-month="([\d-]+)"/g)).toEqual(Array.from({ length: 10 }, (_, index) => `2026-${String(index + 1).padStart(2, '0')}`));
+    expect(page).toContain('<h2>Revenue and profit by month since 2026-01-01</h2>');
   });
 
   it('gives the same bytes for the same data and flags (no clock in the page)', () => {
@@ -119,8 +122,12 @@ describe('crm dashboard', () => {
       const result = hostile.crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).not.toMatch(/<script|<img|<b>|<i>|onerror="/i);
-      expect(result.stdout).toContain('<td>&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;Tom &quot;Tea&quot; &amp; Co&#39;s</td>');
-      expect(result.stdout).toContain('<td>&quot;owner&quot; &lt;i&gt;</td>');
+      // 87 characters: the cell shows the first 59 and "…", the tooltip all of it, both escaped.
+      expect(result.stdout).toContain('<td class="text long" title="&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;Tom &quot;Tea&quot; &amp; Co&#39;s">' +
+        '&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=&quot;window…</td>');
+      expect(result.stdout).toContain('<td class="text">&quot;owner&quot; &lt;i&gt;</td>');
+      // The 200-character name and owner are cut to 60 characters (59 and "…"), whole in the tooltip.
+      expect(result.stdout).toContain(`<td class="text long" title="${longName}">${longName.slice(0, 59)}…</td><td class="text long" title="${longOwner}">${longOwner.slice(0, 59)}…</td>`);
       expect(hostileName).toContain('<script>');
     } finally {
       hostile.remove();

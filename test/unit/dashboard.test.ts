@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { rfGrid } from '../../src/analysis/rf-grid.js';
 import type { RfmScores } from '../../src/analysis/rfm.js';
 import { loyaltyForms } from '../../src/analysis/loyalty.js';
-import { lastMonths, type DashboardData } from '../../src/report/dashboard/data.js';
-import { loyaltySection } from '../../src/report/dashboard/sections.js';
+import { lastMonths, monthsSpanned, type DashboardData } from '../../src/report/dashboard/data.js';
+import { cohortsSection, loyaltySection } from '../../src/report/dashboard/sections.js';
 import { loyaltySummaryReport } from '../../src/report/relationship.js';
 import { escapeHtml } from '../../src/report/dashboard/escape.js';
-import { barChartSvg, barLength, heatColour, heatMapSvg, niceTicks, pyramidSvg, quadrantSvg, tierWidth } from '../../src/report/dashboard/svg.js';
+import { reportTable, shortened } from '../../src/report/dashboard/tables.js';
+import { barChartSvg, barLength, heatColour, heatMapSvg, monthlySvg, niceTicks, pyramidSvg, quadrantSvg, textWidth, tierWidth } from '../../src/report/dashboard/svg.js';
 
 const frame = (chart: string) => ({ id: `chart-${chart}`, chart, title: 'T', description: 'D' });
 const hostile = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">"'&`;
@@ -46,6 +47,15 @@ describe('rfGrid', () => {
     const grid = rfGrid(none);
     expect(grid.cells).toHaveLength(4);
     expect(grid.cells.every((cell) => cell.customers === 0 && cell.averageSpendCents === null)).toBe(true);
+  });
+});
+
+describe('monthsSpanned', () => {
+  it('counts the calendar months from one date to another, both months included', () => {
+    expect(monthsSpanned('2026-01-15', '2026-10-31')).toBe(10);
+    expect(monthsSpanned('2026-10-01', '2026-10-31')).toBe(1);
+    // December 2024 to November 2026: 1 + 12 + 11.
+    expect(monthsSpanned('2024-12-01', '2026-11-20')).toBe(24);
   });
 });
 
@@ -162,6 +172,16 @@ describe('heat colours and ticks', () => {
   });
 });
 
+describe('months chart', () => {
+  it('is wide enough for its legend when the span is one month (--period 2026-10)', () => {
+    const chart = monthlySvg(frame('months'), [{ label: '2026-10', revenue: 100, profit: 40, tooltip: 't' }], { tickText: String, legend: { revenue: 'Revenue', profit: 'Profit' } });
+    const width = Number(/viewBox="0 0 (\d+) /.exec(chart)![1]);
+    // The profit legend's text starts at x and runs textWidth('Profit', 11) further; the chart must hold all of it.
+    const x = Number(/<text x="([\d.]+)" y="14" font-size="11">Profit<\/text>/.exec(chart)![1]);
+    expect(width).toBeGreaterThanOrEqual(x + textWidth('Profit', 11));
+  });
+});
+
 describe('escaping', () => {
   it('turns the five HTML-special characters into entities', () => {
     expect(escapeHtml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
@@ -209,10 +229,54 @@ describe('sections', () => {
     expect(svg).toContain('>4 (40.0 %)</text>');
   });
 
+  it('says the surveys are missing when customers have no survey answer', () => {
+    // 7 customers, all of the unknown form (no survey): no chart, a sentence naming what is missing and how many.
+    const unsurveyed = loyaltySummaryReport(loyaltyForms.map((form) => ({ form, customers: form.key === 'unknown' ? 7 : 0, share: form.key === 'unknown' ? 100 : 0, averageSatisfaction: null, revenueCents: 0 })), { asOf: '2026-10-31', lang: 'en', windowDays: 90, willingAt: 1 });
+    const html = loyaltySection({ ...data, loyalty: unsurveyed });
+    expect(html).not.toContain('<svg');
+    expect(html).not.toContain('Nothing to show');
+    expect(html).toContain('No survey answers: the forms need a satisfaction survey per customer (crm import surveys); 7 customers have none.');
+    expect(loyaltySection({ ...data, lang: 'zh', loyalty: unsurveyed })).toContain('7 位客户尚无调查');
+  });
+
+  it('ends the cohort caption\'s first sentence before saying older cohorts are left out', () => {
+    const cohorts = {
+      name: 'cohorts', title: 'Cohorts, up to 2026-10-31', titleZh: '客户留存，截至 2026-10-31',
+      columns: [{ key: 'cohort', label: 'Cohort', type: 'text' }, { key: 'customers', label: 'Customers', type: 'integer' }, { key: 'month_1', label: '+1', type: 'percent' }],
+      rows: Array.from({ length: 24 }, (_, index) => ({ cohort: `c${index}`, customers: 2, month_1: 50 })),
+    } as DashboardData['cohorts'];
+    expect(cohortsSection({ ...data, cohorts, cohortsTotal: 30 })).toContain('<figcaption>Cohorts, up to 2026-10-31. The newest 24 of 30 cohorts; crm report cohorts lists all.</figcaption>');
+    expect(cohortsSection({ ...data, lang: 'zh', cohorts, cohortsTotal: 30 })).toContain('<figcaption>客户留存，截至 2026-10-31。显示最近 24 个（共 30 个）；完整列表见 crm report cohorts。</figcaption>');
+    expect(cohortsSection({ ...data, cohorts, cohortsTotal: 24 })).toContain('<figcaption>Cohorts, up to 2026-10-31</figcaption>');
+  });
+
   it('says there is nothing to show when no customer has a known form', () => {
     const none = loyaltySummaryReport(loyaltyForms.map((form) => ({ form, customers: 0, share: 0, averageSatisfaction: null, revenueCents: 0 })), { asOf: '2026-10-31', lang: 'zh', windowDays: 90, willingAt: 1 });
     const html = loyaltySection({ ...data, lang: 'zh', loyalty: none });
     expect(html).toContain('本期没有数据。');
     expect(html).not.toContain('<svg');
+  });
+});
+
+describe('list cells', () => {
+  it('cuts a long text to 60 characters as a reader counts them, "…" the 60th', () => {
+    expect(shortened('x'.repeat(60))).toBe('x'.repeat(60));
+    expect(shortened('x'.repeat(200))).toBe(`${'x'.repeat(59)}…`);
+    // A family emoji (four people joined by three zero-width joiners, 11 UTF-16 units) is one character: never split.
+    const family = '👨‍👩‍👧‍👦';
+    expect(shortened(family.repeat(5), 3)).toBe(`${family}${family}…`);
+    expect(shortened('张'.repeat(61))).toBe(`${'张'.repeat(59)}…`);
+  });
+
+  it('marks text cells with a long word to wrap anywhere, dates and numbers to stay on one line, and keeps a cut text whole in the tooltip', () => {
+    const long = `<b>${'W'.repeat(100)}</b>`;
+    const table = reportTable({
+      name: 'x', title: 'T', columns: [{ key: 'name', label: 'Name', type: 'text' }, { key: 'on', label: 'On', type: 'date' }, { key: 'at', label: 'At', type: 'text' }, { key: 'n', label: 'N', type: 'integer' }],
+      rows: [{ name: long, on: '2026-10-01', at: '2026-10-17T13:45:00Z', n: 1234 }],
+    }, ['name', 'on', 'at', 'n'], 'en', 'x');
+    expect(table).toContain(`<td class="text long" title="&lt;b&gt;${'W'.repeat(100)}&lt;/b&gt;">&lt;b&gt;${'W'.repeat(56)}…</td>`);
+    // The time stamp may break after the T (a <wbr>), never inside the date or the time.
+    expect(table).toContain('<td class="date">2026-10-01</td><td class="stamp"><span>2026-10-17T</span><wbr><span>13:45:00Z</span></td><td class="num">1,234</td>');
+    expect(table).toMatch(/^<div class="table-wrap"><table data-table="x">/);
   });
 });

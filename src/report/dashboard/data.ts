@@ -6,7 +6,8 @@ import type { RfGrid } from '../../analysis/rf-grid.js';
 import { costCoverage } from '../../db/analysis.js';
 import type { Db } from '../../db/open.js';
 import { monthlyRevenue } from '../../db/report-sales.js';
-import { loyaltySummaries, pyramidLevels, scoredSegments, stageSummaries } from '../analysis-inputs.js';
+import { customerStandings, loyaltySummaries, pyramidLevels, scoredSegments, stageSummaries, standingsAndStages } from '../analysis-inputs.js';
+import type { StageSummary } from '../../analysis/lifecycle.js';
 import { buildReport } from '../build.js';
 import { addMonths, type ResolvedPeriod } from '../period.js';
 import { pyramidReport } from '../pyramid.js';
@@ -37,7 +38,7 @@ export interface DashboardData {
   pyramid: Report;
   segments: Report;
   rfGrid: RfGrid;
-  /** The last 24 calendar months up to the as-of month, oldest first; months without sales are 0. */
+  /** The last 24 calendar months up to the as-of month (from the month of `since` when that is later), oldest first; months without sales are 0. */
   months: MonthFigures[];
   /** crm report cohorts, its newest cohorts only (cohortsShown of cohortsTotal). */
   cohorts: Report;
@@ -73,40 +74,73 @@ export function lastMonths(rows: readonly { month: string; revenue_cents: number
   });
 }
 
+/** Calendar months from the month of `from` to the month of `to`, both counted: 2026-01-15 → 2026-10-31 is 10. */
+export function monthsSpanned(from: string, to: string): number {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
+}
+
 function firstRows(report: Report, count: number): Report {
   return { ...report, rows: report.rows.slice(0, count) };
+}
+
+/** A report's first `count` rows and how many it had; the other rows are let go at once (the profit list has one per customer). */
+async function firstOf(report: Promise<Report>, count: number): Promise<{ report: Report; total: number }> {
+  const whole = await report;
+  return { report: firstRows(whole, count), total: whole.rows.length };
+}
+
+/**
+ * The summary, the win-back list and the lifecycle stages: all three classify every customer's lifecycle as of the
+ * page's date, which reads every order, so that is done once here (not three times) and let go before the rest.
+ */
+async function lifecycleParts(db: Db, options: DashboardOptions): Promise<{ summary: Report; lost: { report: Report; total: number }; stages: StageSummary[] }> {
+  const { analysisPeriod: period, lang, today } = options;
+  const { standings, stages } = period.since === null
+    ? standingsAndStages(db, period.asOf, period.includePartners)
+    : { standings: customerStandings(db, period.asOf, period.includePartners), stages: stageSummaries(db, period) };
+  const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
+  const build = (name: string, chosen: ResolvedPeriod) => buildReport(db, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined });
+  return { summary: await build('summary', options.summaryPeriod), lost: await firstOf(build('lost', period), dashboardListLength), stages };
 }
 
 export async function gatherDashboard(db: Db, options: DashboardOptions): Promise<DashboardData> {
   const { lang, analysisPeriod: period } = options;
   const asOf = period.asOf;
-  const build = (name: string, chosen: ResolvedPeriod) => buildReport(db, name, { period: chosen, lang, today: options.today });
+  const { summary, lost, stages } = await lifecycleParts(db, options);
+  const build = (name: string) => buildReport(db, name, { period, lang, today: options.today });
 
   const coverage = costCoverage(db, period);
   const pyramid = pyramidReport(pyramidLevels(db, period), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
-  const segmented = scoredSegments(db, period);
-  const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf, lang, notes: ['rules: default', cutsNote(segmented.scores)] });
+  const { segments, rfGrid } = segmentParts(db, period, lang);
+  // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
   const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
-  const months = lastMonths(monthlyRevenue(db, { since: first, asOf }), asOf);
-  const cohorts = await build('cohorts', period);
-  const profit = await build('profit', period);
-  const lost = await build('lost', period);
+  const start = period.since !== null && period.since > first ? period.since : first;
+  const months = lastMonths(monthlyRevenue(db, { since: start, asOf }), asOf, monthsSpanned(start, asOf));
+  const cohorts = await build('cohorts');
+  const profit = await firstOf(build('profit'), dashboardListLength);
   return {
     lang,
     asOf,
     since: period.since,
-    summary: await build('summary', options.summaryPeriod),
+    summary,
     pyramid,
     segments,
-    rfGrid: segmented.grid,
+    rfGrid,
     months,
     cohorts: { ...cohorts, rows: cohorts.rows.slice(-dashboardCohorts) },
     cohortsTotal: cohorts.rows.length,
-    lifecycle: lifecycleSummaryReport(stageSummaries(db, period), { asOf, lang }),
+    lifecycle: lifecycleSummaryReport(stages, { asOf, lang }),
     loyalty: loyaltySummaryReport(loyaltySummaries(db, period), { asOf, lang, windowDays: 90, willingAt: 1 }),
-    topCustomers: firstRows(profit, dashboardListLength),
-    topCustomersTotal: profit.rows.length,
-    winBack: firstRows(lost, dashboardListLength),
-    winBackTotal: lost.rows.length,
+    topCustomers: profit.report,
+    topCustomersTotal: profit.total,
+    winBack: lost.report,
+    winBackTotal: lost.total,
   };
+}
+
+/** The segment report and the R×F grid; every customer's scores behind them are let go on return. */
+function segmentParts(db: Db, period: ResolvedPeriod, lang: Lang): { segments: Report; rfGrid: RfGrid } {
+  const segmented = scoredSegments(db, period);
+  const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf: period.asOf, lang, notes: ['rules: default', cutsNote(segmented.scores)] });
+  return { segments, rfGrid: segmented.grid };
 }

@@ -45,6 +45,9 @@ table { border-collapse: collapse; width: 100%; font-size: 12.5px; font-variant-
 th, td { padding: 4px 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--card); font-weight: 600; }
 .num { text-align: right; white-space: nowrap; }
+td.date, td.stamp span { white-space: nowrap; }
+td.long { overflow-wrap: anywhere; min-width: 8ch; }
+.table-wrap { overflow-x: auto; }
 footer { border-top: 1px solid var(--line); padding-top: 8px; margin-top: 24px; }
 @page { size: A4 portrait; margin: 12mm; }
 @media print {
@@ -54,6 +57,9 @@ footer { border-top: 1px solid var(--line); padding-top: 8px; margin-top: 24px; 
   h2 { font-size: 12.5pt; break-after: avoid; page-break-after: avoid; }
   section, figure, .card, tr { break-inside: avoid; page-break-inside: avoid; }
   .table-section { break-inside: auto; page-break-inside: auto; }
+  /* A list's heading and caption stay with its first rows instead of ending a page alone. */
+  .table-section .caption { break-after: avoid; page-break-after: avoid; }
+  .table-wrap { overflow: visible; }
   thead { display: table-header-group; }
   .cards { grid-template-columns: repeat(3, 1fr); }
   /* The two segment bar charts one under the other: side by side they would shrink to 6 pt on A4. */

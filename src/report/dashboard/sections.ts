@@ -5,7 +5,7 @@ import { formatCents, formatNumber } from '../../util/money.js';
 import { displayValue, heading } from '../render.js';
 import { say } from '../sales-reports.js';
 import type { Column, Lang, Report, Row } from '../types.js';
-import type { DashboardData } from './data.js';
+import { dashboardMonths, type DashboardData } from './data.js';
 import { escapeHtml as esc } from './escape.js';
 import { barChartSvg, colours, heatMapSvg, monthlySvg, pyramidSvg, quadrantSvg, type HeatCell, type QuadrantCell } from './svg.js';
 
@@ -134,7 +134,10 @@ export function segmentsSection(data: DashboardData): string {
 
 export function monthsSection(data: DashboardData): string {
   const { months, lang } = data;
-  const title = say(lang, `Revenue and profit, the last ${months.length} months`, `近 ${months.length} 个月销售额与利润`);
+  // Fewer than 24 months: --since/--period starts later, and the first month counts from that day.
+  const title = data.since !== null && months.length < dashboardMonths
+    ? say(lang, `Revenue and profit by month since ${data.since}`, `${data.since} 起各月销售额与利润`)
+    : say(lang, `Revenue and profit, the last ${months.length} months`, `近 ${months.length} 个月销售额与利润`);
   if (months.every((month) => month.revenueCents === 0 && month.profitCents === 0)) return section('months', title, empty(lang));
   const revenueWord = say(lang, 'revenue', '销售额');
   const profitWord = say(lang, 'profit', '利润');
@@ -178,8 +181,9 @@ export function cohortsSection(data: DashboardData): string {
     cellHeight: 20,
     textSize: 10,
   }, cells);
+  // The report's title is a phrase without a full stop: end it before the sentence about older cohorts.
   const older = data.cohortsTotal > cohorts.rows.length
-    ? ' ' + say(lang, `The newest ${cohorts.rows.length} of ${data.cohortsTotal} cohorts; crm report cohorts lists all.`, `显示最近 ${cohorts.rows.length} 个（共 ${data.cohortsTotal} 个）；完整列表见 crm report cohorts。`)
+    ? say(lang, `. The newest ${cohorts.rows.length} of ${data.cohortsTotal} cohorts; crm report cohorts lists all.`, `。显示最近 ${cohorts.rows.length} 个（共 ${data.cohortsTotal} 个）；完整列表见 crm report cohorts。`)
     : '';
   return section('cohorts', title, figure(chart, (lang === 'zh' ? (cohorts.titleZh ?? cohorts.title) : cohorts.title) + older) + notes(cohorts));
 }
@@ -203,7 +207,15 @@ export function loyaltySection(data: DashboardData): string {
   const { loyalty, lang } = data;
   const title = say(lang, 'Loyalty: the four forms', '客户忠诚的四种类型');
   const known = loyalty.rows.slice(0, 4);
-  if (!known.some((row) => (numberOf(row, 'customers') ?? 0) > 0)) return section('loyalty', title, empty(lang), 'small');
+  if (!known.some((row) => (numberOf(row, 'customers') ?? 0) > 0)) {
+    // Customers but no survey answers (CDNOW, a shop that never asked): say what is missing, not "nothing".
+    const unsurveyed = numberOf(loyalty.rows[4], 'customers') ?? 0;
+    const why = unsurveyed > 0
+      ? `<p class="empty">${esc(say(lang, `No survey answers: the forms need a satisfaction survey per customer (crm import surveys); ${formatNumber(unsurveyed)} customers have none.`,
+        `没有调查数据：忠诚类型需要客户满意度调查（crm import surveys）；${formatNumber(unsurveyed)} 位客户尚无调查。`))}</p>`
+      : empty(lang);
+    return section('loyalty', title, why, 'small');
+  }
   // Rows come in loyaltyForms order: loyal, potential, inertia (being lost), lost, then unknown.
   const places: { row: 0 | 1; column: 0 | 1; key: string }[] = [
     { row: 0, column: 0, key: 'loyal' }, { row: 0, column: 1, key: 'potential' }, { row: 1, column: 0, key: 'inertia' }, { row: 1, column: 1, key: 'lost' },

@@ -252,7 +252,9 @@ export function monthlySvg(frame: Frame, months: MonthMark[], options: { tickTex
   const second = left + 16 + textWidth(options.legend.revenue, 11) + 18;
   body += `<line x1="${second}" x2="${second + 14}" y1="10" y2="10" stroke="${colours.profit}" stroke-width="2"/><circle cx="${second + 7}" cy="10" r="3.5" fill="${colours.profit}"/>`;
   body += text(second + 18, 14, options.legend.profit, { size: 11 });
-  return svg(frame, left + months.length * step + 8, top + plot + 24, body);
+  // A short span (--period 2026-10: one month) is narrower than the legend: the legend sets the width then.
+  const legendEnd = second + 18 + textWidth(options.legend.profit, 11);
+  return svg(frame, Math.max(left + months.length * step + 8, legendEnd + 4), top + plot + 24, body);
 }
 
 // ---------------------------------------------------------------- 2 × 2 quadrant

@@ -6,11 +6,30 @@ import type { DashboardData } from './data.js';
 import { escapeHtml as esc } from './escape.js';
 import { caption, column, empty, notes, section } from './sections.js';
 
+/** Longest text a list cell shows; a longer one (a 200-character name) is cut there with "…", the whole of it in the cell's tooltip. */
+export const cellTextLimit = 60;
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** `text` cut to `limit` characters as a reader counts them (an emoji with its joiners is one), "…" marking the cut. */
+export function shortened(text: string, limit = cellTextLimit): string {
+  const parts = [...graphemes.segment(text)];
+  return parts.length <= limit ? text : `${parts.slice(0, limit - 1).map((part) => part.segment).join('')}…`;
+}
+
 function cell(item: Column, value: CellValue): string {
   const numeric = ['integer', 'number', 'money', 'percent'].includes(item.type);
   const negative = typeof value === 'number' && value < 0 && numeric;
-  const classes = [numeric ? 'num' : '', negative ? 'negative' : ''].filter(Boolean).join(' ');
-  return `<td${classes ? ` class="${classes}"` : ''}>${esc(displayValue(item, value ?? null))}</td>`;
+  const full = displayValue(item, value ?? null);
+  const shown = numeric ? full : shortened(full);
+  // A date never breaks; a time stamp only between its date and its time; text at its spaces, and a text with a
+  // word longer than 12 characters anywhere, so that a long name without spaces cannot widen the table past the page.
+  const stamp = numeric ? null : /^(\d{4}-\d{2}-\d{2}T)([\d:.]+Z?)$/.exec(full);
+  const kind = numeric ? 'num' : stamp ? 'stamp' : item.type === 'date' || /^\d{4}-\d{2}-\d{2}$/.test(full) ? 'date' : /\S{13}/u.test(shown) ? 'text long' : 'text';
+  const classes = [kind, negative ? 'negative' : ''].filter(Boolean).join(' ');
+  const tooltip = shown === full ? '' : ` title="${esc(full)}"`;
+  const content = stamp ? `<span>${esc(stamp[1]!)}</span><wbr><span>${esc(stamp[2]!)}</span>` : esc(shown);
+  return `<td class="${classes}"${tooltip}>${content}</td>`;
 }
 
 /** A report's rows as an HTML table, with the columns named by `keys` (in that order), headed in the page's language. */
@@ -18,7 +37,8 @@ export function reportTable(report: Report, keys: string[], lang: Lang, tableNam
   const chosen = keys.map((key) => column(report, key)).filter(Boolean);
   const head = chosen.map((item) => `<th scope="col"${['integer', 'number', 'money', 'percent'].includes(item.type) ? ' class="num"' : ''}>${esc(heading(item, lang))}</th>`).join('');
   const body = report.rows.map((row) => `<tr>${chosen.map((item) => cell(item, row[item.key] ?? null)).join('')}</tr>`).join('');
-  return `<table data-table="${esc(tableName)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  // The wrapper scrolls sideways on a narrow screen rather than pushing the whole page wider.
+  return `<div class="table-wrap"><table data-table="${esc(tableName)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 export function topCustomersSection(data: DashboardData): string {
