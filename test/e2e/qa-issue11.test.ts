@@ -273,3 +273,18 @@ describe('crm import interactions with contacts for a campaign', () => {
     expect(again.stderr).toBe('');
   });
 });
+
+describe('contacts logged for a campaign before it started', () => {
+  it('warn, and do not count as contacted in the report', async () => {
+    const t = await fortyCustomers();
+    expect((await t.crm(['campaign', 'create', 'c', '--holdout', '25%', '--seed', '1', '--as-of', '2026-06-01'])).code).toBe(0);
+    const treated = json((await t.crm(['campaign', 'show', 'c', '--group', 'treated', '--format', 'json'])).stdout) as { customer_id: string }[];
+    const early = await t.crm(['log', treated[0]!.customer_id, '--kind', 'call', '--summary', 'x', '--campaign', 'c', '--at', '2026-05-20']);
+    expect(early.code).toBe(0);
+    expect(early.stderr).toBe('warning: the contact (2026-05-20) is before campaign "c" started (2026-06-01): it is logged but does not count as contacted for it\n');
+    // On the start day it counts: 1 of the 30 treated customers contacted = 3.33 %.
+    expect((await t.crm(['log', treated[1]!.customer_id, '--kind', 'call', '--summary', 'x', '--campaign', 'c', '--at', '2026-06-01 10:00'])).stderr).toBe('');
+    const report = json((await t.crm(['campaign', 'report', 'c', '--format', 'json'])).stdout);
+    expect(report.rows[0].contacted_percent).toBeCloseTo(100 / 30, 3);
+  });
+});
