@@ -288,3 +288,16 @@ describe('contacts logged for a campaign before it started', () => {
     expect(report.rows[0].contacted_percent).toBeCloseTo(100 / 30, 3);
   });
 });
+
+describe('crm customer rm of a campaign member', () => {
+  it('says the place in the campaign goes too', async () => {
+    const t = await fortyCustomers();
+    expect((await t.crm(['campaign', 'create', 'c', '--holdout', '25%', '--seed', '1', '--as-of', '2026-06-01'])).code).toBe(0);
+    const control = json((await t.crm(['campaign', 'show', 'c', '--group', 'control', '--format', 'json'])).stdout) as { customer_id: string; name: string }[];
+    const { customer_id: id, name } = control[0]!;
+    const asked = await t.crm(['customer', 'rm', id]);
+    expect(asked.stderr).toBe(`crm: crm customer rm would remove ${id} ${name} with 1 order, 0 interactions, 0 payments, 0 surveys, 0 complaints and their place in campaign c (control); add --yes to confirm (nothing was removed)\n`);
+    expect((await t.crm(['customer', 'rm', id, '--yes'])).stdout).toBe(`removed ${id} ${name} with 1 order, 0 interactions, 0 payments, 0 surveys, 0 complaints and their place in campaign c (control)\n`);
+    expect(t.one("SELECT count(*) FROM campaign_members WHERE arm = 'control'")).toBe(9);
+  });
+});
