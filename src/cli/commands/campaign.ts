@@ -93,7 +93,7 @@ export function registerCampaign(program: Command, context: CliContext): void {
     .option('--segment <name>', 'customers in this RFM segment (e.g. "At Risk", "Can\'t Lose Them")')
     .option('--tier <tier>', 'customers in this pyramid tier: platinum, gold, iron, lead')
     .option('--stage <stage>', 'customers in this lifecycle stage: exploration, formation, stability, decline, lost')
-    .option('--holdout <share>', 'share held back as the control group, not to be contacted', '20%')
+    .option('--holdout <share>', 'share held back as the control group, not to be contacted: 20%, 20 or 0.2', '20%')
     .option('--seed <n>', 'seed of the random split: the same seed and customers give the same groups (default: a random one, printed)')
     .option('--window <days>', 'how long after the start purchases count: 60d, 8w', '60d')
     .option('--as-of <date>', 'choose the customers as of DATE (default today); the campaign starts then')
