@@ -76,6 +76,9 @@ describe('crm customer list --kind lead', () => {
       ['L004', 'web', '王伟', '2026-04-15', 'open', null],
       ['L002', 'fair', '李娜', '2026-03-10', 'dropped 2026-05-02', 'price'],
     ]);
+    const zh = await t.crm(['customer', 'list', '--kind', 'lead', '--lang', 'zh']);
+    expect(zh.stdout).toContain('销售线索（2）');
+    expect(zh.stdout).toContain('线索在第一笔订单时自动转为客户');
     // --source matches whatever the case, and shows the source column.
     const fair = json((await t.crm(['customer', 'list', '--source', 'FAIR', '--format', 'json'])).stdout);
     expect(fair.map((row: Record<string, unknown>) => `${row.customer_id}:${row.source}`).sort()).toEqual(['L001:fair', 'L002:fair']);
