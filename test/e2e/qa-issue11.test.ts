@@ -304,3 +304,20 @@ describe('crm customer rm of a campaign member', () => {
     expect(t.one("SELECT count(*) FROM campaign_members WHERE arm = 'control'")).toBe(9);
   });
 });
+
+describe('crm import undo of the run that created a partner', () => {
+  it('refuses while customers added since name the partner as their referrer (they would lose it silently)', async () => {
+    const t = await dailyDbAt([]);
+    fs.writeFileSync(path.join(t.dir, 'p.csv'), 'customer_id,name,kind\nP1,Club,partner\n');
+    fs.writeFileSync(path.join(t.dir, 'c.csv'), 'customer_id,name,referred_by\nC1,Ann,P1\n');
+    for (const file of ['p.csv', 'c.csv']) expect((await t.crm(['import', 'customers', path.join(t.dir, file)])).code).toBe(0);
+    const refused = await t.crm(['import', 'undo', '1', '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('cannot undo import run 1: rows added since depend on rows it created: referral C1 of customer P1 (added since); nothing was changed');
+    expect(t.one("SELECT p.external_id FROM customers c JOIN customers p ON p.id = c.referred_by WHERE c.external_id = 'C1'")).toBe('P1');
+    // Newest first works.
+    expect((await t.crm(['import', 'undo', '2', '--yes'])).code).toBe(0);
+    expect((await t.crm(['import', 'undo', '1', '--yes'])).code).toBe(0);
+    expect(t.one('SELECT count(*) FROM customers')).toBe(0);
+  });
+});
