@@ -292,6 +292,16 @@ describe('contacts logged for a campaign before it started', () => {
   });
 });
 
+describe('crm customer rm of a partner', () => {
+  it('says how many customers lose their referrer', async () => {
+    // P001 referred L003 and C001 (helpers/leads.ts); its own order O5.
+    const t = await leadsDb();
+    const removed = await t.crm(['customer', 'rm', 'P001', '--yes']);
+    expect(removed.stdout).toBe('removed P001 茶友会 with 1 order, 0 interactions, 0 payments, 0 surveys, 0 complaints (2 customers it referred lose their referrer)\n');
+    expect(t.one('SELECT count(*) FROM customers WHERE referred_by IS NOT NULL')).toBe(0);
+  });
+});
+
 describe('crm customer rm of a campaign member', () => {
   it('says the place in the campaign goes too', async () => {
     const t = await fortyCustomers();
