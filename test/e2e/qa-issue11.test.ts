@@ -331,3 +331,17 @@ describe('crm import undo of the run that created a partner', () => {
     expect(t.one('SELECT count(*) FROM customers')).toBe(0);
   });
 });
+
+describe('a campaign on the last day of its window', () => {
+  it('is still running that day: purchases and contacts on it still count; check it the day after', async () => {
+    const t = await fortyCustomers();
+    // Started 2026-09-24 with 60 days: the window ends on 2026-11-23, the test clock's today.
+    const created = await t.crm(['campaign', 'create', 'last', '--seed', '1', '--as-of', '2026-09-24']);
+    expect(created.stdout).toContain('check on 2026-11-24 with crm campaign report "last"');
+    expect(json((await t.crm(['campaign', 'list', '--format', 'json'])).stdout).rows[0]).toMatchObject({ ends_on: '2026-11-23', state: 'running' });
+    const report = json((await t.crm(['campaign', 'report', 'last', '--format', 'json'])).stdout);
+    expect(report.notes).toContain('still running: the 60-day window ends on 2026-11-23; the figures may change');
+    const control = json((await t.crm(['campaign', 'show', 'last', '--group', 'control', '--format', 'json'])).stdout)[0].customer_id;
+    expect(json((await t.crm(['customer', 'show', control, '--format', 'json'])).stdout).campaigns).toBe('last (control until 2026-11-23: do not contact)');
+  });
+});
