@@ -52,7 +52,7 @@ export function buildCustomerFile(db: Db, customer: CustomerRecord, options: Cus
     referrer: customer.referred_by === null ? null : (customerById(db, customer.referred_by) ?? null),
     campaigns: campaignsOfCustomer(db, customer.id).map((campaign) => {
       const ends = addDays(campaign.started_on, campaign.window_days);
-      const running = options.today < ends;
+      const running = options.today <= ends; // the last day of the window still counts
       return `${campaign.name} (${campaign.group}${running ? ` until ${ends}` : ''}${running && campaign.group === 'control' ? ': do not contact' : ''})`;
     }),
   };

@@ -97,7 +97,7 @@ export function listCampaigns(db: Db): CampaignListRow[] {
 
 export interface MemberOutcome {
   arm: 'treated' | 'control';
-  /** A contact was logged for the campaign with this customer (up to the end of `until`). */
+  /** A contact was logged for the campaign with this customer from its start day to the end of `until`. */
   contacted: number;
   /** Billed orders and revenue after the start day, up to and including `until`. */
   orders: number;
@@ -109,7 +109,8 @@ export function memberOutcomes(db: Db, campaign: CampaignRecord, until: string):
   return db
     .prepare(
       `SELECT m.arm,
-              EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id AND i.occurred_at < @untilEnd) AS contacted,
+              EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id
+                      AND i.occurred_at >= @start AND i.occurred_at < @untilEnd) AS contacted,
               (SELECT count(*) FROM orders o WHERE o.customer_id = m.customer_id AND o.order_date > @start AND o.order_date <= @until AND ${billed}) AS orders,
               (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = m.customer_id AND o.order_date > @start AND o.order_date <= @until AND ${billed}) AS revenue_cents
        FROM campaign_members m WHERE m.campaign_id = @id`,

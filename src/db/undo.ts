@@ -120,6 +120,10 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
             // A campaign's groups are fixed when it is created: removing a member would change its comparison.
             `SELECT 'place in campaign' AS what, k.name AS child, c.external_id AS parent FROM campaign_members m JOIN campaigns k ON k.id = m.campaign_id
              JOIN customers c ON c.id = m.customer_id WHERE m.customer_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`,
+            // A partner the run created who has referred customers added since: they would lose their referrer.
+            `WITH run(first_id, last_id) AS (SELECT ?, ?)
+             SELECT 'referral' AS what, x.external_id AS child, c.external_id AS parent FROM run, customers x JOIN customers c ON c.id = x.referred_by
+             WHERE x.referred_by BETWEEN run.first_id AND run.last_id AND x.id NOT BETWEEN run.first_id AND run.last_id LIMIT ${MAX_NAMED}`,
           ])
         : table === 'orders'
           ? [`SELECT 'payment' AS what, coalesce(x.external_id, '#' || x.id) AS child, o.external_id AS parent

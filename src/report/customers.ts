@@ -1,6 +1,6 @@
 // Customer listings (crm customer list / search) as reports; the customer file is report/customer-file.ts.
 import type { CustomerListRow } from '../db/customers.js';
-import type { Column, Report } from './types.js';
+import type { Column, Lang, Report } from './types.js';
 
 const listColumns: Column[] = [
   { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
@@ -40,6 +40,7 @@ export interface CustomerListOptions {
   leads?: boolean;
   /** `--source`: show the source column after the kind. */
   source?: boolean;
+  lang?: Lang;
 }
 
 export function customerListReport(rows: CustomerListRow[], title = 'Customers', options: CustomerListOptions = {}): Report {
@@ -55,7 +56,11 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers',
         phone: row.phone, email: row.email, recorded_on: row.created_at.slice(0, 10), state: row.dropped_at ? `dropped ${row.dropped_at}` : 'open',
         drop_reason: row.drop_reason,
       })),
-      notes: ['a lead becomes a customer with its first order (or crm lead convert ID); crm lead drop ID --reason TEXT closes a dead one; crm report funnel sums them up'],
+      notes: [
+        options.lang === 'zh'
+          ? '线索在第一笔订单时自动转为客户（或 crm lead convert ID）；crm lead drop ID --reason 原因 关闭无望的线索；crm report funnel 汇总'
+          : 'a lead becomes a customer with its first order (or crm lead convert ID); crm lead drop ID --reason TEXT closes a dead one; crm report funnel sums them up',
+      ],
     };
   }
   const columns = options.source ? [...listColumns.slice(0, 3), sourceColumn, ...listColumns.slice(3)] : listColumns;

@@ -76,6 +76,9 @@ describe('crm customer list --kind lead', () => {
       ['L004', 'web', '王伟', '2026-04-15', 'open', null],
       ['L002', 'fair', '李娜', '2026-03-10', 'dropped 2026-05-02', 'price'],
     ]);
+    const zh = await t.crm(['customer', 'list', '--kind', 'lead', '--lang', 'zh']);
+    expect(zh.stdout).toContain('销售线索（2）');
+    expect(zh.stdout).toContain('线索在第一笔订单时自动转为客户');
     // --source matches whatever the case, and shows the source column.
     const fair = json((await t.crm(['customer', 'list', '--source', 'FAIR', '--format', 'json'])).stdout);
     expect(fair.map((row: Record<string, unknown>) => `${row.customer_id}:${row.source}`).sort()).toEqual(['L001:fair', 'L002:fair']);
@@ -271,5 +274,74 @@ describe('crm import interactions with contacts for a campaign', () => {
     const again = await t.crm(['import', 'interactions', file, '--format', 'json']);
     expect(json(again.stdout)).toMatchObject({ unchanged: 3, control_group_contacts: 0 });
     expect(again.stderr).toBe('');
+  });
+});
+
+describe('contacts logged for a campaign before it started', () => {
+  it('warn, and do not count as contacted in the report', async () => {
+    const t = await fortyCustomers();
+    expect((await t.crm(['campaign', 'create', 'c', '--holdout', '25%', '--seed', '1', '--as-of', '2026-06-01'])).code).toBe(0);
+    const treated = json((await t.crm(['campaign', 'show', 'c', '--group', 'treated', '--format', 'json'])).stdout) as { customer_id: string }[];
+    const early = await t.crm(['log', treated[0]!.customer_id, '--kind', 'call', '--summary', 'x', '--campaign', 'c', '--at', '2026-05-20']);
+    expect(early.code).toBe(0);
+    expect(early.stderr).toBe('warning: the contact (2026-05-20) is before campaign "c" started (2026-06-01): it is logged but does not count as contacted for it\n');
+    // On the start day it counts: 1 of the 30 treated customers contacted = 3.33 %.
+    expect((await t.crm(['log', treated[1]!.customer_id, '--kind', 'call', '--summary', 'x', '--campaign', 'c', '--at', '2026-06-01 10:00'])).stderr).toBe('');
+    const report = json((await t.crm(['campaign', 'report', 'c', '--format', 'json'])).stdout);
+    expect(report.rows[0].contacted_percent).toBeCloseTo(100 / 30, 3);
+  });
+});
+
+describe('crm customer rm of a partner', () => {
+  it('says how many customers lose their referrer', async () => {
+    // P001 referred L003 and C001 (helpers/leads.ts); its own order O5.
+    const t = await leadsDb();
+    const removed = await t.crm(['customer', 'rm', 'P001', '--yes']);
+    expect(removed.stdout).toBe('removed P001 茶友会 with 1 order, 0 interactions, 0 payments, 0 surveys, 0 complaints (2 customers it referred lose their referrer)\n');
+    expect(t.one('SELECT count(*) FROM customers WHERE referred_by IS NOT NULL')).toBe(0);
+  });
+});
+
+describe('crm customer rm of a campaign member', () => {
+  it('says the place in the campaign goes too', async () => {
+    const t = await fortyCustomers();
+    expect((await t.crm(['campaign', 'create', 'c', '--holdout', '25%', '--seed', '1', '--as-of', '2026-06-01'])).code).toBe(0);
+    const control = json((await t.crm(['campaign', 'show', 'c', '--group', 'control', '--format', 'json'])).stdout) as { customer_id: string; name: string }[];
+    const { customer_id: id, name } = control[0]!;
+    const asked = await t.crm(['customer', 'rm', id]);
+    expect(asked.stderr).toBe(`crm: crm customer rm would remove ${id} ${name} with 1 order, 0 interactions, 0 payments, 0 surveys, 0 complaints and their place in campaign c (control); add --yes to confirm (nothing was removed)\n`);
+    expect((await t.crm(['customer', 'rm', id, '--yes'])).stdout).toBe(`removed ${id} ${name} with 1 order, 0 interactions, 0 payments, 0 surveys, 0 complaints and their place in campaign c (control)\n`);
+    expect(t.one("SELECT count(*) FROM campaign_members WHERE arm = 'control'")).toBe(9);
+  });
+});
+
+describe('crm import undo of the run that created a partner', () => {
+  it('refuses while customers added since name the partner as their referrer (they would lose it silently)', async () => {
+    const t = await dailyDbAt([]);
+    fs.writeFileSync(path.join(t.dir, 'p.csv'), 'customer_id,name,kind\nP1,Club,partner\n');
+    fs.writeFileSync(path.join(t.dir, 'c.csv'), 'customer_id,name,referred_by\nC1,Ann,P1\n');
+    for (const file of ['p.csv', 'c.csv']) expect((await t.crm(['import', 'customers', path.join(t.dir, file)])).code).toBe(0);
+    const refused = await t.crm(['import', 'undo', '1', '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('cannot undo import run 1: rows added since depend on rows it created: referral C1 of customer P1 (added since); nothing was changed');
+    expect(t.one("SELECT p.external_id FROM customers c JOIN customers p ON p.id = c.referred_by WHERE c.external_id = 'C1'")).toBe('P1');
+    // Newest first works.
+    expect((await t.crm(['import', 'undo', '2', '--yes'])).code).toBe(0);
+    expect((await t.crm(['import', 'undo', '1', '--yes'])).code).toBe(0);
+    expect(t.one('SELECT count(*) FROM customers')).toBe(0);
+  });
+});
+
+describe('a campaign on the last day of its window', () => {
+  it('is still running that day: purchases and contacts on it still count; check it the day after', async () => {
+    const t = await fortyCustomers();
+    // Started 2026-09-24 with 60 days: the window ends on 2026-11-23, the test clock's today.
+    const created = await t.crm(['campaign', 'create', 'last', '--seed', '1', '--as-of', '2026-09-24']);
+    expect(created.stdout).toContain('check on 2026-11-24 with crm campaign report "last"');
+    expect(json((await t.crm(['campaign', 'list', '--format', 'json'])).stdout).rows[0]).toMatchObject({ ends_on: '2026-11-23', state: 'running' });
+    const report = json((await t.crm(['campaign', 'report', 'last', '--format', 'json'])).stdout);
+    expect(report.notes).toContain('still running: the 60-day window ends on 2026-11-23; the figures may change');
+    const control = json((await t.crm(['campaign', 'show', 'last', '--group', 'control', '--format', 'json'])).stdout)[0].customer_id;
+    expect(json((await t.crm(['customer', 'show', control, '--format', 'json'])).stdout).campaigns).toBe('last (control until 2026-11-23: do not contact)');
   });
 });

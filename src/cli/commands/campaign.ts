@@ -77,7 +77,7 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
   }
   context.io.stdout.write(
     `created campaign ${trimmed}: ${plan.customers} customers (${criteria}, as of ${startedOn}): ${split.treated.length} to contact, ${split.control.length} held back as the control group (${holdout} %, seed ${seed})\n` +
-      `contact the treated ones with: crm log CUSTOMER … --campaign ${JSON.stringify(trimmed)}; see both lists with crm campaign show ${JSON.stringify(trimmed)}; check on ${ends} with crm campaign report ${JSON.stringify(trimmed)}\n`,
+      `contact the treated ones with: crm log CUSTOMER … --campaign ${JSON.stringify(trimmed)}; see both lists with crm campaign show ${JSON.stringify(trimmed)}; check on ${addDays(ends, 1)} with crm campaign report ${JSON.stringify(trimmed)}\n`,
   );
 }
 
@@ -93,7 +93,7 @@ export function registerCampaign(program: Command, context: CliContext): void {
     .option('--segment <name>', 'customers in this RFM segment (e.g. "At Risk", "Can\'t Lose Them")')
     .option('--tier <tier>', 'customers in this pyramid tier: platinum, gold, iron, lead')
     .option('--stage <stage>', 'customers in this lifecycle stage: exploration, formation, stability, decline, lost')
-    .option('--holdout <share>', 'share held back as the control group, not to be contacted', '20%')
+    .option('--holdout <share>', 'share held back as the control group, not to be contacted: 20%, 20 or 0.2', '20%')
     .option('--seed <n>', 'seed of the random split: the same seed and customers give the same groups (default: a random one, printed)')
     .option('--window <days>', 'how long after the start purchases count: 60d, 8w', '60d')
     .option('--as-of <date>', 'choose the customers as of DATE (default today); the campaign starts then')
@@ -126,7 +126,8 @@ export function registerCampaign(program: Command, context: CliContext): void {
     const today = context.today();
     const rows = listCampaigns(db).map((row) => {
       const ends = addDays(row.started_on, row.window_days);
-      return { ...row, ends_on: ends, state: today < ends ? 'running' : 'finished' };
+      // The window includes its last day: a purchase (or a spoiling contact) on it still counts.
+      return { ...row, ends_on: ends, state: today <= ends ? 'running' : 'finished' };
     });
     await context.emit(campaignListReport(rows), flags);
   });
@@ -153,6 +154,8 @@ export function registerCampaign(program: Command, context: CliContext): void {
     const check = checkCampaign(
       memberOutcomes(db, found, until).map((member) => ({ group: member.arm, contacted: member.contacted === 1, orders: member.orders, revenueCents: member.revenue_cents })),
     );
-    await context.emit(campaignCheckReport({ campaign: found, check, window: { until, ends, running: asOf < ends }, windowDays, asOf, lang: context.lang(flags) }), flags);
+    // Still running before its last day, and on the last day itself while that day is today (its sales are not all in).
+    const running = asOf < ends || (asOf === ends && asOf === context.today());
+    await context.emit(campaignCheckReport({ campaign: found, check, window: { until, ends, running }, windowDays, asOf, lang: context.lang(flags) }), flags);
   });
 }

@@ -124,7 +124,14 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
       const db = context.openDb();
       const { resolveCustomer } = await import('../resolve-customer.js');
       const found = await resolveCustomer(context, db, reference);
-      const what = `${found.external_id} ${found.name} with ${describeHistory(historyCounts(db, found.id))}`;
+      const { campaignsOfCustomer } = await import('../../db/campaigns.js');
+      const places = campaignsOfCustomer(db, found.id);
+      // A campaign's groups are fixed when it is created: removing a member changes its comparison, so say so.
+      const campaigns = places.length ? ` and their place in campaign${places.length === 1 ? '' : 's'} ${places.map((place) => `${place.name} (${place.group})`).join(', ')}` : '';
+      const { referralCount } = await import('../../db/leads.js');
+      const referred = found.kind === 'partner' ? referralCount(db, found.id) : 0;
+      const referrals = referred ? ` (${referred} customer${referred === 1 ? '' : 's'} it referred lose${referred === 1 ? 's' : ''} their referrer)` : '';
+      const what = `${found.external_id} ${found.name} with ${describeHistory(historyCounts(db, found.id))}${campaigns}${referrals}`;
       if (!flags.yes) {
         if (!context.interactive) throw new UsageError(`crm customer rm would remove ${what}; add --yes to confirm (nothing was removed)`);
         const { askConfirm } = await import('../../ui/prompts.js');
@@ -135,7 +142,7 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
       }
       const { removeCustomer } = await import('../../db/customer-changes.js');
       const removed = removeCustomer(db, found, nowIso(context));
-      context.io.stdout.write(`removed ${found.external_id} ${found.name} with ${describeHistory(removed)}\n`);
+      context.io.stdout.write(`removed ${found.external_id} ${found.name} with ${describeHistory(removed)}${campaigns}${referrals}\n`);
     });
 
   registerCustomerMerge(customer, context);

@@ -36,7 +36,7 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
     throw new UsageError(`missing ${missing.join(', ')} (give ${missing.length > 1 ? 'them' : 'it'}, or run on a terminal to be asked)`);
   }
   const db = context.openDb();
-  let campaign: { id: number; name: string } | null = null;
+  let campaign: { id: number; name: string; started_on: string } | null = null;
   if (flags.campaign !== undefined) {
     const { campaignByName } = await import('../../db/campaigns.js');
     const found = campaignByName(db, flags.campaign.trim());
@@ -72,6 +72,9 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
       context.info(`warning: ${customer.name} (${customer.external_id}) is in the control group of campaign "${campaign.name}": contacting them spoils the comparison (logged anyway)`);
     } else if (group === null) {
       context.info(`warning: ${customer.name} (${customer.external_id}) is not in campaign "${campaign.name}": the contact is logged but counts in neither group`);
+    }
+    if (occurredAt.slice(0, 10) < campaign.started_on) {
+      context.info(`warning: the contact (${occurredAt.slice(0, 10)}) is before campaign "${campaign.name}" started (${campaign.started_on}): it is logged but does not count as contacted for it`);
     }
   }
   const { addInteraction } = await import('../../db/interactions.js');
