@@ -1,0 +1,50 @@
+// End-to-end: what a walk through the README turned up (a typo in --segment, crm demo and --db).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCrm, samples, spawnCrm, tempDir } from '../helpers/cli.js';
+
+async function samplesDb(): Promise<{ dir: string; env: Record<string, string> }> {
+  const dir = tempDir();
+  const env = { CRM_DB: path.join(dir, 'crm.db') };
+  expect((await runCrm(['init'], { env })).code).toBe(0);
+  for (const kind of ['customers', 'orders']) expect((await runCrm(['import', kind, path.join(samples, `${kind}.csv`)], { env })).code).toBe(0);
+  return { dir, env };
+}
+
+describe('--segment names a segment of the scheme in force', () => {
+  it.each([
+    [['rfm', '--segment', 'At-Risk']],
+    [['segment', '--customers', '--segment', 'AtRisk']],
+    // cn8 has its own eight names: a name of the rules scheme is not one of them.
+    [['segment', '--customers', '--scheme', 'cn8', '--segment', 'At Risk']],
+  ])('crm %j: a segment that does not exist is a usage error (exit 2), not an empty list', async (argv) => {
+    const { env } = await samplesDb();
+    const result = spawnCrm([...argv, '--as-of', '2026-11-20', '--format', 'csv'], { env });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe('');
+    const segment = argv[argv.length - 1]!;
+    expect(result.stderr).toContain(`--segment "${segment}": no such segment`);
+    // The message names the segments there are, so the user can correct the typo.
+    expect(result.stderr).toContain(argv.includes('cn8') ? 'Important value (重要价值客户)' : 'At Risk (有流失风险客户)');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each([['at risk'], ['AT RISK'], ['有流失风险客户'], [' At Risk ']])('--segment "%s" (any case, Chinese, spaces around) still lists the At Risk customers', async (name) => {
+    const { env } = await samplesDb();
+    const wanted = spawnCrm(['segment', '--customers', '--segment', 'At Risk', '--as-of', '2026-11-20', '--format', 'csv'], { env });
+    expect(wanted.code, wanted.stderr).toBe(0);
+    // The samples as of their last order have 10 At Risk customers (crm demo's segment table): header + 10 rows.
+    expect(wanted.stdout.trim().split('\r\n')).toHaveLength(11);
+    const result = spawnCrm(['segment', '--customers', '--segment', name, '--as-of', '2026-11-20', '--format', 'csv'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(wanted.stdout);
+  });
+
+  it('an empty segment that exists is still an empty list, exit 0', async () => {
+    const { env } = await samplesDb();
+    // The default rules leave Others empty on the samples (crm demo's segment table shows 0).
+    const result = spawnCrm(['rfm', '--segment', 'Others', '--as-of', '2026-11-20', '--format', 'json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).rows).toEqual([]);
+  });
+});
