@@ -1,4 +1,5 @@
 // End-to-end: what a walk through the README turned up (a typo in --segment, crm demo and --db).
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCrm, samples, spawnCrm, tempDir } from '../helpers/cli.js';
@@ -46,5 +47,52 @@ describe('--segment names a segment of the scheme in force', () => {
     const result = spawnCrm(['rfm', '--segment', 'Others', '--as-of', '2026-11-20', '--format', 'json'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).rows).toEqual([]);
+  });
+});
+
+describe('crm demo and where its database goes', () => {
+  it('crm --db FILE demo builds the demo in FILE (not ./demo.db), and runs again over its own database', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'tour.db');
+    for (let run = 0; run < 2; run++) {
+      const result = spawnCrm(['--db', file, 'demo'], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain(`a fresh database at ${file}`);
+    }
+    expect(fs.existsSync(path.join(dir, 'demo.db'))).toBe(false);
+    // 200 customers, 12 leads (6 convert), 1 partner: the demo's overview says 206 customers (README "CSV formats").
+    const customers = spawnCrm(['--db', file, 'customer', 'list', '--kind', 'customer', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(customers.stdout)).toHaveLength(206);
+  });
+
+  it('refuses to replace a database it did not make (exit 2) and leaves it byte for byte as it was', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'crm.db');
+    // A user who followed the README: crm init, then the sample customers, then their own work.
+    expect((await runCrm(['--db', file, 'init'])).code).toBe(0);
+    expect((await runCrm(['--db', file, 'import', 'customers', path.join(samples, 'customers.csv')])).code).toBe(0);
+    expect((await runCrm(['--db', file, 'log', 'C0001', '--kind', 'call', '--summary', 'my own note'])).code).toBe(0);
+    const before = fs.readFileSync(file);
+    for (const argv of [['demo', '--db-file', file], ['--db', file, 'demo']]) {
+      const result = spawnCrm(argv, { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        `crm: crm demo: ${file} exists and is not a database crm demo made; the demo starts from an empty file, so it would be deleted. Nothing was changed: give another --db-file, or remove the file yourself`,
+      );
+      expect(fs.readFileSync(file).equals(before)).toBe(true);
+    }
+    // Not a database at all: refused the same way.
+    const notes = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notes, 'my notes\n');
+    expect(spawnCrm(['demo', '--db-file', notes], { cwd: dir }).code).toBe(2);
+    expect(fs.readFileSync(notes, 'utf8')).toBe('my notes\n');
+  });
+
+  it('--db and --db-file naming two files is a usage error', () => {
+    const dir = tempDir();
+    const result = spawnCrm(['--db', 'a.db', 'demo', '--db-file', 'b.db'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('crm: crm demo: --db a.db and --db-file b.db name two files; give one');
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
