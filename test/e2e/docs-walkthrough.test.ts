@@ -96,3 +96,24 @@ describe('crm demo and where its database goes', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
+
+describe('the help matches the README', () => {
+  it('crm report --help names every report crm report list has', () => {
+    const list = spawnCrm(['report', 'list', '--format', 'json']);
+    const names = (JSON.parse(list.stdout).rows as { report: string }[]).map((row) => row.report);
+    expect(names).toContain('funnel');
+    const help = spawnCrm(['report', '--help']).stdout;
+    const description = help.split('\n\n')[1]!.replace(/\s+/g, ' ');
+    for (const name of names) expect(description).toContain(name);
+  });
+
+  it('crm --help lists every exit code of the README, 10 of crm agenda --check too', () => {
+    const help = spawnCrm(['--help']).stdout;
+    expect(help).toContain('Exit codes: 0 ok, 1 failure, 2 usage error, 3 input rows rejected, 4 database problem, 10 crm agenda --check found something to do.');
+  });
+
+  it('crm import --help shows the CDNOW example on two lines joined by a backslash, as the README does', () => {
+    const help = spawnCrm(['import', '--help']).stdout;
+    expect(help).toContain('--delimiter whitespace \\\n      --columns customer_id,-,order_date,-,amount --create-customers');
+  });
+});

@@ -121,7 +121,7 @@ Examples:
   $ crm import customers samples/customers-gbk.csv            (GBK, Chinese headers: detected)
   $ crm import orders export.csv --map "Invoice Total=amount" --on-error skip
   $ cat orders.csv | crm import orders - --format json
-  $ crm import orders CDNOW_sample.txt --no-header --delimiter whitespace \
+  $ crm import orders CDNOW_sample.txt --no-header --delimiter whitespace \\
       --columns customer_id,-,order_date,-,amount --create-customers
   $ crm import log
   $ crm import undo 12 --yes`,
