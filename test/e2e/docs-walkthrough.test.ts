@@ -117,3 +117,21 @@ describe('the help matches the README', () => {
     expect(help).toContain('--delimiter whitespace \\\n      --columns customer_id,-,order_date,-,amount --create-customers');
   });
 });
+
+describe('crm import --on-error skip lists the problems as the README writes them', () => {
+  it('file:line: field "value": reason, the same lines as --on-error abort prints', async () => {
+    const { dir, env } = await samplesDb();
+    const file = path.join(samples, 'bad-orders.csv');
+    const abort = spawnCrm(['import', 'orders', file], { env });
+    expect(abort.code).toBe(3);
+    const skip = spawnCrm(['import', 'orders', file, '--on-error', 'skip', '--rejects', path.join(dir, 'rejects.csv')], { env });
+    expect(skip.code, skip.stderr).toBe(0);
+    expect(skip.stdout).toContain(`  ${file}:2: order_date "2026-02-30": not a valid date`);
+    expect(skip.stdout).toContain(`  ${file}:7: amount "1e400": not an amount`);
+    // An empty value has no quotes to show.
+    expect(skip.stdout).toContain(`  ${file}:5: customer_id: required value is empty`);
+    const lines = (text: string) => text.split('\n').filter((line) => line.startsWith(`  ${file}:`)).map((line) => line.trim());
+    expect(lines(skip.stdout)).toEqual(lines(abort.stderr));
+    expect(lines(skip.stdout)).toHaveLength(5);
+  });
+});
