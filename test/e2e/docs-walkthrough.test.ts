@@ -135,3 +135,21 @@ describe('crm import --on-error skip lists the problems as the README writes the
     expect(lines(skip.stdout)).toHaveLength(5);
   });
 });
+
+describe('a calendar --period still running ends today', () => {
+  it('crm report summary --period 2026-11 on 2026-11-23 is November 1–23: a follow-up due on the 26th is not overdue yet', async () => {
+    const { env } = await samplesDb();
+    // runCrm's clock is 2026-11-23 09:00 UTC.
+    expect((await runCrm(['log', 'C0001', '--kind', 'call', '--summary', 'price list', '--follow-up', '2026-11-26'], { env })).code).toBe(0);
+    const result = await runCrm(['report', 'summary', '--period', '2026-11', '--format', 'json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.as_of).toBe('2026-11-23');
+    expect(summary.rows[0].period_start).toBe('2026-11-01');
+    // Counted to November 30 the follow-up due on the 26th was "overdue" (the only one: the samples' interactions are not imported).
+    expect(summary.rows[0].followups_overdue).toBe(0);
+    const december = await runCrm(['report', 'summary', '--period', '2026-12'], { env });
+    expect(december.code).toBe(2);
+    expect(december.stderr).toBe('crm: --period 2026-12 has not started yet (today is 2026-11-23)\n');
+  });
+});
