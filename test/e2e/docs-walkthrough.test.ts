@@ -153,3 +153,21 @@ describe('a calendar --period still running ends today', () => {
     expect(december.stderr).toBe('crm: --period 2026-12 has not started yet (today is 2026-11-23)\n');
   });
 });
+
+describe('crm snapshot diff --high names segments like --segment does', () => {
+  it('a typo is a usage error; any case and the Chinese names give the same list as the default', async () => {
+    const { env } = await samplesDb();
+    for (const asOf of ['2026-06-30', '2026-11-20']) expect((await runCrm(['snapshot', 'save', '--as-of', asOf], { env })).code).toBe(0);
+    const typo = spawnCrm(['snapshot', 'diff', '--high', 'Champions,Loyal Customer'], { env });
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toMatch(/^crm: --high: no segment "Loyal Customer" in the default rules or in these snapshots \(known: Champions, Potential Loyalist, Loyal Customers, /);
+    const standard = spawnCrm(['snapshot', 'diff', '--customers', '--format', 'csv'], { env });
+    expect(standard.code, standard.stderr).toBe(0);
+    // Between June and November some valuable customers of the samples slipped: the list is not empty.
+    expect(standard.stdout.trim().split('\r\n').length).toBeGreaterThan(1);
+    const spelled = spawnCrm(['snapshot', 'diff', '--customers', '--format', 'csv', '--high', 'champions,忠诚客户,POTENTIAL LOYALIST'], { env });
+    expect(spelled.code, spelled.stderr).toBe(0);
+    expect(spelled.stdout).toBe(standard.stdout);
+  });
+});
