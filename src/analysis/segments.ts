@@ -21,6 +21,12 @@ export interface Segmentation {
   baseline?: { kind: Baseline; recencyDays: number; frequency: number; monetaryCents: number };
 }
 
+/** Whether `text` names this segment: its English name in any case, or its Chinese name (as --segment takes it). */
+export function segmentNamed(segment: SegmentLabel, text: string): boolean {
+  const wanted = text.trim().toLowerCase();
+  return segment.name.toLowerCase() === wanted || segment.nameZh.toLowerCase() === wanted;
+}
+
 /** Rules scheme: the first rule whose R, F and M bounds all hold; else Others (the last label). */
 export function segmentByRules(scores: RfmScores, rules: readonly SegmentRule[]): Segmentation {
   const maxScore = Math.max(scores.bins.r, scores.bins.f, scores.bins.m);

@@ -8,7 +8,7 @@ import type { Period } from '../db/analysis.js';
 import type { SegmentOptions } from '../analysis/customer-segments.js';
 import type { ClvOptions, ClvUnit } from '../analysis/clv.js';
 import type { SegmentRule } from '../analysis/segment-rules.js';
-import type { Baseline, SegmentScheme } from '../analysis/segments.js';
+import type { Baseline, Segmentation, SegmentScheme } from '../analysis/segments.js';
 import { requireDate, type CliContext, type OutputOptions } from './context.js';
 
 export interface PeriodFlags extends OutputOptions {
@@ -120,4 +120,16 @@ export async function segmentOptions(context: CliContext, flags: ScoreFlags): Pr
   const { rules, source } = await loadRules(context, flags.rules);
   if ((flags.scheme ?? 'rules') === 'rules') checkRulesScale(rules, bins, source);
   return { period: periodOf(context, flags), bins, thresholds, scheme: flags.scheme, rules, baseline: flags.baseline, rulesSource: source };
+}
+
+/**
+ * --segment NAME must name a segment of the scheme in force (English in any case, or Chinese): a typo is a usage
+ * error naming the segments there are, not an empty call list that a nightly job would take for "nobody".
+ */
+export async function requireSegment(segmentation: Segmentation, name: string | undefined): Promise<void> {
+  if (name === undefined) return;
+  const { segmentNamed } = await import('../analysis/segments.js');
+  if (segmentation.labels.some((label) => segmentNamed(label, name))) return;
+  const known = segmentation.labels.map((label) => (label.nameZh === label.name ? label.name : `${label.name} (${label.nameZh})`)).join(', ');
+  throw new UsageError(`--segment "${name}": no such segment (known: ${known})`);
 }

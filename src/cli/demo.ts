@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../db/open.js';
+import { isDemoDatabase, markDemoDatabase, openDatabase } from '../db/open.js';
+import { UsageError } from '../errors.js';
 import { importFile } from '../import/run.js';
 import { listCustomers } from '../db/customers.js';
 import { overview } from '../db/overview.js';
@@ -27,8 +28,14 @@ export const sampleCampaign = { name: 'autumn-letter', tier: 'lead', asOf: '2026
 
 export async function runDemo(context: CliContext, dbFile: string): Promise<void> {
   const file = path.resolve(context.io.cwd, dbFile);
+  if (fs.existsSync(file) && !isDemoDatabase(file, samplesDir)) {
+    throw new UsageError(
+      `crm demo: ${file} exists and is not a database crm demo made; the demo starts from an empty file, so it would be deleted. Nothing was changed: give another --db-file, or remove the file yourself`,
+    );
+  }
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
   const db = openDatabase(file, { create: true });
+  markDemoDatabase(db);
   try {
     context.info(`crm demo: a fresh database at ${file}, filled from ${samplesDir}`);
     for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const) {

@@ -38,7 +38,7 @@ Examples:
   $ crm customer show C0001                   the customer's file: balance, satisfaction, timeline
   $ crm demo                                  the whole tour on the bundled samples
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 input rows rejected, 4 database problem.`,
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 input rows rejected, 4 database problem, 10 crm agenda --check found something to do.`,
     );
   for (const register of commandModules) register(program, context);
   // Every subcommand reports usage errors the same way (exit 2) and writes through io.

@@ -32,6 +32,36 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/** PRAGMA application_id of a database `crm demo` made ("crmd"): the mark that lets the demo replace it later. */
+const demoApplicationId = 0x63726d64;
+
+/** Marks a database as made by `crm demo`. */
+export function markDemoDatabase(db: Db): void {
+  db.pragma(`application_id = ${demoApplicationId}`);
+}
+
+/**
+ * Whether FILE is a database `crm demo` made: marked so, or (made before the mark) every import run read a file of
+ * samplesDir and one of them was the campaign contacts only the demo imports. Reads only and never throws (not a
+ * database, another program's, unreadable: false), so the demo refuses to delete anything else.
+ */
+export function isDemoDatabase(file: string, samplesDir: string): boolean {
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    if (db.pragma('application_id', { simple: true }) === demoApplicationId) return true;
+    const dir = samplesDir + path.sep;
+    const runs = db
+      .prepare('SELECT count(*) AS runs, sum(substr(file_name, 1, length(@dir)) = @dir) AS fromSamples, sum(file_name = @contacts) AS contacts FROM import_runs')
+      .get({ dir, contacts: path.join(samplesDir, 'campaign-contacts.csv') }) as { runs: number; fromSamples: number | null; contacts: number | null };
+    return runs.runs > 0 && runs.fromSamples === runs.runs && (runs.contacts ?? 0) > 0;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
+
 /** Tables that are not SQLite's own: a version-0 file with some is another program's database. */
 function hasTables(db: Db): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1").get() !== undefined;

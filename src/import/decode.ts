@@ -84,10 +84,15 @@ export function detectDelimiter(text: string): string {
 /** --delimiter whitespace: fields separated by runs of spaces or tabs (fixed-width exports such as the CDNOW sample). */
 export const WHITESPACE = 'whitespace';
 
+/** The delimiters --delimiter takes by name (any case), as its help and the README name them. */
+const namedDelimiters: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t', pipe: '|' };
+
 export function parseDelimiter(raw: string): string {
   if (raw.toLowerCase() === WHITESPACE) return WHITESPACE;
-  const value = raw === '\\t' || raw.toLowerCase() === 'tab' ? '\t' : raw;
-  if (![',', ';', '\t', '|'].includes(value)) throw new UsageError(`--delimiter: "${raw}" is not supported (use , ; tab, | or whitespace)`);
+  const value = namedDelimiters[raw.toLowerCase()] ?? raw;
+  if (![',', ';', '\t', '|'].includes(value)) {
+    throw new UsageError(`--delimiter: "${raw}" is not supported (use , ; | or their names comma, semicolon, pipe; tab or whitespace)`);
+  }
   return value;
 }
 

@@ -84,7 +84,9 @@ export function previousPeriod(period: ReportPeriod): ReportPeriod | null {
  * Resolves the period flags; a string is the usage message when they do not fit together.
  * - Nd (days) and Nm (months) end at --as-of (default today) and include it: 30d as of 11-23 is 10-25 … 11-23.
  * - 2025, 2025-Q3, 2025-11 are calendar spans: since = the first day, as-of = the last; they cannot be
- *   combined with --as-of or --since. Their previous period is the year, quarter or month before.
+ *   combined with --as-of or --since. Their previous period is the year, quarter or month before. A span still
+ *   running ends today and its previous period after as many days (2026-11 on 11-23: 11-01 … 11-23 against
+ *   10-01 … 10-23); one that has not started is refused.
  * - Without --period: [--since, --as-of], --since optional (from the beginning).
  */
 export function resolvePeriod(input: PeriodInput): ResolvedPeriod | string {
@@ -113,5 +115,11 @@ export function resolvePeriod(input: PeriodInput): ResolvedPeriod | string {
   const span = calendarSpan(raw);
   if (!span) return `--period "${raw}" is not one of 30d, 12m, 2025, 2025-Q3, 2025-11`;
   if (input.asOf !== undefined) return `--period ${raw} sets its own end (${span.asOf}); leave out --as-of`;
-  return span;
+  if (span.since > input.today) return `--period ${raw} has not started yet (today is ${input.today})`;
+  if (span.asOf <= input.today) return span;
+  // A span still running ends today, "so far": counted to its last day, a report would call follow-ups due later this
+  // month overdue and customers who may still buy lost. The span before is cut to as many days, so the two compare.
+  const previousSince = span.previous.since!;
+  const cut = addDays(previousSince, daysBetween(span.since, input.today));
+  return { since: span.since, asOf: input.today, previous: { since: previousSince, asOf: cut < span.previous.asOf ? cut : span.previous.asOf } };
 }

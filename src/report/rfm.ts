@@ -4,6 +4,7 @@ import type { RfmScores } from '../analysis/rfm.js';
 import { rfmScore } from '../analysis/rfm.js';
 import type { RulesLint, SegmentRule } from '../analysis/segment-rules.js';
 import type { SegmentLabel, Segmentation, SegmentSummary } from '../analysis/segments.js';
+import { segmentNamed } from '../analysis/segments.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
 export const label = (segment: SegmentLabel, lang: Lang): string => (lang === 'zh' ? segment.nameZh : segment.name);
@@ -49,11 +50,11 @@ export function rfmCustomersReport(
   labelsOf: (customerIds: number[]) => Map<number, CustomerLabel>,
   options: { asOf: string; lang: Lang; selection?: CustomerSelection; title?: string },
 ): Report {
-  const wanted = options.selection?.segment?.toLowerCase();
+  const wanted = options.selection?.segment;
   const indexes: number[] = [];
   for (let i = 0; i < scores.customerIds.length; i++) {
     const segment = segmentation.labels[segmentation.segmentOf[i]!]!;
-    if (wanted && segment.name.toLowerCase() !== wanted && segment.nameZh.toLowerCase() !== wanted) continue;
+    if (wanted && !segmentNamed(segment, wanted)) continue;
     indexes.push(i);
   }
   const score = (i: number) => rfmScore(scores.rScore[i]!, scores.fScore[i]!, scores.mScore[i]!);

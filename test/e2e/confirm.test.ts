@@ -46,6 +46,19 @@ describe('confirmation on a terminal', () => {
     expect(accepted.screen).toContain('forgot customer C0001');
   });
 
+  it.each([
+    [['customer', 'rm', 'C0001'], 'Remove C0001', 'cancelled; nothing was removed'],
+    [['customer', 'merge', 'C0198', 'C0199'], 'Merge C0199', 'cancelled; nothing was changed'],
+  ])('crm %j: answering no changes nothing and exits 1, like every declined confirmation', async (argv, question, message) => {
+    const { db } = await sampleDb();
+    const before = fullDump(db);
+    const declined = await onTerminal(['--db', db, ...argv], 'n\r');
+    expect(declined.screen).toContain(question);
+    expect(declined.stderr).toContain(message);
+    expect(declined.code).toBe(1);
+    expect(fullDump(db)).toEqual(before);
+  });
+
   it('restore: answering no (the default) keeps the database', async () => {
     const { dir, db } = await sampleDb();
     const backup = path.join(dir, 'b.db');

@@ -74,7 +74,8 @@ describe.skipIf(!hasTmux)(`prompts in a terminal${hasTmux ? '' : ' (skipped: tmu
     await keep.waitFor('Remove C0001 高建国 with 0 orders, 0 interactions, 0 payments, 0 surveys, 0 complaints? This cannot be undone.');
     keep.type('n');
     keep.press('Enter');
-    expect(await keep.waitFor('[exit 0]')).toContain('nothing was removed');
+    // A declined confirmation is exit 1 (README "Exit codes"), as for forget, restore and undo.
+    expect(await keep.waitFor('[exit 1]')).toContain('crm: cancelled; nothing was removed');
     expect(t.one("SELECT count(*) FROM customers WHERE external_id = 'C0001'")).toBe(1);
     const remove = open(['customer', 'rm', 'C0001'], t.db);
     await remove.waitFor('This cannot be undone.');

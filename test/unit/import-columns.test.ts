@@ -32,6 +32,16 @@ describe('whitespaceToTabs', () => {
     expect(parseDelimiter('Whitespace')).toBe('whitespace');
     expect(() => parseDelimiter('spaces')).toThrow(/whitespace/);
   });
+
+  it('--delimiter takes the names its help gives: comma, semicolon, tab, pipe (any case), and \\t', () => {
+    expect(parseDelimiter('comma')).toBe(',');
+    expect(parseDelimiter('Semicolon')).toBe(';');
+    expect(parseDelimiter('TAB')).toBe('\t');
+    expect(parseDelimiter('\\t')).toBe('\t');
+    expect(parseDelimiter('pipe')).toBe('|');
+    expect(parseDelimiter(';')).toBe(';');
+    expect(() => parseDelimiter('colon')).toThrow('--delimiter: "colon" is not supported (use , ; | or their names comma, semicolon, pipe; tab or whitespace)');
+  });
 });
 
 describe('parseColumnList', () => {

@@ -21,12 +21,27 @@ describe('resolvePeriod', () => {
     [{ period: '2025-11' }, '2025-11-01', '2025-11-30', '2025-10-01', '2025-10-31'],
     [{ period: '2024-02' }, '2024-02-01', '2024-02-29', '2024-01-01', '2024-01-31'],
     [{ period: '2026-1' }, '2026-01-01', '2026-01-31', '2025-12-01', '2025-12-31'],
+    // Spans still running on 2026-11-23 end that day, "so far", and the span before is cut to as many days:
+    // November 1–23 against October 1–23 (22 days after the first in both).
+    [{ period: '2026-11' }, '2026-11-01', today, '2026-10-01', '2026-10-23'],
+    // Q4: October 1 + 53 days = November 23; Q3: July 1 + 53 days = August 23.
+    [{ period: '2026-Q4' }, '2026-10-01', today, '2026-07-01', '2026-08-23'],
+    // 2026 so far (326 days after January 1) against 2025 to November 23.
+    [{ period: '2026' }, '2026-01-01', today, '2025-01-01', '2025-11-23'],
   ])('%j → [%s, %s], previous [%s, %s]', (flags, since, asOf, previousSince, previousAsOf) => {
     const resolved = resolvePeriod({ today, ...flags });
     expect(typeof resolved).toBe('object');
     if (typeof resolved === 'string') return;
     expect([resolved.since, resolved.asOf]).toEqual([since, asOf]);
     expect(resolved.previous).toEqual(previousSince === null ? null : { since: previousSince, asOf: previousAsOf });
+  });
+
+  it('a month still running on its 30th against a shorter month before: the previous span stops at its own end', () => {
+    // March 1–30 against February 1 + 29 days = March 2, past February's end: February 1–28 whole.
+    const resolved = resolvePeriod({ today: '2026-03-30', period: '2026-03' });
+    expect(resolved).toEqual({ since: '2026-03-01', asOf: '2026-03-30', previous: { since: '2026-02-01', asOf: '2026-02-28' } });
+    // On the span's last day it is whole, as before.
+    expect(resolvePeriod({ today: '2026-03-31', period: '2026-03' })).toEqual({ since: '2026-03-01', asOf: '2026-03-31', previous: { since: '2026-02-01', asOf: '2026-02-28' } });
   });
 
   it.each([
@@ -37,6 +52,8 @@ describe('resolvePeriod', () => {
     [{ period: '30d', since: '2026-01-01' }, 'cannot be used together'],
     [{ period: '2025', asOf: '2025-06-30' }, 'leave out --as-of'],
     [{ since: '2026-12-01' }, 'is after'],
+    [{ period: '2026-12' }, 'has not started yet (today is 2026-11-23)'],
+    [{ period: '2027' }, 'has not started yet'],
   ])('%j is refused', (flags, message) => {
     const resolved = resolvePeriod({ today, ...flags });
     expect(typeof resolved).toBe('string');

@@ -136,8 +136,9 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
         if (!context.interactive) throw new UsageError(`crm customer rm would remove ${what}; add --yes to confirm (nothing was removed)`);
         const { askConfirm } = await import('../../ui/prompts.js');
         if (!(await askConfirm(context.io, `Remove ${what}? This cannot be undone.`))) {
-          context.info('nothing was removed');
-          return;
+          // A declined confirmation is exit 1, as for forget, restore and undo (README "Exit codes").
+          const { CrmError } = await import('../../errors.js');
+          throw new CrmError('cancelled; nothing was removed');
         }
       }
       const { removeCustomer } = await import('../../db/customer-changes.js');

@@ -47,8 +47,9 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
         if (!context.interactive) throw new UsageError(`crm customer merge would merge ${what}; add --yes to confirm (nothing was changed)`);
         const { askConfirm } = await import('../../ui/prompts.js');
         if (!(await askConfirm(context.io, `Merge ${what}?`))) {
-          context.info('nothing was changed');
-          return;
+          // A declined confirmation is exit 1, as for forget, restore and undo (README "Exit codes").
+          const { CrmError } = await import('../../errors.js');
+          throw new CrmError('cancelled; nothing was changed');
         }
       }
       const { mergeCustomers } = await import('../../db/merge.js');

@@ -28,7 +28,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export const skippedHeaderWarning = (file: string): string =>
   `warning: ${file}:1 was skipped as the header (--columns without --no-header) but reads as a valid row; if the file has no header, import it again with --no-header`;
 
-function summaryText(summary: ImportSummary): string {
+function summaryText(summary: ImportSummary, problemLine: (file: string, problem: ImportSummary['problems'][number]) => string): string {
   const lines: string[] = [];
   const verb = summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`;
   lines.push(`${summary.kind} from ${summary.file}: ${verb}`);
@@ -42,7 +42,7 @@ function summaryText(summary: ImportSummary): string {
   if (summary.unknownColumns.length) lines.push(`  columns left out (unknown): ${summary.unknownColumns.join(', ')}`);
   if (summary.skippedHeaderIsData) lines.push(`  ${skippedHeaderWarning(summary.file)}`);
   if (summary.rejectsFile) lines.push(`  rejected rows written to ${summary.rejectsFile}`);
-  for (const problem of summary.problems) lines.push(`  ${summary.file}:${problem.line}: ${problem.field}: ${problem.reason}`);
+  for (const problem of summary.problems) lines.push(`  ${problemLine(summary.file, problem)}`);
   if (summary.sameContentAsRun !== null && summary.rowsNew === 0 && summary.rowsChanged === 0) {
     lines.push(`  (the same file was imported before, in run ${summary.sameContentAsRun})`);
   }
@@ -70,7 +70,7 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
 }
 
 async function runImport(context: CliContext, kind: ImportKind, file: string, flags: ImportFlags): Promise<void> {
-  const { importFile, ImportRejectedError } = await import('../../import/run.js');
+  const { importFile, ImportRejectedError, problemLine } = await import('../../import/run.js');
   const { parseEncodingName, parseDelimiter } = await import('../../import/decode.js');
   const encoding = flags.encoding ? parseEncodingName(flags.encoding) : undefined;
   const delimiter = flags.delimiter ? parseDelimiter(flags.delimiter) : undefined;
@@ -92,7 +92,7 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
     progress?.stop();
     // JSON keeps stdout machine-readable: the warning about line 1 then goes to stderr as well.
     if (flags.format === 'json' && summary.skippedHeaderIsData) context.info(skippedHeaderWarning(summary.file));
-    context.io.stdout.write(flags.format === 'json' ? summaryJson(summary, !summary.dryRun) : summaryText(summary));
+    context.io.stdout.write(flags.format === 'json' ? summaryJson(summary, !summary.dryRun) : summaryText(summary, problemLine));
     const control = summary.controlContacts;
     if (control.contacts > 0) {
       // As crm log --campaign warns for one contact: a contacted control customer spoils the comparison.
@@ -121,7 +121,7 @@ Examples:
   $ crm import customers samples/customers-gbk.csv            (GBK, Chinese headers: detected)
   $ crm import orders export.csv --map "Invoice Total=amount" --on-error skip
   $ cat orders.csv | crm import orders - --format json
-  $ crm import orders CDNOW_sample.txt --no-header --delimiter whitespace \
+  $ crm import orders CDNOW_sample.txt --no-header --delimiter whitespace \\
       --columns customer_id,-,order_date,-,amount --create-customers
   $ crm import log
   $ crm import undo 12 --yes`,

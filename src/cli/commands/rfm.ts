@@ -21,7 +21,7 @@ export function registerRfm(program: Command, context: CliContext): void {
   )
     .option('--limit <n>', 'at most N customers (the best first)')
     .action(async (flags: ScoreFlags & { segment?: string; limit?: string }) => {
-      const { segmentOptions } = await import('../analysis-flags.js');
+      const { requireSegment, segmentOptions } = await import('../analysis-flags.js');
       const { parsePositiveInteger } = await import('../context.js');
       const { segmentCustomers } = await import('../../analysis/customer-segments.js');
       const { customerLabels } = await import('../../db/analysis.js');
@@ -30,6 +30,7 @@ export function registerRfm(program: Command, context: CliContext): void {
       const options = await segmentOptions(context, flags);
       const db = context.openDb();
       const { scores, segmentation } = segmentCustomers(db, options);
+      await requireSegment(segmentation, flags.segment);
       const report = rfmCustomersReport(scores, segmentation, (ids) => customerLabels(db, ids), {
         asOf: options.period.asOf,
         lang: context.lang(flags),

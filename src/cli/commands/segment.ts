@@ -34,11 +34,12 @@ export function registerSegment(program: Command, context: CliContext): void {
       ),
     ),
   ).action(async (flags: SegmentFlags) => {
-    const { segmentOptions } = await import('../analysis-flags.js');
+    const { requireSegment, segmentOptions } = await import('../analysis-flags.js');
     const { segmentCustomers } = await import('../../analysis/customer-segments.js');
     const options = await segmentOptions(context, flags);
     const db = context.openDb();
     const { scores, segmentation } = segmentCustomers(db, options);
+    await requireSegment(segmentation, flags.segment);
     const lang = context.lang(flags);
     if (flags.customers || flags.segment) {
       const { customerLabels } = await import('../../db/analysis.js');

@@ -111,13 +111,25 @@ export function registerSnapshot(program: Command, context: CliContext): void {
     const zh = new Map<string, string>([...defaultSegmentRules.map((rule): [string, string] => [rule.name, rule.nameZh ?? rule.name]), [OTHERS, OTHERS_ZH]]);
     const label = (segment: string) => (lang === 'zh' ? zh.get(segment) ?? segment : segment);
     const dates = { from: from.as_of, to: to.as_of, lang, label };
-    const high = flags.high.split(',').map((name) => name.trim()).filter(Boolean);
+    const movements = segmentMovements(db, from.id, to.id);
+    // --high names segments as stored (English) in any case, or by their Chinese names; a name neither snapshot nor
+    // the default rules have is a typo that would silently list nobody: a usage error.
+    const known = new Map<string, string>();
+    for (const name of [...defaultSegmentRules.map((rule) => rule.name), OTHERS, ...movements.flatMap((m) => [m.from_segment, m.to_segment])]) {
+      if (name !== null) known.set(name.toLowerCase(), name);
+    }
+    for (const [name, nameZh] of zh) known.set(nameZh.toLowerCase(), name);
+    const high = flags.high.split(',').map((name) => name.trim()).filter(Boolean).map((name) => {
+      const stored = known.get(name.toLowerCase());
+      if (stored === undefined) throw new UsageError(`--high: no segment "${name}" in the default rules or in these snapshots (known: ${[...new Set(known.values())].join(', ')})`);
+      return stored;
+    });
     const fell = report.fallersReport(fallers(db, from.id, to.id, high), dates);
     if (flags.customers) {
       await context.emit(fell, flags);
       return;
     }
-    const matrix = report.movementReport(movementMatrix(segmentMovements(db, from.id, to.id), defaultSegmentRules.map((rule) => rule.name)), dates);
+    const matrix = report.movementReport(movementMatrix(movements, defaultSegmentRules.map((rule) => rule.name)), dates);
     matrix.notes!.push(`${fell.rows.length} customer(s) fell from ${high.join(', ')} or to a lower tier: crm snapshot diff ${from.as_of} ${to.as_of} --customers`);
     await context.emit(matrix, flags);
     // On a terminal (and in Markdown) the list follows the matrix; CSV and JSON carry one report each.
