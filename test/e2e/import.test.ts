@@ -99,6 +99,15 @@ describe('crm import', () => {
     expect(counts(db)).toEqual(before);
   });
 
+  it('counts a single row in the singular', () => {
+    const { dir, env } = freshDb();
+    spawnCrm(['init'], { env });
+    fs.writeFileSync(path.join(dir, 'one.csv'), 'customer_id,name\nX1,Solo\n');
+    const result = spawnCrm(['import', 'customers', path.join(dir, 'one.csv')], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('  1 row read: 1 new, 0 changed, 0 unchanged, 0 rejected');
+  });
+
   it('--on-error skip writes the good rows and the bad ones to the rejects file', () => {
     const { dir, db, env } = freshDb();
     spawnCrm(['init'], { env });

@@ -33,7 +33,7 @@ function summaryText(summary: ImportSummary, problemLine: (file: string, problem
   const verb = summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`;
   lines.push(`${summary.kind} from ${summary.file}: ${verb}`);
   lines.push(
-    `  ${summary.rowsRead} rows read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected`,
+    `  ${summary.rowsRead} ${summary.rowsRead === 1 ? 'row' : 'rows'} read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected`,
   );
   if (summary.customersCreated > 0) lines.push(`  ${summary.customersCreated} customers created from order rows`);
   if (summary.leadsConverted > 0) lines.push(`  ${summary.leadsConverted} lead${summary.leadsConverted === 1 ? '' : 's'} converted to customers by their first order`);
