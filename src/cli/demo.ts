@@ -12,8 +12,7 @@ import { overviewReport } from '../report/overview.js';
 import { segmentCustomers } from '../analysis/customer-segments.js';
 import { summariseSegments } from '../analysis/segments.js';
 import { buildPyramid, defaultCuts } from '../analysis/pyramid.js';
-import { costCoverage } from '../db/analysis.js';
-import { pyramidTiers } from '../db/pyramid.js';
+import { pyramidTiers, tierCoverage } from '../db/pyramid.js';
 import { segmentSummaryReport } from '../report/rfm.js';
 import { pyramidReport } from '../report/pyramid.js';
 import type { CliContext } from './context.js';
@@ -59,10 +58,11 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     const asOf = overview(db).last_order ?? context.today();
     const period = { asOf, since: null };
     const lang = context.defaultLang();
-    const coverage = costCoverage(db, period);
+    const tierTotals = pyramidTiers(db, period, defaultCuts);
+    const coverage = tierCoverage(tierTotals);
     context.io.stdout.write('\n');
     await context.emit(
-      pyramidReport(buildPyramid(pyramidTiers(db, period, defaultCuts)), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }),
+      pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }),
       format,
     );
     const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });

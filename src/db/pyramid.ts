@@ -21,7 +21,8 @@ const params = (period: Period, cuts: PyramidCuts) => ({
  */
 const tiered = `
 WITH per_customer AS (
-  SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
+  SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit,
+         sum(cost_cents IS NULL) AS without_cost
   FROM orders
   WHERE ${analysedOrders}
   GROUP BY customer_id
@@ -48,6 +49,16 @@ export interface TierTotals {
   profit_cents: number;
   loss_making: number;
   interactions: number;
+  /** Orders of the tier with no cost (their profit counts as revenue): summed, the note costCoverage gives, from the same scan. */
+  orders_without_cost: number;
+}
+
+/** Orders, and those without a cost, over all tiers: analysis.ts costCoverage without a second pass over the orders. */
+export function tierCoverage(tiers: readonly TierTotals[]): { orders: number; ordersWithoutCost: number } {
+  return {
+    orders: tiers.reduce((sum, tier) => sum + tier.orders, 0),
+    ordersWithoutCost: tiers.reduce((sum, tier) => sum + tier.orders_without_cost, 0),
+  };
 }
 
 /** One row per non-empty tier (0 platinum … 3 lead). */
@@ -56,7 +67,8 @@ export function pyramidTiers(db: Db, period: Period, cuts: PyramidCuts): TierTot
     .prepare(
       `${tiered}
        SELECT tier, count(*) AS customers, sum(orders) AS orders, sum(revenue) AS revenue_cents, sum(profit) AS profit_cents,
-              sum(profit < 0) AS loss_making, coalesce(sum(contacts.interactions), 0) AS interactions
+              sum(profit < 0) AS loss_making, coalesce(sum(contacts.interactions), 0) AS interactions,
+              sum(without_cost) AS orders_without_cost
        FROM tiered LEFT JOIN contacts USING (customer_id)
        GROUP BY tier ORDER BY tier`,
     )

@@ -57,9 +57,10 @@ export function registerPyramid(program: Command, context: CliContext): void {
       await context.emit(report.tierCustomersReport(rows, { asOf: period.asOf, lang, tier: tier === null ? null : tiers[tier]! }), flags);
       return;
     }
-    const { costCoverage } = await import('../../db/analysis.js');
-    const coverage = costCoverage(db, period);
-    const levels = buildPyramid(pyramidTiers(db, period, cuts));
+    const { tierCoverage } = await import('../../db/pyramid.js');
+    const totals = pyramidTiers(db, period, cuts);
+    const coverage = tierCoverage(totals);
+    const levels = buildPyramid(totals);
     await context.emit(report.pyramidReport(levels, { asOf: period.asOf, lang, cuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }), flags);
   });
 }
