@@ -108,12 +108,18 @@ export interface MemberOutcome {
 export function memberOutcomes(db: Db, campaign: CampaignRecord, until: string): MemberOutcome[] {
   return db
     .prepare(
-      `SELECT m.arm,
+      `WITH bought AS (
+         SELECT o.customer_id, count(*) AS orders, sum(o.amount_cents) AS revenue_cents
+         FROM campaign_members m JOIN orders o ON o.customer_id = m.customer_id
+         WHERE m.campaign_id = @id AND o.order_date > @start AND o.order_date <= @until AND ${billed}
+         GROUP BY o.customer_id
+       )
+       SELECT m.arm,
               EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id
                       AND i.occurred_at >= @start AND i.occurred_at < @untilEnd) AS contacted,
-              (SELECT count(*) FROM orders o WHERE o.customer_id = m.customer_id AND o.order_date > @start AND o.order_date <= @until AND ${billed}) AS orders,
-              (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = m.customer_id AND o.order_date > @start AND o.order_date <= @until AND ${billed}) AS revenue_cents
-       FROM campaign_members m WHERE m.campaign_id = @id`,
+              coalesce(b.orders, 0) AS orders, coalesce(b.revenue_cents, 0) AS revenue_cents
+       FROM campaign_members m LEFT JOIN bought b ON b.customer_id = m.customer_id
+       WHERE m.campaign_id = @id`,
     )
     .all({ ...windowParams({ since: null, asOf: until }), id: campaign.id, start: campaign.started_on, until, untilEnd: `${until}T99` }) as MemberOutcome[];
 }

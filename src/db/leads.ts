@@ -98,16 +98,21 @@ export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
          FROM referred r JOIN orders o ON o.customer_id = r.customer_id
          WHERE o.order_date >= @since AND o.order_date <= @asOf AND ${billed}
          GROUP BY r.partner_id, r.customer_id
+       ), referrals AS (
+         SELECT partner_id, count(*) AS customers FROM referred GROUP BY partner_id
+       ), per_partner AS (
+         SELECT partner_id, count(*) AS buying, sum(orders) AS orders, sum(revenue) AS revenue, sum(profit) AS profit
+         FROM sales GROUP BY partner_id
        )
        SELECT p.id, p.external_id, p.name, p.owner,
-              (SELECT count(*) FROM referred r WHERE r.partner_id = p.id) AS customers_referred,
-              (SELECT count(*) FROM sales s WHERE s.partner_id = p.id) AS buying_customers,
-              (SELECT coalesce(sum(s.orders), 0) FROM sales s WHERE s.partner_id = p.id) AS orders,
-              (SELECT coalesce(sum(s.revenue), 0) FROM sales s WHERE s.partner_id = p.id) AS revenue_cents,
-              (SELECT coalesce(sum(s.profit), 0) FROM sales s WHERE s.partner_id = p.id) AS profit_cents,
+              coalesce(rf.customers, 0) AS customers_referred,
+              coalesce(s.buying, 0) AS buying_customers,
+              coalesce(s.orders, 0) AS orders,
+              coalesce(s.revenue, 0) AS revenue_cents,
+              coalesce(s.profit, 0) AS profit_cents,
               (SELECT count(*) FROM interactions i WHERE i.customer_id = p.id AND i.occurred_at >= @since AND i.occurred_at < @asOfEnd) AS interactions,
               (SELECT max(i.occurred_at) FROM interactions i WHERE i.customer_id = p.id AND i.occurred_at < @asOfEnd) AS last_contact_at
-       FROM partners p
+       FROM partners p LEFT JOIN referrals rf ON rf.partner_id = p.id LEFT JOIN per_partner s ON s.partner_id = p.id
        ORDER BY revenue_cents DESC, p.external_id`,
     )
     .all({ ...windowParams(window), asOfEnd: `${window.asOf}T99` }) as PartnerFacts[];
