@@ -3,6 +3,7 @@ import type { CustomerLabel } from '../db/analysis.js';
 import type { ClvResult, ClvUnit, ClvValidation } from '../analysis/clv.js';
 import { tiers } from '../analysis/pyramid.js';
 import type { Column, Lang, Report, Row } from './types.js';
+import { tierListingColumns } from './pyramid.js';
 
 /** Above this |correlation| between frequency and spend, Gamma-Gamma's independence assumption is doubtful (issue 9). */
 export const CORRELATION_WARNING = 0.3;
@@ -260,10 +261,7 @@ export function clvTierCustomersReport(
     titleZh: `${tierName ? tierName.nameZh : '客户'}（按预测终身价值，截至 ${options.asOf}，${chosen.length} 位）`,
     asOf: options.asOf,
     columns: [
-      { key: 'rank', label: 'Rank', labelZh: '排名', type: 'integer' },
-      { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
-      { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
-      { key: 'tier', label: 'Tier', labelZh: '层级', type: 'text' },
+      ...tierListingColumns,
       { key: 'p_alive', label: 'P(alive)', labelZh: '活跃概率', type: 'number' },
       { key: 'expected_purchases', label: 'Expected purchases', labelZh: '预期购买次数', type: 'number' },
       { key: 'clv', label: 'CLV', labelZh: '客户终身价值', type: 'money' },

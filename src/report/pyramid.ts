@@ -2,7 +2,15 @@
 import type { PyramidLevel, Tier } from '../analysis/pyramid.js';
 import type { TierCustomer } from '../db/pyramid.js';
 import { tiers } from '../analysis/pyramid.js';
-import type { Lang, Report } from './types.js';
+import type { Column, Lang, Report } from './types.js';
+
+/** The first columns of a tier's customer listing (crm pyramid --customers, by profit or by CLV). */
+export const tierListingColumns: Column[] = [
+  { key: 'rank', label: 'Rank', labelZh: '排名', type: 'integer' },
+  { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
+  { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+  { key: 'tier', label: 'Tier', labelZh: '层级', type: 'text' },
+];
 
 export const tierLabel = (tier: Tier, lang: Lang): string => (lang === 'zh' ? tier.nameZh : tier.name);
 
@@ -111,10 +119,7 @@ export function tierCustomersReport(rows: TierCustomer[], options: { asOf: strin
     titleZh: `${which}：按利润排列的客户（截至 ${options.asOf}，${rows.length} 位）`,
     asOf: options.asOf,
     columns: [
-      { key: 'rank', label: 'Rank', labelZh: '排名', type: 'integer' },
-      { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
-      { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
-      { key: 'tier', label: 'Tier', labelZh: '层级', type: 'text' },
+      ...tierListingColumns,
       { key: 'orders', label: 'Orders', labelZh: '订单数', type: 'integer' },
       { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
       { key: 'profit', label: 'Profit', labelZh: '利润', type: 'money' },
