@@ -1,6 +1,6 @@
 // The SQL behind the analysis commands (rfm, segment, pyramid, lifecycle, loyalty): per-customer aggregates.
 import type { Db } from './open.js';
-import { customerSales, orderCoverage, windowParams } from './report-sales.js';
+import { customerSales, windowParams } from './report-sales.js';
 
 /** The orders an analysis looks at: order_date in [since, asOf]. */
 export interface Period {
@@ -87,15 +87,4 @@ export function customerLabels(db: Db, ids?: readonly number[]): Map<number, Cus
     if (!wanted || wanted.has(id)) labels.set(id, { externalId, name });
   }
   return labels;
-}
-
-export interface CostCoverage {
-  orders: number;
-  ordersWithoutCost: number;
-}
-
-/** How many orders (sales) in the period have no cost (their profit counts as revenue): the reports' count. */
-export function costCoverage(db: Db, period: Period): CostCoverage {
-  const coverage = orderCoverage(db, { since: period.since ?? null, asOf: period.asOf, includePartners: period.includePartners ?? false }, true);
-  return { orders: coverage.orders, ordersWithoutCost: coverage.orders_without_cost };
 }

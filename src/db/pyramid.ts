@@ -49,11 +49,11 @@ export interface TierTotals {
   profit_cents: number;
   loss_making: number;
   interactions: number;
-  /** Orders of the tier with no cost (their profit counts as revenue): summed, the note costCoverage gives, from the same scan. */
+  /** Orders of the tier with no cost (their profit counts as revenue): summed over the tiers, the pyramid's note, from the same scan. */
   orders_without_cost: number;
 }
 
-/** Orders, and those without a cost, over all tiers: analysis.ts costCoverage without a second pass over the orders. */
+/** Orders, and those without a cost, over all tiers (the pyramid's cost note) without a second pass over the orders. */
 export function tierCoverage(tiers: readonly TierTotals[]): { orders: number; ordersWithoutCost: number } {
   return {
     orders: tiers.reduce((sum, tier) => sum + tier.orders, 0),

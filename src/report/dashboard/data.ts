@@ -1,12 +1,12 @@
 // The dashboard's content gathered from the database into one plain value: the same report values
 // `crm report summary`, `crm pyramid`, `crm segment`, `crm lifecycle`, `crm loyalty`, `crm report profit|lost|cohorts`
 // print, so the page and the other formats cannot disagree. Rendering (html.ts) never computes.
-import { defaultCuts } from '../../analysis/pyramid.js';
+import { buildPyramid, defaultCuts } from '../../analysis/pyramid.js';
 import type { RfGrid } from '../../analysis/rf-grid.js';
-import { costCoverage } from '../../db/analysis.js';
+import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
 import type { Db } from '../../db/open.js';
 import { monthlyRevenue } from '../../db/report-sales.js';
-import { customerStandings, loyaltySummaries, pyramidLevels, scoredSegments, stageSummaries, standingsAndStages } from '../analysis-inputs.js';
+import { customerStandings, loyaltySummaries, scoredSegments, stageSummaries, standingsAndStages } from '../analysis-inputs.js';
 import type { StageSummary } from '../../analysis/lifecycle.js';
 import { buildReport } from '../build.js';
 import { addMonths, type ResolvedPeriod } from '../period.js';
@@ -109,8 +109,10 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
   const { summary, lost, stages } = await lifecycleParts(db, options);
   const build = (name: string) => buildReport(db, name, { period, lang, today: options.today });
 
-  const coverage = costCoverage(db, period);
-  const pyramid = pyramidReport(pyramidLevels(db, period), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
+  // The tiers' own totals say how many orders had no cost: no second pass over the orders for the note.
+  const tierTotals = pyramidTiers(db, period, defaultCuts);
+  const coverage = tierCoverage(tierTotals);
+  const pyramid = pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
   const { segments, rfGrid } = segmentParts(db, period, lang);
   // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
   const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
