@@ -35,6 +35,12 @@ export function cutsNote(scores: RfmScores, lang: Lang = 'en'): string {
   return text ? `cut points (R rfm compatible; reuse with --thresholds "${text}")` : 'one bin per measure: every score is 1';
 }
 
+/** The notes under the segment table (rules scheme): which rules table was used, and the cut points. */
+export function segmentNotes(rulesSource: string, scores: RfmScores, lang: Lang = 'en'): string[] {
+  const rules = lang === 'zh' ? `细分规则：${rulesSource === 'default' ? '默认' : rulesSource}` : `rules: ${rulesSource}`;
+  return [rules, cutsNote(scores, lang)];
+}
+
 export interface CustomerSelection {
   /** Only customers in this segment (matched on the English or Chinese name, case-insensitive). */
   segment?: string;

@@ -49,9 +49,8 @@ export function registerSegment(program: Command, context: CliContext): void {
       return;
     }
     const { summariseSegments } = await import('../../analysis/segments.js');
-    const { segmentSummaryReport, cutsNote } = await import('../../report/rfm.js');
-    const rulesNote = lang === 'zh' ? `细分规则：${options.rulesSource === 'default' ? '默认' : options.rulesSource}` : `rules: ${options.rulesSource}`;
-    const notes = options.scheme === 'cn8' ? [] : [rulesNote, cutsNote(scores, lang)];
+    const { segmentSummaryReport, segmentNotes } = await import('../../report/rfm.js');
+    const notes = options.scheme === 'cn8' ? [] : segmentNotes(options.rulesSource, scores, lang);
     await context.emit(segmentSummaryReport(summariseSegments(scores, segmentation), segmentation, { asOf: options.period.asOf, lang, notes }), flags);
   });
 

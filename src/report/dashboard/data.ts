@@ -12,7 +12,7 @@ import { buildReport } from '../build.js';
 import { addMonths, type ResolvedPeriod } from '../period.js';
 import { pyramidReport } from '../pyramid.js';
 import { lifecycleSummaryReport, loyaltySummaryReport } from '../relationship.js';
-import { cutsNote, segmentSummaryReport } from '../rfm.js';
+import { segmentNotes, segmentSummaryReport } from '../rfm.js';
 import type { Lang, Report } from '../types.js';
 
 /** How many months the revenue chart shows, and how many customers the two tables list at most. */
@@ -143,6 +143,6 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
 /** The segment report and the R×F grid; every customer's scores behind them are let go on return. */
 function segmentParts(db: Db, period: ResolvedPeriod, lang: Lang): { segments: Report; rfGrid: RfGrid } {
   const segmented = scoredSegments(db, period);
-  const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf: period.asOf, lang, notes: ['rules: default', cutsNote(segmented.scores)] });
+  const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf: period.asOf, lang, notes: segmentNotes('default', segmented.scores, lang) });
   return { segments, rfGrid: segmented.grid };
 }
