@@ -59,3 +59,11 @@ export function binOf(value: number, edges: BinEdges): number {
 export function sortedCopy(values: Float64Array): Float64Array {
   return Float64Array.from(values).sort();
 }
+
+/** The median of a list of numbers (the mean of the two middle values for an even count); null when empty. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,6 +1,9 @@
 // The lead funnel (issue 11): per source and per owner, how many leads became customers, how fast, for how much.
 import type { LeadFacts } from '../db/leads.js';
 import { daysBetween } from '../util/dates.js';
+import { median } from './binning.js';
+
+export { median };
 
 export interface FunnelGroup {
   groupBy: 'all' | 'source' | 'owner';
@@ -18,14 +21,6 @@ export interface FunnelGroup {
   open: number;
   /** The most common drop reasons, most frequent first (ties by name), at most three. */
   dropReasons: { reason: string; count: number }[];
-}
-
-/** The median of a list of numbers (the mean of the two middle values for an even count); null when empty. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export function funnelGroup(groupBy: FunnelGroup['groupBy'], group: string, leads: readonly LeadFacts[]): FunnelGroup {

@@ -5,14 +5,7 @@ import type { ComplaintTimes, OwnerContacts, OwnerSales } from '../db/report-peo
 import { periodText, plural, say, type ReportContext } from './sales-reports.js';
 import { formatCents } from '../util/money.js';
 import type { Column, Report, Row } from './types.js';
-
-/** The middle value (the mean of the two middle ones for an even count); null for none. */
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
+import { median } from '../analysis/binning.js';
 
 export const salespeopleColumns: Column[] = [
   { key: 'owner', label: 'Owner', labelZh: '业务员', type: 'text' },
