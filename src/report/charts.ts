@@ -1,4 +1,5 @@
 // Small text charts that go with a terminal table (a report's `picture`): bars for shares, a spark line for a series.
+import { visibleText } from './visible.js';
 
 /** Columns a text takes in a terminal: CJK and other wide characters count two (as cli-table3 measures). */
 export function displayWidth(text: string): number {
@@ -25,13 +26,18 @@ export function bar(percent: number | null, width = 30): string {
   return '█'.repeat(Math.floor(units / 8)) + eighths[units % 8];
 }
 
-/** One line per item: label (padded, double-width characters counted twice), bar, the share written in. */
+/**
+ * One line per item: label (padded, double-width characters counted twice), bar, the share written in.
+ * Labels are data (product names): control characters are shown as escapes before they are measured.
+ */
 export function barChart(items: { label: string; percent: number | null }[], width = 30): string {
-  const labelWidth = Math.max(0, ...items.map((item) => displayWidth(item.label)));
+  const labels = items.map((item) => visibleText(item.label));
+  const labelWidth = Math.max(0, ...labels.map(displayWidth));
   return items
-    .map((item) => {
+    .map((item, index) => {
+      const label = labels[index]!;
       const share = item.percent === null ? '' : ` ${item.percent.toFixed(1)} %`;
-      return `${item.label}${' '.repeat(labelWidth - displayWidth(item.label))} │${bar(item.percent, width)}${share}`;
+      return `${label}${' '.repeat(labelWidth - displayWidth(label))} │${bar(item.percent, width)}${share}`;
     })
     .join('\n');
 }

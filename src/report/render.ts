@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { Chalk } from 'chalk';
 import { centsToUnits, formatCents, formatNumber } from '../util/money.js';
 import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types.js';
+import { visibleLines, visibleText } from './visible.js';
 
 export interface RenderOptions {
   color?: boolean;
@@ -55,11 +56,16 @@ export function displayValue(column: Column, value: CellValue): string {
 
 const numericTypes = new Set(['integer', 'number', 'money', 'percent', 'probability']);
 
+/**
+ * Every text a table prints (cells, headings, title, notes, picture) goes through visibleText first, so
+ * escape sequences in the data are shown, not obeyed; crm's own colour is added after that.
+ */
 export function renderTable(report: Report, options: RenderOptions = {}): string {
   const lang = options.lang ?? 'en';
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const head = (column: Column): string => visibleText(heading(column, lang));
   const table = new Table({
-    head: report.vertical ? [] : report.columns.map((column) => heading(column, lang)),
+    head: report.vertical ? [] : report.columns.map(head),
     style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
     colAligns: report.vertical ? ['left', 'left'] : report.columns.map((column) => (numericTypes.has(column.type) ? 'right' : 'left')),
     wordWrap: false,
@@ -68,7 +74,7 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
   const cells = (row: Row, index = -1): string[] =>
     report.columns.map((column) => {
       const value = row[column.key] ?? null;
-      const text = displayValue(column, value);
+      const text = visibleText(displayValue(column, value));
       if (alerts.has(index)) return chalk.red(text);
       return typeof value === 'number' && value < 0 && numericTypes.has(column.type) ? chalk.red(text) : text;
     });
@@ -76,20 +82,20 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
     for (const row of report.rows) {
       report.columns.forEach((column, index) => {
         const text = cells(row)[index]!;
-        if (text !== '') table.push({ [heading(column, lang)]: text });
+        if (text !== '') table.push({ [head(column)]: text });
       });
     }
   } else {
     report.rows.forEach((row, index) => table.push(cells(row, index)));
   }
   if (report.totals && report.rows.length > 0) table.push(cells(report.totals).map((text) => chalk.bold(text)));
-  const title = lang === 'zh' && report.titleZh ? report.titleZh : report.title;
+  const title = visibleText(lang === 'zh' && report.titleZh ? report.titleZh : report.title);
   const lines = [options.color ? chalk.bold(title) : title];
-  lines.push(...(report.preamble ?? []));
+  lines.push(...(report.preamble ?? []).map(visibleText));
   if (report.rows.length === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
   else lines.push(table.toString());
-  if (options.pictures && report.picture) lines.push(report.picture);
-  for (const note of report.notes ?? []) lines.push(options.color ? chalk.dim(note) : note);
+  if (options.pictures && report.picture) lines.push(visibleLines(report.picture));
+  for (const note of (report.notes ?? []).map(visibleText)) lines.push(options.color ? chalk.dim(note) : note);
   for (const section of report.sections ?? []) lines.push('', renderTable(section, options).replace(/\n$/, ''));
   return lines.join('\n') + '\n';
 }
@@ -143,8 +149,20 @@ export function renderJson(report: Report): string {
   return JSON.stringify(envelope, null, 2) + '\n';
 }
 
+/**
+ * Text for one Markdown cell or line: backslashes and | escaped, & < > as HTML entities (so a name like
+ * <img onerror=…> is shown, never run, where Markdown becomes HTML), a line break as <br>, and any other
+ * control character as a visible escape.
+ */
 function markdownCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const escaped = text
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+  return visibleText(escaped);
 }
 
 export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
