@@ -1,4 +1,4 @@
-// Relationship type and marketing level per pyramid tier (domain.md: Kotler's matrix, seed 002). Pure.
+// Relationship type and marketing level per pyramid tier (docs/rules.md#relationship-type-and-marketing-level: Kotler's matrix). Pure.
 import type { PyramidLevel } from './pyramid.js';
 
 export type CustomerCount = 'many' | 'medium' | 'few';
@@ -6,7 +6,7 @@ export type Margin = 'high' | 'medium' | 'low';
 export type RelationshipType = 'basic' | 'reactive' | 'accountable' | 'proactive' | 'partnership';
 export type MarketingLevel = 'financial' | 'social' | 'structural';
 
-/** domain.md: customers (rows) × margin (columns). */
+/** docs/rules.md#relationship-type-and-marketing-level: customers (rows) × margin (columns). */
 const matrix: Record<CustomerCount, Record<Margin, RelationshipType>> = {
   many: { high: 'accountable', medium: 'reactive', low: 'basic' },
   medium: { high: 'proactive', medium: 'accountable', low: 'reactive' },

@@ -25,7 +25,7 @@ export interface CustomerMoney {
   paid_cents: number;
   /** billed − paid: positive means the customer owes, negative means paid in advance. */
   balance_cents: number;
-  /** Profit over billed orders: revenue − cost, revenue where an order's cost is unknown (domain.md pyramid rule). */
+  /** Profit over billed orders: revenue − cost, revenue where an order's cost is unknown (docs/rules.md#money). */
   value_cents: number;
 }
 

@@ -339,7 +339,7 @@ export function validateClv(calibration: PurchaseSummary, actual: Map<number, nu
 }
 
 /**
- * crm pyramid --by clv: tiers by predicted CLV instead of past profit, with the pyramid's rules (domain.md): a
+ * crm pyramid --by clv: tiers by predicted CLV instead of past profit, with the pyramid's rules (docs/rules.md#value-pyramid): a
  * customer at rank p (1 = highest CLV; tied customers share the best rank) is in the top c % when p ≤ ⌈n·c/100⌉.
  * Returns each customer's tier (0 platinum … 3 lead) and rank.
  */

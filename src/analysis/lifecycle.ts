@@ -1,4 +1,4 @@
-// Relationship lifecycle stages (domain.md): exploration, formation, stability, decline, lost. Pure rules.
+// Relationship lifecycle stages (docs/rules.md#lifecycle): exploration, formation, stability, decline, lost. Pure rules.
 import { daysBetween } from '../util/dates.js';
 import type { PurchaseHistory } from '../db/relationship.js';
 
@@ -12,7 +12,7 @@ export const stages: readonly { key: Stage; name: string; nameZh: string }[] = [
   { key: 'lost', name: 'Lost', nameZh: '流失' },
 ];
 
-/** domain.md's defaults; every one can be changed. */
+/** The defaults of docs/rules.md#lifecycle; every one can be changed. */
 export interface LifecycleRules {
   /** A one-time buyer is exploring while the purchase is at most this many days old. */
   explorationDays: number;

@@ -1,4 +1,4 @@
-// The four loyalty forms (domain.md): willingness from survey satisfaction × action from repeat purchase. Pure.
+// The four loyalty forms (docs/rules.md#loyalty): willingness from survey satisfaction × action from repeat purchase. Pure.
 import type { LoyaltyFacts } from '../db/relationship.js';
 
 export type LoyaltyForm = 'loyal' | 'potential' | 'inertia' | 'lost' | 'unknown';

@@ -1,4 +1,4 @@
-// The customer value pyramid (domain.md): tiers by profit rank, per-tier shares and averages. Pure.
+// The customer value pyramid (docs/rules.md#value-pyramid): tiers by profit rank, per-tier shares and averages. Pure.
 import type { TierTotals } from '../db/pyramid.js';
 
 export interface Tier {
@@ -14,7 +14,7 @@ export const tiers: readonly Tier[] = [
   { key: 'lead', name: 'Lead', nameZh: '重铅客户' },
 ];
 
-/** domain.md: top 1 %, to 5 %, to 20 % of customers; the rest is lead. */
+/** docs/rules.md#value-pyramid: top 1 %, to 5 %, to 20 % of customers; the rest is lead. */
 export const defaultCuts = [1, 5, 20] as const;
 
 export function tierIndex(key: string): number {

@@ -1,4 +1,4 @@
-// Customer satisfaction index C = perceived / expected (domain.md "Satisfaction and loyalty"), per survey and per customer.
+// Customer satisfaction index C = perceived / expected (docs/rules.md#satisfaction), per survey and per customer.
 
 export type SatisfactionLevel = 'satisfied' | 'acceptable' | 'dissatisfied';
 
@@ -16,7 +16,7 @@ export function satisfactionIndex(survey: SurveyScores): number | null {
 // Scores are small ratios (7/7, 8.4/8.4): compare with a tolerance so C = 1 is "acceptable", not 0.9999….
 const EPSILON = 1e-9;
 
-/** domain.md: C > 1 expectation exceeded (satisfied), C = 1 acceptable, C < 1 dissatisfied. */
+/** docs/rules.md#satisfaction: C > 1 expectation exceeded (satisfied), C = 1 acceptable, C < 1 dissatisfied. */
 export function satisfactionLevel(index: number): SatisfactionLevel {
   if (index > 1 + EPSILON) return 'satisfied';
   if (index < 1 - EPSILON) return 'dissatisfied';

@@ -41,7 +41,7 @@ export function segmentByRules(scores: RfmScores, rules: readonly SegmentRule[])
   return { scheme: 'rules', labels, segmentOf };
 }
 
-/** domain.md: the eight classes, in its table's order; index = 4·(M low) + 2·(R low) + (F low). */
+/** docs/rules.md#segments: the eight cn8 classes, in its table's order; index = 4·(M low) + 2·(R low) + (F low). */
 export const cn8Labels: readonly SegmentLabel[] = [
   { name: 'Important value', nameZh: '重要价值客户' },
   { name: 'Important development', nameZh: '重要发展客户' },

@@ -1,4 +1,4 @@
-// Confirmation for destructive commands: a question on a terminal, --yes in scripts (design.md).
+// Confirmation for destructive commands: a question on a terminal, --yes in scripts (docs/storage.md#command-line).
 import { CrmError, UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 

@@ -21,7 +21,7 @@ export function buildProgram(io: Io): { program: Command; context: CliContext } 
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      // One line (design.md): what is wrong, and where to read more.
+      // One line (docs/storage.md#command-line): what is wrong, and where to read more.
       outputError: (text, write) => write(`crm: ${text.trim().replace(/^error: /, '')} (see --help)\n`),
     })
     .exitOverride()

@@ -8,7 +8,7 @@ export function backupFolder(databaseFile: string): string {
   return path.join(path.dirname(databaseFile), 'backups');
 }
 
-/** "20261123-090000" in UTC (design.md: times are UTC). */
+/** "20261123-090000" in UTC (docs/storage.md#times). */
 export function backupStamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }

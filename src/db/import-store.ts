@@ -89,7 +89,7 @@ class KeyedUpsert {
 
 /**
  * One import of one file, inside one transaction (BEGIN IMMEDIATE … COMMIT): a crash, Ctrl-C or kill
- * before commit leaves the database exactly as it was (design.md storage rules).
+ * before commit leaves the database exactly as it was (docs/storage.md#transactions).
  */
 export class ImportSession {
   /** When the run happened, to the second (created_at of new rows, the run log). */

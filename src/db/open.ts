@@ -18,7 +18,7 @@ export interface OpenOptions {
   onMigrationBackup?: (backupFile: string, fromVersion: number, toVersion: number) => void;
 }
 
-/** Resolves the database path: --db, else CRM_DB, else ./crm.db (design.md). */
+/** Resolves the database path: --db, else CRM_DB, else ./crm.db (docs/storage.md#database-file). */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(flag ?? env.CRM_DB ?? 'crm.db');
 }
@@ -125,7 +125,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw new DatabaseError(`${file} is an empty file, not a crm database; restore a backup, or remove it and run \`crm init\``);
   }
   if (!exists) {
-    // Created readable by its owner only (design.md storage rules).
+    // Created readable by its owner only (docs/storage.md#database-file).
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.closeSync(fs.openSync(file, 'wx', 0o600));
   }

@@ -16,7 +16,7 @@ const params = (period: Period, cuts: PyramidCuts) => ({
 /**
  * Per customer: revenue and profit (revenue − cost; an order without cost counts its revenue) in the
  * period, ranked by profit. rank() gives tied customers the same (best) position, so a tie at a cut
- * goes to the higher tier (domain.md). Position p is in the top c % when (p − 1)·100 < n·c, i.e.
+ * goes to the higher tier (docs/rules.md#value-pyramid). Position p is in the top c % when (p − 1)·100 < n·c, i.e.
  * p ≤ ⌈n·c/100⌉: the top 1 % of 150 customers is 2 customers, of 50 customers 1.
  */
 const tiered = `

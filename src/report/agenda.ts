@@ -12,7 +12,7 @@ import { customerStandings, defaultHighValueSegments, pAliveNow, tierByCustomer,
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
-/** domain.md: complaints open longer than a week, receivables older than 60 days. */
+/** docs/rules.md#agenda: complaints open a week or more, receivables older than 60 days. */
 export const agendaRules = { complaintDays: 7, receivableDays: 60, valuableTier: 1, pAliveBelow: 0.5 } as const;
 
 /** issue 9: a valuable customer whose p_alive (crm clv) was at least 0.5 at the last snapshot and is below it now. */

@@ -35,7 +35,7 @@ export interface CustomerStanding {
   stage: Stage;
   firstOrder: string;
   lastOrder: string;
-  /** The day the lost rule fired (or will fire): last order + max(365, 4 × the average gap) days (domain.md). */
+  /** The day the lost rule fired (or will fire): last order + max(365, 4 × the average gap) days (docs/rules.md#lost-customers). */
   lostOn: string;
 }
 

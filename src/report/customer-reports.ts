@@ -47,7 +47,7 @@ export function lostReport(lost: CustomerStanding[], values: CustomerValue[], ti
       profit: rows.reduce((sum, row) => sum + row.profit, 0),
     },
     notes: [
-      say(context.lang, 'lost on = last order + 365 days, or + 4× their average gap between purchases when that is longer (domain.md)', '流失日期 = 最后下单 + 365 天，若平均购买间隔的 4 倍更长则按后者'),
+      say(context.lang, 'lost on = last order + 365 days, or + 4× their average gap between purchases when that is longer', '流失日期 = 最后下单 + 365 天，若平均购买间隔的 4 倍更长则按后者'),
       say(context.lang, `tier before: the value pyramid of all orders up to ${tierDate}`, `流失前层级：截至 ${tierDate} 全部订单的价值金字塔`),
     ],
   };

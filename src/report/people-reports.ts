@@ -22,7 +22,7 @@ export const salespeopleColumns: Column[] = [
   { key: 'median_resolve_days', label: 'Median days to resolve', labelZh: '解决天数中位数', type: 'number' },
 ];
 
-/** domain.md "salesperson performance analysis" (业务员业绩分析): one row per owner, most profit first. */
+/** docs/rules.md#reports: salesperson performance analysis (业务员业绩分析): one row per owner, most profit first. */
 export function salespeopleReport(sales: OwnerSales[], contacts: OwnerContacts[], complaints: ComplaintTimes[], context: ReportContext): Report {
   const owners = new Map<string, Row>();
   const rowOf = (owner: string): Row => {

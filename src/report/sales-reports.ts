@@ -50,7 +50,7 @@ export const productColumns: Column[] = [
   { key: 'revenue_share_percent', label: 'Share of revenue', labelZh: '销售额占比', type: 'percent' },
 ];
 
-/** domain.md "product sales analysis": per product, most profitable first. */
+/** docs/rules.md#reports, product sales analysis: per product, most profitable first. */
 export function productsReport(products: ProductTotals[], coverage: OrderCoverage, context: ReportContext): Report {
   const revenue = products.reduce((sum, product) => sum + product.revenue_cents, 0);
   const profit = products.reduce((sum, product) => sum + product.profit_cents, 0);
@@ -108,7 +108,7 @@ export function paretoHead(customers: CustomerProfit[], topPercent = 20): { cust
   return { customers: count, profitPercent: share(customers[count - 1]!.cumulative_profit_cents, total) };
 }
 
-/** domain.md "profit contribution analysis": customers by profit with cumulative shares (Pareto). */
+/** docs/rules.md#reports, profit contribution analysis: customers by profit with cumulative shares (Pareto). */
 export function profitReport(customers: CustomerProfit[], coverage: OrderCoverage, context: ReportContext): Report {
   const total = customers[0]?.total_profit_cents ?? 0;
   const rows: Row[] = customers.map((customer) => ({

@@ -108,7 +108,7 @@ export function summaryReport(inputs: SummaryInputs, context: ReportContext): Re
     vertical: true,
     columns: summaryColumns,
     rows: empty ? [] : [row],
-    notes: empty ? [] : [say(context.lang, 'lost: no purchase for 365 days or 4× their average gap, whichever is longer (domain.md); refunded and cancelled orders left out', '流失：超过 365 天或平均购买间隔 4 倍（取较长者）未购买；已排除退款和取消的订单')],
+    notes: empty ? [] : [say(context.lang, 'lost: no purchase for 365 days or 4× their average gap, whichever is longer; refunded and cancelled orders left out', '流失：超过 365 天或平均购买间隔 4 倍（取较长者）未购买；已排除退款和取消的订单')],
     picture: months.length > 1 ? `${say(context.lang, 'Revenue by month', '月度销售额')} ${months[0]!.month} ${sparkLine(months.map((month) => month.revenue_cents))} ${months[months.length - 1]!.month}` : undefined,
     sections: [
       {

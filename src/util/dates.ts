@@ -1,7 +1,7 @@
 // Date parsing for imported and typed dates; analysis code receives ISO dates and never reads the clock.
 
 export interface DateParseOptions {
-  /** Accept 22/11/2026 as day-first (only with an explicit option, design.md). */
+  /** Accept 22/11/2026 as day-first (only with an explicit option: docs/rules.md#dates). */
   dayFirst?: boolean;
 }
 
@@ -54,7 +54,7 @@ export function parseDate(raw: string, options: DateParseOptions = {}): string |
 
 /**
  * Parses a date-time into ISO-8601 UTC "YYYY-MM-DDTHH:MM:SSZ". A bare date means midnight UTC;
- * a time without a zone is taken as UTC (design.md: dates are ISO-8601 text in UTC).
+ * a time without a zone is taken as UTC (docs/rules.md#dates: dates are ISO-8601 text in UTC).
  */
 export function parseDateTime(raw: string, options: DateParseOptions = {}): string | null {
   const text = raw.trim();

@@ -12,7 +12,6 @@ import type { Io } from '../../src/cli/io.js';
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const crmBin = path.join(projectRoot, 'bin/crm');
 export const samples = path.join(projectRoot, 'samples');
-export const sharedDatasets = path.resolve(projectRoot, '../shared/datasets');
 
 const temporaryDirs: string[] = [];
 

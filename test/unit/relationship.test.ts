@@ -11,7 +11,7 @@ const facts = (recencyDays: number, tenureDays: number, purchaseDays: number, re
   recencyDays, tenureDays, purchaseDays, recentCents, priorCents,
 });
 
-describe('lifecycleStage (domain.md defaults)', () => {
+describe('lifecycleStage (the defaults of docs/rules.md#lifecycle)', () => {
   it.each([
     ['one purchase 90 days ago: exploration', facts(90, 90, 1), 'exploration'],
     ['one purchase 91 days ago: decline', facts(91, 91, 1), 'decline'],

@@ -1,4 +1,4 @@
-// crm survey CUSTOMER: record a satisfaction survey; prints C = perceived / expected (domain.md).
+// crm survey CUSTOMER: record a satisfaction survey; prints C = perceived / expected (docs/rules.md#satisfaction).
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
