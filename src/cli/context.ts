@@ -144,7 +144,7 @@ export function parsePositiveInteger(raw: string, flag: string): number {
   return Number(raw);
 }
 
-/** Adds --format, --output and --lang, defined once for every command that prints rows (style.md). */
+/** Adds --format, --output and --lang, defined once for every command that prints rows. */
 export function withOutputOptions(command: Command): Command {
   return command
     .addOption(new Option('-f, --format <format>', 'output format').choices([...outputFormats]).default('table'))

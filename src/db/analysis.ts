@@ -32,7 +32,7 @@ export interface RfmInputs {
 /**
  * The unary + on order_date keeps SQLite off the orders_date index: a date range that covers most
  * orders, read through that index, then sorted for the GROUP BY, took 22 s on 5M orders after ANALYZE,
- * against 2.5 s for the ordered scan of the covering index (perf-notes.md). Every analysis query does this.
+ * against 2.5 s for the ordered scan of the covering index (measured at 1M customers, 5M orders). Every analysis query does this.
  *
  * One pass over the covering index orders(customer_id, order_date, amount_cents, …) grouped by
  * customer: recency (whole days from the last order to asOf), number of orders, total revenue.

@@ -46,7 +46,7 @@ CREATE TABLE orders (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
--- Covering index for the per-customer aggregates (RFM, pyramid): perf-notes.md.
+-- Covering index for the per-customer aggregates (RFM, pyramid): see db/analysis.ts.
 CREATE INDEX orders_customer_date ON orders(customer_id, order_date, amount_cents, cost_cents);
 CREATE INDEX orders_date ON orders(order_date);
 

@@ -1,4 +1,4 @@
-// A report is a value: title, typed columns, plain rows and notes. Renderers never compute (style.md).
+// A report is a value: title, typed columns, plain rows and notes. Renderers never compute (ARCHITECTURE.md).
 
 export type ColumnType = 'text' | 'integer' | 'number' | 'money' | 'percent' | 'probability' | 'date' | 'datetime';
 

@@ -1,4 +1,4 @@
-// Every analysis command has a description, an example in its help, and a section in the README (style.md).
+// Every analysis command has a description, an example in its help, and a section in the README (the README lists every command).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
