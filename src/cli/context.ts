@@ -8,6 +8,7 @@ import { openDatabase, type Db, type OpenOptions } from '../db/open.js';
 import type { Lang, OutputFormat, Report } from '../report/types.js';
 import { outputFormats } from '../report/types.js';
 import { parseDate, todayIso } from '../util/dates.js';
+import { visibleLines } from '../report/visible.js';
 import type { Io } from './io.js';
 
 export interface GlobalOptions {
@@ -95,7 +96,12 @@ export class CliContext {
 
   /** Writes a message line to stderr (never stdout: stdout is for data). */
   info(message: string): void {
-    this.io.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+    this.io.stderr.write(visibleLines(message.endsWith('\n') ? message : `${message}\n`));
+  }
+
+  /** Writes a line for a person to stdout (a confirmation such as "added customer …"), never data for a program. */
+  say(message: string): void {
+    this.io.stdout.write(visibleLines(message.endsWith('\n') ? message : `${message}\n`));
   }
 
   /** Renders a report in the requested format to stdout or --output. */

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { CrmError, DatabaseError, ExitCode } from '../errors.js';
 import { CliContext } from './context.js';
 import type { Io } from './io.js';
+import { visibleLines } from '../report/visible.js';
 import { commandModules } from './commands/index.js';
 
 const require = createRequire(import.meta.url);
@@ -82,13 +83,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     const known = error instanceof CrmError ? error : sqliteMessage(error);
     if (known) {
-      io.stderr.write(`crm: ${known.message}\n`);
-      for (const line of known.details) io.stderr.write(`  ${line}\n`);
+      io.stderr.write(visibleLines(`crm: ${known.message}\n`));
+      for (const line of known.details) io.stderr.write(visibleLines(`  ${line}\n`));
       if (io.env.CRM_DEBUG === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
       return known.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`crm: ${message}\n`);
+    io.stderr.write(visibleLines(`crm: ${message}\n`));
     if (io.env.CRM_DEBUG === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     else io.stderr.write('  (set CRM_DEBUG=1 for details)\n');
     return ExitCode.failure;

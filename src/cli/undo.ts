@@ -15,6 +15,6 @@ export async function undoImport(context: CliContext, runId: number, flags: { ye
   if (flags.format === 'json') {
     context.io.stdout.write(JSON.stringify({ run_id: result.runId, kind: result.kind, file: result.file, removed: result.removed, restored: result.restored }) + '\n');
   } else {
-    context.io.stdout.write(`undid import run ${result.runId} (${result.kind} from ${result.file}): removed ${list(result.removed)}; restored ${list(result.restored)}\n`);
+    context.say(`undid import run ${result.runId} (${result.kind} from ${result.file}): removed ${list(result.removed)}; restored ${list(result.restored)}\n`);
   }
 }

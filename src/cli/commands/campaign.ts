@@ -75,7 +75,7 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
     context.io.stdout.write(JSON.stringify({ campaign: trimmed, started_on: startedOn, criteria, customers: plan.customers, treated: split.treated.length, control: split.control.length, holdout_percent: holdout, seed, window_days: windowDays, ends_on: ends }) + '\n');
     return;
   }
-  context.io.stdout.write(
+  context.say(
     `created campaign ${trimmed}: ${plan.customers} customers (${criteria}, as of ${startedOn}): ${split.treated.length} to contact, ${split.control.length} held back as the control group (${holdout} %, seed ${seed})\n` +
       `contact the treated ones with: crm log CUSTOMER … --campaign ${JSON.stringify(trimmed)}; see both lists with crm campaign show ${JSON.stringify(trimmed)}; check on ${addDays(ends, 1)} with crm campaign report ${JSON.stringify(trimmed)}\n`,
   );

@@ -37,7 +37,7 @@ export function registerComplaint(program: Command, context: CliContext): void {
       const summary = await askIfMissing(context, flags.summary, '--summary', 'What is the complaint?');
       const { openComplaint } = await import('../../db/complaints.js');
       const opened = openComplaint(db, { customer_id: customer.id, opened_at: openedAt, severity: flags.severity, summary, owner: flags.owner?.trim() || customer.owner }, nowIso(context));
-      context.io.stdout.write(`opened complaint #${opened.id} (${opened.severity}) for ${customer.name} (${customer.external_id})\n`);
+      context.say(`opened complaint #${opened.id} (${opened.severity}) for ${customer.name} (${customer.external_id})\n`);
     });
 
   complaint
@@ -59,7 +59,7 @@ export function registerComplaint(program: Command, context: CliContext): void {
       const resolution = await askIfMissing(context, flags.resolution, '--resolution', 'How was it resolved?');
       const resolved = resolveComplaint(db, id, resolution, nowIso(context));
       const { resolved_in_days } = complaintTiming(resolved.opened_at, resolved.resolved_at, resolved.resolved_at!);
-      context.io.stdout.write(`resolved complaint #${id} in ${resolved_in_days!.toFixed(1)} days\n`);
+      context.say(`resolved complaint #${id} in ${resolved_in_days!.toFixed(1)} days\n`);
     });
 
   withOutputOptions(

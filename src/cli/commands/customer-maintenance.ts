@@ -110,7 +110,7 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
       const { setReferrer } = await import('../../db/customer-changes.js');
       if (setReferrer(db, found, referrer, nowIso(context))) changed.push('referred_by');
     }
-    context.io.stdout.write(changed.length ? `updated ${found.external_id} ${found.name}: ${changed.join(', ')}\n` : `nothing changed for ${found.external_id} ${found.name}\n`);
+    context.say(changed.length ? `updated ${found.external_id} ${found.name}: ${changed.join(', ')}\n` : `nothing changed for ${found.external_id} ${found.name}\n`);
   });
 
   customer
@@ -143,7 +143,7 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
       }
       const { removeCustomer } = await import('../../db/customer-changes.js');
       const removed = removeCustomer(db, found, nowIso(context));
-      context.io.stdout.write(`removed ${found.external_id} ${found.name} with ${describeHistory(removed)}${campaigns}${referrals}\n`);
+      context.say(`removed ${found.external_id} ${found.name} with ${describeHistory(removed)}${campaigns}${referrals}\n`);
     });
 
   registerCustomerMerge(customer, context);

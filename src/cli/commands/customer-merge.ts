@@ -54,7 +54,7 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
       }
       const { mergeCustomers } = await import('../../db/merge.js');
       const result = mergeCustomers(db, keep, other, nowIso(context));
-      context.io.stdout.write(
+      context.say(
         `merged ${other.external_id} into ${keep.external_id}: moved ${describeHistory(result.moved)}${result.filled.length ? `; filled ${result.filled.join(', ')}` : ''}; ` +
           `${keep.external_id} now has ${describeHistory(result.keepAfter)}\n`,
       );

@@ -69,7 +69,7 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
   };
   const created = addCustomer(db, customer, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ id: created.id, customer_id: created.external_id, name: created.name, kind: created.kind }) + '\n');
-  else context.io.stdout.write(`added ${created.kind} ${created.external_id}: ${created.name}\n`);
+  else context.say(`added ${created.kind} ${created.external_id}: ${created.name}\n`);
 }
 
 export function registerCustomer(program: Command, context: CliContext): void {

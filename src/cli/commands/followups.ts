@@ -59,6 +59,6 @@ Examples:
       const note = flags.note?.trim() || null;
       completeFollowUp(db, id, note, nowIso(context));
       const customer = customerById(db, followUp.customer_id)!;
-      context.io.stdout.write(`follow-up #${id} with ${customer.name} (${customer.external_id}) done${note ? `: ${note}` : ''}\n`);
+      context.say(`follow-up #${id} with ${customer.name} (${customer.external_id}) done${note ? `: ${note}` : ''}\n`);
     });
 }

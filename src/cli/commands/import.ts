@@ -92,7 +92,8 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
     progress?.stop();
     // JSON keeps stdout machine-readable: the warning about line 1 then goes to stderr as well.
     if (flags.format === 'json' && summary.skippedHeaderIsData) context.info(skippedHeaderWarning(summary.file));
-    context.io.stdout.write(flags.format === 'json' ? summaryJson(summary, !summary.dryRun) : summaryText(summary, problemLine));
+    if (flags.format === 'json') context.io.stdout.write(summaryJson(summary, !summary.dryRun));
+    else context.say(summaryText(summary, problemLine));
     const control = summary.controlContacts;
     if (control.contacts > 0) {
       // As crm log --campaign warns for one contact: a contacted control customer spoils the comparison.

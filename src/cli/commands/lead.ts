@@ -51,7 +51,7 @@ export function registerLead(program: Command, context: CliContext): void {
       const { nowIso } = await import('../daily-values.js');
       convertLead(context.openDb(), found, day, nowIso(context));
       if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ customer_id: found.external_id, name: found.name, kind: 'customer', converted_at: day }) + '\n');
-      else context.io.stdout.write(`converted lead ${found.external_id} ${found.name} to a customer on ${day}\n`);
+      else context.say(`converted lead ${found.external_id} ${found.name} to a customer on ${day}\n`);
     });
 
   lead
@@ -71,6 +71,6 @@ export function registerLead(program: Command, context: CliContext): void {
       const { nowIso } = await import('../daily-values.js');
       dropLead(context.openDb(), found, day, reason, nowIso(context));
       if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ customer_id: found.external_id, name: found.name, dropped_at: day, reason }) + '\n');
-      else context.io.stdout.write(`dropped lead ${found.external_id} ${found.name} on ${day}: ${reason}\n`);
+      else context.say(`dropped lead ${found.external_id} ${found.name} on ${day}: ${reason}\n`);
     });
 }

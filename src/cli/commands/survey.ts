@@ -42,7 +42,7 @@ export function registerSurvey(program: Command, context: CliContext): void {
       if (flags.format === 'json') {
         context.io.stdout.write(JSON.stringify({ id, customer_id: customer.external_id, surveyed_on: surveyedOn, satisfaction: Math.round(index * 10_000) / 10_000, level }) + '\n');
       } else {
-        context.io.stdout.write(`recorded survey #${id} for ${customer.name} (${customer.external_id}): satisfaction C = ${index.toFixed(2)} (${level})\n`);
+        context.say(`recorded survey #${id} for ${customer.name} (${customer.external_id}): satisfaction C = ${index.toFixed(2)} (${level})\n`);
       }
     });
 }
