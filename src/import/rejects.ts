@@ -20,7 +20,12 @@ function cell(raw: string): string {
 const HEADER_END = /(^|,)line,reason\r?$/;
 
 function firstLine(file: string): string {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return ''; // unreadable: not something crm can recognise as its own
+  }
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const length = fs.readSync(fd, buffer, 0, buffer.length, 0);
