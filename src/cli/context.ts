@@ -1,5 +1,4 @@
 // What every command needs: the database, output rendering, terminal facts. No SQL, no business rules.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -104,6 +103,15 @@ export class CliContext {
     this.io.stdout.write(visibleLines(message.endsWith('\n') ? message : `${message}\n`));
   }
 
+  /**
+   * Writes TEXT to the file a path option names (relative to the working folder): whole or not at all,
+   * 0600, never over the database, its journal files or its backups (files/atomic-file.ts).
+   */
+  async writeOutput(file: string, text: string, flag = '--output'): Promise<void> {
+    const { writeFileSafely } = await import('../files/atomic-file.js');
+    writeFileSafely(path.resolve(this.io.cwd, file), text, { flag, shown: file, databaseFile: this.dbPath() });
+  }
+
   /** Renders a report in the requested format to stdout or --output. */
   async emit(report: Report, options: OutputOptions): Promise<void> {
     const { render } = await import('../report/render.js');
@@ -115,27 +123,11 @@ export class CliContext {
       pictures: !toFile && format === 'table' && Boolean(this.io.stdout.isTTY),
     });
     if (toFile) {
-      const file = path.resolve(this.io.cwd, options.output!);
-      writeFileAtomically(file, text);
+      await this.writeOutput(options.output!, text);
       this.info(`wrote ${report.rows.length} rows to ${options.output}`);
     } else {
       this.io.stdout.write(text);
     }
-  }
-}
-
-/** Writes next to the target then renames, so a reader never sees half a file. */
-export function writeFileAtomically(file: string, text: string): void {
-  const directory = path.dirname(file);
-  if (!fs.existsSync(directory)) throw new UsageError(`--output: folder ${directory} does not exist`);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output ${file}: is a folder; name a file`);
-  const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.tmp`);
-  // Reports and listings hold names, e-mails and phones: readable by the owner only, like the database.
-  try {
-    fs.writeFileSync(temporary, text, { mode: 0o600 });
-    fs.renameSync(temporary, file);
-  } finally {
-    fs.rmSync(temporary, { force: true });
   }
 }
 

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseError } from '../errors.js';
+import { fileErrorReason } from '../files/file-errors.js';
 import { backupFolder, backupPrefix, createBackupFile } from './backup-files.js';
 import { latestSchemaVersion, migrations } from './migrations.js';
 
@@ -110,9 +111,32 @@ function backupBeforeMigration(db: Db, file: string, options: OpenOptions, from:
   options.onMigrationBackup?.(target, from, latestSchemaVersion);
 }
 
+/** Where FILE points when it is a symbolic link to nothing, else null. */
+function danglingLink(file: string): string | null {
+  try {
+    return fs.lstatSync(file).isSymbolicLink() ? path.resolve(path.dirname(file), fs.readlinkSync(file)) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A new, empty database file, readable by its owner only (docs/storage.md#database-file); one line when the folder does not allow it. */
+function createDatabaseFile(file: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (error) {
+    throw new DatabaseError(`${file}: cannot create the database: ${fileErrorReason(error)}`);
+  }
+}
+
 /** Opens (and if asked, creates) a crm database; throws DatabaseError with a hint when it is missing or unusable. */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const exists = fs.existsSync(file);
+  const dangling = exists ? null : danglingLink(file);
+  if (dangling !== null) {
+    throw new DatabaseError(`${file} is a symbolic link to ${dangling}, which does not exist; remove the link, or name the real file with --db`);
+  }
   if (!exists && !options.create) {
     throw new DatabaseError(`no database at ${file}; create one with \`crm init --db ${file}\` or set CRM_DB`);
   }
@@ -124,11 +148,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (exists && fs.statSync(file).size === 0 && !fs.existsSync(`${file}-wal`)) {
     throw new DatabaseError(`${file} is an empty file, not a crm database; restore a backup, or remove it and run \`crm init\``);
   }
-  if (!exists) {
-    // Created readable by its owner only (docs/storage.md#database-file).
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.closeSync(fs.openSync(file, 'wx', 0o600));
-  }
+  if (!exists) createDatabaseFile(file);
   let db: Db | undefined;
   try {
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });

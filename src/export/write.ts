@@ -1,8 +1,8 @@
 // crm export's writers: CSV a spreadsheet cannot execute (and that crm import reads back) and JSON.
-import fs from 'node:fs';
 import path from 'node:path';
 import { exportRows, exportTable, type ExportKind, type ExportValue } from '../db/export.js';
 import type { Db } from '../db/open.js';
+import { AtomicFile, type OutputTarget } from '../files/atomic-file.js';
 import { centsToUnits, formatCents } from '../util/money.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -73,26 +73,19 @@ export async function writeExport(db: Db, kind: ExportKind, format: ExportFormat
   return rows;
 }
 
-/** Writes one kind to DIR/KIND.csv|json through a temporary file (0600: it is the customer file). */
-export async function exportToFile(db: Db, kind: ExportKind, format: ExportFormat, directory: string): Promise<{ file: string; rows: number }> {
+/**
+ * Writes one kind to DIR/KIND.csv|json through a new temporary file (0600: it is the customer file),
+ * renamed into place when complete; on any failure nothing is left behind (files/atomic-file.ts).
+ */
+export async function exportToFile(db: Db, kind: ExportKind, format: ExportFormat, directory: string, target: OutputTarget): Promise<{ file: string; rows: number }> {
   const file = path.join(directory, `${kind}.${format}`);
-  const temporary = path.join(directory, `.${kind}.${format}.${process.pid}.tmp`);
-  const stream = fs.createWriteStream(temporary, { mode: 0o600 });
-  const closed = new Promise<void>((resolve, reject) => {
-    stream.on('close', resolve);
-    stream.on('error', reject);
-  });
+  const output = AtomicFile.create(file, { ...target, shown: path.join(target.shown ?? directory, `${kind}.${format}`) });
   try {
-    const rows = await writeExport(db, kind, format, (chunk) => {
-      if (!stream.write(chunk)) return new Promise((resolve) => stream.once('drain', resolve));
-    });
-    stream.end();
-    await closed;
-    fs.renameSync(temporary, file);
+    const rows = await writeExport(db, kind, format, (chunk) => output.write(chunk));
+    output.commit();
     return { file, rows };
   } catch (error) {
-    stream.destroy();
-    fs.rmSync(temporary, { force: true });
+    output.abort();
     throw error;
   }
 }

@@ -7,7 +7,7 @@ import { DataRejectedError, UsageError } from '../errors.js';
 import type { InputEncoding } from './decode.js';
 import type { ImportKind } from './fields.js';
 import { parseCsv, type ParseEvent, type ParseOptions } from './parse.js';
-import { RejectsWriter } from './rejects.js';
+import { checkRejectsFile, RejectsWriter } from './rejects.js';
 import { parseMapOverrides } from './headers.js';
 
 export interface ImportOptions {
@@ -112,12 +112,9 @@ function openSource(options: ImportOptions): { stream: NodeJS.ReadableStream; la
 }
 
 /** Where rejected rows go: checked before anything is read, so a bad path never costs the rejected rows. */
-function checkRejectsPath(options: ImportOptions): string {
+function checkRejectsPath(options: ImportOptions, databaseFile: string): string {
   const file = path.resolve(options.rejectsFile ?? defaultRejectsFile(options.file));
-  const folder = path.dirname(file);
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`--rejects ${options.rejectsFile ?? file}: folder ${folder} does not exist`);
-  if (options.file !== '-' && file === path.resolve(options.file)) throw new UsageError(`--rejects ${options.rejectsFile}: is the input file itself; name another file`);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--rejects ${options.rejectsFile ?? file}: is a directory`);
+  checkRejectsFile(file, options.rejectsFile ?? file, options.file === '-' ? null : options.file, databaseFile);
   return file;
 }
 
@@ -133,7 +130,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? 'abort';
   parseMapOverrides(options.map ?? [], options.kind); // a bad --map is a usage error before anything is read
-  const rejectsPath = onError === 'skip' && !options.dryRun ? checkRejectsPath(options) : null;
+  const rejectsPath = onError === 'skip' && !options.dryRun ? checkRejectsPath(options, db.name) : null;
   const { stream, label, totalBytes } = openSource(options);
   const parseOptions: ParseOptions = {
     kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
@@ -156,7 +153,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     summary.rowsRejected += 1;
     if (summary.problems.length < MAX_PROBLEMS_SHOWN) summary.problems.push({ line, field, value, reason });
     if (onError === 'skip' && !options.dryRun) {
-      rejects ??= new RejectsWriter(rejectsPath!, headers);
+      rejects ??= new RejectsWriter(rejectsPath!, headers, { flag: '--rejects', shown: options.rejectsFile ?? rejectsPath!, databaseFile: db.name });
       rejects.write(record ?? [], line, `${field}${value === '' ? '' : ` "${value}"`}: ${reason}`);
     }
   };

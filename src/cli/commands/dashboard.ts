@@ -25,8 +25,6 @@ Examples:
     const { reportPeriod } = await import('../report-flags.js');
     const { gatherDashboard } = await import('../../report/dashboard/data.js');
     const { renderDashboard } = await import('../../report/dashboard/page.js');
-    const { writeFileAtomically } = await import('../context.js');
-    const path = await import('node:path');
     const options = {
       summaryPeriod: reportPeriod(context, flags, '30d'),
       analysisPeriod: reportPeriod(context, flags, 'all'),
@@ -38,7 +36,7 @@ Examples:
       context.io.stdout.write(html);
       return;
     }
-    writeFileAtomically(path.resolve(context.io.cwd, flags.output), html);
+    await context.writeOutput(flags.output, html);
     context.info(`wrote the dashboard as of ${options.analysisPeriod.asOf} to ${flags.output}`);
   });
 }

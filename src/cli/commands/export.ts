@@ -30,13 +30,20 @@ async function runExport(context: CliContext, what: string, flags: ExportFlags):
     );
     return;
   }
+  const { checkOutputFile, makeOutputFolder } = await import('../../files/atomic-file.js');
+  const { refuseProtectedPath } = await import('../../files/protected-paths.js');
   const directory = path.resolve(context.io.cwd, flags.output!);
   if (fs.existsSync(directory) && !fs.statSync(directory).isDirectory()) throw new UsageError(`--output ${flags.output}: not a folder`);
-  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const target = { flag: '--output', shown: flags.output!, databaseFile: context.dbPath() };
+  const files = selected.map((kind) => ({ file: path.join(directory, `${kind}.${flags.format}`), shown: path.join(flags.output!, `${kind}.${flags.format}`) }));
+  // Every file is checked before anything is created: none may be the database's, one of its journals or a backup.
+  for (const { file, shown } of files) refuseProtectedPath(file, target.databaseFile, '--output', shown);
+  makeOutputFolder(directory, target);
+  for (const { file, shown } of files) checkOutputFile(file, { ...target, shown });
   // One snapshot for all kinds: orders never name a customer missing from customers.csv.
   await readSnapshot(db, async () => {
     for (const kind of selected) {
-      const { file, rows } = await exportToFile(db, kind, flags.format, directory);
+      const { file, rows } = await exportToFile(db, kind, flags.format, directory, target);
       context.info(`wrote ${rows} ${kind} to ${path.relative(context.io.cwd, file) || file}`);
     }
   });
