@@ -1,20 +1,10 @@
 // Small text charts that go with a terminal table (a report's `picture`): bars for shares, a spark line for a series.
+import stringWidth from 'string-width';
 import { visibleText } from './visible.js';
 
-/** Columns a text takes in a terminal: CJK and other wide characters count two (as cli-table3 measures). */
+/** Columns a text takes in a terminal: CJK and other wide characters count two, as the tables measure. */
 export function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (code < 0x20 || (code >= 0x300 && code <= 0x36f)) continue;
-    const wide =
-      (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0x303e) || (code >= 0x3041 && code <= 0x33ff) ||
-      (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x4e00 && code <= 0x9fff) || (code >= 0xa000 && code <= 0xa4cf) ||
-      (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) ||
-      (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd);
-    width += wide ? 2 : 1;
-  }
-  return width;
+  return stringWidth(text);
 }
 
 const eighths = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];

@@ -1,9 +1,9 @@
 // Renders any Report as a terminal table, JSON, CSV or Markdown. Formatting only; no computation.
-import Table from 'cli-table3';
 import { Chalk } from 'chalk';
 import { centsToUnits, formatCents, formatNumber } from '../util/money.js';
 import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types.js';
 import { visibleLines, visibleText } from './visible.js';
+import { drawTable, drawVerticalTable, type Align } from './table.js';
 
 export interface RenderOptions {
   color?: boolean;
@@ -64,12 +64,10 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
   const lang = options.lang ?? 'en';
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const head = (column: Column): string => visibleText(heading(column, lang));
-  const table = new Table({
-    head: report.vertical ? [] : report.columns.map(head),
-    style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
-    colAligns: report.vertical ? ['left', 'left'] : report.columns.map((column) => (numericTypes.has(column.type) ? 'right' : 'left')),
-    wordWrap: false,
-  });
+  const style = {
+    head: (text: string) => (options.color ? chalk.bold(text) : text),
+    border: (text: string) => (options.color ? chalk.grey(text) : text),
+  };
   const alerts = new Set(report.alertRows ?? []);
   const cells = (row: Row, index = -1): string[] =>
     report.columns.map((column) => {
@@ -78,22 +76,27 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
       if (alerts.has(index)) return chalk.red(text);
       return typeof value === 'number' && value < 0 && numericTypes.has(column.type) ? chalk.red(text) : text;
     });
-  if (report.vertical) {
-    for (const row of report.rows) {
-      report.columns.forEach((column, index) => {
-        const text = cells(row)[index]!;
-        if (text !== '') table.push({ [head(column)]: text });
-      });
+  const drawn = (): string => {
+    if (report.vertical) {
+      const pairs: [string, string][] = [];
+      for (const row of report.rows) {
+        const texts = cells(row);
+        report.columns.forEach((column, index) => {
+          if (texts[index] !== '') pairs.push([head(column), texts[index]!]);
+        });
+      }
+      return drawVerticalTable(pairs, style);
     }
-  } else {
-    report.rows.forEach((row, index) => table.push(cells(row, index)));
-  }
-  if (report.totals && report.rows.length > 0) table.push(cells(report.totals).map((text) => chalk.bold(text)));
+    const rows = report.rows.map((row, index) => cells(row, index));
+    if (report.totals) rows.push(cells(report.totals).map((text) => chalk.bold(text)));
+    const aligns = report.columns.map((column): Align => (numericTypes.has(column.type) ? 'right' : 'left'));
+    return drawTable({ head: report.columns.map(head), rows, aligns, style });
+  };
   const title = visibleText(lang === 'zh' && report.titleZh ? report.titleZh : report.title);
   const lines = [options.color ? chalk.bold(title) : title];
   lines.push(...(report.preamble ?? []).map(visibleText));
   if (report.rows.length === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
-  else lines.push(table.toString());
+  else lines.push(drawn());
   if (options.pictures && report.picture) lines.push(visibleLines(report.picture));
   for (const note of (report.notes ?? []).map(visibleText)) lines.push(options.color ? chalk.dim(note) : note);
   for (const section of report.sections ?? []) lines.push('', renderTable(section, options).replace(/\n$/, ''));

@@ -1,0 +1,70 @@
+// Draws a boxed text table in one pass over its cells: linear in the number of rows, so a listing of
+// 200,000 customers prints in seconds (cli-table3, used before, laid out every cell against every other one
+// and took minutes at 20,000 rows, then overflowed the stack). The drawing is the one cli-table3 made:
+// single-line box characters, one space of padding, a rule between rows.
+import stringWidth from 'string-width';
+
+export type Align = 'left' | 'right';
+
+export interface TableStyle {
+  /** Paints a heading (and, in a vertical table, a label). */
+  head: (text: string) => string;
+  /** Paints the box-drawing characters. */
+  border: (text: string) => string;
+}
+
+export interface TableLayout {
+  /** Headings; an empty list draws no heading row. */
+  head: string[];
+  rows: string[][];
+  aligns: Align[];
+  style?: TableStyle;
+}
+
+const plain: TableStyle = { head: (text) => text, border: (text) => text };
+
+/** The widths of the columns: the widest cell (headings included), in terminal columns. */
+export function columnWidths(head: string[], rows: string[][]): number[] {
+  const widths = head.map((text) => stringWidth(text));
+  for (const row of rows) {
+    row.forEach((text, index) => {
+      const width = stringWidth(text);
+      if (!(width <= (widths[index] ?? 0))) widths[index] = width;
+    });
+  }
+  return widths;
+}
+
+export function drawTable(layout: TableLayout): string {
+  const { head, rows, aligns } = layout;
+  const style = layout.style ?? plain;
+  const widths = columnWidths(head, rows);
+  const rule = (left: string, middle: string, right: string): string =>
+    style.border(left + widths.map((width) => '─'.repeat(width + 2)).join(middle) + right);
+  const bar = style.border('│');
+  const line = (cells: string[], paint: (text: string, index: number) => string): string =>
+    bar +
+    widths
+      .map((width, index) => {
+        const text = cells[index] ?? '';
+        const gap = ' '.repeat(width - stringWidth(text));
+        const painted = paint(text, index);
+        return aligns[index] === 'right' ? ` ${gap}${painted} ` : ` ${painted}${gap} `;
+      })
+      .join(bar) +
+    bar;
+  const lines = [rule('┌', '┬', '┐')];
+  if (head.length > 0) lines.push(line(head, (text) => (text === '' ? text : style.head(text))));
+  rows.forEach((row, index) => {
+    if (index > 0 || head.length > 0) lines.push(rule('├', '┼', '┤'));
+    lines.push(line(row, (text) => text));
+  });
+  lines.push(rule('└', '┴', '┘'));
+  return lines.join('\n');
+}
+
+/** A two-column "label │ value" table for a single record; labels painted like headings. */
+export function drawVerticalTable(pairs: [string, string][], style: TableStyle = plain): string {
+  const rows = pairs.map(([label, value]) => [style.head(label), value]);
+  return drawTable({ head: [], rows, aligns: ['left', 'left'], style: { ...style, head: (text) => text } });
+}
