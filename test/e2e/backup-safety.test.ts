@@ -61,6 +61,17 @@ describe('a killed backup', () => {
     expect(fs.readdirSync(folder)).toEqual([]);
   });
 
+  it('a killed restore\'s temporary copy beside the database is removed by doctor; a running process\'s stays', async () => {
+    const { dir, db } = await sampleDb();
+    const dead = [`.crm.db.${DEAD_PID}.tmp`, `.crm.db.${DEAD_PID}.tmp-journal`];
+    const running = `.crm.db.${process.pid}.tmp`;
+    for (const name of [...dead, running]) fs.writeFileSync(path.join(dir, name), Buffer.alloc(300_000));
+    const doctor = await runCrm(['--db', db, 'doctor', '--format', 'json']);
+    const checks = JSON.parse(doctor.stdout) as DoctorRow[];
+    expect(checks.find((check) => check.check === 'leftovers')?.detail).toBe(`removed 2 temporary files (0.6 MB) of an interrupted backup or restore: ${dead.join(', ')}`);
+    expect(fs.readdirSync(dir).filter((name) => name.includes('.tmp'))).toEqual([running]);
+  });
+
   it('--keep counts only backups that pass the integrity check; doctor names the newest good one and the unusable', async () => {
     const { dir, db } = await sampleDb(true);
     const good = JSON.parse((await runCrm(['--db', db, 'backup', '--format', 'json'], { now: new Date('2026-11-23T02:00:00Z') })).stdout).file as string;
