@@ -18,9 +18,18 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
     `Erase the personal data of ${customer.external_id} ${customer.name}? Orders stay, anonymously. This cannot be undone`,
   );
   const result = forgetCustomer(db, customer.id, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  context.io.stdout.write(
-    `forgot customer ${result.externalId}: name, company, e-mail, phone, notes and drop reason erased; ${result.interactionsCleared} interaction and ${result.complaintsCleared} complaint texts cleared; ${result.ordersKept} orders kept anonymously\n`,
-  );
-  if (!result.scrubbed) context.info('another crm process was using the database, so it was not compacted: old copies of the erased text may stay in its free space until the next forget');
+  if (!result.finishing) {
+    context.io.stdout.write(
+      `forgot customer ${result.externalId}: name, company, e-mail, phone, notes and drop reason erased; ${result.interactionsCleared} interaction, ${result.complaintsCleared} complaint and ${result.paymentsCleared} payment texts cleared; ${result.ordersKept} orders kept anonymously\n`,
+    );
+  }
+  if (!result.scrubbed) {
+    // The rows are erased, but the file still holds old copies: not done, so not exit 0.
+    const { CrmError } = await import('../errors.js');
+    throw new CrmError(
+      `${result.externalId}: old copies of the erased data stay in ${context.dbPath()} while another process is reading it (a report, export or dashboard?); when it has finished, run \`crm customer forget ${result.externalId} --yes\` again to finish erasing`,
+    );
+  }
+  if (result.finishing) context.io.stdout.write(`finished forgetting customer ${result.externalId}: no old copies of the erased data remain in the database file\n`);
   context.info('backups made before now still hold the old data; they expire with crm backup --keep');
 }

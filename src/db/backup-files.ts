@@ -34,15 +34,20 @@ export function anyBackupName(prefix: string): RegExp {
   return new RegExp(`^${escapeRegExp(prefix)}-\\d{8}-\\d{6}(?:-[^/]*)?\\.db$`);
 }
 
+/** The name of a backup made at `now`: <prefix>-YYYYMMDD-HHMMSS[-why].db, and -2, -3 … for later ones in the same second. */
+export function backupFileName(prefix: string, now: Date, why: string | undefined, attempt: number): string {
+  const base = `${prefix}-${backupStamp(now)}${why ? `-${why}` : ''}`;
+  return attempt === 1 ? `${base}.db` : `${base}-${attempt}.db`;
+}
+
 /**
  * A new, empty file for a backup, created 0600 so that nobody else can read a copy of the customer
  * file even for a moment. Never overwrites: a second backup in the same second gets "-2".
  */
 export function createBackupFile(folder: string, prefix: string, now: Date, why?: string): string {
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const base = `${prefix}-${backupStamp(now)}${why ? `-${why}` : ''}`;
   for (let attempt = 1; ; attempt += 1) {
-    const file = path.join(folder, attempt === 1 ? `${base}.db` : `${base}-${attempt}.db`);
+    const file = path.join(folder, backupFileName(prefix, now, why, attempt));
     try {
       fs.closeSync(fs.openSync(file, 'wx', 0o600));
       return file;

@@ -1,9 +1,11 @@
-// Online backup (SQLite's backup API), verification of a backup file, and restore over the live database.
+// Online backup (SQLite's backup API), verifying backup files, --keep, and what killed backups left behind.
+// Restoring is restore.ts.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseError, UsageError } from '../errors.js';
-import { plainBackupName } from './backup-files.js';
+import { backupFileName, backupFolder, backupPrefix, plainBackupName } from './backup-files.js';
+import { placeExclusively, removeLeftovers, removeTemporary, temporaryBeside, type LeftoverFile } from './backup-temp.js';
 import { latestSchemaVersion } from './migrations.js';
 import type { Db } from './open.js';
 
@@ -14,9 +16,9 @@ export interface BackupResult {
 }
 
 /** Pages copied per step: all of them, so the copy is one consistent snapshot even while an import writes. */
-const ALL_PAGES = 0x7fffffff;
+export const ALL_PAGES = 0x7fffffff;
 /** Retries of a copy that found the database busy: 40 × 250 ms, as long as every crm connection's busy timeout. */
-const RESTORE_ATTEMPTS = 40;
+export const RESTORE_ATTEMPTS = 40;
 
 /** "ok", or the first problems PRAGMA integrity_check reports. */
 export function integrityCheck(db: Db): string {
@@ -24,15 +26,8 @@ export function integrityCheck(db: Db): string {
   return rows.map((row) => row.integrity_check).join('; ');
 }
 
-function temporaryBeside(file: string): string {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.rmSync(temporary, { force: true });
-  fs.closeSync(fs.openSync(temporary, 'wx', 0o600));
-  return temporary;
-}
-
 /** Makes a finished copy a self-contained file (no -wal beside it) and checks it. */
-function sealCopy(file: string): string {
+export function sealCopy(file: string): string {
   const copy = new Database(file, { fileMustExist: true });
   try {
     copy.pragma('journal_mode = DELETE');
@@ -46,7 +41,7 @@ function sealCopy(file: string): string {
  * One backup-API copy. better-sqlite3 reports a first step that found the source busy (another
  * process closing the database holds it for a moment) as done, leaving an empty file: retry then.
  */
-async function copyWhole(db: Db, file: string): Promise<void> {
+export async function copyWhole(db: Db, file: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     await db.backup(file, { progress: () => ALL_PAGES });
     if (fs.statSync(file).size > 0) return;
@@ -55,29 +50,74 @@ async function copyWhole(db: Db, file: string): Promise<void> {
   }
 }
 
-/**
- * Copies the open database to `target` through a temporary file (mode 0600) that is renamed into
- * place only when the copy is complete and checked. `target` may exist only as an empty placeholder.
- */
-export async function backupDatabase(db: Db, target: string): Promise<BackupResult> {
-  if (!fs.existsSync(path.dirname(target))) throw new UsageError(`${path.dirname(target)}: no such folder for the backup`);
-  if (fs.existsSync(target) && fs.statSync(target).size > 0) throw new UsageError(`${target} already exists; choose another file name`);
-  const temporary = temporaryBeside(target);
-  try {
-    await copyWhole(db, temporary);
-    const integrity = sealCopy(temporary);
-    fs.renameSync(temporary, target);
-    fs.chmodSync(target, 0o600);
-    return { file: target, bytes: fs.statSync(target).size, integrity };
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    if (error instanceof UsageError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new DatabaseError(`backup to ${target} failed: ${message}; nothing was written`);
+/** A named file (which must not exist yet), or the next free backup name in a folder. */
+export type BackupTarget = { file: string } | { folder: string; prefix: string; now: Date; why?: string };
+
+const targetFolder = (target: BackupTarget): string => ('file' in target ? path.dirname(target.file) : target.folder);
+
+/** Puts a finished temporary copy under the target's name, never over an existing file; returns that name. */
+export function placeBackup(temporary: string, target: BackupTarget): string {
+  if ('file' in target) {
+    if (!placeExclusively(temporary, target.file)) throw new UsageError(`${target.file} already exists; choose another file name`);
+    return target.file;
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    const file = path.join(target.folder, backupFileName(target.prefix, target.now, target.why, attempt));
+    if (placeExclusively(temporary, file)) return file;
   }
 }
 
-/** Deletes the oldest plain backups of the database with this prefix in `folder` beyond the newest `keep`; returns the deleted files. */
+/** The temporary file a copy for this target is written to first, beside where it will go. */
+export function temporaryFor(target: BackupTarget): string {
+  if ('file' in target) return temporaryBeside(target.file);
+  fs.mkdirSync(target.folder, { recursive: true, mode: 0o700 });
+  return temporaryBeside(path.join(target.folder, backupFileName(target.prefix, target.now, target.why, 1)));
+}
+
+/**
+ * Copies the open database through a temporary file (mode 0600) that gets its final name only when the
+ * copy is complete and checked, so a killed backup never leaves a file that looks like a backup.
+ */
+export async function backupDatabase(db: Db, target: BackupTarget): Promise<BackupResult> {
+  const folder = targetFolder(target);
+  if (!fs.existsSync(folder) && 'file' in target) throw new UsageError(`${folder}: no such folder for the backup`);
+  if ('file' in target && fs.existsSync(target.file)) throw new UsageError(`${target.file} already exists; choose another file name`);
+  const temporary = temporaryFor(target);
+  try {
+    await copyWhole(db, temporary);
+    const integrity = sealCopy(temporary);
+    fs.chmodSync(temporary, 0o600);
+    const file = placeBackup(temporary, target);
+    return { file, bytes: fs.statSync(file).size, integrity };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DatabaseError(`backup to ${'file' in target ? target.file : folder} failed: ${message}; nothing was written`);
+  } finally {
+    removeTemporary(temporary);
+  }
+}
+
+/** "ok" when FILE is a complete SQLite file that passes integrity_check, else what is wrong with it. */
+export function verifyBackup(file: string): string {
+  let db: Db | undefined;
+  try {
+    if (fs.statSync(file).size === 0) return 'empty (a backup that did not finish)';
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    return integrityCheck(db);
+  } catch (error) {
+    return `unreadable (${error instanceof Error ? error.message : String(error)})`;
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Keeps the newest `keep` plain backups of the database with this prefix in `folder` that pass the
+ * integrity check, and deletes the plain backups older than the last of them; returns the deleted files.
+ * A newer file that fails the check (an empty one a killed backup left, a damaged copy) is not counted
+ * and not deleted, so it can never push a good backup out; with fewer good ones than `keep`, nothing goes.
+ */
 export function pruneBackups(folder: string, prefix: string, keep: number): string[] {
   const pattern = plainBackupName(prefix);
   const sortKey = (name: string): string => {
@@ -86,9 +126,29 @@ export function pruneBackups(folder: string, prefix: string, keep: number): stri
   };
   const names = fs.readdirSync(folder).filter((name) => pattern.test(name));
   names.sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
-  const doomed = names.slice(keep).map((name) => path.join(folder, name));
+  let good = 0;
+  let index = 0;
+  while (index < names.length && good < keep) {
+    if (verifyBackup(path.join(folder, names[index]!)) === 'ok') good += 1;
+    index += 1;
+  }
+  if (good < keep) return [];
+  const doomed = names.slice(index).map((name) => path.join(folder, name));
   for (const file of doomed) fs.rmSync(file, { force: true });
   return doomed;
+}
+
+/**
+ * Removes what killed backups and restores of this database left: temporary copies beside it and in
+ * its backups/ folder whose process is gone. Returns them.
+ */
+export function removeBackupLeftovers(databaseFile: string): LeftoverFile[] {
+  const name = path.basename(databaseFile);
+  const prefix = `${backupPrefix(databaseFile)}-`;
+  return [
+    ...removeLeftovers(path.dirname(databaseFile), (about) => about === name),
+    ...removeLeftovers(backupFolder(databaseFile), (about) => about.startsWith(prefix)),
+  ];
 }
 
 export interface DatabaseFileFacts {
@@ -126,117 +186,3 @@ export function inspectDatabaseFile(file: string): DatabaseFileFacts {
   }
 }
 
-/**
- * Keeps whatever the current database is before it is replaced: through the backup API when it can
- * be read, else as a plain copy of the file (a damaged database is exactly when people restore).
- */
-export async function copyAside(current: string, target: string): Promise<BackupResult> {
-  let db: Db | undefined;
-  try {
-    db = new Database(current, { readonly: true, fileMustExist: true });
-    return await backupDatabase(db, target);
-  } catch {
-    db?.close();
-    db = undefined;
-    fs.copyFileSync(current, target);
-    fs.chmodSync(target, 0o600);
-    return { file: target, bytes: fs.statSync(target).size, integrity: 'not checked (copied as it was)' };
-  } finally {
-    db?.close();
-  }
-}
-
-/** Waits (up to the busy timeout) until no other process is writing; a damaged file is left to the caller. */
-function waitForWriteLock(file: string): void {
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 10000');
-    db.exec('BEGIN IMMEDIATE');
-    db.exec('ROLLBACK');
-  } finally {
-    db.close();
-  }
-}
-
-/** Schema version, and row count and highest rowid of every table: tells whether a copy arrived. */
-function fingerprint(file: string): string {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
-    const parts = tables.map((table) => {
-      const quoted = `"${table.replace(/"/g, '""')}"`;
-      const rows = db.prepare(`SELECT count(*) FROM ${quoted}`).pluck().get() as number;
-      let top: unknown = '';
-      try {
-        top = db.prepare(`SELECT max(rowid) FROM ${quoted}`).pluck().get();
-      } catch {
-        // WITHOUT ROWID tables have no rowid: their count has to do.
-      }
-      return `${table}:${rows}:${top}`;
-    });
-    return `${db.pragma('user_version', { simple: true })}|${parts.join('|')}`;
-  } finally {
-    db.close();
-  }
-}
-
-const damaged = (error: unknown): boolean => ['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes(String((error as { code?: unknown }).code));
-
-/**
- * Replaces the database at `target` with the contents of `source` (already inspected), keeping the
- * current one in `asideFile()` first. Copies into the live file through the backup API, which takes
- * the proper locks so other crm processes see either the old or the new database; a file SQLite
- * cannot open is replaced by a rename. Returns the copy of the replaced database, if there was one.
- */
-export async function restoreDatabase(source: string, target: string, asideFile: () => string): Promise<BackupResult | null> {
-  const staged = temporaryBeside(target);
-  try {
-    const from = new Database(source, { readonly: true, fileMustExist: true });
-    try {
-      await copyWhole(from, staged);
-    } finally {
-      from.close();
-    }
-    const integrity = sealCopy(staged);
-    if (integrity !== 'ok') throw new DatabaseError(`${source}: the copy fails the integrity check (${integrity}); nothing was changed`);
-    if (!fs.existsSync(target)) {
-      fs.renameSync(staged, target);
-      return null;
-    }
-    let aside: BackupResult | null = null;
-    try {
-      // No import may be half-way: wait for writers, keep what is there, and check nothing committed since.
-      waitForWriteLock(target);
-      aside = await copyAside(target, asideFile());
-      const kept = fingerprint(aside.file);
-      const wanted = fingerprint(staged);
-      const stagedDb = new Database(staged, { readonly: true, fileMustExist: true });
-      try {
-        for (let attempt = 1; ; attempt += 1) {
-          if (fingerprint(target) !== kept) {
-            throw new DatabaseError(`${target} changed while it was being restored; nothing was restored (try again)`);
-          }
-          await stagedDb.backup(target, { progress: () => ALL_PAGES });
-          // better-sqlite3 reports a step that found the target locked (SQLITE_BUSY) as done:
-          // check, and retry for a while (another process closing the database holds it briefly).
-          if (fingerprint(target) === wanted) return aside;
-          if (attempt === RESTORE_ATTEMPTS) {
-            throw new DatabaseError(`${target} is in use by another crm process (an import?); nothing was restored; try again when it finishes`);
-          }
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-      } finally {
-        stagedDb.close();
-      }
-    } catch (error) {
-      if (!damaged(error)) throw error;
-    }
-    // The current file is not a database SQLite can write into: keep it as it is and replace it whole.
-    aside ??= await copyAside(target, asideFile());
-    for (const suffix of ['-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true });
-    fs.renameSync(staged, target);
-    return aside;
-  } finally {
-    fs.rmSync(staged, { force: true });
-  }
-}

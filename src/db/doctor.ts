@@ -1,9 +1,10 @@
-// crm doctor's checks: file, permissions, space, schema version, integrity, foreign keys, orphans, counts, backups.
+// crm doctor's checks: file, permissions, space, folder, schema version, integrity, foreign keys, orphans, counts,
+// backups (only those that pass the integrity check count), and leftovers of interrupted backups (removed).
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { anyBackupName, backupFolder, backupPrefix } from './backup-files.js';
-import { integrityCheck } from './backup.js';
+import { integrityCheck, removeBackupLeftovers, verifyBackup } from './backup.js';
 import { latestSchemaVersion } from './migrations.js';
 import type { Db } from './open.js';
 
@@ -110,39 +111,96 @@ function databaseChecks(db: Db, file: string, checks: DoctorCheck[]): void {
   checks.push({ check: 'rows', status: 'info', detail: counts.join(', '), hint: '' });
 }
 
+/** Whether crm can create files beside the database (SQLite needs to, for the -shm and -wal files). */
+function folderWritable(folder: string): { writable: boolean; why: string } {
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+    return { writable: true, why: '' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { writable: false, why: code === 'EROFS' ? 'on a read-only file system' : 'not writable for you' };
+  }
+}
+
+/** A read-only folder: SQLite cannot create the -shm file a WAL database needs even for reading. Says how to read anyway. */
+function readOnlyFolderCheck(file: string, why: string): DoctorCheck {
+  const name = path.basename(file);
+  const files = fs.existsSync(`${file}-wal`) ? `${file} ${file}-wal` : file;
+  return {
+    check: 'folder',
+    status: 'fail',
+    detail: `${path.dirname(file)} is ${why}: crm cannot open ${name} there, because SQLite has to create ${name}-shm beside a database in WAL mode even to read it; the database itself may be fine`,
+    hint: `make the folder writable, or check a copy: dir=$(mktemp -d) && cp ${files} "$dir"/ && crm --db "$dir"/${name} doctor`,
+  };
+}
+
 function backupCheck(file: string, now: Date, checks: DoctorCheck[]): void {
   const folder = backupFolder(file);
   // Only this database's own backups: others may share the folder.
   const own = anyBackupName(backupPrefix(file));
-  const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => own.test(name)).sort() : [];
-  if (names.length === 0) {
-    checks.push({ check: 'backups', status: 'warn', detail: `none in ${folder}`, hint: 'crm backup (daily from cron: crm backup --keep 14)' });
+  const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => own.test(name)) : [];
+  // Only a file that passes the integrity check counts as a backup (an empty one a killed run left does not).
+  const files = names
+    .map((name) => ({ name, mtime: fs.statSync(path.join(folder, name)).mtimeMs, verdict: verifyBackup(path.join(folder, name)) }))
+    .sort((a, b) => b.mtime - a.mtime);
+  const good = files.filter((entry) => entry.verdict === 'ok');
+  const bad = files.filter((entry) => entry.verdict !== 'ok');
+  const unusable = bad.length ? `; ${bad.length} unusable: ${bad.map((entry) => `${entry.name} (${entry.verdict})`).join(', ')}` : '';
+  const removeBad = bad.length ? `remove the unusable: rm ${bad.map((entry) => path.join(folder, entry.name)).join(' ')}` : '';
+  const newest = good[0];
+  if (!newest) {
+    checks.push({
+      check: 'backups', status: 'warn', detail: `no good backup in ${folder}${unusable}`,
+      hint: ['crm backup (daily from cron: crm backup --keep 14)', removeBad].filter(Boolean).join('; '),
+    });
     return;
   }
-  const newest = names.map((name) => ({ name, mtime: fs.statSync(path.join(folder, name)).mtimeMs })).sort((a, b) => b.mtime - a.mtime)[0]!;
   const days = Math.floor((now.getTime() - newest.mtime) / 86_400_000);
   checks.push({
     check: 'backups',
-    status: days > 7 ? 'warn' : 'ok',
-    detail: `${names.length} in ${folder}; newest ${newest.name}${days > 0 ? `, ${days} days old` : ''}`,
-    hint: days > 7 ? 'crm backup' : '',
+    status: days > 7 || bad.length ? 'warn' : 'ok',
+    detail: `${good.length} in ${folder}; newest ${newest.name}${days > 0 ? `, ${days} days old` : ''}${unusable}`,
+    hint: [days > 7 ? 'crm backup' : '', removeBad].filter(Boolean).join('; '),
   });
 }
 
-/** Runs every check on the database file without changing it. */
+/** Removes the temporary copies interrupted backups and restores left (their process is gone), and says so. */
+function leftoverCheck(file: string, checks: DoctorCheck[]): void {
+  const removed = removeBackupLeftovers(file);
+  if (removed.length === 0) return;
+  const bytes = removed.reduce((sum, leftover) => sum + leftover.bytes, 0);
+  checks.push({
+    check: 'leftovers',
+    status: 'info',
+    detail: `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} (${megabytes(bytes)}) of an interrupted backup or restore: ${removed.map((leftover) => path.basename(leftover.file)).join(', ')}`,
+    hint: '',
+  });
+}
+
+/** Runs every check on the database file without changing it (only temporary files of killed runs are removed). */
 export function diagnose(file: string, now: Date): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
   if (!fileChecks(file, checks)) return checks;
+  const folder = folderWritable(path.dirname(file));
+  if (folder.writable) leftoverCheck(file, checks);
   let db: Db | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 10000');
     databaseChecks(db, file, checks);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    checks.push({ check: 'database', status: 'fail', detail: `cannot be read: ${message}`, hint: `crm restore a good backup (see ${backupFolder(file)})` });
+    const code = String((error as { code?: unknown }).code);
+    if (!folder.writable && (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY'))) {
+      checks.push(readOnlyFolderCheck(file, folder.why));
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      checks.push({ check: 'database', status: 'fail', detail: `cannot be read: ${message}`, hint: `crm restore a good backup (see ${backupFolder(file)})` });
+    }
   } finally {
     db?.close();
+  }
+  if (!folder.writable && !checks.some((check) => check.check === 'folder')) {
+    checks.push({ ...readOnlyFolderCheck(file, folder.why), status: 'warn', detail: `${path.dirname(file)} is ${folder.why}: crm can read the database but not change it (no import, edit or restore)`, hint: 'make the folder writable to change the database' });
   }
   backupCheck(file, now, checks);
   return checks;

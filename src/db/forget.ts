@@ -8,10 +8,21 @@ export interface ForgetResult {
   externalId: string;
   interactionsCleared: number;
   complaintsCleared: number;
+  paymentsCleared: number;
   ordersKept: number;
-  /** False when the file could not be compacted now (another process was using it); old bytes go with the next VACUUM. */
+  /** True when this run only finished the scrub of an earlier forget that another process had held up. */
+  finishing: boolean;
+  /**
+   * Whether old copies of the erased values are gone from the file too (free pages, the write-ahead log).
+   * False when another process kept reading the database; running forget again finishes the job.
+   */
   scrubbed: boolean;
 }
+
+/** How long the checkpoint waits for other processes to finish reading before forget says it could not finish. */
+const SCRUB_WAIT_MS = 2000;
+/** The busy timeout every crm connection has (db/open.ts), put back after the scrub. */
+const BUSY_TIMEOUT_MS = 10000;
 
 /**
  * The customer fields that name or reach a person, and free text about them (a dropped lead's reason); city, region,
@@ -91,20 +102,64 @@ function scrubAuditTrail(db: Db, id: number): { ids: number[]; rows: number } {
 }
 
 /**
- * Replaces the personal fields, clears free text of interactions and complaints, drops the
- * import history's copies of the old values (import_changes) and scrubs the values from earlier
- * audit rows about the person (edits, merges), all in one transaction. The audit row says what was
- * erased, never the values.
+ * Rewrites the file without the erased text and empties the write-ahead log into it: VACUUM drops free pages
+ * and free space inside pages (older edits left copies there), the TRUNCATE checkpoint overwrites the old
+ * pages in the file and empties the log. A process still reading an older snapshot holds the checkpoint up:
+ * it is waited for briefly, then false (the old pages stay until a later checkpoint).
+ */
+function scrubFile(db: Db): boolean {
+  try {
+    db.exec('VACUUM');
+    db.pragma(`busy_timeout = ${SCRUB_WAIT_MS}`);
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    return result !== undefined && result.busy === 0 && result.log === result.checkpointed;
+  } catch {
+    return false;
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}
+
+/** The customer-forget audit row of this customer whose scrub did not finish, if there is one. */
+function pendingScrub(db: Db, id: number): { id: number } | undefined {
+  return db
+    .prepare("SELECT id FROM audit_log WHERE customer_id = ? AND action = 'customer-forget' AND json_extract(detail, '$.scrub') = 'pending' ORDER BY id DESC LIMIT 1")
+    .get(id) as { id: number } | undefined;
+}
+
+/** Runs the scrub and, when it finished, records that in the forget's audit row (then empties the log of that change too). */
+function finishScrub(db: Db, auditId: number): boolean {
+  if (!scrubFile(db)) return false;
+  db.prepare("UPDATE audit_log SET detail = json_set(detail, '$.scrub', 'done') WHERE id = ?").run(auditId);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return true;
+}
+
+/**
+ * Replaces the personal fields, clears free text of interactions, complaints and payments (the method may
+ * name a card holder or an account), drops the import history's copies of the old values (import_changes)
+ * and scrubs the values from earlier audit rows about the person (edits, merges), all in one transaction.
+ * The audit row says what was erased, never the values. Then the file itself is scrubbed (scrubFile); when
+ * another process holds that up, the audit row says so and forgetting the same customer again finishes it.
  */
 export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
   // Freed and overwritten space is zeroed, so the old text does not linger in the file's free pages.
   db.pragma('secure_delete = ON');
-  const result = db.transaction((): Omit<ForgetResult, 'scrubbed'> => {
-    const customer = db.prepare('SELECT id, external_id, status, updated_at FROM customers WHERE id = ?').get(id) as
-      | { id: number; external_id: string; status: string; updated_at: string }
-      | undefined;
-    if (!customer) throw new UsageError(`no customer with id ${id}`);
-    if (customer.status === 'forgotten') throw new UsageError(`customer ${customer.external_id} was already forgotten (${customer.updated_at})`);
+  const customer = db.prepare('SELECT id, external_id, status, updated_at FROM customers WHERE id = ?').get(id) as
+    | { id: number; external_id: string; status: string; updated_at: string }
+    | undefined;
+  if (!customer) throw new UsageError(`no customer with id ${id}`);
+  if (customer.status === 'forgotten') {
+    const pending = pendingScrub(db, id);
+    if (!pending) throw new UsageError(`customer ${customer.external_id} was already forgotten (${customer.updated_at})`);
+    const scrubbed = finishScrub(db, pending.id);
+    return { id, externalId: customer.external_id, interactionsCleared: 0, complaintsCleared: 0, paymentsCleared: 0, ordersKept: 0, finishing: true, scrubbed };
+  }
+  const result = db.transaction((): Omit<ForgetResult, 'scrubbed' | 'finishing'> & { auditId: number } => {
+    // Another process may have forgotten the person since the look above: once is enough.
+    if (db.prepare('SELECT status FROM customers WHERE id = ?').pluck().get(id) === 'forgotten') {
+      throw new UsageError(`customer ${customer.external_id} was already forgotten just now`);
+    }
     db.prepare(
       `UPDATE customers SET name = @name, company = NULL, email = NULL, phone = NULL, notes = NULL, status = 'forgotten', updated_at = @now,
          drop_reason = CASE WHEN drop_reason IS NULL THEN NULL ELSE @erased END
@@ -117,32 +172,36 @@ export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
     const complaintsCleared = db
       .prepare("UPDATE complaints SET summary = '', resolution = NULL, updated_at = ? WHERE customer_id = ?")
       .run(now, id).changes;
+    const paymentIds = db.prepare('SELECT id FROM payments WHERE customer_id = ? AND method IS NOT NULL').pluck().all(id) as number[];
+    const paymentsCleared = db.prepare('UPDATE payments SET method = NULL, updated_at = ? WHERE customer_id = ? AND method IS NOT NULL').run(now, id).changes;
     // Earlier audit rows keep that an edit or merge happened, not the values it wrote or replaced.
     const audit = scrubAuditTrail(db, id);
-    // import_changes holds earlier values (names, e-mails, summaries) for crm import undo: they go too,
-    // also those of records merged into this one. The entries stay, emptied and marked, so that undoing
+    // import_changes holds earlier values (names, e-mails, summaries, payment methods) for crm import undo: they
+    // go too, also those of records merged into this one. The entries stay, emptied and marked, so that undoing
     // such a run refuses and says why instead of silently restoring less than the run changed.
-    const eraseCustomerChange = db.prepare(`UPDATE import_changes SET before = '${ERASED_BEFORE}' WHERE table_name = 'customers' AND row_id = ?`);
+    const erase = (table: string) => db.prepare(`UPDATE import_changes SET before = '${ERASED_BEFORE}' WHERE table_name = '${table}' AND row_id = ?`);
+    const eraseCustomerChange = erase('customers');
     for (const customerId of audit.ids) eraseCustomerChange.run(customerId);
-    const eraseChange = db.prepare(`UPDATE import_changes SET before = '${ERASED_BEFORE}' WHERE table_name = 'interactions' AND row_id = ?`);
-    for (const interactionId of interactionIds) eraseChange.run(interactionId);
+    const eraseInteractionChange = erase('interactions');
+    for (const interactionId of interactionIds) eraseInteractionChange.run(interactionId);
+    const erasePaymentChange = erase('payments');
+    for (const paymentId of paymentIds) erasePaymentChange.run(paymentId);
     const ordersKept = db.prepare('SELECT count(*) FROM orders WHERE customer_id = ?').pluck().get(id) as number;
-    db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?)").run(
+    const auditId = db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?)").run(
       now,
       id,
-      JSON.stringify({ customer_id: customer.external_id, erased: erasedCustomerFields, audit_rows_scrubbed: audit.rows, interactions_cleared: interactionsCleared, complaints_cleared: complaintsCleared }),
-    );
-    return { id, externalId: customer.external_id, interactionsCleared, complaintsCleared, ordersKept };
+      JSON.stringify({
+        customer_id: customer.external_id,
+        erased: erasedCustomerFields,
+        audit_rows_scrubbed: audit.rows,
+        interactions_cleared: interactionsCleared,
+        complaints_cleared: complaintsCleared,
+        payment_methods_cleared: paymentsCleared,
+        scrub: 'pending',
+      }),
+    ).lastInsertRowid;
+    return { id, externalId: customer.external_id, interactionsCleared, complaintsCleared, paymentsCleared, ordersKept, auditId: Number(auditId) };
   }).immediate();
-  // Older edits left copies of the old text in free space inside pages (secure_delete was off then):
-  // VACUUM rewrites the file without them, and the checkpoint empties the write-ahead log.
-  // Forgetting is rare, so rewriting the whole file is affordable.
-  let scrubbed = true;
-  try {
-    db.exec('VACUUM');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } catch {
-    scrubbed = false;
-  }
-  return { ...result, scrubbed };
+  const { auditId, ...forgotten } = result;
+  return { ...forgotten, finishing: false, scrubbed: finishScrub(db, auditId) };
 }

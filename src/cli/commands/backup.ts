@@ -14,38 +14,31 @@ export function registerBackup(program: Command, context: CliContext): void {
   program
     .command('backup [file]')
     .description('copy the database while it is in use (consistent even during an import); default backups/<name>-YYYYMMDD-HHMMSS.db (crm.db: crm-…)')
-    .option('--keep <n>', 'afterwards keep only the newest N of this database\'s plain backups (<name>-YYYYMMDD-HHMMSS.db) in that folder')
+    .option('--keep <n>', 'afterwards keep the newest N of this database\'s plain backups (<name>-YYYYMMDD-HHMMSS.db) that pass the integrity check, and delete older ones')
     .addOption(new Option('-f, --format <format>', 'result as text or JSON').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nTimes in backup names are UTC. The file is readable by you only (0600).\nExamples:\n  $ crm backup\n  $ crm backup --keep 14                 (nightly from cron)\n  $ crm backup /mnt/usb/crm-copy.db')
     .action(async (file: string | undefined, flags: BackupFlags) => {
       const keep = flags.keep === undefined ? undefined : parsePositiveInteger(flags.keep, '--keep');
       const { backupDatabase, pruneBackups } = await import('../../db/backup.js');
-      const { backupFolder, backupPrefix, createBackupFile } = await import('../../db/backup-files.js');
+      const { backupFolder, backupPrefix } = await import('../../db/backup-files.js');
       const { backupReport } = await import('../../report/safety.js');
+      const database = context.dbPath();
+      const target = file === undefined ? undefined : path.resolve(context.io.cwd, file);
+      if (file !== undefined && target !== undefined) await refuseDatabaseFile(file, target, database);
       const db = context.openDb({ readonly: true });
-      let target: string;
-      if (file === undefined) {
-        target = createBackupFile(backupFolder(context.dbPath()), backupPrefix(context.dbPath()), context.io.now());
-      } else {
-        target = path.resolve(context.io.cwd, file);
-        const { UsageError } = await import('../../errors.js');
-        if (fs.existsSync(target)) throw new UsageError(`${file} already exists; choose another file name`);
-      }
-      let result;
-      try {
-        result = await backupDatabase(db, target);
-      } catch (error) {
-        if (file === undefined) fs.rmSync(target, { force: true });
-        throw error;
-      }
+      await tidyLeftovers(context, database);
+      const result = await backupDatabase(
+        db,
+        target === undefined ? { folder: backupFolder(database), prefix: backupPrefix(database), now: context.io.now() } : { file: target },
+      );
       // A copy that fails the integrity check means the database itself is damaged: keep every older
       // backup (they may be the only good ones), say so, and exit 4.
       const healthy = result.integrity === 'ok';
-      const pruned = keep === undefined || !healthy ? [] : pruneBackups(path.dirname(target), backupPrefix(context.dbPath()), keep);
+      const pruned = keep === undefined || !healthy ? [] : pruneBackups(path.dirname(result.file), backupPrefix(database), keep);
       await context.emit(backupReport(result, pruned), { format: flags.format });
       if (!healthy) {
         const { DatabaseError } = await import('../../errors.js');
-        throw new DatabaseError(`${context.dbPath()} fails the integrity check; the copy ${target} is damaged too and no older backup was pruned: run \`crm doctor\` and restore a good backup`);
+        throw new DatabaseError(`${database} fails the integrity check; the copy ${result.file} is damaged too and no older backup was pruned: run \`crm doctor\` and restore a good backup`);
       }
     });
 
@@ -55,13 +48,14 @@ export function registerBackup(program: Command, context: CliContext): void {
     .option('-y, --yes', 'do not ask (needed when not on a terminal)')
     .addHelpText('after', '\nExamples:\n  $ crm restore backups/crm-20261122-020000.db\n  $ crm restore backups/crm-20261122-020000.db --yes     (in a script)')
     .action(async (file: string, flags: { yes?: boolean }) => {
-      const { inspectDatabaseFile, restoreDatabase } = await import('../../db/backup.js');
-      const { backupFolder, backupPrefix, createBackupFile } = await import('../../db/backup-files.js');
+      const { inspectDatabaseFile } = await import('../../db/backup.js');
+      const { resolveLinks, restoreDatabase } = await import('../../db/restore.js');
+      const { backupFolder, backupPrefix } = await import('../../db/backup-files.js');
       const { confirmOrRequireYes } = await import('../confirm.js');
       const source = path.resolve(context.io.cwd, file);
       const target = context.dbPath();
       const facts = inspectDatabaseFile(source);
-      if (source === target) {
+      if (resolveLinks(source) === resolveLinks(target)) {
         const { UsageError } = await import('../../errors.js');
         throw new UsageError(`${file} is the database itself; name a backup file`);
       }
@@ -71,10 +65,31 @@ export function registerBackup(program: Command, context: CliContext): void {
         flags.yes,
         `Replace ${target}${exists ? '' : ' (missing)'} with ${file} (${facts.customers} customers, ${facts.orders} orders)?`,
       );
-      const aside = await restoreDatabase(source, target, () => createBackupFile(backupFolder(target), backupPrefix(target), context.io.now(), 'before-restore'));
+      await tidyLeftovers(context, target);
+      const aside = await restoreDatabase(source, target, { folder: backupFolder(target), prefix: backupPrefix(target), now: context.io.now(), why: 'before-restore' });
       if (aside) context.info(`the replaced database is kept in ${aside.file}`);
       // Opening applies any migrations the restored file needs (after its own automatic backup).
       context.openDb();
       context.info(`restored ${target} from ${file}: ${facts.customers} customers, ${facts.orders} orders, integrity ok`);
     });
+}
+
+/** A backup written over the database or one of its own files would destroy it: refused, exit 2. */
+async function refuseDatabaseFile(file: string, target: string, database: string): Promise<void> {
+  const { resolveLinks } = await import('../../db/restore.js');
+  const real = resolveLinks(database);
+  const own = ['', '-wal', '-shm', '-journal'].find((suffix) => resolveLinks(target) === `${real}${suffix}` || target === `${database}${suffix}`);
+  if (own === undefined) return;
+  const { UsageError } = await import('../../errors.js');
+  const what = own === '' ? 'the database itself' : `the database's ${own.slice(1)} file`;
+  throw new UsageError(`${file} is ${what}; name a new file for the backup`);
+}
+
+/** Removes the temporary copies killed backups and restores of this database left, and says so. */
+async function tidyLeftovers(context: CliContext, database: string): Promise<void> {
+  const { removeBackupLeftovers } = await import('../../db/backup.js');
+  const removed = removeBackupLeftovers(database);
+  if (removed.length === 0) return;
+  const bytes = removed.reduce((sum, leftover) => sum + leftover.bytes, 0);
+  context.info(`removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} (${(bytes / 1_000_000).toFixed(1)} MB) that an interrupted backup or restore left`);
 }
