@@ -19,7 +19,7 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
   );
   const result = forgetCustomer(db, customer.id, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   if (!result.finishing) {
-    context.io.stdout.write(
+    context.say(
       `forgot customer ${result.externalId}: name, company, e-mail, phone, notes and drop reason erased; ${result.interactionsCleared} interaction, ${result.complaintsCleared} complaint and ${result.paymentsCleared} payment texts cleared; ${result.ordersKept} orders kept anonymously\n`,
     );
   }
@@ -30,6 +30,6 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
       `${result.externalId}: old copies of the erased data stay in ${context.dbPath()} while another process is reading it (a report, export or dashboard?); when it has finished, run \`crm customer forget ${result.externalId} --yes\` again to finish erasing`,
     );
   }
-  if (result.finishing) context.io.stdout.write(`finished forgetting customer ${result.externalId}: no old copies of the erased data remain in the database file\n`);
+  if (result.finishing) context.say(`finished forgetting customer ${result.externalId}: no old copies of the erased data remain in the database file\n`);
   context.info('backups made before now still hold the old data; they expire with crm backup --keep');
 }

@@ -1,6 +1,5 @@
 // Where backups go and what they are called: backups/<name>-YYYYMMDD-HHMMSS[-why].db beside the database
 // (<name> is the database file's name without .db: crm.db gives crm-…), mode 0600.
-import fs from 'node:fs';
 import path from 'node:path';
 
 /** The folder `backups/` next to the database file. */
@@ -38,21 +37,4 @@ export function anyBackupName(prefix: string): RegExp {
 export function backupFileName(prefix: string, now: Date, why: string | undefined, attempt: number): string {
   const base = `${prefix}-${backupStamp(now)}${why ? `-${why}` : ''}`;
   return attempt === 1 ? `${base}.db` : `${base}-${attempt}.db`;
-}
-
-/**
- * A new, empty file for a backup, created 0600 so that nobody else can read a copy of the customer
- * file even for a moment. Never overwrites: a second backup in the same second gets "-2".
- */
-export function createBackupFile(folder: string, prefix: string, now: Date, why?: string): string {
-  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-  for (let attempt = 1; ; attempt += 1) {
-    const file = path.join(folder, backupFileName(prefix, now, why, attempt));
-    try {
-      fs.closeSync(fs.openSync(file, 'wx', 0o600));
-      return file;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { anyBackupName, backupFolder, backupPrefix } from './backup-files.js';
 import { integrityCheck, removeBackupLeftovers, verifyBackup } from './backup.js';
 import { latestSchemaVersion } from './migrations.js';
-import type { Db } from './open.js';
+import { folderWritable, type Db } from './open.js';
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail';
 
@@ -109,17 +109,6 @@ function databaseChecks(db: Db, file: string, checks: DoctorCheck[]): void {
   const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
   const counts = dataTables.filter((table) => tables.has(table)).map((table) => `${table} ${db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()}`);
   checks.push({ check: 'rows', status: 'info', detail: counts.join(', '), hint: '' });
-}
-
-/** Whether crm can create files beside the database (SQLite needs to, for the -shm and -wal files). */
-function folderWritable(folder: string): { writable: boolean; why: string } {
-  try {
-    fs.accessSync(folder, fs.constants.W_OK);
-    return { writable: true, why: '' };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { writable: false, why: code === 'EROFS' ? 'on a read-only file system' : 'not writable for you' };
-  }
 }
 
 /** A read-only folder: SQLite cannot create the -shm file a WAL database needs even for reading. Says how to read anyway. */

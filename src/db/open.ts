@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseError } from '../errors.js';
 import { fileErrorReason } from '../files/file-errors.js';
-import { backupFolder, backupPrefix, createBackupFile } from './backup-files.js';
+import { backupFolder, backupPrefix } from './backup-files.js';
+import { placeBackup, temporaryFor } from './backup.js';
+import { removeTemporary } from './backup-temp.js';
 import { latestSchemaVersion, migrations } from './migrations.js';
 
 export type Db = Database.Database;
@@ -97,18 +99,34 @@ export function migrate(db: Db, file: string): number {
 
 /**
  * Before migrating a database that holds data, a consistent copy goes to backups/ (VACUUM INTO is
- * synchronous, unlike the online backup API, and this runs inside the synchronous open).
+ * synchronous, unlike the online backup API, and this runs inside the synchronous open). Like crm backup, the
+ * copy is written to a temporary file and gets its name only when complete: a kill leaves no empty "backup".
  */
 function backupBeforeMigration(db: Db, file: string, options: OpenOptions, from: number): void {
-  const target = createBackupFile(backupFolder(file), backupPrefix(file), (options.now ?? (() => new Date()))(), `before-v${latestSchemaVersion}`);
+  const target = { folder: backupFolder(file), prefix: backupPrefix(file), now: (options.now ?? (() => new Date()))(), why: `before-v${latestSchemaVersion}` };
+  let temporary: string | undefined;
+  let placed: string;
   try {
-    db.prepare('VACUUM INTO ?').run(target);
+    temporary = temporaryFor(target);
+    db.prepare('VACUUM INTO ?').run(temporary);
+    placed = placeBackup(temporary, target);
   } catch (error) {
-    fs.rmSync(target, { force: true });
-    const message = error instanceof Error ? error.message : String(error);
-    throw new DatabaseError(`${file}: could not back up the database before upgrading its schema (${message}); nothing was changed`);
+    throw new DatabaseError(`${file}: could not back up the database before upgrading its schema (${fileErrorReason(error)}); nothing was changed`);
+  } finally {
+    if (temporary !== undefined) removeTemporary(temporary);
   }
-  options.onMigrationBackup?.(target, from, latestSchemaVersion);
+  options.onMigrationBackup?.(placed, from, latestSchemaVersion);
+}
+
+/** Whether crm can create files beside the database (SQLite needs to, for the -shm and -wal files). */
+export function folderWritable(folder: string): { writable: boolean; why: string } {
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+    return { writable: true, why: '' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { writable: false, why: code === 'EROFS' ? 'on a read-only file system' : 'not writable for you' };
+  }
 }
 
 /** Where FILE points when it is a symbolic link to nothing, else null. */
@@ -168,6 +186,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     const code = (error as { code?: unknown }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       throw new DatabaseError(`${file}: the file is damaged or not a crm database; run \`crm doctor\` or \`crm restore\` a backup`);
+    }
+    const folder = folderWritable(path.dirname(file));
+    if (!folder.writable && (code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY')))) {
+      throw new DatabaseError(
+        `${file}: the folder ${path.dirname(file)} is ${folder.why}, and SQLite must create ${path.basename(file)}-shm beside the database even to read it; make the folder writable, or copy the database (with its -wal file) to a writable folder and use --db there`,
+      );
     }
     if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) {
       throw new DatabaseError(`${file}: the database is read-only; check the file and folder permissions`);

@@ -39,4 +39,16 @@ describe('crm doctor in a read-only folder', () => {
     expect(fromCopy.find((check) => check.check === 'integrity')!.detail).toBe('ok');
     expect(fromCopy.find((check) => check.check === 'rows')!.detail).toMatch(/^customers 213,/);
   });
+
+  it.skipIf(noMount !== null)(`any other command says the folder is read-only, not "unable to open database file"${noMount ? ` (skipped: ${noMount})` : ''}`, async () => {
+    const folder = tmpfs('20m');
+    const db = path.join(folder, 'crm.db');
+    expect((await runCrm(['--db', db, 'init'])).code).toBe(0);
+    remountReadOnly(folder);
+    const list = await runCrm(['--db', db, 'customer', 'list']);
+    expect(list.code).toBe(4);
+    expect(list.stderr).toBe(
+      `crm: ${db}: the folder ${folder} is on a read-only file system, and SQLite must create crm.db-shm beside the database even to read it; make the folder writable, or copy the database (with its -wal file) to a writable folder and use --db there\n`,
+    );
+  });
 });
