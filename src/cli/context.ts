@@ -121,6 +121,8 @@ export class CliContext {
       color: !toFile && format === 'table' && this.color,
       lang: this.lang(options),
       pictures: !toFile && format === 'table' && Boolean(this.io.stdout.isTTY),
+      // A person at a terminal gets a screenful that fits its width; a pipe or a file gets every row and column.
+      screen: !toFile && format === 'table' && this.io.stdout.isTTY ? { columns: this.io.stdout.columns, rows: this.io.stdout.rows } : undefined,
     });
     if (toFile) {
       await this.writeOutput(options.output!, text);

@@ -3,13 +3,23 @@ import { Chalk } from 'chalk';
 import { centsToUnits, formatCents, formatNumber } from '../util/money.js';
 import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types.js';
 import { visibleLines, visibleText } from './visible.js';
-import { drawTable, drawVerticalTable, type Align } from './table.js';
+import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableWidth, type Align } from './table.js';
 
 export interface RenderOptions {
   color?: boolean;
   lang?: Lang;
   /** Draw pictures (only on a terminal). */
   pictures?: boolean;
+  /**
+   * The terminal a table is shown on: a listing longer than a screenful shows its first rows and says how many
+   * more there are; columns that do not fit its width are left out and named.
+   */
+  screen?: { columns?: number; rows?: number };
+}
+
+/** Rows of a listing shown on a terminal this tall: each row takes two lines (the row and a rule). */
+export function screenfulRows(screenRows: number): number {
+  return Math.max(5, Math.floor((screenRows - 8) / 2));
 }
 
 export function heading(column: Column, lang: Lang): string {
@@ -69,6 +79,9 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
     border: (text: string) => (options.color ? chalk.grey(text) : text),
   };
   const alerts = new Set(report.alertRows ?? []);
+  const screenLimit = options.screen?.rows && !report.vertical ? screenfulRows(options.screen.rows) : null;
+  /** Lines under the table about what the screen left out. */
+  const extra: string[] = [];
   const cells = (row: Row, index = -1): string[] =>
     report.columns.map((column) => {
       const value = row[column.key] ?? null;
@@ -87,16 +100,35 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
       }
       return drawVerticalTable(pairs, style);
     }
-    const rows = report.rows.map((row, index) => cells(row, index));
+    const shown = screenLimit !== null && report.rows.length > screenLimit ? report.rows.slice(0, screenLimit) : report.rows;
+    const rows = shown.map((row, index) => cells(row, index));
     if (report.totals) rows.push(cells(report.totals).map((text) => chalk.bold(text)));
-    const aligns = report.columns.map((column): Align => (numericTypes.has(column.type) ? 'right' : 'left'));
-    return drawTable({ head: report.columns.map(head), rows, aligns, style });
+    let headings = report.columns.map(head);
+    let aligns = report.columns.map((column): Align => (numericTypes.has(column.type) ? 'right' : 'left'));
+    const widths = columnWidths(headings, rows);
+    if (options.screen?.columns && tableWidth(widths) > options.screen.columns) {
+      const kept = columnsThatFit(widths, options.screen.columns);
+      const left = headings.filter((_, index) => !kept.includes(index));
+      extra.push(
+        lang === 'zh'
+          ? `（为适应终端宽度省略的列：${left.join('、')}；用 --format csv 或更宽的终端查看全部）`
+          : `(left out to fit the terminal: ${left.join(', ')}; use --format csv or a wider terminal to see them)`,
+      );
+      headings = kept.map((index) => headings[index]!);
+      aligns = kept.map((index) => aligns[index]!);
+      for (let at = 0; at < rows.length; at += 1) rows[at] = kept.map((index) => rows[at]![index]!);
+    }
+    if (shown.length < report.rows.length) {
+      const more = formatNumber(report.rows.length - shown.length, 0);
+      extra.unshift(lang === 'zh' ? `…… 还有 ${more} 行（用 --limit 或 --format csv 查看）` : `… and ${more} more (use --limit or --format csv)`);
+    }
+    return drawTable({ head: headings, rows, aligns, style });
   };
   const title = visibleText(lang === 'zh' && report.titleZh ? report.titleZh : report.title);
   const lines = [options.color ? chalk.bold(title) : title];
   lines.push(...(report.preamble ?? []).map(visibleText));
   if (report.rows.length === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
-  else lines.push(drawn());
+  else lines.push(drawn(), ...extra);
   if (options.pictures && report.picture) lines.push(visibleLines(report.picture));
   for (const note of (report.notes ?? []).map(visibleText)) lines.push(options.color ? chalk.dim(note) : note);
   for (const section of report.sections ?? []) lines.push('', renderTable(section, options).replace(/\n$/, ''));

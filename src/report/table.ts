@@ -68,3 +68,23 @@ export function drawVerticalTable(pairs: [string, string][], style: TableStyle =
   const rows = pairs.map(([label, value]) => [style.head(label), value]);
   return drawTable({ head: [], rows, aligns: ['left', 'left'], style: { ...style, head: (text) => text } });
 }
+
+/** How wide a table of columns this wide is drawn: a bar and a space either side of each cell. */
+export function tableWidth(widths: number[]): number {
+  return widths.reduce((sum, width) => sum + width + 3, 1);
+}
+
+/**
+ * The columns that fit a terminal this wide: from the left (a report puts what names a row first and its
+ * least important figures last), keeping at least the first column. Returns their indexes.
+ */
+export function columnsThatFit(widths: number[], screenColumns: number): number[] {
+  const kept: number[] = [];
+  let width = 1;
+  for (const [index, columnWidth] of widths.entries()) {
+    if (kept.length > 0 && width + columnWidth + 3 > screenColumns) break;
+    kept.push(index);
+    width += columnWidth + 3;
+  }
+  return kept;
+}

@@ -38,6 +38,8 @@ export interface RunOptions {
   cwd?: string;
   now?: Date;
   tty?: boolean;
+  /** The terminal's size when tty is set (columns × rows); unset, the size is unknown and nothing is fitted. */
+  screen?: { columns: number; rows: number };
 }
 
 /** Runs crm in-process through run(argv, io) with captured output. */
@@ -47,7 +49,7 @@ export async function runCrm(argv: string[], options: RunOptions = {}): Promise<
   const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]) as Readable & { isTTY?: boolean };
   stdin.isTTY = options.tty ?? false;
   const io: Io = {
-    stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: options.tty ?? false },
+    stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: options.tty ?? false, columns: options.screen?.columns, rows: options.screen?.rows },
     stderr: { write: (chunk: string) => ((stderr += chunk), true), isTTY: options.tty ?? false },
     stdin,
     env: { NO_COLOR: '1', LANG: 'en_US.UTF-8', ...options.env },
