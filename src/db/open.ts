@@ -119,6 +119,15 @@ function backupBeforeMigration(db: Db, file: string, options: OpenOptions, from:
 }
 
 /** Whether crm can create files beside the database (SQLite needs to, for the -shm and -wal files). */
+function fileWritable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function folderWritable(folder: string): { writable: boolean; why: string } {
   try {
     fs.accessSync(folder, fs.constants.W_OK);
@@ -188,7 +197,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       throw new DatabaseError(`${file}: the file is damaged or not a crm database; run \`crm doctor\` or \`crm restore\` a backup`);
     }
     const folder = folderWritable(path.dirname(file));
-    if (!folder.writable && (code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY')))) {
+    // The file may be writable while its folder is not: then it is the missing -shm file that stops SQLite.
+    if (!folder.writable && (code === 'SQLITE_CANTOPEN' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY') && fileWritable(file)))) {
       throw new DatabaseError(
         `${file}: the folder ${path.dirname(file)} is ${folder.why}, and SQLite must create ${path.basename(file)}-shm beside the database even to read it; make the folder writable, or copy the database (with its -wal file) to a writable folder and use --db there`,
       );
