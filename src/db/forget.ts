@@ -126,6 +126,8 @@ export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
     for (const customerId of audit.ids) eraseCustomerChange.run(customerId);
     const eraseChange = db.prepare(`UPDATE import_changes SET before = '${ERASED_BEFORE}' WHERE table_name = 'interactions' AND row_id = ?`);
     for (const interactionId of interactionIds) eraseChange.run(interactionId);
+    // Complaints are imported too (crm import complaints): their earlier summaries and resolutions go the same way.
+    db.prepare(`UPDATE import_changes SET before = '${ERASED_BEFORE}' WHERE table_name = 'complaints' AND row_id IN (SELECT id FROM complaints WHERE customer_id = ?)`).run(id);
     const ordersKept = db.prepare('SELECT count(*) FROM orders WHERE customer_id = ?').pluck().get(id) as number;
     db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?)").run(
       now,

@@ -1,9 +1,11 @@
 // Turns one CSV record into a typed row for its import kind, or says exactly why it is rejected.
 import type { HeaderMapping } from './headers.js';
 import type { ImportKind } from './fields.js';
+import { complaintRow, type ComplaintRow } from './complaint-row.js';
 import { RecordReader, reject, RowRejected, type Rejection, type ValidateOptions } from './record-reader.js';
 
 export { RecordReader, type Rejection, type ValidateOptions } from './record-reader.js';
+export type { ComplaintRow } from './complaint-row.js';
 
 export interface CustomerRow {
   kind: 'customers';
@@ -36,6 +38,9 @@ export interface InteractionRow {
   outcome: string | null;
   owner: string | null;
   followUpAt: string | null;
+  /** When the follow-up was done, and its note (optional columns; written only from files that have them). */
+  followUpDoneAt: string | null;
+  followUpNote: string | null;
   /** The campaign the contact was for, by name (the column is optional). */
   campaign: string | null;
 }
@@ -60,7 +65,7 @@ export interface SurveyRow {
   wouldRecommend: number | null;
 }
 
-export type ImportRow = CustomerRow | OrderRow | InteractionRow | PaymentRow | SurveyRow;
+export type ImportRow = CustomerRow | OrderRow | InteractionRow | PaymentRow | SurveyRow | ComplaintRow;
 
 export const interactionKinds = ['call', 'visit', 'email', 'message', 'meeting', 'note', 'complaint'] as const;
 const interactionKindAliases: Record<string, string> = {
@@ -150,6 +155,9 @@ function interactionRow(reader: RecordReader): InteractionRow {
   if (!(interactionKinds as readonly string[]).includes(kind)) {
     reject('kind', rawKind, `not one of ${interactionKinds.join(', ')}`);
   }
+  const followUpAt = reader.date('follow_up_at', reader.text('follow_up_at'));
+  const followUpDoneAt = reader.dateTime('follow_up_done_at', reader.text('follow_up_done_at'));
+  if (followUpDoneAt !== null && followUpAt === null) reject('follow_up_done_at', reader.text('follow_up_done_at')!, 'a follow-up done date needs follow_up_at');
   return {
     kind: 'interactions',
     externalId: reader.text('interaction_id') ?? null,
@@ -159,7 +167,9 @@ function interactionRow(reader: RecordReader): InteractionRow {
     summary: reader.text('summary') ?? '',
     outcome: reader.text('outcome') ?? null,
     owner: reader.text('owner') ?? null,
-    followUpAt: reader.date('follow_up_at', reader.text('follow_up_at')),
+    followUpAt,
+    followUpDoneAt,
+    followUpNote: reader.text('follow_up_note') ?? null,
     campaign: reader.text('campaign') ?? null,
   };
 }
@@ -202,6 +212,7 @@ const builders: Record<ImportKind, (reader: RecordReader) => ImportRow> = {
   interactions: interactionRow,
   payments: paymentRow,
   surveys: surveyRow,
+  complaints: complaintRow,
 };
 
 /** Validates one record: a typed row, or the first problem found in it. */
