@@ -41,13 +41,13 @@ const tables: Record<ExportKind, ExportTable> = {
   },
   interactions: {
     columns: [
-      'interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at', 'campaign',
-      'follow_up_done_at', 'follow_up_note',
+      'interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at', 'follow_up_done_at',
+      'follow_up_note', 'campaign',
     ],
     money: [],
     numeric: [],
     sql: `SELECT i.external_id AS interaction_id, c.external_id AS customer_id, i.kind, i.occurred_at, i.summary, i.outcome,
-                 i.owner, i.follow_up_at, k.name AS campaign, i.follow_up_done_at, i.follow_up_note
+                 i.owner, i.follow_up_at, i.follow_up_done_at, i.follow_up_note, k.name AS campaign
           FROM interactions i JOIN customers c ON c.id = i.customer_id LEFT JOIN campaigns k ON k.id = i.campaign_id ORDER BY i.id`,
   },
   payments: {
