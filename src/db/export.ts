@@ -1,7 +1,7 @@
 // The rows of crm export, named with the column names the import accepts, streamed with iterate().
 import type { Db } from './open.js';
 
-export const exportKinds = ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const;
+export const exportKinds = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
 export type ExportKind = (typeof exportKinds)[number];
 
 export type ExportValue = string | number | null;
@@ -40,11 +40,14 @@ const tables: Record<ExportKind, ExportTable> = {
           FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.id`,
   },
   interactions: {
-    columns: ['interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at', 'campaign'],
+    columns: [
+      'interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at', 'follow_up_done_at',
+      'follow_up_note', 'campaign',
+    ],
     money: [],
     numeric: [],
     sql: `SELECT i.external_id AS interaction_id, c.external_id AS customer_id, i.kind, i.occurred_at, i.summary, i.outcome,
-                 i.owner, i.follow_up_at, k.name AS campaign
+                 i.owner, i.follow_up_at, i.follow_up_done_at, i.follow_up_note, k.name AS campaign
           FROM interactions i JOIN customers c ON c.id = i.customer_id LEFT JOIN campaigns k ON k.id = i.campaign_id ORDER BY i.id`,
   },
   payments: {
@@ -61,6 +64,14 @@ const tables: Record<ExportKind, ExportTable> = {
     numeric: ['expected', 'perceived', 'would_recommend'],
     sql: `SELECT s.external_id AS survey_id, c.external_id AS customer_id, s.surveyed_on, s.expected, s.perceived, s.would_recommend
           FROM surveys s JOIN customers c ON c.id = s.customer_id ORDER BY s.id`,
+  },
+  complaints: {
+    columns: ['complaint_id', 'customer_id', 'opened_at', 'severity', 'summary', 'status', 'resolved_at', 'resolution', 'owner'],
+    money: [],
+    numeric: [],
+    sql: `SELECT k.external_id AS complaint_id, c.external_id AS customer_id, k.opened_at, k.severity, k.summary, k.status,
+                 k.resolved_at, k.resolution, k.owner
+          FROM complaints k JOIN customers c ON c.id = k.customer_id ORDER BY k.id`,
   },
 };
 

@@ -179,13 +179,12 @@ export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
     // import_changes holds earlier values (names, e-mails, summaries, payment methods) for crm import undo: they
     // go too, also those of records merged into this one. The entries stay, emptied and marked, so that undoing
     // such a run refuses and says why instead of silently restoring less than the run changed.
-    const erase = (table: string) => db.prepare(`UPDATE import_changes SET before = '${ERASED_BEFORE}' WHERE table_name = '${table}' AND row_id = ?`);
-    const eraseCustomerChange = erase('customers');
-    for (const customerId of audit.ids) eraseCustomerChange.run(customerId);
-    const eraseInteractionChange = erase('interactions');
-    for (const interactionId of interactionIds) eraseInteractionChange.run(interactionId);
-    const erasePaymentChange = erase('payments');
-    for (const paymentId of paymentIds) erasePaymentChange.run(paymentId);
+    const eraseChange = db.prepare('UPDATE import_changes SET before = ? WHERE table_name = ? AND row_id = ?');
+    for (const rowId of audit.ids) eraseChange.run(ERASED_BEFORE, 'customers', rowId);
+    for (const rowId of interactionIds) eraseChange.run(ERASED_BEFORE, 'interactions', rowId);
+    for (const rowId of paymentIds) eraseChange.run(ERASED_BEFORE, 'payments', rowId);
+    // Complaints are imported too (crm import complaints): their earlier summaries and resolutions go the same way.
+    db.prepare('UPDATE import_changes SET before = ? WHERE table_name = ? AND row_id IN (SELECT id FROM complaints WHERE customer_id = ?)').run(ERASED_BEFORE, 'complaints', id);
     const ordersKept = db.prepare('SELECT count(*) FROM orders WHERE customer_id = ?').pluck().get(id) as number;
     const auditId = db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?)").run(
       now,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
 import { billed, windowParams } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
-import type { CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
+import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
 
 export type WriteOutcome = 'new' | 'changed' | 'unchanged' | Rejection;
 
@@ -23,8 +23,8 @@ export interface RunRecord {
 }
 
 const CUSTOMER_CACHE_SIZE = 50_000;
-const trackedTables = ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const;
-type TrackedTable = (typeof trackedTables)[number];
+const trackedTables = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
+export type TrackedTable = (typeof trackedTables)[number];
 type Value = string | number | null;
 type Values = Record<string, Value>;
 
@@ -36,6 +36,7 @@ const orderColumns = ['customer_id', 'order_date', 'product', 'quantity', 'amoun
 const interactionColumns = ['customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'];
 const paymentColumns = ['customer_id', 'order_id', 'paid_on', 'amount_cents', 'method'];
 const surveyColumns = ['customer_id', 'surveyed_on', 'expected', 'perceived', 'would_recommend'];
+const complaintColumns = ['customer_id', 'opened_at', 'severity', 'summary', 'status', 'resolved_at', 'resolution', 'owner'];
 
 /** A keyed upsert on one table, its statements prepared once per file. */
 class KeyedUpsert {
@@ -341,9 +342,12 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   };
 
   const orders = new KeyedUpsert(db, 'orders', orderColumns, session);
-  // campaign_id is written only from files with a campaign column, so an older file never unlinks a contact.
-  const withCampaign = (options.presentCustomerFields ?? []).includes('campaign');
-  const interactions = new KeyedUpsert(db, 'interactions', withCampaign ? [...interactionColumns, 'campaign_id'] : interactionColumns, session);
+  // campaign_id and the follow-up's completion are written only from files with those columns, so an older file
+  // never unlinks a contact or reopens a follow-up done since.
+  const inFile = (field: string): boolean => (options.presentCustomerFields ?? []).includes(field);
+  const withCampaign = inFile('campaign');
+  const interactionExtras = (['follow_up_done_at', 'follow_up_note'] as const).filter(inFile);
+  const interactions = new KeyedUpsert(db, 'interactions', [...interactionColumns, ...interactionExtras, ...(withCampaign ? ['campaign_id'] : [])], session);
   const campaignIdByName = db.prepare('SELECT id FROM campaigns WHERE name = ?').pluck();
   const campaignOf = (name: string | null): number | null | Rejection => {
     if (name === null) return null;
@@ -352,6 +356,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   };
   const payments = new KeyedUpsert(db, 'payments', paymentColumns, session);
   const surveys = new KeyedUpsert(db, 'surveys', surveyColumns, session);
+  const complaints = new KeyedUpsert(db, 'complaints', complaintColumns, session);
 
   const kindOf = db.prepare('SELECT id, kind, converted_at FROM customers WHERE external_id = ?');
   /** referred_by names a partner by customer_id: stored as that partner's row id. */
@@ -415,6 +420,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     // In the order of interactionColumns.
     const values: Value[] = [customerId, row.interactionKind, row.occurredAt, row.summary, row.outcome, row.owner, row.followUpAt];
     const key = row.externalId ?? session.derivedKey('i:', [row.customerExternalId, ...values.slice(1)]);
+    for (const extra of interactionExtras) values.push(extra === 'follow_up_done_at' ? row.followUpDoneAt : row.followUpNote);
     if (withCampaign) {
       const campaignId = campaignOf(row.campaign);
       if (campaignId !== null && typeof campaignId !== 'number') return campaignId;
@@ -448,6 +454,17 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     return outcome === 'duplicate' ? duplicateId('survey_id', key) : outcome;
   };
 
+  const writeComplaint = (row: ComplaintRow): WriteOutcome => {
+    const customerId = resolveCustomer(row.customerExternalId, null);
+    if (typeof customerId !== 'number') return customerId;
+    // In the order of complaintColumns. The key without an id leaves out what resolving changes, so a later file
+    // with the same complaint resolved updates it.
+    const values: Value[] = [customerId, row.openedAt, row.severity, row.summary, row.status, row.resolvedAt, row.resolution, row.owner];
+    const key = row.externalId ?? session.derivedKey('k:', [row.customerExternalId, row.openedAt, row.severity, row.summary, row.owner]);
+    const outcome = complaints.upsert(key, values);
+    return outcome === 'duplicate' ? duplicateId('complaint_id', key) : outcome;
+  };
+
   return {
     write(row: ImportRow): WriteOutcome {
       switch (row.kind) {
@@ -461,6 +478,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
           return writePayment(row);
         case 'surveys':
           return writeSurvey(row);
+        case 'complaints':
+          return writeComplaint(row);
       }
     },
     check(row: ImportRow): Rejection | null {

@@ -314,6 +314,24 @@ ALTER TABLE interactions ADD COLUMN campaign_id INTEGER REFERENCES campaigns(id)
 CREATE INDEX interactions_campaign ON interactions(campaign_id) WHERE campaign_id IS NOT NULL;
 `,
   },
+  {
+    version: 11,
+    description: 'complaints get a stable external id, so crm export writes them and crm import complaints reads them back',
+    sql: `
+-- As interactions, payments and surveys in version 8: 'crm-<id>' for complaints made in the CLI, a file's own
+-- complaint_id for imported ones (derived keys start with k:), a random suffix if a file already took the text.
+ALTER TABLE complaints ADD COLUMN external_id TEXT;
+UPDATE complaints SET external_id = 'crm-' || id;
+CREATE UNIQUE INDEX complaints_external_id ON complaints(external_id);
+CREATE TRIGGER complaints_external_id AFTER INSERT ON complaints WHEN NEW.external_id IS NULL
+BEGIN
+  UPDATE complaints SET external_id = CASE
+      WHEN EXISTS (SELECT 1 FROM complaints AS taken WHERE taken.external_id = 'crm-' || NEW.id) THEN 'crm-' || NEW.id || '-' || lower(hex(randomblob(6)))
+      ELSE 'crm-' || NEW.id END
+    WHERE id = NEW.id;
+END;
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -2,12 +2,14 @@
 import { CrmError, ExitCode, UsageError } from '../errors.js';
 import type { Db } from './open.js';
 
-const tracked = ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const;
+const tracked = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
 type Tracked = (typeof tracked)[number];
-const singular: Record<Tracked, string> = { customers: 'customer', orders: 'order', interactions: 'interaction', payments: 'payment', surveys: 'survey' };
+const singular: Record<Tracked, string> = {
+  customers: 'customer', orders: 'order', interactions: 'interaction', payments: 'payment', surveys: 'survey', complaints: 'complaint',
+};
 /** Children before parents, so deleting a run's rows never cascades into rows it did not create. */
-const deleteOrder: Tracked[] = ['surveys', 'payments', 'interactions', 'orders', 'customers'];
-/** Tables whose customer_id points at customers (complaints are never imported, but can name an imported customer). */
+const deleteOrder: Tracked[] = ['complaints', 'surveys', 'payments', 'interactions', 'orders', 'customers'];
+/** Tables whose customer_id points at customers. */
 const customerChildren = ['orders', 'interactions', 'complaints', 'payments', 'surveys'] as const;
 
 export interface UndoResult {
@@ -115,7 +117,7 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
       const range = ranges.get(table);
       if (!range) continue;
       const dependants: string[] = table === 'customers'
-        ? customerChildren.map((child) => `SELECT '${child.slice(0, -1)}' AS what, ${child === 'complaints' ? "'#' || x.id" : "coalesce(x.external_id, '#' || x.id)"} AS child,
+        ? customerChildren.map((child) => `SELECT '${child.slice(0, -1)}' AS what, coalesce(x.external_id, '#' || x.id) AS child,
             c.external_id AS parent FROM ${child} x JOIN customers c ON c.id = x.customer_id WHERE x.customer_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`).concat([
             // A campaign's groups are fixed when it is created: removing a member would change its comparison.
             `SELECT 'place in campaign' AS what, k.name AS child, c.external_id AS parent FROM campaign_members m JOIN campaigns k ON k.id = m.campaign_id

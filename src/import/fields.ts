@@ -8,8 +8,8 @@ export interface FieldSpec {
   aliases: string[];
 }
 
-export type ImportKind = 'customers' | 'orders' | 'interactions' | 'payments' | 'surveys';
-export const importKinds: readonly ImportKind[] = ['customers', 'orders', 'interactions', 'payments', 'surveys'];
+export type ImportKind = 'customers' | 'orders' | 'interactions' | 'payments' | 'surveys' | 'complaints';
+export const importKinds: readonly ImportKind[] = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'];
 
 export interface KindFields {
   fields: FieldSpec[];
@@ -78,6 +78,9 @@ const interactionsFields: KindFields = {
     { name: 'owner', type: 'text', aliases: ['owner', 'salesperson', 'sales_rep', 'rep', '负责人', '业务员', '销售员'] },
     { name: 'follow_up_at', type: 'date', aliases: ['follow_up_at', 'follow_up', 'next_contact', 'follow_up_date', '跟进日期', '下次联系', '下次跟进'] },
     { name: 'campaign', type: 'text', aliases: ['campaign', 'campaign_name', '活动', '营销活动'] },
+    // When the follow-up was done (crm followups done) and its note: what crm export writes.
+    { name: 'follow_up_done_at', type: 'datetime', aliases: ['follow_up_done_at', 'follow_up_done', 'followed_up_at', '跟进完成时间', '完成跟进时间', '跟进完成日期'] },
+    { name: 'follow_up_note', type: 'text', aliases: ['follow_up_note', 'follow_up_result', '跟进备注', '跟进结果'] },
   ],
   required: [['customer_id'], ['kind'], ['occurred_at']],
 };
@@ -106,10 +109,27 @@ const surveysFields: KindFields = {
   required: [['customer_id'], ['surveyed_on'], ['expected'], ['perceived']],
 };
 
+// Complaints (客户投诉), as crm complaint open/resolve records them and crm export writes them.
+const complaintsFields: KindFields = {
+  fields: [
+    { name: 'complaint_id', type: 'text', aliases: ['complaint_id', 'id', 'complaint_no', 'ticket', 'ticket_id', '投诉编号', '投诉单号', '编号'] },
+    { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', '客户编号', '客户id'] },
+    { name: 'opened_at', type: 'datetime', aliases: ['opened_at', 'opened', 'date', 'complaint_date', 'received_at', '投诉日期', '投诉时间', '日期'] },
+    { name: 'severity', type: 'text', aliases: ['severity', 'priority', 'level', '严重程度', '紧急程度', '级别'] },
+    { name: 'summary', type: 'text', aliases: ['summary', 'complaint', 'description', 'content', '投诉内容', '内容', '摘要', '问题'] },
+    { name: 'status', type: 'text', aliases: ['status', 'state', '状态', '处理状态'] },
+    { name: 'resolved_at', type: 'datetime', aliases: ['resolved_at', 'resolved', 'resolved_on', 'closed_at', '解决日期', '解决时间', '处理日期'] },
+    { name: 'resolution', type: 'text', aliases: ['resolution', 'solution', 'outcome', '处理结果', '解决办法', '处理方式'] },
+    { name: 'owner', type: 'text', aliases: ['owner', 'salesperson', 'handler', '负责人', '业务员', '处理人'] },
+  ],
+  required: [['customer_id'], ['opened_at'], ['summary']],
+};
+
 export const kindFields: Record<ImportKind, KindFields> = {
   customers: customersFields,
   orders: ordersFields,
   interactions: interactionsFields,
   payments: paymentsFields,
   surveys: surveysFields,
+  complaints: complaintsFields,
 };

@@ -71,7 +71,7 @@ export interface ImportSummary {
 const MAX_PROBLEMS_SHOWN = 10;
 /** From this many rows (and a quarter of the table) on, secondary indexes are rebuilt once instead of updated per row. */
 const BULK_ROWS = 50_000;
-const targetTable = { customers: 'customers', orders: 'orders', interactions: 'interactions', payments: 'payments', surveys: 'surveys' } as const;
+const targetTable = { customers: 'customers', orders: 'orders', interactions: 'interactions', payments: 'payments', surveys: 'surveys', complaints: 'complaints' } as const;
 
 /** Bad rows under --on-error abort (exit 3), with the summary of what was found, for --format json. */
 export class ImportRejectedError extends DataRejectedError {

@@ -1,18 +1,11 @@
 // Turns one CSV record into a typed row for its import kind, or says exactly why it is rejected.
-import { parseDate, parseDateTime } from '../util/dates.js';
-import { parseMoneyToCents } from '../util/money.js';
 import type { HeaderMapping } from './headers.js';
 import type { ImportKind } from './fields.js';
+import { complaintRow, type ComplaintRow } from './complaint-row.js';
+import { RecordReader, reject, RowRejected, type Rejection, type ValidateOptions } from './record-reader.js';
 
-export interface Rejection {
-  field: string;
-  value: string;
-  reason: string;
-}
-
-export interface ValidateOptions {
-  dayFirst?: boolean;
-}
+export { RecordReader, type Rejection, type ValidateOptions } from './record-reader.js';
+export type { ComplaintRow } from './complaint-row.js';
 
 export interface CustomerRow {
   kind: 'customers';
@@ -45,6 +38,9 @@ export interface InteractionRow {
   outcome: string | null;
   owner: string | null;
   followUpAt: string | null;
+  /** When the follow-up was done, and its note (optional columns; written only from files that have them). */
+  followUpDoneAt: string | null;
+  followUpNote: string | null;
   /** The campaign the contact was for, by name (the column is optional). */
   campaign: string | null;
 }
@@ -69,123 +65,13 @@ export interface SurveyRow {
   wouldRecommend: number | null;
 }
 
-export type ImportRow = CustomerRow | OrderRow | InteractionRow | PaymentRow | SurveyRow;
+export type ImportRow = CustomerRow | OrderRow | InteractionRow | PaymentRow | SurveyRow | ComplaintRow;
 
 export const interactionKinds = ['call', 'visit', 'email', 'message', 'meeting', 'note', 'complaint'] as const;
 const interactionKindAliases: Record<string, string> = {
   电话: 'call', 拜访: 'visit', 上门: 'visit', 邮件: 'email', 短信: 'message', 微信: 'message', 消息: 'message',
   会议: 'meeting', 备注: 'note', 投诉: 'complaint', phone: 'call', 'e-mail': 'email', sms: 'message', chat: 'message',
 };
-
-const EMAIL = /^[^\s@",;<>()]+@[^\s@",;<>()]+\.[^\s@",;<>().]{2,}$/;
-const PHONE_CHARS = /^\+?[\d\s\-().]+(?:\s*(?:ext|x|转)\s*\d+)?$/i;
-const MAX_TEXT = 10_000;
-
-class RowRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.reason);
-  }
-}
-
-function reject(field: string, value: string, reason: string): never {
-  throw new RowRejected({ field, value: value.length > 60 ? `${value.slice(0, 57)}...` : value, reason });
-}
-
-/** Reads cells by field name; checks every cell for NUL bytes and absurd lengths once. */
-export class RecordReader {
-  constructor(
-    private readonly record: string[],
-    private readonly mapping: HeaderMapping,
-    private readonly options: ValidateOptions,
-  ) {}
-
-  has(field: string): boolean {
-    return this.mapping.fieldIndex.has(field);
-  }
-
-  /** Trimmed text, null when empty, undefined when the file has no such column. */
-  text(field: string): string | null | undefined {
-    const index = this.mapping.fieldIndex.get(field);
-    if (index === undefined) return undefined;
-    const raw = this.record[index];
-    if (raw === undefined) return null;
-    let value = raw.trim();
-    if (value === '') return null;
-    // crm export writes text a spreadsheet would run as a formula with a leading ' (as Excel does): take it off.
-    if (/^'+[=+\-@\t\r]/.test(value)) value = value.slice(1);
-    if (value.includes('\0')) reject(field, value.replace(/\0/g, '\\0'), 'contains a NUL byte');
-    if (value.length > MAX_TEXT) reject(field, value, `longer than ${MAX_TEXT} characters`);
-    return value;
-  }
-
-  required(field: string): string {
-    const value = this.text(field);
-    if (value === null || value === undefined) reject(field, '', 'required value is empty');
-    return value;
-  }
-
-  date(field: string, value: string | null | undefined): string | null {
-    if (value === null || value === undefined) return null;
-    const date = parseDate(value, { dayFirst: this.options.dayFirst });
-    if (!date) reject(field, value, 'not a valid date (expected e.g. 2026-11-22, 2026/11/22 or 2026年11月22日)');
-    return date;
-  }
-
-  dateTime(field: string, value: string | null | undefined): string | null {
-    if (value === null || value === undefined) return null;
-    const date = parseDateTime(value, { dayFirst: this.options.dayFirst });
-    if (!date) reject(field, value, 'not a valid date or date-time');
-    return date;
-  }
-
-  money(field: string, value: string | null | undefined): number | null {
-    if (value === null || value === undefined) return null;
-    const cents = parseMoneyToCents(value);
-    if (cents === null) reject(field, value, 'not an amount (expected e.g. 1234.50, 1,234.50 or ¥1234)');
-    return cents;
-  }
-
-  number(field: string, value: string | null | undefined): number | null {
-    if (value === null || value === undefined) return null;
-    const normalised = value.replace(/,/g, '');
-    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(normalised)) reject(field, value, 'not a number');
-    const number = Number(normalised);
-    if (!Number.isFinite(number) || Math.abs(number) > 1e12) reject(field, value, 'number out of range');
-    return number;
-  }
-
-  email(field: string, value: string | null | undefined): string | null {
-    if (value === null || value === undefined) return null;
-    if (!EMAIL.test(value) || value.length > 254) reject(field, value, 'not a valid e-mail address');
-    return value;
-  }
-
-  phone(field: string, value: string | null | undefined): string | null {
-    if (value === null || value === undefined) return null;
-    const digits = value.replace(/\D/g, '').length;
-    if (!PHONE_CHARS.test(value) || digits < 5 || digits > 20) reject(field, value, 'not a valid phone number');
-    return value;
-  }
-
-  typed(field: string, type: string): string | number | null | undefined {
-    const value = this.text(field);
-    if (value === undefined) return undefined;
-    switch (type) {
-      case 'email':
-        return this.email(field, value);
-      case 'phone':
-        return this.phone(field, value);
-      case 'date':
-        return this.date(field, value);
-      case 'datetime':
-        return this.dateTime(field, value);
-      case 'money':
-        return this.money(field, value);
-      default:
-        return value;
-    }
-  }
-}
 
 function personName(reader: RecordReader): string | null {
   const name = reader.text('name');
@@ -269,6 +155,9 @@ function interactionRow(reader: RecordReader): InteractionRow {
   if (!(interactionKinds as readonly string[]).includes(kind)) {
     reject('kind', rawKind, `not one of ${interactionKinds.join(', ')}`);
   }
+  const followUpAt = reader.date('follow_up_at', reader.text('follow_up_at'));
+  const followUpDoneAt = reader.dateTime('follow_up_done_at', reader.text('follow_up_done_at'));
+  if (followUpDoneAt !== null && followUpAt === null) reject('follow_up_done_at', reader.text('follow_up_done_at')!, 'a follow-up done date needs follow_up_at');
   return {
     kind: 'interactions',
     externalId: reader.text('interaction_id') ?? null,
@@ -278,7 +167,9 @@ function interactionRow(reader: RecordReader): InteractionRow {
     summary: reader.text('summary') ?? '',
     outcome: reader.text('outcome') ?? null,
     owner: reader.text('owner') ?? null,
-    followUpAt: reader.date('follow_up_at', reader.text('follow_up_at')),
+    followUpAt,
+    followUpDoneAt,
+    followUpNote: reader.text('follow_up_note') ?? null,
     campaign: reader.text('campaign') ?? null,
   };
 }
@@ -321,6 +212,7 @@ const builders: Record<ImportKind, (reader: RecordReader) => ImportRow> = {
   interactions: interactionRow,
   payments: paymentRow,
   surveys: surveyRow,
+  complaints: complaintRow,
 };
 
 /** Validates one record: a typed row, or the first problem found in it. */

@@ -166,7 +166,7 @@ describe('crm campaign report', () => {
     const t = await campaignDb();
     await t.crm(['log', t.treated[0]!, '-k', 'call', '-s', 'spring offer', '--campaign', 'spring']);
     const exported = (await t.crm(['export', 'interactions'])).stdout;
-    expect(exported.split('\r\n')[0]).toBe('\uFEFFinteraction_id,customer_id,kind,occurred_at,summary,outcome,owner,follow_up_at,campaign');
+    expect(exported.split('\r\n')[0]).toBe('\uFEFFinteraction_id,customer_id,kind,occurred_at,summary,outcome,owner,follow_up_at,follow_up_done_at,follow_up_note,campaign');
     expect(exported).toContain(',spring\r\n');
     const file = path.join(t.dir, 'i.csv');
     fs.writeFileSync(file, exported);

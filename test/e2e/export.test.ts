@@ -51,7 +51,7 @@ describe('crm export', () => {
     const out = path.join(dir, 'export');
     const exported = await crm(source, ['export', 'all', '--output', out]);
     expect(exported.stderr).toContain('wrote 2 interactions');
-    expect(fs.readdirSync(out).sort()).toEqual(['customers.csv', 'interactions.csv', 'orders.csv', 'payments.csv', 'surveys.csv']);
+    expect(fs.readdirSync(out).sort()).toEqual(['complaints.csv', 'customers.csv', 'interactions.csv', 'orders.csv', 'payments.csv', 'surveys.csv']);
     for (const name of fs.readdirSync(out)) expect(fs.statSync(path.join(out, name)).mode & 0o777).toBe(0o600);
 
     const copy = path.join(dir, 'copy.db');
@@ -91,7 +91,7 @@ describe('crm export', () => {
     expect(rows.interactions).toBeGreaterThanOrEqual(2);
     expect(rows.payments).toBe(1);
     expect(rows.surveys).toBe(1);
-    for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys']) {
+    for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints']) {
       const result = await crm(db, ['import', kind, path.join(first, `${kind}.csv`), '--format', 'json']);
       expect(JSON.parse(result.stdout), kind).toMatchObject({ new: 0, changed: 0, rejected: 0 });
     }

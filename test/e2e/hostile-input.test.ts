@@ -30,7 +30,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 type Runner = { launcher: string[]; options: SpawnSyncOptions } | { skip: string };
 
 function runNode(runner: { launcher: string[]; options: SpawnSyncOptions }, argv: string[], options: SpawnSyncOptions = {}) {
-  return spawnSync(runner.launcher[0]!, [...runner.launcher.slice(1), ...argv], { encoding: 'utf8', ...options, ...runner.options });
+  return spawnSync(runner.launcher[0]!, [...runner.launcher.slice(1), ...argv], { ...options, ...runner.options, encoding: 'utf8' });
 }
 
 /**

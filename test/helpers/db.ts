@@ -32,8 +32,13 @@ export function businessData(file: string): Record<string, unknown[]> {
                 FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.external_id`)
       .all(),
     interactions: db
-      .prepare(`SELECT i.external_id, c.external_id AS customer, i.kind, i.occurred_at, i.summary, i.outcome, i.owner, i.follow_up_at
+      .prepare(`SELECT i.external_id, c.external_id AS customer, i.kind, i.occurred_at, i.summary, i.outcome, i.owner, i.follow_up_at,
+                       i.follow_up_done_at, i.follow_up_note
                 FROM interactions i JOIN customers c ON c.id = i.customer_id ORDER BY i.external_id`)
+      .all(),
+    complaints: db
+      .prepare(`SELECT k.external_id, c.external_id AS customer, k.opened_at, k.severity, k.summary, k.status, k.resolved_at, k.resolution, k.owner
+                FROM complaints k JOIN customers c ON c.id = k.customer_id ORDER BY k.external_id`)
       .all(),
   }));
 }

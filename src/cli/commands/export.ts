@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CliContext } from '../context.js';
 
-const kinds = ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const;
+// As db/export.ts exportKinds (repeated here so that registering the command loads no database code).
+const kinds = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
 
 interface ExportFlags {
   format: 'csv' | 'json';
@@ -65,7 +66,7 @@ async function runExport(context: CliContext, what: string, flags: ExportFlags):
 export function registerExport(program: Command, context: CliContext): void {
   program
     .command('export <what>')
-    .description('write customers, orders, interactions, payments, surveys or all of them with the column names crm import reads')
+    .description('write customers, orders, interactions, payments, surveys, complaints or all of them with the column names crm import reads')
     .addOption(new Option('-f, --format <format>', 'csv (re-importable) or json').choices(['csv', 'json']).default('csv'))
     .option('-o, --output <dir>', 'write KIND.csv (or .json) files into DIR (created if missing); default stdout for one kind')
     .addHelpText(
@@ -73,7 +74,7 @@ export function registerExport(program: Command, context: CliContext): void {
       `
 CSV cells starting with = + - @ are written with a leading ' so a spreadsheet shows them as text;
 crm import removes it again. Import the files into an empty database in this order: customers,
-orders, interactions, payments, surveys.
+orders, interactions, payments, surveys, complaints.
 Examples:
   $ crm export all --output export/
   $ crm export customers > customers.csv

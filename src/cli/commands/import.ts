@@ -112,7 +112,7 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
 export function registerImport(program: Command, context: CliContext): void {
   const command = program
     .command('import')
-    .description('import CSV files (customers, orders, interactions, payments, surveys); list past runs; undo one')
+    .description('import CSV files (customers, orders, interactions, payments, surveys, complaints); list past runs; undo one')
     .addHelpText(
       'after',
       `
@@ -141,7 +141,8 @@ Examples:
       .option('--dry-run', 'validate and count, write nothing')
       .option('--day-first', 'read 03/04/2026 as 3 April (default: month first)')
       .addOption(new Option('-f, --format <format>', 'summary as text or JSON').choices(['table', 'json']).default('table'))
-      .addHelpText('after', `\nExample:\n  $ crm import ${kind} samples/${kind}.csv`)
+      // samples/ has no complaints file: they come from crm complaint open, or from crm export all.
+      .addHelpText('after', `\nExample:\n  $ crm import ${kind} ${kind === 'complaints' ? 'export' : 'samples'}/${kind}.csv`)
       .action(async (file: string, flags: ImportFlags) => runImport(context, kind, file, flags));
     if (kind === 'orders') sub.option('--create-customers', 'create unknown customers from the order rows (id, name, e-mail, … columns)');
   }
