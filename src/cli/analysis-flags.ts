@@ -9,7 +9,7 @@ import type { SegmentOptions } from '../analysis/customer-segments.js';
 import type { ClvOptions, ClvUnit } from '../analysis/clv.js';
 import type { SegmentRule } from '../analysis/segment-rules.js';
 import type { Baseline, Segmentation, SegmentScheme } from '../analysis/segments.js';
-import { requireDate, type CliContext, type OutputOptions } from './context.js';
+import { parseWholeNumber, requireDate, type CliContext, type OutputOptions } from './context.js';
 
 export interface PeriodFlags extends OutputOptions {
   asOf?: string;
@@ -60,8 +60,7 @@ export async function clvFlags(flags: { horizon: string; discount: string }, uni
 }
 
 export function parseBins(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 2 || Number(raw) > 9) throw new UsageError(`--bins: "${raw}" is not a whole number from 2 to 9`);
-  return Number(raw);
+  return parseWholeNumber(raw, '--bins', 2, 9);
 }
 
 /**
@@ -84,14 +83,16 @@ export function binsOfThresholds(thresholds: Partial<Record<'r' | 'f' | 'm', num
 
 /** Score-range rules are written for one score scale (their highest bound): scoring on another would misfile customers. */
 export function checkRulesScale(rules: readonly SegmentRule[], bins: number, source: string): void {
-  const scale = Math.max(...rules.flatMap((rule) => [rule.r[1], rule.f[1], rule.m[1]]));
+  // A loop, not Math.max(...all): spreading a long table's bounds as arguments overflows the stack.
+  let scale = -Infinity;
+  for (const rule of rules) scale = Math.max(scale, rule.r[1], rule.f[1], rule.m[1]);
   if (scale === bins) return;
   const whose = source === 'default' ? 'the default segment rules are' : `the rules in ${source} are`;
   throw new UsageError(`${whose} written for scores 1..${scale} but customers are scored 1..${bins}; score with --bins ${scale}, give rules for scores 1..${bins} with --rules, or use --scheme cn8`);
 }
 
 export async function loadRules(context: CliContext, file: string | undefined): Promise<{ rules: readonly SegmentRule[]; source: string }> {
-  const { defaultSegmentRules, validateRules } = await import('../analysis/segment-rules.js');
+  const { defaultSegmentRules, MAX_RULES, validateRules } = await import('../analysis/segment-rules.js');
   if (file === undefined) return { rules: defaultSegmentRules, source: 'default' };
   const resolved = path.resolve(context.io.cwd, file);
   if (!fs.existsSync(resolved)) throw new UsageError(`--rules: no file ${file}`);
@@ -101,6 +102,9 @@ export async function loadRules(context: CliContext, file: string | undefined): 
     rules = parseRulesText(fs.readFileSync(resolved, 'utf8'));
   } catch (error) {
     throw new DataRejectedError(`${file}: not a rules table: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (rules.length > MAX_RULES) {
+    throw new DataRejectedError(`${file}: ${rules.length} rules; a rules table has at most ${MAX_RULES} (scores 1..9 make only 729 combinations to file)`);
   }
   const problems = validateRules(rules);
   if (problems.length) throw new DataRejectedError(`${file}: the rules table cannot be used`, problems);
