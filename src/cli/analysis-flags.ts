@@ -20,7 +20,8 @@ export interface PeriodFlags extends OutputOptions {
 export interface ScoreFlags extends PeriodFlags {
   /** Unset: 5, or one more than the cut points --thresholds gives. */
   bins?: string;
-  thresholds?: string;
+  /** The words after --thresholds: r=… f=… m=… as one quoted word or several. */
+  thresholds?: string[];
   scheme?: SegmentScheme;
   rules?: string;
   baseline?: Baseline;
@@ -37,7 +38,8 @@ export function periodOf(context: CliContext, flags: PeriodFlags): Period {
 export function withScoreOptions(command: Command): Command {
   return command
     .option('--bins <n>', 'scores 1..N per measure, by R-compatible quantiles (2–9; default 5, or what --thresholds gives)')
-    .option('--thresholds <cuts>', 'use these cut points verbatim: "r=115,181,297,482 f=4,5,6,8 m=256,382,506,666"')
+    // Variadic: r=… f=… m=… typed as three words (unquoted) or as one quoted word.
+    .option('--thresholds <cuts...>', 'use these cut points verbatim: r=115,181,297,482 f=4,5,6,8 m=256,382,506,666 (quoted or not)')
     .addOption(new Option('--scheme <scheme>', 'segments: score-range rules, or the eight classes vs the average').choices(['rules', 'cn8']).default('rules'))
     .option('--rules <file>', 'segment rules table (CSV or JSON, as `crm segment rules --format csv` prints)')
     .addOption(new Option('--baseline <kind>', 'cn8: compare with the mean or the median').choices(['mean', 'median']).default('mean'));
@@ -116,7 +118,7 @@ export async function segmentOptions(context: CliContext, flags: ScoreFlags): Pr
   let bins = flags.bins === undefined ? 5 : parseBins(flags.bins);
   let thresholds;
   if (flags.thresholds !== undefined) {
-    const parsed = parseThresholds(flags.thresholds);
+    const parsed = parseThresholds(flags.thresholds.join(' '));
     if (typeof parsed === 'string') throw new UsageError(`--thresholds: ${parsed}`);
     thresholds = parsed;
     bins = binsOfThresholds(parsed, flags.bins === undefined ? null : bins);
