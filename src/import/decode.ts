@@ -284,9 +284,8 @@ export class ChunkDecoder {
 
   private checkLine(line: Uint8Array): void {
     if (!looksLikeUtf8Chinese(line)) return;
-    const line_ = this.linesBefore + 1;
     throw new DataRejectedError(
-      `${this.file}: line ${line_}: this line is UTF-8 but line ${this.evidenceLine} is GBK: the file mixes two encodings; ` +
+      `${this.file}: line ${this.linesBefore + 1}: this line is UTF-8 but line ${this.evidenceLine} is GBK: the file mixes two encodings; ` +
         'save the whole file again as UTF-8 (or, if this line really is GBK, pass --encoding gbk); nothing was written',
     );
   }
