@@ -37,41 +37,43 @@ export interface AdviceRules {
   fewUpTo: number;
   /** … at most this share "medium", above it "many". */
   mediumUpTo: number;
-  /** Margin: profit per customer against the average over all customers: high from this ratio, … */
+  /** Margin: the tier's margin (profit ÷ revenue) against the margin of all customers: high from this ratio, … */
   highFrom: number;
   /** … low below this ratio, medium between. */
   lowBelow: number;
 }
 
-export const defaultAdviceRules: AdviceRules = { fewUpTo: 5, mediumUpTo: 25, highFrom: 2, lowBelow: 0.5 };
+export const defaultAdviceRules: AdviceRules = { fewUpTo: 5, mediumUpTo: 25, highFrom: 1.05, lowBelow: 0.95 };
 
 export interface TierAdvice {
   level: PyramidLevel;
   count: CustomerCount;
   margin: Margin;
-  /** Average profit per customer of the tier ÷ average over all customers; null without customers. */
-  profitRatio: number | null;
+  /** Profit ÷ revenue of all customers in the pyramid, in percent; null without revenue. */
+  averageMarginPercent: number | null;
+  /** The tier's margin ÷ the average margin; null when either is missing or the average is not positive. */
+  marginRatio: number | null;
   relationship: RelationshipType;
   marketingLevel: MarketingLevel;
 }
 
 /**
- * The "margin" a tier brings is read as its profit per customer against the average customer (a
- * tier's margin in percent says little: every tier sells the same goods); the count is its share of customers.
+ * The margin of a tier is what a shop owner calls margin, profit ÷ revenue (the pyramid's Margin column),
+ * compared with the same margin over all customers; the count is its share of customers.
  */
 export function adviseTiers(levels: PyramidLevel[], rules: AdviceRules = defaultAdviceRules): TierAdvice[] {
-  const customers = levels.reduce((sum, level) => sum + level.customers, 0);
+  const revenue = levels.reduce((sum, level) => sum + level.revenueCents, 0);
   const profit = levels.reduce((sum, level) => sum + level.profitCents, 0);
-  const average = customers ? profit / customers : 0;
+  const averageMarginPercent = revenue ? (100 * profit) / revenue : null;
   return levels
     .filter((level) => level.customers > 0)
     .map((level) => {
       const count: CustomerCount = level.customerShare <= rules.fewUpTo ? 'few' : level.customerShare <= rules.mediumUpTo ? 'medium' : 'many';
-      const perCustomer = level.profitCents / level.customers;
-      const profitRatio = average > 0 ? perCustomer / average : null;
+      const tierMargin = level.marginPercent;
+      const marginRatio = tierMargin !== null && averageMarginPercent !== null && averageMarginPercent > 0 ? tierMargin / averageMarginPercent : null;
       const margin: Margin =
-        profitRatio === null ? (perCustomer > 0 ? 'high' : 'low') : profitRatio >= rules.highFrom ? 'high' : profitRatio < rules.lowBelow ? 'low' : 'medium';
+        marginRatio === null ? ((tierMargin ?? 0) > 0 ? 'high' : 'low') : marginRatio >= rules.highFrom ? 'high' : marginRatio < rules.lowBelow ? 'low' : 'medium';
       const relationship = matrix[count][margin];
-      return { level, count, margin, profitRatio, relationship, marketingLevel: levelOf[relationship] };
+      return { level, count, margin, averageMarginPercent, marginRatio, relationship, marketingLevel: levelOf[relationship] };
     });
 }

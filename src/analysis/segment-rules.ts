@@ -100,6 +100,9 @@ export function lintRules(rules: readonly SegmentRule[], bins: number): RulesLin
   return { checks, uncovered };
 }
 
+/** The most rules a table may have: scores 1..9 make 9×9×9 = 729 combinations, so more rules could only be dead. */
+export const MAX_RULES = 1000;
+
 /** Problems with the shape of a rules table (names, bounds), as messages; empty when it is usable. */
 export function validateRules(rules: readonly SegmentRule[]): string[] {
   const problems: string[] = [];

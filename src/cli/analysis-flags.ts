@@ -9,7 +9,7 @@ import type { SegmentOptions } from '../analysis/customer-segments.js';
 import type { ClvOptions, ClvUnit } from '../analysis/clv.js';
 import type { SegmentRule } from '../analysis/segment-rules.js';
 import type { Baseline, Segmentation, SegmentScheme } from '../analysis/segments.js';
-import { requireDate, type CliContext, type OutputOptions } from './context.js';
+import { parseWholeNumber, requireDate, type CliContext, type OutputOptions } from './context.js';
 
 export interface PeriodFlags extends OutputOptions {
   asOf?: string;
@@ -20,7 +20,8 @@ export interface PeriodFlags extends OutputOptions {
 export interface ScoreFlags extends PeriodFlags {
   /** Unset: 5, or one more than the cut points --thresholds gives. */
   bins?: string;
-  thresholds?: string;
+  /** The words after --thresholds: r=… f=… m=… as one quoted word or several. */
+  thresholds?: string[];
   scheme?: SegmentScheme;
   rules?: string;
   baseline?: Baseline;
@@ -37,7 +38,8 @@ export function periodOf(context: CliContext, flags: PeriodFlags): Period {
 export function withScoreOptions(command: Command): Command {
   return command
     .option('--bins <n>', 'scores 1..N per measure, by R-compatible quantiles (2–9; default 5, or what --thresholds gives)')
-    .option('--thresholds <cuts>', 'use these cut points verbatim: "r=115,181,297,482 f=4,5,6,8 m=256,382,506,666"')
+    // Variadic: r=… f=… m=… typed as three words (unquoted) or as one quoted word.
+    .option('--thresholds <cuts...>', 'use these cut points verbatim: r=115,181,297,482 f=4,5,6,8 m=256,382,506,666 (quoted or not)')
     .addOption(new Option('--scheme <scheme>', 'segments: score-range rules, or the eight classes vs the average').choices(['rules', 'cn8']).default('rules'))
     .option('--rules <file>', 'segment rules table (CSV or JSON, as `crm segment rules --format csv` prints)')
     .addOption(new Option('--baseline <kind>', 'cn8: compare with the mean or the median').choices(['mean', 'median']).default('mean'));
@@ -60,8 +62,7 @@ export async function clvFlags(flags: { horizon: string; discount: string }, uni
 }
 
 export function parseBins(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 2 || Number(raw) > 9) throw new UsageError(`--bins: "${raw}" is not a whole number from 2 to 9`);
-  return Number(raw);
+  return parseWholeNumber(raw, '--bins', 2, 9);
 }
 
 /**
@@ -84,14 +85,16 @@ export function binsOfThresholds(thresholds: Partial<Record<'r' | 'f' | 'm', num
 
 /** Score-range rules are written for one score scale (their highest bound): scoring on another would misfile customers. */
 export function checkRulesScale(rules: readonly SegmentRule[], bins: number, source: string): void {
-  const scale = Math.max(...rules.flatMap((rule) => [rule.r[1], rule.f[1], rule.m[1]]));
+  // A loop, not Math.max(...all): spreading a long table's bounds as arguments overflows the stack.
+  let scale = -Infinity;
+  for (const rule of rules) scale = Math.max(scale, rule.r[1], rule.f[1], rule.m[1]);
   if (scale === bins) return;
   const whose = source === 'default' ? 'the default segment rules are' : `the rules in ${source} are`;
   throw new UsageError(`${whose} written for scores 1..${scale} but customers are scored 1..${bins}; score with --bins ${scale}, give rules for scores 1..${bins} with --rules, or use --scheme cn8`);
 }
 
 export async function loadRules(context: CliContext, file: string | undefined): Promise<{ rules: readonly SegmentRule[]; source: string }> {
-  const { defaultSegmentRules, validateRules } = await import('../analysis/segment-rules.js');
+  const { defaultSegmentRules, MAX_RULES, validateRules } = await import('../analysis/segment-rules.js');
   if (file === undefined) return { rules: defaultSegmentRules, source: 'default' };
   const resolved = path.resolve(context.io.cwd, file);
   if (!fs.existsSync(resolved)) throw new UsageError(`--rules: no file ${file}`);
@@ -101,6 +104,9 @@ export async function loadRules(context: CliContext, file: string | undefined): 
     rules = parseRulesText(fs.readFileSync(resolved, 'utf8'));
   } catch (error) {
     throw new DataRejectedError(`${file}: not a rules table: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (rules.length > MAX_RULES) {
+    throw new DataRejectedError(`${file}: ${rules.length} rules; a rules table has at most ${MAX_RULES} (scores 1..9 make only 729 combinations to file)`);
   }
   const problems = validateRules(rules);
   if (problems.length) throw new DataRejectedError(`${file}: the rules table cannot be used`, problems);
@@ -112,7 +118,7 @@ export async function segmentOptions(context: CliContext, flags: ScoreFlags): Pr
   let bins = flags.bins === undefined ? 5 : parseBins(flags.bins);
   let thresholds;
   if (flags.thresholds !== undefined) {
-    const parsed = parseThresholds(flags.thresholds);
+    const parsed = parseThresholds(flags.thresholds.join(' '));
     if (typeof parsed === 'string') throw new UsageError(`--thresholds: ${parsed}`);
     thresholds = parsed;
     bins = binsOfThresholds(parsed, flags.bins === undefined ? null : bins);

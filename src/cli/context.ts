@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { openDatabase, type Db, type OpenOptions } from '../db/open.js';
 import type { Lang, OutputFormat, Report } from '../report/types.js';
 import { outputFormats } from '../report/types.js';
-import { parseDate, todayIso } from '../util/dates.js';
+import { DATE_RANGE_TEXT, parseDate, todayIso, yearOutOfRange } from '../util/dates.js';
 import { visibleLines } from '../report/visible.js';
 import type { Io } from './io.js';
 
@@ -135,13 +135,38 @@ export class CliContext {
 
 export function requireDate(raw: string, flag: string): string {
   const date = parseDate(raw);
-  if (!date) throw new UsageError(`${flag}: "${raw}" is not a date (use YYYY-MM-DD)`);
+  if (!date) throw new UsageError(dateRefusal(flag, raw, 'use YYYY-MM-DD'));
   return date;
 }
 
-export function parsePositiveInteger(raw: string, flag: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new UsageError(`${flag}: "${raw}" is not a positive whole number`);
-  return Number(raw);
+/** The one line for a date flag crm refused: the accepted range when the year is outside it, else the form to use. */
+export function dateRefusal(flag: string, raw: string, hint: string): string {
+  if (yearOutOfRange(raw)) return `${flag}: "${raw}" is outside the dates crm accepts (${DATE_RANGE_TEXT})`;
+  return `${flag}: "${raw}" is not a date (${hint})`;
+}
+
+/** Ranges of the whole-number flags: large enough for any real use, small enough for the database and date arithmetic. */
+export const flagLimits = {
+  /** --limit of listings. */
+  rows: 10_000_000,
+  /** Day windows (--window of loyalty): ten years, as campaign windows. */
+  days: 3650,
+  /** Backups to keep. */
+  backups: 100_000,
+} as const;
+
+/** Every whole-number flag goes through here: digits only, within [min, max], one line when not. */
+export function parseWholeNumber(raw: string, flag: string, min: number, max: number): number {
+  const text = raw.trim();
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag}: "${raw}" is not a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function parsePositiveInteger(raw: string, flag: string, max: number): number {
+  return parseWholeNumber(raw, flag, 1, max);
 }
 
 /** Adds --format, --output and --lang, defined once for every command that prints rows. */

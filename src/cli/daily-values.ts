@@ -1,9 +1,9 @@
 // Flag values of the daily commands (log, followups, complaint, pay, survey): parsed once, one clear line when wrong.
 import { UsageError } from '../errors.js';
-import { parseDateTime } from '../util/dates.js';
+import { parseDateTime, yearOutOfRange } from '../util/dates.js';
 import { followUpDateHint, resolveFollowUpDate } from '../util/follow-up-dates.js';
 import { parseMoneyToCents } from '../util/money.js';
-import type { CliContext } from './context.js';
+import { dateRefusal, type CliContext } from './context.js';
 
 /** The clock as ISO-8601 UTC to the second, the form every stored timestamp has. */
 export function nowIso(context: CliContext): string {
@@ -12,7 +12,7 @@ export function nowIso(context: CliContext): string {
 
 export function requireFollowUpDate(raw: string, today: string, flag: string): string {
   const date = resolveFollowUpDate(raw, today);
-  if (!date) throw new UsageError(`${flag}: "${raw}" is not a date (use ${followUpDateHint})`);
+  if (!date) throw new UsageError(dateRefusal(flag, raw, `use ${followUpDateHint}`));
   return date;
 }
 
@@ -20,7 +20,10 @@ export function requireFollowUpDate(raw: string, today: string, flag: string): s
 export function requireDateTime(raw: string, flag: string, context: CliContext): string {
   if (raw.trim().toLowerCase() === 'now') return nowIso(context);
   const value = parseDateTime(raw);
-  if (!value) throw new UsageError(`${flag}: "${raw}" is not a date or date-time (use 2026-11-23 or "2026-11-23 14:30")`);
+  if (!value) {
+    if (yearOutOfRange(raw)) throw new UsageError(dateRefusal(flag, raw, ''));
+    throw new UsageError(`${flag}: "${raw}" is not a date or date-time (use 2026-11-23 or "2026-11-23 14:30")`);
+  }
   return value;
 }
 

@@ -29,7 +29,7 @@ export interface LeadFacts {
   id: number;
   source: string;
   owner: string;
-  /** The day the lead was recorded (created_at). */
+  /** The day the lead counts from: the earliest of recorded (created_at), first order and conversion. */
   lead_on: string;
   /** Converted / dropped on or before asOf; null otherwise. */
   converted_at: string | null;
@@ -43,14 +43,22 @@ export const NO_SOURCE = '(no source)';
 export const NO_OWNER = '(no owner)';
 
 /**
- * Every contact that was a lead (kind lead, or converted from one) recorded in [since, asOf]: its source
- * (the channel column), owner, and what had become of it by asOf.
+ * Every contact that was a lead (kind lead, or converted from one) from a day in [since, asOf]: its source
+ * (the channel column), owner, and what had become of it by asOf. A lead counts from the earlier of the day
+ * it was recorded, its first order and its conversion: a lead imported today with orders from May was a
+ * lead in May, and a funnel as of June counts it.
  */
 export function leadFacts(db: Db, window: OrderWindow): LeadFacts[] {
   return db
     .prepare(
-      `SELECT c.id, coalesce(nullif(trim(c.channel), ''), @noSource) AS source, coalesce(nullif(trim(c.owner), ''), @noOwner) AS owner,
-              substr(c.created_at, 1, 10) AS lead_on,
+      `WITH leads AS (
+         SELECT c.*, min(substr(c.created_at, 1, 10), coalesce(substr(c.converted_at, 1, 10), '9999-12-31'),
+                         coalesce((SELECT min(+o.order_date) FROM orders o WHERE o.customer_id = c.id), '9999-12-31')) AS lead_on
+         FROM customers c
+         WHERE c.kind = 'lead' OR c.converted_at IS NOT NULL
+       )
+       SELECT c.id, coalesce(nullif(trim(c.channel), ''), @noSource) AS source, coalesce(nullif(trim(c.owner), ''), @noOwner) AS owner,
+              c.lead_on,
               CASE WHEN c.converted_at <= @asOf THEN c.converted_at END AS converted_at,
               CASE WHEN c.dropped_at <= @asOf THEN c.dropped_at END AS dropped_at,
               CASE WHEN c.dropped_at <= @asOf THEN c.drop_reason END AS drop_reason,
@@ -58,9 +66,8 @@ export function leadFacts(db: Db, window: OrderWindow): LeadFacts[] {
                 (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o
                  WHERE o.customer_id = c.id AND o.order_date >= @since AND o.order_date <= @asOf AND ${billed})
               ELSE 0 END AS revenue_cents
-       FROM customers c
-       WHERE (c.kind = 'lead' OR c.converted_at IS NOT NULL)
-         AND substr(c.created_at, 1, 10) >= @since AND substr(c.created_at, 1, 10) <= @asOf
+       FROM leads c
+       WHERE c.lead_on >= @since AND c.lead_on <= @asOf
        ORDER BY c.id`,
     )
     .all({ ...windowParams(window), noSource: NO_SOURCE, noOwner: NO_OWNER }) as LeadFacts[];

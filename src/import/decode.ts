@@ -1,5 +1,5 @@
 // Byte-level input handling: encoding and delimiter detection, and a decoder that names the line of bad bytes.
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { DataRejectedError, UsageError } from '../errors.js';
 
@@ -156,22 +156,76 @@ function countNewlines(bytes: Uint8Array, end: number): number {
   return lines;
 }
 
-/** A streaming decoder for one file that reports invalid bytes with their line number. */
+/** Index of the first byte of 0x80 or above, or -1. */
+function firstNonAscii(bytes: Uint8Array): number {
+  for (let index = 0; index < bytes.length; index += 1) if (bytes[index]! >= 0x80) return index;
+  return -1;
+}
+
+// Text a person would type in a Chinese shop's file: ASCII, Latin letters with accents, general
+// punctuation, CJK (ideographs, their punctuation, full-width forms); and at least one CJK character.
+const plausibleUtf8Text = /^[\u0000-\u007f\u00a0-\u017f\u2000-\u206f\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]*$/;
+const cjk = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+
+/**
+ * Whether a line (bytes without its newline) of a file read as GB18030 is really UTF-8 Chinese: valid UTF-8
+ * with non-ASCII characters that are all plausible text and include CJK. GBK text that happens to be valid
+ * UTF-8 rarely decodes to CJK only (its byte pairs would have to line up as 3-byte sequences).
+ */
+export function looksLikeUtf8Chinese(line: Uint8Array): boolean {
+  if (isAscii(line) || !isUtf8(line)) return false;
+  const text = new TextDecoder('utf-8').decode(line);
+  return cjk.test(text) && plausibleUtf8Text.test(text);
+}
+
+/**
+ * A streaming decoder for one file that never returns garbled text: it stops (exit 3) at the line of bytes
+ * that do not belong to the file's encoding, and says which line.
+ *
+ * With encoding 'auto' the encoding is chosen at the first chunk that holds a non-ASCII byte (ASCII reads
+ * the same in UTF-8 and GB18030), so a file that is ASCII for its first megabytes is still detected right.
+ * Chosen UTF-8 is strict: a later line that is not UTF-8 (a GBK line appended by Excel) stops the import.
+ * Chosen GB18030 checks every line with non-ASCII bytes: one that reads as UTF-8 Chinese stops the
+ * import, instead of storing 张三 as 寮犱笁. An --encoding the user names is decoded as told.
+ */
 export class ChunkDecoder {
   private linesBefore = 0;
   private pending: Uint8Array = new Uint8Array(0);
   private readonly utf8 = new TextDecoder('utf-8', { fatal: false });
-  private readonly other;
+  private other: ReturnType<typeof iconv.getDecoder> | null = null;
+  private current: InputEncoding | null = null;
+  /** Whether the encoding was detected (so a line in the other encoding means a mixed file). */
+  private readonly detecting: boolean;
+  /** The first line seen in the detected encoding with non-ASCII bytes (UTF-8), or not valid UTF-8 (GB18030). */
+  private evidenceLine = 0;
+  /** GB18030 detected: the bytes of the line not yet ended, kept to check it as a whole. */
+  private partialLine: Uint8Array = new Uint8Array(0);
 
   constructor(
     private readonly file: string,
-    readonly encoding: InputEncoding,
+    encoding: InputEncoding | 'auto',
   ) {
-    this.other = encoding === 'utf8' ? null : iconv.getDecoder(encoding === 'gb18030' ? 'gb18030' : 'utf16le');
+    this.detecting = encoding === 'auto';
+    if (encoding !== 'auto') this.choose(encoding);
+  }
+
+  /** The encoding in use; UTF-8 while everything so far was ASCII. */
+  get encoding(): InputEncoding {
+    return this.current ?? 'utf8';
   }
 
   decode(chunk: Uint8Array): string {
-    if (this.encoding !== 'utf8') return this.other!.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (this.current === null) {
+      if (isAscii(chunk)) {
+        this.linesBefore += countNewlines(chunk, chunk.length);
+        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+      }
+      this.chooseFor(chunk);
+    }
+    if (this.current !== 'utf8') {
+      if (this.detecting) this.checkLines(chunk);
+      return this.other!.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
     const bytes = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     // Hold back an incomplete sequence at the end for the next chunk.
     let cut = bytes.length;
@@ -185,20 +239,65 @@ export class ChunkDecoder {
       if ((byte & 0xc0) !== 0x80) break;
     }
     const complete = bytes.subarray(0, cut);
-    if (!isUtf8(complete)) this.fail(complete, Math.max(0, firstInvalidUtf8(complete, false)));
+    if (!isUtf8(complete)) this.failUtf8(complete, Math.max(0, firstInvalidUtf8(complete, false)));
     this.pending = Uint8Array.from(bytes.subarray(cut));
     this.linesBefore += countNewlines(complete, complete.length);
     return this.utf8.decode(complete);
   }
 
   end(): string {
-    if (this.encoding !== 'utf8') return this.other!.end() ?? '';
-    if (this.pending.length) this.fail(this.pending, 0);
+    if (this.current === null) return '';
+    if (this.current !== 'utf8') {
+      if (this.detecting && this.partialLine.length) this.checkLine(this.partialLine);
+      return this.other!.end() ?? '';
+    }
+    if (this.pending.length) this.failUtf8(this.pending, 0);
     return '';
   }
 
-  private fail(bytes: Uint8Array, at: number): never {
+  private choose(encoding: InputEncoding): void {
+    this.current = encoding;
+    this.other = encoding === 'utf8' ? null : iconv.getDecoder(encoding);
+  }
+
+  /** Detects the encoding from the first chunk with non-ASCII bytes, and notes the line that decided it. */
+  private chooseFor(chunk: Uint8Array): void {
+    const { encoding } = detectEncoding(chunk);
+    this.choose(encoding);
+    const at = encoding === 'utf8' ? firstNonAscii(chunk) : firstInvalidUtf8(chunk);
+    if (at >= 0) this.evidenceLine = this.linesBefore + countNewlines(chunk, at) + 1;
+  }
+
+  /** GB18030 detected: checks each completed line of the chunk; keeps the unfinished last line for the next. */
+  private checkLines(chunk: Uint8Array): void {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let start = 0;
+    for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
+      const piece = bytes.subarray(start, newline);
+      this.checkLine(this.partialLine.length ? Buffer.concat([this.partialLine, piece]) : piece);
+      this.partialLine = new Uint8Array(0);
+      this.linesBefore += 1;
+      start = newline + 1;
+    }
+    if (start < bytes.length) this.partialLine = Buffer.concat([this.partialLine, bytes.subarray(start)]);
+  }
+
+  private checkLine(line: Uint8Array): void {
+    if (!looksLikeUtf8Chinese(line)) return;
+    throw new DataRejectedError(
+      `${this.file}: line ${this.linesBefore + 1}: this line is UTF-8 but line ${this.evidenceLine} is GBK: the file mixes two encodings; ` +
+        'save the whole file again as UTF-8 (or, if this line really is GBK, pass --encoding gbk); nothing was written',
+    );
+  }
+
+  private failUtf8(bytes: Uint8Array, at: number): never {
     const line = this.linesBefore + countNewlines(bytes, at) + 1;
+    if (this.detecting && this.evidenceLine > 0 && this.evidenceLine < line) {
+      throw new DataRejectedError(
+        `${this.file}: line ${line}: not UTF-8 (GBK?), but line ${this.evidenceLine} is UTF-8: the file mixes two encodings; ` +
+          'save the whole file again as UTF-8 (or, if it is all GBK, pass --encoding gbk); nothing was written',
+      );
+    }
     throw new DataRejectedError(
       `${this.file}: line ${line}: invalid UTF-8 bytes; if the file was saved by Excel on Chinese Windows, use --encoding gbk`,
     );

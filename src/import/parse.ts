@@ -34,7 +34,7 @@ export interface ParsedItem {
 export type ParseEvent =
   | { type: 'header'; headers: string[]; fields: string[]; unknown: string[]; encoding: InputEncoding; delimiter: string }
   | { type: 'batch'; items: ParsedItem[]; bytesRead: number }
-  | { type: 'end'; contentHash: string; rowsRead: number; skippedHeaderIsData: boolean };
+  | { type: 'end'; contentHash: string; rowsRead: number; skippedHeaderIsData: boolean; encoding: InputEncoding };
 
 export const MAX_RECORD_BYTES = 1_000_000;
 
@@ -65,14 +65,15 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   const overrides = parseMapOverrides(options.map ?? [], options.kind);
   const hash = createHash('sha256');
   const iterator = input[Symbol.asyncIterator]();
-  // The first chunk decides the encoding and the delimiter.
+  // The first chunk decides the delimiter (and, with a byte order mark, the encoding).
   const first = await iterator.next();
   const firstBytes = first.done ? Buffer.alloc(0) : toBytes(first.value);
   if (firstBytes.length === 0) throw new DataRejectedError(`${label}: line 1: the file is empty (expected ${options.noHeader ? 'rows' : 'a header row'})`);
+  // A byte order mark decides at once; otherwise the decoder decides at the first non-ASCII bytes.
   const detected = detectEncoding(firstBytes);
-  const encoding = options.encoding ?? detected.encoding;
-  const bomLength = encoding === detected.encoding ? detected.bomLength : 0;
-  const decoder = new ChunkDecoder(label, encoding);
+  const bom = detected.bomLength > 0 ? detected : null;
+  const bomLength = bom && (options.encoding ?? bom.encoding) === bom.encoding ? bom.bomLength : 0;
+  const decoder = new ChunkDecoder(label, options.encoding ?? bom?.encoding ?? 'auto');
   hash.update(firstBytes);
   const firstDecoded = decoder.decode(firstBytes.subarray(bomLength));
   const delimiter = options.delimiter ?? detectDelimiter(firstDecoded.replace(/^\uFEFF/, ''));
@@ -114,7 +115,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   if (options.columns) {
     headers = options.columns.map((field, index) => field ?? `(column ${index + 1}, skipped)`);
     mapping = mapNamedColumns(options.columns);
-    yield { type: 'header', headers, fields: [...mapping.fieldIndex.keys()], unknown: [], encoding, delimiter };
+    yield { type: 'header', headers, fields: [...mapping.fieldIndex.keys()], unknown: [], encoding: decoder.encoding, delimiter };
   }
   let items: ParsedItem[] = [];
   let rowsRead = 0;
@@ -136,7 +137,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
       if (!headers) {
         headers = record.map((header) => header.replace(/^\uFEFF/, ''));
         mapping = mapHeaders(label, headers, options.kind, overrides);
-        yield { type: 'header', headers, fields: [...mapping.fieldIndex.keys()], unknown: mapping.unknown, encoding, delimiter };
+        yield { type: 'header', headers, fields: [...mapping.fieldIndex.keys()], unknown: mapping.unknown, encoding: decoder.encoding, delimiter };
         continue;
       }
       rowsRead += 1;
@@ -166,5 +167,5 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   }
   if (!headers) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
   if (items.length) yield { type: 'batch', items, bytesRead };
-  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead, skippedHeaderIsData };
+  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead, skippedHeaderIsData, encoding: decoder.encoding };
 }

@@ -174,6 +174,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       if (event.type === 'end') {
         contentHash = event.contentHash;
         summary.skippedHeaderIsData = event.skippedHeaderIsData;
+        // The encoding may be decided after the header, at the first non-ASCII bytes.
+        summary.encoding = event.encoding;
         continue;
       }
       // A bulk load rebuilds secondary indexes once at the end instead of updating them per row.

@@ -1,5 +1,8 @@
 // --period 30d|90d|12m|2025|2025-Q3|2025-11 and --since/--as-of resolved to [since, asOf]; pure, the CLI passes today.
-import { addDays, daysBetween } from '../util/dates.js';
+import { addDays, DATE_RANGE_TEXT, daysBetween, FIRST_YEAR, LAST_YEAR } from '../util/dates.js';
+
+/** The longest relative --period. */
+const MAX_PERIOD = { days: 36_500, months: 1200 } as const;
 
 /** The orders a report looks at: order_date in [since, asOf]; since null means from the beginning. */
 export interface ReportPeriod {
@@ -99,10 +102,12 @@ export function resolvePeriod(input: PeriodInput): ResolvedPeriod | string {
     return { ...period, previous: previousPeriod(period) };
   }
   if (input.since !== undefined) return '--period and --since cannot be used together (the period sets the start)';
-  const relative = /^(\d{1,4})\s*([dm])$/i.exec(raw);
+  const relative = /^(\d+)\s*([dm])$/i.exec(raw);
   if (relative) {
     const count = Number(relative[1]);
     if (count < 1) return `--period "${raw}": the length must be at least 1`;
+    const longest = relative[2]!.toLowerCase() === 'd' ? MAX_PERIOD.days : MAX_PERIOD.months;
+    if (count > longest) return `--period "${raw}" is too long: at most ${MAX_PERIOD.days}d or ${MAX_PERIOD.months}m (a hundred years)`;
     const asOf = input.asOf ?? input.today;
     if (relative[2]!.toLowerCase() === 'd') {
       const period = { since: addDays(asOf, -(count - 1)), asOf };
@@ -113,6 +118,9 @@ export function resolvePeriod(input: PeriodInput): ResolvedPeriod | string {
     return { since, asOf, previous: { since: monthsEndingOn(previousAsOf, count), asOf: previousAsOf } };
   }
   const span = calendarSpan(raw);
+  if (span && (span.since < `${FIRST_YEAR}-01-01` || span.asOf > `${LAST_YEAR}-12-31`)) {
+    return `--period ${raw} is outside the dates crm accepts (${DATE_RANGE_TEXT})`;
+  }
   if (!span) return `--period "${raw}" is not one of 30d, 12m, 2025, 2025-Q3, 2025-11`;
   if (input.asOf !== undefined) return `--period ${raw} sets its own end (${span.asOf}); leave out --as-of`;
   if (span.since > input.today) return `--period ${raw} has not started yet (today is ${input.today})`;

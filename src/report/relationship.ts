@@ -123,17 +123,21 @@ export function loyaltyCustomersReport(rows: { facts: LoyaltyFacts; form: Loyalt
   };
 }
 
+const percent = (value: number | null): string => (value === null ? '–' : `${value.toFixed(1)} %`);
+
 function reason(advice: TierAdvice, lang: Lang): string {
   const share = advice.level.customerShare.toFixed(1);
-  const ratio = advice.profitRatio === null ? '–' : advice.profitRatio.toFixed(1);
+  const ratio = advice.marginRatio === null ? '–' : advice.marginRatio.toFixed(2);
+  const margin = percent(advice.level.marginPercent);
+  const average = percent(advice.averageMarginPercent);
   const relationship = named(relationshipNames[advice.relationship], lang);
   const level = named(levelNames[advice.marketingLevel], lang);
   if (lang === 'zh') {
     const count = { many: '多', medium: '中等', few: '少' }[advice.count];
-    const margin = { high: '高', medium: '中', low: '低' }[advice.margin];
-    return `客户${count}（${share} %），利润${margin}（人均利润为平均的 ${ratio} 倍）→ ${relationship}：${level}`;
+    const grade = { high: '高', medium: '中', low: '低' }[advice.margin];
+    return `客户${count}（${share} %），利润率${grade}（${margin}，为平均 ${average} 的 ${ratio} 倍）→ ${relationship}：${level}`;
   }
-  return `${advice.count} customers (${share} %) with ${advice.margin} margin (profit per customer ${ratio}× the average) → ${relationship}: ${level}`;
+  return `${advice.count} customers (${share} %) with ${advice.margin} margin (${margin}, ${ratio}× the average ${average}) → ${relationship}: ${level}`;
 }
 
 export function adviceReport(advice: TierAdvice[], options: { asOf: string; lang: Lang }): Report {
@@ -164,8 +168,8 @@ export function adviceReport(advice: TierAdvice[], options: { asOf: string; lang
     })),
     notes: [
       options.lang === 'zh'
-        ? '客户数：少 ≤ 5 % < 中 ≤ 25 % < 多；利润：人均利润 ≥ 平均的 2 倍为高，< 0.5 倍为低'
-        : 'count: few ≤ 5 % of customers < medium ≤ 25 % < many; margin: profit per customer ≥ 2× the average is high, < 0.5× low',
+        ? '客户数：少 ≤ 5 % < 中 ≤ 25 % < 多；利润率（利润 ÷ 销售额）：≥ 全体客户利润率的 1.05 倍为高，< 0.95 倍为低'
+        : 'count: few ≤ 5 % of customers < medium ≤ 25 % < many; margin (profit ÷ revenue): ≥ 1.05× the margin of all customers is high, < 0.95× low',
     ],
   };
 }

@@ -10,8 +10,14 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The years crm accepts in any date, typed or imported. */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2200;
+/** The accepted range in words, for messages. */
+export const DATE_RANGE_TEXT = `${FIRST_YEAR}-01-01 to ${LAST_YEAR}-12-31`;
+
 function validYmd(year: number, month: number, day: number): boolean {
-  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return false;
+  if (year < FIRST_YEAR || year > LAST_YEAR || month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
@@ -117,4 +123,14 @@ export function addDays(date: string, days: number): string {
 /** Today's date (UTC) as YYYY-MM-DD; only the CLI layer calls this. */
 export function todayIso(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Whether text parseDate refused has the shape of a date but a year outside FIRST_YEAR..LAST_YEAR
+ * (9999-12-31, 0001-01-01, 20261122 with a five-digit year), so a message can give the range.
+ */
+export function yearOutOfRange(raw: string): boolean {
+  const text = raw.trim();
+  const year = /^(\d{4,})(?:[-/.年]|\d{4}$)/.exec(text)?.[1] ?? /^\d{1,2}[/.]\d{1,2}[/.](\d{4,})$/.exec(text)?.[1];
+  return year !== undefined && (Number(year) < FIRST_YEAR || Number(year) > LAST_YEAR);
 }

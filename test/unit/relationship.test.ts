@@ -85,21 +85,22 @@ describe('loyaltyForm', () => {
 
 describe('adviseTiers (Kotler matrix)', () => {
   it('few high-margin platinum → partnership, many low-margin lead → basic', () => {
-    // 100 customers: platinum 1 (profit 5000), gold 4 (4000), iron 15 (3000), lead 80 (8000); average 200 per customer
+    // Margin = profit ÷ revenue: 70 %, 60 %, 53.3 %, 40 %; all customers 21400 ÷ 40000 = 53.5 %.
     const levels = buildPyramid([
-      { tier: 0, customers: 1, orders: 1, revenue_cents: 10000, profit_cents: 5000, loss_making: 0, interactions: 0, orders_without_cost: 0 },
-      { tier: 1, customers: 4, orders: 4, revenue_cents: 8000, profit_cents: 4000, loss_making: 0, interactions: 0, orders_without_cost: 0 },
-      { tier: 2, customers: 15, orders: 15, revenue_cents: 6000, profit_cents: 3000, loss_making: 0, interactions: 0, orders_without_cost: 0 },
-      { tier: 3, customers: 80, orders: 80, revenue_cents: 16000, profit_cents: 8000, loss_making: 0, interactions: 0, orders_without_cost: 0 },
+      { tier: 0, customers: 1, orders: 1, revenue_cents: 10000, profit_cents: 7000, loss_making: 0, interactions: 0, orders_without_cost: 0 },
+      { tier: 1, customers: 4, orders: 4, revenue_cents: 8000, profit_cents: 4800, loss_making: 0, interactions: 0, orders_without_cost: 0 },
+      { tier: 2, customers: 15, orders: 15, revenue_cents: 6000, profit_cents: 3200, loss_making: 0, interactions: 0, orders_without_cost: 0 },
+      { tier: 3, customers: 80, orders: 80, revenue_cents: 16000, profit_cents: 6400, loss_making: 0, interactions: 0, orders_without_cost: 0 },
     ]);
     const advice = adviseTiers(levels);
-    // per customer: 5000 (25×), 1000 (5×), 200 (1×), 100 (0.5× → medium, not below 0.5)
+    // ratios to the average margin: 1.31 (high), 1.12 (high), 1.00 (medium), 0.75 (low)
     expect(advice.map((item) => [item.level.tier.key, item.count, item.margin, item.relationship, item.marketingLevel])).toEqual([
       ['platinum', 'few', 'high', 'partnership', 'structural'],
       ['gold', 'few', 'high', 'partnership', 'structural'],
       ['iron', 'medium', 'medium', 'accountable', 'social'],
-      ['lead', 'many', 'medium', 'reactive', 'financial'],
+      ['lead', 'many', 'low', 'basic', 'financial'],
     ]);
+    expect(advice[0]!.averageMarginPercent).toBeCloseTo(53.5, 6);
   });
 
   it('no customers: no advice', () => {

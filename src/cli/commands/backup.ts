@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { parsePositiveInteger, type CliContext } from '../context.js';
+import { flagLimits, parsePositiveInteger, type CliContext } from '../context.js';
 
 interface BackupFlags {
   keep?: string;
@@ -18,7 +18,7 @@ export function registerBackup(program: Command, context: CliContext): void {
     .addOption(new Option('-f, --format <format>', 'result as text or JSON').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nTimes in backup names are UTC. The file is readable by you only (0600).\nExamples:\n  $ crm backup\n  $ crm backup --keep 14                 (nightly from cron)\n  $ crm backup /mnt/usb/crm-copy.db')
     .action(async (file: string | undefined, flags: BackupFlags) => {
-      const keep = flags.keep === undefined ? undefined : parsePositiveInteger(flags.keep, '--keep');
+      const keep = flags.keep === undefined ? undefined : parsePositiveInteger(flags.keep, '--keep', flagLimits.backups);
       const { backupDatabase, pruneBackups } = await import('../../db/backup.js');
       const { backupFolder, backupPrefix } = await import('../../db/backup-files.js');
       const { backupReport } = await import('../../report/safety.js');

@@ -27,7 +27,7 @@ async function campaignNamed(db: Db, name: string): Promise<CampaignRecord> {
 async function windowDaysOf(raw: string, flag: string): Promise<number> {
   const { parseWindowDays } = await import('../../analysis/campaign-split.js');
   const days = parseWindowDays(raw);
-  if (days === null) throw new UsageError(`${flag}: "${raw}" is not a number of days (e.g. 60d or 8w)`);
+  if (days === null) throw new UsageError(`${flag}: "${raw}" is not a number of days from 1 to 3650 (e.g. 60d or 8w)`);
   return days;
 }
 
@@ -42,8 +42,8 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
     const { randomInt } = await import('node:crypto');
     seed = randomInt(1, 2 ** 31);
   } else {
-    if (!/^\d{1,15}$/.test(flags.seed.trim())) throw new UsageError(`--seed: "${flags.seed}" is not a whole number`);
-    seed = Number(flags.seed.trim());
+    const { parseWholeNumber } = await import('../context.js');
+    seed = parseWholeNumber(flags.seed, '--seed', 0, 999_999_999_999_999);
   }
   const windowDays = await windowDaysOf(flags.window, '--window');
   const startedOn = context.asOf(flags.asOf);

@@ -34,7 +34,7 @@ export function registerClv(program: Command, context: CliContext): void {
       ),
   ).action(async (flags: ClvFlags, command: Command) => {
     const { UsageError } = await import('../../errors.js');
-    const { parsePositiveInteger } = await import('../context.js');
+    const { flagLimits, parsePositiveInteger } = await import('../context.js');
     const { analyseClv, requireSales, validateClv } = await import('../../analysis/clv.js');
     const asOf = context.asOf(flags.asOf);
     const unit = flags.unit;
@@ -62,7 +62,7 @@ export function registerClv(program: Command, context: CliContext): void {
     if (flags.calibrationEnd !== undefined) throw new UsageError('--calibration-end goes with --validate');
     const { clvFlags } = await import('../analysis-flags.js');
     const modelOptions = await clvFlags(flags, unit);
-    const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit');
+    const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const db = context.openDb();
     const { customerLabels } = await import('../../db/analysis.js');
     const result = analyseClv(requireSales(purchaseSummary(db, asOf, flags.includePartners === true), asOf), modelOptions);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { customerSorts, type CustomerSort, type NewCustomer } from '../../db/customers.js';
-import { parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+import { flagLimits, parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
 import { registerCustomerMaintenance } from './customer-maintenance.js';
 
 interface ListFlags extends OutputOptions {
@@ -93,7 +93,7 @@ export function registerCustomer(program: Command, context: CliContext): void {
   ).action(async (flags: ListFlags) => {
     const { listCustomers } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
-    const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit');
+    const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const db = context.openDb();
     await context.emit(customerListReport(listCustomers(db, { ...flags, limit }), 'Customers', { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags) }), flags);
   });
@@ -157,7 +157,7 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const { searchCustomers } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
     const db = context.openDb();
-    await context.emit(customerListReport(searchCustomers(db, text, parsePositiveInteger(flags.limit, '--limit')), `Customers matching "${text}"`), flags);
+    await context.emit(customerListReport(searchCustomers(db, text, parsePositiveInteger(flags.limit, '--limit', flagLimits.rows)), `Customers matching "${text}"`), flags);
   });
 
   registerCustomerMaintenance(customer, context);

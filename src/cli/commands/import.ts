@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { importKinds, type ImportKind } from '../../import/fields.js';
 import type { ImportSummary } from '../../import/run.js';
 import { formatNumber } from '../../util/money.js';
-import { parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+import { flagLimits, parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
 
 interface ImportFlags {
   map: string[];
@@ -153,7 +153,7 @@ Examples:
       .option('--limit <n>', 'how many runs, newest first', '20')
       .addHelpText('after', '\nExample:\n  $ crm import log --limit 5'),
   ).action(async (flags: OutputOptions & { limit: string }) => {
-    const limit = parsePositiveInteger(flags.limit, '--limit');
+    const limit = parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const { listImportRuns } = await import('../../db/import-store.js');
     const { importRunsReport } = await import('../../report/imports.js');
     const db = context.openDb();
@@ -167,6 +167,7 @@ Examples:
     .addHelpText('after', '\nRefuses, naming the rows, when a later run or an edit changed them since; nothing is lost silently.\nExamples:\n  $ crm import log --limit 3\n  $ crm import undo 12 --yes')
     .action(async (run: string, flags: { yes?: boolean; format: 'table' | 'json' }) => {
       const { undoImport } = await import('../undo.js');
-      await undoImport(context, parsePositiveInteger(run, 'RUN'), flags);
+      const { requireId } = await import('../daily-values.js');
+      await undoImport(context, requireId(run, 'RUN'), flags);
     });
 }

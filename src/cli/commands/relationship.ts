@@ -44,14 +44,15 @@ export function registerRelationship(program: Command, context: CliContext): voi
     ),
   ).action(async (flags: PeriodFlags & { window: string; willingAt: string; customers?: boolean }) => {
     const { periodOf } = await import('../analysis-flags.js');
-    const { parsePositiveInteger } = await import('../context.js');
+    const { flagLimits, parsePositiveInteger } = await import('../context.js');
     const { loyaltyForm, summariseLoyalty } = await import('../../analysis/loyalty.js');
     const { loyaltyFacts } = await import('../../db/relationship.js');
     const report = await import('../../report/relationship.js');
     const { UsageError } = await import('../../errors.js');
-    const windowDays = parsePositiveInteger(flags.window, '--window');
+    const windowDays = parsePositiveInteger(flags.window, '--window', flagLimits.days);
     const willingAt = Number(flags.willingAt);
-    if (!Number.isFinite(willingAt) || willingAt <= 0) throw new UsageError(`--willing-at: "${flags.willingAt}" is not a positive number`);
+    // C = perceived / expected, both 1–10: C runs from 0.1 to 10.
+    if (!(willingAt > 0 && willingAt <= 10)) throw new UsageError(`--willing-at: "${flags.willingAt}" is not a number above 0 and at most 10 (C runs from 0.1 to 10)`);
     const period = periodOf(context, flags);
     const lang = context.lang(flags);
     const rows = loyaltyFacts(context.openDb(), period, windowDays).map((facts) => ({ facts, form: loyaltyForm(facts, { willingAt, windowDays }) }));

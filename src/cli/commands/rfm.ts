@@ -22,11 +22,11 @@ export function registerRfm(program: Command, context: CliContext): void {
     .option('--limit <n>', 'at most N customers (the best first)')
     .action(async (flags: ScoreFlags & { segment?: string; limit?: string }) => {
       const { requireSegment, segmentOptions } = await import('../analysis-flags.js');
-      const { parsePositiveInteger } = await import('../context.js');
+      const { flagLimits, parsePositiveInteger } = await import('../context.js');
       const { segmentCustomers } = await import('../../analysis/customer-segments.js');
       const { customerLabels } = await import('../../db/analysis.js');
       const { rfmCustomersReport } = await import('../../report/rfm.js');
-      const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit');
+      const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
       const options = await segmentOptions(context, flags);
       const db = context.openDb();
       const { scores, segmentation } = segmentCustomers(db, options);
