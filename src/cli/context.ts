@@ -20,6 +20,8 @@ export interface OutputOptions {
   format?: OutputFormat;
   output?: string;
   lang?: Lang;
+  /** --bom / --no-bom: whether CSV starts with a UTF-8 byte order mark (default: in a file yes, on stdout no). */
+  bom?: boolean;
 }
 
 export class CliContext {
@@ -125,12 +127,21 @@ export class CliContext {
       screen: !toFile && format === 'table' && this.io.stdout.isTTY ? { columns: this.io.stdout.columns, rows: this.io.stdout.rows } : undefined,
     });
     if (toFile) {
-      await this.writeOutput(options.output!, text);
+      await this.writeOutput(options.output!, withBom(text, format, options.bom ?? true));
       this.info(`wrote ${report.rows.length} rows to ${options.output}`);
     } else {
-      this.io.stdout.write(text);
+      this.io.stdout.write(withBom(text, format, options.bom ?? false));
     }
   }
+}
+
+/**
+ * CSV for a spreadsheet starts with a UTF-8 byte order mark, as crm export writes it: without one Excel on a Chinese
+ * Windows reads the file in the local code page and shows the names garbled. A program reading stdout gets none unless
+ * it asks (--bom); crm import reads either.
+ */
+export function withBom(text: string, format: OutputFormat, bom: boolean): string {
+  return format === 'csv' && bom ? `\uFEFF${text}` : text;
 }
 
 export function requireDate(raw: string, flag: string): string {
@@ -169,12 +180,14 @@ export function parsePositiveInteger(raw: string, flag: string, max: number): nu
   return parseWholeNumber(raw, flag, 1, max);
 }
 
-/** Adds --format, --output and --lang, defined once for every command that prints rows. */
+/** Adds --format, --output, --lang and --bom/--no-bom, defined once for every command that prints rows. */
 export function withOutputOptions(command: Command): Command {
   return command
     .addOption(new Option('-f, --format <format>', 'output format').choices([...outputFormats]).default('table'))
     .option('-o, --output <file>', 'write to FILE instead of stdout')
-    .addOption(new Option('--lang <lang>', 'language of headings and labels (default from the locale)').choices(['en', 'zh']));
+    .addOption(new Option('--lang <lang>', 'language of headings and labels (default from the locale)').choices(['en', 'zh']))
+    .option('--bom', 'start CSV with a UTF-8 byte order mark (the default with --output, so Excel shows Chinese names)')
+    .option('--no-bom', 'no byte order mark (the default on stdout)');
 }
 
 /** Adds --as-of and --since, for every analysis command. */

@@ -72,7 +72,7 @@ describe('output files', () => {
       expect(fs.lstatSync(file).isFile(), file).toBe(true);
       expect(mode(file), file).toBe(0o600);
     }
-    expect(fs.readFileSync(target, 'utf8')).toMatch(/^customer_id,/);
+    expect(fs.readFileSync(target, 'utf8')).toMatch(/^\uFEFFcustomer_id,/);
   });
 
   it('a rejects file that is a link planted beside the input: exit 2, nothing imported, the target untouched', async () => {

@@ -125,7 +125,7 @@ describe('protected paths', () => {
     expect(setup.state()).toEqual(before);
     const fine = await runCrm(['--db', link, 'customer', 'list', '--format', 'csv', '--output', path.join(setup.dir, 'customers.csv')]);
     expect(fine.code, fine.stderr).toBe(0);
-    expect(fs.readFileSync(path.join(setup.dir, 'customers.csv'), 'utf8')).toMatch(/^customer_id,name,/);
+    expect(fs.readFileSync(path.join(setup.dir, 'customers.csv'), 'utf8')).toMatch(/^\uFEFFcustomer_id,name,/);
   });
 
   it('protectedReason: names what would be overwritten, and nothing for other files', async () => {
