@@ -41,6 +41,21 @@ export interface CustomerListOptions {
   /** `--source`: show the source column after the kind. */
   source?: boolean;
   lang?: Lang;
+  /**
+   * The --limit a listing stopped at when there were more rows than it (the caller asked for one row more): the report
+   * says so, since the rows alone cannot tell "all 50" from "the first 50".
+   */
+  stoppedAt?: number;
+  /** What the rows are, for that note: "matches" (customer search) or "customers". */
+  noun?: 'matches' | 'customers';
+}
+
+/** "showing the first 50 matches; use --limit for more", or null when the listing is whole. */
+export function limitNote(options: CustomerListOptions): string | null {
+  if (options.stoppedAt === undefined) return null;
+  const count = options.stoppedAt.toLocaleString('en-US');
+  if (options.lang === 'zh') return `只显示前 ${count} 个${options.noun === 'matches' ? '匹配结果' : '客户'}；用 --limit 查看更多`;
+  return `showing the first ${count} ${options.noun ?? 'customers'}; use --limit for more`;
 }
 
 export function customerListReport(rows: CustomerListRow[], title = 'Customers', options: CustomerListOptions = {}): Report {
@@ -57,6 +72,7 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers',
         drop_reason: row.drop_reason,
       })),
       notes: [
+        ...[limitNote(options)].filter((note): note is string => note !== null),
         options.lang === 'zh'
           ? '线索在第一笔订单时自动转为客户（或 crm lead convert ID）；crm lead drop ID --reason 原因 关闭无望的线索；crm report funnel 汇总'
           : 'a lead becomes a customer with its first order (or crm lead convert ID); crm lead drop ID --reason TEXT closes a dead one; crm report funnel sums them up',
@@ -74,5 +90,6 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers',
       customer_id: row.external_id, name: row.name, kind: row.kind, ...(options.source ? { source: row.channel } : {}), company: row.company, city: row.city,
       owner: row.owner, email: row.email, phone: row.phone, tags: row.tags, orders: row.orders, revenue: row.revenue_cents, last_order: row.last_order,
     })),
+    ...(limitNote(options) === null ? {} : { notes: [limitNote(options)!] }),
   };
 }

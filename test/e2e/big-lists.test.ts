@@ -36,3 +36,34 @@ describe('CSV and the byte order mark', () => {
     expect(result.stdout).toMatch(/0 new/);
   });
 });
+
+describe('listings that stop at their limit say so', () => {
+  it('customer search: its default limit of 50 is named under the table, on stderr for CSV, and not when all fit', async () => {
+    const { db } = await sampleDb();
+    const table = await runCrm(['--db', db, 'customer', 'search', 'example']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Customers matching "example" \(50\)\n/);
+    expect(table.stdout.trimEnd().split('\n').at(-1)).toBe('showing the first 50 matches; use --limit for more');
+    const csv = await runCrm(['--db', db, 'customer', 'search', 'example', '--format', 'csv']);
+    expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(51);
+    expect(csv.stderr).toBe('showing the first 50 matches; use --limit for more\n');
+    const zh = await runCrm(['--db', db, 'customer', 'search', 'example', '--limit', '3', '--lang', 'zh', '--format', 'md']);
+    expect(zh.stdout).toContain('> 只显示前 3 个匹配结果；用 --limit 查看更多');
+    const all = await runCrm(['--db', db, 'customer', 'search', 'example', '--limit', '1000']);
+    expect(all.stdout).not.toContain('showing the first');
+    // Exactly as many matches as the limit: the listing is whole, nothing to say.
+    const count = Number(/\((\d+)\)/.exec(all.stdout)![1]);
+    const exact = await runCrm(['--db', db, 'customer', 'search', 'example', '--limit', String(count), '--format', 'csv']);
+    expect(exact.stderr).toBe('');
+  });
+
+  it('customer list has no default limit; a --limit it stopped at is named', async () => {
+    const { db } = await sampleDb();
+    expect((await runCrm(['--db', db, 'customer', 'list'])).stdout).not.toContain('showing the first');
+    const limited = await runCrm(['--db', db, 'customer', 'list', '--limit', '5']);
+    expect(limited.stdout.trimEnd().split('\n').at(-1)).toBe('showing the first 5 customers; use --limit for more');
+    const json = await runCrm(['--db', db, 'customer', 'list', '--limit', '5', '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toHaveLength(5);
+    expect(json.stderr).toBe('showing the first 5 customers; use --limit for more\n');
+  });
+});

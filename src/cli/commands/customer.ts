@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { customerSorts, type CustomerSort, type NewCustomer } from '../../db/customers.js';
 import { flagLimits, parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+import type { CustomerListOptions } from '../../report/customers.js';
 import { registerCustomerMaintenance } from './customer-maintenance.js';
 
 interface ListFlags extends OutputOptions {
@@ -72,6 +73,19 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
   else context.say(`added ${created.kind} ${created.external_id}: ${created.name}\n`);
 }
 
+/** The first LIMIT of ROWS (read with one more than LIMIT), and the limit when there were more. */
+function limited<T>(rows: T[], limit: number | undefined): { rows: T[]; stoppedAt?: number } {
+  return limit !== undefined && rows.length > limit ? { rows: rows.slice(0, limit), stoppedAt: limit } : { rows };
+}
+
+/** A table or Markdown says it under the rows; CSV and JSON have no place for it, so stderr says it. */
+async function sayLimit(context: CliContext, flags: OutputOptions, options: CustomerListOptions): Promise<void> {
+  if (flags.format !== 'csv' && flags.format !== 'json') return;
+  const { limitNote } = await import('../../report/customers.js');
+  const note = limitNote(options);
+  if (note !== null) context.info(note);
+}
+
 export function registerCustomer(program: Command, context: CliContext): void {
   const customer = program
     .command('customer')
@@ -95,7 +109,11 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const { customerListReport } = await import('../../report/customers.js');
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const db = context.openDb();
-    await context.emit(customerListReport(listCustomers(db, { ...flags, limit }), 'Customers', { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags) }), flags);
+    // One row more than the limit tells a listing that stopped at it from one that happens to be that long.
+    const { rows, stoppedAt } = limited(listCustomers(db, { ...flags, limit: limit === undefined ? undefined : limit + 1 }), limit);
+    const options = { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags), stoppedAt, noun: 'customers' as const };
+    await context.emit(customerListReport(rows, 'Customers', options), flags);
+    await sayLimit(context, flags, options);
   });
 
   withOutputOptions(
@@ -157,7 +175,11 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const { searchCustomers } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
     const db = context.openDb();
-    await context.emit(customerListReport(searchCustomers(db, text, parsePositiveInteger(flags.limit, '--limit', flagLimits.rows)), `Customers matching "${text}"`), flags);
+    const limit = parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
+    const { rows, stoppedAt } = limited(searchCustomers(db, text, limit + 1), limit);
+    const options = { lang: context.lang(flags), stoppedAt, noun: 'matches' as const };
+    await context.emit(customerListReport(rows, `Customers matching "${text}"`, options), flags);
+    await sayLimit(context, flags, options);
   });
 
   registerCustomerMaintenance(customer, context);
