@@ -1,4 +1,5 @@
 // crm agenda: today's to-do for the owner in one list, each item with why it is there and what to do. Gathered, then built purely.
+import { agendaKindLabels } from './codes.js';
 import { daysOverdue } from '../analysis/follow-ups.js';
 import { daysBetweenTimes } from '../analysis/complaints.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
@@ -88,7 +89,7 @@ export function gatherAgenda(db: Db, today: string, includePartners = false): Ag
 
 export const agendaColumns: Column[] = [
   { key: 'priority', label: '#', type: 'integer' },
-  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text' },
+  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text', labels: agendaKindLabels },
   { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },
   { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
   { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },

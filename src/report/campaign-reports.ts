@@ -1,4 +1,5 @@
 // The campaign reports as values: list, show (both groups) and the check against the control group. Pure.
+import { campaignStateLabels, verdictLabels } from './codes.js';
 import type { CampaignCheck } from '../analysis/campaign-stats.js';
 import type { CampaignListRow, CampaignMember, CampaignRecord } from '../db/campaigns.js';
 import { say } from './sales-reports.js';
@@ -36,7 +37,7 @@ const listColumns: Column[] = [
   { key: 'campaign', label: 'Campaign', labelZh: '活动', type: 'text' },
   { key: 'started_on', label: 'Start', labelZh: '开始', type: 'date' },
   { key: 'ends_on', label: 'Window ends', labelZh: '观察期结束', type: 'date' },
-  { key: 'state', label: 'State', labelZh: '状态', type: 'text' },
+  { key: 'state', label: 'State', labelZh: '状态', type: 'text', labels: campaignStateLabels },
   { key: 'criteria', label: 'Customers chosen', labelZh: '选取条件', type: 'text' },
   { key: 'treated', label: 'Treated', labelZh: '接触组', type: 'integer' },
   { key: 'control', label: 'Control', labelZh: '对照组', type: 'integer' },
@@ -219,7 +220,7 @@ export function campaignCheckReport(input: CampaignReportInput): Report {
         name: 'verdict',
         title: say(input.lang, 'Verdict', '结论'),
         // The machine-readable verdict (worked, harmed, no_effect, too_small); the words are the first note.
-        columns: [{ key: 'verdict', label: 'Verdict', labelZh: '结论', type: 'text' }],
+        columns: [{ key: 'verdict', label: 'Verdict', labelZh: '结论', type: 'text', labels: verdictLabels }],
         rows: [{ verdict: check.verdict }],
       },
     ],

@@ -1,4 +1,5 @@
 // Complaints as a report: age of the open ones, time to resolve of the closed ones.
+import { complaintStatusLabels, severityLabels } from './codes.js';
 import { complaintTiming } from '../analysis/complaints.js';
 import type { ComplaintListRow } from '../db/complaints.js';
 import type { Column, Report } from './types.js';
@@ -8,8 +9,8 @@ export const complaintColumns: Column[] = [
   { key: 'opened_at', label: 'Opened', labelZh: '投诉时间', type: 'text' },
   { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },
   { key: 'customer_name', label: 'Name', labelZh: '客户名称', type: 'text' },
-  { key: 'severity', label: 'Severity', labelZh: '严重程度', type: 'text' },
-  { key: 'status', label: 'Status', labelZh: '状态', type: 'text' },
+  { key: 'severity', label: 'Severity', labelZh: '严重程度', type: 'text', labels: severityLabels },
+  { key: 'status', label: 'Status', labelZh: '状态', type: 'text', labels: complaintStatusLabels },
   { key: 'summary', label: 'Summary', labelZh: '内容', type: 'text' },
   { key: 'age_days', label: 'Open for (days)', labelZh: '已开天数', type: 'number' },
   { key: 'resolved_in_days', label: 'Resolved in (days)', labelZh: '处理天数', type: 'number' },

@@ -1,4 +1,5 @@
 // The customer file (crm customer show) as one report: the profile card, then complaints, follow-ups and timeline sections.
+import { contactKindLabels, followUpStateLabels, severityLabels } from './codes.js';
 import { complaintTiming } from '../analysis/complaints.js';
 import type { CustomerFile } from '../analysis/customer-file.js';
 import { daysOverdue, followUpState } from '../analysis/follow-ups.js';
@@ -18,7 +19,7 @@ const cardColumns: Column[] = [
   { key: 'tags', label: 'Tags', labelZh: '标签', type: 'text' },
   { key: 'notes', label: 'Notes', labelZh: '备注', type: 'text' },
   { key: 'status', label: 'Status', labelZh: '状态', type: 'text' },
-  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text' },
+  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text', labels: contactKindLabels },
   { key: 'converted_at', label: 'Converted from lead', labelZh: '线索转化日期', type: 'date' },
   { key: 'dropped', label: 'Lead dropped', labelZh: '线索已放弃', type: 'text' },
   { key: 'referred_by', label: 'Referred by', labelZh: '推荐人', type: 'text' },
@@ -50,7 +51,7 @@ function complaintsSection(file: CustomerFile, now: string): Report {
     columns: [
       { key: 'id', label: 'ID', labelZh: '编号', type: 'integer' },
       { key: 'opened_at', label: 'Opened', labelZh: '投诉时间', type: 'text' },
-      { key: 'severity', label: 'Severity', labelZh: '严重程度', type: 'text' },
+      { key: 'severity', label: 'Severity', labelZh: '严重程度', type: 'text', labels: severityLabels },
       { key: 'summary', label: 'Summary', labelZh: '内容', type: 'text' },
       { key: 'age_days', label: 'Open for (days)', labelZh: '已开天数', type: 'number' },
     ],
@@ -69,7 +70,7 @@ function followUpsSection(file: CustomerFile): Report {
     columns: [
       { key: 'id', label: 'ID', labelZh: '编号', type: 'integer' },
       { key: 'due', label: 'Due', labelZh: '跟进日期', type: 'date' },
-      { key: 'state', label: 'State', labelZh: '状态', type: 'text' },
+      { key: 'state', label: 'State', labelZh: '状态', type: 'text', labels: followUpStateLabels },
       { key: 'days_overdue', label: 'Days late', labelZh: '逾期天数', type: 'integer' },
       { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
       { key: 'reason', label: 'Follow-up of', labelZh: '跟进事项', type: 'text' },

@@ -1,4 +1,5 @@
 // The lost-customer (win-back) and satisfaction reports as values. Pure: rows in, Report out.
+import { groupByLabels } from './codes.js';
 import type { LoyaltySummary } from '../analysis/loyalty.js';
 import { satisfactionIndex, satisfactionLevel } from '../analysis/satisfaction.js';
 import type { CustomerValue, SurveyRow } from '../db/report-customers.js';
@@ -54,7 +55,7 @@ export function lostReport(lost: CustomerStanding[], values: CustomerValue[], ti
 }
 
 export const satisfactionColumns: Column[] = [
-  { key: 'group_by', label: 'By', labelZh: '维度', type: 'text' },
+  { key: 'group_by', label: 'By', labelZh: '维度', type: 'text', labels: groupByLabels },
   { key: 'group', label: 'Group', labelZh: '分组', type: 'text' },
   { key: 'surveys', label: 'Surveys', labelZh: '问卷数', type: 'integer' },
   { key: 'customers', label: 'Customers', labelZh: '客户数', type: 'integer' },

@@ -1,11 +1,12 @@
 // Customer listings (crm customer list / search) as reports; the customer file is report/customer-file.ts.
+import { contactKindLabels } from './codes.js';
 import type { CustomerListRow } from '../db/customers.js';
 import type { Column, Lang, Report } from './types.js';
 
 const listColumns: Column[] = [
   { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
   { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
-  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text' },
+  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text', labels: contactKindLabels },
   { key: 'company', label: 'Company', labelZh: '公司', type: 'text' },
   { key: 'city', label: 'City', labelZh: '城市', type: 'text' },
   { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
@@ -23,7 +24,7 @@ const sourceColumn: Column = { key: 'source', label: 'Source', labelZh: '来源'
 const leadColumns: Column[] = [
   { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
   { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
-  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text' },
+  { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text', labels: contactKindLabels },
   sourceColumn,
   { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
   { key: 'company', label: 'Company', labelZh: '公司', type: 'text' },

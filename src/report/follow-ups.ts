@@ -1,4 +1,5 @@
 // Follow-ups due as a report: a stable bare JSON array for the nightly job, overdue rows in red on a terminal.
+import { followUpStateLabels } from './codes.js';
 import { daysOverdue, followUpState, type FollowUpWindow } from '../analysis/follow-ups.js';
 import type { FollowUpRow } from '../db/interactions.js';
 import type { Column, Report } from './types.js';
@@ -6,7 +7,7 @@ import type { Column, Report } from './types.js';
 export const followUpColumns: Column[] = [
   { key: 'id', label: 'ID', labelZh: '编号', type: 'integer' },
   { key: 'due', label: 'Due', labelZh: '跟进日期', type: 'date' },
-  { key: 'state', label: 'State', labelZh: '状态', type: 'text' },
+  { key: 'state', label: 'State', labelZh: '状态', type: 'text', labels: followUpStateLabels },
   { key: 'days_overdue', label: 'Days late', labelZh: '逾期天数', type: 'integer' },
   { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },
   { key: 'customer_name', label: 'Name', labelZh: '客户名称', type: 'text' },

@@ -1,11 +1,12 @@
 // The lead and partner reports as values (crm report funnel, crm report partners). Pure: rows in, Report out.
+import { groupByLabels } from './codes.js';
 import type { FunnelGroup } from '../analysis/funnel.js';
 import type { PartnerFacts } from '../db/leads.js';
 import { periodText, plural, say, type ReportContext } from './sales-reports.js';
 import type { Column, Report, Row } from './types.js';
 
 const funnelColumns: Column[] = [
-  { key: 'group_by', label: 'By', labelZh: '分组', type: 'text' },
+  { key: 'group_by', label: 'By', labelZh: '分组', type: 'text', labels: groupByLabels },
   { key: 'group', label: 'Group', labelZh: '组', type: 'text' },
   { key: 'leads', label: 'Leads', labelZh: '线索', type: 'integer' },
   { key: 'converted', label: 'Converted', labelZh: '已转化', type: 'integer' },

@@ -43,11 +43,14 @@ export function dataValue(column: Column, value: CellValue): CellValue {
   }
 }
 
-/** Value as shown in a table or Markdown: grouped thousands, money with two decimals. */
-export function displayValue(column: Column, value: CellValue): string {
+/** Value as shown in a table or Markdown: grouped thousands, money with two decimals, a code as its words. */
+export function displayValue(column: Column, value: CellValue, lang: Lang = 'en'): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value !== 'number') return String(value);
+  if (typeof value !== 'number') {
+    const words = column.labels && Object.hasOwn(column.labels, value) ? column.labels[value]! : null;
+    return words ? words[lang === 'zh' ? 1 : 0] : String(value);
+  }
   switch (column.type) {
     case 'money':
       return formatCents(value);
@@ -85,7 +88,7 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
   const cells = (row: Row, index = -1): string[] =>
     report.columns.map((column) => {
       const value = row[column.key] ?? null;
-      const text = visibleText(displayValue(column, value));
+      const text = visibleText(displayValue(column, value, lang));
       if (alerts.has(index)) return chalk.red(text);
       return typeof value === 'number' && value < 0 && numericTypes.has(column.type) ? chalk.red(text) : text;
     });
@@ -212,7 +215,7 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
     lines.push(`| ${report.columns.map((column) => (numericTypes.has(column.type) ? '---:' : '---')).join(' | ')} |`);
     const push = (row: Row, bold: boolean): void => {
       const cells = report.columns.map((column) => {
-        const text = markdownCell(displayValue(column, row[column.key] ?? null));
+        const text = markdownCell(displayValue(column, row[column.key] ?? null, lang));
         return bold && text ? `**${text}**` : text;
       });
       lines.push(`| ${cells.join(' | ')} |`);

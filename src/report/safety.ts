@@ -1,4 +1,5 @@
 // Reports of the data-safety commands: backup, restore, doctor, import undo, customer forget.
+import { checkStatusLabels } from './codes.js';
 import type { BackupResult } from '../db/backup.js';
 import type { DoctorCheck } from '../db/doctor.js';
 import type { Report } from './types.js';
@@ -30,7 +31,7 @@ export function doctorReport(checks: DoctorCheck[], file: string): Report {
     json: 'array',
     columns: [
       { key: 'check', label: 'Check', labelZh: '检查项', type: 'text' },
-      { key: 'status', label: 'Status', labelZh: '状态', type: 'text' },
+      { key: 'status', label: 'Status', labelZh: '状态', type: 'text', labels: checkStatusLabels },
       { key: 'detail', label: 'Detail', labelZh: '详情', type: 'text' },
       { key: 'hint', label: 'What to do', labelZh: '建议', type: 'text' },
     ],

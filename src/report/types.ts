@@ -16,7 +16,15 @@ export interface Column {
    * probability: a p-value (0–1), kept to 6 decimals in CSV/JSON and printed as 0.034 or < 0.001 in tables.
    */
   type: ColumnType;
+  /**
+   * A column of stable codes (`followup_overdue`, `too_small`): CSV and JSON keep the code, tables and Markdown show its
+   * words in the chosen language (report/codes.ts); a value the map does not know is shown as it is.
+   */
+  labels?: CodeLabels;
 }
+
+/** code → [English words, Chinese words]. */
+export type CodeLabels = Readonly<Record<string, readonly [string, string]>>;
 
 export type CellValue = string | number | boolean | null;
 export type Row = Record<string, CellValue>;

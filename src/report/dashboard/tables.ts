@@ -17,10 +17,10 @@ export function shortened(text: string, limit = cellTextLimit): string {
   return parts.length <= limit ? text : `${parts.slice(0, limit - 1).map((part) => part.segment).join('')}…`;
 }
 
-function cell(item: Column, value: CellValue): string {
+function cell(item: Column, value: CellValue, lang: Lang): string {
   const numeric = ['integer', 'number', 'money', 'percent'].includes(item.type);
   const negative = typeof value === 'number' && value < 0 && numeric;
-  const full = displayValue(item, value ?? null);
+  const full = displayValue(item, value ?? null, lang);
   const shown = numeric ? full : shortened(full);
   // A date never breaks; a time stamp only between its date and its time; text at its spaces, and a text with a
   // word longer than 12 characters anywhere, so that a long name without spaces cannot widen the table past the page.
@@ -36,7 +36,7 @@ function cell(item: Column, value: CellValue): string {
 export function reportTable(report: Report, keys: string[], lang: Lang, tableName: string): string {
   const chosen = keys.map((key) => column(report, key)).filter(Boolean);
   const head = chosen.map((item) => `<th scope="col"${['integer', 'number', 'money', 'percent'].includes(item.type) ? ' class="num"' : ''}>${esc(heading(item, lang))}</th>`).join('');
-  const body = report.rows.map((row) => `<tr>${chosen.map((item) => cell(item, row[item.key] ?? null)).join('')}</tr>`).join('');
+  const body = report.rows.map((row) => `<tr>${chosen.map((item) => cell(item, row[item.key] ?? null, lang)).join('')}</tr>`).join('');
   // The wrapper scrolls sideways on a narrow screen rather than pushing the whole page wider.
   return `<div class="table-wrap"><table data-table="${esc(tableName)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }

@@ -1,0 +1,68 @@
+// The words a table or Markdown shows for the stable codes reports keep in their rows (CSV and JSON keep the codes):
+// a column with `labels` names one of these maps, and render.ts displays the word in the chosen language.
+import type { CodeLabels } from './types.js';
+
+/** crm agenda's item kinds (docs/rules.md#agenda). */
+export const agendaKindLabels: CodeLabels = {
+  followup_overdue: ['overdue follow-up', '逾期跟进'],
+  followup_due: ['follow-up due today', '今日跟进'],
+  complaint_open: ['open complaint', '未解决投诉'],
+  valuable_in_decline: ['valuable customer in decline', '高价值客户衰退'],
+  valuable_went_quiet: ['valuable customer gone quiet', '高价值客户已流失'],
+  valuable_p_alive_fell: ['valuable customer probably stopped', '高价值客户可能已停购'],
+  receivable_over_60_days: ['owes for over 60 days', '欠款超过60天'],
+};
+
+/** crm campaign report's verdict. */
+export const verdictLabels: CodeLabels = {
+  worked: ['it worked', '有效'],
+  harmed: ['it backfired', '适得其反'],
+  no_effect: ['no effect', '无效'],
+  too_small: ['too small to tell', '样本太小，无法判断'],
+};
+
+/** crm doctor's check results. */
+export const checkStatusLabels: CodeLabels = {
+  ok: ['ok', '正常'],
+  info: ['info', '信息'],
+  warn: ['warning', '警告'],
+  fail: ['failed', '失败'],
+};
+
+/** A contact's kind. */
+export const contactKindLabels: CodeLabels = {
+  customer: ['customer', '客户'],
+  lead: ['lead', '线索'],
+  partner: ['partner', '合作伙伴'],
+};
+
+export const severityLabels: CodeLabels = {
+  low: ['low', '低'],
+  normal: ['normal', '一般'],
+  high: ['high', '高'],
+};
+
+export const complaintStatusLabels: CodeLabels = {
+  open: ['open', '未解决'],
+  resolved: ['resolved', '已解决'],
+};
+
+/** A follow-up against today. */
+export const followUpStateLabels: CodeLabels = {
+  overdue: ['overdue', '逾期'],
+  today: ['due today', '今日到期'],
+  upcoming: ['upcoming', '未到期'],
+};
+
+export const campaignStateLabels: CodeLabels = {
+  running: ['running', '进行中'],
+  finished: ['finished', '已结束'],
+};
+
+/** The group_by column of the funnel and satisfaction reports. */
+export const groupByLabels: CodeLabels = {
+  all: ['all', '全部'],
+  source: ['by source', '按来源'],
+  owner: ['by owner', '按负责人'],
+  tier: ['by tier', '按等级'],
+};
