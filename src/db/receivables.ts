@@ -102,6 +102,14 @@ function buckets(amount: string): string {
   sum(CASE WHEN order_date < @days90 THEN ${amount} ELSE 0 END) AS days_over_90_cents`;
 }
 
+/**
+ * Whether the shop records payments at all (docs/rules.md#receivables): an order's status says nothing about payment in
+ * crm (`paid` is a billed order like any other), so without a single payment every billed order would look owed.
+ */
+export function paymentsRecorded(db: Db): boolean {
+  return (db.prepare('SELECT EXISTS (SELECT 1 FROM payments) AS any').get() as { any: number }).any === 1;
+}
+
 export interface Credit {
   customers: number;
   credit_cents: number;

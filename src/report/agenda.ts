@@ -5,7 +5,7 @@ import { daysBetweenTimes } from '../analysis/complaints.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
 import type { Db } from '../db/open.js';
-import { receivables, type Receivable } from '../db/receivables.js';
+import { paymentsRecorded, receivables, type Receivable } from '../db/receivables.js';
 import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../db/report-customers.js';
 import { formatCents } from '../util/money.js';
 import { addDays } from '../util/dates.js';
@@ -13,8 +13,11 @@ import { customerStandings, defaultHighValueSegments, pAliveNow, tierByCustomer,
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
-/** docs/rules.md#agenda: complaints open a week or more, receivables older than 60 days. */
-export const agendaRules = { complaintDays: 7, receivableDays: 60, valuableTier: 1, pAliveBelow: 0.5 } as const;
+/**
+ * docs/rules.md#agenda: complaints open a week or more, receivables older than 60 days; at most `perKind` items of
+ * each kind (`crm agenda --all` lists every one).
+ */
+export const agendaRules = { complaintDays: 7, receivableDays: 60, valuableTier: 1, pAliveBelow: 0.5, perKind: 20 } as const;
 
 /** issue 9: a valuable customer whose p_alive (crm clv) was at least 0.5 at the last snapshot and is below it now. */
 export interface FadingCustomer {
@@ -35,7 +38,9 @@ export interface AgendaInputs {
   followUps: FollowUpRow[];
   complaints: ComplaintListRow[];
   slipping: Slipping[];
+  /** Empty when the shop records no payments (then `paymentsRecorded` is false): every order would look owed. */
   debts: Receivable[];
+  paymentsRecorded: boolean;
   snapshotDate: string | null;
   fading: FadingCustomer[];
   /** Why p_alive could not be checked today (too little data for the model), or null. */
@@ -80,7 +85,9 @@ export function gatherAgenda(db: Db, today: string, includePartners = false): Ag
     followUps: listFollowUps(db, { from: null, to: today }),
     complaints: listComplaints(db, { openOnly: true }).filter((complaint) => complaint.opened_at < addDays(today, -agendaRules.complaintDays + 1)),
     slipping: slipping.map((customer) => ({ customer: values.get(customer.id)!, stage: customer.stage, before: customer.before })),
-    debts: receivables(db, today).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0),
+    ...(paymentsRecorded(db)
+      ? { debts: receivables(db, today).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0), paymentsRecorded: true }
+      : { debts: [], paymentsRecorded: false }),
     snapshotDate: valuable[0]?.as_of ?? null,
     fading: fading.map((customer) => ({ customer: values.get(customer.id)!, before: customer.before, pAlive: customer.pAlive })),
     pAliveUnavailable,
@@ -98,7 +105,23 @@ export const agendaColumns: Column[] = [
   { key: 'amount', label: 'Amount', labelZh: '金额', type: 'money' },
 ];
 
-export function agendaReport(inputs: AgendaInputs, lang: Lang): Report {
+/** The kinds of item in their order on the list, each with where to see all of them when the agenda shows only the first. */
+const agendaKinds: readonly { kind: string; more: (count: string, lang: Lang) => string }[] = [
+  { kind: 'followup_overdue', more: (n, lang) => say(lang, `… and ${n} more overdue follow-ups (crm followups --overdue)`, `…… 还有 ${n} 项逾期跟进（crm followups --overdue）`) },
+  { kind: 'followup_due', more: (n, lang) => say(lang, `… and ${n} more follow-ups due today (crm followups --today)`, `…… 还有 ${n} 项今日跟进（crm followups --today）`) },
+  { kind: 'complaint_open', more: (n, lang) => say(lang, `… and ${n} more complaints open a week or more (crm complaint list --open)`, `…… 还有 ${n} 项超过一周未解决的投诉（crm complaint list --open）`) },
+  { kind: 'valuable_in_decline', more: (n, lang) => say(lang, `… and ${n} more valuable customers in decline (crm agenda --all)`, `…… 还有 ${n} 位处于衰退期的高价值客户（crm agenda --all）`) },
+  { kind: 'valuable_went_quiet', more: (n, lang) => say(lang, `… and ${n} more valuable customers gone quiet (crm agenda --all)`, `…… 还有 ${n} 位已流失的高价值客户（crm agenda --all）`) },
+  { kind: 'valuable_p_alive_fell', more: (n, lang) => say(lang, `… and ${n} more valuable customers whose p_alive fell (crm agenda --all)`, `…… 还有 ${n} 位活跃概率下降的高价值客户（crm agenda --all）`) },
+  { kind: 'receivable_over_60_days', more: (n, lang) => say(lang, `… and ${n} more customers owing for over 60 days (crm report receivables)`, `…… 还有 ${n} 位客户欠款超过 60 天（crm report receivables）`) },
+];
+
+export interface AgendaOptions {
+  /** Items shown of each kind (default agendaRules.perKind); null shows every item (`--all`). */
+  perKind?: number | null;
+}
+
+export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOptions = {}): Report {
   const t = (en: string, zh: string) => say(lang, en, zh);
   const items: Omit<Row, 'priority'>[] = [];
   for (const followUp of inputs.followUps) {
@@ -150,7 +173,22 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang): Report {
       amount: old,
     });
   }
+  // Each kind keeps its first items (the list's own order: most overdue, most valuable, oldest debt first); a line says how many more.
+  const perKind = options.perKind === undefined ? agendaRules.perKind : options.perKind;
+  const seen = new Map<string, number>();
+  const kept = items.filter((item) => {
+    const count = (seen.get(item.kind as string) ?? 0) + 1;
+    seen.set(item.kind as string, count);
+    return perKind === null || count <= perKind;
+  });
   const notes = [];
+  for (const { kind, more } of agendaKinds) {
+    const left = (seen.get(kind) ?? 0) - (perKind ?? Infinity);
+    if (left > 0) notes.push(more(left.toLocaleString('en-US'), lang));
+  }
+  if (!inputs.paymentsRecorded) {
+    notes.push(t('no payments are recorded, so no debts are listed: record payments (crm pay, crm import payments) to see who owes', '没有任何回款记录，因此不列出欠款：记录回款（crm pay、crm import payments）后才能看到谁欠款'));
+  }
   if (inputs.slipping.length || inputs.snapshotDate === null) {
     notes.push(inputs.snapshotDate
       ? t(`valuable customers compared with the snapshot of ${inputs.snapshotDate}`, `高价值客户与 ${inputs.snapshotDate} 的快照比较`)
@@ -159,11 +197,13 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang): Report {
   if (inputs.pAliveUnavailable) notes.push(t(`p_alive not checked: ${inputs.pAliveUnavailable}`, `未检查活跃概率：${inputs.pAliveUnavailable}`));
   return {
     name: 'agenda',
-    title: t(`Agenda for ${inputs.today}: ${items.length} to do`, `${inputs.today} 待办：${items.length} 项`),
+    title: kept.length < items.length
+      ? t(`Agenda for ${inputs.today}: ${items.length.toLocaleString('en-US')} to do (the first ${perKind} of each kind)`, `${inputs.today} 待办：${items.length.toLocaleString('en-US')} 项（每类显示前 ${perKind} 项）`)
+      : t(`Agenda for ${inputs.today}: ${items.length} to do`, `${inputs.today} 待办：${items.length} 项`),
     asOf: inputs.today,
     columns: agendaColumns,
-    rows: items.map((item, index) => ({ priority: index + 1, ...item })),
-    alertRows: items.flatMap((item, index) => (item.kind === 'followup_overdue' || item.kind === 'complaint_open' ? [index] : [])),
+    rows: kept.map((item, index) => ({ priority: index + 1, ...item })),
+    alertRows: kept.flatMap((item, index) => (item.kind === 'followup_overdue' || item.kind === 'complaint_open' ? [index] : [])),
     notes,
   };
 }

@@ -2,7 +2,7 @@
 import type { Db } from '../db/open.js';
 import { cohortCells, customerProfits, orderCoverage, productTotals } from '../db/report-sales.js';
 import { complaintTimes, ownerContacts, ownerSales } from '../db/report-people.js';
-import { advancePayments, receivableTotals, receivables } from '../db/receivables.js';
+import { advancePayments, paymentsRecorded, receivableTotals, receivables } from '../db/receivables.js';
 import type { ResolvedPeriod } from './period.js';
 import { cohortsReport, productsReport, profitReport, type ReportContext } from './sales-reports.js';
 import { receivablesReport, salespeopleReport } from './people-reports.js';
@@ -38,12 +38,16 @@ const builders: Record<string, Builder> = {
   profit: (db, { period }, context) => profitReport(customerProfits(db, period), orderCoverage(db, period, true), context),
   salespeople: (db, { period }, context) => salespeopleReport(ownerSales(db, period), ownerContacts(db, period), complaintTimes(db, period), context),
   // Receivables are a position at a date: everything billed and paid up to as-of counts, whatever the period's start.
-  receivables: (db, { period }, context) => receivablesReport(receivables(db, period.asOf), advancePayments(db, period.asOf), { ...context, since: null }),
+  // A shop that never recorded a payment gets no receivables: every billed order would look owed (docs/rules.md#receivables).
+  receivables: (db, { period }, context) =>
+    paymentsRecorded(db)
+      ? receivablesReport(receivables(db, period.asOf), advancePayments(db, period.asOf), { ...context, since: null })
+      : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
   cohorts: (db, { period }, context) => cohortsReport(cohortCells(db, period), context),
   summary: (db, { period, standings: known }, context) => {
     const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
     const standings = known ?? customerStandings(db, period.asOf, period.includePartners);
-    const debts = receivableTotals(db, period.asOf);
+    const debts = paymentsRecorded(db) ? receivableTotals(db, period.asOf) : null;
     const previous = period.previous;
     return summaryReport(
       {
@@ -60,8 +64,8 @@ const builders: Record<string, Builder> = {
         followupsOverdue: listFollowUps(db, { from: null, to: addDays(period.asOf, -1) }).length,
         followupsDueToday: listFollowUps(db, { from: period.asOf, to: period.asOf }).length,
         openComplaints: openComplaintCount(db, period.asOf),
-        owedCents: debts.owed_cents,
-        owedOver60Cents: debts.owed_over_60_cents,
+        owedCents: debts?.owed_cents ?? null,
+        owedOver60Cents: debts?.owed_over_60_cents ?? null,
         pyramid: pyramidLevels(db, period),
         segments: segmentSummaries(db, period),
         // The spark line: the twelve calendar months up to the as-of month.

@@ -4,7 +4,7 @@ import type { Credit, Receivable } from '../db/receivables.js';
 import type { ComplaintTimes, OwnerContacts, OwnerSales } from '../db/report-people.js';
 import { periodText, plural, say, type ReportContext } from './sales-reports.js';
 import { formatCents } from '../util/money.js';
-import type { Column, Report, Row } from './types.js';
+import type { Column, Lang, Report, Row } from './types.js';
 import { median } from '../analysis/binning.js';
 
 export const salespeopleColumns: Column[] = [
@@ -86,9 +86,21 @@ export const receivableColumns: Column[] = [
   { key: 'days_over_90', label: 'Over 90 days', labelZh: '90天以上', type: 'money' },
 ];
 
-/** 回款管理: who owes what as of a date, aged by order date; payments pay the oldest orders first. */
-export function receivablesReport(debts: Receivable[], credit: Credit, context: ReportContext): Report {
-  const rows: Row[] = debts.map((debt) => ({
+/** Why a shop without a single payment has no receivables (docs/rules.md#receivables). */
+export function noPaymentsNote(lang: Lang): string {
+  return say(
+    lang,
+    'no payments are recorded, so nothing is reported owed: record payments (crm pay, crm import payments) to see who owes what',
+    '没有任何回款记录，因此不报告欠款：记录回款（crm pay、crm import payments）后才能看到谁欠多少',
+  );
+}
+
+/**
+ * 回款管理: who owes what as of a date, aged by order date; payments pay the oldest orders first. DEBTS is null when the
+ * shop records no payments: an empty report that says so.
+ */
+export function receivablesReport(debts: Receivable[] | null, credit: Credit, context: ReportContext): Report {
+  const rows: Row[] = (debts ?? []).map((debt) => ({
     customer_id: debt.external_id,
     name: debt.name,
     owner: debt.owner,
@@ -101,7 +113,9 @@ export function receivablesReport(debts: Receivable[], credit: Credit, context: 
   }));
   const sum = (key: string): number => rows.reduce((total, row) => total + (row[key] as number), 0);
   const notes = [
-    say(context.lang, 'owed = billed orders − payments; payments pay the oldest orders first (FIFO); age counts from the order date', '欠款 = 订单 − 回款；回款先冲抵最早的订单（先进先出）；账龄按订单日期计'),
+    debts === null
+      ? noPaymentsNote(context.lang)
+      : say(context.lang, 'owed = billed orders − payments; payments pay the oldest orders first (FIFO); age counts from the order date', '欠款 = 订单 − 回款；回款先冲抵最早的订单（先进先出）；账龄按订单日期计'),
   ];
   if (credit.customers > 0) {
     notes.push(say(context.lang, `${plural(credit.customers, 'customer')} paid in advance (${formatCents(credit.credit_cents)} in all): not listed`, `${credit.customers} 位客户预付款（共 ${formatCents(credit.credit_cents)}），未列出`));

@@ -3,6 +3,7 @@ import type { PyramidLevel } from '../analysis/pyramid.js';
 import type { SegmentSummary } from '../analysis/segments.js';
 import type { MonthRevenue, SalesTotals } from '../db/report-sales.js';
 import { sparkLine } from './charts.js';
+import { noPaymentsNote } from './people-reports.js';
 import { periodText, say, type ReportContext } from './sales-reports.js';
 import type { Column, Report } from './types.js';
 
@@ -19,8 +20,9 @@ export interface SummaryInputs {
   followupsOverdue: number;
   followupsDueToday: number;
   openComplaints: number;
-  owedCents: number;
-  owedOver60Cents: number;
+  /** null when the shop records no payments: nothing can be said to be owed (docs/rules.md#receivables). */
+  owedCents: number | null;
+  owedOver60Cents: number | null;
   pyramid: PyramidLevel[];
   segments: SegmentSummary[];
   months: MonthRevenue[];
@@ -96,7 +98,7 @@ export function summaryReport(inputs: SummaryInputs, context: ReportContext): Re
     owed_over_60_days: inputs.owedOver60Cents,
   };
   // An empty database (nothing bought, nothing due) is an empty report, as for every report.
-  const empty = inputs.activeCustomers + inputs.lostCustomers + inputs.sales.orders + inputs.followupsOverdue + inputs.followupsDueToday + inputs.openComplaints === 0 && inputs.owedCents === 0;
+  const empty = inputs.activeCustomers + inputs.lostCustomers + inputs.sales.orders + inputs.followupsOverdue + inputs.followupsDueToday + inputs.openComplaints === 0 && (inputs.owedCents ?? 0) === 0;
   // The most valuable segments: the three with the most revenue that have customers.
   const topSegments = [...inputs.segments].filter((segment) => segment.customers > 0).sort((a, b) => b.revenueCents - a.revenueCents).slice(0, 3);
   const months = inputs.months;
@@ -108,7 +110,12 @@ export function summaryReport(inputs: SummaryInputs, context: ReportContext): Re
     vertical: true,
     columns: summaryColumns,
     rows: empty ? [] : [row],
-    notes: empty ? [] : [say(context.lang, 'lost: no purchase for 365 days or 4× their average gap, whichever is longer; refunded and cancelled orders left out', '流失：超过 365 天或平均购买间隔 4 倍（取较长者）未购买；已排除退款和取消的订单')],
+    notes: empty
+      ? []
+      : [
+          say(context.lang, 'lost: no purchase for 365 days or 4× their average gap, whichever is longer; refunded and cancelled orders left out', '流失：超过 365 天或平均购买间隔 4 倍（取较长者）未购买；已排除退款和取消的订单'),
+          ...(inputs.owedCents === null ? [noPaymentsNote(context.lang)] : []),
+        ],
     picture: months.length > 1 ? `${say(context.lang, 'Revenue by month', '月度销售额')} ${months[0]!.month} ${sparkLine(months.map((month) => month.revenue_cents))} ${months[months.length - 1]!.month}` : undefined,
     sections: [
       {

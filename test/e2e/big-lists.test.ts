@@ -67,3 +67,34 @@ describe('listings that stop at their limit say so', () => {
     expect(json.stderr).toBe('showing the first 5 customers; use --limit for more\n');
   });
 });
+
+describe('receivables only for a shop that records payments', () => {
+  it('orders without a single payment: nothing owed, a note, exit 0; the agenda lists no debts; one payment turns them on', async () => {
+    const { db } = await sampleDb(true);
+    const asOf = ['--as-of', '2026-11-23'];
+    const none = await runCrm(['--db', db, 'report', 'receivables', ...asOf]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe(
+      'Receivables as of 2026-11-23\n(no rows)\nno payments are recorded, so nothing is reported owed: record payments (crm pay, crm import payments) to see who owes what\n',
+    );
+    const json = JSON.parse((await runCrm(['--db', db, 'report', 'receivables', ...asOf, '--format', 'json'])).stdout) as { rows: unknown[]; notes: string[] };
+    expect(json.rows).toEqual([]);
+    expect(json.notes[0]).toMatch(/^no payments are recorded/);
+    const summary = JSON.parse((await runCrm(['--db', db, 'report', 'summary', ...asOf, '--format', 'json'])).stdout) as { rows: Record<string, unknown>[]; notes: string[] };
+    expect(summary.rows[0]).toMatchObject({ owed: null, owed_over_60_days: null });
+    expect(summary.notes).toContain('no payments are recorded, so nothing is reported owed: record payments (crm pay, crm import payments) to see who owes what');
+    const agenda = await runCrm(['--db', db, 'agenda', ...asOf, '--format', 'csv']);
+    expect(agenda.stdout).not.toContain('receivable_over_60_days');
+    const table = await runCrm(['--db', db, 'agenda', ...asOf]);
+    expect(table.stdout).toContain('no payments are recorded, so no debts are listed');
+
+    expect((await runCrm(['--db', db, 'pay', 'C0001', '1.00', '--date', '2026-11-01'])).code).toBe(0);
+    const some = JSON.parse((await runCrm(['--db', db, 'report', 'receivables', ...asOf, '--format', 'json'])).stdout) as { rows: unknown[] };
+    expect(some.rows.length).toBeGreaterThan(20);
+    const capped = await runCrm(['--db', db, 'agenda', ...asOf, '--check']);
+    expect(capped.code).toBe(10);
+    expect(capped.stdout).toMatch(/\n… and [\d,]+ more customers owing for over 60 days \(crm report receivables\)\n/);
+    const all = await runCrm(['--db', db, 'agenda', ...asOf, '--all', '--format', 'csv']);
+    expect(all.stdout.split('\r\n').filter((line) => line.includes(',receivable_over_60_days,')).length).toBeGreaterThan(20);
+  });
+});

@@ -180,6 +180,8 @@ describe('crm agenda --include-partners', () => {
       `customer_id,order_date,amount\n${[...ids.map((id) => `${id},2026-07-01,10`), ...partnerDays.map((day) => `P1,${day},1000`)].join('\n')}\n`,
     );
     for (const kind of ['customers', 'orders']) expect((await t.crm(['import', kind, path.join(t.dir, `${kind.slice(0, 1)}.csv`)])).code).toBe(0);
+    // The shop records payments (issue 17: without any, no debts are listed at all).
+    expect((await t.crm(['pay', 'C1', '10', '--date', '2026-07-02'])).code).toBe(0);
     const without = json((await t.crm(['agenda', '--as-of', '2026-08-01', '--format', 'json'])).stdout);
     // Its unpaid orders are listed either way (money owed is the shop's, whoever owes it).
     expect(without.rows.filter((row: { customer_id: string }) => row.customer_id === 'P1').map((row: { kind: string }) => row.kind)).toEqual(['receivable_over_60_days']);

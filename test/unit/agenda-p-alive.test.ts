@@ -8,7 +8,7 @@ const customer = (id: number, external: string, profitCents: number) => ({
 });
 
 const inputs = (extra: Partial<AgendaInputs>): AgendaInputs => ({
-  today: '2026-11-23', followUps: [], complaints: [], slipping: [], debts: [], snapshotDate: '2026-11-01', fading: [], pAliveUnavailable: null, ...extra,
+  today: '2026-11-23', followUps: [], complaints: [], slipping: [], debts: [], paymentsRecorded: true, snapshotDate: '2026-11-01', fading: [], pAliveUnavailable: null, ...extra,
 });
 
 describe('agenda: valuable customers whose p_alive fell below 0.5', () => {

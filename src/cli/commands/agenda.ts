@@ -6,6 +6,7 @@ interface AgendaFlags extends OutputOptions {
   check?: boolean;
   asOf?: string;
   includePartners?: boolean;
+  all?: boolean;
 }
 
 export function registerAgenda(program: Command, context: CliContext): void {
@@ -15,13 +16,15 @@ export function registerAgenda(program: Command, context: CliContext): void {
       .description("today's to-do: follow-ups due and overdue, complaints open over a week, valuable customers slipping or whose p_alive fell, debts over 60 days")
       .option('--check', 'exit 10 when there is anything to do, 0 when there is nothing (the list is printed either way)')
       .option('--as-of <date>', 'the agenda of another day (default today)')
+      .option('--all', 'every item (default: the first 20 of each kind, with a line saying how many more)')
       .option('--include-partners', 'count partners as customers in the valuable-customer checks (debts are listed for every contact)')
       .addHelpText(
         'after',
         `
 Each item says why it is there and what to do. Valuable customers (platinum, gold or a high-value
 segment) are compared with the last snapshot (crm snapshot save); without one, those in decline are listed.
-Those whose p_alive (crm clv) fell below 0.5 since that snapshot are listed too.
+Those whose p_alive (crm clv) fell below 0.5 since that snapshot are listed too. Debts are listed once
+payments are recorded (crm pay, crm import payments). At most 20 items of each kind, then how many more.
 Examples:
   $ crm agenda
   $ crm agenda --check --format md --output agenda.md || mail -s "crm agenda" me@example.com < agenda.md`,
@@ -31,7 +34,7 @@ Examples:
     const { CrmError, ExitCode } = await import('../../errors.js');
     const today = flags.asOf === undefined ? context.today() : requireDate(flags.asOf, '--as-of');
     const db = context.openDb();
-    const report = agendaReport(gatherAgenda(db, today, flags.includePartners === true), context.lang(flags));
+    const report = agendaReport(gatherAgenda(db, today, flags.includePartners === true), context.lang(flags), flags.all ? { perKind: null } : {});
     await context.emit(report, flags);
     if (flags.check && report.rows.length > 0) throw new CrmError(`agenda: ${report.rows.length} things to do`, ExitCode.agendaHasItems);
   });
