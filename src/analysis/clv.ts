@@ -192,26 +192,47 @@ export function requireSales(summary: PurchaseSummary, upTo: string): PurchaseSu
   return summary;
 }
 
+/**
+ * The end of a refusal: what would make the model work on this shop's orders and what to use meanwhile (issue 17).
+ * 'repeat': too few customers bought twice; 'purchases': the purchase model cannot tell a buying pace from dropping
+ * out; 'spend': spend per purchase is too uneven for the spend model. The history is the longest customer's, from
+ * their first purchase to the as-of date. `--since` would not help: the models need each customer's whole history.
+ */
+export function whatWouldHelp(summary: PurchaseSummary, cause: 'repeat' | 'purchases' | 'spend'): string {
+  let days = 0;
+  for (let i = 0; i < summary.ageDays.length; i += 1) days = Math.max(days, summary.ageDays[i]!);
+  const history = days >= 60 ? `${Math.floor(days / 30.4375)} months` : `${days} day${days === 1 ? '' : 's'}`;
+  const meanwhile = 'meanwhile crm rfm and crm segment rank customers by the same orders without a model';
+  switch (cause) {
+    case 'repeat':
+      return ` (${history} of history: it works once more customers have bought again, with older orders imported or a later --as-of; ${meanwhile})`;
+    case 'purchases':
+      return ` (${history} of history: it needs a history in which both steady repeat buying and customers going quiet show, usually well over a year of orders, older orders imported or a later --as-of; ${meanwhile}, crm lifecycle says who is slipping)`;
+    case 'spend':
+      return ` (spend per purchase is too uneven: a few very large purchases or large returns; crm clv --validate shows how far the purchase model alone can be trusted; ${meanwhile}, crm pyramid by profit)`;
+  }
+}
+
 function fitPurchases(summary: PurchaseSummary, unit: ClvUnit): { groups: PurchaseGroups; groupOf: Uint32Array; fit: BgNbdFit; repeatCustomers: number } {
   let repeatCustomers = 0;
   for (let i = 0; i < summary.frequency.length; i += 1) if (summary.frequency[i]! > 0) repeatCustomers += 1;
   if (repeatCustomers < MIN_REPEAT_CUSTOMERS) {
     throw new ClvError(
       `too little data for a CLV model: ${repeatCustomers} customer${repeatCustomers === 1 ? '' : 's'} with repeat purchases ` +
-        `(of ${summary.customerIds.length}); at least ${MIN_REPEAT_CUSTOMERS} are needed`,
+        `(of ${summary.customerIds.length}); at least ${MIN_REPEAT_CUSTOMERS} are needed${whatWouldHelp(summary, 'repeat')}`,
     );
   }
   const { groups, groupOf } = groupPurchases(summary, unit);
   const fit = fitBgNbd(groups);
   const { r, alpha, a, b } = fit.params;
   if (!fit.converged || ![r, alpha, a, b, fit.logLikelihood].every(Number.isFinite)) {
-    throw new ClvError(`the purchase model (BG/NBD) did not converge on these orders (${groups.count.length} distinct histories); no numbers printed`);
+    throw new ClvError(`the purchase model (BG/NBD) did not converge on these orders (${groups.count.length} distinct histories); no numbers printed${whatWouldHelp(summary, 'purchases')}`);
   }
   const edge = atEdge({ r, a, b }, 1e-4, 1e4) ?? atEdge({ alpha }, 1e-6, 1e8);
   if (edge) {
     throw new ClvError(
       `the purchase model (BG/NBD) ran to the edge of its parameter space (${edge}): these orders cannot pin it down ` +
-        '(too short a history, or too few repeat purchases); no numbers printed',
+        `(too short a history, or too few repeat purchases); no numbers printed${whatWouldHelp(summary, 'purchases')}`,
     );
   }
   return { groups, groupOf, fit, repeatCustomers };
@@ -231,16 +252,16 @@ export function analyseClv(summary: PurchaseSummary, options: ClvOptions): ClvRe
   let spendCustomers = 0;
   for (let i = 0; i < spend.count.length; i += 1) spendCustomers += spend.count[i]!;
   if (spendCustomers < MIN_REPEAT_CUSTOMERS) {
-    throw new ClvError(`too little data for the spend model: ${spendCustomers} repeat customers spent more than 0; at least ${MIN_REPEAT_CUSTOMERS} are needed`);
+    throw new ClvError(`too little data for the spend model: ${spendCustomers} repeat customers spent more than 0; at least ${MIN_REPEAT_CUSTOMERS} are needed${whatWouldHelp(summary, 'repeat')}`);
   }
   const gammaGamma = fitGammaGamma(spend);
   const { p, q, v } = gammaGamma.params;
   if (!gammaGamma.converged || ![p, q, v, gammaGamma.logLikelihood].every(Number.isFinite)) {
-    throw new ClvError('the spend model (Gamma-Gamma) did not converge on these orders; no numbers printed');
+    throw new ClvError(`the spend model (Gamma-Gamma) did not converge on these orders; no numbers printed${whatWouldHelp(summary, 'spend')}`);
   }
   const spendEdge = atEdge({ p, q }, 1e-4, 1e4);
-  if (spendEdge) throw new ClvError(`the spend model (Gamma-Gamma) ran to the edge of its parameter space (${spendEdge}); no values printed`);
-  if (q <= 1) throw new ClvError(`the spend model (Gamma-Gamma) has q = ${q.toFixed(3)} ≤ 1: spend per purchase has no finite mean here; no values printed`);
+  if (spendEdge) throw new ClvError(`the spend model (Gamma-Gamma) ran to the edge of its parameter space (${spendEdge}); no values printed${whatWouldHelp(summary, 'spend')}`);
+  if (q <= 1) throw new ClvError(`the spend model (Gamma-Gamma) has q = ${q.toFixed(3)} ≤ 1: spend per purchase has no finite mean here; no values printed${whatWouldHelp(summary, 'spend')}`);
 
   const monthlyRate = options.discountRate / 12;
   const groupCount = groups.count.length;

@@ -98,3 +98,16 @@ describe('receivables only for a shop that records payments', () => {
     expect(all.stdout.split('\r\n').filter((line) => line.includes(',receivable_over_60_days,')).length).toBeGreaterThan(20);
   });
 });
+
+describe('crm clv refusing', () => {
+  it('says in one line why, what would make it work and what to use meanwhile; exit 1', async () => {
+    const { db } = await sampleDb(true);
+    const result = await runCrm(['--db', db, 'clv', '--as-of', '2025-02-01']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'crm: too little data for a CLV model: 10 customers with repeat purchases (of 21); at least 30 are needed (2 months of history: it works once more ' +
+        'customers have bought again, with older orders imported or a later --as-of; meanwhile crm rfm and crm segment rank customers by the same orders without a model)\n',
+    );
+  });
+});

@@ -85,11 +85,15 @@ describe('crm customer rm', () => {
 });
 
 describe('crm customer duplicates and merge', () => {
-  it('lists probable duplicates in the samples', async () => {
+  it('lists probable duplicates in the samples, one row per group', async () => {
     const t = await dailyDb();
-    const pairs = JSON.parse((await t.crm(['customer', 'duplicates', '--format', 'json'])).stdout);
-    expect(pairs).toContainEqual({ customer_id: 'C0017', name: 'Oliver Smith', other_customer_id: 'C0187', other_name: 'Oliver Smith', city: '深圳', other_city: '上海', reasons: 'same e-mail' });
-    expect(pairs).toContainEqual({ customer_id: 'C0198', name: '吴涛', other_customer_id: 'C0199', other_name: '吴涛', city: '苏州', other_city: '苏州', reasons: 'similar name, same city' });
+    const groups = JSON.parse((await t.crm(['customer', 'duplicates', '--format', 'json'])).stdout);
+    expect(groups).toHaveLength(9);
+    expect(groups[0]).toEqual({ group: 1, customers: 2, keep: 'C0017', others: 'C0187', names: 'Oliver Smith', cities: '深圳; 上海', reasons: 'same e-mail' });
+    expect(groups).toContainEqual({ group: 9, customers: 2, keep: 'C0198', others: 'C0199', names: '吴涛', cities: '苏州', reasons: 'similar name, same city' });
+    const table = (await t.crm(['customer', 'duplicates'])).stdout;
+    expect(table.split('\n')[0]).toBe('Probable duplicates (9 groups, 18 customers)');
+    expect(table).toContain('then for each other: crm customer merge KEEP OTHER');
   });
 
   it('merge needs --yes in a script, then moves everything to KEEP without losing a row', async () => {

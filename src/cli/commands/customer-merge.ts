@@ -7,14 +7,14 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
   withOutputOptions(
     customer
       .command('duplicates')
-      .description('pairs that are probably the same customer: same e-mail or phone, or very similar names in one city')
-      .addHelpText('after', '\nE-mails are compared in lower case, phones by their digits (without +86/0086 or an extension),\nnames ignoring case, width, spaces, punctuation and word order.\nExamples:\n  $ crm customer duplicates\n  $ crm customer duplicates --format csv --output duplicates.csv'),
+      .description('groups of customers that are probably the same: same e-mail or phone, or very similar names in one city')
+      .addHelpText('after', '\nE-mails are compared in lower case, phones by their digits (without +86/0086 or an extension),\nnames ignoring case, width, spaces, punctuation and word order. One row per group of linked customers.\nExamples:\n  $ crm customer duplicates\n  $ crm customer duplicates --format csv --output duplicates.csv'),
   ).action(async (flags: OutputOptions) => {
     const { duplicateCandidates } = await import('../../db/merge.js');
-    const { findDuplicates } = await import('../../analysis/duplicates.js');
+    const { groupDuplicates } = await import('../../analysis/duplicates.js');
     const { duplicatesReport } = await import('../../report/duplicates.js');
     const db = context.openDb();
-    await context.emit(duplicatesReport(findDuplicates(duplicateCandidates(db))), flags);
+    await context.emit(duplicatesReport(groupDuplicates(duplicateCandidates(db)), context.lang(flags)), flags);
   });
 
   customer
