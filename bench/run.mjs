@@ -1,4 +1,4 @@
-// npm run bench [-- --size 100k|1m|5m] [--runs 3]: crm against the sqlite3 tool on the same data, in the same run
+// npm run bench [-- --size 25k|100k|1m|5m] [--runs 3]: crm against the sqlite3 tool on the same data, in the same run
 // (and crm clv against crm rfm).
 // Every figure is printed next to its baseline and the ratio; results also go to bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ const option = (name, fallback) => {
   const at = args.indexOf(`--${name}`);
   return at === -1 ? fallback : args[at + 1];
 };
-const sizes = { '100k': [100_000, 500_000], '1m': [1_000_000, 5_000_000], '5m': [5_000_000, 25_000_000] };
+const sizes = { '25k': [25_000, 125_000], '100k': [100_000, 500_000], '1m': [1_000_000, 5_000_000], '5m': [5_000_000, 25_000_000] };
 const size = option('size', '1m');
 if (!sizes[size]) {
   console.error(`--size must be one of ${Object.keys(sizes).join(', ')}`);
@@ -166,6 +166,22 @@ if (crmAvailable('clv')) {
   log('  clv: not available in this build');
   results.push({ name: 'clv (baseline: crm rfm)', seconds: null, note: 'not available in this build' });
 }
+
+// issue 17, big lists out: the table drawn for every customer (not a terminal, so every row), with the CSV of the same
+// rows as its baseline, both in this run; and customer duplicates, whose groups must keep memory bounded.
+log('big lists (median of 3):');
+if (crmAvailable('rfm')) {
+  const text = path.join(work, 'out.txt');
+  const rfmCsv = repeat(3, () => measure(process.execPath, [crm, '--db', bigDb, 'rfm', '--as-of', asOf, '--format', 'csv', '--output', out]));
+  const rfmTable = repeat(3, () => measure(process.execPath, [crm, '--db', bigDb, 'rfm', '--as-of', asOf, '--format', 'table', '--output', text]));
+  // Under 5 s for 25,000 customers (issue 17), and as much more per customer at any size: linear.
+  const limit = (5 * customerCount) / 25_000;
+  record('rfm as a table (baseline: rfm CSV)', rfmTable, rfmCsv, { text: `< ${limit.toLocaleString('en-US')} s (5 s per 25,000 customers)`, check: (figure) => figure.seconds < limit });
+}
+const duplicates = repeat(3, () => measure(process.execPath, [crm, '--db', bigDb, 'customer', 'duplicates', '--format', 'csv', '--output', out]));
+const duplicateGroups = fs.readFileSync(out, 'utf8').trimEnd().split('\n').length - 1;
+log(`  customer duplicates: ${duplicateGroups.toLocaleString('en-US')} groups`);
+record('customer duplicates (groups)', duplicates, null, { text: '< 1 GB peak RSS', check: (figure) => figure.rssMb === null || figure.rssMb < 1024 });
 
 log('start-up (median of 10):');
 const bare = repeat(10, () => measure(process.execPath, ['-e', '']));
