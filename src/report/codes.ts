@@ -66,3 +66,18 @@ export const groupByLabels: CodeLabels = {
   owner: ['by owner', '按负责人'],
   tier: ['by tier', '按等级'],
 };
+
+/** Why customers are probable duplicates: every combination of the three reasons as the report joins them ("; "). */
+export const duplicateReasonLabels: CodeLabels = (() => {
+  const reasons: [string, string][] = [
+    ['same e-mail', '相同邮箱'],
+    ['same phone', '相同电话'],
+    ['similar name, same city', '同城且姓名相似'],
+  ];
+  const labels: Record<string, readonly [string, string]> = {};
+  for (let mask = 1; mask < 1 << reasons.length; mask += 1) {
+    const chosen = reasons.filter((_, bit) => mask & (1 << bit));
+    labels[chosen.map(([code]) => code).join('; ')] = [chosen.map(([code]) => code).join('; '), chosen.map(([, zh]) => zh).join('；')];
+  }
+  return labels;
+})();

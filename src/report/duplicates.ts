@@ -1,5 +1,6 @@
 // Probable duplicate customers as a report: one row per group of linked customers, with why they look alike.
 import type { DuplicateGroup } from '../analysis/duplicates.js';
+import { duplicateReasonLabels } from './codes.js';
 import { say } from './sales-reports.js';
 import type { Lang, Report } from './types.js';
 
@@ -22,7 +23,7 @@ export function duplicatesReport(groups: DuplicateGroup[], lang: Lang = 'en'): R
       { key: 'others', label: 'Merge into it', labelZh: '并入', type: 'text' },
       { key: 'names', label: 'Names', labelZh: '客户名称', type: 'text' },
       { key: 'cities', label: 'Cities', labelZh: '城市', type: 'text' },
-      { key: 'reasons', label: 'Why', labelZh: '原因', type: 'text' },
+      { key: 'reasons', label: 'Why', labelZh: '原因', type: 'text', labels: duplicateReasonLabels },
     ],
     rows: groups.map(({ members, reasons }, index) => ({
       group: index + 1,

@@ -1,6 +1,6 @@
 // Stable codes in rows, words in tables and Markdown (issue 17): one label map per column, rendered by render.ts.
 import { describe, expect, it } from 'vitest';
-import { agendaKindLabels, checkStatusLabels, verdictLabels } from '../../src/report/codes.js';
+import { agendaKindLabels, checkStatusLabels, duplicateReasonLabels, verdictLabels } from '../../src/report/codes.js';
 import { displayValue, render } from '../../src/report/render.js';
 import type { Column, Report } from '../../src/report/types.js';
 
@@ -52,5 +52,11 @@ describe('code columns', () => {
         for (const word of words) expect(word).toMatch(/\S/);
       }
     }
+  });
+
+  it('duplicate reasons: each of the seven combinations, in the order the report joins them', () => {
+    expect(Object.keys(duplicateReasonLabels)).toHaveLength(7);
+    expect(duplicateReasonLabels['same e-mail; similar name, same city']).toEqual(['same e-mail; similar name, same city', '相同邮箱；同城且姓名相似']);
+    expect(duplicateReasonLabels['same e-mail; same phone; similar name, same city']![1]).toBe('相同邮箱；相同电话；同城且姓名相似');
   });
 });
