@@ -105,16 +105,25 @@ export const agendaColumns: Column[] = [
   { key: 'amount', label: 'Amount', labelZh: '金额', type: 'money' },
 ];
 
-/** The kinds of item in their order on the list, each with where to see all of them when the agenda shows only the first. */
-const agendaKinds: readonly { kind: string; more: (count: string, lang: Lang) => string }[] = [
-  { kind: 'followup_overdue', more: (n, lang) => say(lang, `… and ${n} more overdue follow-ups (crm followups --overdue)`, `…… 还有 ${n} 项逾期跟进（crm followups --overdue）`) },
-  { kind: 'followup_due', more: (n, lang) => say(lang, `… and ${n} more follow-ups due today (crm followups --today)`, `…… 还有 ${n} 项今日跟进（crm followups --today）`) },
-  { kind: 'complaint_open', more: (n, lang) => say(lang, `… and ${n} more complaints open a week or more (crm complaint list --open)`, `…… 还有 ${n} 项超过一周未解决的投诉（crm complaint list --open）`) },
-  { kind: 'valuable_in_decline', more: (n, lang) => say(lang, `… and ${n} more valuable customers in decline (crm agenda --all)`, `…… 还有 ${n} 位处于衰退期的高价值客户（crm agenda --all）`) },
-  { kind: 'valuable_went_quiet', more: (n, lang) => say(lang, `… and ${n} more valuable customers gone quiet (crm agenda --all)`, `…… 还有 ${n} 位已流失的高价值客户（crm agenda --all）`) },
-  { kind: 'valuable_p_alive_fell', more: (n, lang) => say(lang, `… and ${n} more valuable customers whose p_alive fell (crm agenda --all)`, `…… 还有 ${n} 位活跃概率下降的高价值客户（crm agenda --all）`) },
-  { kind: 'receivable_over_60_days', more: (n, lang) => say(lang, `… and ${n} more customers owing for over 60 days (crm report receivables)`, `…… 还有 ${n} 位客户欠款超过 60 天（crm report receivables）`) },
+/**
+ * The kinds of item in their order on the list, each with what the rest are called (one, several, Chinese) and where
+ * to see all of them when the agenda shows only the first.
+ */
+const agendaKinds: readonly { kind: string; one: string; many: string; zh: string; see: string }[] = [
+  { kind: 'followup_overdue', one: 'overdue follow-up', many: 'overdue follow-ups', zh: '项逾期跟进', see: 'crm followups --overdue' },
+  { kind: 'followup_due', one: 'follow-up due today', many: 'follow-ups due today', zh: '项今日跟进', see: 'crm followups --today' },
+  { kind: 'complaint_open', one: 'complaint open a week or more', many: 'complaints open a week or more', zh: '项超过一周未解决的投诉', see: 'crm complaint list --open' },
+  { kind: 'valuable_in_decline', one: 'valuable customer in decline', many: 'valuable customers in decline', zh: '位处于衰退期的高价值客户', see: 'crm agenda --all' },
+  { kind: 'valuable_went_quiet', one: 'valuable customer gone quiet', many: 'valuable customers gone quiet', zh: '位已流失的高价值客户', see: 'crm agenda --all' },
+  { kind: 'valuable_p_alive_fell', one: 'valuable customer whose p_alive fell', many: 'valuable customers whose p_alive fell', zh: '位活跃概率下降的高价值客户', see: 'crm agenda --all' },
+  { kind: 'receivable_over_60_days', one: 'customer owing for over 60 days', many: 'customers owing for over 60 days', zh: '位欠款超过 60 天的客户', see: 'crm report receivables' },
 ];
+
+/** "… and 1,230 more overdue follow-ups (crm followups --overdue)". */
+function moreLine(kind: (typeof agendaKinds)[number], left: number, lang: Lang): string {
+  const count = left.toLocaleString('en-US');
+  return say(lang, `… and ${count} more ${left === 1 ? kind.one : kind.many} (${kind.see})`, `…… 还有 ${count} ${kind.zh}（${kind.see}）`);
+}
 
 export interface AgendaOptions {
   /** Items shown of each kind (default agendaRules.perKind); null shows every item (`--all`). */
@@ -182,9 +191,9 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOp
     return perKind === null || count <= perKind;
   });
   const notes = [];
-  for (const { kind, more } of agendaKinds) {
-    const left = (seen.get(kind) ?? 0) - (perKind ?? Infinity);
-    if (left > 0) notes.push(more(left.toLocaleString('en-US'), lang));
+  for (const kind of agendaKinds) {
+    const left = (seen.get(kind.kind) ?? 0) - (perKind ?? Infinity);
+    if (left > 0) notes.push(moreLine(kind, left, lang));
   }
   if (!inputs.paymentsRecorded) {
     notes.push(t('no payments are recorded, so no debts are listed: record payments (crm pay, crm import payments) to see who owes', '没有任何回款记录，因此不列出欠款：记录回款（crm pay、crm import payments）后才能看到谁欠款'));

@@ -42,7 +42,7 @@ describe('agenda caps', () => {
     expect(report.title).toBe('Agenda for 2026-11-23: 1,274 to do (the first 20 of each kind)');
     expect(report.notes!.slice(0, 2)).toEqual([
       '… and 1,230 more overdue follow-ups (crm followups --overdue)',
-      '… and 1 more customers owing for over 60 days (crm report receivables)',
+      '… and 1 more customer owing for over 60 days (crm report receivables)',
     ]);
     expect(agendaReport(many, 'zh').notes![0]).toBe('…… 还有 1,230 项逾期跟进（crm followups --overdue）');
   });
