@@ -21,14 +21,26 @@ export interface TableLayout {
   style?: TableStyle;
 }
 
+/** Printable ASCII only: one terminal column per character, no escape sequence to skip. */
+const printableAscii = /^[\x20-\x7e]*$/;
+
+/**
+ * Terminal columns TEXT takes: its length when it is printable ASCII (most cells: ids, numbers, dates), else what
+ * string-width says (double-width Chinese, colour codes). string-width builds a new regular expression on every call,
+ * which was half the time of drawing 25,000 rows.
+ */
+export function textWidth(text: string): number {
+  return printableAscii.test(text) ? text.length : stringWidth(text);
+}
+
 const plain: TableStyle = { head: (text) => text, border: (text) => text };
 
 /** The widths of the columns: the widest cell (headings included), in terminal columns. */
 export function columnWidths(head: string[], rows: string[][]): number[] {
-  const widths = head.map((text) => stringWidth(text));
+  const widths = head.map((text) => textWidth(text));
   for (const row of rows) {
     row.forEach((text, index) => {
-      const width = stringWidth(text);
+      const width = textWidth(text);
       if (!(width <= (widths[index] ?? 0))) widths[index] = width;
     });
   }
@@ -47,7 +59,7 @@ export function drawTable(layout: TableLayout): string {
     widths
       .map((width, index) => {
         const text = cells[index] ?? '';
-        const gap = ' '.repeat(width - stringWidth(text));
+        const gap = ' '.repeat(width - textWidth(text));
         const painted = paint(text, index);
         return aligns[index] === 'right' ? ` ${gap}${painted} ` : ` ${painted}${gap} `;
       })

@@ -1,7 +1,8 @@
 // The boxed table drawing (report/table.ts) and fitting a listing to a terminal (report/render.ts).
 import { describe, expect, it } from 'vitest';
 import { renderTable, screenfulRows } from '../../src/report/render.js';
-import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableWidth } from '../../src/report/table.js';
+import stringWidth from 'string-width';
+import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableWidth, textWidth } from '../../src/report/table.js';
 import type { Report } from '../../src/report/types.js';
 
 describe('drawTable', () => {
@@ -83,5 +84,14 @@ describe('fitting a terminal', () => {
     const text = renderTable(listing);
     expect(text).toContain('│ C030 │');
     expect(text).not.toContain('more');
+  });
+});
+
+describe('textWidth', () => {
+  it('counts terminal columns as string-width does: ASCII by its length, Chinese double, colour codes nothing', () => {
+    const samples = ['', 'C00000001', '13,671,280.00', ' spaced ', '王伟', 'Acme 王伟 Ltd', '\u001b[31m-15.00\u001b[39m', '\u001b[1mName\u001b[22m', 'é', '１２.００', '\\x1b[2J'];
+    for (const text of samples) expect(textWidth(text), JSON.stringify(text)).toBe(stringWidth(text));
+    expect(textWidth('王伟')).toBe(4);
+    expect(textWidth('\u001b[31m-15.00\u001b[39m')).toBe(6);
   });
 });
