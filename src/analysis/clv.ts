@@ -207,7 +207,7 @@ export function whatWouldHelp(summary: PurchaseSummary, cause: 'repeat' | 'purch
     case 'repeat':
       return ` (${history} of history: it works once more customers have bought again, with older orders imported or a later --as-of; ${meanwhile})`;
     case 'purchases':
-      return ` (${history} of history: it needs a history in which both steady repeat buying and customers going quiet show, usually well over a year of orders, older orders imported or a later --as-of; ${meanwhile}, crm lifecycle says who is slipping)`;
+      return ` (${history} of history: it needs a longer history, in which both steady repeat buying and customers going quiet show: older orders imported, or a later --as-of; ${meanwhile}, crm lifecycle says who is slipping)`;
     case 'spend':
       return ` (spend per purchase is too uneven: a few very large purchases or large returns; crm clv --validate shows how far the purchase model alone can be trusted; ${meanwhile}, crm pyramid by profit)`;
   }

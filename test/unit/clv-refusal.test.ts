@@ -21,7 +21,7 @@ describe('whatWouldHelp', () => {
     expect(whatWouldHelp(summary([59, 3]), 'repeat')).toMatch(/^ \(59 days of history: /);
     // 366 days: 12 months.
     expect(whatWouldHelp(summary([366]), 'purchases')).toBe(
-      ' (12 months of history: it needs a history in which both steady repeat buying and customers going quiet show, usually well over a year of orders, older orders imported or a later --as-of; meanwhile crm rfm and crm segment rank customers by the same orders without a model, crm lifecycle says who is slipping)',
+      ' (12 months of history: it needs a longer history, in which both steady repeat buying and customers going quiet show: older orders imported, or a later --as-of; meanwhile crm rfm and crm segment rank customers by the same orders without a model, crm lifecycle says who is slipping)',
     );
     expect(whatWouldHelp(summary([366]), 'spend')).toContain('spend per purchase is too uneven');
     for (const cause of ['repeat', 'purchases', 'spend'] as const) expect(whatWouldHelp(summary([400]), cause)).not.toContain('\n');
