@@ -123,6 +123,9 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
     const degenerate = spawnCrm(['clv', '--as-of', '1997-02-15'], { env });
     expect(degenerate.code).toBe(1);
     expect(degenerate.stderr).toContain('ran to the edge of its parameter space');
+    // One line that says what would make it work and what to use meanwhile (issue 17).
+    expect(degenerate.stderr).toMatch(/no numbers printed \(45 days of history: it needs a longer history, .* older orders imported, or a later --as-of; meanwhile crm rfm and crm segment .*, crm lifecycle says who is slipping\)\n$/);
+    expect(degenerate.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('bad flags are usage errors (exit 2)', () => {
