@@ -125,6 +125,11 @@ function moreLine(kind: (typeof agendaKinds)[number], left: number, lang: Lang):
   return say(lang, `… and ${count} more ${left === 1 ? kind.one : kind.many} (${kind.see})`, `…… 还有 ${count} ${kind.zh}（${kind.see}）`);
 }
 
+/** Every item the agenda has, listed or left out by the caps (`crm agenda --check` counts them). */
+export function agendaItemCount(inputs: AgendaInputs): number {
+  return inputs.followUps.length + inputs.complaints.length + inputs.slipping.length + inputs.fading.length + inputs.debts.length;
+}
+
 export interface AgendaOptions {
   /** Items shown of each kind (default agendaRules.perKind); null shows every item (`--all`). */
   perKind?: number | null;

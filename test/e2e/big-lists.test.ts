@@ -93,6 +93,9 @@ describe('receivables only for a shop that records payments', () => {
     expect(some.rows.length).toBeGreaterThan(20);
     const capped = await runCrm(['--db', db, 'agenda', ...asOf, '--check']);
     expect(capped.code).toBe(10);
+    // --check counts every item, listed or not: the title's count.
+    const total = /^Agenda for 2026-11-23: ([\d,]+) to do \(the first 20 of each kind\)\n/.exec(capped.stdout)![1]!.replace(/,/g, '');
+    expect(capped.stderr).toBe(`crm: agenda: ${total} things to do\n`);
     expect(capped.stdout).toMatch(/\n… and [\d,]+ more customers owing for over 60 days \(crm report receivables\)\n/);
     const all = await runCrm(['--db', db, 'agenda', ...asOf, '--all', '--format', 'csv']);
     expect(all.stdout.split('\r\n').filter((line) => line.includes(',receivable_over_60_days,')).length).toBeGreaterThan(20);

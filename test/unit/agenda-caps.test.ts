@@ -1,7 +1,7 @@
 // crm agenda at real sizes (issue 17): at most 20 items of each kind with a line for the rest, and no debts for a
 // shop that records no payments.
 import { describe, expect, it } from 'vitest';
-import { agendaReport, type AgendaInputs } from '../../src/report/agenda.js';
+import { agendaItemCount, agendaReport, type AgendaInputs } from '../../src/report/agenda.js';
 import type { FollowUpRow } from '../../src/db/interactions.js';
 import type { Receivable } from '../../src/db/receivables.js';
 
@@ -40,6 +40,7 @@ describe('agenda caps', () => {
     expect(report.rows.slice(0, 20).map((row) => row.customer_id)).toEqual(Array.from({ length: 20 }, (_, index) => `C${index + 1}`));
     expect(report.rows.map((row) => row.priority)).toEqual(Array.from({ length: 43 }, (_, index) => index + 1));
     expect(report.title).toBe('Agenda for 2026-11-23: 1,274 to do (the first 20 of each kind)');
+    expect(agendaItemCount(many)).toBe(1274);
     expect(report.notes!.slice(0, 2)).toEqual([
       '… and 1,230 more overdue follow-ups (crm followups --overdue)',
       '… and 1 more customer owing for over 60 days (crm report receivables)',
