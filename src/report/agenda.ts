@@ -1,6 +1,7 @@
 // crm agenda: today's to-do for the owner in one list, each item with why it is there and what to do. Gathered, then built purely.
 import { agendaKindLabels } from './codes.js';
 import { daysOverdue } from '../analysis/follow-ups.js';
+import { stages } from '../analysis/lifecycle.js';
 import { daysBetweenTimes } from '../analysis/complaints.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
@@ -48,6 +49,12 @@ export interface AgendaInputs {
 }
 
 const slippingStages = new Set(['decline', 'lost']);
+
+/** A lifecycle stage's name in LANG for the why-text ("decline" → "Decline", "衰退期"); an unknown key as it is. */
+function stageWords(key: string, lang: Lang): string {
+  const stage = stages.find((item) => item.key === key);
+  return stage ? (lang === 'zh' ? stage.nameZh : stage.name.toLowerCase()) : key;
+}
 
 /** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
 export function gatherAgenda(db: Db, today: string, includePartners = false): AgendaInputs {
@@ -161,7 +168,10 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOp
     items.push({
       kind: stage === 'lost' ? 'valuable_went_quiet' : 'valuable_in_decline', customer_id: customer.external_id, name: customer.name, owner: customer.owner,
       why: before
-        ? t(`was ${tier} / ${before.segment} (${before.stage}) on ${before.as_of}, now ${stage}`, `${before.as_of} 为${tier}/${before.segment}（${before.stage}），现为 ${stage}`)
+        ? t(
+            `was ${tier} / ${before.segment} (${stageWords(before.stage, lang)}) on ${before.as_of}, now ${stageWords(stage, lang)}`,
+            `${before.as_of} 为${tier}/${before.segment}（${stageWords(before.stage, lang)}），现为${stageWords(stage, lang)}`,
+          )
         : t(`a valuable customer (platinum or gold) in decline`, `高价值客户（铂金或黄金）处于衰退期`),
       what_to_do: t('call them: ask why they buy less, offer what brought them back before', '致电了解购买减少的原因，提供挽回措施'),
       amount: customer.profit_cents,

@@ -81,3 +81,13 @@ export const duplicateReasonLabels: CodeLabels = (() => {
   }
   return labels;
 })();
+
+/** What an import run read (crm import log). */
+export const importKindLabels: CodeLabels = {
+  customers: ['customers', '客户'],
+  orders: ['orders', '订单'],
+  interactions: ['interactions', '联系记录'],
+  payments: ['payments', '回款'],
+  surveys: ['surveys', '满意度调查'],
+  complaints: ['complaints', '投诉'],
+};

@@ -1,5 +1,6 @@
 // The import log as a report.
 import type { ImportRunRow } from '../db/import-store.js';
+import { importKindLabels } from './codes.js';
 import type { Report } from './types.js';
 
 export function importRunsReport(runs: ImportRunRow[]): Report {
@@ -10,7 +11,7 @@ export function importRunsReport(runs: ImportRunRow[]): Report {
     json: 'array',
     columns: [
       { key: 'run_id', label: 'Run', labelZh: '批次', type: 'integer' },
-      { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text' },
+      { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text', labels: importKindLabels },
       { key: 'file', label: 'File', labelZh: '文件', type: 'text' },
       { key: 'finished_at', label: 'Finished', labelZh: '完成时间', type: 'datetime' },
       { key: 'rows_read', label: 'Read', labelZh: '读取', type: 'integer' },
