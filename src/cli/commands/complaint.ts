@@ -55,7 +55,10 @@ export function registerComplaint(program: Command, context: CliContext): void {
       const db = context.openDb();
       const found = complaintById(db, id);
       if (!found) throw new UsageError(`no complaint #${id} (see \`crm complaint list\`)`);
-      if (found.status === 'resolved') throw new UsageError(`complaint #${id} was already resolved on ${found.resolved_at!.slice(0, 10)}`);
+      if (found.status === 'resolved') {
+        const { localDayOf } = await import('../../util/zone.js');
+        throw new UsageError(`complaint #${id} was already resolved on ${localDayOf(found.resolved_at!, context.zone())}`);
+      }
       const resolution = await askIfMissing(context, flags.resolution, '--resolution', 'How was it resolved?');
       const resolved = resolveComplaint(db, id, resolution, nowIso(context));
       const { resolved_in_days } = complaintTiming(resolved.opened_at, resolved.resolved_at, resolved.resolved_at!);

@@ -61,8 +61,11 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
       followUp = answer.trim() === '' ? null : requireFollowUpDate(answer, today, 'follow-up');
     }
   }
-  if (followUp !== null && followUp < occurredAt.slice(0, 10)) {
-    throw new UsageError(`--follow-up: ${followUp} is before the contact itself (${occurredAt.slice(0, 10)})`);
+  const { isoWithOffset, localDayOf } = await import('../../util/zone.js');
+  // The contact's day is its day on the shop's clock, as "today" and the follow-up date are.
+  const contactDay = localDayOf(occurredAt, context.zone());
+  if (followUp !== null && followUp < contactDay) {
+    throw new UsageError(`--follow-up: ${followUp} is before the contact itself (${contactDay})`);
   }
   if (campaign) {
     // The check step compares the contacted with the held-out: contacting a control customer spoils it (the contact is still logged).
@@ -73,8 +76,8 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
     } else if (group === null) {
       context.info(`warning: ${customer.name} (${customer.external_id}) is not in campaign "${campaign.name}": the contact is logged but counts in neither group`);
     }
-    if (occurredAt.slice(0, 10) < campaign.started_on) {
-      context.info(`warning: the contact (${occurredAt.slice(0, 10)}) is before campaign "${campaign.name}" started (${campaign.started_on}): it is logged but does not count as contacted for it`);
+    if (contactDay < campaign.started_on) {
+      context.info(`warning: the contact (${contactDay}) is before campaign "${campaign.name}" started (${campaign.started_on}): it is logged but does not count as contacted for it`);
     }
   }
   const { addInteraction } = await import('../../db/interactions.js');
@@ -88,7 +91,7 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
   );
   if (flags.format === 'json') {
     context.io.stdout.write(
-      JSON.stringify({ id: logged.id, customer_id: customer.external_id, kind: logged.kind, occurred_at: logged.occurred_at, follow_up_at: logged.follow_up_at }) + '\n',
+      JSON.stringify({ id: logged.id, customer_id: customer.external_id, kind: logged.kind, occurred_at: isoWithOffset(logged.occurred_at, context.zone()), follow_up_at: logged.follow_up_at }) + '\n',
     );
   } else {
     const due = logged.follow_up_at ? `; follow-up due ${logged.follow_up_at}` : '';
