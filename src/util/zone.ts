@@ -92,12 +92,16 @@ export function showLocal(stored: string, zone: string): string {
   return `${dateText(f)} ${pad(f.hour)}:${pad(f.minute)}${f.second ? `:${pad(f.second)}` : ''}`;
 }
 
-/** A stored instant as ISO-8601 with ZONE's offset, `2026-11-20T15:30:00+08:00` (the same instant); other text unchanged. */
+/**
+ * A stored instant as ISO-8601 with ZONE's offset, `2026-11-20T15:30:00+08:00` (the same instant), and with Z
+ * where the offset is zero (`2026-11-20T07:30:00Z` in UTC, as stored); other text unchanged.
+ */
 export function isoWithOffset(stored: string, zone: string): string {
   const time = instant(stored);
   if (Number.isNaN(time)) return stored;
   const f = localFields(time, zone);
-  return `${dateText(f)}T${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}${offsetText(offsetMinutes(time, zone))}`;
+  const offset = offsetMinutes(time, zone);
+  return `${dateText(f)}T${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}${offset === 0 ? 'Z' : offsetText(offset)}`;
 }
 
 /** The local calendar day in ZONE of a stored instant; a bare date (or other text) is returned as it is. */
