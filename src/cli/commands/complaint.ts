@@ -25,7 +25,7 @@ export function registerComplaint(program: Command, context: CliContext): void {
     .option('-s, --summary <text>', 'what the customer complains about')
     .addOption(new Option('--severity <level>', 'how bad').choices([...severities]).default('normal'))
     .option('--owner <name>', "who handles it (default: the customer's owner)")
-    .option('--at <datetime>', 'when it came in (default: now)')
+    .option('--at <datetime>', "when it came in, on the shop's clock (--tz; default: now)")
     .addHelpText('after', '\nExamples:\n  $ crm complaint open C0001 --summary "tea arrived damp" --severity high\n  $ crm complaint open 13616420445 -s "late delivery"')
     .action(async (reference: string, flags: { summary?: string; severity: Severity; owner?: string; at?: string }) => {
       const { nowIso, requireDateTime } = await import('../daily-values.js');

@@ -107,7 +107,7 @@ export function registerLog(program: Command, context: CliContext): void {
     .option('-s, --summary <text>', 'what was said or done')
     .option('--outcome <text>', 'what came of it')
     .option('--owner <name>', "who made the contact (default: the customer's owner)")
-    .option('--at <datetime>', 'when it happened (default: now), e.g. 2026-11-20 or "2026-11-20 15:30"')
+    .option('--at <datetime>', "when it happened, on the shop's clock (--tz; default: now), e.g. 2026-11-20 or '2026-11-20 15:30'")
     .option('--follow-up <date>', 'when to contact again: 2026-12-01, tomorrow, +3d, +2w, +1m, next-monday')
     .option('--campaign <name>', 'the campaign this contact is for (warns when the customer is in its control group)')
     .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))
