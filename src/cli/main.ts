@@ -20,6 +20,7 @@ export function buildProgram(io: Io): { program: Command; context: CliContext } 
     .option('--db <path>', 'database file (default: $CRM_DB, else ./crm.db)')
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .option('--no-input', 'never prompt; a missing value is an error')
+    .option('--tz <zone>', "the shop's time zone, e.g. Asia/Shanghai (default: $CRM_TZ, else $TZ, else the system's)")
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),

@@ -1,6 +1,7 @@
 // Customer listings (crm customer list / search) as reports; the customer file is report/customer-file.ts.
 import type { CustomerListRow } from '../db/customers.js';
 import type { Column, Lang, Report } from './types.js';
+import { localDayOf } from '../util/zone.js';
 
 const listColumns: Column[] = [
   { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
@@ -41,6 +42,8 @@ export interface CustomerListOptions {
   /** `--source`: show the source column after the kind. */
   source?: boolean;
   lang?: Lang;
+  /** The shop's time zone: the day a lead was recorded is its day there (default UTC). */
+  zone?: string;
 }
 
 export function customerListReport(rows: CustomerListRow[], title = 'Customers', options: CustomerListOptions = {}): Report {
@@ -53,7 +56,7 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers',
       columns: leadColumns,
       rows: rows.map((row) => ({
         customer_id: row.external_id, name: row.name, kind: row.kind, source: row.channel, owner: row.owner, company: row.company, city: row.city,
-        phone: row.phone, email: row.email, recorded_on: row.created_at.slice(0, 10), state: row.dropped_at ? `dropped ${row.dropped_at}` : 'open',
+        phone: row.phone, email: row.email, recorded_on: localDayOf(row.created_at, options.zone ?? 'UTC'), state: row.dropped_at ? `dropped ${row.dropped_at}` : 'open',
         drop_reason: row.drop_reason,
       })),
       notes: [

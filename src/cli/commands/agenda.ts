@@ -31,7 +31,7 @@ Examples:
     const { CrmError, ExitCode } = await import('../../errors.js');
     const today = flags.asOf === undefined ? context.today() : requireDate(flags.asOf, '--as-of');
     const db = context.openDb();
-    const report = agendaReport(gatherAgenda(db, today, flags.includePartners === true), context.lang(flags));
+    const report = agendaReport(gatherAgenda(db, today, flags.includePartners === true, context.zone()), context.lang(flags));
     await context.emit(report, flags);
     if (flags.check && report.rows.length > 0) throw new CrmError(`agenda: ${report.rows.length} things to do`, ExitCode.agendaHasItems);
   });

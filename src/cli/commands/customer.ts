@@ -95,7 +95,7 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const { customerListReport } = await import('../../report/customers.js');
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const db = context.openDb();
-    await context.emit(customerListReport(listCustomers(db, { ...flags, limit }), 'Customers', { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags) }), flags);
+    await context.emit(customerListReport(listCustomers(db, { ...flags, limit }), 'Customers', { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags), zone: context.zone() }), flags);
   });
 
   withOutputOptions(
