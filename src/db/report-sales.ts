@@ -88,14 +88,25 @@ export interface ProductTotals {
   repeat_customers: number;
 }
 
-/** Per product: units, revenue, profit (revenue where cost is unknown), customers and those who bought it twice or more. */
+/**
+ * Per product: units, revenue, profit (revenue where cost is unknown), customers and those who bought it twice or more.
+ * An order with lines (a line-item file) counts each line under its product; orders counts the orders with the product.
+ */
 export function productTotals(db: Db, window: OrderWindow): ProductTotals[] {
   return db
     .prepare(
-      `WITH per_customer AS (
-         SELECT coalesce(nullif(trim(product), ''), '(no product)') AS product, customer_id, count(*) AS orders,
+      `WITH items AS (
+         SELECT o.id AS order_id, o.customer_id,
+                CASE WHEN l.order_id IS NULL THEN o.product ELSE l.product END AS product,
+                CASE WHEN l.order_id IS NULL THEN o.quantity ELSE l.quantity END AS quantity,
+                CASE WHEN l.order_id IS NULL THEN o.amount_cents ELSE l.amount_cents END AS amount_cents,
+                CASE WHEN l.order_id IS NULL THEN o.cost_cents ELSE l.cost_cents END AS cost_cents
+         FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
+         WHERE ${inWindow(window)} AND ${billed}
+       ), per_customer AS (
+         SELECT coalesce(nullif(trim(product), ''), '(no product)') AS product, customer_id, count(DISTINCT order_id) AS orders,
                 coalesce(sum(quantity), 0) AS units, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
-         FROM orders WHERE ${inWindow(window)} AND ${billed}
+         FROM items
          GROUP BY 1, customer_id
        )
        SELECT product, sum(units) AS units, sum(orders) AS orders, sum(revenue) AS revenue_cents, sum(profit) AS profit_cents,
