@@ -1,7 +1,7 @@
 // Customer records: listing, lookup, search and manual adds. The only SQL about customers outside imports.
 import { notBilledStatuses } from '../analysis/balance.js';
 import type { Db } from './open.js';
-import { billed } from './report-sales.js';
+import { billed, purchase } from './report-sales.js';
 
 export interface CustomerListRow {
   id: number;
@@ -51,9 +51,9 @@ const orderBy: Record<CustomerSort, string> = {
 // Sales only: refunded and cancelled orders count nowhere (the `billed` rule of the reports).
 const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c.city, c.owner, c.tags, c.status, c.kind, c.channel,
   c.created_at, c.dropped_at, c.drop_reason,
-  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS orders,
+  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND o.${purchase}) AS orders,
   (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS revenue_cents,
-  (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS last_order`;
+  (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND o.${purchase}) AS last_order`;
 const notBilled = JSON.stringify(notBilledStatuses);
 
 export function listCustomers(db: Db, filter: CustomerFilter): CustomerListRow[] {
@@ -118,6 +118,8 @@ export interface CustomerTotals {
   cost_cents: number | null;
   first_order: string | null;
   last_order: string | null;
+  /** Returns (credit notes: orders below zero): netted in revenue, not counted in orders or the order dates. */
+  returns: number;
 }
 
 export function customerByExternalId(db: Db, externalId: string): CustomerRecord | undefined {
@@ -158,8 +160,9 @@ const phoneDigits = "replace(replace(replace(replace(phone, ' ', ''), '-', ''), 
 export function customerTotals(db: Db, customerId: number): CustomerTotals {
   return db
     .prepare(
-      `SELECT count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, sum(cost_cents) AS cost_cents,
-              min(order_date) AS first_order, max(order_date) AS last_order
+      `SELECT coalesce(sum(${purchase}), 0) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, sum(cost_cents) AS cost_cents,
+              min(CASE WHEN ${purchase} THEN order_date END) AS first_order, max(CASE WHEN ${purchase} THEN order_date END) AS last_order,
+              coalesce(sum(NOT ${purchase}), 0) AS returns
        FROM orders WHERE customer_id = @customerId AND ${billed}`,
     )
     .get({ customerId, notBilled }) as CustomerTotals;

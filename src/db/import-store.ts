@@ -1,6 +1,7 @@
 // The SQL of an import: one transaction per file, keyed upserts, and the record of what a run did.
 import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
+import { LineStaging, type LineImportOutcome, type StoredLine } from './order-lines.js';
 import { billed, windowParams } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
 import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
@@ -103,7 +104,7 @@ export class ImportSession {
   readonly writtenAt: string;
   private readonly sequenceBefore = new Map<TrackedTable, number>();
   private readonly createdRanges = new Map<TrackedTable, { first: number; last: number }>();
-  private readonly pendingChanges: { table: TrackedTable; id: number; before: string }[] = [];
+  private readonly pendingChanges: { table: TrackedTable | 'order_lines'; id: number; before: string }[] = [];
   private readonly claimKey;
   private readonly customerIdByExternal;
   private readonly orderIdByExternal;
@@ -176,6 +177,15 @@ export class ImportSession {
   recordChange(table: TrackedTable, id: number, before: Values): void {
     // Kept until the run row exists (its id is known only at the end); only changed rows, so this stays small.
     this.pendingChanges.push({ table, id, before: JSON.stringify(before) });
+  }
+
+  /**
+   * The lines an order had before this run replaced them (an order changed by a line file): recorded as a change of
+   * table order_lines with the order's id, so crm import undo can put the set back. The order's own change is
+   * recorded too, and that is what undo checks for later edits.
+   */
+  recordLinesBefore(orderId: number, lines: readonly StoredLine[]): void {
+    this.pendingChanges.push({ table: 'order_lines', id: orderId, before: JSON.stringify(lines) });
   }
 
   /** Customer id by external id, with a bounded cache: order files name the same customers again and again. */
@@ -289,22 +299,27 @@ export class ImportSession {
 }
 
 export interface RowWriter {
-  write(row: ImportRow): WriteOutcome;
+  /** null: the row was staged (a line of a line-item file); its order is written by finish(). */
+  write(row: ImportRow, line?: number): WriteOutcome | null;
   /** The checks write() would make against the database, without writing (to report all problems under abort). */
   check(row: ImportRow): Rejection | null;
   readonly customersCreated: number;
+  /** Writes what was staged (the orders of a line-item file); null for any other file. */
+  finish(): LineImportOutcome | null;
 }
 
 export interface WriterOptions {
   createCustomers?: boolean;
+  /** --credit-prefix for line-item order files (db/order-lines.ts). */
+  creditPrefix?: string | null;
   /** The customer fields the file has columns for (customers import). */
   presentCustomerFields?: string[];
 }
 
-const duplicateId = (field: string, externalId: string): Rejection => ({
+const duplicateId = (field: string, externalId: string, hint = ''): Rejection => ({
   field,
   value: externalId,
-  reason: 'appears more than once in this file (keep one row per id)',
+  reason: `appears more than once in this file (keep one row per id${hint})`,
 });
 
 const unknownCustomer = (externalId: string, hint: string): Rejection => ({
@@ -342,6 +357,16 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   };
 
   const orders = new KeyedUpsert(db, 'orders', orderColumns, session);
+  // A unit_price column makes an order file a line-item file: its rows are staged and written as orders at the end.
+  const lines = kind === 'orders' && (options.presentCustomerFields ?? []).includes('unit_price')
+    ? new LineStaging(db, session, { creditPrefix: options.creditPrefix ?? null })
+    : null;
+  const linesHint = kind === 'orders' && (options.presentCustomerFields ?? []).includes('product')
+    ? '; if these are the lines of one order, a unit price column (unit_price, UnitPrice, Price, 单价) makes the file a line-item file'
+    : '';
+  const storedLineCount = db.prepare('SELECT count(*) FROM order_lines WHERE order_id = ?').pluck();
+  const storedLines = db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line');
+  const dropLines = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
   // campaign_id and the follow-up's completion are written only from files with those columns, so an older file
   // never unlinks a contact or reopens a follow-up done since.
   const inFile = (field: string): boolean => (options.presentCustomerFields ?? []).includes(field);
@@ -405,14 +430,24 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     const outcome = customers.upsert(row.externalId, values, createdAt);
     return outcome === 'duplicate' ? duplicateId('customer_id', row.externalId) : outcome;
   };
-  const writeOrder = (row: OrderRow): WriteOutcome => {
+  const writeOrder = (row: OrderRow, line: number): WriteOutcome | null => {
     const customerId = resolveCustomer(row.customerExternalId, row.customer);
     if (typeof customerId !== 'number') return customerId;
+    if (lines) return lines.stage(row, customerId, line);
     // In the order of orderColumns.
     const values: Value[] = [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status];
     const key = row.externalId ?? session.derivedKey('o:', [row.customerExternalId, ...values.slice(1)]);
     const outcome = orders.upsert(key, values);
-    return outcome === 'duplicate' ? duplicateId('order_id', key) : outcome;
+    if (outcome === 'duplicate') return duplicateId('order_id', key, linesHint);
+    if (outcome === 'changed') {
+      // A one-row-per-order file rewrote an order that had lines: its totals are the file's now, so its lines go.
+      const id = session.orderId(key)!;
+      if ((storedLineCount.get(id) as number) > 0) {
+        session.recordLinesBefore(id, storedLines.all(id) as StoredLine[]);
+        dropLines.run(id);
+      }
+    }
+    return outcome;
   };
   const writeInteraction = (row: InteractionRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, null);
@@ -466,12 +501,12 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   };
 
   return {
-    write(row: ImportRow): WriteOutcome {
+    write(row: ImportRow, line = 0): WriteOutcome | null {
       switch (row.kind) {
         case 'customers':
           return writeCustomer(row);
         case 'orders':
-          return writeOrder(row);
+          return writeOrder(row, line);
         case 'interactions':
           return writeInteraction(row);
         case 'payments':
@@ -501,6 +536,9 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     },
     get customersCreated() {
       return customersCreated;
+    },
+    finish(): LineImportOutcome | null {
+      return lines ? lines.finish() : null;
     },
   };
 }

@@ -332,6 +332,25 @@ BEGIN
 END;
 `,
   },
+  {
+    version: 12,
+    description: 'order lines: the products of an order imported from a line-item file (one row per product)',
+    sql: `
+-- A shop export has one row per product; the rows of one order id are one order (docs/rules.md#order-lines).
+-- orders keeps the order's totals, which every analysis reads; its lines are kept here, in file order, for
+-- crm customer show, crm report products and crm export. An order imported one row per order has no lines.
+CREATE TABLE order_lines (
+  order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+  line INTEGER NOT NULL,
+  product TEXT,
+  quantity REAL,
+  unit_price_cents INTEGER,
+  amount_cents INTEGER NOT NULL,
+  cost_cents INTEGER,
+  PRIMARY KEY (order_id, line)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

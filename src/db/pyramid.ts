@@ -1,6 +1,7 @@
 // The SQL of the value pyramid: customers ranked by profit with a window function, cut into tiers in SQLite.
 import { analysedOrders, periodParams, type Period } from './analysis.js';
 import type { Db } from './open.js';
+import { purchase } from './report-sales.js';
 
 /** Cumulative shares of customers from the top, in percent: platinum, gold, iron (lead is the rest). */
 export type PyramidCuts = readonly [platinum: number, gold: number, iron: number];
@@ -21,11 +22,11 @@ const params = (period: Period, cuts: PyramidCuts) => ({
  */
 const tiered = `
 WITH per_customer AS (
-  SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit,
+  SELECT customer_id, sum(${purchase}) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit,
          sum(cost_cents IS NULL) AS without_cost
   FROM orders
   WHERE ${analysedOrders}
-  GROUP BY customer_id
+  GROUP BY customer_id HAVING sum(${purchase}) > 0
 ), ranked AS (
   SELECT *, rank() OVER (ORDER BY profit DESC) AS position, count(*) OVER () AS total FROM per_customer
 ), tiered AS (

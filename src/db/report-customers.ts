@@ -1,5 +1,5 @@
 // The SQL of the customer reports (summary, lost, satisfaction, agenda): values, contacts, surveys, snapshot rows.
-import { billed, customerSales, windowParams, type OrderWindow } from './report-sales.js';
+import { billed, customerSales, purchase, windowParams, type OrderWindow } from './report-sales.js';
 import type { Db } from './open.js';
 
 export interface ReturnFacts {
@@ -18,7 +18,7 @@ export function returnFacts(db: Db, window: OrderWindow): ReturnFacts[] {
       `SELECT customer_id, min(CASE WHEN order_date >= @since THEN order_date END) AS first_in_period,
               max(CASE WHEN order_date < @since THEN order_date END) AS last_before, min(order_date) AS first_ever,
               count(DISTINCT CASE WHEN order_date < @since THEN order_date END) AS purchase_days_before
-       FROM orders WHERE +order_date <= @asOf AND ${customerSales}
+       FROM orders WHERE +order_date <= @asOf AND ${customerSales} AND ${purchase}
        GROUP BY customer_id
        HAVING first_in_period IS NOT NULL AND last_before IS NOT NULL`,
     )

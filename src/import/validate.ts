@@ -23,6 +23,9 @@ export interface OrderRow {
   costCents: number | null;
   product: string | null;
   quantity: number | null;
+  /** Line-item files (a unit_price column): the unit price, and the date cell as written (lines without an order id are grouped by customer and this). */
+  unitPriceCents: number | null;
+  orderDateText: string;
   status: string | null;
   /** Customer columns of the order row, for --create-customers. */
   customer: Record<string, string | null>;
@@ -124,12 +127,33 @@ function customerRow(reader: RecordReader): CustomerRow {
   return { kind: 'customers', externalId, values };
 }
 
+/**
+ * The amount of an order row: the amount column when the file has one and the cell is filled, else quantity × unit
+ * price rounded to the cent (half away from zero), for line-item files (docs/rules.md#order-lines).
+ */
+function lineAmount(reader: RecordReader, quantity: number | null, unitPriceCents: number | null): number {
+  const amount = reader.text('amount');
+  if (amount !== null && amount !== undefined) return reader.money('amount', amount)!;
+  if (!reader.has('unit_price')) return reader.money('amount', reader.required('amount'))!;
+  if (unitPriceCents === null) reject(reader.has('amount') ? 'amount' : 'unit_price', '', 'required value is empty (an amount, or a unit price and a quantity)');
+  if (quantity === null) reject('quantity', '', `required with a unit price (amount = quantity × unit price)${reader.has('quantity') ? '' : '; the file has no quantity column'}`);
+  return lineCents(quantity, unitPriceCents);
+}
+
+/** quantity × unit price in cents, rounded half away from zero; exact for the usual 0-3 decimals of a quantity. */
+export function lineCents(quantity: number, unitPriceCents: number): number {
+  const product = Math.round(quantity * unitPriceCents * 1000) / 1000;
+  return Math.sign(product) * Math.round(Math.abs(product));
+}
+
 function orderRow(reader: RecordReader): OrderRow {
   const customerExternalId = reader.required('customer_id');
-  const orderDate = reader.date('order_date', reader.required('order_date'))!;
-  const amountCents = reader.money('amount', reader.required('amount'))!;
-  const costCents = reader.money('cost', reader.text('cost'));
+  const orderDateText = reader.required('order_date');
+  const orderDate = reader.date('order_date', orderDateText)!;
   const quantity = reader.number('quantity', reader.text('quantity'));
+  const unitPriceCents = reader.money('unit_price', reader.text('unit_price'));
+  const amountCents = lineAmount(reader, quantity, unitPriceCents);
+  const costCents = reader.money('cost', reader.text('cost'));
   const customer: Record<string, string | null> = { name: personName(reader) };
   for (const [field, type] of customerProfileFields) {
     if (!reader.has(field) || type === 'datetime') continue;
@@ -144,6 +168,8 @@ function orderRow(reader: RecordReader): OrderRow {
     costCents,
     product: reader.text('product') ?? null,
     quantity,
+    unitPriceCents,
+    orderDateText,
     status: reader.text('status') ?? null,
     customer,
   };

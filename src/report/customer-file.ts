@@ -125,5 +125,10 @@ export function customerFileReport(file: CustomerFile, now: string, lang: 'en' |
       },
     ],
     sections: [complaintsSection(file, now), followUpsSection(file), timelineSection(file)],
+    notes: totals.returns > 0
+      ? [lang === 'zh'
+          ? `${totals.returns} 笔退货已从销售额中冲减，不计入订单数和下单日期`
+          : `${totals.returns} return${totals.returns === 1 ? '' : 's'} (credit notes) netted in revenue; not counted in orders or order dates`]
+      : [],
   };
 }

@@ -18,6 +18,7 @@ interface ImportFlags {
   rejects?: string;
   dryRun?: boolean;
   createCustomers?: boolean;
+  creditPrefix?: string;
   dayFirst?: boolean;
   format: 'table' | 'json';
 }
@@ -28,6 +29,22 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export const skippedHeaderWarning = (file: string): string =>
   `warning: ${file}:1 was skipped as the header (--columns without --no-header) but reads as a valid row; if the file has no header, import it again with --no-header`;
 
+const plural = (count: number, one: string, many = `${one}s`): string => `${formatNumber(count)} ${count === 1 ? one : many}`;
+
+/** What a line-item file came to: lines into orders, returns, and how orders without an id were grouped. */
+function orderLinesText(lines: NonNullable<ImportSummary['orderLines']>): string[] {
+  const out = [`  line items: ${plural(lines.lines, 'line')} made ${plural(lines.orders, 'order')} (the lines of one order id are one order; new, changed and unchanged count orders)`];
+  if (lines.grouped > 0) {
+    out.push(`  ${plural(lines.grouped, 'order')} grouped from lines without an order id, by customer and order date as written (one order per customer and time)`);
+  }
+  if (lines.creditNotes > 0) {
+    const rule = lines.creditPrefixAuto ? `C followed by digits, the other ids being digits` : `starting with ${JSON.stringify(lines.creditPrefix)} (--credit-prefix)`;
+    out.push(`  ${plural(lines.creditNotes, 'credit note')}: order ids ${rule}`);
+  }
+  if (lines.returns > 0) out.push(`  ${plural(lines.returns, 'return')} (orders below zero): they reduce revenue and profit but count as no purchase`);
+  return out;
+}
+
 function summaryText(summary: ImportSummary, problemLine: (file: string, problem: ImportSummary['problems'][number]) => string): string {
   const lines: string[] = [];
   const verb = summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`;
@@ -35,6 +52,7 @@ function summaryText(summary: ImportSummary, problemLine: (file: string, problem
   lines.push(
     `  ${summary.rowsRead} ${summary.rowsRead === 1 ? 'row' : 'rows'} read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected`,
   );
+  if (summary.orderLines) lines.push(...orderLinesText(summary.orderLines));
   if (summary.customersCreated > 0) lines.push(`  ${summary.customersCreated} customers created from order rows`);
   if (summary.leadsConverted > 0) lines.push(`  ${summary.leadsConverted} lead${summary.leadsConverted === 1 ? '' : 's'} converted to customers by their first order`);
   const seconds = summary.elapsedMs / 1000;
@@ -62,6 +80,15 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
         problems: summary.problems, rejects_file: summary.rejectsFile, elapsed_ms: summary.elapsedMs,
         rows_per_second: summary.rowsPerSecond, same_content_as_run: summary.sameContentAsRun,
         skipped_header_is_data: summary.skippedHeaderIsData,
+        ...(summary.orderLines
+          ? {
+              order_lines: {
+                lines: summary.orderLines.lines, orders: summary.orderLines.orders, returns: summary.orderLines.returns,
+                grouped_without_order_id: summary.orderLines.grouped, credit_notes: summary.orderLines.creditNotes,
+                credit_prefix: summary.orderLines.creditPrefix,
+              },
+            }
+          : {}),
       },
       null,
       2,
@@ -86,6 +113,7 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
     const summary = await importFile(db, {
       kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, columns, noHeader: !flags.header, onError: flags.onError,
       rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst,
+      creditPrefix: flags.creditPrefix,
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
       now: context.io.now,
     });
@@ -144,7 +172,10 @@ Examples:
       // samples/ has no complaints file: they come from crm complaint open, or from crm export all.
       .addHelpText('after', `\nExample:\n  $ crm import ${kind} ${kind === 'complaints' ? 'export' : 'samples'}/${kind}.csv`)
       .action(async (file: string, flags: ImportFlags) => runImport(context, kind, file, flags));
-    if (kind === 'orders') sub.option('--create-customers', 'create unknown customers from the order rows (id, name, e-mail, … columns)');
+    if (kind === 'orders') {
+      sub.option('--create-customers', 'create unknown customers from the order rows (id, name, e-mail, … columns)');
+      sub.option('--credit-prefix <text>', 'line-item files: an order id starting with this is a credit note (default: C + digits when the other ids are digits)');
+    }
   }
   withOutputOptions(
     command
