@@ -28,6 +28,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   createCustomers?: boolean;
   dayFirst?: boolean;
+  /** --decimal-comma: amounts written 1.234,50 and 99,95. */
+  decimalComma?: boolean;
   /** Called now and then with bytes read so far and the total (0 when unknown). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   now?: () => Date;
@@ -66,6 +68,10 @@ export interface ImportSummary {
   sameContentAsRun: number | null;
   /** --columns without --no-header skipped line 1 as the header, but it reads as a valid row: probably data. */
   skippedHeaderIsData: boolean;
+  /** A spreadsheet's total lines (合计, Total, …), skipped: not counted in rowsRead. */
+  totalRows: { line: number; text: string }[];
+  /** Ids written as 12923.0 and read as 12923, and the first of them. */
+  floatIds: { count: number; example: string | null };
 }
 
 const MAX_PROBLEMS_SHOWN = 10;
@@ -134,7 +140,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const { stream, label, totalBytes } = openSource(options);
   const parseOptions: ParseOptions = {
     kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
-    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, keepRecords: onError === 'skip' && !options.dryRun,
+    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, decimalComma: options.decimalComma, keepRecords: onError === 'skip' && !options.dryRun,
   };
   // Parsing runs in this thread: a worker thread that overlapped parsing with the writes was measured
   // slower on a busy 2-core machine and cost 10-50 MB more memory (bench/, import orders).
@@ -147,7 +153,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding: options.encoding ?? 'utf8',
     delimiter: options.delimiter ?? ',', rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0,
     customersCreated: 0, leadsConverted: 0, controlContacts: { contacts: 0, customers: [] }, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
-    skippedHeaderIsData: false,
+    skippedHeaderIsData: false, totalRows: [], floatIds: { count: 0, example: null },
   };
   const reject = (line: number, record: string[] | undefined, field: string, value: string, reason: string): void => {
     summary.rowsRejected += 1;
@@ -174,6 +180,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       if (event.type === 'end') {
         contentHash = event.contentHash;
         summary.skippedHeaderIsData = event.skippedHeaderIsData;
+        summary.totalRows = event.totalRows;
+        summary.floatIds = { count: event.stats.floatIds, example: event.stats.floatIdExample };
         // The encoding may be decided after the header, at the first non-ASCII bytes.
         summary.encoding = event.encoding;
         continue;

@@ -52,7 +52,7 @@ describe('validateRecord: orders', () => {
   it.each([
     [['O1', 'C1', '2026-03-01', 'NaN', '', ''], 'amount'],
     [['O1', 'C1', '2026-03-01', '1e400', '', ''], 'amount'],
-    [['O1', 'C1', '03/01/26', '10', '', ''], 'order_date'],
+    [['O1', 'C1', '03-01-26', '10', '', ''], 'order_date'],
     [['O1', 'C1', '2026-03-01', '10', 'free', ''], 'cost'],
     [['O1', 'C1', '2026-03-01', '10', '', 'two'], 'quantity'],
   ])('%j is rejected on %s', (record, field) => {

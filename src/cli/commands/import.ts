@@ -19,6 +19,7 @@ interface ImportFlags {
   dryRun?: boolean;
   createCustomers?: boolean;
   dayFirst?: boolean;
+  decimalComma?: boolean;
   format: 'table' | 'json';
 }
 
@@ -27,6 +28,21 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 /** --columns without --no-header skips line 1 as a header; when it reads as a row, the user most likely lost one. */
 export const skippedHeaderWarning = (file: string): string =>
   `warning: ${file}:1 was skipped as the header (--columns without --no-header) but reads as a valid row; if the file has no header, import it again with --no-header`;
+
+/** The spreadsheet total lines an import skipped, in one line. */
+export function totalRowsWarning(summary: ImportSummary): string | null {
+  const rows = summary.totalRows;
+  if (rows.length === 0) return null;
+  const shown = rows.slice(0, 3).map((row) => `line ${row.line} "${row.text}"`).join(', ') + (rows.length > 3 ? `, … ${rows.length - 3} more` : '');
+  return `warning: ${rows.length} total line${rows.length === 1 ? '' : 's'} of a spreadsheet skipped (${shown}): not imported`;
+}
+
+/** "3 ids written like 12923.0 read as 12923". */
+export function floatIdsNote(summary: ImportSummary): string | null {
+  const { count, example } = summary.floatIds;
+  if (count === 0 || example === null) return null;
+  return `${count} id${count === 1 ? '' : 's'} written like ${example} read as ${example.replace(/\.0+$/, '')}`;
+}
 
 function summaryText(summary: ImportSummary, problemLine: (file: string, problem: ImportSummary['problems'][number]) => string): string {
   const lines: string[] = [];
@@ -41,6 +57,10 @@ function summaryText(summary: ImportSummary, problemLine: (file: string, problem
   lines.push(`  ${seconds.toFixed(2)} s, ${formatNumber(summary.rowsPerSecond)} rows/s (encoding ${summary.encoding}, delimiter ${JSON.stringify(summary.delimiter)})`);
   if (summary.unknownColumns.length) lines.push(`  columns left out (unknown): ${summary.unknownColumns.join(', ')}`);
   if (summary.skippedHeaderIsData) lines.push(`  ${skippedHeaderWarning(summary.file)}`);
+  const totals = totalRowsWarning(summary);
+  if (totals) lines.push(`  ${totals}`);
+  const floatIds = floatIdsNote(summary);
+  if (floatIds) lines.push(`  ${floatIds}`);
   if (summary.rejectsFile) lines.push(`  rejected rows written to ${summary.rejectsFile}`);
   for (const problem of summary.problems) lines.push(`  ${problemLine(summary.file, problem)}`);
   if (summary.sameContentAsRun !== null && summary.rowsNew === 0 && summary.rowsChanged === 0) {
@@ -62,6 +82,8 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
         problems: summary.problems, rejects_file: summary.rejectsFile, elapsed_ms: summary.elapsedMs,
         rows_per_second: summary.rowsPerSecond, same_content_as_run: summary.sameContentAsRun,
         skipped_header_is_data: summary.skippedHeaderIsData,
+        total_rows_skipped: summary.totalRows,
+        float_ids: summary.floatIds.count, float_id_example: summary.floatIds.example,
       },
       null,
       2,
@@ -86,12 +108,15 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
     const summary = await importFile(db, {
       kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, columns, noHeader: !flags.header, onError: flags.onError,
       rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst,
+      decimalComma: flags.decimalComma,
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
       now: context.io.now,
     });
     progress?.stop();
     // JSON keeps stdout machine-readable: the warning about line 1 then goes to stderr as well.
     if (flags.format === 'json' && summary.skippedHeaderIsData) context.info(skippedHeaderWarning(summary.file));
+    const totals = totalRowsWarning(summary);
+    if (flags.format === 'json' && totals) context.info(totals);
     if (flags.format === 'json') context.io.stdout.write(summaryJson(summary, !summary.dryRun));
     else context.say(summaryText(summary, problemLine));
     const control = summary.controlContacts;
@@ -140,6 +165,7 @@ Examples:
       .option('--rejects <file>', 'where rejected rows go under --on-error skip (default NAME.rejects.csv beside the input)')
       .option('--dry-run', 'validate and count, write nothing')
       .option('--day-first', 'read 03/04/2026 as 3 April (default: month first)')
+      .option('--decimal-comma', 'amounts written 1.234,50 and 99,95 (a comma before the decimals)')
       .addOption(new Option('-f, --format <format>', 'summary as text or JSON').choices(['table', 'json']).default('table'))
       // samples/ has no complaints file: they come from crm complaint open, or from crm export all.
       .addHelpText('after', `\nExample:\n  $ crm import ${kind} ${kind === 'complaints' ? 'export' : 'samples'}/${kind}.csv`)
