@@ -72,6 +72,11 @@ export interface ImportSummary {
   totalRows: { line: number; text: string }[];
   /** Ids written as 12923.0 and read as 12923, and the first of them. */
   floatIds: { count: number; example: string | null };
+  /**
+   * Rows that named a customer id merged into another (crm customer merge): `rows` of them went to the customer it
+   * was merged into, `skipped` customers rows were left out; `ids` maps the merged ids the file used to the kept ones.
+   */
+  merged: { rows: number; skipped: number; ids: [string, string][] };
 }
 
 const MAX_PROBLEMS_SHOWN = 10;
@@ -153,7 +158,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding: options.encoding ?? 'utf8',
     delimiter: options.delimiter ?? ',', rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0,
     customersCreated: 0, leadsConverted: 0, controlContacts: { contacts: 0, customers: [] }, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
-    skippedHeaderIsData: false, totalRows: [], floatIds: { count: 0, example: null },
+    skippedHeaderIsData: false, totalRows: [], floatIds: { count: 0, example: null }, merged: { rows: 0, skipped: 0, ids: [] },
   };
   const reject = (line: number, record: string[] | undefined, field: string, value: string, reason: string): void => {
     summary.rowsRejected += 1;
@@ -201,12 +206,15 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         if (outcome === 'new') summary.rowsNew += 1;
         else if (outcome === 'changed') summary.rowsChanged += 1;
         else if (outcome === 'unchanged') summary.rowsUnchanged += 1;
+        else if (outcome === 'merged') summary.merged.skipped += 1;
         else reject(item.line, item.record, outcome.field, outcome.value, outcome.reason);
       }
       options.onProgress?.(event.bytesRead, totalBytes);
     }
     if (summary.rowsRead === 0) throw new DataRejectedError(`${label}: line 2: no data rows after the header; nothing was written`);
     summary.customersCreated = writer!.customersCreated;
+    summary.merged.rows = writer!.aliasRows - summary.merged.skipped;
+    summary.merged.ids = [...session!.aliasesUsed];
     summary.sameContentAsRun = previousRunOfContent(db, options.kind, contentHash) ?? null;
     if (onError === 'abort' && summary.rowsRejected > 0) {
       session!.rollback();

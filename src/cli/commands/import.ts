@@ -44,12 +44,23 @@ export function floatIdsNote(summary: ImportSummary): string | null {
   return `${count} id${count === 1 ? '' : 's'} written like ${example} read as ${example.replace(/\.0+$/, '')}`;
 }
 
+/** Rows that named merged customers: where they went, or that they were skipped (customers files). */
+export function mergedNote(summary: ImportSummary): string | null {
+  const { rows, skipped, ids } = summary.merged;
+  if (ids.length === 0 || rows + skipped === 0) return null;
+  const shown = ids.slice(0, 3).map(([merged, kept]) => `${merged} → ${kept}`).join(', ') + (ids.length > 3 ? `, … ${ids.length - 3} more` : '');
+  const parts: string[] = [];
+  if (rows > 0) parts.push(`${rows} row${rows === 1 ? '' : 's'} went to the customer ${ids.length === 1 ? 'it was' : 'they were'} merged into`);
+  if (skipped > 0) parts.push(`${skipped} customer row${skipped === 1 ? '' : 's'} skipped (the kept record is not overwritten; change it with crm customer edit)`);
+  return `merged customers (${shown}): ${parts.join('; ')}`;
+}
+
 function summaryText(summary: ImportSummary, problemLine: (file: string, problem: ImportSummary['problems'][number]) => string): string {
   const lines: string[] = [];
   const verb = summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`;
   lines.push(`${summary.kind} from ${summary.file}: ${verb}`);
   lines.push(
-    `  ${summary.rowsRead} ${summary.rowsRead === 1 ? 'row' : 'rows'} read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected`,
+    `  ${summary.rowsRead} ${summary.rowsRead === 1 ? 'row' : 'rows'} read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected${summary.merged.skipped > 0 ? `, ${summary.merged.skipped} skipped` : ''}`,
   );
   if (summary.customersCreated > 0) lines.push(`  ${summary.customersCreated} customers created from order rows`);
   if (summary.leadsConverted > 0) lines.push(`  ${summary.leadsConverted} lead${summary.leadsConverted === 1 ? '' : 's'} converted to customers by their first order`);
@@ -61,6 +72,8 @@ function summaryText(summary: ImportSummary, problemLine: (file: string, problem
   if (totals) lines.push(`  ${totals}`);
   const floatIds = floatIdsNote(summary);
   if (floatIds) lines.push(`  ${floatIds}`);
+  const merged = mergedNote(summary);
+  if (merged) lines.push(`  ${merged}`);
   if (summary.rejectsFile) lines.push(`  rejected rows written to ${summary.rejectsFile}`);
   for (const problem of summary.problems) lines.push(`  ${problemLine(summary.file, problem)}`);
   if (summary.sameContentAsRun !== null && summary.rowsNew === 0 && summary.rowsChanged === 0) {
@@ -84,6 +97,8 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
         skipped_header_is_data: summary.skippedHeaderIsData,
         total_rows_skipped: summary.totalRows,
         float_ids: summary.floatIds.count, float_id_example: summary.floatIds.example,
+        merged_rows: summary.merged.rows, merged_customers_skipped: summary.merged.skipped,
+        merged_ids: Object.fromEntries(summary.merged.ids),
       },
       null,
       2,
