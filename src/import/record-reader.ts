@@ -1,6 +1,6 @@
 // One CSV record read by field name: trimmed text, typed values, and the rejection that names the field.
 import { ambiguousTwoDigitYear, DATE_RANGE_TEXT, otherOrderReading, parseDate, parseDateTime, yearOutOfRange } from '../util/dates.js';
-import { halfWidth } from '../util/dates.js';
+import { halfWidth } from '../util/width.js';
 import { formatCents, otherDecimalMarkReading, parseMoneyToCents } from '../util/money.js';
 import type { HeaderMapping } from './headers.js';
 

@@ -1,4 +1,5 @@
 // Date parsing for imported and typed dates; analysis code receives ISO dates and never reads the clock.
+import { halfWidth } from './width.js';
 
 export interface DateParseOptions {
   /** Accept 22/11/2026 as day-first (only with an explicit option: docs/rules.md#dates). */
@@ -25,17 +26,6 @@ function validYmd(year: number, month: number, day: number): boolean {
 function toIso(year: number, month: number, day: number): string | null {
   return validYmd(year, month, day) ? `${pad(year, 4)}-${pad(month)}-${pad(day)}` : null;
 }
-
-/**
- * Full-width ASCII (U+FF01–U+FF5E, as Chinese input methods type digits and punctuation: "２０２６年１１月２２日",
- * "１２.００") and the ideographic space, as their ASCII equivalents; other text is returned as it is.
- */
-export function halfWidth(text: string): string {
-  if (!FULL_WIDTH.test(text)) return text;
-  return text.replace(FULL_WIDTH_ALL, (char) => (char === '\u3000' ? ' ' : String.fromCharCode(char.charCodeAt(0) - 0xfee0)));
-}
-const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/;
-const FULL_WIDTH_ALL = /[\uFF01-\uFF5E\u3000]/g;
 
 /**
  * Two-digit years (12/1/10, 22-Nov-26): 00–69 are 2000–2069, 70–99 are 1970–1999 (the pivot POSIX strptime uses;

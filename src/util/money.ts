@@ -1,5 +1,5 @@
 // Money parsing and formatting: amounts are integer cents everywhere below the renderer.
-import { halfWidth } from './dates.js';
+import { halfWidth } from './width.js';
 
 const PLAIN_AMOUNT = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
 const CURRENCY = /^(?:[¥￥$€£]|RMB|CNY|USD|EUR)\s*|\s*(?:[¥￥$€£元]|RMB|CNY|USD|EUR)$/gi;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, ambiguousTwoDigitYear, daysBetween, halfWidth, otherOrderReading, parseDate, parseDateTime } from '../../src/util/dates.js';
+import { addDays, ambiguousTwoDigitYear, daysBetween, otherOrderReading, parseDate, parseDateTime } from '../../src/util/dates.js';
+import { halfWidth } from '../../src/util/width.js';
 
 describe('parseDate', () => {
   it.each([

@@ -58,6 +58,15 @@ describe('mapHeaders', () => {
     expect(mapHeaders('o.csv', headers, 'orders').columns).toEqual(fields);
   });
 
+  it('a UCI Online Retail header: the invoice number, date and customer id match (the line-item columns are for the order-line import)', () => {
+    const headers = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country', 'Amount'];
+    const mapping = mapHeaders('uci.csv', headers, 'orders');
+    expect(mapping.fieldIndex.get('order_id')).toBe(0);
+    expect(mapping.fieldIndex.get('quantity')).toBe(3);
+    expect(mapping.fieldIndex.get('order_date')).toBe(4);
+    expect(mapping.fieldIndex.get('customer_id')).toBe(6);
+  });
+
   it('--map keys match the same way: "Kunden Nr" and "kunden_nr" are one header', () => {
     const overrides = parseMapOverrides(['kunden_nr=customer_id'], 'customers');
     expect(mapHeaders('f.csv', ['Kunden Nr', 'Name'], 'customers', overrides).columns).toEqual(['customer_id', 'name']);
