@@ -155,6 +155,8 @@ describe('merged customers stay merged', () => {
     const ordersAgain = spawnCrm(['import', 'orders', orders, '--create-customers'], { env });
     expect(ordersAgain.stdout).toContain('4 rows read: 0 new, 0 changed, 4 unchanged, 0 rejected');
     expect(ordersAgain.stdout).toContain('merged customers (C0080 → C0023): 2 rows went to the customer it was merged into');
+    const json = JSON.parse(spawnCrm(['import', 'orders', orders, '--create-customers', '--format', 'json'], { env }).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ new: 0, changed: 0, unchanged: 4, customers_created: 0, merged_rows: 2, merged_customers_skipped: 0, merged_ids: { C0080: 'C0023' } });
     expect(spawnCrm(['import', 'payments', payments], { env }).stdout).toContain('1 row read: 0 new, 0 changed, 1 unchanged, 0 rejected');
     expect(spawnCrm(['import', 'interactions', interactions], { env }).stdout).toContain('1 row read: 0 new, 0 changed, 1 unchanged, 0 rejected');
 
