@@ -126,6 +126,13 @@ export function customerByExternalId(db: Db, externalId: string): CustomerRecord
   return db.prepare('SELECT * FROM customers WHERE external_id = ?').get(externalId) as CustomerRecord | undefined;
 }
 
+/** The customer a merged id now names (crm customer merge keeps the merged id as an alias), if it is one. */
+export function customerByAlias(db: Db, externalId: string): CustomerRecord | undefined {
+  return db
+    .prepare('SELECT c.* FROM customer_aliases a JOIN customers c ON c.id = a.customer_id WHERE a.external_id = ?')
+    .get(externalId) as CustomerRecord | undefined;
+}
+
 export function customerById(db: Db, id: number): CustomerRecord | undefined {
   return db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as CustomerRecord | undefined;
 }
@@ -136,6 +143,9 @@ export function findCustomerCandidates(db: Db, reference: string, limit = 20): C
   // order, so naming a customer stays instant on a million rows; only a name part scans the table.
   const byExternalId = db.prepare('SELECT * FROM customers WHERE external_id = ?').all(reference) as CustomerRecord[];
   if (byExternalId.length) return byExternalId;
+  // An id merged into another customer names that customer.
+  const merged = customerByAlias(db, reference);
+  if (merged) return [merged];
   if (/^\d+$/.test(reference) && reference.length < 16) {
     const byId = db.prepare('SELECT * FROM customers WHERE id = ?').all(Number(reference)) as CustomerRecord[];
     if (byId.length) return byId;
@@ -184,8 +194,9 @@ export interface NewCustomer {
   referred_by?: number | null;
 }
 
+/** Whether a customer has this id, or had it before it was merged into another (the id still names that one). */
 export function externalIdTaken(db: Db, externalId: string): boolean {
-  return db.prepare('SELECT 1 FROM customers WHERE external_id = ?').get(externalId) !== undefined;
+  return db.prepare('SELECT 1 FROM customers WHERE external_id = ?').get(externalId) !== undefined || customerByAlias(db, externalId) !== undefined;
 }
 
 /** Inserts one customer; without an external id one is made from the new row's id ("C000123"). */

@@ -6,7 +6,8 @@ import { billed, windowParams } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
 import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
 
-export type WriteOutcome = 'new' | 'changed' | 'unchanged' | Rejection;
+/** 'merged': a customers row whose id was merged into another customer, skipped (docs/rules.md#merged-customers). */
+export type WriteOutcome = 'new' | 'changed' | 'unchanged' | 'merged' | Rejection;
 
 export interface RunRecord {
   kind: ImportKind;
@@ -107,7 +108,12 @@ export class ImportSession {
   private readonly pendingChanges: { table: TrackedTable | 'order_lines'; id: number; before: string }[] = [];
   private readonly claimKey;
   private readonly customerIdByExternal;
+  private readonly customerIdByAlias;
   private readonly orderIdByExternal;
+  /** Whether any customer was ever merged: only then is a missing id looked up among the merged ids. */
+  readonly hasAliases: boolean;
+  /** Merged ids the file named → the external id of the customer they were merged into. */
+  readonly aliasesUsed = new Map<string, string>();
   private finished = false;
   private readonly customerIds = new Map<string, number>();
   private readonly deferredIndexes: { name: string; sql: string }[] = [];
@@ -126,6 +132,8 @@ export class ImportSession {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS import_claimed_keys (key TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM import_claimed_keys;');
     this.claimKey = db.prepare('INSERT OR IGNORE INTO import_claimed_keys (key) VALUES (?)');
     this.customerIdByExternal = db.prepare('SELECT id FROM customers WHERE external_id = ?').pluck();
+    this.customerIdByAlias = db.prepare('SELECT c.id, c.external_id FROM customer_aliases a JOIN customers c ON c.id = a.customer_id WHERE a.external_id = ?');
+    this.hasAliases = db.prepare('SELECT 1 FROM customer_aliases LIMIT 1').get() !== undefined;
     this.orderIdByExternal = db.prepare('SELECT id FROM orders WHERE external_id = ?').pluck();
   }
 
@@ -192,12 +200,22 @@ export class ImportSession {
   customerId(externalId: string): number | undefined {
     const cached = this.customerIds.get(externalId);
     if (cached !== undefined) return cached;
-    const id = this.customerIdByExternal.get(externalId) as number | undefined;
+    let id = this.customerIdByExternal.get(externalId) as number | undefined;
+    if (id === undefined) id = this.alias(externalId);
     if (id !== undefined) {
       if (this.customerIds.size >= CUSTOMER_CACHE_SIZE) this.customerIds.clear();
       this.customerIds.set(externalId, id);
     }
     return id;
+  }
+
+  /** The customer a merged id now names (crm customer merge), noted for the summary. */
+  alias(externalId: string): number | undefined {
+    if (!this.hasAliases) return undefined;
+    const found = this.customerIdByAlias.get(externalId) as { id: number; external_id: string } | undefined;
+    if (found === undefined) return undefined;
+    this.aliasesUsed.set(externalId, found.external_id);
+    return found.id;
   }
 
   orderId(externalId: string): number | undefined {
@@ -306,6 +324,8 @@ export interface RowWriter {
   readonly customersCreated: number;
   /** Writes what was staged (the orders of a line-item file); null for any other file. */
   finish(): LineImportOutcome | null;
+  /** Rows that named a merged customer's id: written to the customer it was merged into (or, customers rows, skipped). */
+  readonly aliasRows: number;
 }
 
 export interface WriterOptions {
@@ -331,6 +351,10 @@ const unknownCustomer = (externalId: string, hint: string): Rejection => ({
 /** Creates the writer for one import kind inside a session. */
 export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind, options: WriterOptions = {}): RowWriter {
   let customersCreated = 0;
+  let aliasRows = 0;
+  const viaAlias = (externalId: string): void => {
+    if (session.hasAliases && session.aliasesUsed.has(externalId)) aliasRows += 1;
+  };
   const present = (options.presentCustomerFields ?? []).filter((field) => (customerColumns as readonly string[]).includes(field));
   const customerColumnsInFile = ['name', ...present.filter((field) => field !== 'name')];
   const customers = new KeyedUpsert(db, 'customers', customerColumnsInFile, session);
@@ -341,7 +365,10 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   );
   const resolveCustomer = (externalId: string, source: Record<string, string | null> | null): number | Rejection => {
     const known = session.customerId(externalId);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      viaAlias(externalId);
+      return known;
+    }
     if (!options.createCustomers || !source) {
       return unknownCustomer(externalId, kind === 'orders' ? ' (import customers first, or use --create-customers)' : ' (import customers first)');
     }
@@ -384,10 +411,12 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   const complaints = new KeyedUpsert(db, 'complaints', complaintColumns, session);
 
   const kindOf = db.prepare('SELECT id, kind, converted_at FROM customers WHERE external_id = ?');
+  const kindById = db.prepare('SELECT id, kind, converted_at FROM customers WHERE id = ?');
   /** referred_by names a partner by customer_id: stored as that partner's row id. */
   const referrer = (externalId: string | null): number | null | Rejection => {
     if (externalId === null) return null;
-    const found = kindOf.get(externalId) as { id: number; kind: string } | undefined;
+    const merged = kindOf.get(externalId) === undefined ? session.alias(externalId) : undefined;
+    const found = (merged === undefined ? kindOf.get(externalId) : kindById.get(merged)) as { id: number; kind: string } | undefined;
     if (!found) return { field: 'referred_by', value: externalId, reason: 'unknown partner (import the partner first, or earlier in the same file)' };
     if (found.kind !== 'partner') return { field: 'referred_by', value: externalId, reason: `is a ${found.kind}, not a partner (kind partner)` };
     return found.id;
@@ -405,7 +434,17 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
       ? { field: 'kind', value: kind, reason: `${row.externalId} is the partner who referred ${referred} customer${referred === 1 ? '' : 's'}; a referrer must stay a partner` }
       : null;
   };
+  /**
+   * A customers row with an id merged into another customer is skipped: the kept record's data is not overwritten by
+   * the duplicate's, and the duplicate does not come back (docs/rules.md#merged-customers).
+   */
+  const mergedAway = (row: CustomerRow): boolean =>
+    session.hasAliases && !kindOf.get(row.externalId) && session.alias(row.externalId) !== undefined;
   const writeCustomer = (row: CustomerRow): WriteOutcome => {
+    if (mergedAway(row)) {
+      aliasRows += 1;
+      return 'merged';
+    }
     const kept = partnerKept(row);
     if (kept) return kept;
     const fileValues = { ...row.values };
@@ -519,6 +558,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     },
     check(row: ImportRow): Rejection | null {
       if (row.kind === 'customers') {
+        if (mergedAway(row)) return null;
         const partner = typeof row.values.referred_by === 'string' ? referrer(row.values.referred_by) : null;
         return partner !== null && typeof partner !== 'number' ? partner : partnerKept(row);
       }
@@ -539,6 +579,9 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     },
     finish(): LineImportOutcome | null {
       return lines ? lines.finish() : null;
+    },
+    get aliasRows() {
+      return aliasRows;
     },
   };
 }

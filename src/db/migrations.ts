@@ -351,6 +351,20 @@ CREATE TABLE order_lines (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 13,
+    description: 'a merged customer id stays an alias of the customer it was merged into, so re-imports land there',
+    sql: `
+-- crm customer merge KEEP OTHER: OTHER's external id names KEEP from then on (imports, crm customer show, log, pay),
+-- so importing the unchanged files again does not bring OTHER back. Removed with KEEP.
+CREATE TABLE customer_aliases (
+  external_id TEXT PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  merged_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX customer_aliases_customer ON customer_aliases(customer_id);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -50,9 +50,9 @@ const customersFields: KindFields = {
 
 const ordersFields: KindFields = {
   fields: [
-    { name: 'order_id', type: 'text', aliases: ['order_id', 'id', 'order_no', 'order_number', 'invoice', 'invoice_no', 'invoice_id', '订单编号', '订单号', '订单id', '单号'] },
+    { name: 'order_id', type: 'text', aliases: ['order_id', 'id', 'order_no', 'order_number', 'invoice', 'invoice_no', 'invoice_id', 'invoice_number', '订单编号', '订单号', '订单id', '单号'] },
     { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', 'customer_number', 'customer_code', 'client_id', '客户编号', '客户id', '客户代码', '客户号'] },
-    { name: 'order_date', type: 'date', aliases: ['order_date', 'date', 'purchase_date', 'invoice_date', 'ordered_at', '下单日期', '订单日期', '日期', '购买日期', '成交日期'] },
+    { name: 'order_date', type: 'date', aliases: ['order_date', 'date', 'purchase_date', 'invoice_date', 'ordered_at', 'order_time', 'invoice_time', '下单日期', '订单日期', '日期', '购买日期', '成交日期'] },
     // No 'price' here: a price is per unit, and taking it for the order's amount silently lost the quantity (issue 17).
     { name: 'amount', type: 'money', aliases: ['amount', 'revenue', 'total', 'sales', 'value', 'order_amount', 'line_total', 'line_amount', '金额', '订单金额', '销售额', '收入', '总额', '实收金额'] },
     // A unit price makes the file a line-item file: one row per product, the rows of one order id one order (docs/rules.md#order-lines).
@@ -92,7 +92,7 @@ const paymentsFields: KindFields = {
   fields: [
     { name: 'payment_id', type: 'text', aliases: ['payment_id', 'id', 'receipt', 'receipt_no', '付款编号', '回款编号', '收据号'] },
     { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', '客户编号', '客户id'] },
-    { name: 'order_id', type: 'text', aliases: ['order_id', 'order', 'order_no', 'invoice', '订单编号', '订单号'] },
+    { name: 'order_id', type: 'text', aliases: ['order_id', 'order', 'order_no', 'invoice', 'invoice_no', '订单编号', '订单号'] },
     { name: 'paid_on', type: 'date', aliases: ['paid_on', 'date', 'payment_date', 'paid_at', '日期', '付款日期', '回款日期'] },
     { name: 'amount', type: 'money', aliases: ['amount', 'paid', 'payment', '金额', '付款金额', '回款金额'] },
     { name: 'method', type: 'text', aliases: ['method', 'payment_method', '方式', '付款方式'] },

@@ -31,6 +31,8 @@ export interface ImportOptions {
   dayFirst?: boolean;
   /** --credit-prefix: in a line-item order file, an order id starting with it is a credit note (db/order-lines.ts). */
   creditPrefix?: string;
+  /** --decimal-comma: amounts written 1.234,50 and 99,95. */
+  decimalComma?: boolean;
   /** Called now and then with bytes read so far and the total (0 when unknown). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   now?: () => Date;
@@ -74,6 +76,15 @@ export interface ImportSummary {
    * rowsUnchanged then count orders, rowsRead and rowsRejected lines.
    */
   orderLines: LineImportOutcome | null;
+  /** A spreadsheet's total lines (合计, Total, …), skipped: not counted in rowsRead. */
+  totalRows: { line: number; text: string }[];
+  /** Ids written as 12923.0 and read as 12923, and the first of them. */
+  floatIds: { count: number; example: string | null };
+  /**
+   * Rows that named a customer id merged into another (crm customer merge): `rows` of them went to the customer it
+   * was merged into, `skipped` customers rows were left out; `ids` maps the merged ids the file used to the kept ones.
+   */
+  merged: { rows: number; skipped: number; ids: [string, string][] };
 }
 
 const MAX_PROBLEMS_SHOWN = 10;
@@ -142,7 +153,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const { stream, label, totalBytes } = openSource(options);
   const parseOptions: ParseOptions = {
     kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
-    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, keepRecords: onError === 'skip' && !options.dryRun,
+    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, decimalComma: options.decimalComma, keepRecords: onError === 'skip' && !options.dryRun,
   };
   // Parsing runs in this thread: a worker thread that overlapped parsing with the writes was measured
   // slower on a busy 2-core machine and cost 10-50 MB more memory (bench/, import orders).
@@ -155,7 +166,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding: options.encoding ?? 'utf8',
     delimiter: options.delimiter ?? ',', rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0,
     customersCreated: 0, leadsConverted: 0, controlContacts: { contacts: 0, customers: [] }, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
-    skippedHeaderIsData: false, orderLines: null,
+    skippedHeaderIsData: false, orderLines: null, totalRows: [], floatIds: { count: 0, example: null }, merged: { rows: 0, skipped: 0, ids: [] },
   };
   const reject = (line: number, record: string[] | undefined, field: string, value: string, reason: string): void => {
     summary.rowsRejected += 1;
@@ -184,6 +195,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       if (event.type === 'end') {
         contentHash = event.contentHash;
         summary.skippedHeaderIsData = event.skippedHeaderIsData;
+        summary.totalRows = event.totalRows;
+        summary.floatIds = { count: event.stats.floatIds, example: event.stats.floatIdExample };
         // The encoding may be decided after the header, at the first non-ASCII bytes.
         summary.encoding = event.encoding;
         continue;
@@ -203,6 +216,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         if (outcome === 'new') summary.rowsNew += 1;
         else if (outcome === 'changed') summary.rowsChanged += 1;
         else if (outcome === 'unchanged') summary.rowsUnchanged += 1;
+        else if (outcome === 'merged') summary.merged.skipped += 1;
         else reject(item.line, item.record, outcome.field, outcome.value, outcome.reason);
       }
       options.onProgress?.(event.bytesRead, totalBytes);
@@ -219,6 +233,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       }
     }
     summary.customersCreated = writer!.customersCreated;
+    summary.merged.rows = writer!.aliasRows - summary.merged.skipped;
+    summary.merged.ids = [...session!.aliasesUsed];
     summary.sameContentAsRun = previousRunOfContent(db, options.kind, contentHash) ?? null;
     if (onError === 'abort' && summary.rowsRejected > 0) {
       session!.rollback();

@@ -50,7 +50,7 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
   // The import's rules, so a typed customer is held to the same standard as an imported one.
   const { checkContactValue } = await import('../customer-values.js');
   const externalId = flags.id?.trim() || null;
-  if (externalId && externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists`);
+  if (externalId && externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists (or was merged into one)`);
   if (flags.source !== undefined && flags.channel !== undefined && flags.source !== flags.channel) {
     throw new UsageError('--source and --channel name the same field (how the contact was met): give one');
   }

@@ -20,6 +20,7 @@ interface ImportFlags {
   createCustomers?: boolean;
   creditPrefix?: string;
   dayFirst?: boolean;
+  decimalComma?: boolean;
   format: 'table' | 'json';
 }
 
@@ -45,12 +46,38 @@ function orderLinesText(lines: NonNullable<ImportSummary['orderLines']>): string
   return out;
 }
 
+/** The spreadsheet total lines an import skipped, in one line. */
+export function totalRowsWarning(summary: ImportSummary): string | null {
+  const rows = summary.totalRows;
+  if (rows.length === 0) return null;
+  const shown = rows.slice(0, 3).map((row) => `line ${row.line} "${row.text}"`).join(', ') + (rows.length > 3 ? `, … ${rows.length - 3} more` : '');
+  return `warning: ${rows.length} total line${rows.length === 1 ? '' : 's'} of a spreadsheet skipped (${shown}): not imported`;
+}
+
+/** "3 ids written like 12923.0 read as 12923". */
+export function floatIdsNote(summary: ImportSummary): string | null {
+  const { count, example } = summary.floatIds;
+  if (count === 0 || example === null) return null;
+  return `${count} id${count === 1 ? '' : 's'} written like ${example} read as ${example.replace(/\.0+$/, '')}`;
+}
+
+/** Rows that named merged customers: where they went, or that they were skipped (customers files). */
+export function mergedNote(summary: ImportSummary): string | null {
+  const { rows, skipped, ids } = summary.merged;
+  if (ids.length === 0 || rows + skipped === 0) return null;
+  const shown = ids.slice(0, 3).map(([merged, kept]) => `${merged} → ${kept}`).join(', ') + (ids.length > 3 ? `, … ${ids.length - 3} more` : '');
+  const parts: string[] = [];
+  if (rows > 0) parts.push(`${rows} row${rows === 1 ? '' : 's'} went to the customer ${ids.length === 1 ? 'it was' : 'they were'} merged into`);
+  if (skipped > 0) parts.push(`${skipped} customer row${skipped === 1 ? '' : 's'} skipped (the kept record is not overwritten; change it with crm customer edit)`);
+  return `merged customers (${shown}): ${parts.join('; ')}`;
+}
+
 function summaryText(summary: ImportSummary, problemLine: (file: string, problem: ImportSummary['problems'][number]) => string): string {
   const lines: string[] = [];
   const verb = summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`;
   lines.push(`${summary.kind} from ${summary.file}: ${verb}`);
   lines.push(
-    `  ${summary.rowsRead} ${summary.rowsRead === 1 ? 'row' : 'rows'} read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected`,
+    `  ${summary.rowsRead} ${summary.rowsRead === 1 ? 'row' : 'rows'} read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected${summary.merged.skipped > 0 ? `, ${summary.merged.skipped} skipped` : ''}`,
   );
   if (summary.orderLines) lines.push(...orderLinesText(summary.orderLines));
   if (summary.customersCreated > 0) lines.push(`  ${summary.customersCreated} customers created from order rows`);
@@ -59,6 +86,12 @@ function summaryText(summary: ImportSummary, problemLine: (file: string, problem
   lines.push(`  ${seconds.toFixed(2)} s, ${formatNumber(summary.rowsPerSecond)} rows/s (encoding ${summary.encoding}, delimiter ${JSON.stringify(summary.delimiter)})`);
   if (summary.unknownColumns.length) lines.push(`  columns left out (unknown): ${summary.unknownColumns.join(', ')}`);
   if (summary.skippedHeaderIsData) lines.push(`  ${skippedHeaderWarning(summary.file)}`);
+  const totals = totalRowsWarning(summary);
+  if (totals) lines.push(`  ${totals}`);
+  const floatIds = floatIdsNote(summary);
+  if (floatIds) lines.push(`  ${floatIds}`);
+  const merged = mergedNote(summary);
+  if (merged) lines.push(`  ${merged}`);
   if (summary.rejectsFile) lines.push(`  rejected rows written to ${summary.rejectsFile}`);
   for (const problem of summary.problems) lines.push(`  ${problemLine(summary.file, problem)}`);
   if (summary.sameContentAsRun !== null && summary.rowsNew === 0 && summary.rowsChanged === 0) {
@@ -89,6 +122,10 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
               },
             }
           : {}),
+        total_rows_skipped: summary.totalRows,
+        float_ids: summary.floatIds.count, float_id_example: summary.floatIds.example,
+        merged_rows: summary.merged.rows, merged_customers_skipped: summary.merged.skipped,
+        merged_ids: Object.fromEntries(summary.merged.ids),
       },
       null,
       2,
@@ -114,12 +151,15 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
       kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, columns, noHeader: !flags.header, onError: flags.onError,
       rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst,
       creditPrefix: flags.creditPrefix,
+      decimalComma: flags.decimalComma,
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
       now: context.io.now,
     });
     progress?.stop();
     // JSON keeps stdout machine-readable: the warning about line 1 then goes to stderr as well.
     if (flags.format === 'json' && summary.skippedHeaderIsData) context.info(skippedHeaderWarning(summary.file));
+    const totals = totalRowsWarning(summary);
+    if (flags.format === 'json' && totals) context.info(totals);
     if (flags.format === 'json') context.io.stdout.write(summaryJson(summary, !summary.dryRun));
     else context.say(summaryText(summary, problemLine));
     const control = summary.controlContacts;
@@ -168,6 +208,7 @@ Examples:
       .option('--rejects <file>', 'where rejected rows go under --on-error skip (default NAME.rejects.csv beside the input)')
       .option('--dry-run', 'validate and count, write nothing')
       .option('--day-first', 'read 03/04/2026 as 3 April (default: month first)')
+      .option('--decimal-comma', 'amounts written 1.234,50 and 99,95 (a comma before the decimals)')
       .addOption(new Option('-f, --format <format>', 'summary as text or JSON').choices(['table', 'json']).default('table'))
       // samples/ has no complaints file: they come from crm complaint open, or from crm export all.
       .addHelpText('after', `\nExample:\n  $ crm import ${kind} ${kind === 'complaints' ? 'export' : 'samples'}/${kind}.csv`)
