@@ -19,6 +19,8 @@ export interface ParseOptions {
   /** --no-header: the first line is data (needs columns). */
   noHeader?: boolean;
   dayFirst?: boolean;
+  /** The shop's time zone, for date-times written without one (CliContext.zone()). */
+  zone?: string;
   /** --decimal-comma: amounts written 1.234,50. */
   decimalComma?: boolean;
   /** Keep each row's original record (needed to write a rejects file). */
@@ -180,7 +182,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   let rowsRead = 0;
   let nextLine = 1;
   const stats: ReadStats = { floatIds: 0, floatIdExample: null };
-  const validateOptions = { dayFirst: options.dayFirst, decimalComma: options.decimalComma, stats };
+  const validateOptions = { dayFirst: options.dayFirst, decimalComma: options.decimalComma, zone: options.zone, stats };
   const totalRows: TotalRow[] = [];
   let totalAt: number[] = [];
   // Rows may be wider than the header by empty cells when the file writes them so (a separator at the end of every
@@ -198,7 +200,7 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
         skipHeaderRow = false;
         // --columns without --no-header: a first line that passes as a row is most likely data, not a header.
         skippedHeaderIsData = record.length === headers!.length && lineLooksLikeData(record, options.kind) &&
-          !('reason' in validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst, decimalComma: options.decimalComma }));
+          !('reason' in validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst, decimalComma: options.decimalComma, zone: options.zone }));
         continue;
       }
       if (!headers) {

@@ -1,5 +1,6 @@
 // One CSV record read by field name: trimmed text, typed values, and the rejection that names the field.
-import { ambiguousTwoDigitYear, DATE_RANGE_TEXT, otherOrderReading, parseDate, parseDateTime, yearOutOfRange } from '../util/dates.js';
+import { ambiguousTwoDigitYear, DATE_RANGE_TEXT, otherOrderReading, parseDate, yearOutOfRange } from '../util/dates.js';
+import { parseImportedDateTime } from '../util/zone.js';
 import { halfWidth } from '../util/width.js';
 import { formatCents, otherDecimalMarkReading, parseMoneyToCents } from '../util/money.js';
 import type { HeaderMapping } from './headers.js';
@@ -14,6 +15,8 @@ export interface ValidateOptions {
   dayFirst?: boolean;
   /** --decimal-comma: amounts and numbers written 1.234,50 (docs/rules.md#money). */
   decimalComma?: boolean;
+  /** The shop's time zone: a date-time written without a zone is its wall clock (docs/rules.md#dates). */
+  zone?: string;
   /** Counts what was read leniently, for the summary (one object for the whole file). */
   stats?: ReadStats;
 }
@@ -113,8 +116,9 @@ export class RecordReader {
 
   dateTime(field: string, value: string | null | undefined): string | null {
     if (value === null || value === undefined) return null;
-    const date = parseDateTime(value, { dayFirst: this.options.dayFirst });
-    if (!date) reject(field, value, this.dateProblem(value, 'not a valid date or date-time'));
+    const date = parseImportedDateTime(value, this.options.zone, { dayFirst: this.options.dayFirst });
+    if (date === null) reject(field, value, this.dateProblem(value, 'not a valid date or date-time'));
+    if (typeof date !== 'string') reject(field, value, `the clocks skipped this time in ${this.options.zone} (daylight saving began); it would be ${date.skipped}`);
     return date;
   }
 

@@ -29,6 +29,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   createCustomers?: boolean;
   dayFirst?: boolean;
+  /** The shop's time zone, for date-times written without one (CliContext.zone()). */
+  zone?: string;
   /** --credit-prefix: in a line-item order file, an order id starting with it is a credit note (db/order-lines.ts). */
   creditPrefix?: string;
   /** --decimal-comma: amounts written 1.234,50 and 99,95. */
@@ -153,7 +155,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const { stream, label, totalBytes } = openSource(options);
   const parseOptions: ParseOptions = {
     kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
-    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, decimalComma: options.decimalComma, keepRecords: onError === 'skip' && !options.dryRun,
+    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, decimalComma: options.decimalComma, zone: options.zone, keepRecords: onError === 'skip' && !options.dryRun,
   };
   // Parsing runs in this thread: a worker thread that overlapped parsing with the writes was measured
   // slower on a busy 2-core machine and cost 10-50 MB more memory (bench/, import orders).

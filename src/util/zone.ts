@@ -1,7 +1,7 @@
 // Time zones (docs/rules.md#dates): instants are stored in UTC; the calendar day, typed times and shown times are
 // the shop's local time in an IANA zone. Pure: the zone is always passed in, never read from the process; offsets
 // come from Intl (the ICU data Node ships), so daylight saving time follows the zone's own rules.
-import { parseDate, parseDateTime } from './dates.js';
+import { parseDate, parseDateParts, parseDateTime, type DateParseOptions } from './dates.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -184,4 +184,20 @@ export function parseTypedTime(raw: string, zone: string): TypedTimeResult {
   const found = localToInstant(fields, zone);
   if (!found.ok) return { ok: false, reason: 'skipped', after: fieldsText(found.after) };
   return { ok: true, iso: utcIso(found.time), ambiguous: found.ambiguous };
+}
+
+/**
+ * A date-time cell of an imported file: written without a zone it is the shop's wall clock in ZONE (a bare date
+ * the start of that day there), as a typed --at is; with Z or an offset it names its own instant (crm export
+ * writes UTC with Z, so an export reads back to the same instants in any zone). Null when it is not a date-time;
+ * { skipped } when the clocks jumped over that wall-clock time.
+ */
+export function parseImportedDateTime(raw: string, zone: string | undefined, options: DateParseOptions = {}): string | { skipped: string } | null {
+  const parts = parseDateParts(raw, options);
+  if (!parts) return null;
+  if (parts.zone !== undefined || zone === undefined || zone === 'UTC') return parseDateTime(raw, options);
+  const fields = { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0 };
+  const found = localToInstant(fields, zone);
+  if (!found.ok && parts.hour !== undefined) return { skipped: fieldsText(found.after) };
+  return utcIso(found.time);
 }

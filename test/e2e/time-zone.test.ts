@@ -139,3 +139,33 @@ describe('export in one zone, import in another', () => {
     expect(exported).toContain('2026-11-20T07:30:00Z');
   });
 });
+
+describe('an imported file written on the shop clock', () => {
+  it('reads a time without a zone as the shop\'s wall clock, and one with Z or an offset as written', async () => {
+    const t = await dailyDb();
+    const file = path.join(t.dir, 'contacts.csv');
+    fs.writeFileSync(
+      file,
+      'interaction_id,customer_id,kind,occurred_at,summary\n' +
+        'I1,C0001,call,2026-11-20 15:30,local wall clock\n' +
+        'I2,C0001,call,2026-11-20T07:30:00Z,written in UTC\n' +
+        'I3,C0001,call,2026-11-20T15:30:00+08:00,written with its offset\n' +
+        'I4,C0001,call,2026/11/21,a bare day\n',
+    );
+    const imported = await t.crm(['import', 'interactions', file], shanghai);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(t.one("SELECT group_concat(occurred_at, ' ') FROM (SELECT occurred_at FROM interactions ORDER BY external_id)")).toBe(
+      '2026-11-20T07:30:00Z 2026-11-20T07:30:00Z 2026-11-20T07:30:00Z 2026-11-20T16:00:00Z',
+    );
+  });
+
+  it('refuses, by line, a time the clocks skipped in the shop\'s zone', async () => {
+    const t = await dailyDb();
+    const file = path.join(t.dir, 'contacts.csv');
+    fs.writeFileSync(file, 'interaction_id,customer_id,kind,occurred_at,summary\nI1,C0001,call,2026-03-08 02:30,in the gap\n');
+    const imported = await t.crm(['import', 'interactions', file], { now, env: { TZ: 'America/New_York' } });
+    expect(imported.code).toBe(3);
+    expect(imported.stderr).toContain(`${file}:2: occurred_at "2026-03-08 02:30": the clocks skipped this time in America/New_York (daylight saving began); it would be 2026-03-08 03:30`);
+    expect(t.one('SELECT count(*) FROM interactions')).toBe(0);
+  });
+});

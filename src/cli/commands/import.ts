@@ -149,7 +149,7 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
   try {
     const summary = await importFile(db, {
       kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, columns, noHeader: !flags.header, onError: flags.onError,
-      rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst,
+      rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst, zone: context.zone(),
       creditPrefix: flags.creditPrefix,
       decimalComma: flags.decimalComma,
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
