@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { openDatabase, type Db, type OpenOptions } from '../db/open.js';
+import { setShopZone } from '../db/day-bounds.js';
 import type { Lang, OutputFormat, Report } from '../report/types.js';
 import { outputFormats } from '../report/types.js';
 import { DATE_RANGE_TEXT, parseDate, yearOutOfRange } from '../util/dates.js';
@@ -51,6 +52,8 @@ export class CliContext {
       ...options,
     });
     this.openDbs.push(db);
+    // The store counts the shop's days (report periods over contacts and complaints) in its zone.
+    setShopZone(db, this.zone());
     return db;
   }
 

@@ -169,3 +169,22 @@ describe('an imported file written on the shop clock', () => {
     expect(t.one('SELECT count(*) FROM interactions')).toBe(0);
   });
 });
+
+describe('a report period over contacts and complaints', () => {
+  it('counts them by the shop\'s day: a call at 07:00 on 1 November in Shanghai (23:00 UTC on 31 October) is November\'s', async () => {
+    const t = await dailyDb();
+    expect((await t.crm(['log', 'C0001', '-k', 'call', '-s', 'early call', '--at', '2026-11-01 07:00'], shanghai)).code).toBe(0);
+    expect((await t.crm(['complaint', 'open', 'C0001', '-s', 'late delivery', '--at', '2026-11-01 06:00'], shanghai)).code).toBe(0);
+    expect(t.one("SELECT occurred_at FROM interactions WHERE summary = 'early call'")).toBe('2026-10-31T23:00:00Z');
+    type Owner = { owner: string; interactions: number; complaints: number };
+    const november = async (options: { now: Date; env?: Record<string, string> }) =>
+      (JSON.parse((await t.crm(['report', 'salespeople', '--since', '2026-11-01', '--as-of', '2026-11-23', '-f', 'json'], options)).stdout) as { rows: Owner[] }).rows;
+    const total = (rows: Owner[], key: 'interactions' | 'complaints') => rows.reduce((sum, row) => sum + (row[key] ?? 0), 0);
+    const local = await november(shanghai);
+    // Two contacts (the call, and the complaint's own timeline entry) and one complaint.
+    expect([total(local, 'interactions'), total(local, 'complaints')]).toEqual([2, 1]);
+    // The same database read on a UTC clock: the call was on 31 October there.
+    const utc = await november({ now });
+    expect([total(utc, 'interactions'), total(utc, 'complaints')]).toEqual([0, 0]);
+  });
+});
