@@ -4,9 +4,11 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { openDatabase, type Db, type OpenOptions } from '../db/open.js';
+import { setShopZone } from '../db/day-bounds.js';
 import type { Lang, OutputFormat, Report } from '../report/types.js';
 import { outputFormats } from '../report/types.js';
-import { DATE_RANGE_TEXT, parseDate, todayIso, yearOutOfRange } from '../util/dates.js';
+import { DATE_RANGE_TEXT, parseDate, yearOutOfRange } from '../util/dates.js';
+import { checkZone, localDate, systemZone } from '../util/zone.js';
 import { visibleLines } from '../report/visible.js';
 import type { Io } from './io.js';
 
@@ -14,6 +16,7 @@ export interface GlobalOptions {
   db?: string;
   color?: boolean;
   input?: boolean;
+  tz?: string;
 }
 
 export interface OutputOptions {
@@ -26,6 +29,7 @@ export interface OutputOptions {
 
 export class CliContext {
   private openDbs: Db[] = [];
+  private shopZone: string | undefined;
 
   constructor(
     readonly io: Io,
@@ -50,6 +54,8 @@ export class CliContext {
       ...options,
     });
     this.openDbs.push(db);
+    // The store counts the shop's days (report periods over contacts and complaints) in its zone.
+    setShopZone(db, this.zone());
     return db;
   }
 
@@ -85,8 +91,26 @@ export class CliContext {
     return options.lang ?? this.defaultLang();
   }
 
+  /**
+   * The shop's time zone (docs/rules.md#dates): --tz, else CRM_TZ, else TZ, else the system's zone; an empty
+   * variable counts as unset. Read from io.env, never from the process, so a test can run crm in any zone.
+   * A name Intl does not know is a usage error (exit 2).
+   */
+  zone(): string {
+    if (this.shopZone !== undefined) return this.shopZone;
+    const given: [string, string | undefined][] = [['--tz', this.globals.tz], ['CRM_TZ', this.io.env.CRM_TZ], ['TZ', this.io.env.TZ]];
+    for (const [source, raw] of given) {
+      if (raw === undefined || (source !== '--tz' && raw.trim() === '')) continue;
+      const zone = checkZone(raw);
+      if (!zone) throw new UsageError(`${source}: "${raw}" is not a time zone crm knows (use a name such as Asia/Shanghai, Europe/Berlin or UTC)`);
+      return (this.shopZone = zone);
+    }
+    return (this.shopZone = systemZone());
+  }
+
+  /** Today's date in the shop's zone: the one place a command turns the clock into a calendar day. */
   today(): string {
-    return todayIso(this.io.now());
+    return localDate(this.io.now(), this.zone());
   }
 
   /** --as-of: a date, default today. */
@@ -125,6 +149,7 @@ export class CliContext {
       pictures: !toFile && format === 'table' && Boolean(this.io.stdout.isTTY),
       // A person at a terminal gets a screenful that fits its width; a pipe or a file gets every row and column.
       screen: !toFile && format === 'table' && this.io.stdout.isTTY ? { columns: this.io.stdout.columns, rows: this.io.stdout.rows } : undefined,
+      zone: this.zone(),
     });
     if (toFile) {
       await this.writeOutput(options.output!, withBom(text, format, options.bom ?? true));

@@ -1,6 +1,7 @@
 // Flag values of the daily commands (log, followups, complaint, pay, survey): parsed once, one clear line when wrong.
 import { UsageError } from '../errors.js';
-import { parseDateTime, yearOutOfRange } from '../util/dates.js';
+import { yearOutOfRange } from '../util/dates.js';
+import { parseTypedTime } from '../util/zone.js';
 import { followUpDateHint, resolveFollowUpDate } from '../util/follow-up-dates.js';
 import { parseMoneyToCents } from '../util/money.js';
 import { dateRefusal, type CliContext } from './context.js';
@@ -16,15 +17,21 @@ export function requireFollowUpDate(raw: string, today: string, flag: string): s
   return date;
 }
 
-/** --at: a date or date-time (a bare date means midnight UTC); "now" is the clock. */
+/**
+ * --at: a date or date-time on the shop's clock (context.zone(); a bare date is the start of that day there), or
+ * with Z or an offset; "now" is the clock. Stored as a UTC instant. A time the clocks skipped (spring forward) is
+ * refused; one that happened twice (fall back) is the earlier (docs/rules.md#dates).
+ */
 export function requireDateTime(raw: string, flag: string, context: CliContext): string {
   if (raw.trim().toLowerCase() === 'now') return nowIso(context);
-  const value = parseDateTime(raw);
-  if (!value) {
-    if (yearOutOfRange(raw)) throw new UsageError(dateRefusal(flag, raw, ''));
-    throw new UsageError(`${flag}: "${raw}" is not a date or date-time (use 2026-11-23 or "2026-11-23 14:30")`);
+  const zone = context.zone();
+  const value = parseTypedTime(raw, zone);
+  if (value.ok) return value.iso;
+  if (value.reason === 'skipped') {
+    throw new UsageError(`${flag}: "${raw}" never happened in ${zone}: the clocks jumped forward over it (the clocks read ${value.after} at that moment)`);
   }
-  return value;
+  if (yearOutOfRange(raw)) throw new UsageError(dateRefusal(flag, raw, ''));
+  throw new UsageError(`${flag}: "${raw}" is not a date or date-time (use 2026-11-23 or "2026-11-23 14:30")`);
 }
 
 export function requireAmount(raw: string, what: string): number {

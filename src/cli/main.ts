@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { CrmError, DatabaseError, ExitCode } from '../errors.js';
 import { CliContext } from './context.js';
+import { fileErrorReason } from '../files/file-errors.js';
 import type { Io } from './io.js';
 import { visibleLines } from '../report/visible.js';
 import { commandModules } from './commands/index.js';
@@ -19,6 +20,7 @@ export function buildProgram(io: Io): { program: Command; context: CliContext } 
     .option('--db <path>', 'database file (default: $CRM_DB, else ./crm.db)')
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .option('--no-input', 'never prompt; a missing value is an error')
+    .option('--tz <zone>', "the shop's time zone, e.g. Asia/Shanghai (default: $CRM_TZ, else $TZ, else the system's)")
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -65,7 +67,17 @@ function sqliteMessage(error: unknown): CrmError | null {
     return new DatabaseError('the database file is damaged or not a crm database; run `crm doctor` or restore a backup');
   }
   if (code === 'SQLITE_FULL') return new DatabaseError('the disk is full; nothing was written');
-  return null;
+  return fileSystemMessage(error as NodeJS.ErrnoException);
+}
+
+/**
+ * A file system error no command turned into its own message (a folder it cannot write, a full disk): one line
+ * naming the file and the reason in plain words, exit 1, instead of Node's text and a hint about CRM_DEBUG.
+ */
+export function fileSystemMessage(error: NodeJS.ErrnoException): CrmError | null {
+  if (typeof error.syscall !== 'string' || typeof error.code !== 'string' || !/^E[A-Z]+$/.test(error.code)) return null;
+  const where = typeof error.path === 'string' ? error.path : 'a file';
+  return new CrmError(`${where}: ${fileErrorReason(error)}`, ExitCode.failure);
 }
 
 /** Runs crm with the given arguments; resolves to the exit code. Never calls process.exit. */

@@ -1,6 +1,6 @@
 // Turns what the user typed (external id, internal id, e-mail, phone, part of a name) into one customer.
 import type { CustomerRecord } from '../db/customers.js';
-import { findCustomerCandidates } from '../db/customers.js';
+import { customerByAlias, findCustomerCandidates } from '../db/customers.js';
 import type { Db } from '../db/open.js';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
@@ -16,7 +16,14 @@ const MAX_CANDIDATES = 20;
 export async function resolveCustomer(context: Pick<CliContext, 'interactive' | 'io'>, db: Db, reference: string): Promise<CustomerRecord> {
   if (reference.trim() === '') throw new UsageError('the customer reference is empty (give an id, e-mail, phone or part of the name)');
   const found = findCustomerCandidates(db, reference.trim(), MAX_CANDIDATES + 1);
-  if (found.length === 1) return found[0]!;
+  if (found.length === 1) {
+    const customer = found[0]!;
+    // A merged id names the customer it was merged into: say so, the user typed the old one.
+    if (customer.external_id !== reference.trim() && customerByAlias(db, reference.trim())?.id === customer.id) {
+      context.io.stderr.write(`note: ${reference.trim()} was merged into ${customer.external_id}\n`);
+    }
+    return customer;
+  }
   // An external id is what people and other systems use: it wins over an internal id with the same digits.
   const byExternalId = found.filter((candidate) => candidate.external_id === reference.trim());
   if (byExternalId.length === 1) return byExternalId[0]!;

@@ -1,6 +1,6 @@
 // The SQL behind the analysis commands (rfm, segment, pyramid, lifecycle, loyalty): per-customer aggregates.
 import type { Db } from './open.js';
-import { customerSales, windowParams } from './report-sales.js';
+import { customerSales, purchase, windowParams } from './report-sales.js';
 
 /** The orders an analysis looks at: order_date in [since, asOf]. */
 export interface Period {
@@ -21,6 +21,26 @@ export const analysedOrders = `+order_date <= @asOf AND +order_date >= @since AN
 export const periodParams = (period: Period) =>
   windowParams({ since: period.since ?? null, asOf: period.asOf, includePartners: period.includePartners ?? false });
 
+/** Returns (orders below zero) among the orders an analysis reads: how many, and their sum (negative). */
+export interface ReturnsNetted {
+  returns: number;
+  cents: number;
+}
+
+/**
+ * The returns an analysis netted: they reduce revenue and profit but are no purchase (docs/rules.md#which-orders-count).
+ * Only those of customers with a purchase in the period count: a customer with only returns is not analysed.
+ */
+export function returnsNetted(db: Db, period: Period): ReturnsNetted {
+  return db
+    .prepare(
+      `SELECT count(*) AS returns, coalesce(sum(amount_cents), 0) AS cents FROM orders
+       WHERE ${analysedOrders} AND NOT ${purchase}
+         AND customer_id IN (SELECT customer_id FROM orders WHERE ${analysedOrders} AND ${purchase})`,
+    )
+    .get(periodParams(period)) as ReturnsNetted;
+}
+
 /** Per-customer RFM measures, column-wise so a million customers stay a few typed arrays. */
 export interface RfmInputs {
   customerIds: number[];
@@ -35,15 +55,16 @@ export interface RfmInputs {
  * against 2.5 s for the ordered scan of the covering index (measured at 1M customers, 5M orders). Every analysis query does this.
  *
  * One pass over the covering index orders(customer_id, order_date, amount_cents, …) grouped by
- * customer: recency (whole days from the last order to asOf), number of orders, total revenue.
+ * customer: recency (whole days from the last purchase to asOf), number of purchases, total revenue net of returns.
  */
 export function rfmInputs(db: Db, period: Period): RfmInputs {
   const statement = db
     .prepare(
-      `SELECT customer_id, CAST(julianday(@asOf) - julianday(max(order_date)) AS INTEGER), count(*), sum(amount_cents)
+      `SELECT customer_id, CAST(julianday(@asOf) - julianday(max(CASE WHEN ${purchase} THEN order_date END)) AS INTEGER),
+              sum(${purchase}), sum(amount_cents)
        FROM orders
        WHERE ${analysedOrders}
-       GROUP BY customer_id`,
+       GROUP BY customer_id HAVING sum(${purchase}) > 0`,
     )
     .raw(true);
   const customerIds: number[] = [];

@@ -3,7 +3,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DatabaseError, UsageError } from '../errors.js';
+import { CrmError, DatabaseError, UsageError } from '../errors.js';
+import { fileErrorReason } from '../files/file-errors.js';
 import { backupFileName, backupFolder, backupPrefix, plainBackupName } from './backup-files.js';
 import { placeExclusively, removeLeftovers, removeTemporary, temporaryBeside, type LeftoverFile } from './backup-temp.js';
 import { latestSchemaVersion } from './migrations.js';
@@ -69,9 +70,14 @@ export function placeBackup(temporary: string, target: BackupTarget): string {
 
 /** The temporary file a copy for this target is written to first, beside where it will go. */
 export function temporaryFor(target: BackupTarget): string {
-  if ('file' in target) return temporaryBeside(target.file);
-  fs.mkdirSync(target.folder, { recursive: true, mode: 0o700 });
-  return temporaryBeside(path.join(target.folder, backupFileName(target.prefix, target.now, target.why, 1)));
+  const where = 'file' in target ? target.file : target.folder;
+  try {
+    if ('file' in target) return temporaryBeside(target.file);
+    fs.mkdirSync(target.folder, { recursive: true, mode: 0o700 });
+    return temporaryBeside(path.join(target.folder, backupFileName(target.prefix, target.now, target.why, 1)));
+  } catch (error) {
+    throw new CrmError(`${where}: cannot write the backup there: ${fileErrorReason(error)}; nothing was written`);
+  }
 }
 
 /**

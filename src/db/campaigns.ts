@@ -1,4 +1,5 @@
 // Campaigns with a control group (issue 11): the stored split, contacts logged for a campaign, and each member's outcome.
+import { dayBounds } from './day-bounds.js';
 import type { Db } from './open.js';
 import { billed, windowParams } from './report-sales.js';
 
@@ -106,6 +107,8 @@ export interface MemberOutcome {
 
 /** Each member's contacts and purchases in (started_on, until]. */
 export function memberOutcomes(db: Db, campaign: CampaignRecord, until: string): MemberOutcome[] {
+  // Contacts are instants: the campaign's days are cut at the shop's midnights.
+  const { sinceAt: startAt, asOfEnd: untilEnd } = dayBounds(db, campaign.started_on, until);
   return db
     .prepare(
       `WITH bought AS (
@@ -116,12 +119,12 @@ export function memberOutcomes(db: Db, campaign: CampaignRecord, until: string):
        )
        SELECT m.arm,
               EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id
-                      AND i.occurred_at >= @start AND i.occurred_at < @untilEnd) AS contacted,
+                      AND i.occurred_at >= @startAt AND i.occurred_at < @untilEnd) AS contacted,
               coalesce(b.orders, 0) AS orders, coalesce(b.revenue_cents, 0) AS revenue_cents
        FROM campaign_members m LEFT JOIN bought b ON b.customer_id = m.customer_id
        WHERE m.campaign_id = @id`,
     )
-    .all({ ...windowParams({ since: null, asOf: until }), id: campaign.id, start: campaign.started_on, until, untilEnd: `${until}T99` }) as MemberOutcome[];
+    .all({ ...windowParams({ since: null, asOf: until }), id: campaign.id, start: campaign.started_on, until, startAt, untilEnd }) as MemberOutcome[];
 }
 
 /** The campaigns a customer is part of, newest first, with the group and when each window ends. */

@@ -1,6 +1,7 @@
 // The SQL behind crm clv: each customer's purchase days (the BG/NBD and Gamma-Gamma input) and later purchase days.
 import type { Db } from './open.js';
 import { analysedOrders, periodParams, type Period } from './analysis.js';
+import { purchase } from './report-sales.js';
 
 /** Per customer, column-wise: lifetimes' summary_data_from_transaction_data, with time in days. */
 export interface PurchaseSummary {
@@ -28,18 +29,18 @@ export function purchaseSummary(db: Db, asOf: string, includePartners = false): 
   const statement = db
     .prepare(
       `WITH days AS (
-         SELECT customer_id, order_date, sum(amount_cents) AS amount
+         SELECT customer_id, order_date, sum(amount_cents) AS amount, max(${purchase}) AS purchase
          FROM orders
          WHERE ${analysedOrders}
          GROUP BY customer_id, order_date
          ORDER BY customer_id, order_date
        )
-       SELECT customer_id, count(*) - 1,
-              julianday(max(order_date)) - julianday(min(order_date)),
-              julianday(@asOf) - julianday(min(order_date)),
-              sum(amount) - CAST(substr(min(order_date || amount), 11) AS INTEGER)
+       SELECT customer_id, sum(purchase) - 1,
+              julianday(max(CASE WHEN purchase THEN order_date END)) - julianday(min(CASE WHEN purchase THEN order_date END)),
+              julianday(@asOf) - julianday(min(CASE WHEN purchase THEN order_date END)),
+              sum(amount) - CAST(substr(min(CASE WHEN purchase THEN order_date || amount END), 11) AS INTEGER)
        FROM days
-       GROUP BY customer_id`,
+       GROUP BY customer_id HAVING sum(purchase) > 0`,
     )
     .raw(true);
   const customerIds: number[] = [];
@@ -69,7 +70,7 @@ export function purchaseDaysIn(db: Db, period: Period): Map<number, number> {
     .prepare(
       `SELECT customer_id, count(DISTINCT order_date)
        FROM orders
-       WHERE ${analysedOrders}
+       WHERE ${analysedOrders} AND ${purchase}
        GROUP BY customer_id`,
     )
     .raw(true);

@@ -69,8 +69,12 @@ export function customerTimeline(db: Db, customerId: number, limit: number | nul
                 NULL AS amount_cents, owner, id AS tie, 3 AS rank
            FROM interactions WHERE customer_id = @id
          UNION ALL
-         SELECT order_date, 'order', external_id,
-                coalesce(product, '') || CASE WHEN quantity IS NOT NULL THEN ' × ' || printf('%g', quantity) ELSE '' END
+         SELECT order_date, CASE WHEN amount_cents < 0 THEN 'return' ELSE 'order' END, external_id,
+                -- An order from a line-item file shows each of its lines (product × quantity), in file order.
+                coalesce((SELECT group_concat(coalesce(nullif(l.product, ''), '(no product)')
+                                   || CASE WHEN l.quantity IS NOT NULL THEN ' × ' || printf('%g', l.quantity) ELSE '' END, '; ')
+                          FROM (SELECT product, quantity FROM order_lines WHERE order_id = orders.id ORDER BY line) l),
+                         coalesce(product, '') || CASE WHEN quantity IS NOT NULL THEN ' × ' || printf('%g', quantity) ELSE '' END)
                   || CASE WHEN status IS NOT NULL AND status <> '' THEN ' [' || status || ']' ELSE '' END,
                 amount_cents, NULL, id, 1
            FROM orders WHERE customer_id = @id

@@ -1,7 +1,7 @@
 // Customer records: listing, lookup, search and manual adds. The only SQL about customers outside imports.
 import { notBilledStatuses } from '../analysis/balance.js';
 import type { Db } from './open.js';
-import { billed } from './report-sales.js';
+import { billed, purchase } from './report-sales.js';
 
 export interface CustomerListRow {
   id: number;
@@ -51,9 +51,9 @@ const orderBy: Record<CustomerSort, string> = {
 // Sales only: refunded and cancelled orders count nowhere (the `billed` rule of the reports).
 const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c.city, c.owner, c.tags, c.status, c.kind, c.channel,
   c.created_at, c.dropped_at, c.drop_reason,
-  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS orders,
+  (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND o.${purchase}) AS orders,
   (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS revenue_cents,
-  (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS last_order`;
+  (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND o.${purchase}) AS last_order`;
 const notBilled = JSON.stringify(notBilledStatuses);
 
 export function listCustomers(db: Db, filter: CustomerFilter): CustomerListRow[] {
@@ -118,10 +118,19 @@ export interface CustomerTotals {
   cost_cents: number | null;
   first_order: string | null;
   last_order: string | null;
+  /** Returns (credit notes: orders below zero): netted in revenue, not counted in orders or the order dates. */
+  returns: number;
 }
 
 export function customerByExternalId(db: Db, externalId: string): CustomerRecord | undefined {
   return db.prepare('SELECT * FROM customers WHERE external_id = ?').get(externalId) as CustomerRecord | undefined;
+}
+
+/** The customer a merged id now names (crm customer merge keeps the merged id as an alias), if it is one. */
+export function customerByAlias(db: Db, externalId: string): CustomerRecord | undefined {
+  return db
+    .prepare('SELECT c.* FROM customer_aliases a JOIN customers c ON c.id = a.customer_id WHERE a.external_id = ?')
+    .get(externalId) as CustomerRecord | undefined;
 }
 
 export function customerById(db: Db, id: number): CustomerRecord | undefined {
@@ -134,6 +143,9 @@ export function findCustomerCandidates(db: Db, reference: string, limit = 20): C
   // order, so naming a customer stays instant on a million rows; only a name part scans the table.
   const byExternalId = db.prepare('SELECT * FROM customers WHERE external_id = ?').all(reference) as CustomerRecord[];
   if (byExternalId.length) return byExternalId;
+  // An id merged into another customer names that customer.
+  const merged = customerByAlias(db, reference);
+  if (merged) return [merged];
   if (/^\d+$/.test(reference) && reference.length < 16) {
     const byId = db.prepare('SELECT * FROM customers WHERE id = ?').all(Number(reference)) as CustomerRecord[];
     if (byId.length) return byId;
@@ -158,8 +170,9 @@ const phoneDigits = "replace(replace(replace(replace(phone, ' ', ''), '-', ''), 
 export function customerTotals(db: Db, customerId: number): CustomerTotals {
   return db
     .prepare(
-      `SELECT count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, sum(cost_cents) AS cost_cents,
-              min(order_date) AS first_order, max(order_date) AS last_order
+      `SELECT coalesce(sum(${purchase}), 0) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, sum(cost_cents) AS cost_cents,
+              min(CASE WHEN ${purchase} THEN order_date END) AS first_order, max(CASE WHEN ${purchase} THEN order_date END) AS last_order,
+              coalesce(sum(NOT ${purchase}), 0) AS returns
        FROM orders WHERE customer_id = @customerId AND ${billed}`,
     )
     .get({ customerId, notBilled }) as CustomerTotals;
@@ -181,8 +194,9 @@ export interface NewCustomer {
   referred_by?: number | null;
 }
 
+/** Whether a customer has this id, or had it before it was merged into another (the id still names that one). */
 export function externalIdTaken(db: Db, externalId: string): boolean {
-  return db.prepare('SELECT 1 FROM customers WHERE external_id = ?').get(externalId) !== undefined;
+  return db.prepare('SELECT 1 FROM customers WHERE external_id = ?').get(externalId) !== undefined || customerByAlias(db, externalId) !== undefined;
 }
 
 /** Inserts one customer; without an external id one is made from the new row's id ("C000123"). */

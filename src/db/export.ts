@@ -75,13 +75,34 @@ const tables: Record<ExportKind, ExportTable> = {
   },
 };
 
-export function exportTable(kind: ExportKind): ExportTable {
+/**
+ * Orders when some have lines (a line-item file was imported): one row per line, with its unit price, and one row
+ * for each order without lines, so the import reads it back as a line-item file and makes the same orders
+ * (docs/rules.md#order-lines). Without lines the export keeps its one-row-per-order shape.
+ */
+const orderLinesTable: ExportTable = {
+  columns: ['order_id', 'customer_id', 'order_date', 'amount', 'cost', 'product', 'quantity', 'unit_price', 'status'],
+  money: ['amount', 'cost', 'unit_price'],
+  numeric: ['quantity'],
+  sql: `SELECT o.external_id AS order_id, c.external_id AS customer_id, o.order_date,
+               CASE WHEN l.order_id IS NULL THEN o.amount_cents ELSE l.amount_cents END AS amount,
+               CASE WHEN l.order_id IS NULL THEN o.cost_cents ELSE l.cost_cents END AS cost,
+               CASE WHEN l.order_id IS NULL THEN o.product ELSE l.product END AS product,
+               CASE WHEN l.order_id IS NULL THEN o.quantity ELSE l.quantity END AS quantity,
+               l.unit_price_cents AS unit_price, o.status
+        FROM orders o JOIN customers c ON c.id = o.customer_id LEFT JOIN order_lines l ON l.order_id = o.id
+        ORDER BY o.id, l.line`,
+};
+
+/** The columns and query of one kind (orders: with their lines when the database has any). */
+export function exportTable(kind: ExportKind, db?: Db): ExportTable {
+  if (kind === 'orders' && db && db.prepare('SELECT 1 FROM order_lines LIMIT 1').get() !== undefined) return orderLinesTable;
   return tables[kind];
 }
 
 /** Streams the rows of one kind; read inside one transaction so a concurrent import shows all or nothing. */
 export function exportRows(db: Db, kind: ExportKind): IterableIterator<Record<string, ExportValue>> {
-  return db.prepare(tables[kind].sql).iterate() as IterableIterator<Record<string, ExportValue>>;
+  return db.prepare(exportTable(kind, db).sql).iterate() as IterableIterator<Record<string, ExportValue>>;
 }
 
 /** Runs `work` inside one read transaction: everything it reads is one snapshot, even while an import commits. */

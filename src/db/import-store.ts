@@ -1,11 +1,13 @@
 // The SQL of an import: one transaction per file, keyed upserts, and the record of what a run did.
 import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
+import { LineStaging, type LineImportOutcome, type StoredLine } from './order-lines.js';
 import { billed, windowParams } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
 import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
 
-export type WriteOutcome = 'new' | 'changed' | 'unchanged' | Rejection;
+/** 'merged': a customers row whose id was merged into another customer, skipped (docs/rules.md#merged-customers). */
+export type WriteOutcome = 'new' | 'changed' | 'unchanged' | 'merged' | Rejection;
 
 export interface RunRecord {
   kind: ImportKind;
@@ -103,10 +105,15 @@ export class ImportSession {
   readonly writtenAt: string;
   private readonly sequenceBefore = new Map<TrackedTable, number>();
   private readonly createdRanges = new Map<TrackedTable, { first: number; last: number }>();
-  private readonly pendingChanges: { table: TrackedTable; id: number; before: string }[] = [];
+  private readonly pendingChanges: { table: TrackedTable | 'order_lines'; id: number; before: string }[] = [];
   private readonly claimKey;
   private readonly customerIdByExternal;
+  private readonly customerIdByAlias;
   private readonly orderIdByExternal;
+  /** Whether any customer was ever merged: only then is a missing id looked up among the merged ids. */
+  readonly hasAliases: boolean;
+  /** Merged ids the file named → the external id of the customer they were merged into. */
+  readonly aliasesUsed = new Map<string, string>();
   private finished = false;
   private readonly customerIds = new Map<string, number>();
   private readonly deferredIndexes: { name: string; sql: string }[] = [];
@@ -125,6 +132,8 @@ export class ImportSession {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS import_claimed_keys (key TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM import_claimed_keys;');
     this.claimKey = db.prepare('INSERT OR IGNORE INTO import_claimed_keys (key) VALUES (?)');
     this.customerIdByExternal = db.prepare('SELECT id FROM customers WHERE external_id = ?').pluck();
+    this.customerIdByAlias = db.prepare('SELECT c.id, c.external_id FROM customer_aliases a JOIN customers c ON c.id = a.customer_id WHERE a.external_id = ?');
+    this.hasAliases = db.prepare('SELECT 1 FROM customer_aliases LIMIT 1').get() !== undefined;
     this.orderIdByExternal = db.prepare('SELECT id FROM orders WHERE external_id = ?').pluck();
   }
 
@@ -178,16 +187,35 @@ export class ImportSession {
     this.pendingChanges.push({ table, id, before: JSON.stringify(before) });
   }
 
+  /**
+   * The lines an order had before this run replaced them (an order changed by a line file): recorded as a change of
+   * table order_lines with the order's id, so crm import undo can put the set back. The order's own change is
+   * recorded too, and that is what undo checks for later edits.
+   */
+  recordLinesBefore(orderId: number, lines: readonly StoredLine[]): void {
+    this.pendingChanges.push({ table: 'order_lines', id: orderId, before: JSON.stringify(lines) });
+  }
+
   /** Customer id by external id, with a bounded cache: order files name the same customers again and again. */
   customerId(externalId: string): number | undefined {
     const cached = this.customerIds.get(externalId);
     if (cached !== undefined) return cached;
-    const id = this.customerIdByExternal.get(externalId) as number | undefined;
+    let id = this.customerIdByExternal.get(externalId) as number | undefined;
+    if (id === undefined) id = this.alias(externalId);
     if (id !== undefined) {
       if (this.customerIds.size >= CUSTOMER_CACHE_SIZE) this.customerIds.clear();
       this.customerIds.set(externalId, id);
     }
     return id;
+  }
+
+  /** The customer a merged id now names (crm customer merge), noted for the summary. */
+  alias(externalId: string): number | undefined {
+    if (!this.hasAliases) return undefined;
+    const found = this.customerIdByAlias.get(externalId) as { id: number; external_id: string } | undefined;
+    if (found === undefined) return undefined;
+    this.aliasesUsed.set(externalId, found.external_id);
+    return found.id;
   }
 
   orderId(externalId: string): number | undefined {
@@ -289,22 +317,29 @@ export class ImportSession {
 }
 
 export interface RowWriter {
-  write(row: ImportRow): WriteOutcome;
+  /** null: the row was staged (a line of a line-item file); its order is written by finish(). */
+  write(row: ImportRow, line?: number): WriteOutcome | null;
   /** The checks write() would make against the database, without writing (to report all problems under abort). */
   check(row: ImportRow): Rejection | null;
   readonly customersCreated: number;
+  /** Writes what was staged (the orders of a line-item file); null for any other file. */
+  finish(): LineImportOutcome | null;
+  /** Rows that named a merged customer's id: written to the customer it was merged into (or, customers rows, skipped). */
+  readonly aliasRows: number;
 }
 
 export interface WriterOptions {
   createCustomers?: boolean;
+  /** --credit-prefix for line-item order files (db/order-lines.ts). */
+  creditPrefix?: string | null;
   /** The customer fields the file has columns for (customers import). */
   presentCustomerFields?: string[];
 }
 
-const duplicateId = (field: string, externalId: string): Rejection => ({
+const duplicateId = (field: string, externalId: string, hint = ''): Rejection => ({
   field,
   value: externalId,
-  reason: 'appears more than once in this file (keep one row per id)',
+  reason: `appears more than once in this file (keep one row per id${hint})`,
 });
 
 const unknownCustomer = (externalId: string, hint: string): Rejection => ({
@@ -316,6 +351,10 @@ const unknownCustomer = (externalId: string, hint: string): Rejection => ({
 /** Creates the writer for one import kind inside a session. */
 export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind, options: WriterOptions = {}): RowWriter {
   let customersCreated = 0;
+  let aliasRows = 0;
+  const viaAlias = (externalId: string): void => {
+    if (session.hasAliases && session.aliasesUsed.has(externalId)) aliasRows += 1;
+  };
   const present = (options.presentCustomerFields ?? []).filter((field) => (customerColumns as readonly string[]).includes(field));
   const customerColumnsInFile = ['name', ...present.filter((field) => field !== 'name')];
   const customers = new KeyedUpsert(db, 'customers', customerColumnsInFile, session);
@@ -326,7 +365,10 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   );
   const resolveCustomer = (externalId: string, source: Record<string, string | null> | null): number | Rejection => {
     const known = session.customerId(externalId);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      viaAlias(externalId);
+      return known;
+    }
     if (!options.createCustomers || !source) {
       return unknownCustomer(externalId, kind === 'orders' ? ' (import customers first, or use --create-customers)' : ' (import customers first)');
     }
@@ -342,6 +384,16 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   };
 
   const orders = new KeyedUpsert(db, 'orders', orderColumns, session);
+  // A unit_price column makes an order file a line-item file: its rows are staged and written as orders at the end.
+  const lines = kind === 'orders' && (options.presentCustomerFields ?? []).includes('unit_price')
+    ? new LineStaging(db, session, { creditPrefix: options.creditPrefix ?? null })
+    : null;
+  const linesHint = kind === 'orders' && (options.presentCustomerFields ?? []).includes('product')
+    ? '; if these are the lines of one order, a unit price column (unit_price, UnitPrice, Price, 单价) makes the file a line-item file'
+    : '';
+  const storedLineCount = db.prepare('SELECT count(*) FROM order_lines WHERE order_id = ?').pluck();
+  const storedLines = db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line');
+  const dropLines = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
   // campaign_id and the follow-up's completion are written only from files with those columns, so an older file
   // never unlinks a contact or reopens a follow-up done since.
   const inFile = (field: string): boolean => (options.presentCustomerFields ?? []).includes(field);
@@ -359,10 +411,12 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   const complaints = new KeyedUpsert(db, 'complaints', complaintColumns, session);
 
   const kindOf = db.prepare('SELECT id, kind, converted_at FROM customers WHERE external_id = ?');
+  const kindById = db.prepare('SELECT id, kind, converted_at FROM customers WHERE id = ?');
   /** referred_by names a partner by customer_id: stored as that partner's row id. */
   const referrer = (externalId: string | null): number | null | Rejection => {
     if (externalId === null) return null;
-    const found = kindOf.get(externalId) as { id: number; kind: string } | undefined;
+    const merged = kindOf.get(externalId) === undefined ? session.alias(externalId) : undefined;
+    const found = (merged === undefined ? kindOf.get(externalId) : kindById.get(merged)) as { id: number; kind: string } | undefined;
     if (!found) return { field: 'referred_by', value: externalId, reason: 'unknown partner (import the partner first, or earlier in the same file)' };
     if (found.kind !== 'partner') return { field: 'referred_by', value: externalId, reason: `is a ${found.kind}, not a partner (kind partner)` };
     return found.id;
@@ -380,7 +434,17 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
       ? { field: 'kind', value: kind, reason: `${row.externalId} is the partner who referred ${referred} customer${referred === 1 ? '' : 's'}; a referrer must stay a partner` }
       : null;
   };
+  /**
+   * A customers row with an id merged into another customer is skipped: the kept record's data is not overwritten by
+   * the duplicate's, and the duplicate does not come back (docs/rules.md#merged-customers).
+   */
+  const mergedAway = (row: CustomerRow): boolean =>
+    session.hasAliases && !kindOf.get(row.externalId) && session.alias(row.externalId) !== undefined;
   const writeCustomer = (row: CustomerRow): WriteOutcome => {
+    if (mergedAway(row)) {
+      aliasRows += 1;
+      return 'merged';
+    }
     const kept = partnerKept(row);
     if (kept) return kept;
     const fileValues = { ...row.values };
@@ -405,14 +469,24 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     const outcome = customers.upsert(row.externalId, values, createdAt);
     return outcome === 'duplicate' ? duplicateId('customer_id', row.externalId) : outcome;
   };
-  const writeOrder = (row: OrderRow): WriteOutcome => {
+  const writeOrder = (row: OrderRow, line: number): WriteOutcome | null => {
     const customerId = resolveCustomer(row.customerExternalId, row.customer);
     if (typeof customerId !== 'number') return customerId;
+    if (lines) return lines.stage(row, customerId, line);
     // In the order of orderColumns.
     const values: Value[] = [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status];
     const key = row.externalId ?? session.derivedKey('o:', [row.customerExternalId, ...values.slice(1)]);
     const outcome = orders.upsert(key, values);
-    return outcome === 'duplicate' ? duplicateId('order_id', key) : outcome;
+    if (outcome === 'duplicate') return duplicateId('order_id', key, linesHint);
+    if (outcome === 'changed') {
+      // A one-row-per-order file rewrote an order that had lines: its totals are the file's now, so its lines go.
+      const id = session.orderId(key)!;
+      if ((storedLineCount.get(id) as number) > 0) {
+        session.recordLinesBefore(id, storedLines.all(id) as StoredLine[]);
+        dropLines.run(id);
+      }
+    }
+    return outcome;
   };
   const writeInteraction = (row: InteractionRow): WriteOutcome => {
     const customerId = resolveCustomer(row.customerExternalId, null);
@@ -466,12 +540,12 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   };
 
   return {
-    write(row: ImportRow): WriteOutcome {
+    write(row: ImportRow, line = 0): WriteOutcome | null {
       switch (row.kind) {
         case 'customers':
           return writeCustomer(row);
         case 'orders':
-          return writeOrder(row);
+          return writeOrder(row, line);
         case 'interactions':
           return writeInteraction(row);
         case 'payments':
@@ -484,6 +558,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     },
     check(row: ImportRow): Rejection | null {
       if (row.kind === 'customers') {
+        if (mergedAway(row)) return null;
         const partner = typeof row.values.referred_by === 'string' ? referrer(row.values.referred_by) : null;
         return partner !== null && typeof partner !== 'number' ? partner : partnerKept(row);
       }
@@ -501,6 +576,12 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     },
     get customersCreated() {
       return customersCreated;
+    },
+    finish(): LineImportOutcome | null {
+      return lines ? lines.finish() : null;
+    },
+    get aliasRows() {
+      return aliasRows;
     },
   };
 }

@@ -1,6 +1,7 @@
 // Leads and partners (issue 11): converting and dropping a lead by hand, the funnel's facts, the partners' facts.
 import type { CustomerRecord } from './customers.js';
 import { writeAudit } from './customer-changes.js';
+import { dayBounds } from './day-bounds.js';
 import type { Db } from './open.js';
 import { billed, windowParams, type OrderWindow } from './report-sales.js';
 
@@ -117,10 +118,10 @@ export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
               coalesce(s.orders, 0) AS orders,
               coalesce(s.revenue, 0) AS revenue_cents,
               coalesce(s.profit, 0) AS profit_cents,
-              (SELECT count(*) FROM interactions i WHERE i.customer_id = p.id AND i.occurred_at >= @since AND i.occurred_at < @asOfEnd) AS interactions,
+              (SELECT count(*) FROM interactions i WHERE i.customer_id = p.id AND i.occurred_at >= @sinceAt AND i.occurred_at < @asOfEnd) AS interactions,
               (SELECT max(i.occurred_at) FROM interactions i WHERE i.customer_id = p.id AND i.occurred_at < @asOfEnd) AS last_contact_at
        FROM partners p LEFT JOIN referrals rf ON rf.partner_id = p.id LEFT JOIN per_partner s ON s.partner_id = p.id
        ORDER BY revenue_cents DESC, p.external_id`,
     )
-    .all({ ...windowParams(window), asOfEnd: `${window.asOf}T99` }) as PartnerFacts[];
+    .all({ ...windowParams(window), ...dayBounds(db, window.since, window.asOf) }) as PartnerFacts[];
 }

@@ -49,6 +49,9 @@ export function mergeCustomers(db: Db, keep: CustomerRecord, other: CustomerReco
       db.prepare('UPDATE customers SET converted_at = ?, updated_at = ? WHERE id = ?').run(other.converted_at, now, keep.id);
     }
     writeAudit(db, now, 'merge', keep.id, { merged: other, moved, filled: plan.fill, created_at: plan.createdAt });
+    // OTHER's id (and the ids merged into OTHER before) now name KEEP: a re-import of the same files lands on KEEP.
+    db.prepare('UPDATE customer_aliases SET customer_id = ? WHERE customer_id = ?').run(keep.id, other.id);
+    db.prepare('INSERT OR REPLACE INTO customer_aliases (external_id, customer_id, merged_at) VALUES (?, ?, ?)').run(other.external_id, keep.id, now);
     db.prepare('DELETE FROM customers WHERE id = ?').run(other.id);
     const keepAfter = historyCounts(db, keep.id);
     for (const table of historyTables) {

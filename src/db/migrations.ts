@@ -332,6 +332,39 @@ BEGIN
 END;
 `,
   },
+  {
+    version: 12,
+    description: 'order lines: the products of an order imported from a line-item file (one row per product)',
+    sql: `
+-- A shop export has one row per product; the rows of one order id are one order (docs/rules.md#order-lines).
+-- orders keeps the order's totals, which every analysis reads; its lines are kept here, in file order, for
+-- crm customer show, crm report products and crm export. An order imported one row per order has no lines.
+CREATE TABLE order_lines (
+  order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+  line INTEGER NOT NULL,
+  product TEXT,
+  quantity REAL,
+  unit_price_cents INTEGER,
+  amount_cents INTEGER NOT NULL,
+  cost_cents INTEGER,
+  PRIMARY KEY (order_id, line)
+) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 13,
+    description: 'a merged customer id stays an alias of the customer it was merged into, so re-imports land there',
+    sql: `
+-- crm customer merge KEEP OTHER: OTHER's external id names KEEP from then on (imports, crm customer show, log, pay),
+-- so importing the unchanged files again does not bring OTHER back. Removed with KEEP.
+CREATE TABLE customer_aliases (
+  external_id TEXT PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  merged_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX customer_aliases_customer ON customer_aliases(customer_id);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -1,13 +1,16 @@
 // The SQL of the value pyramid: customers ranked by profit with a window function, cut into tiers in SQLite.
 import { analysedOrders, periodParams, type Period } from './analysis.js';
+import { dayBounds } from './day-bounds.js';
 import type { Db } from './open.js';
+import { purchase } from './report-sales.js';
 
 /** Cumulative shares of customers from the top, in percent: platinum, gold, iron (lead is the rest). */
 export type PyramidCuts = readonly [platinum: number, gold: number, iron: number];
 
-const params = (period: Period, cuts: PyramidCuts) => ({
+const params = (db: Db, period: Period, cuts: PyramidCuts) => ({
   ...periodParams(period),
-  asOfEnd: `${period.asOf}T99`, // interactions hold date-times: everything on the analysis day sorts below this
+  // Interactions hold instants: the period's days are cut at the shop's midnights.
+  ...dayBounds(db, period.since, period.asOf),
   platinum: cuts[0],
   gold: cuts[1],
   iron: cuts[2],
@@ -21,11 +24,11 @@ const params = (period: Period, cuts: PyramidCuts) => ({
  */
 const tiered = `
 WITH per_customer AS (
-  SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit,
+  SELECT customer_id, sum(${purchase}) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit,
          sum(cost_cents IS NULL) AS without_cost
   FROM orders
   WHERE ${analysedOrders}
-  GROUP BY customer_id
+  GROUP BY customer_id HAVING sum(${purchase}) > 0
 ), ranked AS (
   SELECT *, rank() OVER (ORDER BY profit DESC) AS position, count(*) OVER () AS total FROM per_customer
 ), tiered AS (
@@ -37,7 +40,7 @@ WITH per_customer AS (
   FROM ranked
 ), contacts AS (
   SELECT customer_id, count(*) AS interactions FROM interactions
-  WHERE occurred_at >= @since AND occurred_at < @asOfEnd
+  WHERE occurred_at >= @sinceAt AND occurred_at < @asOfEnd
   GROUP BY customer_id
 )`;
 
@@ -72,7 +75,7 @@ export function pyramidTiers(db: Db, period: Period, cuts: PyramidCuts): TierTot
        FROM tiered LEFT JOIN contacts USING (customer_id)
        GROUP BY tier ORDER BY tier`,
     )
-    .all(params(period, cuts)) as TierTotals[];
+    .all(params(db, period, cuts)) as TierTotals[];
 }
 
 export interface TierCustomer {
@@ -98,13 +101,13 @@ export function pyramidCustomers(db: Db, period: Period, cuts: PyramidCuts, tier
        WHERE @tier IS NULL OR t.tier = @tier
        ORDER BY t.position, c.external_id`,
     )
-    .all({ ...params(period, cuts), tier }) as TierCustomer[];
+    .all({ ...params(db, period, cuts), tier }) as TierCustomer[];
 }
 
 /** Tier of every customer with orders in the period (for snapshots): customer id → tier number. */
 export function customerTiers(db: Db, period: Period, cuts: PyramidCuts): Map<number, { tier: number; profitCents: number }> {
   const tiers = new Map<number, { tier: number; profitCents: number }>();
   const statement = db.prepare(`${tiered} SELECT customer_id, tier, profit FROM tiered`).raw(true);
-  for (const [id, tier, profit] of statement.iterate(params(period, cuts)) as Iterable<[number, number, number]>) tiers.set(id, { tier, profitCents: profit });
+  for (const [id, tier, profit] of statement.iterate(params(db, period, cuts)) as Iterable<[number, number, number]>) tiers.set(id, { tier, profitCents: profit });
   return tiers;
 }

@@ -1,6 +1,6 @@
 // The SQL behind lifecycle and loyalty: per-customer purchase history and the latest survey.
 import { analysedOrders, periodParams, type Period } from './analysis.js';
-import { analysedContact } from './report-sales.js';
+import { analysedContact, purchase } from './report-sales.js';
 import type { Db } from './open.js';
 import { addDays } from '../util/dates.js';
 
@@ -27,13 +27,14 @@ export function purchaseHistories(db: Db, period: Period, windowDays: number): I
   return db
     .prepare(
       `WITH per_customer AS (
-         SELECT customer_id, min(order_date) AS first_order, max(order_date) AS last_order, count(*) AS orders,
-                count(DISTINCT order_date) AS purchase_days, sum(amount_cents) AS revenue_cents,
+         SELECT customer_id, min(CASE WHEN ${purchase} THEN order_date END) AS first_order,
+                max(CASE WHEN ${purchase} THEN order_date END) AS last_order, sum(${purchase}) AS orders,
+                count(DISTINCT CASE WHEN ${purchase} THEN order_date END) AS purchase_days, sum(amount_cents) AS revenue_cents,
                 sum(CASE WHEN order_date > @recentStart THEN amount_cents ELSE 0 END) AS recent_cents,
                 sum(CASE WHEN order_date > @priorStart AND order_date <= @recentStart THEN amount_cents ELSE 0 END) AS prior_cents
          FROM orders
          WHERE ${analysedOrders}
-         GROUP BY customer_id
+         GROUP BY customer_id HAVING sum(${purchase}) > 0
        )
        SELECT c.id, c.external_id, c.name, p.first_order, p.last_order, p.orders, p.purchase_days, p.revenue_cents, p.recent_cents, p.prior_cents
        FROM per_customer p JOIN customers c ON c.id = p.customer_id`,
@@ -62,8 +63,8 @@ export function loyaltyFacts(db: Db, period: Period, windowDays: number): Loyalt
   return db
     .prepare(
       `WITH per_customer AS (
-         SELECT customer_id, count(*) AS orders, sum(order_date > @recentStart) AS recent_orders, sum(amount_cents) AS revenue_cents
-         FROM orders WHERE ${analysedOrders} GROUP BY customer_id
+         SELECT customer_id, sum(${purchase}) AS orders, sum(${purchase} AND order_date > @recentStart) AS recent_orders, sum(amount_cents) AS revenue_cents
+         FROM orders WHERE ${analysedOrders} GROUP BY customer_id HAVING sum(${purchase}) > 0
        ), latest_survey AS (
          SELECT customer_id, perceived / expected AS satisfaction, would_recommend,
                 row_number() OVER (PARTITION BY customer_id ORDER BY surveyed_on DESC, id DESC) AS newest

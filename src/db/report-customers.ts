@@ -1,5 +1,6 @@
 // The SQL of the customer reports (summary, lost, satisfaction, agenda): values, contacts, surveys, snapshot rows.
-import { billed, customerSales, windowParams, type OrderWindow } from './report-sales.js';
+import { billed, customerSales, purchase, windowParams, type OrderWindow } from './report-sales.js';
+import { dayBounds } from './day-bounds.js';
 import type { Db } from './open.js';
 
 export interface ReturnFacts {
@@ -18,7 +19,7 @@ export function returnFacts(db: Db, window: OrderWindow): ReturnFacts[] {
       `SELECT customer_id, min(CASE WHEN order_date >= @since THEN order_date END) AS first_in_period,
               max(CASE WHEN order_date < @since THEN order_date END) AS last_before, min(order_date) AS first_ever,
               count(DISTINCT CASE WHEN order_date < @since THEN order_date END) AS purchase_days_before
-       FROM orders WHERE +order_date <= @asOf AND ${customerSales}
+       FROM orders WHERE +order_date <= @asOf AND ${customerSales} AND ${purchase}
        GROUP BY customer_id
        HAVING first_in_period IS NOT NULL AND last_before IS NOT NULL`,
     )
@@ -51,7 +52,7 @@ export function customerValues(db: Db, customerIds: readonly number[], asOf: str
        LEFT JOIN interactions l ON l.id = (
          SELECT x.id FROM interactions x WHERE x.customer_id = c.id AND x.occurred_at < @asOfEnd ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)`,
     )
-    .all({ ...windowParams({ since: null, asOf }), ids: JSON.stringify(customerIds), asOfEnd: `${asOf}T99` }) as CustomerValue[];
+    .all({ ...windowParams({ since: null, asOf }), ids: JSON.stringify(customerIds), asOfEnd: dayBounds(db, null, asOf).asOfEnd }) as CustomerValue[];
 }
 
 export interface SurveyRow {
@@ -78,7 +79,7 @@ export function openComplaintCount(db: Db, asOf: string): number {
   return db
     .prepare(`SELECT count(*) FROM complaints WHERE opened_at < @end AND (resolved_at IS NULL OR resolved_at >= @end)`)
     .pluck()
-    .get({ end: `${asOf}T99` }) as number;
+    .get({ end: dayBounds(db, null, asOf).asOfEnd }) as number;
 }
 
 export interface SnapshotStanding {

@@ -1,11 +1,12 @@
 // The SQL of the people reports: per salesperson (owner) sales, contacts, follow-ups and complaints in a period.
 import { analysedContact, billed, windowParams, type OrderWindow } from './report-sales.js';
+import { dayBounds } from './day-bounds.js';
 import type { Db } from './open.js';
 
 const NO_OWNER = '(no owner)';
 
-/** Interactions and complaints hold date-times: everything on the as-of day sorts below `asOf`T99. */
-const timeParams = (window: OrderWindow) => ({ ...windowParams(window), asOfEnd: `${window.asOf}T99`, noOwner: NO_OWNER });
+/** Interactions and complaints hold instants: the period's days are cut at the shop's midnights (db/day-bounds.ts). */
+const timeParams = (db: Db, window: OrderWindow) => ({ ...windowParams(window), ...dayBounds(db, window.since, window.asOf), noOwner: NO_OWNER });
 
 export interface OwnerSales {
   owner: string;
@@ -37,7 +38,7 @@ export function ownerSales(db: Db, window: OrderWindow): OwnerSales[] {
        FROM customers c LEFT JOIN per_customer p ON p.customer_id = c.id
        GROUP BY 1`,
     )
-    .all(timeParams(window)) as OwnerSales[];
+    .all(timeParams(db, window)) as OwnerSales[];
 }
 
 export interface OwnerContacts {
@@ -54,7 +55,7 @@ export function ownerContacts(db: Db, window: OrderWindow): OwnerContacts[] {
   return db
     .prepare(
       `SELECT coalesce(nullif(trim(coalesce(i.owner, c.owner)), ''), @noOwner) AS owner,
-              coalesce(sum(i.occurred_at >= @since AND i.occurred_at < @asOfEnd), 0) AS interactions,
+              coalesce(sum(i.occurred_at >= @sinceAt AND i.occurred_at < @asOfEnd), 0) AS interactions,
               coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_done_at < @asOfEnd
                            AND substr(i.follow_up_done_at, 1, 10) <= i.follow_up_at), 0) AS followups_on_time,
               coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_done_at < @asOfEnd
@@ -65,7 +66,7 @@ export function ownerContacts(db: Db, window: OrderWindow): OwnerContacts[] {
        WHERE i.occurred_at < @asOfEnd
        GROUP BY 1`,
     )
-    .all(timeParams(window)) as OwnerContacts[];
+    .all(timeParams(db, window)) as OwnerContacts[];
 }
 
 export interface ComplaintTimes {
@@ -82,8 +83,8 @@ export function complaintTimes(db: Db, window: OrderWindow): ComplaintTimes[] {
       `SELECT coalesce(nullif(trim(coalesce(k.owner, c.owner)), ''), @noOwner) AS owner, k.opened_at,
               CASE WHEN k.resolved_at < @asOfEnd THEN k.resolved_at END AS resolved_at
        FROM complaints k JOIN customers c ON c.id = k.customer_id
-       WHERE k.opened_at >= @since AND k.opened_at < @asOfEnd
+       WHERE k.opened_at >= @sinceAt AND k.opened_at < @asOfEnd
        ORDER BY owner, k.opened_at`,
     )
-    .all(timeParams(window)) as ComplaintTimes[];
+    .all(timeParams(db, window)) as ComplaintTimes[];
 }

@@ -24,6 +24,14 @@ export const billed = `(status IS NULL OR lower(trim(status)) NOT IN (SELECT val
  */
 export const notPartnerOrder = `(@includePartners = 1 OR customer_id NOT IN (SELECT id FROM customers WHERE kind <> 'customer' AND kind = 'partner'))`;
 
+/**
+ * A purchase: an order of zero or more. An order below zero is a return (a credit note): it reduces the customer's
+ * revenue and profit, so every sum includes it, but it is no purchase: counts of orders, first and last order dates,
+ * purchase days and months count purchases only (docs/rules.md#which-orders-count). The amount is in the covering
+ * index, so the condition costs no table read.
+ */
+export const purchase = 'amount_cents >= 0';
+
 /** A customer's sales: billed, and not a partner's (unless @includePartners). */
 export const customerSales = `${billed} AND ${notPartnerOrder}`;
 
@@ -88,14 +96,26 @@ export interface ProductTotals {
   repeat_customers: number;
 }
 
-/** Per product: units, revenue, profit (revenue where cost is unknown), customers and those who bought it twice or more. */
+/**
+ * Per product: units, revenue, profit (revenue where cost is unknown), customers and those who bought it twice or more.
+ * An order with lines (a line-item file) counts each line under its product; orders counts the orders with the product.
+ */
 export function productTotals(db: Db, window: OrderWindow): ProductTotals[] {
   return db
     .prepare(
-      `WITH per_customer AS (
-         SELECT coalesce(nullif(trim(product), ''), '(no product)') AS product, customer_id, count(*) AS orders,
+      `WITH items AS (
+         SELECT o.id AS order_id, o.customer_id, o.amount_cents >= 0 AS is_purchase,
+                CASE WHEN l.order_id IS NULL THEN o.product ELSE l.product END AS product,
+                CASE WHEN l.order_id IS NULL THEN o.quantity ELSE l.quantity END AS quantity,
+                CASE WHEN l.order_id IS NULL THEN o.amount_cents ELSE l.amount_cents END AS amount_cents,
+                CASE WHEN l.order_id IS NULL THEN o.cost_cents ELSE l.cost_cents END AS cost_cents
+         FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
+         WHERE ${inWindow(window)} AND ${billed}
+       ), per_customer AS (
+         SELECT coalesce(nullif(trim(product), ''), '(no product)') AS product, customer_id,
+                count(DISTINCT CASE WHEN is_purchase THEN order_id END) AS orders,
                 coalesce(sum(quantity), 0) AS units, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
-         FROM orders WHERE ${inWindow(window)} AND ${billed}
+         FROM items
          GROUP BY 1, customer_id
        )
        SELECT product, sum(units) AS units, sum(orders) AS orders, sum(revenue) AS revenue_cents, sum(profit) AS profit_cents,
@@ -124,9 +144,9 @@ export function customerProfits(db: Db, window: OrderWindow): CustomerProfit[] {
   return db
     .prepare(
       `WITH per_customer AS (
-         SELECT customer_id, count(*) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
+         SELECT customer_id, sum(${purchase}) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
          FROM orders WHERE ${inWindow(window)} AND ${customerSales}
-         GROUP BY customer_id
+         GROUP BY customer_id HAVING sum(${purchase}) > 0
        )
        SELECT row_number() OVER ranking AS rank, c.external_id, c.name, c.owner, p.orders, p.revenue AS revenue_cents, p.profit AS profit_cents,
               sum(p.profit) OVER (ranking ROWS UNBOUNDED PRECEDING) AS cumulative_profit_cents,
@@ -154,7 +174,7 @@ export function cohortCells(db: Db, window: OrderWindow): CohortCell[] {
     .prepare(
       `WITH months AS (
          SELECT DISTINCT customer_id, substr(order_date, 1, 7) AS month
-         FROM orders WHERE +order_date <= @asOf AND ${customerSales}
+         FROM orders WHERE +order_date <= @asOf AND ${customerSales} AND ${purchase}
        ), cohorts AS (
          SELECT customer_id, min(month) AS cohort FROM months GROUP BY customer_id
        )
@@ -187,7 +207,10 @@ export function monthlyRevenue(db: Db, window: OrderWindow): MonthRevenue[] {
 }
 
 export interface SalesTotals {
+  /** Purchases; returns (orders below zero) are counted apart, their amounts netted in revenue and profit. */
   orders: number;
+  returns: number;
+  returns_cents: number;
   revenue_cents: number;
   profit_cents: number;
 }
@@ -195,7 +218,9 @@ export interface SalesTotals {
 export function salesTotals(db: Db, window: OrderWindow): SalesTotals {
   return db
     .prepare(
-      `SELECT count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, coalesce(sum(amount_cents - coalesce(cost_cents, 0)), 0) AS profit_cents
+      `SELECT coalesce(sum(${purchase}), 0) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents,
+              coalesce(sum(amount_cents - coalesce(cost_cents, 0)), 0) AS profit_cents, coalesce(sum(NOT ${purchase}), 0) AS returns,
+              coalesce(sum(CASE WHEN NOT ${purchase} THEN amount_cents END), 0) AS returns_cents
        FROM orders WHERE ${inWindowCovered} AND ${billed}`,
     )
     .get(windowParams(window)) as SalesTotals;

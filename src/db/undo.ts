@@ -50,7 +50,7 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
     if (!run) throw new UsageError(`no import run ${runId}; \`crm import log\` lists the runs`);
     if (run.undone_at) throw new UsageError(`import run ${runId} was already undone at ${run.undone_at}`);
     const created = db.prepare('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?').all(runId) as { table_name: string; first_id: number; last_id: number }[];
-    const changes = db.prepare('SELECT table_name, row_id, before FROM import_changes WHERE run_id = ? ORDER BY table_name, row_id').all(runId) as { table_name: string; row_id: number; before: string }[];
+    let changes = db.prepare('SELECT table_name, row_id, before FROM import_changes WHERE run_id = ? ORDER BY table_name, row_id').all(runId) as { table_name: string; row_id: number; before: string }[];
     const conflicts: string[] = [];
     let conflictCount = 0;
     const conflict = (text: string): void => {
@@ -77,6 +77,9 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
       for (const row of rows) conflict(describe(table, row));
     }
     const current = new Map(tracked.map((table) => [table, db.prepare(`SELECT id, external_id, updated_at, ${touched} AS touched FROM ${table} WHERE id = @id`)]));
+    // The lines an order had before a line file replaced them: the order's own change (recorded with them) is what is checked.
+    const lineSets = changes.filter((change) => change.table_name === 'order_lines');
+    changes = changes.filter((change) => change.table_name !== 'order_lines');
     for (const change of changes) {
       if (!isTracked(change.table_name)) throw new CrmError(`import run ${runId} recorded a change to unknown table ${change.table_name}; nothing was changed`);
       const table = change.table_name;
@@ -110,6 +113,16 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
       restored[table] = (restored[table] ?? 0) + 1;
     }
 
+    const dropLines = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
+    const putLine = db.prepare(
+      'INSERT INTO order_lines (order_id, line, product, quantity, unit_price_cents, amount_cents, cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const change of lineSets) {
+      dropLines.run(change.row_id);
+      const lines = JSON.parse(change.before) as { product: string | null; quantity: number | null; unit_price_cents: number | null; amount_cents: number; cost_cents: number | null }[];
+      lines.forEach((line, index) => putLine.run(change.row_id, index + 1, line.product, line.quantity, line.unit_price_cents, line.amount_cents, line.cost_cents));
+    }
+
     // Remove what the run created, children first; anything else still pointing at those rows blocks the undo.
     const removed: Partial<Record<Tracked, number>> = {};
     const ranges = new Map(created.filter((range) => isTracked(range.table_name)).map((range) => [range.table_name as Tracked, range]));
@@ -136,6 +149,8 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
         for (const row of rows) conflict(`${row.what} ${row.child} of ${singular[table]} ${row.parent} (added since)`);
       }
       if (conflictCount) refuse(`rows added since depend on rows it created`);
+      // An order's lines go with it (the foreign key cascades too; this does not rely on it).
+      if (table === 'orders') db.prepare('DELETE FROM order_lines WHERE order_id BETWEEN ? AND ?').run(range.first_id, range.last_id);
       removed[table] = db.prepare(`DELETE FROM ${table} WHERE id BETWEEN ? AND ?`).run(range.first_id, range.last_id).changes;
     }
 

@@ -33,7 +33,7 @@ const CHUNK = 64 * 1024;
 
 /** Writes one kind in one format to the sink; returns the number of rows. */
 export async function writeExport(db: Db, kind: ExportKind, format: ExportFormat, sink: Sink): Promise<number> {
-  const table = exportTable(kind);
+  const table = exportTable(kind, db);
   const money = new Set(table.money);
   const numeric = new Set([...table.money, ...table.numeric]);
   let buffer = '';

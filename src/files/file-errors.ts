@@ -6,7 +6,7 @@ const reasons: Record<string, string> = {
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is exceeded',
   EROFS: 'the file system is read-only',
-  ENOENT: 'the folder does not exist',
+  ENOENT: 'no such file or folder',
   ENOTDIR: 'part of the path is not a folder',
   EISDIR: 'it is a folder',
   EEXIST: 'a file of that name is in the way',

@@ -30,7 +30,7 @@ const statusWords: Record<string, ComplaintStatus> = {
 };
 
 export function complaintRow(reader: RecordReader): ComplaintRow {
-  const customerExternalId = reader.required('customer_id');
+  const customerExternalId = reader.requiredId('customer_id');
   const openedAt = reader.dateTime('opened_at', reader.required('opened_at'))!;
   const summary = reader.required('summary');
   const rawSeverity = reader.text('severity');
@@ -47,7 +47,7 @@ export function complaintRow(reader: RecordReader): ComplaintRow {
   if (status === 'open' && resolution !== null) reject('resolution', resolution, 'an open complaint has no resolution (status resolved?)');
   return {
     kind: 'complaints',
-    externalId: reader.text('complaint_id') ?? null,
+    externalId: reader.id('complaint_id') ?? null,
     customerExternalId,
     openedAt,
     severity,

@@ -50,12 +50,15 @@ const customersFields: KindFields = {
 
 const ordersFields: KindFields = {
   fields: [
-    { name: 'order_id', type: 'text', aliases: ['order_id', 'id', 'order_no', 'order_number', 'invoice', 'invoice_no', 'invoice_id', '订单编号', '订单号', '订单id', '单号'] },
+    { name: 'order_id', type: 'text', aliases: ['order_id', 'id', 'order_no', 'order_number', 'invoice', 'invoice_no', 'invoice_id', 'invoice_number', '订单编号', '订单号', '订单id', '单号'] },
     { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', 'customer_number', 'customer_code', 'client_id', '客户编号', '客户id', '客户代码', '客户号'] },
-    { name: 'order_date', type: 'date', aliases: ['order_date', 'date', 'purchase_date', 'invoice_date', 'ordered_at', '下单日期', '订单日期', '日期', '购买日期', '成交日期'] },
-    { name: 'amount', type: 'money', aliases: ['amount', 'revenue', 'total', 'sales', 'price', 'value', 'order_amount', '金额', '订单金额', '销售额', '收入', '总额', '实收金额'] },
+    { name: 'order_date', type: 'date', aliases: ['order_date', 'date', 'purchase_date', 'invoice_date', 'ordered_at', 'order_time', 'invoice_time', '下单日期', '订单日期', '日期', '购买日期', '成交日期'] },
+    // No 'price' here: a price is per unit, and taking it for the order's amount silently lost the quantity (issue 17).
+    { name: 'amount', type: 'money', aliases: ['amount', 'revenue', 'total', 'sales', 'value', 'order_amount', 'line_total', 'line_amount', '金额', '订单金额', '销售额', '收入', '总额', '实收金额'] },
+    // A unit price makes the file a line-item file: one row per product, the rows of one order id one order (docs/rules.md#order-lines).
+    { name: 'unit_price', type: 'money', aliases: ['unit_price', 'unitprice', 'price', 'price_each', 'item_price', 'sale_price', '单价', '销售单价', '商品单价'] },
     { name: 'cost', type: 'money', aliases: ['cost', 'cogs', 'cost_amount', '成本', '成本金额'] },
-    { name: 'product', type: 'text', aliases: ['product', 'item', 'sku', 'product_name', '产品', '商品', '产品名称', '商品名称'] },
+    { name: 'product', type: 'text', aliases: ['product', 'item', 'sku', 'product_name', 'description', 'item_description', 'product_description', '产品', '商品', '产品名称', '商品名称', '品名'] },
     { name: 'quantity', type: 'number', aliases: ['quantity', 'qty', 'units', 'count', '数量', '件数'] },
     { name: 'status', type: 'text', aliases: ['status', 'order_status', '状态', '订单状态'] },
     // Customer columns, used to create unknown customers under --create-customers.
@@ -64,7 +67,7 @@ const ordersFields: KindFields = {
     { name: 'last_name', type: 'text', aliases: ['last_name', 'surname', 'family_name', 'lastname'] },
     ...customerProfile.filter((field) => field.name !== 'notes' && field.name !== 'tags'),
   ],
-  required: [['customer_id'], ['order_date'], ['amount']],
+  required: [['customer_id'], ['order_date'], ['amount', 'unit_price']],
 };
 
 const interactionsFields: KindFields = {
@@ -89,7 +92,7 @@ const paymentsFields: KindFields = {
   fields: [
     { name: 'payment_id', type: 'text', aliases: ['payment_id', 'id', 'receipt', 'receipt_no', '付款编号', '回款编号', '收据号'] },
     { name: 'customer_id', type: 'text', aliases: ['customer_id', 'customer', 'customer_no', '客户编号', '客户id'] },
-    { name: 'order_id', type: 'text', aliases: ['order_id', 'order', 'order_no', 'invoice', '订单编号', '订单号'] },
+    { name: 'order_id', type: 'text', aliases: ['order_id', 'order', 'order_no', 'invoice', 'invoice_no', '订单编号', '订单号'] },
     { name: 'paid_on', type: 'date', aliases: ['paid_on', 'date', 'payment_date', 'paid_at', '日期', '付款日期', '回款日期'] },
     { name: 'amount', type: 'money', aliases: ['amount', 'paid', 'payment', '金额', '付款金额', '回款金额'] },
     { name: 'method', type: 'text', aliases: ['method', 'payment_method', '方式', '付款方式'] },

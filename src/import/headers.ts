@@ -11,16 +11,17 @@ export interface HeaderMapping {
   fieldIndex: Map<string, number>;
 }
 
-/** "Customer ID", "customer-id", " CUSTOMER_ID " → "customer_id"; Chinese is kept as is. */
+/**
+ * The key a header is matched by: case, spaces, "-", "_" and "." do not count, and a unit in brackets at the end
+ * is dropped. "Customer ID", "customer-id", " CUSTOMER_ID ", "CustomerID" → "customerid"; Chinese is kept as is.
+ */
 export function normaliseHeader(header: string): string {
   return header
     .replace(/^\uFEFF/, '')
     .trim()
     .toLowerCase()
-    .replace(/[\s\-_.]+/g, '_')
-    .replace(/^_|_$/g, '')
     .replace(/[（(].*[)）]$/, '')
-    .replace(/_$/, '');
+    .replace(/[\s\-_.]+/g, '');
 }
 
 /** Parses repeatable --map "Their Header=field" values. */

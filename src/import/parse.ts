@@ -5,8 +5,8 @@ import { parse, CsvError } from 'csv-parse';
 import { DataRejectedError } from '../errors.js';
 import { ChunkDecoder, detectDelimiter, detectEncoding, WHITESPACE, whitespaceToTabs, type InputEncoding } from './decode.js';
 import type { ImportKind } from './fields.js';
-import { lineLooksLikeData, mapHeaders, mapNamedColumns, parseMapOverrides } from './headers.js';
-import { validateRecord, type ImportRow, type Rejection } from './validate.js';
+import { lineLooksLikeData, mapHeaders, mapNamedColumns, parseMapOverrides, type HeaderMapping } from './headers.js';
+import { validateRecord, type ImportRow, type ReadStats, type Rejection } from './validate.js';
 
 export interface ParseOptions {
   kind: ImportKind;
@@ -19,6 +19,10 @@ export interface ParseOptions {
   /** --no-header: the first line is data (needs columns). */
   noHeader?: boolean;
   dayFirst?: boolean;
+  /** The shop's time zone, for date-times written without one (CliContext.zone()). */
+  zone?: string;
+  /** --decimal-comma: amounts written 1.234,50. */
+  decimalComma?: boolean;
   /** Keep each row's original record (needed to write a rejects file). */
   keepRecords?: boolean;
   batchSize?: number;
@@ -34,7 +38,64 @@ export interface ParsedItem {
 export type ParseEvent =
   | { type: 'header'; headers: string[]; fields: string[]; unknown: string[]; encoding: InputEncoding; delimiter: string }
   | { type: 'batch'; items: ParsedItem[]; bytesRead: number }
-  | { type: 'end'; contentHash: string; rowsRead: number; skippedHeaderIsData: boolean; encoding: InputEncoding };
+  | { type: 'end'; contentHash: string; rowsRead: number; skippedHeaderIsData: boolean; encoding: InputEncoding; stats: ReadStats; totalRows: TotalRow[] };
+
+/** A spreadsheet's total line (合计, Total, …), skipped: its line and the word that marked it. */
+export interface TotalRow {
+  line: number;
+  text: string;
+}
+
+/**
+ * The words a spreadsheet's total or subtotal line carries in its first, id or name cell (any case, an optional
+ * colon): such a line is skipped, never read as a customer or an order (docs/rules.md#which-rows-are-read).
+ */
+const TOTAL_WORD = /^\s*(?:grand[\s_-]*total|sub[\s_-]*total|totals?|合\s*计|总\s*计|小\s*计|共\s*计|总\s*和)\s*[:：]?\s*$/i;
+
+/** The cells that say whether a row is a total line: the first, the customer id, the kind's own id and the name. */
+function totalCells(mapping: HeaderMapping, kind: ImportKind): number[] {
+  const own = { customers: 'customer_id', orders: 'order_id', interactions: 'interaction_id', payments: 'payment_id', surveys: 'survey_id', complaints: 'complaint_id' }[kind];
+  const cells = new Set<number>([0]);
+  for (const field of ['customer_id', own, 'name']) {
+    const index = mapping.fieldIndex.get(field);
+    if (index !== undefined) cells.add(index);
+  }
+  return [...cells];
+}
+
+function totalWord(record: string[], cells: number[]): string | null {
+  for (const index of cells) {
+    const cell = record[index];
+    if (cell !== undefined && cell.length > 0 && cell.length <= 24 && TOTAL_WORD.test(cell)) return cell.trim();
+  }
+  return null;
+}
+
+/**
+ * "1,280.00" written without quotes in a comma-separated file is two fields, "1" and "280.00": the pair, when a row
+ * has one, for the message.
+ */
+function cutAmount(record: string[]): string | null {
+  for (let index = 0; index + 1 < record.length; index += 1) {
+    if (/^\s*[-(]?[¥￥$€£]?\d{1,3}\s*$/.test(record[index]!) && /^\d{3}(?:\.\d*)?\)?\s*$/.test(record[index + 1]!)) {
+      return `${record[index]!.trim()},${record[index + 1]!.trim()}`;
+    }
+  }
+  return null;
+}
+
+/** Why a row with more fields than the header is refused. */
+function tooWide(record: string[], width: number, delimiter: string, named: string, rowsBefore: number | null): Rejection {
+  const count = `has ${record.length} fields but ${named}`;
+  const cut = delimiter === ',' ? cutAmount(record) : null;
+  const before = rowsBefore === null ? '' : ` and the rows before have ${rowsBefore}`;
+  const why = cut !== null
+    ? `; "${cut}" looks like one amount cut in two by its comma: put it in quotes ("${cut}") or write it without the comma`
+    : record.slice(width).some((cell) => cell.trim() !== '')
+      ? `; the values after column ${width} have no header`
+      : '; a value with the delimiter in it, not in quotes?';
+  return { field: '(row)', value: '', reason: `${count}${before}${why}` };
+}
 
 export const MAX_RECORD_BYTES = 1_000_000;
 
@@ -120,6 +181,14 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   let items: ParsedItem[] = [];
   let rowsRead = 0;
   let nextLine = 1;
+  const stats: ReadStats = { floatIds: 0, floatIdExample: null };
+  const validateOptions = { dayFirst: options.dayFirst, decimalComma: options.decimalComma, zone: options.zone, stats };
+  const totalRows: TotalRow[] = [];
+  let totalAt: number[] = [];
+  // Rows may be wider than the header by empty cells when the file writes them so (a separator at the end of every
+  // line): the width of the first data row says how the file writes its rows; it is held back until the next row.
+  let fileWidth: number | null = null;
+  let firstWide: { item: ParsedItem; record: string[] } | null = null;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       // The line a record starts on: one line per record, plus the newlines inside its quoted fields.
@@ -131,31 +200,57 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
         skipHeaderRow = false;
         // --columns without --no-header: a first line that passes as a row is most likely data, not a header.
         skippedHeaderIsData = record.length === headers!.length && lineLooksLikeData(record, options.kind) &&
-          !('reason' in validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst }));
+          !('reason' in validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst, decimalComma: options.decimalComma, zone: options.zone }));
         continue;
       }
       if (!headers) {
         headers = record.map((header) => header.replace(/^\uFEFF/, ''));
         mapping = mapHeaders(label, headers, options.kind, overrides);
+        totalAt = totalCells(mapping, options.kind);
         yield { type: 'header', headers, fields: [...mapping.fieldIndex.keys()], unknown: mapping.unknown, encoding: decoder.encoding, delimiter };
+        continue;
+      }
+      if (totalAt.length === 0) totalAt = totalCells(mapping!, options.kind);
+      const total = totalWord(record, totalAt);
+      if (total !== null) {
+        totalRows.push({ line, text: total });
         continue;
       }
       rowsRead += 1;
       const item: ParsedItem = { line };
       if (options.keepRecords) item.record = record;
-      const extra = record.length > headers.length && record.slice(headers.length).every((cell) => cell.trim() === '');
-      if (record.length !== headers.length && !extra) {
-        const named = options.columns ? `--columns names ${headers.length}` : `the header has ${headers.length}`;
+      const width = headers.length;
+      const named = options.columns ? `--columns names ${width}` : `the header has ${width}`;
+      const firstRow = fileWidth === null;
+      fileWidth ??= record.length;
+      if (record.length > width) {
+        const emptyExtra = record.slice(width).every((cell) => cell.trim() === '');
+        if (!emptyExtra || record.length !== fileWidth) item.rejection = tooWide(record, width, delimiter, named, emptyExtra ? fileWidth : null);
+        else if (firstRow) firstWide = { item, record };
+      } else if (record.length < width && (options.columns || record.length === 1)) {
+        // A header file's row may leave out empty cells at its end; not a row of one field (a note, or the wrong
+        // delimiter), and not under --columns, where the columns are counted by position.
         // One field holding words apart by spaces: a space-separated export read with the wrong delimiter.
         const hint = record.length === 1 && delimiter !== WHITESPACE && /\S[ \t]+\S/.test(record[0]!) ? ' (separated by spaces? use --delimiter whitespace)' : '';
         item.rejection = { field: '(row)', value: '', reason: `has ${record.length} field${record.length === 1 ? '' : 's'} but ${named}${hint}` };
-      } else {
-        const row = validateRecord(options.kind, record, mapping!, { dayFirst: options.dayFirst });
+      }
+      if (!firstRow && firstWide !== null) {
+        // The second row says whether the first one's empty cells at the end are the file's way: when this row is
+        // as wide as the header, the first row had one field too many.
+        if (record.length === width) {
+          firstWide.item.rejection = tooWide(firstWide.record, width, delimiter, named, null);
+          delete firstWide.item.row;
+          fileWidth = width;
+        }
+        firstWide = null;
+      }
+      if (!item.rejection) {
+        const row = validateRecord(options.kind, record, mapping!, validateOptions);
         if ('reason' in row) item.rejection = row;
         else item.row = row;
       }
       items.push(item);
-      if (items.length >= batchSize) {
+      if (items.length >= batchSize && firstWide === null) {
         yield { type: 'batch', items, bytesRead };
         items = [];
       }
@@ -167,5 +262,5 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array | string>, optio
   }
   if (!headers) throw new DataRejectedError(`${label}: line 1: the file is empty (expected a header row)`);
   if (items.length) yield { type: 'batch', items, bytesRead };
-  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead, skippedHeaderIsData, encoding: decoder.encoding };
+  yield { type: 'end', contentHash: hash.digest('hex'), rowsRead, skippedHeaderIsData, encoding: decoder.encoding, stats, totalRows };
 }

@@ -1,6 +1,8 @@
 // One CSV record read by field name: trimmed text, typed values, and the rejection that names the field.
-import { parseDate, parseDateTime } from '../util/dates.js';
-import { parseMoneyToCents } from '../util/money.js';
+import { ambiguousTwoDigitYear, DATE_RANGE_TEXT, otherOrderReading, parseDate, yearOutOfRange } from '../util/dates.js';
+import { parseImportedDateTime } from '../util/zone.js';
+import { halfWidth } from '../util/width.js';
+import { formatCents, otherDecimalMarkReading, parseMoneyToCents } from '../util/money.js';
 import type { HeaderMapping } from './headers.js';
 
 export interface Rejection {
@@ -11,7 +13,29 @@ export interface Rejection {
 
 export interface ValidateOptions {
   dayFirst?: boolean;
+  /** --decimal-comma: amounts and numbers written 1.234,50 (docs/rules.md#money). */
+  decimalComma?: boolean;
+  /** The shop's time zone: a date-time written without a zone is its wall clock (docs/rules.md#dates). */
+  zone?: string;
+  /** Counts what was read leniently, for the summary (one object for the whole file). */
+  stats?: ReadStats;
 }
+
+/** What the reading of a file changed on the way in, for the import summary. */
+export interface ReadStats {
+  /** Ids a spreadsheet wrote as numbers with ".0" (12923.0), read as 12923. */
+  floatIds: number;
+  /** The first of them, as written. */
+  floatIdExample: string | null;
+}
+
+/** 12923.0, 12923.00: an id column that a spreadsheet stored as a number. */
+const FLOAT_ID = /^(\d+)\.0+$/;
+/** 1,234 and 1,234.5: commas only between groups of three digits. */
+const NUMBER_COMMA_GROUPS = /^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$/;
+/** 1.234 and 1.234,5 under --decimal-comma. */
+const NUMBER_DOT_GROUPS = /^[-+]?\d{1,3}(\.\d{3})+(,\d*)?$/;
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
 
 const EMAIL = /^[^\s@",;<>()]+@[^\s@",;<>()]+\.[^\s@",;<>().]{2,}$/;
 const PHONE_CHARS = /^\+?[\d\s\-().]+(?:\s*(?:ext|x|转)\s*\d+)?$/i;
@@ -60,31 +84,92 @@ export class RecordReader {
     return value;
   }
 
+  /** An id: text, except that 12923.0 (a spreadsheet's number) is read as 12923 and counted. */
+  id(field: string): string | null | undefined {
+    const value = this.text(field);
+    return value === null || value === undefined ? value : this.wholeId(value);
+  }
+
+  requiredId(field: string): string {
+    return this.wholeId(this.required(field));
+  }
+
+  private wholeId(value: string): string {
+    // Cheap first test: most ids do not end in 0.
+    if (value.charCodeAt(value.length - 1) !== 48) return value;
+    const match = FLOAT_ID.exec(value);
+    if (!match) return value;
+    const stats = this.options.stats;
+    if (stats) {
+      stats.floatIds += 1;
+      stats.floatIdExample ??= value;
+    }
+    return match[1]!;
+  }
+
   date(field: string, value: string | null | undefined): string | null {
     if (value === null || value === undefined) return null;
     const date = parseDate(value, { dayFirst: this.options.dayFirst });
-    if (!date) reject(field, value, 'not a valid date (expected e.g. 2026-11-22, 2026/11/22 or 2026年11月22日)');
+    if (!date) reject(field, value, this.dateProblem(value, 'not a valid date (expected e.g. 2026-11-22, 2026/11/22, 11/22/2026, 22-Nov-2026 or 2026年11月22日)'));
     return date;
   }
 
   dateTime(field: string, value: string | null | undefined): string | null {
     if (value === null || value === undefined) return null;
-    const date = parseDateTime(value, { dayFirst: this.options.dayFirst });
-    if (!date) reject(field, value, 'not a valid date or date-time');
+    const date = parseImportedDateTime(value, this.options.zone, { dayFirst: this.options.dayFirst });
+    if (date === null) reject(field, value, this.dateProblem(value, 'not a valid date or date-time'));
+    if (typeof date !== 'string') reject(field, value, `the clocks skipped this time in ${this.options.zone} (daylight saving began); it would be ${date.skipped}`);
     return date;
+  }
+
+  /** Why a date was refused: the other order of day and month when that reads, a two-digit year that could be first, the range. */
+  private dateProblem(value: string, otherwise: string): string {
+    const other = otherOrderReading(value, { dayFirst: this.options.dayFirst });
+    if (other !== null) {
+      return this.options.dayFirst
+        ? `not a date day first; without --day-first it reads ${other}`
+        : `not a date month first; with --day-first it reads ${other}`;
+    }
+    if (ambiguousTwoDigitYear(value)) return 'a two-digit year after "-" could be the first number as well; write the year with four digits (2026-11-22)';
+    if (yearOutOfRange(value)) return `outside the dates crm accepts (${DATE_RANGE_TEXT})`;
+    return otherwise;
   }
 
   money(field: string, value: string | null | undefined): number | null {
     if (value === null || value === undefined) return null;
-    const cents = parseMoneyToCents(value);
-    if (cents === null) reject(field, value, 'not an amount (expected e.g. 1234.50, 1,234.50 or ¥1234)');
+    const cents = parseMoneyToCents(value, { decimalComma: this.options.decimalComma });
+    if (cents === null) reject(field, value, this.moneyProblem(value));
     return cents;
+  }
+
+  /** Why an amount was refused: what the other decimal mark would make of it, when that reads. */
+  private moneyProblem(value: string): string {
+    const decimalComma = Boolean(this.options.decimalComma);
+    const other = otherDecimalMarkReading(value, { decimalComma });
+    if (other === null) {
+      return decimalComma ? 'not an amount (expected e.g. 1.234,50, 99,95 or ¥1234 under --decimal-comma)' : 'not an amount (expected e.g. 1234.50, 1,234.50 or ¥1234)';
+    }
+    const reading = formatCents(other.cents, false);
+    if (decimalComma) {
+      return other.ambiguous
+        ? `three digits after the comma, a thousands separator or three decimals? Without --decimal-comma it reads ${reading}`
+        : `not an amount with a decimal comma; without --decimal-comma it reads ${reading}`;
+    }
+    return other.ambiguous
+      ? `three digits after the dot, a thousands separator or three decimals? With --decimal-comma it reads ${reading}`
+      : `not an amount with a decimal point; with --decimal-comma it reads ${reading}`;
   }
 
   number(field: string, value: string | null | undefined): number | null {
     if (value === null || value === undefined) return null;
-    const normalised = value.replace(/,/g, '');
-    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(normalised)) reject(field, value, 'not a number');
+    let normalised = halfWidth(value);
+    if (this.options.decimalComma) {
+      if (NUMBER_DOT_GROUPS.test(normalised)) normalised = normalised.replace(/\./g, '');
+      normalised = normalised.includes('.') ? '' : normalised.replace(',', '.');
+    } else if (NUMBER_COMMA_GROUPS.test(normalised)) {
+      normalised = normalised.replace(/,/g, '');
+    }
+    if (!NUMBER.test(normalised)) reject(field, value, this.options.decimalComma ? 'not a number (expected e.g. 8,5 under --decimal-comma)' : 'not a number');
     const number = Number(normalised);
     if (!Number.isFinite(number) || Math.abs(number) > 1e12) reject(field, value, 'number out of range');
     return number;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open.js';
 import { createRowWriter, ImportSession, previousRunOfContent } from '../db/import-store.js';
+import type { LineImportOutcome } from '../db/order-lines.js';
 import { DataRejectedError, UsageError } from '../errors.js';
 import type { InputEncoding } from './decode.js';
 import type { ImportKind } from './fields.js';
@@ -28,6 +29,12 @@ export interface ImportOptions {
   dryRun?: boolean;
   createCustomers?: boolean;
   dayFirst?: boolean;
+  /** The shop's time zone, for date-times written without one (CliContext.zone()). */
+  zone?: string;
+  /** --credit-prefix: in a line-item order file, an order id starting with it is a credit note (db/order-lines.ts). */
+  creditPrefix?: string;
+  /** --decimal-comma: amounts written 1.234,50 and 99,95. */
+  decimalComma?: boolean;
   /** Called now and then with bytes read so far and the total (0 when unknown). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   now?: () => Date;
@@ -66,6 +73,20 @@ export interface ImportSummary {
   sameContentAsRun: number | null;
   /** --columns without --no-header skipped line 1 as the header, but it reads as a valid row: probably data. */
   skippedHeaderIsData: boolean;
+  /**
+   * A line-item order file (a unit_price column): its lines and the orders they made. rowsNew, rowsChanged and
+   * rowsUnchanged then count orders, rowsRead and rowsRejected lines.
+   */
+  orderLines: LineImportOutcome | null;
+  /** A spreadsheet's total lines (合计, Total, …), skipped: not counted in rowsRead. */
+  totalRows: { line: number; text: string }[];
+  /** Ids written as 12923.0 and read as 12923, and the first of them. */
+  floatIds: { count: number; example: string | null };
+  /**
+   * Rows that named a customer id merged into another (crm customer merge): `rows` of them went to the customer it
+   * was merged into, `skipped` customers rows were left out; `ids` maps the merged ids the file used to the kept ones.
+   */
+  merged: { rows: number; skipped: number; ids: [string, string][] };
 }
 
 const MAX_PROBLEMS_SHOWN = 10;
@@ -134,7 +155,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   const { stream, label, totalBytes } = openSource(options);
   const parseOptions: ParseOptions = {
     kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
-    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, keepRecords: onError === 'skip' && !options.dryRun,
+    columns: options.columns, noHeader: options.noHeader, dayFirst: options.dayFirst, decimalComma: options.decimalComma, zone: options.zone, keepRecords: onError === 'skip' && !options.dryRun,
   };
   // Parsing runs in this thread: a worker thread that overlapped parsing with the writes was measured
   // slower on a busy 2-core machine and cost 10-50 MB more memory (bench/, import orders).
@@ -147,7 +168,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     kind: options.kind, file: label, runId: null, dryRun: Boolean(options.dryRun), encoding: options.encoding ?? 'utf8',
     delimiter: options.delimiter ?? ',', rowsRead: 0, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0,
     customersCreated: 0, leadsConverted: 0, controlContacts: { contacts: 0, customers: [] }, unknownColumns: [], problems: [], rejectsFile: null, elapsedMs: 0, rowsPerSecond: 0, sameContentAsRun: null,
-    skippedHeaderIsData: false,
+    skippedHeaderIsData: false, orderLines: null, totalRows: [], floatIds: { count: 0, example: null }, merged: { rows: 0, skipped: 0, ids: [] },
   };
   const reject = (line: number, record: string[] | undefined, field: string, value: string, reason: string): void => {
     summary.rowsRejected += 1;
@@ -168,12 +189,16 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         summary.encoding = event.encoding;
         summary.delimiter = event.delimiter;
         session = new ImportSession(db, now());
-        writer = createRowWriter(db, session, options.kind, { createCustomers: options.createCustomers, presentCustomerFields: event.fields });
+        writer = createRowWriter(db, session, options.kind, {
+          createCustomers: options.createCustomers, presentCustomerFields: event.fields, creditPrefix: options.creditPrefix ?? null,
+        });
         continue;
       }
       if (event.type === 'end') {
         contentHash = event.contentHash;
         summary.skippedHeaderIsData = event.skippedHeaderIsData;
+        summary.totalRows = event.totalRows;
+        summary.floatIds = { count: event.stats.floatIds, example: event.stats.floatIdExample };
         // The encoding may be decided after the header, at the first non-ASCII bytes.
         summary.encoding = event.encoding;
         continue;
@@ -188,17 +213,30 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         }
         // Under abort, once a row is bad nothing will be kept: keep checking to report, stop writing.
         // (Rows only checked are not counted as new, changed or unchanged: nothing will be written.)
-        const outcome = onError === 'abort' && summary.rowsRejected > 0 ? writer!.check(item.row!) : writer!.write(item.row!);
+        const outcome = onError === 'abort' && summary.rowsRejected > 0 ? writer!.check(item.row!) : writer!.write(item.row!, item.line);
         if (outcome === null) continue;
         if (outcome === 'new') summary.rowsNew += 1;
         else if (outcome === 'changed') summary.rowsChanged += 1;
         else if (outcome === 'unchanged') summary.rowsUnchanged += 1;
+        else if (outcome === 'merged') summary.merged.skipped += 1;
         else reject(item.line, item.record, outcome.field, outcome.value, outcome.reason);
       }
       options.onProgress?.(event.bytesRead, totalBytes);
     }
     if (summary.rowsRead === 0) throw new DataRejectedError(`${label}: line 2: no data rows after the header; nothing was written`);
+    if (!(onError === 'abort' && summary.rowsRejected > 0)) {
+      // A line-item file: its orders are written now that every line of each is known.
+      const lines = writer!.finish();
+      if (lines) {
+        summary.orderLines = lines;
+        summary.rowsNew += lines.ordersNew;
+        summary.rowsChanged += lines.ordersChanged;
+        summary.rowsUnchanged += lines.ordersUnchanged;
+      }
+    }
     summary.customersCreated = writer!.customersCreated;
+    summary.merged.rows = writer!.aliasRows - summary.merged.skipped;
+    summary.merged.ids = [...session!.aliasesUsed];
     summary.sameContentAsRun = previousRunOfContent(db, options.kind, contentHash) ?? null;
     if (onError === 'abort' && summary.rowsRejected > 0) {
       session!.rollback();
@@ -221,7 +259,10 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         startedAt: new Date(started).toISOString(), finishedAt: now().toISOString(),
         rowsRead: summary.rowsRead, rowsNew: summary.rowsNew, rowsChanged: summary.rowsChanged,
         rowsUnchanged: summary.rowsUnchanged, rowsRejected: summary.rowsRejected, customersCreated: summary.customersCreated,
-        options: { onError, encoding: summary.encoding, delimiter: summary.delimiter, createCustomers: Boolean(options.createCustomers), map: options.map ?? [] },
+        options: {
+          onError, encoding: summary.encoding, delimiter: summary.delimiter, createCustomers: Boolean(options.createCustomers), map: options.map ?? [],
+          ...(options.creditPrefix ? { creditPrefix: options.creditPrefix } : {}),
+        },
       });
       // After the commit, when the indexes a bulk load deferred are back: a read of this run's rows.
       if (options.kind === 'interactions') summary.controlContacts = session!.controlGroupContacts();

@@ -4,7 +4,7 @@ import type { ImportKind } from './fields.js';
 import { complaintRow, type ComplaintRow } from './complaint-row.js';
 import { RecordReader, reject, RowRejected, type Rejection, type ValidateOptions } from './record-reader.js';
 
-export { RecordReader, type Rejection, type ValidateOptions } from './record-reader.js';
+export { RecordReader, type ReadStats, type Rejection, type ValidateOptions } from './record-reader.js';
 export type { ComplaintRow } from './complaint-row.js';
 
 export interface CustomerRow {
@@ -23,6 +23,9 @@ export interface OrderRow {
   costCents: number | null;
   product: string | null;
   quantity: number | null;
+  /** Line-item files (a unit_price column): the unit price, and the date cell as written (lines without an order id are grouped by customer and this). */
+  unitPriceCents: number | null;
+  orderDateText: string;
   status: string | null;
   /** Customer columns of the order row, for --create-customers. */
   customer: Record<string, string | null>;
@@ -100,7 +103,7 @@ const customerProfileFields: [string, string][] = [
 ];
 
 function customerRow(reader: RecordReader): CustomerRow {
-  const externalId = reader.required('customer_id');
+  const externalId = reader.requiredId('customer_id');
   if (externalId.length > 200) reject('customer_id', externalId, 'longer than 200 characters');
   const name = personName(reader);
   if (!name) reject(reader.has('name') ? 'name' : 'first_name', '', 'required value is empty');
@@ -117,19 +120,40 @@ function customerRow(reader: RecordReader): CustomerRow {
     values.kind = kind;
   }
   for (const [field, type] of [['referred_by', 'text'], ['converted_at', 'date'], ['dropped_at', 'date'], ['drop_reason', 'text']] as const) {
-    const value = reader.typed(field, type);
+    const value = field === 'referred_by' ? reader.id(field) : reader.typed(field, type);
     if (value !== undefined) values[field] = value;
   }
   if (values.referred_by !== undefined && values.referred_by === externalId) reject('referred_by', externalId, 'a contact cannot refer itself');
   return { kind: 'customers', externalId, values };
 }
 
+/**
+ * The amount of an order row: the amount column when the file has one and the cell is filled, else quantity × unit
+ * price rounded to the cent (half away from zero), for line-item files (docs/rules.md#order-lines).
+ */
+function lineAmount(reader: RecordReader, quantity: number | null, unitPriceCents: number | null): number {
+  const amount = reader.text('amount');
+  if (amount !== null && amount !== undefined) return reader.money('amount', amount)!;
+  if (!reader.has('unit_price')) return reader.money('amount', reader.required('amount'))!;
+  if (unitPriceCents === null) reject(reader.has('amount') ? 'amount' : 'unit_price', '', 'required value is empty (an amount, or a unit price and a quantity)');
+  if (quantity === null) reject('quantity', '', `required with a unit price (amount = quantity × unit price)${reader.has('quantity') ? '' : '; the file has no quantity column'}`);
+  return lineCents(quantity, unitPriceCents);
+}
+
+/** quantity × unit price in cents, rounded half away from zero; exact for the usual 0-3 decimals of a quantity. */
+export function lineCents(quantity: number, unitPriceCents: number): number {
+  const product = Math.round(quantity * unitPriceCents * 1000) / 1000;
+  return Math.sign(product) * Math.round(Math.abs(product));
+}
+
 function orderRow(reader: RecordReader): OrderRow {
-  const customerExternalId = reader.required('customer_id');
-  const orderDate = reader.date('order_date', reader.required('order_date'))!;
-  const amountCents = reader.money('amount', reader.required('amount'))!;
-  const costCents = reader.money('cost', reader.text('cost'));
+  const customerExternalId = reader.requiredId('customer_id');
+  const orderDateText = reader.required('order_date');
+  const orderDate = reader.date('order_date', orderDateText)!;
   const quantity = reader.number('quantity', reader.text('quantity'));
+  const unitPriceCents = reader.money('unit_price', reader.text('unit_price'));
+  const amountCents = lineAmount(reader, quantity, unitPriceCents);
+  const costCents = reader.money('cost', reader.text('cost'));
   const customer: Record<string, string | null> = { name: personName(reader) };
   for (const [field, type] of customerProfileFields) {
     if (!reader.has(field) || type === 'datetime') continue;
@@ -137,13 +161,15 @@ function orderRow(reader: RecordReader): OrderRow {
   }
   return {
     kind: 'orders',
-    externalId: reader.text('order_id') ?? null,
+    externalId: reader.id('order_id') ?? null,
     customerExternalId,
     orderDate,
     amountCents,
     costCents,
     product: reader.text('product') ?? null,
     quantity,
+    unitPriceCents,
+    orderDateText,
     status: reader.text('status') ?? null,
     customer,
   };
@@ -160,8 +186,8 @@ function interactionRow(reader: RecordReader): InteractionRow {
   if (followUpDoneAt !== null && followUpAt === null) reject('follow_up_done_at', reader.text('follow_up_done_at')!, 'a follow-up done date needs follow_up_at');
   return {
     kind: 'interactions',
-    externalId: reader.text('interaction_id') ?? null,
-    customerExternalId: reader.required('customer_id'),
+    externalId: reader.id('interaction_id') ?? null,
+    customerExternalId: reader.requiredId('customer_id'),
     interactionKind: kind,
     occurredAt: reader.dateTime('occurred_at', reader.required('occurred_at'))!,
     summary: reader.text('summary') ?? '',
@@ -177,9 +203,9 @@ function interactionRow(reader: RecordReader): InteractionRow {
 function paymentRow(reader: RecordReader): PaymentRow {
   return {
     kind: 'payments',
-    externalId: reader.text('payment_id') ?? null,
-    customerExternalId: reader.required('customer_id'),
-    orderExternalId: reader.text('order_id') ?? null,
+    externalId: reader.id('payment_id') ?? null,
+    customerExternalId: reader.requiredId('customer_id'),
+    orderExternalId: reader.id('order_id') ?? null,
     paidOn: reader.date('paid_on', reader.required('paid_on'))!,
     amountCents: reader.money('amount', reader.required('amount'))!,
     method: reader.text('method') ?? null,
@@ -197,8 +223,8 @@ function surveyRow(reader: RecordReader): SurveyRow {
   if (recommend !== null && !Number.isInteger(recommend)) reject('would_recommend', String(recommend), 'must be a whole number 0-10');
   return {
     kind: 'surveys',
-    externalId: reader.text('survey_id') ?? null,
-    customerExternalId: reader.required('customer_id'),
+    externalId: reader.id('survey_id') ?? null,
+    customerExternalId: reader.requiredId('customer_id'),
     surveyedOn: reader.date('surveyed_on', reader.required('surveyed_on'))!,
     expected: score(reader, 'expected', 1, 10, reader.required('expected'))!,
     perceived: score(reader, 'perceived', 1, 10, reader.required('perceived'))!,

@@ -2,14 +2,14 @@
 import { agendaKindLabels } from './codes.js';
 import { daysOverdue } from '../analysis/follow-ups.js';
 import { stages } from '../analysis/lifecycle.js';
-import { daysBetweenTimes } from '../analysis/complaints.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
 import type { Db } from '../db/open.js';
 import { paymentsRecorded, receivables, type Receivable } from '../db/receivables.js';
 import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../db/report-customers.js';
 import { formatCents } from '../util/money.js';
-import { addDays } from '../util/dates.js';
+import { addDays, daysBetween } from '../util/dates.js';
+import { localDayOf } from '../util/zone.js';
 import { customerStandings, defaultHighValueSegments, pAliveNow, tierByCustomer, tiers, type Stage } from './analysis-inputs.js';
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
@@ -36,6 +36,8 @@ export interface Slipping {
 
 export interface AgendaInputs {
   today: string;
+  /** The shop's time zone: a complaint's age counts from its day there (default UTC). */
+  zone?: string;
   followUps: FollowUpRow[];
   complaints: ComplaintListRow[];
   slipping: Slipping[];
@@ -57,7 +59,7 @@ function stageWords(key: string, lang: Lang): string {
 }
 
 /** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
-export function gatherAgenda(db: Db, today: string, includePartners = false): AgendaInputs {
+export function gatherAgenda(db: Db, today: string, includePartners = false, zone = 'UTC'): AgendaInputs {
   const standings = new Map(customerStandings(db, today, includePartners).map((customer) => [customer.customerId, customer]));
   const valuable = valuableInLastSnapshot(db, today, agendaRules.valuableTier, defaultHighValueSegments);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];
@@ -87,10 +89,12 @@ export function gatherAgenda(db: Db, today: string, includePartners = false): Ag
     }
   }
   const values = new Map(customerValues(db, [...slipping.map((customer) => customer.id), ...fading.map((customer) => customer.id)], today).map((value) => [value.customer_id, value]));
+  const weekAgo = addDays(today, -agendaRules.complaintDays);
   return {
     today,
+    zone,
     followUps: listFollowUps(db, { from: null, to: today }),
-    complaints: listComplaints(db, { openOnly: true }).filter((complaint) => complaint.opened_at < addDays(today, -agendaRules.complaintDays + 1)),
+    complaints: listComplaints(db, { openOnly: true }).filter((complaint) => localDayOf(complaint.opened_at, zone) <= weekAgo),
     slipping: slipping.map((customer) => ({ customer: values.get(customer.id)!, stage: customer.stage, before: customer.before })),
     ...(paymentsRecorded(db)
       ? { debts: receivables(db, today).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0), paymentsRecorded: true }
@@ -155,7 +159,8 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOp
     });
   }
   for (const complaint of inputs.complaints) {
-    const days = Math.floor(daysBetweenTimes(complaint.opened_at, `${inputs.today}T23:59:59Z`));
+    // Whole days from the day it was opened (on the shop's clock) to today.
+    const days = daysBetween(localDayOf(complaint.opened_at, inputs.zone ?? 'UTC'), inputs.today);
     items.push({
       kind: 'complaint_open', customer_id: complaint.customer_external_id, name: complaint.customer_name, owner: complaint.owner,
       why: t(`complaint #${complaint.id} (${complaint.severity}) open ${days} days: ${complaint.summary}`, `投诉 #${complaint.id}（${complaint.severity}）已 ${days} 天未解决：${complaint.summary}`),

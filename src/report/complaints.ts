@@ -6,7 +6,7 @@ import type { Column, Report } from './types.js';
 
 export const complaintColumns: Column[] = [
   { key: 'id', label: 'ID', labelZh: '编号', type: 'integer' },
-  { key: 'opened_at', label: 'Opened', labelZh: '投诉时间', type: 'text' },
+  { key: 'opened_at', label: 'Opened', labelZh: '投诉时间', type: 'datetime' },
   { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },
   { key: 'customer_name', label: 'Name', labelZh: '客户名称', type: 'text' },
   { key: 'severity', label: 'Severity', labelZh: '严重程度', type: 'text', labels: severityLabels },

@@ -50,7 +50,7 @@ function complaintsSection(file: CustomerFile, now: string): Report {
     titleZh: `未处理投诉（${file.openComplaints.length}）`,
     columns: [
       { key: 'id', label: 'ID', labelZh: '编号', type: 'integer' },
-      { key: 'opened_at', label: 'Opened', labelZh: '投诉时间', type: 'text' },
+      { key: 'opened_at', label: 'Opened', labelZh: '投诉时间', type: 'datetime' },
       { key: 'severity', label: 'Severity', labelZh: '严重程度', type: 'text', labels: severityLabels },
       { key: 'summary', label: 'Summary', labelZh: '内容', type: 'text' },
       { key: 'age_days', label: 'Open for (days)', labelZh: '已开天数', type: 'number' },
@@ -88,7 +88,7 @@ function timelineSection(file: CustomerFile): Report {
     title: partial ? `Timeline: latest ${shown} of ${file.timelineTotal} (--all for everything)` : `Timeline (${shown})`,
     titleZh: partial ? `时间线：最近 ${shown} 条，共 ${file.timelineTotal} 条（--all 显示全部）` : `时间线（${shown}）`,
     columns: [
-      { key: 'at', label: 'When', labelZh: '时间', type: 'text' },
+      { key: 'at', label: 'When', labelZh: '时间', type: 'datetime' },
       { key: 'type', label: 'What', labelZh: '类型', type: 'text' },
       { key: 'ref', label: 'Ref', labelZh: '编号', type: 'text' },
       { key: 'detail', label: 'Detail', labelZh: '内容', type: 'text' },
@@ -126,5 +126,10 @@ export function customerFileReport(file: CustomerFile, now: string, lang: 'en' |
       },
     ],
     sections: [complaintsSection(file, now), followUpsSection(file), timelineSection(file)],
+    notes: totals.returns > 0
+      ? [lang === 'zh'
+          ? `${totals.returns} 笔退货已从销售额中冲减，不计入订单数和下单日期`
+          : `${totals.returns} return${totals.returns === 1 ? '' : 's'} (credit notes) netted in revenue; not counted in orders or order dates`]
+      : [],
   };
 }

@@ -20,7 +20,7 @@ export const lostColumns: Column[] = [
   { key: 'revenue', label: 'Lifetime revenue', labelZh: '累计销售额', type: 'money' },
   { key: 'profit', label: 'Lifetime profit', labelZh: '累计利润', type: 'money' },
   { key: 'tier_before', label: 'Tier before', labelZh: '流失前层级', type: 'text' },
-  { key: 'last_contact_at', label: 'Last contact', labelZh: '最近联系', type: 'text' },
+  { key: 'last_contact_at', label: 'Last contact', labelZh: '最近联系', type: 'datetime' },
   { key: 'last_contact', label: 'Last contact summary', labelZh: '最近联系内容', type: 'text' },
 ];
 

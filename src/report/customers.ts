@@ -2,6 +2,7 @@
 import { contactKindLabels } from './codes.js';
 import type { CustomerListRow } from '../db/customers.js';
 import type { Column, Lang, Report } from './types.js';
+import { localDayOf } from '../util/zone.js';
 
 const listColumns: Column[] = [
   { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
@@ -49,6 +50,8 @@ export interface CustomerListOptions {
   stoppedAt?: number;
   /** What the rows are, for that note: "matches" (customer search) or "customers". */
   noun?: 'matches' | 'customers';
+  /** The shop's time zone: the day a lead was recorded is its day there (default UTC). */
+  zone?: string;
 }
 
 /** "showing the first 50 matches; use --limit for more", or null when the listing is whole. */
@@ -69,7 +72,7 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers',
       columns: leadColumns,
       rows: rows.map((row) => ({
         customer_id: row.external_id, name: row.name, kind: row.kind, source: row.channel, owner: row.owner, company: row.company, city: row.city,
-        phone: row.phone, email: row.email, recorded_on: row.created_at.slice(0, 10), state: row.dropped_at ? `dropped ${row.dropped_at}` : 'open',
+        phone: row.phone, email: row.email, recorded_on: localDayOf(row.created_at, options.zone ?? 'UTC'), state: row.dropped_at ? `dropped ${row.dropped_at}` : 'open',
         drop_reason: row.drop_reason,
       })),
       notes: [

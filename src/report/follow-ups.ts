@@ -14,7 +14,7 @@ export const followUpColumns: Column[] = [
   { key: 'phone', label: 'Phone', labelZh: '电话', type: 'text' },
   { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
   { key: 'reason', label: 'Follow-up of', labelZh: '跟进事项', type: 'text' },
-  { key: 'last_contact_at', label: 'Last contact', labelZh: '最近联系', type: 'text' },
+  { key: 'last_contact_at', label: 'Last contact', labelZh: '最近联系', type: 'datetime' },
   { key: 'last_contact_summary', label: 'Last contact summary', labelZh: '最近联系内容', type: 'text' },
 ];
 

@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import { centsToUnits, formatCents, formatNumber } from '../util/money.js';
 import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types.js';
 import { visibleLines, visibleText } from './visible.js';
+import { isoWithOffset, showLocal } from '../util/zone.js';
 import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableWidth, type Align } from './table.js';
 
 export interface RenderOptions {
@@ -15,6 +16,12 @@ export interface RenderOptions {
    * more there are; columns that do not fit its width are left out and named.
    */
   screen?: { columns?: number; rows?: number };
+  /**
+   * The shop's time zone: datetime cells (stored as UTC instants) are shown as its wall clock in tables and
+   * Markdown (`2026-11-20 15:30`) and written with its offset in CSV and JSON (`2026-11-20T15:30:00+08:00`).
+   * Unset, they stay as stored.
+   */
+  zone?: string;
 }
 
 /** Rows of a listing shown on a terminal this tall: each row takes two lines (the row and a rule). */
@@ -27,8 +34,9 @@ export function heading(column: Column, lang: Lang): string {
 }
 
 /** Value as written in CSV and JSON: money in currency units, numbers as numbers. */
-export function dataValue(column: Column, value: CellValue): CellValue {
+export function dataValue(column: Column, value: CellValue, zone?: string): CellValue {
   if (value === null || value === undefined) return null;
+  if (typeof value === 'string' && column.type === 'datetime' && zone) return isoWithOffset(value, zone);
   if (typeof value !== 'number') return value;
   switch (column.type) {
     case 'money':
@@ -43,13 +51,14 @@ export function dataValue(column: Column, value: CellValue): CellValue {
   }
 }
 
-/** Value as shown in a table or Markdown: grouped thousands, money with two decimals, a code as its words. */
-export function displayValue(column: Column, value: CellValue, lang: Lang = 'en'): string {
+/** Value as shown in a table or Markdown: grouped thousands, money with two decimals, a code as its words, a time on the shop's clock. */
+export function displayValue(column: Column, value: CellValue, options: { lang?: Lang; zone?: string } = {}): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string' && column.type === 'datetime' && options.zone) return showLocal(value, options.zone);
   if (typeof value !== 'number') {
     const words = column.labels && Object.hasOwn(column.labels, value) ? column.labels[value]! : null;
-    return words ? words[lang === 'zh' ? 1 : 0] : String(value);
+    return words ? words[options.lang === 'zh' ? 1 : 0] : String(value);
   }
   switch (column.type) {
     case 'money':
@@ -88,7 +97,7 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
   const cells = (row: Row, index = -1): string[] =>
     report.columns.map((column) => {
       const value = row[column.key] ?? null;
-      const text = visibleText(displayValue(column, value, lang));
+      const text = visibleText(displayValue(column, value, { lang, zone: options.zone }));
       if (alerts.has(index)) return chalk.red(text);
       return typeof value === 'number' && value < 0 && numericTypes.has(column.type) ? chalk.red(text) : text;
     });
@@ -147,31 +156,31 @@ export function csvCell(value: CellValue): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function renderCsv(report: Report): string {
+export function renderCsv(report: Report, zone?: string): string {
   const lines = [report.columns.map((column) => csvCell(column.key)).join(',')];
   for (const row of report.rows) {
-    lines.push(report.columns.map((column) => csvCell(dataValue(column, row[column.key] ?? null))).join(','));
+    lines.push(report.columns.map((column) => csvCell(dataValue(column, row[column.key] ?? null, zone))).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }
 
-export function jsonRows(report: Report): Record<string, CellValue>[] {
+export function jsonRows(report: Report, zone?: string): Record<string, CellValue>[] {
   return report.rows.map((row) => {
     const out: Record<string, CellValue> = {};
-    for (const column of report.columns) out[column.key] = dataValue(column, row[column.key] ?? null);
+    for (const column of report.columns) out[column.key] = dataValue(column, row[column.key] ?? null, zone);
     return out;
   });
 }
 
 const columnMeta = (report: Report) => report.columns.map((column) => ({ key: column.key, label: column.label, type: column.type }));
 
-export function renderJson(report: Report): string {
-  const rows = jsonRows(report);
+export function renderJson(report: Report, zone?: string): string {
+  const rows = jsonRows(report, zone);
   if (report.json === 'array') return JSON.stringify(rows, null, 2) + '\n';
   if (report.json === 'object') {
     if (!report.sections?.length || rows[0] === undefined) return JSON.stringify(rows[0] ?? null, null, 2) + '\n';
     const object: Record<string, unknown> = { ...rows[0] };
-    for (const section of report.sections) object[section.name] = jsonRows(section);
+    for (const section of report.sections) object[section.name] = jsonRows(section, zone);
     return JSON.stringify(object, null, 2) + '\n';
   }
   const envelope = {
@@ -182,7 +191,7 @@ export function renderJson(report: Report): string {
     notes: report.notes ?? [],
     ...(report.meta ?? {}),
     // Further tables of the report (the summary's pyramid and segments), each as { columns, rows }.
-    ...(report.sections?.length ? { sections: Object.fromEntries(report.sections.map((section) => [section.name, { columns: columnMeta(section), rows: jsonRows(section) }])) } : {}),
+    ...(report.sections?.length ? { sections: Object.fromEntries(report.sections.map((section) => [section.name, { columns: columnMeta(section), rows: jsonRows(section, zone) }])) } : {}),
   };
   return JSON.stringify(envelope, null, 2) + '\n';
 }
@@ -215,7 +224,7 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
     lines.push(`| ${report.columns.map((column) => (numericTypes.has(column.type) ? '---:' : '---')).join(' | ')} |`);
     const push = (row: Row, bold: boolean): void => {
       const cells = report.columns.map((column) => {
-        const text = markdownCell(displayValue(column, row[column.key] ?? null, lang));
+        const text = markdownCell(displayValue(column, row[column.key] ?? null, { lang, zone: options.zone }));
         return bold && text ? `**${text}**` : text;
       });
       lines.push(`| ${cells.join(' | ')} |`);
@@ -233,9 +242,9 @@ export function render(report: Report, format: OutputFormat, options: RenderOpti
     case 'table':
       return renderTable(report, options);
     case 'json':
-      return renderJson(report);
+      return renderJson(report, options.zone);
     case 'csv':
-      return renderCsv(report);
+      return renderCsv(report, options.zone);
     case 'md':
       return renderMarkdown(report, options);
   }

@@ -4,6 +4,7 @@ import type { SegmentSummary } from '../analysis/segments.js';
 import type { MonthRevenue, SalesTotals } from '../db/report-sales.js';
 import { sparkLine } from './charts.js';
 import { noPaymentsNote } from './people-reports.js';
+import { returnsNote } from './returns-note.js';
 import { periodText, say, type ReportContext } from './sales-reports.js';
 import type { Column, Report } from './types.js';
 
@@ -114,6 +115,7 @@ export function summaryReport(inputs: SummaryInputs, context: ReportContext): Re
       ? []
       : [
           say(context.lang, 'lost: no purchase for 365 days or 4× their average gap, whichever is longer; refunded and cancelled orders left out', '流失：超过 365 天或平均购买间隔 4 倍（取较长者）未购买；已排除退款和取消的订单'),
+          ...(inputs.sales.returns > 0 ? [returnsNote({ returns: inputs.sales.returns, cents: inputs.sales.returns_cents }, context.lang)!] : []),
           ...(inputs.owedCents === null ? [noPaymentsNote(context.lang)] : []),
         ],
     picture: months.length > 1 ? `${say(context.lang, 'Revenue by month', '月度销售额')} ${months[0]!.month} ${sparkLine(months.map((month) => month.revenue_cents))} ${months[months.length - 1]!.month}` : undefined,

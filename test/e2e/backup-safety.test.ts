@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCrm, spawnCrmAsync, tempDir } from '../helpers/cli.js';
 import { count, fullDump, sampleDb, withDb } from '../helpers/db.js';
-import { mountProblem, tmpfs } from '../helpers/mount.js';
+import { mountProblem, remountReadOnly, tmpfs } from '../helpers/mount.js';
 
 /** Adds `rows` customers with 300 bytes of notes each to a database (about 0.4 MB per 1000 rows). */
 function pad(db: string, rows: number): void {
@@ -189,5 +189,17 @@ describe('restore on a full disk', () => {
     expect(restored.stderr).toMatch(/^crm: restoring .*crm\.db from .*big-backup\.db failed \(.*full.*\); the database was not changed\n$/);
     expect(fs.readdirSync(disk).sort()).toEqual(listing);
     expect(fullDump(db)).toEqual(before);
+  });
+});
+
+describe('backup into a folder crm cannot write', () => {
+  it.skipIf(noMount !== null)(`says so in one line, exit 1, and writes nothing${noMount ? ` (skipped: ${noMount})` : ''}`, async () => {
+    const { db } = await sampleDb(true);
+    const readOnly = tmpfs('1m');
+    remountReadOnly(readOnly);
+    const result = await runCrm(['--db', db, 'backup', path.join(readOnly, 'copy.db')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`crm: ${path.join(readOnly, 'copy.db')}: cannot write the backup there: the file system is read-only (EROFS); nothing was written\n`);
+    expect(fs.readdirSync(readOnly)).toEqual([]);
   });
 });

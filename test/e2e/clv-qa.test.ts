@@ -78,12 +78,13 @@ describe('crm clv --horizon limits', () => {
 });
 
 describe('crm clv with negative orders', () => {
-  it('values a customer whose repeat purchases net below zero as spending 0 per purchase: no negative order value or CLV', async () => {
+  it('books orders below zero as returns (docs/rules.md#which-orders-count): no repeat purchase, no negative order value or CLV', async () => {
     const env = await emptyDb();
     const cdnow = path.join(projectRoot, 'test/fixtures/datasets/CDNOW_sample.txt');
     const columns = ['--no-header', '--delimiter', 'whitespace', '--columns', 'customer_id,-,order_date,-,amount', '--create-customers'];
     expect((await runCrm(['import', 'orders', cdnow, ...columns], { env })).code).toBe(0);
-    // NEG buys for 50, then books two returns as orders of -40 and -30: mean repeat value -35.
+    // NEG buys for 50, then books two returns as orders of -40 and -30: returns are no purchase, so NEG has one
+    // purchase and no repeat purchase (before issue 17 they counted as two repeats worth -35 each).
     const file = path.join(tempDir(), 'returns.txt');
     fs.writeFileSync(file, ' NEG 1 19970101 1 50.00\n NEG 1 19970201 1 -40.00\n NEG 1 19970301 1 -30.00\n');
     expect((await runCrm(['import', 'orders', file, ...columns], { env })).code).toBe(0);
@@ -92,16 +93,15 @@ describe('crm clv with negative orders', () => {
     const json = JSON.parse(result.stdout) as {
       model: { gamma_gamma: { p: number; q: number; v: number } };
       rows: { customer_id: string; monetary: number; expected_order_value: number; clv: number }[];
+      notes: string[];
     };
     const neg = json.rows.find((row) => row.customer_id === 'NEG')!;
-    expect(neg.monetary).toBe(-35);
-    // Spend 0 per purchase shrunk towards the mean: (1 − w)·v·p/(q−1) with w = 2p/(2p+q−1) (x = 2 repeats).
-    // With CDNOW's p ≈ 6.25, q ≈ 3.74, v ≈ 15.44: w ≈ 12.50/15.24 ≈ 0.820, mean ≈ 35.22, value ≈ 6.33.
+    expect(neg.monetary).toBe(0);
+    // No repeat purchase (x = 0): the expected order value is the population mean v·p/(q−1)
+    // (CDNOW's p ≈ 6.25, q ≈ 3.74, v ≈ 15.44: about 35.22).
     const { p, q, v } = json.model.gamma_gamma;
-    const w = (2 * p) / (2 * p + q - 1);
-    expect(neg.expected_order_value).toBeCloseTo((1 - w) * ((v * p) / (q - 1)), 2);
-    expect(neg.expected_order_value).toBeGreaterThan(6);
-    expect(neg.expected_order_value).toBeLessThan(7);
+    expect(neg.expected_order_value).toBeCloseTo((v * p) / (q - 1), 2);
+    expect(json.notes).toContain('2 returns (-70.00) netted: they reduce revenue and profit but are no purchase (not counted in frequency, recency or lifecycle)');
     for (const row of json.rows) {
       expect(row.expected_order_value).toBeGreaterThan(0);
       expect(row.clv).toBeGreaterThanOrEqual(0);

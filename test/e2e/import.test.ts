@@ -119,7 +119,7 @@ describe('crm import', () => {
     const lines = fs.readFileSync(rejects, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(lines[0]).toBe('order_id,customer_id,order_date,product,quantity,amount,cost,status,line,reason');
     expect(lines).toHaveLength(6);
-    expect(lines[1]).toBe('B001,C0001,2026-02-30,Green tea 250g,1,68.00,37.40,paid,2,"order_date ""2026-02-30"": not a valid date (expected e.g. 2026-11-22, 2026/11/22 or 2026年11月22日)"');
+    expect(lines[1]).toBe('B001,C0001,2026-02-30,Green tea 250g,1,68.00,37.40,paid,2,"order_date ""2026-02-30"": not a valid date (expected e.g. 2026-11-22, 2026/11/22, 11/22/2026, 22-Nov-2026 or 2026年11月22日)"');
     const handle = new Database(db, { readonly: true });
     expect(handle.prepare("SELECT amount_cents FROM orders WHERE external_id = 'B005'").pluck().get()).toBe(128000);
     handle.close();

@@ -1,6 +1,7 @@
 // The README's round-trip promise, on the built crm: export all → import into a fresh database (in the README's
 // order, campaigns made again with the command the export prints) → export all again gives the same files, byte
-// for byte, for a database holding every kind of record: customers, leads and partners, orders, interactions with
+// for byte, for a database holding every kind of record: customers, leads and partners, orders (with order lines and a
+// credit note from a line-item file), interactions with
 // open and completed follow-ups and campaign contacts, payments, surveys, and open and resolved complaints.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,8 +39,30 @@ describe('export → import → export', () => {
     crm(source, ['followups', 'done', String(open[0]!.id), '--note', 'called back, sending samples']);
     crm(source, ['followups', 'done', String(open[1]!.id)]);
 
+    // A shop's line-item file (docs/rules.md#order-lines): an invoice of two lines apart in the file, a credit note,
+    // and lines without an order id grouped by customer and time. The export then writes one row per line.
+    const lineFile = path.join(dir, 'lines.csv');
+    fs.writeFileSync(lineFile, [
+      'order_id,customer_id,order_date,product,quantity,unit_price,cost',
+      'W-1,C0001,2026-11-02,Jasmine tea 100g,2,34.20,20.00',
+      'W-2,C0002,2026-11-03,"Oolong, 250g",1,88.00,',
+      'W-1,C0001,2026-11-02,Tea cups (set of 4),1,59.00,31.50',
+      'CN-3,C0001,2026-11-05,Tea cups (set of 4),-1,59.00,-31.50',
+      ',C0003,2026-11-06T10:15:00,Jasmine tea 100g,3,34.20,',
+      ',C0003,2026-11-06T10:15:00,Green tea 50g,1,19.90,',
+      '',
+    ].join('\n'));
+    const lineImport = JSON.parse(crm(source, ['import', 'orders', lineFile, '--format', 'json']).stdout);
+    expect(lineImport).toMatchObject({ rows_read: 6, new: 4, rejected: 0, order_lines: { lines: 6, orders: 4, returns: 1, grouped_without_order_id: 1 } });
+
     const first = path.join(dir, 'first');
     const exported = crm(source, ['export', 'all', '--output', first]);
+    const orderRows = records(path.join(first, 'orders.csv'));
+    expect(orderRows.filter((row) => row.order_id === 'W-1').map((row) => [row.product, row.quantity, row.unit_price, row.amount, row.cost])).toEqual([
+      ['Jasmine tea 100g', '2', '34.20', '68.40', '20.00'],
+      ['Tea cups (set of 4)', '1', '59.00', '59.00', '31.50'],
+    ]);
+    expect(orderRows.filter((row) => row.order_id === 'CN-3').map((row) => row.amount)).toEqual(['-59.00']);
     expect(fs.readdirSync(first).sort()).toEqual(importOrder.map((kind) => `${kind}.csv`).sort());
 
     // What the first export holds: every kind the promise names.

@@ -52,7 +52,8 @@ export async function runCrm(argv: string[], options: RunOptions = {}): Promise<
     stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: options.tty ?? false, columns: options.screen?.columns, rows: options.screen?.rows },
     stderr: { write: (chunk: string) => ((stderr += chunk), true), isTTY: options.tty ?? false },
     stdin,
-    env: { NO_COLOR: '1', LANG: 'en_US.UTF-8', ...options.env },
+    // The shop's zone is UTC unless a test sets TZ or CRM_TZ, so "today" and shown times do not depend on the machine.
+    env: { NO_COLOR: '1', LANG: 'en_US.UTF-8', TZ: 'UTC', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     now: () => options.now ?? new Date('2026-11-23T09:00:00Z'),
   };
@@ -64,7 +65,7 @@ export async function runCrm(argv: string[], options: RunOptions = {}): Promise<
 export function spawnCrm(argv: string[], options: RunOptions = {}): RunResult {
   const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [crmBin, ...argv], {
     cwd: options.cwd ?? projectRoot,
-    env: { ...process.env, NO_COLOR: '1', LANG: 'en_US.UTF-8', CRM_DB: undefined, ...options.env },
+    env: { ...process.env, NO_COLOR: '1', LANG: 'en_US.UTF-8', CRM_DB: undefined, TZ: 'UTC', CRM_TZ: undefined, ...options.env },
     input: options.stdin,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -77,7 +78,7 @@ export function spawnCrm(argv: string[], options: RunOptions = {}): RunResult {
 export function spawnCrmAsync(argv: string[], options: RunOptions = {}) {
   return spawn(process.execPath, [crmBin, ...argv], {
     cwd: options.cwd ?? projectRoot,
-    env: { ...process.env, NO_COLOR: '1', LANG: 'en_US.UTF-8', CRM_DB: undefined, ...options.env },
+    env: { ...process.env, NO_COLOR: '1', LANG: 'en_US.UTF-8', CRM_DB: undefined, TZ: 'UTC', CRM_TZ: undefined, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }

@@ -19,8 +19,8 @@ const report: Report = {
 describe('code columns', () => {
   it('a table and Markdown show the words in the chosen language; a code the map does not know stays as it is', () => {
     expect(displayValue(kind, 'followup_overdue')).toBe('overdue follow-up');
-    expect(displayValue(kind, 'followup_overdue', 'zh')).toBe('逾期跟进');
-    expect(displayValue(kind, 'something_new', 'zh')).toBe('something_new');
+    expect(displayValue(kind, 'followup_overdue', { lang: 'zh' })).toBe('逾期跟进');
+    expect(displayValue(kind, 'something_new', { lang: 'zh' })).toBe('something_new');
     // An inherited property name is no code.
     expect(displayValue(kind, 'toString')).toBe('toString');
     const table = render(report, 'table');

@@ -54,7 +54,7 @@ describe('parseColumnList', () => {
   it('rejects an unknown field, a field named twice and a missing required field, naming the flag', () => {
     expect(() => parseColumnList('customer_id,order_date,amout', 'orders')).toThrow('--columns: unknown field "amout" for orders');
     expect(() => parseColumnList('customer_id,order_date,amount,amount', 'orders')).toThrow('--columns: field "amount" is named twice');
-    expect(() => parseColumnList('customer_id,-,order_date', 'orders')).toThrow('--columns: missing required field amount for orders');
+    expect(() => parseColumnList('customer_id,-,order_date', 'orders')).toThrow('--columns: missing required field amount or unit_price for orders');
   });
 });
 

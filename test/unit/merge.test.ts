@@ -66,3 +66,28 @@ describe('mergeCustomers', () => {
     db.close();
   });
 });
+
+describe('merged ids stay aliases (issue 17)', () => {
+  it('the merged id names the kept customer; a later merge of the kept one carries its aliases along; removing it removes them', async () => {
+    const { customerByAlias, externalIdTaken, findCustomerCandidates } = await import('../../src/db/customers.js');
+    const db = openDatabase(path.join(tempDir(), 'crm.db'), { create: true });
+    const now = '2026-11-23T09:00:00Z';
+    const c23 = addCustomer(db, { external_id: 'C0023', name: '王芳' }, now);
+    const c80 = addCustomer(db, { external_id: 'C0080', name: '王芳' }, now);
+    const c99 = addCustomer(db, { external_id: 'C0099', name: '王芳 (new shop)' }, now);
+    mergeCustomers(db, c23, c80, now);
+    expect(customerByAlias(db, 'C0080')?.external_id).toBe('C0023');
+    expect(customerByAlias(db, 'C0023')).toBeUndefined();
+    expect(findCustomerCandidates(db, 'C0080').map((customer) => customer.external_id)).toEqual(['C0023']);
+    expect(externalIdTaken(db, 'C0080')).toBe(true);
+    // C0023 itself merged into C0099: both old ids now name C0099.
+    mergeCustomers(db, c99, customerByExternalId(db, 'C0023')!, now);
+    expect(db.prepare('SELECT external_id, customer_id FROM customer_aliases ORDER BY external_id').all()).toEqual([
+      { external_id: 'C0023', customer_id: c99.id },
+      { external_id: 'C0080', customer_id: c99.id },
+    ]);
+    db.prepare('DELETE FROM customers WHERE id = ?').run(c99.id);
+    expect(db.prepare('SELECT count(*) FROM customer_aliases').pluck().get()).toBe(0);
+    db.close();
+  });
+});

@@ -64,11 +64,12 @@ export function registerClv(program: Command, context: CliContext): void {
     const modelOptions = await clvFlags(flags, unit);
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const db = context.openDb();
-    const { customerLabels } = await import('../../db/analysis.js');
+    const { customerLabels, returnsNetted } = await import('../../db/analysis.js');
+    const { withReturnsNote } = await import('../../report/returns-note.js');
     const result = analyseClv(requireSales(purchaseSummary(db, asOf, flags.includePartners === true), asOf), modelOptions);
     const built = report.clvReport(result, (ids) => customerLabels(db, ids), { asOf, lang, limit });
     // The Gamma-Gamma check (issue 9): the warning also goes to stderr, where a script's log keeps it.
     if (Math.abs(result.correlation) > report.CORRELATION_WARNING) context.info(built.notes![0]!);
-    await context.emit(built, flags);
+    await context.emit(withReturnsNote(built, returnsNetted(db, { asOf, includePartners: flags.includePartners === true }), lang), flags);
   });
 }

@@ -25,7 +25,7 @@ export function registerComplaint(program: Command, context: CliContext): void {
     .option('-s, --summary <text>', 'what the customer complains about')
     .addOption(new Option('--severity <level>', 'how bad').choices([...severities]).default('normal'))
     .option('--owner <name>', "who handles it (default: the customer's owner)")
-    .option('--at <datetime>', 'when it came in (default: now)')
+    .option('--at <datetime>', "when it came in, on the shop's clock (--tz; default: now)")
     .addHelpText('after', '\nExamples:\n  $ crm complaint open C0001 --summary "tea arrived damp" --severity high\n  $ crm complaint open 13616420445 -s "late delivery"')
     .action(async (reference: string, flags: { summary?: string; severity: Severity; owner?: string; at?: string }) => {
       const { nowIso, requireDateTime } = await import('../daily-values.js');
@@ -55,7 +55,10 @@ export function registerComplaint(program: Command, context: CliContext): void {
       const db = context.openDb();
       const found = complaintById(db, id);
       if (!found) throw new UsageError(`no complaint #${id} (see \`crm complaint list\`)`);
-      if (found.status === 'resolved') throw new UsageError(`complaint #${id} was already resolved on ${found.resolved_at!.slice(0, 10)}`);
+      if (found.status === 'resolved') {
+        const { localDayOf } = await import('../../util/zone.js');
+        throw new UsageError(`complaint #${id} was already resolved on ${localDayOf(found.resolved_at!, context.zone())}`);
+      }
       const resolution = await askIfMissing(context, flags.resolution, '--resolution', 'How was it resolved?');
       const resolved = resolveComplaint(db, id, resolution, nowIso(context));
       const { resolved_in_days } = complaintTiming(resolved.opened_at, resolved.resolved_at, resolved.resolved_at!);

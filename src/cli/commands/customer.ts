@@ -51,7 +51,7 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
   // The import's rules, so a typed customer is held to the same standard as an imported one.
   const { checkContactValue } = await import('../customer-values.js');
   const externalId = flags.id?.trim() || null;
-  if (externalId && externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists`);
+  if (externalId && externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists (or was merged into one)`);
   if (flags.source !== undefined && flags.channel !== undefined && flags.source !== flags.channel) {
     throw new UsageError('--source and --channel name the same field (how the contact was met): give one');
   }
@@ -111,7 +111,7 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const db = context.openDb();
     // One row more than the limit tells a listing that stopped at it from one that happens to be that long.
     const { rows, stoppedAt } = limited(listCustomers(db, { ...flags, limit: limit === undefined ? undefined : limit + 1 }), limit);
-    const options = { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags), stoppedAt, noun: 'customers' as const };
+    const options = { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags), zone: context.zone(), stoppedAt, noun: 'customers' as const };
     await context.emit(customerListReport(rows, 'Customers', options), flags);
     await sayLimit(context, flags, options);
   });

@@ -30,6 +30,7 @@ Examples:
       analysisPeriod: reportPeriod(context, flags, 'all'),
       lang: context.lang(flags),
       today: context.today(),
+      zone: context.zone(),
     };
     const html = renderDashboard(await gatherDashboard(context.openDb(), options));
     if (flags.output === undefined || flags.output === '-') {

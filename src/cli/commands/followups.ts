@@ -55,7 +55,10 @@ Examples:
       const db = context.openDb();
       const followUp = interactionById(db, id);
       if (!followUp || followUp.follow_up_at === null) throw new UsageError(`no follow-up #${id} (see \`crm followups\`)`);
-      if (followUp.follow_up_done_at !== null) throw new UsageError(`follow-up #${id} was already done on ${followUp.follow_up_done_at.slice(0, 10)}`);
+      if (followUp.follow_up_done_at !== null) {
+        const { localDayOf } = await import('../../util/zone.js');
+        throw new UsageError(`follow-up #${id} was already done on ${localDayOf(followUp.follow_up_done_at, context.zone())}`);
+      }
       const note = flags.note?.trim() || null;
       completeFollowUp(db, id, note, nowIso(context));
       const customer = customerById(db, followUp.customer_id)!;

@@ -18,7 +18,9 @@ interface ImportFlags {
   rejects?: string;
   dryRun?: boolean;
   createCustomers?: boolean;
+  creditPrefix?: string;
   dayFirst?: boolean;
+  decimalComma?: boolean;
   format: 'table' | 'json';
 }
 
@@ -28,19 +30,68 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export const skippedHeaderWarning = (file: string): string =>
   `warning: ${file}:1 was skipped as the header (--columns without --no-header) but reads as a valid row; if the file has no header, import it again with --no-header`;
 
+const plural = (count: number, one: string, many = `${one}s`): string => `${formatNumber(count)} ${count === 1 ? one : many}`;
+
+/** What a line-item file came to: lines into orders, returns, and how orders without an id were grouped. */
+function orderLinesText(lines: NonNullable<ImportSummary['orderLines']>): string[] {
+  const out = [`  line items: ${plural(lines.lines, 'line')} made ${plural(lines.orders, 'order')} (the lines of one order id are one order; new, changed and unchanged count orders)`];
+  if (lines.grouped > 0) {
+    out.push(`  ${plural(lines.grouped, 'order')} grouped from lines without an order id, by customer and order date as written (one order per customer and time)`);
+  }
+  if (lines.creditNotes > 0) {
+    const rule = lines.creditPrefixAuto ? `C followed by digits, the other ids being digits` : `starting with ${JSON.stringify(lines.creditPrefix)} (--credit-prefix)`;
+    out.push(`  ${plural(lines.creditNotes, 'credit note')}: order ids ${rule}`);
+  }
+  if (lines.returns > 0) out.push(`  ${plural(lines.returns, 'return')} (orders below zero): they reduce revenue and profit but count as no purchase`);
+  return out;
+}
+
+/** The spreadsheet total lines an import skipped, in one line. */
+export function totalRowsWarning(summary: ImportSummary): string | null {
+  const rows = summary.totalRows;
+  if (rows.length === 0) return null;
+  const shown = rows.slice(0, 3).map((row) => `line ${row.line} "${row.text}"`).join(', ') + (rows.length > 3 ? `, … ${rows.length - 3} more` : '');
+  return `warning: ${rows.length} total line${rows.length === 1 ? '' : 's'} of a spreadsheet skipped (${shown}): not imported`;
+}
+
+/** "3 ids written like 12923.0 read as 12923". */
+export function floatIdsNote(summary: ImportSummary): string | null {
+  const { count, example } = summary.floatIds;
+  if (count === 0 || example === null) return null;
+  return `${count} id${count === 1 ? '' : 's'} written like ${example} read as ${example.replace(/\.0+$/, '')}`;
+}
+
+/** Rows that named merged customers: where they went, or that they were skipped (customers files). */
+export function mergedNote(summary: ImportSummary): string | null {
+  const { rows, skipped, ids } = summary.merged;
+  if (ids.length === 0 || rows + skipped === 0) return null;
+  const shown = ids.slice(0, 3).map(([merged, kept]) => `${merged} → ${kept}`).join(', ') + (ids.length > 3 ? `, … ${ids.length - 3} more` : '');
+  const parts: string[] = [];
+  if (rows > 0) parts.push(`${rows} row${rows === 1 ? '' : 's'} went to the customer ${ids.length === 1 ? 'it was' : 'they were'} merged into`);
+  if (skipped > 0) parts.push(`${skipped} customer row${skipped === 1 ? '' : 's'} skipped (the kept record is not overwritten; change it with crm customer edit)`);
+  return `merged customers (${shown}): ${parts.join('; ')}`;
+}
+
 function summaryText(summary: ImportSummary, problemLine: (file: string, problem: ImportSummary['problems'][number]) => string): string {
   const lines: string[] = [];
   const verb = summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`;
   lines.push(`${summary.kind} from ${summary.file}: ${verb}`);
   lines.push(
-    `  ${summary.rowsRead} ${summary.rowsRead === 1 ? 'row' : 'rows'} read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected`,
+    `  ${summary.rowsRead} ${summary.rowsRead === 1 ? 'row' : 'rows'} read: ${summary.rowsNew} new, ${summary.rowsChanged} changed, ${summary.rowsUnchanged} unchanged, ${summary.rowsRejected} rejected${summary.merged.skipped > 0 ? `, ${summary.merged.skipped} skipped` : ''}`,
   );
+  if (summary.orderLines) lines.push(...orderLinesText(summary.orderLines));
   if (summary.customersCreated > 0) lines.push(`  ${summary.customersCreated} customers created from order rows`);
   if (summary.leadsConverted > 0) lines.push(`  ${summary.leadsConverted} lead${summary.leadsConverted === 1 ? '' : 's'} converted to customers by their first order`);
   const seconds = summary.elapsedMs / 1000;
   lines.push(`  ${seconds.toFixed(2)} s, ${formatNumber(summary.rowsPerSecond)} rows/s (encoding ${summary.encoding}, delimiter ${JSON.stringify(summary.delimiter)})`);
   if (summary.unknownColumns.length) lines.push(`  columns left out (unknown): ${summary.unknownColumns.join(', ')}`);
   if (summary.skippedHeaderIsData) lines.push(`  ${skippedHeaderWarning(summary.file)}`);
+  const totals = totalRowsWarning(summary);
+  if (totals) lines.push(`  ${totals}`);
+  const floatIds = floatIdsNote(summary);
+  if (floatIds) lines.push(`  ${floatIds}`);
+  const merged = mergedNote(summary);
+  if (merged) lines.push(`  ${merged}`);
   if (summary.rejectsFile) lines.push(`  rejected rows written to ${summary.rejectsFile}`);
   for (const problem of summary.problems) lines.push(`  ${problemLine(summary.file, problem)}`);
   if (summary.sameContentAsRun !== null && summary.rowsNew === 0 && summary.rowsChanged === 0) {
@@ -62,6 +113,19 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
         problems: summary.problems, rejects_file: summary.rejectsFile, elapsed_ms: summary.elapsedMs,
         rows_per_second: summary.rowsPerSecond, same_content_as_run: summary.sameContentAsRun,
         skipped_header_is_data: summary.skippedHeaderIsData,
+        ...(summary.orderLines
+          ? {
+              order_lines: {
+                lines: summary.orderLines.lines, orders: summary.orderLines.orders, returns: summary.orderLines.returns,
+                grouped_without_order_id: summary.orderLines.grouped, credit_notes: summary.orderLines.creditNotes,
+                credit_prefix: summary.orderLines.creditPrefix,
+              },
+            }
+          : {}),
+        total_rows_skipped: summary.totalRows,
+        float_ids: summary.floatIds.count, float_id_example: summary.floatIds.example,
+        merged_rows: summary.merged.rows, merged_customers_skipped: summary.merged.skipped,
+        merged_ids: Object.fromEntries(summary.merged.ids),
       },
       null,
       2,
@@ -85,13 +149,17 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
   try {
     const summary = await importFile(db, {
       kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, columns, noHeader: !flags.header, onError: flags.onError,
-      rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst,
+      rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst, zone: context.zone(),
+      creditPrefix: flags.creditPrefix,
+      decimalComma: flags.decimalComma,
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
       now: context.io.now,
     });
     progress?.stop();
     // JSON keeps stdout machine-readable: the warning about line 1 then goes to stderr as well.
     if (flags.format === 'json' && summary.skippedHeaderIsData) context.info(skippedHeaderWarning(summary.file));
+    const totals = totalRowsWarning(summary);
+    if (flags.format === 'json' && totals) context.info(totals);
     if (flags.format === 'json') context.io.stdout.write(summaryJson(summary, !summary.dryRun));
     else context.say(summaryText(summary, problemLine));
     const control = summary.controlContacts;
@@ -140,11 +208,15 @@ Examples:
       .option('--rejects <file>', 'where rejected rows go under --on-error skip (default NAME.rejects.csv beside the input)')
       .option('--dry-run', 'validate and count, write nothing')
       .option('--day-first', 'read 03/04/2026 as 3 April (default: month first)')
+      .option('--decimal-comma', 'amounts written 1.234,50 and 99,95 (a comma before the decimals)')
       .addOption(new Option('-f, --format <format>', 'summary as text or JSON').choices(['table', 'json']).default('table'))
       // samples/ has no complaints file: they come from crm complaint open, or from crm export all.
       .addHelpText('after', `\nExample:\n  $ crm import ${kind} ${kind === 'complaints' ? 'export' : 'samples'}/${kind}.csv`)
       .action(async (file: string, flags: ImportFlags) => runImport(context, kind, file, flags));
-    if (kind === 'orders') sub.option('--create-customers', 'create unknown customers from the order rows (id, name, e-mail, … columns)');
+    if (kind === 'orders') {
+      sub.option('--create-customers', 'create unknown customers from the order rows (id, name, e-mail, … columns)');
+      sub.option('--credit-prefix <text>', 'line-item files: an order id starting with this is a credit note (default: C + digits when the other ids are digits)');
+    }
   }
   withOutputOptions(
     command

@@ -61,8 +61,11 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
       followUp = answer.trim() === '' ? null : requireFollowUpDate(answer, today, 'follow-up');
     }
   }
-  if (followUp !== null && followUp < occurredAt.slice(0, 10)) {
-    throw new UsageError(`--follow-up: ${followUp} is before the contact itself (${occurredAt.slice(0, 10)})`);
+  const { isoWithOffset, localDayOf } = await import('../../util/zone.js');
+  // The contact's day is its day on the shop's clock, as "today" and the follow-up date are.
+  const contactDay = localDayOf(occurredAt, context.zone());
+  if (followUp !== null && followUp < contactDay) {
+    throw new UsageError(`--follow-up: ${followUp} is before the contact itself (${contactDay})`);
   }
   if (campaign) {
     // The check step compares the contacted with the held-out: contacting a control customer spoils it (the contact is still logged).
@@ -73,8 +76,8 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
     } else if (group === null) {
       context.info(`warning: ${customer.name} (${customer.external_id}) is not in campaign "${campaign.name}": the contact is logged but counts in neither group`);
     }
-    if (occurredAt.slice(0, 10) < campaign.started_on) {
-      context.info(`warning: the contact (${occurredAt.slice(0, 10)}) is before campaign "${campaign.name}" started (${campaign.started_on}): it is logged but does not count as contacted for it`);
+    if (contactDay < campaign.started_on) {
+      context.info(`warning: the contact (${contactDay}) is before campaign "${campaign.name}" started (${campaign.started_on}): it is logged but does not count as contacted for it`);
     }
   }
   const { addInteraction } = await import('../../db/interactions.js');
@@ -88,7 +91,7 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
   );
   if (flags.format === 'json') {
     context.io.stdout.write(
-      JSON.stringify({ id: logged.id, customer_id: customer.external_id, kind: logged.kind, occurred_at: logged.occurred_at, follow_up_at: logged.follow_up_at }) + '\n',
+      JSON.stringify({ id: logged.id, customer_id: customer.external_id, kind: logged.kind, occurred_at: isoWithOffset(logged.occurred_at, context.zone()), follow_up_at: logged.follow_up_at }) + '\n',
     );
   } else {
     const due = logged.follow_up_at ? `; follow-up due ${logged.follow_up_at}` : '';
@@ -104,7 +107,7 @@ export function registerLog(program: Command, context: CliContext): void {
     .option('-s, --summary <text>', 'what was said or done')
     .option('--outcome <text>', 'what came of it')
     .option('--owner <name>', "who made the contact (default: the customer's owner)")
-    .option('--at <datetime>', 'when it happened (default: now), e.g. 2026-11-20 or "2026-11-20 15:30"')
+    .option('--at <datetime>', "when it happened, on the shop's clock (--tz; default: now), e.g. 2026-11-20 or '2026-11-20 15:30'")
     .option('--follow-up <date>', 'when to contact again: 2026-12-01, tomorrow, +3d, +2w, +1m, next-monday')
     .option('--campaign <name>', 'the campaign this contact is for (warns when the customer is in its control group)')
     .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))

@@ -52,16 +52,19 @@ export function registerPyramid(program: Command, context: CliContext): void {
     const db = context.openDb();
     const { pyramidTiers, pyramidCustomers } = await import('../../db/pyramid.js');
     const report = await import('../../report/pyramid.js');
+    const { returnsNetted } = await import('../../db/analysis.js');
+    const { withReturnsNote } = await import('../../report/returns-note.js');
+    const netted = returnsNetted(db, period);
     if (flags.customers || tier !== null) {
       const rows = pyramidCustomers(db, period, cuts, tier);
-      await context.emit(report.tierCustomersReport(rows, { asOf: period.asOf, lang, tier: tier === null ? null : tiers[tier]! }), flags);
+      await context.emit(withReturnsNote(report.tierCustomersReport(rows, { asOf: period.asOf, lang, tier: tier === null ? null : tiers[tier]! }), netted, lang), flags);
       return;
     }
     const { tierCoverage } = await import('../../db/pyramid.js');
     const totals = pyramidTiers(db, period, cuts);
     const coverage = tierCoverage(totals);
     const levels = buildPyramid(totals);
-    await context.emit(report.pyramidReport(levels, { asOf: period.asOf, lang, cuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }), flags);
+    await context.emit(withReturnsNote(report.pyramidReport(levels, { asOf: period.asOf, lang, cuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }), netted, lang), flags);
   });
 }
 

@@ -23,13 +23,17 @@ export function registerRelationship(program: Command, context: CliContext): voi
     if (flags.stage !== undefined && !stage) throw new UsageError(`--stage: "${flags.stage}" is not one of ${stages.map((item) => item.key).join(', ')}`);
     const period = periodOf(context, flags);
     const lang = context.lang(flags);
-    const customers = classifyLifecycle(purchaseHistories(context.openDb(), period, defaultLifecycleRules.spendWindowDays), period.asOf);
+    const db = context.openDb();
+    const customers = classifyLifecycle(purchaseHistories(db, period, defaultLifecycleRules.spendWindowDays), period.asOf);
+    const { returnsNetted } = await import('../../db/analysis.js');
+    const { withReturnsNote } = await import('../../report/returns-note.js');
+    const netted = returnsNetted(db, period);
     if (flags.customers || stage) {
       const chosen = [...customers].filter((customer) => !stage || customer.stage === stage.key);
-      await context.emit(report.lifecycleCustomersReport(chosen, { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) }), flags);
+      await context.emit(withReturnsNote(report.lifecycleCustomersReport(chosen, { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) }), netted, lang), flags);
       return;
     }
-    await context.emit(report.lifecycleSummaryReport(summariseStages(customers), { asOf: period.asOf, lang }), flags);
+    await context.emit(withReturnsNote(report.lifecycleSummaryReport(summariseStages(customers), { asOf: period.asOf, lang }), netted, lang), flags);
   });
 
   withPeriodOptions(

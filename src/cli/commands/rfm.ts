@@ -36,6 +36,8 @@ export function registerRfm(program: Command, context: CliContext): void {
         lang: context.lang(flags),
         selection: { segment: flags.segment, limit },
       });
-      await context.emit(report, flags);
+      const { returnsNetted } = await import('../../db/analysis.js');
+      const { withReturnsNote } = await import('../../report/returns-note.js');
+      await context.emit(withReturnsNote(report, returnsNetted(db, options.period), context.lang(flags)), flags);
     });
 }

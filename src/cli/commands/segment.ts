@@ -41,17 +41,21 @@ export function registerSegment(program: Command, context: CliContext): void {
     const { scores, segmentation } = segmentCustomers(db, options);
     await requireSegment(segmentation, flags.segment);
     const lang = context.lang(flags);
+    const { returnsNetted } = await import('../../db/analysis.js');
+    const { withReturnsNote } = await import('../../report/returns-note.js');
     if (flags.customers || flags.segment) {
       const { customerLabels } = await import('../../db/analysis.js');
       const { rfmCustomersReport } = await import('../../report/rfm.js');
       const title = flags.segment ? `Segment ${flags.segment}` : 'Customers by segment';
-      await context.emit(rfmCustomersReport(scores, segmentation, (ids) => customerLabels(db, ids), { asOf: options.period.asOf, lang, selection: { segment: flags.segment }, title }), flags);
+      const built = rfmCustomersReport(scores, segmentation, (ids) => customerLabels(db, ids), { asOf: options.period.asOf, lang, selection: { segment: flags.segment }, title });
+      await context.emit(withReturnsNote(built, returnsNetted(db, options.period), lang), flags);
       return;
     }
     const { summariseSegments } = await import('../../analysis/segments.js');
     const { segmentSummaryReport, segmentNotes } = await import('../../report/rfm.js');
     const notes = options.scheme === 'cn8' ? [] : segmentNotes(options.rulesSource, scores, lang);
-    await context.emit(segmentSummaryReport(summariseSegments(scores, segmentation), segmentation, { asOf: options.period.asOf, lang, notes }), flags);
+    const built = segmentSummaryReport(summariseSegments(scores, segmentation), segmentation, { asOf: options.period.asOf, lang, notes });
+    await context.emit(withReturnsNote(built, returnsNetted(db, options.period), lang), flags);
   });
 
   withOutputOptions(

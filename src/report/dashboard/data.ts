@@ -30,6 +30,8 @@ export interface MonthFigures {
 
 export interface DashboardData {
   lang: Lang;
+  /** The shop's time zone: times in the lists are shown on its clock (unset: as stored, in UTC). */
+  zone?: string;
   asOf: string;
   /** The start of the analysis sections' orders (null: all history up to asOf). */
   since: string | null;
@@ -61,6 +63,8 @@ export interface DashboardOptions {
   lang: Lang;
   /** The real today, for what is due "now" (as the reports take it). */
   today: string;
+  /** The shop's time zone, for the times the lists show. */
+  zone?: string;
 }
 
 /** The 24 months up to the as-of month, months without sales filled with zeros so the chart's time axis is even. */
@@ -122,6 +126,7 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
   const profit = await firstOf(build('profit'), dashboardListLength);
   return {
     lang,
+    zone: options.zone,
     asOf,
     since: period.since,
     summary,

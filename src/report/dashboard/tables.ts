@@ -17,14 +17,14 @@ export function shortened(text: string, limit = cellTextLimit): string {
   return parts.length <= limit ? text : `${parts.slice(0, limit - 1).map((part) => part.segment).join('')}…`;
 }
 
-function cell(item: Column, value: CellValue, lang: Lang): string {
+function cell(item: Column, value: CellValue, lang: Lang, zone?: string): string {
   const numeric = ['integer', 'number', 'money', 'percent'].includes(item.type);
   const negative = typeof value === 'number' && value < 0 && numeric;
-  const full = displayValue(item, value ?? null, lang);
+  const full = displayValue(item, value ?? null, { lang, zone });
   const shown = numeric ? full : shortened(full);
   // A date never breaks; a time stamp only between its date and its time; text at its spaces, and a text with a
   // word longer than 12 characters anywhere, so that a long name without spaces cannot widen the table past the page.
-  const stamp = numeric ? null : /^(\d{4}-\d{2}-\d{2}T)([\d:.]+Z?)$/.exec(full);
+  const stamp = numeric ? null : /^(\d{4}-\d{2}-\d{2}[T ])([\d:.]+Z?)$/.exec(full);
   const kind = numeric ? 'num' : stamp ? 'stamp' : item.type === 'date' || /^\d{4}-\d{2}-\d{2}$/.test(full) ? 'date' : /\S{13}/u.test(shown) ? 'text long' : 'text';
   const classes = [kind, negative ? 'negative' : ''].filter(Boolean).join(' ');
   const tooltip = shown === full ? '' : ` title="${esc(full)}"`;
@@ -32,11 +32,14 @@ function cell(item: Column, value: CellValue, lang: Lang): string {
   return `<td class="${classes}"${tooltip}>${content}</td>`;
 }
 
-/** A report's rows as an HTML table, with the columns named by `keys` (in that order), headed in the page's language. */
-export function reportTable(report: Report, keys: string[], lang: Lang, tableName: string): string {
+/**
+ * A report's rows as an HTML table, with the columns named by `keys` (in that order), headed in the page's language;
+ * datetime cells on the clock of `zone` (the shop's) when given.
+ */
+export function reportTable(report: Report, keys: string[], lang: Lang, tableName: string, zone?: string): string {
   const chosen = keys.map((key) => column(report, key)).filter(Boolean);
   const head = chosen.map((item) => `<th scope="col"${['integer', 'number', 'money', 'percent'].includes(item.type) ? ' class="num"' : ''}>${esc(heading(item, lang))}</th>`).join('');
-  const body = report.rows.map((row) => `<tr>${chosen.map((item) => cell(item, row[item.key] ?? null, lang)).join('')}</tr>`).join('');
+  const body = report.rows.map((row) => `<tr>${chosen.map((item) => cell(item, row[item.key] ?? null, lang, zone)).join('')}</tr>`).join('');
   // The wrapper scrolls sideways on a narrow screen rather than pushing the whole page wider.
   return `<div class="table-wrap"><table data-table="${esc(tableName)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
@@ -62,5 +65,5 @@ export function winBackSection(data: DashboardData): string {
     : '';
   return section('win-back', title,
     caption(lang === 'zh' ? (report.titleZh ?? report.title) : report.title) +
-    reportTable(report, ['customer_id', 'name', 'owner', 'lost_on', 'last_order', 'orders', 'profit', 'tier_before', 'last_contact_at'], lang, 'win-back') + more + notes(report), 'table-section');
+    reportTable(report, ['customer_id', 'name', 'owner', 'lost_on', 'last_order', 'orders', 'profit', 'tier_before', 'last_contact_at'], lang, 'win-back', data.zone) + more + notes(report), 'table-section');
 }

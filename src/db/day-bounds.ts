@@ -1,0 +1,36 @@
+// Days of the shop's calendar as bounds on stored instants. Orders carry a day; interactions and complaints an
+// instant in UTC, so "contacts from --since to --as-of" must be cut at the shop's midnights, not at UTC's.
+// The CLI tells the store its zone when it opens it (CliContext.openDb); nothing below src/cli decides it.
+import { addDays } from '../util/dates.js';
+import { localToInstant, utcIso } from '../util/zone.js';
+import type { Db } from './open.js';
+
+const zones = new WeakMap<Db, string>();
+
+/** The shop's time zone for this database handle (an IANA name). */
+export function setShopZone(db: Db, zone: string): void {
+  zones.set(db, zone);
+}
+
+/** The instant the shop's day DATE begins, as stored instants are written (2026-11-20T16:00:00Z for Shanghai's 21st). */
+function dayStart(date: string, zone: string): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return utcIso(localToInstant({ year, month, day, hour: 0, minute: 0, second: 0 }, zone).time);
+}
+
+export interface DayBounds {
+  /** Instants on or after this are on or after the day `since` (everything when there is no since). */
+  sinceAt: string;
+  /** Instants before this are on or before the day `asOf`. */
+  asOfEnd: string;
+}
+
+/**
+ * Bounds for `instant >= sinceAt AND instant < asOfEnd`. In UTC these stay date texts ("2026-11-23T99" sorts
+ * after every instant of the 23rd), so an instant stored as a bare date still compares as before.
+ */
+export function dayBounds(db: Db, since: string | null | undefined, asOf: string): DayBounds {
+  const zone = zones.get(db);
+  if (zone === undefined || zone === 'UTC') return { sinceAt: since ?? '0000-00-00', asOfEnd: `${asOf}T99` };
+  return { sinceAt: since ? dayStart(since, zone) : '0000-00-00', asOfEnd: dayStart(addDays(asOf, 1), zone) };
+}
