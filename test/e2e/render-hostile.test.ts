@@ -47,6 +47,17 @@ describe('customer list and customer show with hostile text', () => {
     expect(result.stdout).toContain('one|two\\nthree');
   });
 
+  it('log and pay: the confirmation names the customer with its escape sequences shown, not obeyed', async () => {
+    const logged = await crm('log', 'H1', '--kind', 'call', '--summary', 'asked');
+    expect(logged.code, logged.stderr).toBe(0);
+    expect(logged.stdout).not.toMatch(live);
+    expect(logged.stdout).toContain('with Eve\\x1b[2J\\x1b[H (H1)');
+    const paid = await crm('pay', 'H1', '10');
+    expect(paid.code, paid.stderr).toBe(0);
+    expect(paid.stdout).not.toMatch(live);
+    expect(paid.stdout).toContain('from Eve\\x1b[2J\\x1b[H (H1)');
+  });
+
   it('--format md escapes HTML, | and line breaks', async () => {
     const list = await crm('customer', 'list', '--format', 'md');
     expect(list.stdout).not.toMatch(/<script|<img/);

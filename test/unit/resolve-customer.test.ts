@@ -8,7 +8,7 @@ import { UsageError } from '../../src/errors.js';
 import type { Io } from '../../src/cli/io.js';
 import { tempDir } from '../helpers/cli.js';
 
-const script = { interactive: false, io: {} as Io };
+const script = { interactive: false, io: {} as Io, info: () => {} };
 let db: Db;
 
 afterEach(() => db.close());
@@ -72,5 +72,16 @@ describe('resolveCustomer', () => {
     ['  ', 'the customer reference is empty (give an id, e-mail, phone or part of the name)'],
   ])('%j is a usage error', async (reference, message) => {
     expect((await failure(reference))[0]).toBe(message);
+  });
+});
+
+describe('the note about a merged id', () => {
+  it('goes through the message channel: an escape sequence in what was typed is shown, not obeyed', async () => {
+    db.prepare("INSERT INTO customer_aliases (external_id, customer_id, merged_at) VALUES (?, 1, '2026-11-23T09:00:00Z')").run('OLD\u001b[2J');
+    let stderr = '';
+    const io = { stderr: { write: (chunk: string) => ((stderr += chunk), true) } } as unknown as Io;
+    const info = (message: string) => void (stderr += message.replace(/\u001b/g, '\\x1b') + '\n');
+    expect((await resolveCustomer({ interactive: false, io, info }, db, 'OLD\u001b[2J')).external_id).toBe('C0001');
+    expect(stderr).toBe('note: OLD\\x1b[2J was merged into C0001\n');
   });
 });

@@ -95,7 +95,7 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
     );
   } else {
     const due = logged.follow_up_at ? `; follow-up due ${logged.follow_up_at}` : '';
-    context.io.stdout.write(`logged ${logged.kind} #${logged.id} with ${customer.name} (${customer.external_id})${due}\n`);
+    context.say(`logged ${logged.kind} #${logged.id} with ${customer.name} (${customer.external_id})${due}`);
   }
 }
 

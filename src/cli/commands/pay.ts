@@ -47,6 +47,6 @@ export function registerPay(program: Command, context: CliContext): void {
         return;
       }
       const balance = money.balance_cents > 0 ? `${formatCents(money.balance_cents)} still owed` : money.balance_cents < 0 ? `${formatCents(-money.balance_cents)} paid in advance` : 'nothing owed';
-      context.io.stdout.write(`recorded payment #${id}: ${formatCents(amountCents)} from ${customer.name} (${customer.external_id}) on ${paidOn}; balance: ${balance}\n`);
+      context.say(`recorded payment #${id}: ${formatCents(amountCents)} from ${customer.name} (${customer.external_id}) on ${paidOn}; balance: ${balance}`);
     });
 }
