@@ -1,7 +1,6 @@
 // crm agenda: today's to-do for the owner in one list, each item with why it is there and what to do. Gathered, then built purely.
-import { agendaKindLabels } from './codes.js';
+import { agendaKindLabels, codeWords, severityLabels, stageName } from './codes.js';
 import { daysOverdue } from '../analysis/follow-ups.js';
-import { stages } from '../analysis/lifecycle.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
 import type { Db } from '../db/open.js';
@@ -52,11 +51,8 @@ export interface AgendaInputs {
 
 const slippingStages = new Set(['decline', 'lost']);
 
-/** A lifecycle stage's name in LANG for the why-text ("decline" → "Decline", "衰退期"); an unknown key as it is. */
-function stageWords(key: string, lang: Lang): string {
-  const stage = stages.find((item) => item.key === key);
-  return stage ? (lang === 'zh' ? stage.nameZh : stage.name.toLowerCase()) : key;
-}
+/** A lifecycle stage's name in LANG inside the why-text: "decline", "衰退期". */
+const stageWords = (key: string, lang: Lang): string => (lang === 'zh' ? stageName(key, lang) : stageName(key, lang).toLowerCase());
 
 /** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
 export function gatherAgenda(db: Db, today: string, includePartners = false, zone = 'UTC'): AgendaInputs {
@@ -161,9 +157,10 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOp
   for (const complaint of inputs.complaints) {
     // Whole days from the day it was opened (on the shop's clock) to today.
     const days = daysBetween(localDayOf(complaint.opened_at, inputs.zone ?? 'UTC'), inputs.today);
+    const severity = codeWords(severityLabels, complaint.severity, lang);
     items.push({
       kind: 'complaint_open', customer_id: complaint.customer_external_id, name: complaint.customer_name, owner: complaint.owner,
-      why: t(`complaint #${complaint.id} (${complaint.severity}) open ${days} days: ${complaint.summary}`, `投诉 #${complaint.id}（${complaint.severity}）已 ${days} 天未解决：${complaint.summary}`),
+      why: t(`complaint #${complaint.id} (${severity}) open ${days} days: ${complaint.summary}`, `投诉 #${complaint.id}（${severity}）已 ${days} 天未解决：${complaint.summary}`),
       what_to_do: t(`settle it, then: crm complaint resolve ${complaint.id} --resolution "…"`, `处理后：crm complaint resolve ${complaint.id} --resolution "…"`),
       amount: null,
     });

@@ -1,5 +1,5 @@
 // The campaign reports as values: list, show (both groups) and the check against the control group. Pure.
-import { campaignStateLabels, verdictLabels } from './codes.js';
+import { campaignGroupLabels, campaignStateLabels, verdictLabels } from './codes.js';
 import type { CampaignCheck } from '../analysis/campaign-stats.js';
 import type { CampaignListRow, CampaignMember, CampaignRecord } from '../db/campaigns.js';
 import { say } from './sales-reports.js';
@@ -63,7 +63,7 @@ export function campaignListReport(rows: (CampaignListRow & { ends_on: string; s
 const memberColumns: Column[] = [
   { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
   { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
-  { key: 'group', label: 'Group', labelZh: '分组', type: 'text' },
+  { key: 'group', label: 'Group', labelZh: '分组', type: 'text', labels: campaignGroupLabels },
   { key: 'contacts', label: 'Contacts logged', labelZh: '已记录联系', type: 'integer' },
 ];
 

@@ -1,6 +1,19 @@
 // The words a table or Markdown shows for the stable codes reports keep in their rows (CSV and JSON keep the codes):
 // a column with `labels` names one of these maps, and render.ts displays the word in the chosen language.
-import type { CodeLabels } from './types.js';
+import { stages } from '../analysis/lifecycle.js';
+import type { CodeLabels, Lang } from './types.js';
+
+/**
+ * The words for CODE in LANG. A code the map does not know is returned as it is, unless it is a known code, a space and
+ * a detail ("dropped 2026-05-01"): then the code's words and the same detail ("已放弃 2026-05-01").
+ */
+export function codeWords(labels: CodeLabels, code: string, lang: Lang): string {
+  const index = lang === 'zh' ? 1 : 0;
+  if (Object.hasOwn(labels, code)) return labels[code]![index];
+  const space = code.indexOf(' ');
+  const head = space > 0 ? code.slice(0, space) : '';
+  return head && Object.hasOwn(labels, head) ? `${labels[head]![index]}${code.slice(space)}` : code;
+}
 
 /** crm agenda's item kinds (docs/rules.md#agenda). */
 export const agendaKindLabels: CodeLabels = {
@@ -35,6 +48,46 @@ export const contactKindLabels: CodeLabels = {
   lead: ['lead', '线索'],
   partner: ['partner', '合作伙伴'],
 };
+
+/** A customer record's status: forgotten is a customer whose personal data was erased (crm customer forget). */
+export const customerStatusLabels: CodeLabels = {
+  active: ['active', '正常'],
+  forgotten: ['forgotten', '已清除个人信息'],
+};
+
+/** A lead in the lead list: still worked, or dropped (the code is followed by the day: "dropped 2026-05-01"). */
+export const leadStateLabels: CodeLabels = {
+  open: ['open', '跟进中'],
+  dropped: ['dropped', '已放弃'],
+};
+
+/** A campaign member's group. */
+export const campaignGroupLabels: CodeLabels = {
+  treated: ['treated', '接触组'],
+  control: ['control', '对照组'],
+};
+
+/** What a customer file's timeline entry is: an order, a return, a payment, or a contact of one of the interaction kinds. */
+export const timelineTypeLabels: CodeLabels = {
+  order: ['order', '订单'],
+  return: ['return', '退货'],
+  payment: ['payment', '回款'],
+  call: ['call', '电话'],
+  visit: ['visit', '拜访'],
+  email: ['email', '邮件'],
+  message: ['message', '消息'],
+  meeting: ['meeting', '会议'],
+  note: ['note', '备注'],
+  complaint: ['complaint', '投诉'],
+};
+
+/** A lifecycle stage (analysis/lifecycle.ts): "decline" → Decline, 衰退期. */
+export const stageLabels: CodeLabels = Object.fromEntries(stages.map((stage) => [stage.key, [stage.name, stage.nameZh] as const]));
+
+/** A lifecycle stage's name in LANG; an unknown key as it is. */
+export function stageName(key: string, lang: Lang): string {
+  return codeWords(stageLabels, key, lang);
+}
 
 export const severityLabels: CodeLabels = {
   low: ['low', '低'],

@@ -1,5 +1,5 @@
 // The customer file (crm customer show) as one report: the profile card, then complaints, follow-ups and timeline sections.
-import { contactKindLabels, followUpStateLabels, severityLabels } from './codes.js';
+import { contactKindLabels, customerStatusLabels, followUpStateLabels, severityLabels, timelineTypeLabels } from './codes.js';
 import { complaintTiming } from '../analysis/complaints.js';
 import type { CustomerFile } from '../analysis/customer-file.js';
 import { daysOverdue, followUpState } from '../analysis/follow-ups.js';
@@ -18,7 +18,7 @@ const cardColumns: Column[] = [
   { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
   { key: 'tags', label: 'Tags', labelZh: '标签', type: 'text' },
   { key: 'notes', label: 'Notes', labelZh: '备注', type: 'text' },
-  { key: 'status', label: 'Status', labelZh: '状态', type: 'text' },
+  { key: 'status', label: 'Status', labelZh: '状态', type: 'text', labels: customerStatusLabels },
   { key: 'kind', label: 'Kind', labelZh: '类型', type: 'text', labels: contactKindLabels },
   { key: 'converted_at', label: 'Converted from lead', labelZh: '线索转化日期', type: 'date' },
   { key: 'dropped', label: 'Lead dropped', labelZh: '线索已放弃', type: 'text' },
@@ -89,7 +89,7 @@ function timelineSection(file: CustomerFile): Report {
     titleZh: partial ? `时间线：最近 ${shown} 条，共 ${file.timelineTotal} 条（--all 显示全部）` : `时间线（${shown}）`,
     columns: [
       { key: 'at', label: 'When', labelZh: '时间', type: 'datetime' },
-      { key: 'type', label: 'What', labelZh: '类型', type: 'text' },
+      { key: 'type', label: 'What', labelZh: '类型', type: 'text', labels: timelineTypeLabels },
       { key: 'ref', label: 'Ref', labelZh: '编号', type: 'text' },
       { key: 'detail', label: 'Detail', labelZh: '内容', type: 'text' },
       { key: 'amount', label: 'Amount', labelZh: '金额', type: 'money' },

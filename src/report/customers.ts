@@ -1,5 +1,5 @@
 // Customer listings (crm customer list / search) as reports; the customer file is report/customer-file.ts.
-import { contactKindLabels } from './codes.js';
+import { contactKindLabels, leadStateLabels } from './codes.js';
 import type { CustomerListRow } from '../db/customers.js';
 import type { Column, Lang, Report } from './types.js';
 import { localDayOf } from '../util/zone.js';
@@ -33,7 +33,7 @@ const leadColumns: Column[] = [
   { key: 'phone', label: 'Phone', labelZh: '电话', type: 'text' },
   { key: 'email', label: 'E-mail', labelZh: '邮箱', type: 'text' },
   { key: 'recorded_on', label: 'Recorded', labelZh: '建档日期', type: 'date' },
-  { key: 'state', label: 'State', labelZh: '状态', type: 'text' },
+  { key: 'state', label: 'State', labelZh: '状态', type: 'text', labels: leadStateLabels },
   { key: 'drop_reason', label: 'Drop reason', labelZh: '放弃原因', type: 'text' },
 ];
 

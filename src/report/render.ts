@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import { centsToUnits, formatCents, formatNumber } from '../util/money.js';
 import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types.js';
+import { codeWords } from './codes.js';
 import { visibleLines, visibleText } from './visible.js';
 import { isoWithOffset, showLocal } from '../util/zone.js';
 import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableWidth, type Align } from './table.js';
@@ -56,10 +57,7 @@ export function displayValue(column: Column, value: CellValue, options: { lang?:
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string' && column.type === 'datetime' && options.zone) return showLocal(value, options.zone);
-  if (typeof value !== 'number') {
-    const words = column.labels && Object.hasOwn(column.labels, value) ? column.labels[value]! : null;
-    return words ? words[options.lang === 'zh' ? 1 : 0] : String(value);
-  }
+  if (typeof value !== 'number') return column.labels ? codeWords(column.labels, value, options.lang ?? 'en') : value;
   switch (column.type) {
     case 'money':
       return formatCents(value);

@@ -1,7 +1,7 @@
 // Snapshot reports: the list, what a save stored, the movement matrix and the customers who fell.
 import type { MovementMatrix } from '../analysis/snapshot.js';
 import { tiers } from '../analysis/pyramid.js';
-import { stages } from '../analysis/lifecycle.js';
+import { stageName } from './codes.js';
 import type { Faller, SnapshotHeader } from '../db/snapshots.js';
 import { tierLabel } from './pyramid.js';
 import type { Column, Lang, Report, Row } from './types.js';
@@ -65,11 +65,6 @@ export function movementReport(matrix: MovementMatrix, options: { from: string; 
   };
 }
 
-const stageName = (key: string | null, lang: Lang): string | null => {
-  const stage = stages.find((item) => item.key === key);
-  return stage ? (lang === 'zh' ? stage.nameZh : stage.name) : null;
-};
-
 export function fallersReport(rows: Faller[], options: { from: string; to: string; lang: Lang; label: (segment: string) => string }): Report {
   return {
     name: 'snapshot-fallers',
@@ -94,7 +89,7 @@ export function fallersReport(rows: Faller[], options: { from: string; to: strin
       to_segment: row.to_segment === null ? null : options.label(row.to_segment),
       from_tier: tierLabel(tiers[row.from_tier]!, options.lang),
       to_tier: row.to_tier === null ? null : tierLabel(tiers[row.to_tier]!, options.lang),
-      stage: stageName(row.to_stage, options.lang),
+      stage: row.to_stage === null ? null : stageName(row.to_stage, options.lang),
       profit: row.from_profit_cents,
       revenue_before: row.from_monetary_cents,
       revenue_now: row.to_monetary_cents,

@@ -18,7 +18,8 @@ export interface Column {
   type: ColumnType;
   /**
    * A column of stable codes (`followup_overdue`, `too_small`): CSV and JSON keep the code, tables and Markdown show its
-   * words in the chosen language (report/codes.ts); a value the map does not know is shown as it is.
+   * words in the chosen language (report/codes.ts); a value the map does not know is shown as it is, unless it is a known code, a
+   * space and a detail (the lead list's "dropped 2026-05-01"): then the code's words and the detail.
    */
   labels?: CodeLabels;
 }

@@ -1,6 +1,6 @@
 // Stable codes in rows, words in tables and Markdown (issue 17): one label map per column, rendered by render.ts.
 import { describe, expect, it } from 'vitest';
-import { agendaKindLabels, checkStatusLabels, duplicateReasonLabels, verdictLabels } from '../../src/report/codes.js';
+import { agendaKindLabels, campaignGroupLabels, checkStatusLabels, codeWords, customerStatusLabels, duplicateReasonLabels, leadStateLabels, stageLabels, timelineTypeLabels, verdictLabels } from '../../src/report/codes.js';
 import { displayValue, render } from '../../src/report/render.js';
 import type { Column, Report } from '../../src/report/types.js';
 
@@ -32,6 +32,14 @@ describe('code columns', () => {
     expect(markdown).toContain('| 欠款超过60天 | 123.45 |');
   });
 
+  it('a known code, a space and a detail shows the words and the same detail; other text stays as it is', () => {
+    expect(codeWords(leadStateLabels, 'dropped 2026-05-01', 'zh')).toBe('已放弃 2026-05-01');
+    expect(codeWords(leadStateLabels, 'dropped 2026-05-01', 'en')).toBe('dropped 2026-05-01');
+    expect(codeWords(leadStateLabels, 'gone 2026-05-01', 'zh')).toBe('gone 2026-05-01');
+    expect(codeWords(leadStateLabels, ' dropped', 'zh')).toBe(' dropped');
+    expect(codeWords(leadStateLabels, 'toString x', 'zh')).toBe('toString x');
+  });
+
   it('CSV and JSON keep the stable codes whatever the language', () => {
     expect(render(report, 'csv', { lang: 'zh' })).toBe('kind,amount\r\nfollowup_overdue,\r\nreceivable_over_60_days,123.45\r\nsomething_new,\r\n');
     const json = JSON.parse(render(report, 'json', { lang: 'zh' })) as { rows: { kind: string }[]; columns: { type: string }[] };
@@ -45,7 +53,7 @@ describe('code columns', () => {
     );
     expect(Object.keys(verdictLabels).sort()).toEqual(['harmed', 'no_effect', 'too_small', 'worked']);
     expect(Object.keys(checkStatusLabels).sort()).toEqual(['fail', 'info', 'ok', 'warn']);
-    for (const labels of [agendaKindLabels, verdictLabels, checkStatusLabels]) {
+    for (const labels of [agendaKindLabels, verdictLabels, checkStatusLabels, campaignGroupLabels, customerStatusLabels, leadStateLabels, timelineTypeLabels, stageLabels]) {
       for (const index of [0, 1]) {
         const words = Object.values(labels).map((pair) => pair[index]);
         expect(new Set(words).size).toBe(words.length);
