@@ -1,11 +1,6 @@
 // Small text charts that go with a terminal table (a report's `picture`): bars for shares, a spark line for a series.
-import stringWidth from 'string-width';
+import { textWidth } from './table.js';
 import { visibleText } from './visible.js';
-
-/** Columns a text takes in a terminal: CJK and other wide characters count two, as the tables measure. */
-export function displayWidth(text: string): number {
-  return stringWidth(text);
-}
 
 const eighths = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
@@ -22,12 +17,12 @@ export function bar(percent: number | null, width = 30): string {
  */
 export function barChart(items: { label: string; percent: number | null }[], width = 30): string {
   const labels = items.map((item) => visibleText(item.label));
-  const labelWidth = Math.max(0, ...labels.map(displayWidth));
+  const labelWidth = Math.max(0, ...labels.map(textWidth));
   return items
     .map((item, index) => {
       const label = labels[index]!;
       const share = item.percent === null ? '' : ` ${item.percent.toFixed(1)} %`;
-      return `${label}${' '.repeat(labelWidth - displayWidth(label))} │${bar(item.percent, width)}${share}`;
+      return `${label}${' '.repeat(labelWidth - textWidth(label))} │${bar(item.percent, width)}${share}`;
     })
     .join('\n');
 }

@@ -2,7 +2,8 @@
 // control characters as visible escapes; Markdown escapes HTML, | and line breaks. crm's own colour still works.
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown, renderTable } from '../../src/report/render.js';
-import { barChart, displayWidth } from '../../src/report/charts.js';
+import { barChart } from '../../src/report/charts.js';
+import { textWidth } from '../../src/report/table.js';
 import { visibleText } from '../../src/report/visible.js';
 import type { Report } from '../../src/report/types.js';
 
@@ -67,7 +68,7 @@ describe('table', () => {
   it('keeps one row per record and every line of the grid equally wide (CJK counted twice)', () => {
     const grid = renderTable(hostile()).split('\n').filter((line) => /^[│┌├└]/.test(line));
     expect(grid.filter((line) => line.startsWith('│'))).toHaveLength(5);
-    expect(new Set(grid.map(displayWidth)).size).toBe(1);
+    expect(new Set(grid.map(textWidth)).size).toBe(1);
   });
 
   it("still colours crm's own alerts and negative numbers, around the escaped text", () => {
@@ -85,7 +86,7 @@ describe('table', () => {
   it('measures chart labels after escaping them, so the bars line up', () => {
     const lines = barChart([{ label: `a${ESC}[2J`, percent: 50 }, { label: '王芳', percent: 10 }]).split('\n');
     expect(lines[0]).toMatch(/^a\\x1b\[2J │/);
-    expect(lines.map((line) => displayWidth(line.slice(0, line.indexOf('│'))))).toEqual([9, 9]);
+    expect(lines.map((line) => textWidth(line.slice(0, line.indexOf('│'))))).toEqual([9, 9]);
   });
 });
 

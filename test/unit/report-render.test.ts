@@ -1,7 +1,8 @@
 // The output rules of issue 6, checked on the renderer: widths, alignment, money, red negatives, CSV and JSON.
 import { describe, expect, it } from 'vitest';
 import { render, renderCsv, renderJson, renderTable } from '../../src/report/render.js';
-import { bar, barChart, displayWidth, sparkLine } from '../../src/report/charts.js';
+import { bar, barChart, sparkLine } from '../../src/report/charts.js';
+import { textWidth } from '../../src/report/table.js';
 import type { Report } from '../../src/report/types.js';
 
 const report: Report = {
@@ -29,11 +30,11 @@ describe('table', () => {
   const lines = text.split('\n').filter((line) => /^[│┌├└]/.test(line));
 
   it('counts Chinese characters as two columns, so every line of the table is as wide as the others', () => {
-    expect(displayWidth('王芳')).toBe(4);
-    expect(new Set(lines.map(displayWidth)).size).toBe(1);
+    expect(textWidth('王芳')).toBe(4);
+    expect(new Set(lines.map(textWidth)).size).toBe(1);
     const chinese = lines.find((line) => line.includes('王芳'))!;
     const latin = lines.find((line) => line.includes('Acme Ltd'))!;
-    expect(displayWidth(chinese.slice(0, chinese.indexOf('│', 1)))).toBe(displayWidth(latin.slice(0, latin.indexOf('│', 1))));
+    expect(textWidth(chinese.slice(0, chinese.indexOf('│', 1)))).toBe(textWidth(latin.slice(0, latin.indexOf('│', 1))));
   });
 
   it('right-aligns numbers with thousands separators and money with two decimals; totals row and note', () => {

@@ -1,4 +1,7 @@
 // The boxed table drawing (report/table.ts) and fitting a listing to a terminal (report/render.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderTable, screenfulRows } from '../../src/report/render.js';
 import stringWidth from 'string-width';
@@ -93,5 +96,13 @@ describe('textWidth', () => {
     for (const text of samples) expect(textWidth(text), JSON.stringify(text)).toBe(stringWidth(text));
     expect(textWidth('王伟')).toBe(4);
     expect(textWidth('\u001b[31m-15.00\u001b[39m')).toBe(6);
+  });
+
+  it('is the one measure of terminal columns: no other source file calls string-width (the charts pad with textWidth)', () => {
+    const root = fileURLToPath(new URL('../../src/', import.meta.url));
+    const users = (fs.readdirSync(root, { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts') && /from 'string-width'/.test(fs.readFileSync(path.join(root, file), 'utf8')))
+      .map((file) => file.split(path.sep).join('/'));
+    expect(users).toEqual(['report/table.ts']);
   });
 });

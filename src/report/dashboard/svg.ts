@@ -1,14 +1,14 @@
 // Small hand-drawn SVG charts for the dashboard: pyramid, bars, heat map, monthly bars with a line, 2×2 quadrant.
 // Inputs are numbers and ready-made (already translated) texts; every text is escaped here. Each chart is
 // role="img" with a <title> and <desc>, and each mark carries class "mark" and a <title> (a tooltip, read aloud).
-import { displayWidth } from '../charts.js';
+import { textWidth as terminalColumns } from '../table.js';
 import { escapeHtml as esc } from './escape.js';
 
 const fontSize = 12;
 
 /** Width in px a text takes at `size` px (wide CJK characters count two half-widths). */
 export function textWidth(text: string, size = fontSize): number {
-  return Math.ceil(displayWidth(text) * size * 0.56);
+  return Math.ceil(terminalColumns(text) * size * 0.56);
 }
 
 const round = (value: number): number => Math.round(value * 10) / 10;
