@@ -5,7 +5,7 @@ import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types
 import { codeWords } from './codes.js';
 import { visibleLines, visibleText } from './visible.js';
 import { isoWithOffset, showLocal } from '../util/zone.js';
-import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableWidth, type Align } from './table.js';
+import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableWidth, type Align, type Cell } from './table.js';
 
 export interface RenderOptions {
   color?: boolean;
@@ -92,30 +92,35 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
   const screenLimit = options.screen?.rows && !report.vertical ? screenfulRows(options.screen.rows) : null;
   /** Lines under the table about what the screen left out. */
   const extra: string[] = [];
-  const cells = (row: Row, index = -1): string[] =>
+  const red = (text: string): string => chalk.red(text);
+  // Cells keep their plain text for measuring; the red of an alert row or a negative number is painted after padding.
+  const cells = (row: Row, index = -1): Cell[] =>
     report.columns.map((column) => {
       const value = row[column.key] ?? null;
       const text = visibleText(displayValue(column, value, { lang, zone: options.zone }));
-      if (alerts.has(index)) return chalk.red(text);
-      return typeof value === 'number' && value < 0 && numericTypes.has(column.type) ? chalk.red(text) : text;
+      if (alerts.has(index)) return { text, paint: red };
+      return typeof value === 'number' && value < 0 && numericTypes.has(column.type) ? { text, paint: red } : text;
     });
+  const bold = (cell: Cell): Cell =>
+    typeof cell === 'string' ? { text: cell, paint: (text) => chalk.bold(text) } : { text: cell.text, paint: (text) => chalk.bold(cell.paint(text)) };
+  const textOf = (cell: Cell): string => (typeof cell === 'string' ? cell : cell.text);
   const drawn = (): string => {
     if (report.vertical) {
-      const pairs: [string, string][] = [];
+      const pairs: [string, Cell][] = [];
       for (const row of report.rows) {
-        const texts = cells(row);
+        const shown = cells(row);
         report.columns.forEach((column, index) => {
-          if (texts[index] !== '') pairs.push([head(column), texts[index]!]);
+          if (textOf(shown[index]!) !== '') pairs.push([head(column), shown[index]!]);
         });
       }
       return drawVerticalTable(pairs, style);
     }
     const shown = screenLimit !== null && report.rows.length > screenLimit ? report.rows.slice(0, screenLimit) : report.rows;
     const rows = shown.map((row, index) => cells(row, index));
-    if (report.totals) rows.push(cells(report.totals).map((text) => chalk.bold(text)));
+    if (report.totals) rows.push(cells(report.totals).map(bold));
     let headings = report.columns.map(head);
     let aligns = report.columns.map((column): Align => (numericTypes.has(column.type) ? 'right' : 'left'));
-    const widths = columnWidths(headings, rows);
+    let widths = columnWidths(headings, rows);
     if (options.screen?.columns && tableWidth(widths) > options.screen.columns) {
       const kept = columnsThatFit(widths, options.screen.columns);
       const left = headings.filter((_, index) => !kept.includes(index));
@@ -126,13 +131,14 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
       );
       headings = kept.map((index) => headings[index]!);
       aligns = kept.map((index) => aligns[index]!);
+      widths = kept.map((index) => widths[index]!);
       for (let at = 0; at < rows.length; at += 1) rows[at] = kept.map((index) => rows[at]![index]!);
     }
     if (shown.length < report.rows.length) {
       const more = formatNumber(report.rows.length - shown.length, 0);
       extra.unshift(lang === 'zh' ? `…… 还有 ${more} 行（用 --limit 或 --format csv 查看）` : `… and ${more} more (use --limit or --format csv)`);
     }
-    return drawTable({ head: headings, rows, aligns, style });
+    return drawTable({ head: headings, rows, aligns, style, widths });
   };
   const title = visibleText(lang === 'zh' && report.titleZh ? report.titleZh : report.title);
   const lines = [options.color ? chalk.bold(title) : title];

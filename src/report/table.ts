@@ -13,12 +13,27 @@ export interface TableStyle {
   border: (text: string) => string;
 }
 
+/**
+ * A cell: its text, measured as it is, and how it is painted (red for a negative number) once it is padded, so colour
+ * codes never reach textWidth and never count towards a width.
+ */
+export interface PaintedCell {
+  text: string;
+  paint: (text: string) => string;
+}
+
+export type Cell = string | PaintedCell;
+
+const textOf = (cell: Cell | undefined): string => (cell === undefined ? '' : typeof cell === 'string' ? cell : cell.text);
+
 export interface TableLayout {
   /** Headings; an empty list draws no heading row. */
   head: string[];
-  rows: string[][];
+  rows: Cell[][];
   aligns: Align[];
   style?: TableStyle;
+  /** The columns' widths when the caller has measured them already (columnWidths); else measured here. */
+  widths?: number[];
 }
 
 /** Printable ASCII only: one terminal column per character, no escape sequence to skip. */
@@ -36,11 +51,11 @@ export function textWidth(text: string): number {
 const plain: TableStyle = { head: (text) => text, border: (text) => text };
 
 /** The widths of the columns: the widest cell (headings included), in terminal columns. */
-export function columnWidths(head: string[], rows: string[][]): number[] {
+export function columnWidths(head: string[], rows: Cell[][]): number[] {
   const widths = head.map((text) => textWidth(text));
   for (const row of rows) {
-    row.forEach((text, index) => {
-      const width = textWidth(text);
+    row.forEach((cell, index) => {
+      const width = textWidth(textOf(cell));
       if (!(width <= (widths[index] ?? 0))) widths[index] = width;
     });
   }
@@ -50,17 +65,18 @@ export function columnWidths(head: string[], rows: string[][]): number[] {
 export function drawTable(layout: TableLayout): string {
   const { head, rows, aligns } = layout;
   const style = layout.style ?? plain;
-  const widths = columnWidths(head, rows);
+  const widths = layout.widths ?? columnWidths(head, rows);
   const rule = (left: string, middle: string, right: string): string =>
     style.border(left + widths.map((width) => '─'.repeat(width + 2)).join(middle) + right);
   const bar = style.border('│');
-  const line = (cells: string[], paint: (text: string, index: number) => string): string =>
+  const line = (cells: Cell[], paint: (text: string, index: number) => string): string =>
     bar +
     widths
       .map((width, index) => {
-        const text = cells[index] ?? '';
+        const cell = cells[index];
+        const text = textOf(cell);
         const gap = ' '.repeat(width - textWidth(text));
-        const painted = paint(text, index);
+        const painted = typeof cell === 'object' ? cell.paint(text) : paint(text, index);
         return aligns[index] === 'right' ? ` ${gap}${painted} ` : ` ${painted}${gap} `;
       })
       .join(bar) +
@@ -76,9 +92,9 @@ export function drawTable(layout: TableLayout): string {
 }
 
 /** A two-column "label │ value" table for a single record; labels painted like headings. */
-export function drawVerticalTable(pairs: [string, string][], style: TableStyle = plain): string {
-  const rows = pairs.map(([label, value]) => [style.head(label), value]);
-  return drawTable({ head: [], rows, aligns: ['left', 'left'], style: { ...style, head: (text) => text } });
+export function drawVerticalTable(pairs: [string, Cell][], style: TableStyle = plain): string {
+  const rows = pairs.map(([label, value]): Cell[] => [{ text: label, paint: style.head }, value]);
+  return drawTable({ head: [], rows, aligns: ['left', 'left'], style });
 }
 
 /** How wide a table of columns this wide is drawn: a bar and a space either side of each cell. */

@@ -34,6 +34,22 @@ describe('drawTable', () => {
     expect(columnWidths(['a'], [['绿茶'], ['\u001b[31mx\u001b[39m']])).toEqual([4]);
   });
 
+  it('draws with the widths it is given: render.ts measured the cells once to fit the screen', () => {
+    expect(drawTable({ head: ['a'], rows: [['x']], aligns: ['left'], widths: [3] })).toBe(['┌─────┐', '│ a   │', '├─────┤', '│ x   │', '└─────┘'].join('\n'));
+  });
+
+  it('measures a cell by its text and paints it after padding: the paint never counts towards the width', () => {
+    const marked = (text: string) => `<${text}>`;
+    expect(columnWidths(['v'], [[{ text: '-1', paint: marked }]])).toEqual([2]);
+    expect(drawTable({ head: ['v'], rows: [[{ text: '-1', paint: marked }], ['3']], aligns: ['right'] })).toBe(
+      ['┌────┐', '│  v │', '├────┤', '│ <-1> │', '├────┤', '│  3 │', '└────┘'].join('\n'),
+    );
+    const style = { head: (text: string) => `*${text}*`, border: (text: string) => text };
+    expect(drawVerticalTable([['Name', 'Ann'], ['City', { text: '-2', paint: marked }]], style)).toBe(
+      ['┌──────┬─────┐', '│ *Name* │ Ann │', '├──────┼─────┤', '│ *City* │ <-2>  │', '└──────┴─────┘'].join('\n'),
+    );
+  });
+
   it('draws 200,000 rows (cli-table3 overflowed the stack)', () => {
     const rows = Array.from({ length: 200_000 }, (_, index) => [String(index), 'x']);
     const text = drawTable({ head: ['id', 'v'], rows, aligns: ['right', 'left'] });
