@@ -1,6 +1,6 @@
 // Stable codes in rows, words in tables and Markdown (issue 17): one label map per column, rendered by render.ts.
 import { describe, expect, it } from 'vitest';
-import { agendaKindLabels, campaignGroupLabels, checkStatusLabels, codeWords, customerStatusLabels, duplicateReasonLabels, leadStateLabels, stageLabels, timelineTypeLabels, verdictLabels } from '../../src/report/codes.js';
+import { agendaKindLabels, campaignGroupLabels, checkStatusLabels, codeWords, customerStatusLabels, duplicateReasonLabels, leadStateLabels, stageLabels, stageName, timelineTypeLabels, verdictLabels } from '../../src/report/codes.js';
 import { displayValue, render } from '../../src/report/render.js';
 import type { Column, Report } from '../../src/report/types.js';
 
@@ -30,6 +30,12 @@ describe('code columns', () => {
     const markdown = render(report, 'md', { lang: 'zh' });
     expect(markdown).toContain('| 逾期跟进 |  |');
     expect(markdown).toContain('| 欠款超过60天 | 123.45 |');
+  });
+
+  it('lifecycle stages have one name helper, used by the agenda and the snapshot reports', () => {
+    expect(stageName('decline', 'zh')).toBe('衰退期');
+    expect(stageName('decline', 'en')).toBe('Decline');
+    expect(stageName('someday', 'zh')).toBe('someday');
   });
 
   it('a known code, a space and a detail shows the words and the same detail; other text stays as it is', () => {
