@@ -1,5 +1,5 @@
 // The SQL of the people reports: per salesperson (owner) sales, contacts, follow-ups and complaints in a period.
-import { analysedContact, billed, windowParams, type OrderWindow } from './report-sales.js';
+import { analysedContact, billed, purchase, windowParams, type OrderWindow } from './report-sales.js';
 import { dayBounds } from './day-bounds.js';
 import type { Db } from './open.js';
 
@@ -18,16 +18,16 @@ export interface OwnerSales {
 }
 
 /**
- * Per owner of the customer: customers owned, customers whose first billed order falls in the period, and the
- * period's sales. Leads are not customers yet and partners are not customers (unless --include-partners): they
+ * Per owner of the customer: customers owned, customers whose first billed purchase falls in the period, and the
+ * period's sales (orders counts purchases; revenue and profit net the returns). Leads are not customers yet and partners are not customers (unless --include-partners): they
  * count in neither customer column, but what they bought is still the owner's sales.
  */
 export function ownerSales(db: Db, window: OrderWindow): OwnerSales[] {
   return db
     .prepare(
       `WITH per_customer AS (
-         SELECT customer_id, min(order_date) AS first_order,
-                sum(order_date >= @since) AS orders,
+         SELECT customer_id, min(CASE WHEN ${purchase} THEN order_date END) AS first_order,
+                sum(order_date >= @since AND ${purchase}) AS orders,
                 sum(CASE WHEN order_date >= @since THEN amount_cents ELSE 0 END) AS revenue,
                 sum(CASE WHEN order_date >= @since THEN amount_cents - coalesce(cost_cents, 0) ELSE 0 END) AS profit
          FROM orders WHERE +order_date <= @asOf AND ${billed} GROUP BY customer_id
