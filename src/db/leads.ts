@@ -1,7 +1,7 @@
 // Leads and partners (issue 11): converting and dropping a lead by hand, the funnel's facts, the partners' facts.
 import type { CustomerRecord } from './customers.js';
 import { writeAudit } from './customer-changes.js';
-import { dayBounds } from './day-bounds.js';
+import { dayBounds, shopDay } from './day-bounds.js';
 import type { Db } from './open.js';
 import { billed, purchase, windowParams, type OrderWindow } from './report-sales.js';
 
@@ -47,13 +47,14 @@ export const NO_OWNER = '(no owner)';
  * Every contact that was a lead (kind lead, or converted from one) from a day in [since, asOf]: its source
  * (the channel column), owner, and what had become of it by asOf. A lead counts from the earliest of the day
  * it was recorded, its first billed purchase (not a return, a refunded or a cancelled order) and its conversion:
- * a lead imported today with orders from May was a lead in May, and a funnel as of June counts it.
+ * a lead imported today with orders from May was a lead in May, and a funnel as of June counts it. The day it was
+ * recorded is the shop's day of created_at (an instant: a bare date imported in Shanghai is 16:00Z the day before).
  */
 export function leadFacts(db: Db, window: OrderWindow): LeadFacts[] {
   return db
     .prepare(
       `WITH leads AS (
-         SELECT c.*, min(substr(c.created_at, 1, 10), coalesce(substr(c.converted_at, 1, 10), '9999-12-31'),
+         SELECT c.*, min(${shopDay(db, 'c.created_at')}, coalesce(substr(c.converted_at, 1, 10), '9999-12-31'),
                          coalesce((SELECT min(+o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND ${purchase}), '9999-12-31')) AS lead_on
          FROM customers c
          WHERE c.kind = 'lead' OR c.converted_at IS NOT NULL

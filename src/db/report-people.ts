@@ -1,6 +1,6 @@
 // The SQL of the people reports: per salesperson (owner) sales, contacts, follow-ups and complaints in a period.
 import { analysedContact, billed, purchase, windowParams, type OrderWindow } from './report-sales.js';
-import { dayBounds } from './day-bounds.js';
+import { dayBounds, shopDay } from './day-bounds.js';
 import type { Db } from './open.js';
 
 const NO_OWNER = '(no owner)';
@@ -50,16 +50,21 @@ export interface OwnerContacts {
   followups_overdue: number;
 }
 
-/** Contacts logged in the period and follow-ups due in it, per the interaction's owner (else the customer's). */
+/**
+ * Contacts logged in the period and follow-ups due in it, per the interaction's owner (else the customer's). A
+ * follow-up is on time when it was done on or before its due day in the shop's calendar (a due date is a shop's
+ * day; the done time an instant).
+ */
 export function ownerContacts(db: Db, window: OrderWindow): OwnerContacts[] {
+  const doneOn = shopDay(db, 'i.follow_up_done_at');
   return db
     .prepare(
       `SELECT coalesce(nullif(trim(coalesce(i.owner, c.owner)), ''), @noOwner) AS owner,
               coalesce(sum(i.occurred_at >= @sinceAt AND i.occurred_at < @asOfEnd), 0) AS interactions,
               coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_done_at < @asOfEnd
-                           AND substr(i.follow_up_done_at, 1, 10) <= i.follow_up_at), 0) AS followups_on_time,
+                           AND ${doneOn} <= i.follow_up_at), 0) AS followups_on_time,
               coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_done_at < @asOfEnd
-                           AND substr(i.follow_up_done_at, 1, 10) > i.follow_up_at), 0) AS followups_late,
+                           AND ${doneOn} > i.follow_up_at), 0) AS followups_late,
               coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_at < @asOf
                            AND (i.follow_up_done_at IS NULL OR i.follow_up_done_at >= @asOfEnd)), 0) AS followups_overdue
        FROM interactions i JOIN customers c ON c.id = i.customer_id
