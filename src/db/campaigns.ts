@@ -1,7 +1,7 @@
 // Campaigns with a control group (issue 11): the stored split, contacts logged for a campaign, and each member's outcome.
 import { dayBounds } from './day-bounds.js';
 import type { Db } from './open.js';
-import { billed, windowParams } from './report-sales.js';
+import { billed, purchase, windowParams } from './report-sales.js';
 
 export interface CampaignRecord {
   id: number;
@@ -105,14 +105,17 @@ export interface MemberOutcome {
   revenue_cents: number;
 }
 
-/** Each member's contacts and purchases in (started_on, until]. */
+/**
+ * Each member's contacts and purchases in (started_on, until]: orders counts purchases (a member whose only order in
+ * the window is a return did not buy), revenue nets the returns.
+ */
 export function memberOutcomes(db: Db, campaign: CampaignRecord, until: string): MemberOutcome[] {
   // Contacts are instants: the campaign's days are cut at the shop's midnights.
   const { sinceAt: startAt, asOfEnd: untilEnd } = dayBounds(db, campaign.started_on, until);
   return db
     .prepare(
       `WITH bought AS (
-         SELECT o.customer_id, count(*) AS orders, sum(o.amount_cents) AS revenue_cents
+         SELECT o.customer_id, sum(${purchase}) AS orders, sum(o.amount_cents) AS revenue_cents
          FROM campaign_members m JOIN orders o ON o.customer_id = m.customer_id
          WHERE m.campaign_id = @id AND o.order_date > @start AND o.order_date <= @until AND ${billed}
          GROUP BY o.customer_id

@@ -2,6 +2,7 @@
 import type { OrderStatusTotal } from '../analysis/balance.js';
 import type { SurveyScores } from '../analysis/satisfaction.js';
 import type { Db } from './open.js';
+import { purchase } from './report-sales.js';
 
 export interface MoneyInputs {
   orders: OrderStatusTotal[];
@@ -69,7 +70,7 @@ export function customerTimeline(db: Db, customerId: number, limit: number | nul
                 NULL AS amount_cents, owner, id AS tie, 3 AS rank
            FROM interactions WHERE customer_id = @id
          UNION ALL
-         SELECT order_date, CASE WHEN amount_cents < 0 THEN 'return' ELSE 'order' END, external_id,
+         SELECT order_date, CASE WHEN ${purchase} THEN 'order' ELSE 'return' END, external_id,
                 -- An order from a line-item file shows each of its lines (product × quantity), in file order.
                 coalesce((SELECT group_concat(coalesce(nullif(l.product, ''), '(no product)')
                                    || CASE WHEN l.quantity IS NOT NULL THEN ' × ' || printf('%g', l.quantity) ELSE '' END, '; ')

@@ -2,14 +2,30 @@
 // instant in UTC, so "contacts from --since to --as-of" must be cut at the shop's midnights, not at UTC's.
 // The CLI tells the store its zone when it opens it (CliContext.openDb); nothing below src/cli decides it.
 import { addDays } from '../util/dates.js';
-import { localToInstant, utcIso } from '../util/zone.js';
+import { localDayOf, localToInstant, utcIso } from '../util/zone.js';
 import type { Db } from './open.js';
 
 const zones = new WeakMap<Db, string>();
 
-/** The shop's time zone for this database handle (an IANA name). */
+/**
+ * The shop's time zone for this database handle (an IANA name). Outside UTC it also registers shop_day(instant) on
+ * the connection, the shop's day of a stored instant (shopDay below writes it into a statement).
+ */
 export function setShopZone(db: Db, zone: string): void {
   zones.set(db, zone);
+  if (zone === 'UTC') return;
+  // Deterministic: the zone is fixed for the function as registered (a later setShopZone registers it again).
+  db.function('shop_day', { deterministic: true }, (stored: unknown) => (typeof stored === 'string' ? localDayOf(stored, zone) : null));
+}
+
+/**
+ * SQL for the shop's day (YYYY-MM-DD) of the stored instant in COLUMN, for comparing it with a stored day (a due
+ * date, a conversion day): an instant of 07:00 on the 1st in Shanghai is 23:00Z on the 31st, and its day is the 1st.
+ * In UTC (or when no zone was set) it is the instant's first ten characters, as it always was; a bare date is itself.
+ */
+export function shopDay(db: Db, column: string): string {
+  const zone = zones.get(db);
+  return zone === undefined || zone === 'UTC' ? `substr(${column}, 1, 10)` : `shop_day(${column})`;
 }
 
 /** The instant the shop's day DATE begins, as stored instants are written (2026-11-20T16:00:00Z for Shanghai's 21st). */

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
 import { LineStaging, type LineImportOutcome, type StoredLine } from './order-lines.js';
-import { billed, windowParams } from './report-sales.js';
+import { billed, purchase, windowParams } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
 import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
 
@@ -236,7 +236,8 @@ export class ImportSession {
 
   /**
    * A lead that has a sale is a customer now (issue 11): kind becomes 'customer' and converted_at the day of
-   * its first billed order (a date already stored or given by the file is kept). Run before commit by imports
+   * its first billed purchase (a date already stored or given by the file is kept). A credit note is no sale: a
+   * lead with only returns stays a lead. Run before commit by imports
    * of customers and orders; each change is recorded, so crm import undo turns the customer back into a lead.
    */
   convertLeadsWithSales(): number {
@@ -248,7 +249,7 @@ export class ImportSession {
       .prepare(
         `WITH first_sale AS (
            SELECT customer_id, min(order_date) AS first_sale FROM orders
-           WHERE customer_id IN (SELECT id FROM customers WHERE kind <> 'customer' AND kind = 'lead') AND ${billed}
+           WHERE customer_id IN (SELECT id FROM customers WHERE kind <> 'customer' AND kind = 'lead') AND ${billed} AND ${purchase}
            GROUP BY customer_id
          )
          SELECT c.id, c.kind, c.converted_at, c.updated_at, f.first_sale FROM first_sale f JOIN customers c ON c.id = f.customer_id`,
@@ -464,7 +465,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     const values = customerColumnsInFile.map((column) =>
       column === 'status' ? (fileValues.status ?? 'active') : column === 'kind' ? (fileValues.kind ?? 'customer') : (fileValues[column] ?? null),
     );
-    // created_at arrives as an ISO date-time (a bare date means midnight UTC), so exported values round-trip.
+    // created_at arrives as a UTC instant: a bare date or a time without a zone is the shop's wall clock (a bare date
+    // the start of that day in the shop's zone), one with Z or an offset names itself, so exported values round-trip.
     const createdAt = typeof row.values.created_at === 'string' ? row.values.created_at : null;
     const outcome = customers.upsert(row.externalId, values, createdAt);
     return outcome === 'duplicate' ? duplicateId('customer_id', row.externalId) : outcome;

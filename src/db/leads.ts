@@ -1,9 +1,9 @@
 // Leads and partners (issue 11): converting and dropping a lead by hand, the funnel's facts, the partners' facts.
 import type { CustomerRecord } from './customers.js';
 import { writeAudit } from './customer-changes.js';
-import { dayBounds } from './day-bounds.js';
+import { dayBounds, shopDay } from './day-bounds.js';
 import type { Db } from './open.js';
-import { billed, windowParams, type OrderWindow } from './report-sales.js';
+import { billed, purchase, windowParams, type OrderWindow } from './report-sales.js';
 
 /** crm lead convert: the lead becomes a customer on `date`; a drop recorded earlier is taken back. */
 export function convertLead(db: Db, lead: CustomerRecord, date: string, now: string): void {
@@ -30,7 +30,7 @@ export interface LeadFacts {
   id: number;
   source: string;
   owner: string;
-  /** The day the lead counts from: the earliest of recorded (created_at), first order and conversion. */
+  /** The day the lead counts from: the earliest of recorded (created_at), first billed purchase and conversion. */
   lead_on: string;
   /** Converted / dropped on or before asOf; null otherwise. */
   converted_at: string | null;
@@ -45,16 +45,17 @@ export const NO_OWNER = '(no owner)';
 
 /**
  * Every contact that was a lead (kind lead, or converted from one) from a day in [since, asOf]: its source
- * (the channel column), owner, and what had become of it by asOf. A lead counts from the earlier of the day
- * it was recorded, its first order and its conversion: a lead imported today with orders from May was a
- * lead in May, and a funnel as of June counts it.
+ * (the channel column), owner, and what had become of it by asOf. A lead counts from the earliest of the day
+ * it was recorded, its first billed purchase (not a return, a refunded or a cancelled order) and its conversion:
+ * a lead imported today with orders from May was a lead in May, and a funnel as of June counts it. The day it was
+ * recorded is the shop's day of created_at (an instant: a bare date imported in Shanghai is 16:00Z the day before).
  */
 export function leadFacts(db: Db, window: OrderWindow): LeadFacts[] {
   return db
     .prepare(
       `WITH leads AS (
-         SELECT c.*, min(substr(c.created_at, 1, 10), coalesce(substr(c.converted_at, 1, 10), '9999-12-31'),
-                         coalesce((SELECT min(+o.order_date) FROM orders o WHERE o.customer_id = c.id), '9999-12-31')) AS lead_on
+         SELECT c.*, min(${shopDay(db, 'c.created_at')}, coalesce(substr(c.converted_at, 1, 10), '9999-12-31'),
+                         coalesce((SELECT min(+o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND ${purchase}), '9999-12-31')) AS lead_on
          FROM customers c
          WHERE c.kind = 'lead' OR c.converted_at IS NOT NULL
        )
@@ -81,7 +82,7 @@ export interface PartnerFacts {
   owner: string | null;
   /** Customers (and leads) who name this partner in referred_by; a partner referred by it is no customer. */
   customers_referred: number;
-  /** Those of them who bought in [since, asOf], and their billed revenue and profit there. */
+  /** Those of them who bought (a purchase, not only a return) in [since, asOf], their purchases, and their billed revenue and profit there (returns netted). */
   buying_customers: number;
   orders: number;
   revenue_cents: number;
@@ -101,7 +102,7 @@ export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
          SELECT c.referred_by AS partner_id, c.id AS customer_id FROM customers c
          WHERE c.referred_by IN (SELECT id FROM partners) AND c.kind <> 'partner'
        ), sales AS (
-         SELECT r.partner_id, r.customer_id, count(*) AS orders, sum(o.amount_cents) AS revenue,
+         SELECT r.partner_id, r.customer_id, sum(${purchase}) AS orders, sum(o.amount_cents) AS revenue,
                 sum(o.amount_cents - coalesce(o.cost_cents, 0)) AS profit
          FROM referred r JOIN orders o ON o.customer_id = r.customer_id
          WHERE o.order_date >= @since AND o.order_date <= @asOf AND ${billed}
@@ -109,7 +110,7 @@ export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
        ), referrals AS (
          SELECT partner_id, count(*) AS customers FROM referred GROUP BY partner_id
        ), per_partner AS (
-         SELECT partner_id, count(*) AS buying, sum(orders) AS orders, sum(revenue) AS revenue, sum(profit) AS profit
+         SELECT partner_id, sum(orders > 0) AS buying, sum(orders) AS orders, sum(revenue) AS revenue, sum(profit) AS profit
          FROM sales GROUP BY partner_id
        )
        SELECT p.id, p.external_id, p.name, p.owner,

@@ -5,7 +5,7 @@ import type { DuplicateCandidate } from '../analysis/duplicates.js';
 import { historyCounts, type HistoryCounts } from './customer-file.js';
 import { writeAudit } from './customer-changes.js';
 import type { Db } from './open.js';
-import { billed, windowParams } from './report-sales.js';
+import { billed, purchase, windowParams } from './report-sales.js';
 
 // Every table that belongs to a customer (all ON DELETE CASCADE): each is moved before OTHER is deleted.
 const historyTables = ['orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
@@ -33,7 +33,8 @@ export function mergeCustomers(db: Db, keep: CustomerRecord, other: CustomerReco
     }
     if (plan.createdAt) db.prepare('UPDATE customers SET created_at = ?, updated_at = ? WHERE id = ?').run(plan.createdAt, now, keep.id);
     // Issue 11: customers OTHER referred now name KEEP; KEEP takes OTHER's referrer and campaign places where it has none
-    // (a campaign's groups keep their size, and KEEP's own place wins); a lead that now has sales is a customer.
+    // (a campaign's groups keep their size, and KEEP's own place wins); a lead that now has a billed purchase (a credit note
+    // is none) is a customer from that purchase's day.
     db.prepare('UPDATE customers SET referred_by = ? WHERE referred_by = ?').run(keep.id, other.id);
     if (keep.referred_by === null && other.referred_by !== null && other.referred_by !== keep.id) {
       db.prepare('UPDATE customers SET referred_by = ?, updated_at = ? WHERE id = ?').run(other.referred_by, now, keep.id);
@@ -42,8 +43,8 @@ export function mergeCustomers(db: Db, keep: CustomerRecord, other: CustomerReco
     if (keep.kind === 'lead') {
       db.prepare(
         `UPDATE customers SET kind = 'customer', updated_at = @now,
-           converted_at = coalesce(converted_at, @otherConverted, (SELECT min(order_date) FROM orders WHERE customer_id = @id AND ${billed}))
-         WHERE id = @id AND (@otherKind = 'customer' OR EXISTS (SELECT 1 FROM orders WHERE customer_id = @id AND ${billed}))`,
+           converted_at = coalesce(converted_at, @otherConverted, (SELECT min(order_date) FROM orders WHERE customer_id = @id AND ${billed} AND ${purchase}))
+         WHERE id = @id AND (@otherKind = 'customer' OR EXISTS (SELECT 1 FROM orders WHERE customer_id = @id AND ${billed} AND ${purchase}))`,
       ).run({ ...windowParams({ since: null, asOf: '9999-12-31' }), id: keep.id, now, otherConverted: other.converted_at, otherKind: other.kind });
     } else if (keep.converted_at === null && other.converted_at !== null) {
       db.prepare('UPDATE customers SET converted_at = ?, updated_at = ? WHERE id = ?').run(other.converted_at, now, keep.id);

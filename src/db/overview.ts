@@ -1,7 +1,8 @@
-// Whole-database counts for the demo: customers, leads, partners, and sales (refunded and cancelled orders left out).
+// Whole-database counts for the demo: customers, leads, partners, and sales (refunded and cancelled orders left out;
+// a return nets revenue but is no order, no first or last order and makes no contact one who bought).
 import { notBilledStatuses } from '../analysis/balance.js';
 import type { Db } from './open.js';
-import { billed } from './report-sales.js';
+import { billed, purchase } from './report-sales.js';
 
 export interface Overview {
   /** Contacts of kind customer; leads (still open: not dropped) and partners apart. */
@@ -23,9 +24,10 @@ export function overview(db: Db): Overview {
       `SELECT (SELECT count(*) FROM customers WHERE kind = 'customer') AS customers,
               (SELECT count(*) FROM customers WHERE kind <> 'customer' AND kind = 'lead' AND dropped_at IS NULL) AS open_leads,
               (SELECT count(*) FROM customers WHERE kind <> 'customer' AND kind = 'partner') AS partners,
-              count(DISTINCT customer_id) AS customers_with_orders,
-              count(*) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, coalesce(sum(cost_cents), 0) AS cost_cents,
-              sum(cost_cents IS NULL) AS orders_without_cost, min(order_date) AS first_order, max(order_date) AS last_order
+              count(DISTINCT CASE WHEN ${purchase} THEN customer_id END) AS customers_with_orders,
+              coalesce(sum(${purchase}), 0) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, coalesce(sum(cost_cents), 0) AS cost_cents,
+              sum(cost_cents IS NULL) AS orders_without_cost,
+              min(CASE WHEN ${purchase} THEN order_date END) AS first_order, max(CASE WHEN ${purchase} THEN order_date END) AS last_order
        FROM orders WHERE ${billed}`,
     )
     .get({ notBilled: JSON.stringify(notBilledStatuses) }) as Overview;

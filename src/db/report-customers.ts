@@ -38,13 +38,13 @@ export interface CustomerValue {
   last_contact: string | null;
 }
 
-/** Billed orders, revenue and profit over the customers' whole life up to asOf, and their last contact. */
+/** Purchases (billed), revenue and profit (returns netted) over the customers' whole life up to asOf, and their last contact. */
 export function customerValues(db: Db, customerIds: readonly number[], asOf: string): CustomerValue[] {
   return db
     .prepare(
       `WITH wanted AS (SELECT value AS id FROM json_each(@ids))
        SELECT c.id AS customer_id, c.external_id, c.name, c.owner,
-              (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed}) AS orders,
+              (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed} AND ${purchase}) AS orders,
               (SELECT coalesce(sum(amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed}) AS revenue_cents,
               (SELECT coalesce(sum(amount_cents - coalesce(cost_cents, 0)), 0) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed}) AS profit_cents,
               l.occurred_at AS last_contact_at, CASE WHEN l.id IS NOT NULL THEN l.kind || ': ' || l.summary END AS last_contact

@@ -1,6 +1,6 @@
 // The SQL of the people reports: per salesperson (owner) sales, contacts, follow-ups and complaints in a period.
-import { analysedContact, billed, windowParams, type OrderWindow } from './report-sales.js';
-import { dayBounds } from './day-bounds.js';
+import { analysedContact, billed, purchase, windowParams, type OrderWindow } from './report-sales.js';
+import { dayBounds, shopDay } from './day-bounds.js';
 import type { Db } from './open.js';
 
 const NO_OWNER = '(no owner)';
@@ -18,16 +18,16 @@ export interface OwnerSales {
 }
 
 /**
- * Per owner of the customer: customers owned, customers whose first billed order falls in the period, and the
- * period's sales. Leads are not customers yet and partners are not customers (unless --include-partners): they
+ * Per owner of the customer: customers owned, customers whose first billed purchase falls in the period, and the
+ * period's sales (orders counts purchases; revenue and profit net the returns). Leads are not customers yet and partners are not customers (unless --include-partners): they
  * count in neither customer column, but what they bought is still the owner's sales.
  */
 export function ownerSales(db: Db, window: OrderWindow): OwnerSales[] {
   return db
     .prepare(
       `WITH per_customer AS (
-         SELECT customer_id, min(order_date) AS first_order,
-                sum(order_date >= @since) AS orders,
+         SELECT customer_id, min(CASE WHEN ${purchase} THEN order_date END) AS first_order,
+                sum(order_date >= @since AND ${purchase}) AS orders,
                 sum(CASE WHEN order_date >= @since THEN amount_cents ELSE 0 END) AS revenue,
                 sum(CASE WHEN order_date >= @since THEN amount_cents - coalesce(cost_cents, 0) ELSE 0 END) AS profit
          FROM orders WHERE +order_date <= @asOf AND ${billed} GROUP BY customer_id
@@ -50,16 +50,21 @@ export interface OwnerContacts {
   followups_overdue: number;
 }
 
-/** Contacts logged in the period and follow-ups due in it, per the interaction's owner (else the customer's). */
+/**
+ * Contacts logged in the period and follow-ups due in it, per the interaction's owner (else the customer's). A
+ * follow-up is on time when it was done on or before its due day in the shop's calendar (a due date is a shop's
+ * day; the done time an instant).
+ */
 export function ownerContacts(db: Db, window: OrderWindow): OwnerContacts[] {
+  const doneOn = shopDay(db, 'i.follow_up_done_at');
   return db
     .prepare(
       `SELECT coalesce(nullif(trim(coalesce(i.owner, c.owner)), ''), @noOwner) AS owner,
               coalesce(sum(i.occurred_at >= @sinceAt AND i.occurred_at < @asOfEnd), 0) AS interactions,
               coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_done_at < @asOfEnd
-                           AND substr(i.follow_up_done_at, 1, 10) <= i.follow_up_at), 0) AS followups_on_time,
+                           AND ${doneOn} <= i.follow_up_at), 0) AS followups_on_time,
               coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_done_at < @asOfEnd
-                           AND substr(i.follow_up_done_at, 1, 10) > i.follow_up_at), 0) AS followups_late,
+                           AND ${doneOn} > i.follow_up_at), 0) AS followups_late,
               coalesce(sum(i.follow_up_at BETWEEN @since AND @asOf AND i.follow_up_at < @asOf
                            AND (i.follow_up_done_at IS NULL OR i.follow_up_done_at >= @asOfEnd)), 0) AS followups_overdue
        FROM interactions i JOIN customers c ON c.id = i.customer_id

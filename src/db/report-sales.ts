@@ -104,13 +104,15 @@ export function productTotals(db: Db, window: OrderWindow): ProductTotals[] {
   return db
     .prepare(
       `WITH items AS (
-         SELECT o.id AS order_id, o.customer_id, o.amount_cents >= 0 AS is_purchase,
+         SELECT o.id AS order_id, o.customer_id, o.is_purchase,
                 CASE WHEN l.order_id IS NULL THEN o.product ELSE l.product END AS product,
                 CASE WHEN l.order_id IS NULL THEN o.quantity ELSE l.quantity END AS quantity,
                 CASE WHEN l.order_id IS NULL THEN o.amount_cents ELSE l.amount_cents END AS amount_cents,
                 CASE WHEN l.order_id IS NULL THEN o.cost_cents ELSE l.cost_cents END AS cost_cents
-         FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
-         WHERE ${inWindow(window)} AND ${billed}
+         -- order_lines has an amount too: whether the order is a purchase is decided on the order alone.
+         FROM (SELECT id, customer_id, product, quantity, amount_cents, cost_cents, ${purchase} AS is_purchase
+               FROM orders WHERE ${inWindow(window)} AND ${billed}) o
+         LEFT JOIN order_lines l ON l.order_id = o.id
        ), per_customer AS (
          SELECT coalesce(nullif(trim(product), ''), '(no product)') AS product, customer_id,
                 count(DISTINCT CASE WHEN is_purchase THEN order_id END) AS orders,
