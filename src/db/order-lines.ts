@@ -228,8 +228,3 @@ export class LineStaging {
     return outcome;
   }
 }
-
-/** The lines of an order, in order (none for an order imported one row per order). */
-export function linesOfOrder(db: Db, orderId: number): StoredLine[] {
-  return db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line').all(orderId) as StoredLine[];
-}

@@ -11,7 +11,7 @@ import type { Db } from './open.js';
  * Keeps whatever the current database is before it is replaced: through the backup API when it can
  * be read, else as a plain copy of the file (a damaged database is exactly when people restore).
  */
-export async function copyAside(current: string, target: BackupTarget): Promise<BackupResult> {
+async function copyAside(current: string, target: BackupTarget): Promise<BackupResult> {
   let db: Db | undefined;
   try {
     db = new Database(current, { readonly: true, fileMustExist: true });
