@@ -1,5 +1,11 @@
 // How old an open complaint is and how fast a closed one was resolved (客户投诉处理: "how fast"); pure.
 
+/** How bad a complaint is, and whether it is settled: the codes stored, typed (--severity) and imported. */
+export const complaintSeverities = ['low', 'normal', 'high'] as const;
+export type ComplaintSeverity = (typeof complaintSeverities)[number];
+export const complaintStatuses = ['open', 'resolved'] as const;
+export type ComplaintStatus = (typeof complaintStatuses)[number];
+
 const DAY_MS = 86_400_000;
 
 /** Days between two ISO date-times, to one decimal (a complaint settled in six hours is 0.3 days). */

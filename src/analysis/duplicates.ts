@@ -11,12 +11,6 @@ export interface DuplicateCandidate {
 
 export type DuplicateReason = 'same e-mail' | 'same phone' | 'similar name, same city';
 
-export interface DuplicatePair {
-  a: DuplicateCandidate;
-  b: DuplicateCandidate;
-  reasons: DuplicateReason[];
-}
-
 /** Lower case, trimmed; null when empty. (No provider-specific rules such as Gmail dots: too clever to be safe.) */
 export function normaliseEmail(email: string | null): string | null {
   const value = email?.normalize('NFKC').trim().toLowerCase() ?? '';
@@ -43,33 +37,11 @@ export function nameKey(name: string): string {
   return ordered.join('').replace(/[\p{P}\p{S}]/gu, '');
 }
 
-export function levenshtein(a: string, b: string): number {
-  const left = [...a];
-  const right = [...b];
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= left.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= right.length; j += 1) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (left[i - 1] === right[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[right.length]!;
-}
-
 // Below this length a one-letter difference is a different name (王伟 / 王玮 are two people), so only equal keys count.
-const MIN_FUZZY_LENGTH = 6;
-const MIN_SIMILARITY = 0.85;
-
-export function similarNames(a: string, b: string): boolean {
-  const left = nameKey(a);
-  const right = nameKey(b);
-  if (left === '' || right === '') return false;
-  if (left === right) return true;
-  const longest = Math.max([...left].length, [...right].length);
-  if (Math.min([...left].length, [...right].length) < MIN_FUZZY_LENGTH) return false;
-  return 1 - levenshtein(left, right) / longest >= MIN_SIMILARITY;
-}
+// Two names are similar when their keys are equal, or both are at least MIN_FUZZY_LENGTH characters long and
+// 1 − edit distance / longer length ≥ MIN_SIMILARITY (exported for the tests' pair-by-pair statement of the rule).
+export const MIN_FUZZY_LENGTH = 6;
+export const MIN_SIMILARITY = 0.85;
 
 function cityKey(city: string | null): string | null {
   const value = city?.normalize('NFKC').trim().toLowerCase() ?? '';
@@ -89,8 +61,8 @@ const PHONE = 2;
 const NAME = 4;
 
 /**
- * The largest edit distance at which two keys, the longer `longest` characters long, are still similar: the same
- * test as similarNames (1 − distance / longest ≥ MIN_SIMILARITY), so grouping and pairs agree.
+ * The largest edit distance at which two keys, the longer `longest` characters long, are still similar
+ * (1 − distance / longest ≥ MIN_SIMILARITY).
  */
 function allowedDistance(longest: number): number {
   let distance = 0;
@@ -125,7 +97,7 @@ export function withinDistance(a: readonly number[], b: readonly number[], max: 
 
 /**
  * Probable duplicates as groups: the customers linked to each other, directly or through others, by a shared
- * e-mail or phone or a similar name in the same city (the pairs of similarNames), one group per set of linked
+ * e-mail or phone or a similar name in the same city, one group per set of linked
  * customers. A union-find over the customers' indexes: memory grows with the number of customers, never with the
  * number of pairs (200,000 customers whose names all look alike are one group, not millions of pairs). E-mails,
  * phones and exact name keys are matched through one map each; only distinct name keys of 6 or more characters are

@@ -1,17 +1,15 @@
 // Complaints (客户投诉): open, resolve, list. Opening and resolving also log on the customer's timeline.
+import type { ComplaintSeverity, ComplaintStatus } from '../analysis/complaints.js';
 import { addInteraction } from './interactions.js';
 import type { Db } from './open.js';
-
-export const severities = ['low', 'normal', 'high'] as const;
-export type Severity = (typeof severities)[number];
 
 export interface ComplaintRecord {
   id: number;
   customer_id: number;
   opened_at: string;
-  severity: Severity;
+  severity: ComplaintSeverity;
   summary: string;
-  status: 'open' | 'resolved';
+  status: ComplaintStatus;
   resolved_at: string | null;
   resolution: string | null;
   owner: string | null;
@@ -20,7 +18,7 @@ export interface ComplaintRecord {
 export interface NewComplaint {
   customer_id: number;
   opened_at: string;
-  severity: Severity;
+  severity: ComplaintSeverity;
   summary: string;
   owner: string | null;
 }

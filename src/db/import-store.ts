@@ -1,7 +1,7 @@
 // The SQL of an import: one transaction per file, keyed upserts, and the record of what a run did.
 import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
-import { LineStaging, type LineImportOutcome, type StoredLine } from './order-lines.js';
+import { LineStaging, orderColumns, orderLineStatements, type LineImportOutcome, type StoredLine } from './order-lines.js';
 import { billed, purchase, windowParams } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
 import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
@@ -34,7 +34,6 @@ export const customerColumns = [
   'name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status',
   'kind', 'referred_by', 'converted_at', 'dropped_at', 'drop_reason',
 ] as const;
-const orderColumns = ['customer_id', 'order_date', 'product', 'quantity', 'amount_cents', 'cost_cents', 'status'];
 const interactionColumns = ['customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'];
 const paymentColumns = ['customer_id', 'order_id', 'paid_on', 'amount_cents', 'method'];
 const surveyColumns = ['customer_id', 'surveyed_on', 'expected', 'perceived', 'would_recommend'];
@@ -393,8 +392,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
     ? '; if these are the lines of one order, a unit price column (unit_price, UnitPrice, Price, 单价) makes the file a line-item file'
     : '';
   const storedLineCount = db.prepare('SELECT count(*) FROM order_lines WHERE order_id = ?').pluck();
-  const storedLines = db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line');
-  const dropLines = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
+  const { readLines, dropLines } = orderLineStatements(db);
   // campaign_id and the follow-up's completion are written only from files with those columns, so an older file
   // never unlinks a contact or reopens a follow-up done since.
   const inFile = (field: string): boolean => (options.presentCustomerFields ?? []).includes(field);
@@ -484,8 +482,8 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
       // A one-row-per-order file rewrote an order that had lines: its totals are the file's now, so its lines go.
       const id = session.orderId(key)!;
       if ((storedLineCount.get(id) as number) > 0) {
-        session.recordLinesBefore(id, storedLines.all(id) as StoredLine[]);
-        dropLines.run(id);
+        session.recordLinesBefore(id, readLines(id));
+        dropLines(id);
       }
     }
     return outcome;

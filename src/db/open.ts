@@ -21,11 +21,6 @@ export interface OpenOptions {
   onMigrationBackup?: (backupFile: string, fromVersion: number, toVersion: number) => void;
 }
 
-/** Resolves the database path: --db, else CRM_DB, else ./crm.db (docs/storage.md#database-file). */
-export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(flag ?? env.CRM_DB ?? 'crm.db');
-}
-
 function applyPragmas(db: Db): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -16,12 +16,11 @@ export interface StoredLine {
 
 /** What a line file came to, for the import summary. */
 export interface LineImportOutcome {
-  /** Orders new, changed and unchanged (a line file counts orders, not lines). */
+  /** Orders new, changed and unchanged (a line file counts orders, not lines); together, the orders the lines made. */
   ordersNew: number;
   ordersChanged: number;
   ordersUnchanged: number;
   lines: number;
-  orders: number;
   /** Orders whose total is below zero: returns (credit notes). */
   returns: number;
   /** Orders made from lines without an order id, grouped by customer and the order date as written. */
@@ -39,8 +38,37 @@ export interface LineOptions {
 }
 
 const PAGE = 500;
-const orderColumns = ['customer_id', 'order_date', 'product', 'quantity', 'amount_cents', 'cost_cents', 'status'] as const;
+/** The columns an order import writes, in this order (one-row-per-order files and line files alike). */
+export const orderColumns = ['customer_id', 'order_date', 'product', 'quantity', 'amount_cents', 'cost_cents', 'status'] as const;
 type OrderValues = Record<(typeof orderColumns)[number], string | number | null>;
+
+/** Reading and writing the lines of an order: the statements are prepared once (per import, finish or undo), used per order. */
+export interface OrderLineStatements {
+  /** The lines of an order, in order (none for an order imported one row per order). */
+  readLines(orderId: number): StoredLine[];
+  /** Removes the lines of an order. */
+  dropLines(orderId: number): void;
+  /** Adds LINES to an order that has none (numbered from 1). */
+  writeLines(orderId: number, lines: readonly StoredLine[]): void;
+}
+
+export function orderLineStatements(db: Db): OrderLineStatements {
+  const select = db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line');
+  const remove = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
+  const insert = db.prepare(
+    'INSERT INTO order_lines (order_id, line, product, quantity, unit_price_cents, amount_cents, cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  return {
+    readLines: (orderId) => select.all(orderId) as StoredLine[],
+    dropLines: (orderId) => {
+      remove.run(orderId);
+    },
+    writeLines: (orderId, lines) => {
+      lines.forEach((line, index) =>
+        insert.run(orderId, index + 1, line.product, line.quantity, line.unit_price_cents, line.amount_cents, line.cost_cents));
+    },
+  };
+}
 
 /** The key of lines without an order id: their customer and their order date cell as written (a date-time, usually). */
 export function groupedOrderKey(customerExternalId: string, orderDateText: string): string {
@@ -155,7 +183,7 @@ export class LineStaging {
     const isCredit = (key: string): boolean =>
       rule.prefix !== null && key.startsWith(rule.prefix) && key.length > rule.prefix.length && (!rule.auto || /^C\d+$/.test(key));
     const outcome: LineImportOutcome = {
-      ordersNew: 0, ordersChanged: 0, ordersUnchanged: 0, lines: this.lineCount, orders: 0, returns: 0, grouped: 0, creditNotes: 0,
+      ordersNew: 0, ordersChanged: 0, ordersUnchanged: 0, lines: this.lineCount, returns: 0, grouped: 0, creditNotes: 0,
       creditPrefix: rule.prefix, creditPrefixAuto: rule.auto,
     };
     const { now, writtenAt } = this.session;
@@ -167,15 +195,7 @@ export class LineStaging {
     );
     const selectOrder = this.db.prepare(`SELECT id, updated_at, ${orderColumns.join(', ')} FROM orders WHERE external_id = ?`);
     const updateOrder = this.db.prepare(`UPDATE orders SET ${orderColumns.map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`);
-    const storedLines = this.db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line');
-    const deleteLines = this.db.prepare('DELETE FROM order_lines WHERE order_id = ?');
-    const insertLine = this.db.prepare(
-      'INSERT INTO order_lines (order_id, line, product, quantity, unit_price_cents, amount_cents, cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    const writeLines = (orderId: number, lines: readonly StoredLine[]): void => {
-      lines.forEach((line, index) =>
-        insertLine.run(orderId, index + 1, line.product, line.quantity, line.unit_price_cents, line.amount_cents, line.cost_cents));
-    };
+    const { readLines, dropLines, writeLines } = orderLineStatements(this.db);
     for (let after = 0; ;) {
       const heads = page.all(after, PAGE) as { ord: number; key: string; customer_id: number; order_date: string; status: string | null; grouped: number }[];
       if (heads.length === 0) break;
@@ -187,7 +207,6 @@ export class LineStaging {
           lines = creditLines(lines);
         }
         const order = orderFromLines(lines);
-        outcome.orders += 1;
         if (order.amount < 0) outcome.returns += 1;
         if (head.grouped) outcome.grouped += 1;
         const values: OrderValues = {
@@ -204,7 +223,7 @@ export class LineStaging {
           continue;
         }
         const existing = selectOrder.get(head.key) as { id: number; updated_at: string } & OrderValues;
-        const before = storedLines.all(existing.id) as StoredLine[];
+        const before = readLines(existing.id);
         const sameOrder = orderColumns.every((column) => existing[column] === values[column]);
         const linesSame = sameLines(before, order.stored);
         if (sameOrder && linesSame) {
@@ -217,7 +236,7 @@ export class LineStaging {
         if (!linesSame) {
           // The order's lines are replaced as a set; crm import undo puts the earlier set back.
           this.session.recordLinesBefore(existing.id, before);
-          deleteLines.run(existing.id);
+          dropLines(existing.id);
           writeLines(existing.id, order.stored);
         }
         updateOrder.run(...list, writtenAt, existing.id);
@@ -227,9 +246,4 @@ export class LineStaging {
     this.db.exec('DELETE FROM import_line_orders; DELETE FROM import_lines;');
     return outcome;
   }
-}
-
-/** The lines of an order, in order (none for an order imported one row per order). */
-export function linesOfOrder(db: Db, orderId: number): StoredLine[] {
-  return db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line').all(orderId) as StoredLine[];
 }

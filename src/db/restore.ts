@@ -1,8 +1,8 @@
 // crm restore: putting a backup back over the live database, keeping the current one aside first.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import path from 'node:path';
 import { CrmError, DatabaseError } from '../errors.js';
+import { realTarget } from '../files/protected-paths.js';
 import { ALL_PAGES, RESTORE_ATTEMPTS, backupDatabase, copyWhole, placeBackup, sealCopy, temporaryFor, type BackupResult, type BackupTarget } from './backup.js';
 import { removeTemporary, temporaryBeside } from './backup-temp.js';
 import type { Db } from './open.js';
@@ -11,7 +11,7 @@ import type { Db } from './open.js';
  * Keeps whatever the current database is before it is replaced: through the backup API when it can
  * be read, else as a plain copy of the file (a damaged database is exactly when people restore).
  */
-export async function copyAside(current: string, target: BackupTarget): Promise<BackupResult> {
+async function copyAside(current: string, target: BackupTarget): Promise<BackupResult> {
   let db: Db | undefined;
   try {
     db = new Database(current, { readonly: true, fileMustExist: true });
@@ -70,29 +70,6 @@ function fingerprint(file: string): string {
 const damaged = (error: unknown): boolean => ['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes(String((error as { code?: unknown }).code));
 
 /**
- * The file a path finally names, following symbolic links (also a link to a file that does not exist yet),
- * so that a restore writes the real database and a link to it stays a link.
- */
-export function resolveLinks(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    let current = file;
-    for (let hops = 0; hops < 40; hops += 1) {
-      let isLink: boolean;
-      try {
-        isLink = fs.lstatSync(current).isSymbolicLink();
-      } catch {
-        return current;
-      }
-      if (!isLink) return current;
-      current = path.resolve(path.dirname(current), fs.readlinkSync(current));
-    }
-    return current;
-  }
-}
-
-/**
  * Replaces the database at `databaseFile` (through any symbolic links) with the contents of `source`
  * (already inspected), keeping the current one as `asideTarget` first. Copies into the live file through the
  * backup API, which takes the proper locks so other crm processes see either the old or the new database;
@@ -100,7 +77,7 @@ export function resolveLinks(file: string): string {
  * A failure (a full disk, say) leaves the database as it was and no temporary file or journal behind.
  */
 export async function restoreDatabase(source: string, databaseFile: string, asideTarget: BackupTarget): Promise<BackupResult | null> {
-  const target = resolveLinks(databaseFile);
+  const target = realTarget(databaseFile);
   const staged = temporaryBeside(target);
   try {
     const from = new Database(source, { readonly: true, fileMustExist: true });

@@ -1,6 +1,7 @@
 // crm import undo: takes one import run back in one transaction, or refuses and names what changed since.
 import { CrmError, ExitCode, UsageError } from '../errors.js';
 import type { Db } from './open.js';
+import { orderLineStatements, type StoredLine } from './order-lines.js';
 
 const tracked = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
 type Tracked = (typeof tracked)[number];
@@ -113,14 +114,10 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
       restored[table] = (restored[table] ?? 0) + 1;
     }
 
-    const dropLines = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
-    const putLine = db.prepare(
-      'INSERT INTO order_lines (order_id, line, product, quantity, unit_price_cents, amount_cents, cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    const { dropLines, writeLines } = orderLineStatements(db);
     for (const change of lineSets) {
-      dropLines.run(change.row_id);
-      const lines = JSON.parse(change.before) as { product: string | null; quantity: number | null; unit_price_cents: number | null; amount_cents: number; cost_cents: number | null }[];
-      lines.forEach((line, index) => putLine.run(change.row_id, index + 1, line.product, line.quantity, line.unit_price_cents, line.amount_cents, line.cost_cents));
+      dropLines(change.row_id);
+      writeLines(change.row_id, JSON.parse(change.before) as StoredLine[]);
     }
 
     // Remove what the run created, children first; anything else still pointing at those rows blocks the undo.

@@ -54,11 +54,16 @@ const companions = [
   ['-journal', "the database's rollback journal"],
 ] as const;
 
+export interface ProtectedOptions {
+  /** The backups folder is a fair target (crm backup writes its copies there on purpose); the database's own files never are. */
+  intoBackups?: boolean;
+}
+
 /**
  * What is wrong with writing FILE when the database is DATABASE ("would overwrite the database crm.db"), or null.
  * The database's path is taken both as spelled and as resolved: SQLite keeps -wal beside the real file.
  */
-export function protectedReason(file: string, databaseFile: string | undefined): string | null {
+export function protectedReason(file: string, databaseFile: string | undefined, options: ProtectedOptions = {}): string | null {
   if (!databaseFile || databaseFile === ':memory:') return null;
   const target = realTarget(file);
   const spellings = [path.resolve(databaseFile), realTarget(databaseFile)];
@@ -68,6 +73,7 @@ export function protectedReason(file: string, databaseFile: string | undefined):
       if (key(realTarget(companion)) === key(target) || sameInode(companion, target)) return `would overwrite ${what} ${databaseFile}${suffix}`;
     }
   }
+  if (options.intoBackups) return null;
   for (const folder of new Set(spellings.map((database) => realTarget(backupFolder(database))))) {
     if (key(target) === key(folder) || key(target).startsWith(key(folder) + path.sep)) return `would write into the database's backups folder ${folder}`;
     if (!fs.existsSync(target)) continue;

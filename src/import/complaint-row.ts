@@ -1,10 +1,6 @@
 // One complaints record → a typed row: who, when, how bad, what; open, or resolved with when and how.
+import { complaintSeverities, complaintStatuses, type ComplaintSeverity, type ComplaintStatus } from '../analysis/complaints.js';
 import { reject, type RecordReader } from './record-reader.js';
-
-export const complaintSeverities = ['low', 'normal', 'high'] as const;
-export type ComplaintSeverity = (typeof complaintSeverities)[number];
-export const complaintStatuses = ['open', 'resolved'] as const;
-export type ComplaintStatus = (typeof complaintStatuses)[number];
 
 export interface ComplaintRow {
   kind: 'complaints';

@@ -58,7 +58,8 @@ export function detectEncoding(sample: Uint8Array): { encoding: InputEncoding; b
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf16le', bomLength: 2 };
   const invalidAt = firstInvalidUtf8(sample);
   if (invalidAt === -1) return { encoding: 'utf8', bomLength: 0 };
-  const gb = iconv.decode(Buffer.from(sample.buffer, sample.byteOffset, Math.max(0, sample.byteLength - 1)), 'gb18030');
+  // A streaming decoder keeps a character cut off at the end of the sample back instead of replacing it.
+  const gb = iconv.getDecoder('gb18030').write(Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength));
   if (!gb.includes('\uFFFD')) return { encoding: 'gb18030', bomLength: 0 };
   return { encoding: 'utf8', bomLength: 0 };
 }
@@ -183,7 +184,8 @@ export function looksLikeUtf8Chinese(line: Uint8Array): boolean {
  * that do not belong to the file's encoding, and says which line.
  *
  * With encoding 'auto' the encoding is chosen at the first chunk that holds a non-ASCII byte (ASCII reads
- * the same in UTF-8 and GB18030), so a file that is ASCII for its first megabytes is still detected right.
+ * the same in UTF-8 and GB18030), so a file that is ASCII for its first megabytes is still detected right;
+ * when that byte is among the chunk's last three, the choice waits for the next chunk, so the first character is whole.
  * Chosen UTF-8 is strict: a later line that is not UTF-8 (a GBK line appended by Excel) stops the import.
  * Chosen GB18030 checks every line with non-ASCII bytes: one that reads as UTF-8 Chinese stops the
  * import, instead of storing 张三 as 寮犱笁. An --encoding the user names is decoded as told.
@@ -200,6 +202,8 @@ export class ChunkDecoder {
   private evidenceLine = 0;
   /** GB18030 detected: the bytes of the line not yet ended, kept to check it as a whole. */
   private partialLine: Uint8Array = new Uint8Array(0);
+  /** Still detecting: the first non-ASCII bytes, when they came within the last 3 bytes of a chunk (perhaps a cut character). */
+  private undecided: Uint8Array = new Uint8Array(0);
 
   constructor(
     private readonly file: string,
@@ -216,9 +220,18 @@ export class ChunkDecoder {
 
   decode(chunk: Uint8Array): string {
     if (this.current === null) {
-      if (isAscii(chunk)) {
-        this.linesBefore += countNewlines(chunk, chunk.length);
-        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+      if (this.undecided.length) {
+        chunk = Buffer.concat([this.undecided, chunk]);
+        this.undecided = new Uint8Array(0);
+      }
+      const first = firstNonAscii(chunk);
+      // Deciding on a character cut off by the chunk's end could take a GBK lead byte (C2–F4) for the start of a
+      // UTF-8 sequence: the bytes from the first non-ASCII one wait for the next chunk (or the end) when that close.
+      const ascii = first === -1 ? chunk : first >= chunk.length - 3 ? chunk.subarray(0, first) : null;
+      if (ascii) {
+        if (ascii !== chunk) this.undecided = Uint8Array.from(chunk.subarray(first));
+        this.linesBefore += countNewlines(ascii, ascii.length);
+        return Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength).toString('latin1');
       }
       this.chooseFor(chunk);
     }
@@ -246,7 +259,13 @@ export class ChunkDecoder {
   }
 
   end(): string {
-    if (this.current === null) return '';
+    if (this.current === null) {
+      if (!this.undecided.length) return '';
+      const rest = this.undecided;
+      this.undecided = new Uint8Array(0);
+      this.chooseFor(rest);
+      return this.decode(rest) + this.end();
+    }
     if (this.current !== 'utf8') {
       if (this.detecting && this.partialLine.length) this.checkLine(this.partialLine);
       return this.other!.end() ?? '';

@@ -255,7 +255,3 @@ export function validateRecord(
     throw error;
   }
 }
-
-export function isRejection(value: ImportRow | Rejection): value is Rejection {
-  return 'reason' in value;
-}

@@ -87,10 +87,6 @@ const builders: Record<string, Builder> = {
     satisfactionReport(surveysIn(db, period), tierByCustomer(db, period), loyaltySummaries(db, period), context),
 };
 
-export function hasBuilder(name: string): boolean {
-  return name in builders;
-}
-
 export async function buildReport(db: Db, name: string, options: BuildOptions): Promise<Report> {
   const builder = builders[name];
   if (!builder) throw new Error(`no report named ${name}`);

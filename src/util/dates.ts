@@ -223,11 +223,6 @@ export function addDays(date: string, days: number): string {
   return result;
 }
 
-/** Today's date (UTC) as YYYY-MM-DD; only the CLI layer calls this. */
-export function todayIso(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
 /**
  * Whether text parseDate refused has the shape of a date but a year outside FIRST_YEAR..LAST_YEAR
  * (9999-12-31, 0001-01-01, 20261122 with a five-digit year), so a message can give the range.

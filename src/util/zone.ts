@@ -55,11 +55,42 @@ export function localFields(time: number, zone: string): LocalFields {
   return fields;
 }
 
+/** How far (ms) the wall clock F, read at the instant TIME, is ahead of UTC; whole seconds, as the fields are. */
+function fieldsAhead(f: LocalFields, time: number): number {
+  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - Math.floor(time / 1000) * 1000;
+}
+
+const hourMs = 3_600_000;
+/** Per zone: UTC hour (ms since the epoch / 1 h) → how far the zone is ahead at the start of that hour. */
+const hourStarts = new Map<string, Map<number, number>>();
+
+function aheadAtHourStart(hour: number, zone: string): number {
+  let starts = hourStarts.get(zone);
+  if (!starts) hourStarts.set(zone, (starts = new Map()));
+  let ahead = starts.get(hour);
+  if (ahead === undefined) {
+    if (starts.size >= 200_000) starts.clear();
+    ahead = fieldsAhead(localFields(hour * hourMs, zone), hour * hourMs);
+    starts.set(hour, ahead);
+  }
+  return ahead;
+}
+
+/**
+ * How far (ms, whole seconds) ZONE is ahead of UTC at the instant TIME. An import reads many cells in the same hours,
+ * so the offsets at the starts of UTC hours are remembered: an hour that starts and ends on the same offset is taken
+ * to keep it throughout; an hour in which it changes (the change need not fall on the hour) asks Intl for TIME itself.
+ */
+function aheadAt(time: number, zone: string): number {
+  const hour = Math.floor(time / hourMs);
+  const start = aheadAtHourStart(hour, zone);
+  if (start === aheadAtHourStart(hour + 1, zone)) return start;
+  return fieldsAhead(localFields(time, zone), time);
+}
+
 /** Minutes ZONE is ahead of UTC at the instant TIME (+480 in Asia/Shanghai, −300 in New York in winter). */
 export function offsetMinutes(time: number, zone: string): number {
-  const f = localFields(time, zone);
-  const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-  return Math.round((wall - Math.floor(time / 1000) * 1000) / 60_000);
+  return Math.round(aheadAt(time, zone) / 60_000);
 }
 
 const pad = (value: number, width = 2): string => String(Math.abs(value)).padStart(width, '0');
@@ -100,7 +131,7 @@ export function isoWithOffset(stored: string, zone: string): string {
   const time = instant(stored);
   if (Number.isNaN(time)) return stored;
   const f = localFields(time, zone);
-  const offset = offsetMinutes(time, zone);
+  const offset = Math.round(fieldsAhead(f, time) / 60_000);
   return `${dateText(f)}T${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}${offset === 0 ? 'Z' : offsetText(offset)}`;
 }
 
@@ -120,9 +151,6 @@ export type LocalTimeResult =
   /** The wall-clock time does not exist (the clocks jumped over it); `after` is the same time shifted by the jump. */
   | { ok: false; after: LocalFields; time: number };
 
-const sameFields = (a: LocalFields, b: LocalFields): boolean =>
-  a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute && a.second === b.second;
-
 /**
  * The instant a local wall-clock time in ZONE names. On the day the clocks go back a time happens twice: the
  * earlier instant is taken (ambiguous: true). On the day they go forward a time in the gap never happens: not ok,
@@ -135,7 +163,8 @@ export function localToInstant(fields: LocalFields, zone: string): LocalTimeResu
   const matches: number[] = [];
   for (const offset of offsets) {
     const time = wall - offset * 60_000;
-    if (sameFields(localFields(time, zone), fields)) matches.push(time);
+    // The wall clock at TIME reads FIELDS exactly when the zone is that far ahead there (TIME is whole seconds).
+    if (aheadAt(time, zone) === offset * 60_000) matches.push(time);
   }
   if (matches.length) return { ok: true, time: Math.min(...matches), ambiguous: new Set(matches).size > 1 };
   // In the gap: read the wall time with the offset before the jump; the clock shows it that much later.

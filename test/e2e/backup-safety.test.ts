@@ -131,20 +131,39 @@ describe('backup targets', () => {
     const sizes = (): (number | null)[] => ['', '-wal', '-shm', '-journal'].map((suffix) => (fs.existsSync(`${db}${suffix}`) ? fs.statSync(`${db}${suffix}`).size : null));
     const sizesBefore = sizes();
     for (const [name, what] of [
-      ['crm.db', 'the database itself'],
-      ['crm.db-wal', "the database's wal file"],
-      ['crm.db-shm', "the database's shm file"],
-      ['crm.db-journal', "the database's journal file"],
+      ['crm.db', 'the database'],
+      ['crm.db-wal', "the database's write-ahead log"],
+      ['crm.db-shm', "the database's shared-memory file"],
+      ['crm.db-journal', "the database's rollback journal"],
     ] as const) {
       const refused = await runCrm(['--db', db, 'backup', name], { cwd: dir });
       expect(refused.code, name).toBe(2);
-      expect(refused.stderr).toBe(`crm: ${name} is ${what}; name a new file for the backup\n`);
+      expect(refused.stderr).toBe(`crm: ${name}: would overwrite ${what} ${db}${name.slice('crm.db'.length)}; name a new file for the backup\n`);
     }
     expect(sizes()).toEqual(sizesBefore);
     const again = await runCrm(['--db', db, 'backup', existing]);
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(`crm: ${existing} already exists; choose another file name\n`);
     expect(fs.readFileSync(existing).equals(before)).toBe(true);
+  });
+
+  it('refuses the journal through a symbolically linked folder while the journal does not exist (exit 2, nothing written)', async () => {
+    const { dir, db } = await sampleDb();
+    const elsewhere = tempDir();
+    fs.symlinkSync(dir, path.join(elsewhere, 'linked'));
+    expect(fs.existsSync(`${db}-journal`)).toBe(false);
+    const refused = await runCrm(['--db', db, 'backup', 'linked/crm.db-journal'], { cwd: elsewhere });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain("would overwrite the database's rollback journal");
+    expect(fs.existsSync(`${db}-journal`)).toBe(false);
+  });
+
+  it('still writes into the backups folder when told to', async () => {
+    const { dir, db } = await sampleDb();
+    expect((await runCrm(['--db', db, 'backup'], { cwd: dir })).code).toBe(0);
+    const written = await runCrm(['--db', db, 'backup', 'backups/by-hand.db'], { cwd: dir });
+    expect(written.code, written.stderr).toBe(0);
+    expect(count(path.join(dir, 'backups', 'by-hand.db'), 'customers')).toBe(count(db, 'customers'));
   });
 });
 

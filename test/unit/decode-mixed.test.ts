@@ -60,6 +60,31 @@ describe('ChunkDecoder with a mixed file', () => {
     }
   });
 
+  it('a GBK file whose first chunk ends just after a lead byte that could start UTF-8 (C2–F4) is still GBK', () => {
+    const bytes = gbk('id,name,city\nC1,张三,上海\nC2,李四,北京\n');
+    const lead = bytes.indexOf(0xd5); // 张 is D5 C5 in GBK; D5 alone reads as the start of a 2-byte UTF-8 sequence
+    expect(bytes[lead + 1]).toBe(0xc5);
+    const result = decodeAll([bytes.subarray(0, lead + 1), bytes.subarray(lead + 1)]);
+    expect(result).toEqual({ text: iconv.decode(bytes, 'gbk'), encoding: 'gb18030' });
+    // Wherever two chunks meet, and with the first non-ASCII bytes in chunks of one to three bytes.
+    for (let cut = 1; cut < bytes.length; cut += 1) {
+      expect(decodeAll([bytes.subarray(0, cut), bytes.subarray(cut)]), `cut at ${cut}`).toEqual({ text: iconv.decode(bytes, 'gbk'), encoding: 'gb18030' });
+    }
+    for (const size of [1, 2, 3]) {
+      const chunks = [bytes.subarray(0, lead)];
+      for (let at = lead; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+      expect(decodeAll(chunks), `chunks of ${size}`).toEqual({ text: iconv.decode(bytes, 'gbk'), encoding: 'gb18030' });
+    }
+  });
+
+  it('a UTF-8 file cut inside its first character is still UTF-8; a lone lead byte at the end still fails', () => {
+    const bytes = utf8('id,name\nC1,张三\n');
+    for (let cut = 1; cut < bytes.length; cut += 1) {
+      expect(decodeAll([bytes.subarray(0, cut), bytes.subarray(cut)]), `cut at ${cut}`).toEqual({ text: 'id,name\nC1,张三\n', encoding: 'utf8' });
+    }
+    expect(() => decodeAll([utf8('id,name\nC1,'), Buffer.from([0xe5, 0xbc])])).toThrow(/line 2: invalid UTF-8 bytes/);
+  });
+
   it('an --encoding the user names is decoded as told, without the check', () => {
     const bytes = Buffer.concat([gbk('id,name\nC2,李四\n'), utf8('C3,王五\n')]);
     const decoder = new ChunkDecoder('f.csv', 'gb18030');

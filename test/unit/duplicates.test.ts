@@ -2,8 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  groupDuplicates, levenshtein, nameKey, normaliseEmail, normalisePhone, similarNames, withinDistance, type DuplicateCandidate,
+  groupDuplicates, nameKey, normaliseEmail, normalisePhone, withinDistance, type DuplicateCandidate,
 } from '../../src/analysis/duplicates.js';
+import { levenshtein, similarNames } from '../helpers/similar-names.js';
 
 describe('normalisation', () => {
   it.each([

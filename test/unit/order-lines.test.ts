@@ -92,7 +92,7 @@ describe('importing a line-item file', () => {
     const file = write('lines.csv', text);
     const first = await run(db, { kind: 'orders', file, map: ['InvoiceNo=order_id'] });
     expect(first).toMatchObject({ rowsRead: 305, rowsNew: 303, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0 });
-    expect(first.orderLines).toMatchObject({ lines: 305, orders: 303, returns: 1, creditNotes: 1, creditPrefix: 'C', creditPrefixAuto: true });
+    expect(first.orderLines).toMatchObject({ lines: 305, ordersNew: 303, ordersChanged: 0, ordersUnchanged: 0, returns: 1, creditNotes: 1, creditPrefix: 'C', creditPrefixAuto: true });
     const order = orderOf(db, '1001');
     expect(order).toMatchObject({ amount_cents: 2583, product: null, quantity: 11, order_date: '2026-01-05' });
     expect(linesOf(db, order.id)).toEqual([
@@ -143,7 +143,7 @@ describe('importing a line-item file', () => {
       '',
     ].join('\n'));
     const summary = await run(db, { kind: 'orders', file });
-    expect(summary.orderLines).toMatchObject({ lines: 4, orders: 3, grouped: 3, returns: 0 });
+    expect(summary.orderLines).toMatchObject({ lines: 4, ordersNew: 3, ordersChanged: 0, ordersUnchanged: 0, grouped: 3, returns: 0 });
     const amounts = db.prepare("SELECT c.external_id, o.amount_cents FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.id").raw(true).all();
     expect(amounts).toEqual([['C1', 2208], ['C2', 255], ['C1', 339]]);
     expect((await run(db, { kind: 'orders', file })).rowsUnchanged).toBe(3);

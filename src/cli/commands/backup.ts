@@ -49,13 +49,14 @@ export function registerBackup(program: Command, context: CliContext): void {
     .addHelpText('after', '\nExamples:\n  $ crm restore backups/crm-20261122-020000.db\n  $ crm restore backups/crm-20261122-020000.db --yes     (in a script)')
     .action(async (file: string, flags: { yes?: boolean }) => {
       const { inspectDatabaseFile } = await import('../../db/backup.js');
-      const { resolveLinks, restoreDatabase } = await import('../../db/restore.js');
+      const { restoreDatabase } = await import('../../db/restore.js');
+      const { realTarget } = await import('../../files/protected-paths.js');
       const { backupFolder, backupPrefix } = await import('../../db/backup-files.js');
       const { confirmOrRequireYes } = await import('../confirm.js');
       const source = path.resolve(context.io.cwd, file);
       const target = context.dbPath();
       const facts = inspectDatabaseFile(source);
-      if (resolveLinks(source) === resolveLinks(target)) {
+      if (realTarget(source) === realTarget(target)) {
         const { UsageError } = await import('../../errors.js');
         throw new UsageError(`${file} is the database itself; name a backup file`);
       }
@@ -74,15 +75,16 @@ export function registerBackup(program: Command, context: CliContext): void {
     });
 }
 
-/** A backup written over the database or one of its own files would destroy it: refused, exit 2. */
+/**
+ * A backup written over the database or one of its own files (by any spelling, link or hard link) would destroy it:
+ * refused, exit 2. The backups folder is where crm backup writes, so it is no refusal here.
+ */
 async function refuseDatabaseFile(file: string, target: string, database: string): Promise<void> {
-  const { resolveLinks } = await import('../../db/restore.js');
-  const real = resolveLinks(database);
-  const own = ['', '-wal', '-shm', '-journal'].find((suffix) => resolveLinks(target) === `${real}${suffix}` || target === `${database}${suffix}`);
-  if (own === undefined) return;
+  const { protectedReason } = await import('../../files/protected-paths.js');
+  const reason = protectedReason(target, database, { intoBackups: true });
+  if (reason === null) return;
   const { UsageError } = await import('../../errors.js');
-  const what = own === '' ? 'the database itself' : `the database's ${own.slice(1)} file`;
-  throw new UsageError(`${file} is ${what}; name a new file for the backup`);
+  throw new UsageError(`${file}: ${reason}; name a new file for the backup`);
 }
 
 /** Removes the temporary copies killed backups and restores of this database left, and says so. */

@@ -1,8 +1,8 @@
 // crm complaint open|resolve|list: complaints from opening to resolution, with how long each took.
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { complaintSeverities, type ComplaintSeverity } from '../../analysis/complaints.js';
 import { UsageError } from '../../errors.js';
-import { severities, type Severity } from '../../db/complaints.js';
 import { withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
 
 async function askIfMissing(context: CliContext, value: string | undefined, flag: string, question: string): Promise<string> {
@@ -23,11 +23,11 @@ export function registerComplaint(program: Command, context: CliContext): void {
     .command('open <customer>')
     .description('open a complaint for a customer (also logged on the timeline)')
     .option('-s, --summary <text>', 'what the customer complains about')
-    .addOption(new Option('--severity <level>', 'how bad').choices([...severities]).default('normal'))
+    .addOption(new Option('--severity <level>', 'how bad').choices([...complaintSeverities]).default('normal'))
     .option('--owner <name>', "who handles it (default: the customer's owner)")
     .option('--at <datetime>', "when it came in, on the shop's clock (--tz; default: now)")
     .addHelpText('after', '\nExamples:\n  $ crm complaint open C0001 --summary "tea arrived damp" --severity high\n  $ crm complaint open 13616420445 -s "late delivery"')
-    .action(async (reference: string, flags: { summary?: string; severity: Severity; owner?: string; at?: string }) => {
+    .action(async (reference: string, flags: { summary?: string; severity: ComplaintSeverity; owner?: string; at?: string }) => {
       const { nowIso, requireDateTime } = await import('../daily-values.js');
       const openedAt = flags.at === undefined ? nowIso(context) : requireDateTime(flags.at, '--at', context);
       if (flags.summary === undefined && !context.interactive) throw new UsageError('missing --summary (give it, or run on a terminal to be asked)');

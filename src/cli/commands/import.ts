@@ -32,9 +32,12 @@ export const skippedHeaderWarning = (file: string): string =>
 
 const plural = (count: number, one: string, many = `${one}s`): string => `${formatNumber(count)} ${count === 1 ? one : many}`;
 
+/** The orders a line-item file's lines made: each is new, changed or unchanged. */
+const ordersMade = (lines: NonNullable<ImportSummary['orderLines']>): number => lines.ordersNew + lines.ordersChanged + lines.ordersUnchanged;
+
 /** What a line-item file came to: lines into orders, returns, and how orders without an id were grouped. */
 function orderLinesText(lines: NonNullable<ImportSummary['orderLines']>): string[] {
-  const out = [`  line items: ${plural(lines.lines, 'line')} made ${plural(lines.orders, 'order')} (the lines of one order id are one order; new, changed and unchanged count orders)`];
+  const out = [`  line items: ${plural(lines.lines, 'line')} made ${plural(ordersMade(lines), 'order')} (the lines of one order id are one order; new, changed and unchanged count orders)`];
   if (lines.grouped > 0) {
     out.push(`  ${plural(lines.grouped, 'order')} grouped from lines without an order id, by customer and order date as written (one order per customer and time)`);
   }
@@ -116,7 +119,7 @@ function summaryJson(summary: ImportSummary, written: boolean): string {
         ...(summary.orderLines
           ? {
               order_lines: {
-                lines: summary.orderLines.lines, orders: summary.orderLines.orders, returns: summary.orderLines.returns,
+                lines: summary.orderLines.lines, orders: ordersMade(summary.orderLines), returns: summary.orderLines.returns,
                 grouped_without_order_id: summary.orderLines.grouped, credit_notes: summary.orderLines.creditNotes,
                 credit_prefix: summary.orderLines.creditPrefix,
               },
