@@ -137,7 +137,10 @@ function lineAmount(reader: RecordReader, quantity: number | null, unitPriceCent
   if (!reader.has('unit_price')) return reader.money('amount', reader.required('amount'))!;
   if (unitPriceCents === null) reject(reader.has('amount') ? 'amount' : 'unit_price', '', 'required value is empty (an amount, or a unit price and a quantity)');
   if (quantity === null) reject('quantity', '', `required with a unit price (amount = quantity × unit price)${reader.has('quantity') ? '' : '; the file has no quantity column'}`);
-  return lineCents(quantity, unitPriceCents);
+  const cents = lineCents(quantity, unitPriceCents);
+  // Money is whole cents: a product beyond what a double holds exactly would be stored as an approximate real.
+  if (!Number.isSafeInteger(cents)) reject('quantity', reader.text('quantity') ?? '', 'quantity × unit price is too large to be an amount');
+  return cents;
 }
 
 /** quantity × unit price in cents, rounded half away from zero; exact for the usual 0-3 decimals of a quantity. */

@@ -178,3 +178,15 @@ describe('importing a line-item file', () => {
     expect(orderOf(db, '1').amount_cents).toBe(255);
   });
 });
+
+describe('a line amount too large for whole cents', () => {
+  it('is rejected by line and field, never stored as an approximate real', async () => {
+    const { db, write } = setup();
+    const file = write('huge.csv', 'order_id,customer_id,order_date,product,quantity,unit_price\n1,C1,2026-01-05,Mug,99999999999,99999999\n2,C1,2026-01-06,Cup,2,3.39\n');
+    await expect(run(db, { kind: 'orders', file })).rejects.toThrow(/1 row rejected/);
+    const skipped = await run(db, { kind: 'orders', file, onError: 'skip' });
+    expect(skipped.problems).toEqual([expect.objectContaining({ line: 2, field: 'quantity', reason: 'quantity × unit price is too large to be an amount' })]);
+    expect(db.prepare("SELECT count(*) FROM orders WHERE typeof(amount_cents) <> 'integer'").pluck().get()).toBe(0);
+    expect(orderOf(db, '2')).toMatchObject({ amount_cents: 678 });
+  });
+});
