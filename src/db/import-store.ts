@@ -324,7 +324,7 @@ export interface RowWriter {
   readonly customersCreated: number;
   /** Writes what was staged (the orders of a line-item file); null for any other file. */
   finish(): LineImportOutcome | null;
-  /** Rows that named a merged customer's id: written to the customer it was merged into (or, customers rows, skipped). */
+  /** Rows that named a merged customer's id and were written to the customer it was merged into (a customers row is skipped instead: outcome 'merged'). */
   readonly aliasRows: number;
 }
 
@@ -440,10 +440,7 @@ export function createRowWriter(db: Db, session: ImportSession, kind: ImportKind
   const mergedAway = (row: CustomerRow): boolean =>
     session.hasAliases && !kindOf.get(row.externalId) && session.alias(row.externalId) !== undefined;
   const writeCustomer = (row: CustomerRow): WriteOutcome => {
-    if (mergedAway(row)) {
-      aliasRows += 1;
-      return 'merged';
-    }
+    if (mergedAway(row)) return 'merged';
     const kept = partnerKept(row);
     if (kept) return kept;
     const fileValues = { ...row.values };

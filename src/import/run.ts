@@ -235,7 +235,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       }
     }
     summary.customersCreated = writer!.customersCreated;
-    summary.merged.rows = writer!.aliasRows - summary.merged.skipped;
+    summary.merged.rows = writer!.aliasRows;
     summary.merged.ids = [...session!.aliasesUsed];
     summary.sameContentAsRun = previousRunOfContent(db, options.kind, contentHash) ?? null;
     if (onError === 'abort' && summary.rowsRejected > 0) {

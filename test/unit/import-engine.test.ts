@@ -1,22 +1,11 @@
 // The import engine in-process: idempotency, derived keys, partial updates, the run record.
-import fs from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import type { Db } from '../../src/db/open.js';
 import { importFile, type ImportOptions } from '../../src/import/run.js';
-import { tempDir } from '../helpers/cli.js';
+import { importSandbox } from '../helpers/import-sandbox.js';
 
-function setup(): { dir: string; db: Db; write: (name: string, text: string) => string } {
-  const dir = tempDir();
-  const db = openDatabase(path.join(dir, 'crm.db'), { create: true });
-  const write = (name: string, text: string): string => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-  };
-  return { dir, db, write };
-}
+const setup = importSandbox;
 
 const run = (db: Db, options: ImportOptions) => importFile(db, { now: () => new Date('2026-11-23T10:00:00Z'), ...options });
 

@@ -1,26 +1,16 @@
 // Line-item order files (docs/rules.md#order-lines): line amounts, the order a set of lines makes, credit notes,
 // staging of non-adjacent lines, idempotent re-import, lines replaced as a set and put back by undo.
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { creditLines, orderFromLines, type StoredLine } from '../../src/db/order-lines.js';
-import { openDatabase, type Db } from '../../src/db/open.js';
+import type { Db } from '../../src/db/open.js';
 import { undoImportRun } from '../../src/db/undo.js';
 import { mapHeaders } from '../../src/import/headers.js';
 import { importFile, type ImportOptions } from '../../src/import/run.js';
 import { lineCents } from '../../src/import/validate.js';
-import { tempDir } from '../helpers/cli.js';
+import { importSandbox } from '../helpers/import-sandbox.js';
 
-function setup(): { db: Db; write: (name: string, text: string) => string } {
-  const dir = tempDir();
-  const db = openDatabase(path.join(dir, 'crm.db'), { create: true });
-  const write = (name: string, text: string): string => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-  };
-  return { db, write };
-}
+const setup = importSandbox;
 
 const run = (db: Db, options: ImportOptions) => importFile(db, { now: () => new Date('2026-11-23T10:00:00Z'), createCustomers: true, ...options });
 const line = (product: string | null, quantity: number | null, unit: number | null, amount: number, cost: number | null = null): StoredLine => ({
