@@ -133,7 +133,8 @@ function backupCheck(file: string, now: Date, checks: DoctorCheck[]): void {
     .map((name) => ({ name, mtime: fs.statSync(path.join(folder, name)).mtimeMs, verdict: verifyBackup(path.join(folder, name)) }))
     .sort((a, b) => b.mtime - a.mtime);
   const good = files.filter((entry) => entry.verdict === 'ok');
-  const bad = files.filter((entry) => entry.verdict !== 'ok');
+  // Unusable ones in the order of their names (the time they were made), whatever their file times: a stable list.
+  const bad = files.filter((entry) => entry.verdict !== 'ok').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const unusable = bad.length ? `; ${bad.length} unusable: ${bad.map((entry) => `${entry.name} (${entry.verdict})`).join(', ')}` : '';
   const removeBad = bad.length ? `remove the unusable: rm ${bad.map((entry) => path.join(folder, entry.name)).join(' ')}` : '';
   const newest = good[0];
