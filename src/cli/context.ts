@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { openDatabase, type Db, type OpenOptions } from '../db/open.js';
-import { setShopZone } from '../db/day-bounds.js';
+import { setShopZone, setStoreZone } from '../db/day-bounds.js';
+import { openStore, storeTarget, type StoreOptions, type StoreTarget } from '../db/open-store.js';
+import type { Sql } from '../db/engine/sql.js';
+import { DatabaseError } from '../errors.js';
 import type { Lang, OutputFormat, Report } from '../report/types.js';
 import { outputFormats } from '../report/types.js';
 import { DATE_RANGE_TEXT, parseDate, yearOutOfRange } from '../util/dates.js';
@@ -29,6 +32,7 @@ export interface OutputOptions {
 
 export class CliContext {
   private openDbs: Db[] = [];
+  private openStores: Sql[] = [];
   private shopZone: string | undefined;
 
   constructor(
@@ -40,11 +44,31 @@ export class CliContext {
     return this.program.opts<GlobalOptions>();
   }
 
-  /** Database path: --db, else CRM_DB, else ./crm.db. */
-  dbPath(): string {
-    const flag = this.globals.db;
+  /** The database: --db, else CRM_DB, else ./crm.db; a file path (SQLite) or a postgresql:// URL. */
+  dbTarget(): StoreTarget {
     // An empty CRM_DB counts as unset.
-    return path.resolve(this.io.cwd, flag ?? (this.io.env.CRM_DB || 'crm.db'));
+    return storeTarget(this.globals.db ?? (this.io.env.CRM_DB || 'crm.db'), this.io.cwd);
+  }
+
+  /** The SQLite file of the database; a command that works only on a file says so on a PostgreSQL database. */
+  dbPath(): string {
+    const target = this.dbTarget();
+    if (target.engine === 'sqlite') return target.file;
+    throw new DatabaseError('this command works on a SQLite file only, not on a PostgreSQL database (yet)');
+  }
+
+  /** The database, on either engine, as the one connection type every store function takes. */
+  async openStore(options: StoreOptions = {}): Promise<Sql> {
+    const sql = await openStore(this.dbTarget(), {
+      now: this.io.now,
+      onMigrationBackup: (backup, from, to) => this.info(`upgraded the database schema from version ${from} to ${to}; the old one is backed up in ${backup}`),
+      env: this.io.env,
+      ...options,
+    });
+    this.openStores.push(sql);
+    // The store counts the shop's days (report periods over contacts and complaints) in its zone.
+    await setStoreZone(sql, this.zone());
+    return sql;
   }
 
   openDb(options: OpenOptions = {}): Db {
@@ -59,9 +83,11 @@ export class CliContext {
     return db;
   }
 
-  closeAll(): void {
+  async closeAll(): Promise<void> {
     for (const db of this.openDbs) if (db.open) db.close();
     this.openDbs = [];
+    for (const sql of this.openStores) await sql.close();
+    this.openStores = [];
   }
 
   /** Colour only on a terminal, never with NO_COLOR or --no-color. */

@@ -106,6 +106,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
     else io.stderr.write('  (set CRM_DEBUG=1 for details)\n');
     return ExitCode.failure;
   } finally {
-    context.closeAll();
+    await context.closeAll();
   }
 }

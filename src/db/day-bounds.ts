@@ -4,8 +4,10 @@
 import { addDays } from '../util/dates.js';
 import { localDayOf, localToInstant, utcIso } from '../util/zone.js';
 import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
+import { SqliteSql } from './engine/sqlite.js';
 
-const zones = new WeakMap<Db, string>();
+const zones = new WeakMap<Db | Sql, string>();
 
 /**
  * The shop's time zone for this database handle (an IANA name). Outside UTC it also registers shop_day(instant) on
@@ -19,12 +21,27 @@ export function setShopZone(db: Db, zone: string): void {
 }
 
 /**
+ * The shop's time zone for this connection. On SQLite as setShopZone; on PostgreSQL the session's TimeZone, so
+ * that a stored instant read as timestamptz turns into the shop's day there.
+ */
+export async function setStoreZone(sql: Sql, zone: string): Promise<void> {
+  zones.set(sql, zone);
+  if (sql instanceof SqliteSql) setShopZone(sql.handle, zone);
+  else await sql.run("SELECT set_config('TimeZone', ?, false)", [zone]);
+}
+
+/**
  * SQL for the shop's day (YYYY-MM-DD) of the stored instant in COLUMN, for comparing it with a stored day (a due
  * date, a conversion day): an instant of 07:00 on the 1st in Shanghai is 23:00Z on the 31st, and its day is the 1st.
  * In UTC (or when no zone was set) it is the instant's first ten characters, as it always was; a bare date is itself.
  */
-export function shopDay(db: Db, column: string): string {
+export function shopDay(db: Db | Sql, column: string): string {
   const zone = zones.get(db);
+  if ('engine' in db && db.engine === 'postgres') {
+    return zone === undefined || zone === 'UTC'
+      ? `substr(${column}, 1, 10)`
+      : `(CASE WHEN length(${column}) <= 10 THEN ${column} ELSE to_char(CAST(${column} AS timestamptz), 'YYYY-MM-DD') END)`;
+  }
   return zone === undefined || zone === 'UTC' ? `substr(${column}, 1, 10)` : `shop_day(${column})`;
 }
 
@@ -45,7 +62,7 @@ export interface DayBounds {
  * Bounds for `instant >= sinceAt AND instant < asOfEnd`. In UTC these stay date texts ("2026-11-23T99" sorts
  * after every instant of the 23rd), so an instant stored as a bare date still compares as before.
  */
-export function dayBounds(db: Db, since: string | null | undefined, asOf: string): DayBounds {
+export function dayBounds(db: Db | Sql, since: string | null | undefined, asOf: string): DayBounds {
   const zone = zones.get(db);
   if (zone === undefined || zone === 'UTC') return { sinceAt: since ?? '0000-00-00', asOfEnd: `${asOf}T99` };
   return { sinceAt: since ? dayStart(since, zone) : '0000-00-00', asOfEnd: dayStart(addDays(asOf, 1), zone) };

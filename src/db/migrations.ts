@@ -3,8 +3,19 @@
 export interface Migration {
   version: number;
   description: string;
+  /** The step in SQLite's DDL; PostgreSQL runs it through its dialect (db/engine/dialect.ts) unless it has its own. */
   sql: string;
+  /** The step as PostgreSQL writes it, where translating the types is not enough (triggers). */
+  postgres?: string;
 }
+
+/**
+ * On PostgreSQL, interactions, payments, surveys and complaints made without an external id get 'crm-<id>' as
+ * the SQLite triggers of versions 8 and 11 give them: a BEFORE trigger, so the row is written once.
+ */
+const postgresExternalIdTrigger = (table: string) => `
+CREATE TRIGGER ${table}_external_id BEFORE INSERT ON ${table} FOR EACH ROW WHEN (NEW.external_id IS NULL)
+  EXECUTE FUNCTION crm_external_id();`;
 
 export const migrations: Migration[] = [
   {
@@ -260,6 +271,21 @@ BEGIN
     WHERE id = NEW.id;
 END;
 `,
+    // A PostgreSQL database starts at the latest version: there are no rows without an external id to fill.
+    postgres: `
+CREATE FUNCTION crm_external_id() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  taken boolean;
+BEGIN
+  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE external_id = $1)', TG_TABLE_NAME) INTO taken USING 'crm-' || NEW.id;
+  NEW.external_id := CASE WHEN taken THEN 'crm-' || NEW.id || '-' || substr(md5(random()::text), 1, 12) ELSE 'crm-' || NEW.id END;
+  RETURN NEW;
+END;
+$$;
+${postgresExternalIdTrigger('interactions')}
+${postgresExternalIdTrigger('payments')}
+${postgresExternalIdTrigger('surveys')}
+`,
   },
   {
     version: 9,
@@ -330,6 +356,11 @@ BEGIN
       ELSE 'crm-' || NEW.id END
     WHERE id = NEW.id;
 END;
+`,
+    postgres: `
+ALTER TABLE complaints ADD COLUMN external_id TEXT COLLATE "C";
+CREATE UNIQUE INDEX complaints_external_id ON complaints(external_id);
+${postgresExternalIdTrigger('complaints')}
 `,
   },
   {

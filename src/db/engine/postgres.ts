@@ -1,0 +1,346 @@
+// The PostgreSQL side of the connection type: node-postgres (pg), one client per command, statements written as
+// for SQLite (@name and ?) and numbered ($1, $2, …) here, once per text. Reads of many rows go through a server
+// cursor (DECLARE … FETCH), so other statements can run between batches and memory stays flat.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import pgpassHelper from 'pgpass/lib/helper.js';
+import { DatabaseError } from '../../errors.js';
+import { postgresDialect } from './dialect.js';
+import type { Params, RunResult, Sql } from './sql.js';
+
+/** Whether a --db value names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(raw: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(raw.trim());
+}
+
+export interface PostgresTarget {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  /** Undefined: none given, and none in the password file; the server may not ask for one. */
+  password: string | undefined;
+  ssl: pg.ClientConfig['ssl'];
+  /** postgresql://user@host:port/database: what messages call it. Never the password. */
+  label: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** An environment variable, an empty one counting as unset (as libpq does). */
+function envValue(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** psql's default host: the Unix socket folder when the server has one here, else localhost. */
+function defaultHost(): string {
+  for (const folder of ['/var/run/postgresql', '/tmp']) {
+    try {
+      if (fs.readdirSync(folder).some((name) => name.startsWith('.s.PGSQL.'))) return folder;
+    } catch {
+      // no such folder
+    }
+  }
+  return 'localhost';
+}
+
+/** The password for this connection from ~/.pgpass (or $PGPASSFILE), by libpq's rules: ignored unless 0600. */
+function passwordFromFile(env: Env, target: { host: string; port: number; user: string; database: string }): string | undefined {
+  const file = pgpassHelper.getFileName(env);
+  let text: string;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || (stat.mode & 0o077) !== 0) return undefined;
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // A socket connection matches "localhost" in the file, as in libpq.
+  const host = target.host.startsWith('/') ? 'localhost' : target.host;
+  const info = { host, port: String(target.port), database: target.database, user: target.user };
+  for (const line of text.split(/\r?\n/)) {
+    const entry = pgpassHelper.parseLine(line);
+    if (entry && pgpassHelper.isValidEntry(entry) && pgpassHelper.match(info, entry)) return entry.password;
+  }
+  return undefined;
+}
+
+/**
+ * Where a postgres:// or postgresql:// URL leads, with what the URL leaves out taken from PGHOST, PGPORT, PGUSER,
+ * PGPASSWORD, PGDATABASE, PGSSLMODE and the password file, as psql takes them. A malformed URL is a usage
+ * problem reported without repeating the URL (it may hold a password).
+ */
+export function resolvePostgresTarget(url: string, env: Env): PostgresTarget {
+  let parsed: ReturnType<typeof parseConnectionString>;
+  try {
+    parsed = parseConnectionString(url.trim(), { useLibpqCompat: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new DatabaseError(`--db: not a PostgreSQL URL crm can read (${reason}); write postgresql://user@host:port/database`);
+  }
+  const host = parsed.host || envValue(env, 'PGHOST') || defaultHost();
+  const portText = parsed.port || envValue(env, 'PGPORT') || '5432';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new DatabaseError(`--db: port "${portText}" is not a port number`);
+  const user = parsed.user || envValue(env, 'PGUSER') || envValue(env, 'USER') || os.userInfo().username;
+  const database = parsed.database || envValue(env, 'PGDATABASE') || user;
+  let ssl = parsed.ssl as pg.ClientConfig['ssl'];
+  const urlSslMode = /[?&]sslmode=/i.test(url);
+  if (!urlSslMode && envValue(env, 'PGSSLMODE') !== undefined) {
+    const mode = envValue(env, 'PGSSLMODE');
+    ssl = mode === 'disable' || mode === 'allow' || mode === 'prefer' ? false : mode === 'verify-full' ? true : { rejectUnauthorized: false };
+  }
+  const where = { host, port, user, database };
+  const password = parsed.password || envValue(env, 'PGPASSWORD') || passwordFromFile(env, where);
+  const shownHost = host.includes(':') && !host.startsWith('/') ? `[${host}]` : host;
+  return { ...where, password, ssl: ssl ?? false, label: `postgresql://${user}@${shownHost}:${port}/${database}` };
+}
+
+// Numbers come back as numbers, as from SQLite: 64-bit counts and sums (int8, numeric) fit a double for any
+// amount a shop has. Dates and times stay the text they were (crm stores dates as ISO text; a computed date
+// would otherwise become a JavaScript Date in the local zone).
+const asNumber = (value: string): number => Number(value);
+const asText = (value: string): string => value;
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
+    if (oid === 20 || oid === 1700) return asNumber;
+    if (oid === 1082 || oid === 1114 || oid === 1184) return asText;
+    return pg.types.getTypeParser(oid, 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Connection problems in one line that names the server and database, never the password. */
+export function connectionProblem(target: PostgresTarget, error: unknown): DatabaseError {
+  const code = (error as { code?: unknown }).code;
+  const where = target.label;
+  let reason: string;
+  if (code === 'ECONNREFUSED' || code === 'ENOENT') reason = 'no server is answering there (is PostgreSQL running?)';
+  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = `the host ${target.host} is not known`;
+  else if (code === 'ETIMEDOUT') reason = 'the server did not answer in time';
+  else if (code === '28P01') reason = `the server refused the password for ${target.user}`;
+  else if (code === '28000') reason = `the server refused the login ${target.user} (${(error as Error).message})`;
+  else if (code === '3D000') reason = `there is no database ${target.database} on that server (create it, as in the README's team section)`;
+  else if (code === '57P03') reason = 'the server is starting up or shutting down; try again';
+  else reason = error instanceof Error ? error.message : String(error);
+  if (target.password !== undefined) reason = reason.split(target.password).join('***');
+  return new DatabaseError(`cannot connect to ${where}: ${reason}`);
+}
+
+/** Connects, or throws one line naming the server (exit 4). */
+export async function connectPostgres(target: PostgresTarget): Promise<PgSql> {
+  const client = new pg.Client({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    database: target.database,
+    password: target.password ?? '',
+    ssl: target.ssl,
+    types,
+    application_name: 'crm',
+    connectionTimeoutMillis: 15_000,
+  });
+  // An error after connecting (the server going away) surfaces on the next query; this keeps it from being thrown
+  // from an event handler as well.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw connectionProblem(target, error);
+  }
+  return new PgSql(client, target.label);
+}
+
+interface Translated {
+  text: string;
+  /** For named parameters: the name of $1, $2, …; null for positional ones. */
+  names: string[] | null;
+}
+
+/**
+ * SQLite's parameter marks as PostgreSQL's: @name → $n (one number per name), ? → $n in order. Quoted text,
+ * quoted names and comments are copied as they are.
+ */
+export function numberParameters(text: string): Translated {
+  let out = '';
+  const names: string[] = [];
+  let positional = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      const stop = end < 0 ? text.length : end + 1;
+      out += text.slice(i, stop);
+      i = stop;
+      // '' inside a literal is an escaped quote: the loop meets it as the start of the next literal, which is right.
+    } else if (c === '-' && text[i + 1] === '-') {
+      const end = text.indexOf('\n', i);
+      const stop = end < 0 ? text.length : end;
+      out += text.slice(i, stop);
+      i = stop;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      out += text.slice(i, stop);
+      i = stop;
+    } else if (c === '@' && /[A-Za-z_]/.test(text[i + 1] ?? '')) {
+      let j = i + 1;
+      while (j < text.length && /[A-Za-z0-9_]/.test(text[j]!)) j++;
+      const name = text.slice(i + 1, j);
+      let index = names.indexOf(name);
+      if (index < 0) index = names.push(name) - 1;
+      out += `$${index + 1}`;
+      i = j;
+    } else if (c === '?') {
+      positional++;
+      out += `$${positional}`;
+      i++;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  if (names.length > 0 && positional > 0) throw new Error('a statement mixes @name and ? parameters');
+  return { text: out, names: names.length > 0 ? names : null };
+}
+
+function values(translated: Translated, params: Params | undefined): unknown[] {
+  if (params === undefined) return [];
+  if (translated.names === null) return (params as readonly unknown[]).map((value) => (value === undefined ? null : value));
+  const named = params as Record<string, unknown>;
+  return translated.names.map((name) => {
+    if (!(name in named)) throw new Error(`missing value for parameter @${name}`);
+    const value = named[name];
+    return value === undefined ? null : value;
+  });
+}
+
+let cursorCount = 0;
+
+export class PgSql implements Sql {
+  readonly engine = 'postgres' as const;
+  readonly dialect = postgresDialect;
+  private readonly translations = new Map<string, Translated>();
+  private depth = 0;
+
+  constructor(
+    /** The pg client: for the PostgreSQL-only paths in src/db (COPY, advisory locks), nothing above. */
+    readonly client: pg.Client,
+    readonly label: string,
+  ) {}
+
+  private translate(text: string): Translated {
+    let translated = this.translations.get(text);
+    if (translated === undefined) {
+      translated = numberParameters(text);
+      if (this.translations.size > 1000) this.translations.clear();
+      this.translations.set(text, translated);
+    }
+    return translated;
+  }
+
+  async query<T>(text: string, params: Params | undefined, rowMode?: 'array'): Promise<pg.QueryResult & { rows: T[] }> {
+    const translated = this.translate(text);
+    const config: pg.QueryConfig & { rowMode?: 'array' } = { text: translated.text, values: values(translated, params) };
+    if (rowMode) config.rowMode = rowMode;
+    return (await this.client.query(config)) as pg.QueryResult & { rows: T[] };
+  }
+
+  async all<T>(text: string, params?: Params): Promise<T[]> {
+    return (await this.query<T>(text, params)).rows;
+  }
+
+  async get<T>(text: string, params?: Params): Promise<T | undefined> {
+    return (await this.query<T>(text, params)).rows[0];
+  }
+
+  async value<T>(text: string, params?: Params): Promise<T | undefined> {
+    return (await this.query<unknown[]>(text, params, 'array')).rows[0]?.[0] as T | undefined;
+  }
+
+  async column<T>(text: string, params?: Params): Promise<T[]> {
+    return (await this.query<unknown[]>(text, params, 'array')).rows.map((row) => row[0] as T);
+  }
+
+  async rows<T extends unknown[]>(text: string, params?: Params): Promise<T[]> {
+    return (await this.query<T>(text, params, 'array')).rows;
+  }
+
+  async run(text: string, params?: Params): Promise<RunResult> {
+    return { changes: (await this.query(text, params)).rowCount ?? 0 };
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.client.query(text);
+  }
+
+  batches<T>(text: string, params?: Params, size = 2000): AsyncIterable<T[]> {
+    return this.read<T>(text, params, size, undefined);
+  }
+
+  rowBatches<T extends unknown[]>(text: string, params?: Params, size = 2000): AsyncIterable<T[]> {
+    return this.read<T>(text, params, size, 'array');
+  }
+
+  private async *read<T>(text: string, params: Params | undefined, size: number, rowMode: 'array' | undefined): AsyncIterable<T[]> {
+    // A cursor lives in a transaction: outside one, the read opens its own and ends it when the rows are read.
+    const own = this.depth === 0;
+    if (own) {
+      await this.client.query('BEGIN');
+      this.depth++;
+    }
+    const name = `crm_cursor_${++cursorCount}`;
+    let ok = false;
+    try {
+      const translated = this.translate(text);
+      await this.client.query({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${translated.text}`, values: values(translated, params) });
+      for (;;) {
+        const config: pg.QueryConfig & { rowMode?: 'array' } = { text: `FETCH FORWARD ${size} FROM ${name}` };
+        if (rowMode) config.rowMode = rowMode;
+        const result = (await this.client.query(config)) as pg.QueryResult & { rows: T[] };
+        if (result.rows.length > 0) yield result.rows;
+        if (result.rows.length < size) break;
+      }
+      ok = true;
+    } finally {
+      if (own) {
+        this.depth--;
+        await this.client.query(ok ? 'COMMIT' : 'ROLLBACK').catch(() => undefined);
+      } else if (ok) {
+        await this.client.query(`CLOSE ${name}`);
+      } else {
+        await this.client.query(`CLOSE ${name}`).catch(() => undefined);
+      }
+    }
+  }
+
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  async transaction<T>(fn: () => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
+    const savepoint = `crm_${this.depth}`;
+    await this.client.query(this.depth === 0 ? (mode === 'write' ? 'BEGIN' : 'BEGIN READ ONLY') : `SAVEPOINT ${savepoint}`);
+    this.depth++;
+    try {
+      const result = await fn();
+      this.depth--;
+      await this.client.query(this.depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
+      return result;
+    } catch (error) {
+      this.depth--;
+      await this.client.query(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}

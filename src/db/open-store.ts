@@ -1,0 +1,98 @@
+// Opens the database a --db value names, on either engine, as the one connection type (db/engine/sql.ts):
+// a path is a SQLite file (db/open.ts), a postgres:// or postgresql:// URL a PostgreSQL database.
+import path from 'node:path';
+import { DatabaseError } from '../errors.js';
+import { latestSchemaVersion, migrations } from './migrations.js';
+import { openDatabase, schemaVersion, type OpenOptions } from './open.js';
+import { connectPostgres, isPostgresUrl, resolvePostgresTarget, type PgSql } from './engine/postgres.js';
+import { SqliteSql } from './engine/sqlite.js';
+import type { Sql } from './engine/sql.js';
+
+export type StoreTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+
+/** What a --db value (or CRM_DB) names. A URL is never a file name: it is read as a URL or refused. */
+export function storeTarget(raw: string, cwd: string): StoreTarget {
+  if (isPostgresUrl(raw)) return { engine: 'postgres', url: raw.trim() };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim())) {
+    throw new DatabaseError(`--db: "${raw.trim().split('://')[0]}://" is not a database crm can open; give a file path or a postgresql:// URL`);
+  }
+  return { engine: 'sqlite', file: path.resolve(cwd, raw) };
+}
+
+/** The schema version of a PostgreSQL database: 0 when crm has not set one up there. */
+async function postgresVersion(sql: PgSql): Promise<number> {
+  const exists = await sql.value<string | null>("SELECT to_regclass('crm_schema')::text");
+  if (exists === null || exists === undefined) return 0;
+  return (await sql.value<number>('SELECT max(version) FROM crm_schema')) ?? 0;
+}
+
+/** Tables in the schema crm uses that crm did not make: a version-0 database with some is another program's. */
+async function postgresHasTables(sql: PgSql): Promise<boolean> {
+  return (await sql.value<number>("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'crm_schema'"))! > 0;
+}
+
+// Two crm processes migrating one server at once take turns on this lock (any 64-bit number crm alone uses).
+const migrationLock = 0x63726d5f6d6967; // "crm_mig"
+
+/**
+ * Applies pending migrations on PostgreSQL: all in one transaction, under an advisory lock, with the version read
+ * again once the lock is held (the other process may have migrated meanwhile). A newer schema is refused first.
+ */
+export async function migratePostgres(sql: PgSql, create: boolean): Promise<number> {
+  const check = async (): Promise<number> => {
+    const current = await postgresVersion(sql);
+    if (current > latestSchemaVersion) {
+      throw new DatabaseError(
+        `${sql.label}: database schema version ${current} is newer than this crm understands (${latestSchemaVersion}); upgrade crm (nothing was changed)`,
+      );
+    }
+    if (current === 0 && (await postgresHasTables(sql))) {
+      throw new DatabaseError(`${sql.label}: the database holds tables, but not a crm database (no crm_schema); nothing was changed`);
+    }
+    if (current === 0 && !create) {
+      throw new DatabaseError(`no crm database at ${sql.label}; create one with \`crm init --db ${sql.label}\``);
+    }
+    return current;
+  };
+  const before = await check();
+  if (before === latestSchemaVersion) return before;
+  return sql.transaction(async () => {
+    await sql.run('SELECT pg_advisory_xact_lock(?)', [migrationLock]);
+    const current = await check();
+    if (current === 0) await sql.exec('CREATE TABLE crm_schema (version integer NOT NULL)');
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      await sql.exec(migration.postgres ?? sql.dialect.ddl(migration.sql));
+    }
+    await sql.run('DELETE FROM crm_schema');
+    await sql.run('INSERT INTO crm_schema (version) VALUES (?)', [latestSchemaVersion]);
+    return current;
+  });
+}
+
+export interface StoreOptions extends OpenOptions {
+  /** The environment PostgreSQL settings are read from (PGHOST, PGPASSWORD, …). */
+  env?: Record<string, string | undefined>;
+  /** Told when the database had no crm schema and now has one (crm init on a server). */
+  onCreated?: () => void;
+}
+
+/** The schema version the database is at. */
+export async function storedSchemaVersion(sql: Sql): Promise<number> {
+  if (sql instanceof SqliteSql) return schemaVersion(sql.handle);
+  return postgresVersion(sql as PgSql);
+}
+
+/** Opens (and with `create`, sets up) the database TARGET names; one line and exit 4 when it cannot. */
+export async function openStore(target: StoreTarget, options: StoreOptions = {}): Promise<Sql> {
+  if (target.engine === 'sqlite') return new SqliteSql(openDatabase(target.file, options), target.file);
+  const sql = await connectPostgres(resolvePostgresTarget(target.url, options.env ?? process.env));
+  try {
+    const before = await migratePostgres(sql, options.create ?? false);
+    if (before === 0) options.onCreated?.();
+  } catch (error) {
+    await sql.close();
+    throw error;
+  }
+  return sql;
+}

@@ -1,0 +1,54 @@
+// crm on either engine: init on a file and on a server; connection problems in one line that never shows a password.
+import { describe, expect, it } from 'vitest';
+import { runCrm, spawnCrm } from '../helpers/cli.js';
+import { engines, newDatabase, postgresAvailable, postgresUrl, scalar } from '../helpers/engines.js';
+
+describe.each(engines)('crm init on %s', (engine) => {
+  it('creates the schema once; a second init changes nothing', async () => {
+    const db = await newDatabase(engine);
+    const first = await runCrm(['--db', db, 'init']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^created .* \(schema version \d+\)\n$/);
+    const second = spawnCrm(['--db', db, 'init']);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/database already exists: .* \(schema version \d+\); nothing changed/);
+    const table = engine === 'sqlite' ? 'sqlite_master' : 'pg_tables';
+    expect(await scalar<number>(db, `SELECT count(*) FROM ${table} WHERE ${engine === 'sqlite' ? 'name' : 'tablename'} = 'customers'`)).toBe(1);
+  });
+});
+
+describe.runIf(postgresAvailable)('connecting to PostgreSQL', () => {
+  it('a wrong password is one line naming the server, exit 4, and the password never shows', async () => {
+    const url = new URL(postgresUrl('postgres'));
+    url.password = 'S3cret-not-this';
+    const result = spawnCrm(['--db', url.toString(), 'init']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe(`crm: cannot connect to postgresql://${url.username}@${url.hostname}:${url.port || 5432}/postgres: the server refused the password for ${url.username}\n`);
+    expect(result.stdout + result.stderr).not.toContain('S3cret');
+  });
+
+  it('a server that is down and a missing database are one line each, exit 4', async () => {
+    const down = spawnCrm(['--db', 'postgresql://someone:pw-xyz@127.0.0.1:1/crm', 'init']);
+    expect(down.code).toBe(4);
+    expect(down.stderr).toBe('crm: cannot connect to postgresql://someone@127.0.0.1:1/crm: no server is answering there (is PostgreSQL running?)\n');
+    const missing = spawnCrm(['--db', postgresUrl('crm_no_such_database'), 'init']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/^crm: cannot connect to postgresql:\/\/.*\/crm_no_such_database: there is no database crm_no_such_database on that server/);
+    expect(missing.stderr).not.toContain(new URL(postgresUrl('x')).password);
+  });
+
+  it('takes the password from PGPASSWORD and the rest of the URL from PGHOST, PGPORT, PGUSER, PGDATABASE', async () => {
+    const db = new URL(await newDatabase('postgres'));
+    const result = spawnCrm(['--db', 'postgresql://', 'init'], {
+      env: { PGHOST: db.hostname, PGPORT: db.port || '5432', PGUSER: db.username, PGPASSWORD: db.password, PGDATABASE: db.pathname.slice(1) },
+    });
+    expect(result.stderr).toMatch(/^created postgresql:\/\/.*\(schema version \d+\)\n$/);
+    expect(result.code).toBe(0);
+  });
+
+  it('a URL is never taken for a file name', async () => {
+    const result = spawnCrm(['--db', 'mysql://root@localhost/crm', 'init']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('is not a database crm can open');
+  });
+});

@@ -1,0 +1,107 @@
+// The engines the end-to-end tests run on: SQLite always, PostgreSQL when a server answers. The same test files
+// run on both (describe.each(engines)); a database for one test is a temp file or a fresh PostgreSQL database.
+// Locally, with no server, the PostgreSQL half is skipped with one line; under CI=true a missing server fails.
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll } from 'vitest';
+import { SqliteSql } from '../../src/db/engine/sqlite.js';
+import { connectPostgres, isPostgresUrl, resolvePostgresTarget } from '../../src/db/engine/postgres.js';
+import type { Engine, Params, Sql } from '../../src/db/engine/sql.js';
+import { tempDir } from './cli.js';
+
+export type { Engine };
+
+/** A login that may create databases; .ci/run makes it (see the README's team section for a real set-up). */
+export const postgresAdminUrl = process.env.CRM_TEST_POSTGRES ?? 'postgresql://crm_test:pw-for-tests@localhost:5432/postgres';
+
+async function probe(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const problem = await probe();
+if (problem !== null) {
+  const where = postgresAdminUrl.replace(/:[^:@/]*@/, ':***@');
+  if (process.env.CI === 'true') throw new Error(`CI=true and no PostgreSQL server for the tests at ${where}: ${problem}`);
+  console.warn(`PostgreSQL tests skipped: no server at ${where} (${problem}); set CRM_TEST_POSTGRES or start one`);
+}
+
+export const postgresAvailable = problem === null;
+export const engines: Engine[] = postgresAvailable ? ['sqlite', 'postgres'] : ['sqlite'];
+
+const created: string[] = [];
+let counter = 0;
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The URL of database NAME on the test server, with the test login. */
+export function postgresUrl(name: string): string {
+  const url = new URL(postgresAdminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A new, empty PostgreSQL database (dropped after the test file); its URL. */
+export async function newPostgresDatabase(): Promise<string> {
+  const name = `crm_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  created.push(name);
+  return postgresUrl(name);
+}
+
+/** The --db value of a database that does not exist yet on ENGINE (crm init makes it; on PostgreSQL it exists, empty). */
+export async function newDatabase(engine: Engine): Promise<string> {
+  return engine === 'sqlite' ? path.join(tempDir(), 'crm.db') : newPostgresDatabase();
+}
+
+afterAll(async () => {
+  if (created.length === 0) return;
+  const names = created.splice(0);
+  await admin(async (client) => {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+});
+
+/** A connection to a test database on either engine, for looking inside it (never through crm's own checks). */
+export async function connect(db: string): Promise<Sql> {
+  if (isPostgresUrl(db)) return connectPostgres(resolvePostgresTarget(db, process.env));
+  return new SqliteSql(new Database(db, { fileMustExist: true }), db);
+}
+
+/** Rows of one query against a test database. */
+export async function query<T = Record<string, unknown>>(db: string, text: string, params?: Params): Promise<T[]> {
+  const sql = await connect(db);
+  try {
+    return await sql.all<T>(text, params);
+  } finally {
+    await sql.close();
+  }
+}
+
+/** The first column of the first row of one query against a test database. */
+export async function scalar<T = unknown>(db: string, text: string, params?: Params): Promise<T | undefined> {
+  const sql = await connect(db);
+  try {
+    return await sql.value<T>(text, params);
+  } finally {
+    await sql.close();
+  }
+}
