@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { openDatabase, type Db } from '../../src/db/open.js';
+import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { runCrm, tempDir, samples } from './cli.js';
 
 export function withDb<T>(file: string, fn: (db: Database.Database) => T, readonly = true): T {
@@ -110,4 +111,13 @@ export function testDb(orders: TestOrder[], extra: { interactions?: TestInteract
   const addSurvey = db.prepare('INSERT INTO surveys (customer_id, surveyed_on, expected, perceived, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
   for (const survey of extra.surveys ?? []) addSurvey.run(customer(survey.customer), survey.date, survey.expected, survey.perceived, stamp, stamp);
   return db;
+}
+
+/** testDb as the connection type the store functions take (SQLite). */
+export async function testSql(
+  orders: TestOrder[],
+  extra: { interactions?: TestInteraction[]; surveys?: TestSurvey[]; customers?: string[] } = {},
+): Promise<SqliteSql> {
+  const db = testDb(orders, extra);
+  return new SqliteSql(db, db.name);
 }

@@ -105,3 +105,42 @@ export async function scalar<T = unknown>(db: string, text: string, params?: Par
     await sql.close();
   }
 }
+
+/**
+ * Everything a user put in, keyed by external ids (internal ids and bookkeeping differ between databases that
+ * hold the same data), on either engine: what export → import and db copy must reproduce.
+ */
+export async function businessDataOf(db: string): Promise<Record<string, unknown[]>> {
+  const sql = await connect(db);
+  try {
+    return {
+      customers: await sql.all(`SELECT external_id, name, company, email, phone, city, region, channel, owner, tags, notes, status, created_at
+                                 FROM customers ORDER BY external_id`),
+      orders: await sql.all(`SELECT o.external_id, c.external_id AS customer, o.order_date, o.product, o.quantity, o.amount_cents, o.cost_cents, o.status
+                              FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.external_id`),
+      interactions: await sql.all(`SELECT i.external_id, c.external_id AS customer, i.kind, i.occurred_at, i.summary, i.outcome, i.owner, i.follow_up_at,
+                                          i.follow_up_done_at, i.follow_up_note
+                                   FROM interactions i JOIN customers c ON c.id = i.customer_id ORDER BY i.external_id`),
+      complaints: await sql.all(`SELECT k.external_id, c.external_id AS customer, k.opened_at, k.severity, k.summary, k.status, k.resolved_at, k.resolution, k.owner
+                                 FROM complaints k JOIN customers c ON c.id = k.customer_id ORDER BY k.external_id`),
+    };
+  } finally {
+    await sql.close();
+  }
+}
+
+/** Row counts of crm's tables on either engine ("nothing was written"). */
+export async function tableCounts(db: string): Promise<Record<string, number>> {
+  const sql = await connect(db);
+  try {
+    const tables =
+      sql.engine === 'sqlite'
+        ? await sql.column<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        : await sql.column<string>("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'crm_schema' ORDER BY 1");
+    const counts: Record<string, number> = {};
+    for (const table of tables) counts[table] = (await sql.value<number>(`SELECT count(*) FROM "${table}"`)) ?? 0;
+    return counts;
+  } finally {
+    await sql.close();
+  }
+}
