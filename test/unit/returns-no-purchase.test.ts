@@ -11,6 +11,7 @@ import type { Db } from '../../src/db/open.js';
 import { overview } from '../../src/db/overview.js';
 import { customerValues } from '../../src/db/report-customers.js';
 import { ownerSales } from '../../src/db/report-people.js';
+import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { testDb } from '../helpers/db.js';
 
 const id = (db: Db, externalId: string): number => customerByExternalId(db, externalId)!.id;
@@ -31,16 +32,16 @@ describe('a return is no purchase', () => {
     expect(outcomes.map((row) => [row.orders, row.revenue_cents]).sort()).toEqual([[0, -500], [1, 1800]]);
   });
 
-  it('customer values: orders counts purchases, revenue and profit include the return', () => {
+  it('customer values: orders counts purchases, revenue and profit include the return', async () => {
     // Revenue 100 − 20 = 80.00; profit (100 − 60) + (−20 + 12) = 32.00; one purchase.
     const db = testDb([
       { customer: 'A', date: '2026-01-05', amount: 100, cost: 60 },
       { customer: 'A', date: '2026-01-20', amount: -20, cost: -12 },
     ]);
-    expect(customerValues(db, [id(db, 'A')], '2026-02-01')[0]).toMatchObject({ orders: 1, revenue_cents: 8000, profit_cents: 3200 });
+    expect((await customerValues(new SqliteSql(db, db.name), [id(db, 'A')], '2026-02-01'))[0]).toMatchObject({ orders: 1, revenue_cents: 8000, profit_cents: 3200 });
   });
 
-  it("owner sales: a return before the period is no first order, and a return in it is no order", () => {
+  it("owner sales: a return before the period is no first order, and a return in it is no order", async () => {
     // Period 2026-02-01 … 2026-02-28. A returned something on 01-10 (bought elsewhere) and first bought on 02-05: a new
     // customer of Li's. B bought on 02-03 and returned on 02-04: one order.
     const db = testDb([
@@ -51,7 +52,7 @@ describe('a return is no purchase', () => {
       { customer: 'B', date: '2026-02-04', amount: -5 },
     ]);
     db.prepare("UPDATE customers SET owner = 'Li'").run();
-    expect(ownerSales(db, { since: '2026-02-01', asOf: '2026-02-28' })).toEqual([
+    expect(await ownerSales(new SqliteSql(db, db.name), { since: '2026-02-01', asOf: '2026-02-28' })).toEqual([
       { owner: 'Li', customers: 2, new_customers: 1, orders: 2, revenue_cents: 8500, profit_cents: 8500 },
     ]);
   });
@@ -92,12 +93,12 @@ describe('a return is no purchase', () => {
     expect(customerByExternalId(bought, 'L1')).toMatchObject({ kind: 'customer', converted_at: '2026-02-03' });
   });
 
-  it('overview: orders, first and last order and contacts who bought count purchases', () => {
+  it('overview: orders, first and last order and contacts who bought count purchases', async () => {
     const db = testDb([
       { customer: 'A', date: '2026-01-01', amount: -5 },
       { customer: 'B', date: '2026-01-02', amount: 20 },
       { customer: 'B', date: '2026-01-09', amount: -3 },
     ]);
-    expect(overview(db)).toMatchObject({ customers_with_orders: 1, orders: 1, revenue_cents: 1200, first_order: '2026-01-02', last_order: '2026-01-02' });
+    expect(await overview(new SqliteSql(db, db.name))).toMatchObject({ customers_with_orders: 1, orders: 1, revenue_cents: 1200, first_order: '2026-01-02', last_order: '2026-01-02' });
   });
 });
