@@ -75,6 +75,15 @@ export async function surveysIn(sql: Sql, window: OrderWindow): Promise<SurveyRo
   );
 }
 
+/** Follow-ups still open that are due from FROM (null: any day before) to TO, as many as crm followups lists. */
+export async function openFollowUpCount(sql: Sql, from: string | null, to: string): Promise<number> {
+  return (await sql.value<number>(
+    `SELECT count(*) FROM interactions
+     WHERE follow_up_at IS NOT NULL AND follow_up_done_at IS NULL AND follow_up_at >= @from AND follow_up_at <= @to`,
+    { from: from ?? '', to },
+  ))!;
+}
+
 /** Complaints open at the end of asOf: opened by then and not resolved by then. */
 export async function openComplaintCount(sql: Sql, asOf: string): Promise<number> {
   return (await sql.value<number>(

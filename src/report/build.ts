@@ -8,9 +8,8 @@ import type { ResolvedPeriod } from './period.js';
 import { cohortsReport, productsReport, profitReport, type ReportContext } from './sales-reports.js';
 import { receivablesReport, salespeopleReport } from './people-reports.js';
 import type { Lang, Report } from './types.js';
-import { customerValues, openComplaintCount, returnFacts, surveysIn } from '../db/report-customers.js';
+import { customerValues, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
-import { listFollowUps } from '../db/interactions.js';
 import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type CustomerStanding } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
@@ -36,7 +35,7 @@ type Builder = (sql: Sql, options: BuildOptions, context: ReportContext) => Prom
 
 // Each builder reads everything its report needs first (store functions, one statement each, aggregated in the
 // database), then builds the report from those plain rows: nothing below queries in the middle of a computation.
-// legacyDb(sql) marks the calls into modules that still take the SQLite handle (analyses, follow-ups, leads).
+// legacyDb(sql) marks the calls into modules that still take the SQLite handle (analyses, leads).
 const builders: Record<string, Builder> = {
   products: async (sql, { period }, context) => productsReport(await productTotals(sql, period), await orderCoverage(sql, period), context),
   profit: async (sql, { period }, context) => profitReport(await customerProfits(sql, period), await orderCoverage(sql, period, true), context),
@@ -66,8 +65,8 @@ const builders: Record<string, Builder> = {
         wonBackCustomers: period.since === null ? 0 : wonBack(await returnFacts(sql, period)),
         sales: await salesTotals(sql, period),
         salesPrevious: previous ? await salesTotals(sql, previous) : null,
-        followupsOverdue: listFollowUps(legacyDb(sql), { from: null, to: addDays(period.asOf, -1) }).length,
-        followupsDueToday: listFollowUps(legacyDb(sql), { from: period.asOf, to: period.asOf }).length,
+        followupsOverdue: await openFollowUpCount(sql, null, addDays(period.asOf, -1)),
+        followupsDueToday: await openFollowUpCount(sql, period.asOf, period.asOf),
         openComplaints: await openComplaintCount(sql, period.asOf),
         owedCents: debts?.owed_cents ?? null,
         owedOver60Cents: debts?.owed_over_60_cents ?? null,
