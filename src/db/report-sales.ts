@@ -15,8 +15,8 @@ export interface OrderWindow {
 /**
  * Refunded and cancelled orders were never owed (analysis/balance.ts): they count in no report.
  * The same list, compared the way isBilled() compares (trimmed, lower case), written into the statement as string
- * literals (constants of the program, never user input) so both engines read it the same way. The @notBilled
- * parameter windowParams still passes is unused by it.
+ * literals (constants of the program, never user input) so both engines read it the same way (SQLite's json_each
+ * has no PostgreSQL spelling).
  */
 export const billed = `(status IS NULL OR lower(trim(status)) NOT IN (${notBilledStatuses.map((status) => `'${status.replace(/'/g, "''")}'`).join(', ')}))`;
 
@@ -52,7 +52,6 @@ export const analysedContact = (alias: string): string =>
 export const windowParams = (window: OrderWindow) => ({
   since: window.since ?? '0000-00-00',
   asOf: window.asOf,
-  notBilled: JSON.stringify(notBilledStatuses),
   includePartners: window.includePartners ? 1 : 0,
 });
 
