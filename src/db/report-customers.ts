@@ -21,7 +21,8 @@ export async function returnFacts(sql: Sql, window: OrderWindow): Promise<Return
             count(DISTINCT CASE WHEN order_date < @since THEN order_date END) AS purchase_days_before
      FROM orders WHERE ${sql.dialect.noIndex('order_date')} <= @asOf AND ${customerSales} AND ${purchase}
      GROUP BY customer_id
-     HAVING ${firstInPeriod} IS NOT NULL AND ${lastBefore} IS NOT NULL`,
+     HAVING ${firstInPeriod} IS NOT NULL AND ${lastBefore} IS NOT NULL
+     ORDER BY customer_id`,
     windowParams(window),
   );
 }

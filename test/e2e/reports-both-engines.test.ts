@@ -8,6 +8,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, storeTarget } from '../../src/db/open-store.js';
 import { setStoreZone } from '../../src/db/day-bounds.js';
+import { overview } from '../../src/db/overview.js';
+import * as money from '../../src/db/receivables.js';
+import * as customers from '../../src/db/report-customers.js';
+import * as people from '../../src/db/report-people.js';
+import * as sales from '../../src/db/report-sales.js';
+import { defaultHighValueSegments } from '../../src/analysis/snapshot.js';
 import { gatherDashboard } from '../../src/report/dashboard/data.js';
 import { resolvePeriod, type ResolvedPeriod } from '../../src/report/period.js';
 import { reportCatalogue } from '../../src/report/catalogue.js';
@@ -129,4 +135,50 @@ describe.skipIf(!postgresAvailable)('the data close to midnight', () => {
     expect(await totals(postgres, 'UTC')).toEqual(utc);
     expect(await totals(postgres, 'Asia/Shanghai')).toEqual(shanghai);
   });
+});
+
+describe.skipIf(!postgresAvailable).each(zones)('the report store functions in %s', (zone) => {
+  it('return the same rows on both engines, for every period kind', async () => {
+    const rowsOf = async (db: string): Promise<string> => {
+      const sql = await openStore(storeTarget(db, process.cwd()), { env: process.env });
+      try {
+        await setStoreZone(sql, zone);
+        const out: Record<string, unknown> = {};
+        const ids = await sql.column<number>('SELECT id FROM customers ORDER BY id LIMIT 60');
+        for (const [label, window] of Object.entries({
+          all: { since: null, asOf },
+          autumn: { since: '2026-08-01', asOf },
+          partners: { since: '2026-01-01', asOf, includePartners: true },
+        })) {
+          out[`${label} coverage`] = [await sales.orderCoverage(sql, window), await sales.orderCoverage(sql, window, true)];
+          out[`${label} products`] = await sales.productTotals(sql, window);
+          out[`${label} profits`] = await sales.customerProfits(sql, window);
+          out[`${label} cohorts`] = await sales.cohortCells(sql, window);
+          out[`${label} months`] = await sales.monthlyRevenue(sql, window);
+          out[`${label} totals`] = await sales.salesTotals(sql, window);
+          out[`${label} returns`] = await customers.returnFacts(sql, window);
+          out[`${label} surveys`] = await customers.surveysIn(sql, window);
+          out[`${label} owner sales`] = await people.ownerSales(sql, window);
+          out[`${label} owner contacts`] = await people.ownerContacts(sql, window);
+          out[`${label} complaints`] = await people.complaintTimes(sql, window);
+        }
+        for (const day of ['2026-10-02', '2026-10-16', asOf]) {
+          out[`${day} values`] = await customers.customerValues(sql, ids, day);
+          out[`${day} open complaints`] = await customers.openComplaintCount(sql, day);
+          out[`${day} follow-ups`] = [await customers.openFollowUpCount(sql, null, day), await customers.openFollowUpCount(sql, day, day)];
+          out[`${day} valuable`] = await customers.valuableInLastSnapshot(sql, day, 1, defaultHighValueSegments);
+          out[`${day} receivables`] = [await money.paymentsRecorded(sql), await money.receivables(sql, day), await money.receivableTotals(sql, day), await money.advancePayments(sql, day)];
+        }
+        out.overview = await overview(sql);
+        return JSON.stringify(out, null, 1);
+      } finally {
+        await sql.close();
+      }
+    };
+    const onFile = await rowsOf(sqlite);
+    // Something to compare: the snapshot names valuable customers, someone owes, a complaint is open.
+    expect(onFile).toContain('"segment"');
+    expect(onFile).toContain('"owed_cents"');
+    expect(await rowsOf(postgres)).toBe(onFile);
+  }, 120_000);
 });
