@@ -28,6 +28,8 @@ export interface Dialect {
   randomHex(): string;
   /** A schema statement list written in SQLite's DDL, as this engine writes it. */
   ddl(sql: string): string;
+  /** A subquery with one column, value: the elements of the JSON array in the parameter PARAM (e.g. '@ids'), as TYPE. */
+  jsonValues(param: string, type: 'bigint' | 'text'): string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -43,6 +45,7 @@ export const sqliteDialect: Dialect = {
   toReal: (expr) => `CAST(${expr} AS REAL)`,
   randomHex: () => 'lower(hex(randomblob(6)))',
   ddl: (sql) => sql,
+  jsonValues: (param) => `SELECT value FROM json_each(${param})`,
 };
 
 /**
@@ -72,6 +75,8 @@ export const postgresDialect: Dialect = {
   toReal: (expr) => `CAST(${expr} AS double precision)`,
   randomHex: () => 'substr(md5(random()::text), 1, 12)',
   ddl: postgresDdl,
+  jsonValues: (param, type) =>
+    `SELECT CAST(value AS ${type === 'bigint' ? 'bigint' : 'text'}) AS value FROM jsonb_array_elements_text(CAST(${param} AS jsonb)) AS elements(value)`,
 };
 
 export function dialectFor(engine: Engine): Dialect {
