@@ -30,6 +30,11 @@ export async function setStoreZone(sql: Sql, zone: string): Promise<void> {
   else await sql.run("SELECT set_config('TimeZone', ?, false)", [zone]);
 }
 
+/** The shop's time zone set for this handle or connection (undefined: none set, UTC). */
+export function shopZoneOf(db: Db | Sql): string | undefined {
+  return zones.get(db);
+}
+
 /**
  * SQL for the shop's day (YYYY-MM-DD) of the stored instant in COLUMN, for comparing it with a stored day (a due
  * date, a conversion day): an instant of 07:00 on the 1st in Shanghai is 23:00Z on the 31st, and its day is the 1st.

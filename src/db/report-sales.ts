@@ -12,9 +12,10 @@ export interface OrderWindow {
 
 /**
  * Refunded and cancelled orders were never owed (analysis/balance.ts): they count in no report.
- * The same list, compared the way isBilled() compares (trimmed, lower case).
+ * The same list, compared the way isBilled() compares (trimmed, lower case), written into the statement as literals
+ * (constants of the code, nothing from the user) so that both engines read it without json_each.
  */
-export const billed = `(status IS NULL OR lower(trim(status)) NOT IN (SELECT value FROM json_each(@notBilled)))`;
+export const billed = `(status IS NULL OR lower(trim(status)) NOT IN (${notBilledStatuses.map((status) => `'${status.replace(/'/g, "''")}'`).join(', ')}))`;
 
 /**
  * Partners (customers.kind = 'partner') buy from the shop too, but they are not customers: every analysis of

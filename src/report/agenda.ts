@@ -9,6 +9,7 @@ import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../d
 import { formatCents } from '../util/money.js';
 import { addDays, daysBetween } from '../util/dates.js';
 import { localDayOf } from '../util/zone.js';
+import { legacySql } from '../db/engine/legacy.js';
 import { customerStandings, defaultHighValueSegments, pAliveNow, tierByCustomer, tiers, type Stage } from './analysis-inputs.js';
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
@@ -55,8 +56,8 @@ const slippingStages = new Set(['decline', 'lost']);
 const stageWords = (key: string, lang: Lang): string => (lang === 'zh' ? stageName(key, lang) : stageName(key, lang).toLowerCase());
 
 /** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
-export function gatherAgenda(db: Db, today: string, includePartners = false, zone = 'UTC'): AgendaInputs {
-  const standings = new Map(customerStandings(db, today, includePartners).map((customer) => [customer.customerId, customer]));
+export async function gatherAgenda(db: Db, today: string, includePartners = false, zone = 'UTC'): Promise<AgendaInputs> {
+  const standings = new Map((await customerStandings(legacySql(db), today, includePartners)).map((customer) => [customer.customerId, customer]));
   const valuable = valuableInLastSnapshot(db, today, agendaRules.valuableTier, defaultHighValueSegments);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];
   if (valuable.length) {
@@ -64,7 +65,7 @@ export function gatherAgenda(db: Db, today: string, includePartners = false, zon
       .filter((was) => !slippingStages.has(was.stage) && slippingStages.has(standings.get(was.customer_id)?.stage ?? ''))
       .map((was) => ({ id: was.customer_id, stage: standings.get(was.customer_id)!.stage, before: { as_of: was.as_of, stage: was.stage, tier: was.tier, segment: was.segment } }));
   } else {
-    const tierOf = tierByCustomer(db, { since: null, asOf: today, includePartners });
+    const tierOf = await tierByCustomer(legacySql(db), { since: null, asOf: today, includePartners });
     slipping = [...standings.values()]
       .filter((customer) => customer.stage === 'decline' && (tierOf.get(customer.customerId) ?? 9) <= agendaRules.valuableTier)
       .map((customer) => ({ id: customer.customerId, stage: customer.stage, before: null }));
@@ -75,7 +76,7 @@ export function gatherAgenda(db: Db, today: string, includePartners = false, zon
   let fading: { id: number; before: FadingCustomer['before']; pAlive: number }[] = [];
   let pAliveUnavailable: string | null = null;
   if (wereAlive.length) {
-    const now = pAliveNow(db, today, includePartners);
+    const now = await pAliveNow(legacySql(db), today, includePartners);
     if (now instanceof Map) {
       fading = wereAlive
         .filter((was) => !listed.has(was.customer_id) && (now.get(was.customer_id) ?? 1) < agendaRules.pAliveBelow)

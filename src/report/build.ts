@@ -10,6 +10,7 @@ import type { Lang, Report } from './types.js';
 import { customerValues, openComplaintCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
 import { listFollowUps } from '../db/interactions.js';
+import { legacySql } from '../db/engine/legacy.js';
 import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type CustomerStanding } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
@@ -44,9 +45,9 @@ const builders: Record<string, Builder> = {
       ? receivablesReport(receivables(db, period.asOf), advancePayments(db, period.asOf), { ...context, since: null })
       : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
   cohorts: (db, { period }, context) => cohortsReport(cohortCells(db, period), context),
-  summary: (db, { period, standings: known }, context) => {
+  summary: async (db, { period, standings: known }, context) => {
     const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
-    const standings = known ?? customerStandings(db, period.asOf, period.includePartners);
+    const standings = known ?? (await customerStandings(legacySql(db), period.asOf, period.includePartners));
     const debts = paymentsRecorded(db) ? receivableTotals(db, period.asOf) : null;
     const previous = period.previous;
     return summaryReport(
@@ -57,7 +58,7 @@ const builders: Record<string, Builder> = {
         newCustomersPrevious: previous ? standings.filter((customer) => inRange(customer.firstOrder, previous)).length : null,
         // The standings above are as of the period's end already: reading every order again would give the same.
         lostCustomers: lostAmong(standings, period).length,
-        lostCustomersPrevious: previous ? lostIn(db, previous).length : null,
+        lostCustomersPrevious: previous ? (await lostIn(legacySql(db), previous)).length : null,
         wonBackCustomers: period.since === null ? 0 : wonBack(returnFacts(db, period)),
         sales: salesTotals(db, period),
         salesPrevious: previous ? salesTotals(db, previous) : null,
@@ -66,25 +67,25 @@ const builders: Record<string, Builder> = {
         openComplaints: openComplaintCount(db, period.asOf),
         owedCents: debts?.owed_cents ?? null,
         owedOver60Cents: debts?.owed_over_60_cents ?? null,
-        pyramid: pyramidLevels(db, period),
-        segments: segmentSummaries(db, period),
+        pyramid: await pyramidLevels(legacySql(db), period),
+        segments: await segmentSummaries(legacySql(db), period),
         // The spark line: the twelve calendar months up to the as-of month.
         months: monthlyRevenue(db, { since: addMonths(`${period.asOf.slice(0, 7)}-01`, -11), asOf: period.asOf }),
       },
       context,
     );
   },
-  lost: (db, { period, standings: known }, context) => {
-    const lost = known ? lostAmong(known, period) : lostIn(db, period);
+  lost: async (db, { period, standings: known }, context) => {
+    const lost = known ? lostAmong(known, period) : await lostIn(legacySql(db), period);
     // The tier they held before leaving: the pyramid of all orders up to the day before the period (else up to as-of).
     const tierDate = period.since === null ? period.asOf : addDays(period.since, -1);
-    const tiers = tierByCustomer(db, { since: null, asOf: tierDate, includePartners: period.includePartners });
+    const tiers = await tierByCustomer(legacySql(db), { since: null, asOf: tierDate, includePartners: period.includePartners });
     return lostReport(lost, customerValues(db, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
   },
   funnel: (db, { period }, context) => funnelReport(leadFunnel(leadFacts(db, period)), context),
   partners: (db, { period }, context) => partnersReport(partnerFacts(db, period), context),
-  satisfaction: (db, { period }, context) =>
-    satisfactionReport(surveysIn(db, period), tierByCustomer(db, period), loyaltySummaries(db, period), context),
+  satisfaction: async (db, { period }, context) =>
+    satisfactionReport(surveysIn(db, period), await tierByCustomer(legacySql(db), period), await loyaltySummaries(legacySql(db), period), context),
 };
 
 export async function buildReport(db: Db, name: string, options: BuildOptions): Promise<Report> {

@@ -4,6 +4,7 @@
 import { buildPyramid, defaultCuts } from '../../analysis/pyramid.js';
 import type { RfGrid } from '../../analysis/rf-grid.js';
 import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
+import { legacySql } from '../../db/engine/legacy.js';
 import type { Db } from '../../db/open.js';
 import { monthlyRevenue } from '../../db/report-sales.js';
 import { customerStandings, loyaltySummaries, scoredSegments, stageSummaries, standingsAndStages } from '../analysis-inputs.js';
@@ -100,8 +101,8 @@ async function firstOf(report: Promise<Report>, count: number): Promise<{ report
 async function lifecycleParts(db: Db, options: DashboardOptions): Promise<{ summary: Report; lost: { report: Report; total: number }; stages: StageSummary[] }> {
   const { analysisPeriod: period, lang, today } = options;
   const { standings, stages } = period.since === null
-    ? standingsAndStages(db, period.asOf, period.includePartners)
-    : { standings: customerStandings(db, period.asOf, period.includePartners), stages: stageSummaries(db, period) };
+    ? await standingsAndStages(legacySql(db), period.asOf, period.includePartners)
+    : { standings: await customerStandings(legacySql(db), period.asOf, period.includePartners), stages: await stageSummaries(legacySql(db), period) };
   const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
   const build = (name: string, chosen: ResolvedPeriod) => buildReport(db, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined });
   return { summary: await build('summary', options.summaryPeriod), lost: await firstOf(build('lost', period), dashboardListLength), stages };
@@ -114,10 +115,10 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
   const build = (name: string) => buildReport(db, name, { period, lang, today: options.today });
 
   // The tiers' own totals say how many orders had no cost: no second pass over the orders for the note.
-  const tierTotals = pyramidTiers(db, period, defaultCuts);
+  const tierTotals = await pyramidTiers(legacySql(db), period, defaultCuts);
   const coverage = tierCoverage(tierTotals);
   const pyramid = pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
-  const { segments, rfGrid } = segmentParts(db, period, lang);
+  const { segments, rfGrid } = await segmentParts(db, period, lang);
   // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
   const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
   const start = period.since !== null && period.since > first ? period.since : first;
@@ -137,7 +138,7 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
     cohorts: { ...cohorts, rows: cohorts.rows.slice(-dashboardCohorts) },
     cohortsTotal: cohorts.rows.length,
     lifecycle: lifecycleSummaryReport(stages, { asOf, lang }),
-    loyalty: loyaltySummaryReport(loyaltySummaries(db, period), { asOf, lang, windowDays: 90, willingAt: 1 }),
+    loyalty: loyaltySummaryReport(await loyaltySummaries(legacySql(db), period), { asOf, lang, windowDays: 90, willingAt: 1 }),
     topCustomers: profit.report,
     topCustomersTotal: profit.total,
     winBack: lost.report,
@@ -146,8 +147,8 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
 }
 
 /** The segment report and the R×F grid; every customer's scores behind them are let go on return. */
-function segmentParts(db: Db, period: ResolvedPeriod, lang: Lang): { segments: Report; rfGrid: RfGrid } {
-  const segmented = scoredSegments(db, period);
+async function segmentParts(db: Db, period: ResolvedPeriod, lang: Lang): Promise<{ segments: Report; rfGrid: RfGrid }> {
+  const segmented = await scoredSegments(legacySql(db), period);
   const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf: period.asOf, lang, notes: segmentNotes('default', segmented.scores, lang) });
   return { segments, rfGrid: segmented.grid };
 }
