@@ -2,10 +2,13 @@
 // PostgreSQL database that crm init set up and that gets every row of every table copied from it, ids and all.
 // Copying rows (not crm db copy, not crm import on the server) keeps these tests about the analyses alone.
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import type { Engine, Sql } from '../../src/db/engine/sql.js';
-import { runCrm, tempDir } from './cli.js';
+import { runCrm, samples, tempDir } from './cli.js';
 import { testDb, type TestInteraction, type TestOrder, type TestSurvey } from './db.js';
 import { connect, newPostgresDatabase } from './engines.js';
 
@@ -94,4 +97,34 @@ export async function builtWith(commands: string[][]): Promise<string> {
     if (result.code !== 0) throw new Error(`crm ${argv.join(' ')} failed: ${result.stderr}`);
   }
   return file;
+}
+
+const builtFiles = new Map<string, string>();
+const keptDirs: string[] = [];
+afterAll(() => {
+  for (const dir of keptDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A --db value on ENGINE holding the samples KINDS imported (in that order, after crm init): imported once per test
+ * file into a SQLite file kept until the file's tests end, then copied (a file copy on SQLite, the rows on PostgreSQL),
+ * so each test may change its own database.
+ */
+export async function samplesOn(engine: Engine, kinds: readonly string[]): Promise<string> {
+  const key = kinds.join(',');
+  let built = builtFiles.get(key);
+  if (built === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-samples-'));
+    keptDirs.push(dir);
+    built = path.join(dir, 'crm.db');
+    for (const argv of [['init'], ...kinds.map((kind) => ['import', kind, path.join(samples, `${kind}.csv`)])]) {
+      const result = await runCrm(['--db', built, ...argv]);
+      if (result.code !== 0) throw new Error(`crm ${argv.join(' ')} failed: ${result.stderr}`);
+    }
+    builtFiles.set(key, built);
+  }
+  if (engine === 'postgres') return sameDataOn(engine, built);
+  const copy = path.join(tempDir(), 'crm.db');
+  fs.copyFileSync(built, copy);
+  return copy;
 }
