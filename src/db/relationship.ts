@@ -37,13 +37,13 @@ export function purchaseHistories(sql: Sql, period: Period, windowDays: number):
      )
      SELECT c.id, c.external_id, c.name, p.first_order, p.last_order, p.orders, p.purchase_days, p.revenue_cents, p.recent_cents, p.prior_cents
      FROM per_customer p JOIN customers c ON c.id = p.customer_id
-     ORDER BY p.customer_id`,
+     ${sql.dialect.orderAsGrouped('p.customer_id')}`,
     {
       ...periodParams(period),
       recentStart: addDays(period.asOf, -windowDays),
       priorStart: addDays(period.asOf, -2 * windowDays),
     },
-    10_000,
+    2000,
   );
 }
 
