@@ -1,5 +1,6 @@
 // Snapshots in the database: customers new since FROM and gone by TO both appear in the movements.
 import { describe, expect, it } from 'vitest';
+import { snapshotCustomers, type SnapshotInputs } from '../../src/analysis/snapshot.js';
 import { fallers, saveSnapshot, segmentMovements, type Movement } from '../../src/db/snapshots.js';
 import type { Sql } from '../../src/db/engine/sql.js';
 import { snapshotOf } from '../../src/report/analysis-inputs.js';
@@ -37,5 +38,23 @@ describe.each(engines)('segmentMovements and fallers on %s', (engine) => {
     await save(db, '2026-07-01');
     expect(await db.value('SELECT count(*) FROM snapshot_customers WHERE snapshot_id = ?', [july])).toBe(2);
     await db.close();
+  });
+});
+
+describe('snapshotCustomers (plain data in, rows out)', () => {
+  it('files each customer by the rows it is handed: no tier is lead with profit = revenue, no stage is lost, no model is NULL', () => {
+    const inputs: SnapshotInputs = {
+      rfm: { customerIds: [7, 9], recencyDays: Float64Array.from([3, 40]), frequency: Float64Array.from([4, 1]), monetaryCents: Float64Array.from([9000, 1500]) },
+      tiers: new Map([[7, { tier: 0, profitCents: 6000 }]]),
+      stages: new Map([[7, 'stability' as const]]),
+      clv: { customerIds: [], frequency: new Float64Array(), recencyDays: new Float64Array(), ageDays: new Float64Array(), monetaryCents: new Float64Array() },
+    };
+    const made = snapshotCustomers(inputs, { bins: 5 });
+    expect(made.count).toBe(2);
+    expect(made.clvUnavailable).toMatch(/too little data/);
+    expect([...made.rows].map((row) => [row.customerId, row.tier, row.profitCents, row.stage, row.pAlive])).toEqual([
+      [7, 0, 6000, 'stability', null],
+      [9, 3, 1500, 'lost', null],
+    ]);
   });
 });
