@@ -1,11 +1,10 @@
 // Who a campaign is for (issue 11): customers in a segment, tier and/or lifecycle stage as of a date.
+// Plain data in and out: report/analysis-inputs.ts planCampaignOn reads what the criteria need and calls these.
 import { segmentCustomers } from './customer-segments.js';
-import { classifyLifecycle, defaultLifecycleRules, stages, type Stage } from './lifecycle.js';
-import { defaultCuts, tierIndex, tiers } from './pyramid.js';
-import { customerTiers } from '../db/pyramid.js';
-import { purchaseHistories } from '../db/relationship.js';
-import type { Db } from '../db/open.js';
-import { customerLabels } from '../db/analysis.js';
+import { classifyLifecycle, stages, type Stage } from './lifecycle.js';
+import { tierIndex, tiers } from './pyramid.js';
+import type { CustomerLabel, RfmInputs } from '../db/analysis.js';
+import type { PurchaseHistory } from '../db/relationship.js';
 import { splitHoldout } from './campaign-split.js';
 import { defaultSegmentRules, OTHERS, OTHERS_ZH } from './segment-rules.js';
 
@@ -26,15 +25,34 @@ export function stageKey(text: string): Stage | null {
   return found ? found.key : null;
 }
 
+/** What campaignAudience reads: the RFM measures always, the tiers and histories only when a criterion needs them. */
+export interface AudienceData {
+  /** All history up to asOf (db/analysis.ts rfmInputs). */
+  rfm: RfmInputs;
+  /** The default pyramid's tier of each customer (db/pyramid.ts customerTiers with defaultCuts); needed with a tier. */
+  tiers?: ReadonlyMap<number, { tier: number }>;
+  /** Every purchase history (lifecycle's spend window); needed with a stage. */
+  histories?: Iterable<PurchaseHistory>;
+}
+
+/** The criteria checked before anything is read: an unknown segment is only known once the segmentation is made. */
+export function checkCriteria(criteria: AudienceCriteria): void {
+  if (criteria.tier && tierIndex(criteria.tier.trim()) < 0) {
+    throw new UnknownCriterion(`--tier "${criteria.tier}": no such tier (known: ${tiers.map((known) => `${known.key} (${known.nameZh})`).join(', ')})`);
+  }
+  if (criteria.stage && !stageKey(criteria.stage)) {
+    throw new UnknownCriterion(`--stage "${criteria.stage}": no such stage (known: ${stages.map((known) => `${known.key} (${known.nameZh})`).join(', ')})`);
+  }
+}
+
 /**
  * The internal ids of the customers (partners and leads never) who bought up to asOf and match every criterion
  * given, as of asOf over all their history: the segment by the default RFM rules (5 bins), the tier by the default
  * pyramid cuts, the stage by the default lifecycle rules: the same answers `crm segment`, `crm pyramid` and
  * `crm lifecycle` give with --as-of. No criterion: every customer who bought.
  */
-export function campaignAudience(db: Db, asOf: string, criteria: AudienceCriteria): number[] {
-  const period = { asOf, since: null };
-  const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });
+export function campaignAudience(data: AudienceData, asOf: string, criteria: AudienceCriteria): number[] {
+  const { scores, segmentation } = segmentCustomers(data.rfm, { bins: 5 });
   let ids: number[] = scores.customerIds.slice();
   if (criteria.segment) {
     const wanted = criteria.segment.trim().toLowerCase();
@@ -43,17 +61,16 @@ export function campaignAudience(db: Db, asOf: string, criteria: AudienceCriteri
     const inSegment = new Set(scores.customerIds.filter((_, position) => segmentation.segmentOf[position] === index));
     ids = ids.filter((id) => inSegment.has(id));
   }
+  checkCriteria(criteria);
   if (criteria.tier) {
     const tier = tierIndex(criteria.tier.trim());
-    if (tier < 0) throw new UnknownCriterion(`--tier "${criteria.tier}": no such tier (known: ${tiers.map((known) => `${known.key} (${known.nameZh})`).join(', ')})`);
-    const tierOf = customerTiers(db, period, defaultCuts);
+    const tierOf = data.tiers ?? new Map<number, { tier: number }>();
     ids = ids.filter((id) => tierOf.get(id)?.tier === tier);
   }
   if (criteria.stage) {
     const stage = stageKey(criteria.stage);
-    if (!stage) throw new UnknownCriterion(`--stage "${criteria.stage}": no such stage (known: ${stages.map((known) => `${known.key} (${known.nameZh})`).join(', ')})`);
     const inStage = new Set<number>();
-    for (const customer of classifyLifecycle(purchaseHistories(db, period, defaultLifecycleRules.spendWindowDays), asOf)) {
+    for (const customer of classifyLifecycle(data.histories ?? [], asOf)) {
       if (customer.stage === stage) inStage.add(customer.history.id);
     }
     ids = ids.filter((id) => inStage.has(id));
@@ -78,10 +95,8 @@ export interface CampaignPlan {
   stored: { segment: string | null; tier: string | null; stage: string | null };
 }
 
-/** The audience as of startedOn, split by the seed: what crm campaign create (and crm demo) store. */
-export function planCampaign(db: Db, startedOn: string, criteria: AudienceCriteria, holdoutPercent: number, seed: number): CampaignPlan {
-  const ids = campaignAudience(db, startedOn, criteria);
-  const labels = customerLabels(db, ids);
+/** The audience (campaignAudience's ids, with their labels) split by the seed: what crm campaign create (and crm demo) store. */
+export function planCampaign(ids: readonly number[], labels: ReadonlyMap<number, CustomerLabel>, criteria: AudienceCriteria, holdoutPercent: number, seed: number): CampaignPlan {
   const idOf = new Map(ids.map((id) => [labels.get(id)!.externalId, id]));
   const split = splitHoldout([...idOf.keys()], holdoutPercent, seed);
   return {

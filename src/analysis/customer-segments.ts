@@ -1,11 +1,12 @@
-// One call from the database to scored, segmented customers: what rfm, segment, advise and snapshot share.
-import { rfmInputs, type Period } from '../db/analysis.js';
-import type { Db } from '../db/open.js';
+// From per-customer RFM measures to scored, segmented customers: what rfm, segment, advise and snapshot share.
+// Plain data in and out; report/analysis-inputs.ts reads the measures (db/analysis.ts rfmInputs) first.
+import type { Period, RfmInputs } from '../db/analysis.js';
 import { scoreRfm, type RfmScores, type Thresholds } from './rfm.js';
 import { defaultSegmentRules, type SegmentRule } from './segment-rules.js';
 import { segmentByRules, segmentCn8, type Baseline, type Segmentation, type SegmentScheme } from './segments.js';
 
 export interface SegmentOptions {
+  /** The orders the measures were read from (the caller reads them; the segmentation does not look at it). */
   period: Period;
   bins: number;
   thresholds?: Thresholds;
@@ -19,8 +20,7 @@ export interface SegmentedCustomers {
   segmentation: Segmentation;
 }
 
-export function segmentCustomers(db: Db, options: SegmentOptions): SegmentedCustomers {
-  const inputs = rfmInputs(db, options.period);
+export function segmentCustomers(inputs: RfmInputs, options: Omit<SegmentOptions, 'period'>): SegmentedCustomers {
   const scores = scoreRfm(inputs, { bins: options.bins, thresholds: options.thresholds });
   const segmentation =
     options.scheme === 'cn8' ? segmentCn8(inputs, options.baseline ?? 'mean') : segmentByRules(scores, options.rules ?? defaultSegmentRules);

@@ -100,24 +100,37 @@ export interface StageSummary {
   averageRecencyDays: number | null;
 }
 
-export function summariseStages(customers: Iterable<CustomerStage>): StageSummary[] {
-  const totals = new Map(stages.map((stage) => [stage.key, { customers: 0, revenue: 0, recency: 0 }]));
-  let all = 0;
-  for (const customer of customers) {
-    const total = totals.get(customer.stage)!;
-    total.customers++;
-    total.revenue += customer.history.revenue_cents;
-    total.recency += customer.facts.recencyDays;
-    all++;
+/** Customers per stage, added a batch at a time (a million customers are classified batch by batch, never all held). */
+export class StageTally {
+  private readonly totals = new Map(stages.map((stage) => [stage.key, { customers: 0, revenue: 0, recency: 0 }]));
+  private all = 0;
+
+  add(customers: Iterable<CustomerStage>): void {
+    for (const customer of customers) {
+      const total = this.totals.get(customer.stage)!;
+      total.customers++;
+      total.revenue += customer.history.revenue_cents;
+      total.recency += customer.facts.recencyDays;
+      this.all++;
+    }
   }
-  return stages.map((stage) => {
-    const total = totals.get(stage.key)!;
-    return {
-      stage,
-      customers: total.customers,
-      share: all ? (100 * total.customers) / all : 0,
-      revenueCents: total.revenue,
-      averageRecencyDays: total.customers ? total.recency / total.customers : null,
-    };
-  });
+
+  summary(): StageSummary[] {
+    return stages.map((stage) => {
+      const total = this.totals.get(stage.key)!;
+      return {
+        stage,
+        customers: total.customers,
+        share: this.all ? (100 * total.customers) / this.all : 0,
+        revenueCents: total.revenue,
+        averageRecencyDays: total.customers ? total.recency / total.customers : null,
+      };
+    });
+  }
+}
+
+export function summariseStages(customers: Iterable<CustomerStage>): StageSummary[] {
+  const tally = new StageTally();
+  tally.add(customers);
+  return tally.summary();
 }

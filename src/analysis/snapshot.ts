@@ -1,25 +1,23 @@
 // What a snapshot holds per customer: RFM scores and segment, pyramid tier and lifecycle stage, for one date.
-import type { Db } from '../db/open.js';
-import { customerTiers, type PyramidCuts } from '../db/pyramid.js';
-import { purchaseHistories } from '../db/relationship.js';
+// Plain data in and out: report/analysis-inputs.ts snapshotInputs reads what it needs first.
+import type { PurchaseSummary } from '../db/clv.js';
+import type { RfmInputs } from '../db/analysis.js';
 import type { SnapshotCustomer } from '../db/snapshots.js';
 import { segmentCustomers, type SegmentOptions } from './customer-segments.js';
-import { classifyLifecycle, defaultLifecycleRules } from './lifecycle.js';
-import { purchaseSummary } from '../db/clv.js';
+import type { Stage } from './lifecycle.js';
 import { analyseClv, ClvError, parseHorizon } from './clv.js';
 
 /** Segments that count as high value when a snapshot diff looks for customers who fell. */
 export const defaultHighValueSegments = ['Champions', 'Loyal Customers', 'Potential Loyalist'];
 
-/** Computes everything first (the queries), then yields one row per customer for the insert. */
 /**
  * Each customer's p_alive and CLV (crm clv's defaults: weeks, 12 months, 10 % a year) as of the date, from the whole
- * history up to it; or why the model could not be fitted (then the snapshot stores NULL for them).
+ * history up to it (db/clv.ts purchaseSummary); or why the model could not be fitted (then the snapshot stores NULL for them).
  */
-export function clvStandings(db: Db, asOf: string): { byCustomer: Map<number, { pAlive: number; clvCents: number }>; unavailable: string | null } {
+export function clvStandings(summary: PurchaseSummary): { byCustomer: Map<number, { pAlive: number; clvCents: number }>; unavailable: string | null } {
   const byCustomer = new Map<number, { pAlive: number; clvCents: number }>();
   try {
-    const result = analyseClv(purchaseSummary(db, asOf), { unit: 'week', horizon: parseHorizon('12m', 'week')!, discountRate: 0.1 });
+    const result = analyseClv(summary, { unit: 'week', horizon: parseHorizon('12m', 'week')!, discountRate: 0.1 });
     result.summary.customerIds.forEach((id, i) => byCustomer.set(id, { pAlive: result.customers.pAlive[i]!, clvCents: Math.round(result.customers.clvCents[i]!) }));
     return { byCustomer, unavailable: null };
   } catch (error) {
@@ -28,14 +26,24 @@ export function clvStandings(db: Db, asOf: string): { byCustomer: Map<number, { 
   }
 }
 
-export function snapshotCustomers(db: Db, options: SegmentOptions & { cuts: PyramidCuts }): { count: number; rows: Iterable<SnapshotCustomer>; clvUnavailable: string | null } {
-  const { scores, segmentation } = segmentCustomers(db, { ...options, scheme: 'rules' });
-  const tiers = customerTiers(db, options.period, options.cuts);
-  const stageOf = new Map<number, string>();
-  for (const row of classifyLifecycle(purchaseHistories(db, options.period, defaultLifecycleRules.spendWindowDays), options.period.asOf)) {
-    stageOf.set(row.history.id, row.stage);
-  }
-  const clv = clvStandings(db, options.period.asOf);
+/** What a snapshot is made of, read from the database by report/analysis-inputs.ts snapshotInputs. */
+export interface SnapshotInputs {
+  /** RFM measures over the period. */
+  rfm: RfmInputs;
+  /** Pyramid tier and profit per customer over the period, by the snapshot's cuts. */
+  tiers: ReadonlyMap<number, { tier: number; profitCents: number }>;
+  /** Lifecycle stage per customer over the period (classifyLifecycle of the purchase histories, classified as they are read). */
+  stages: ReadonlyMap<number, Stage>;
+  /** All history up to the date, for the CLV model. */
+  clv: PurchaseSummary;
+}
+
+/** Computes everything first, then yields one row per customer for the insert. */
+export function snapshotCustomers(inputs: SnapshotInputs, options: Omit<SegmentOptions, 'period'>): { count: number; rows: Iterable<SnapshotCustomer>; clvUnavailable: string | null } {
+  const { scores, segmentation } = segmentCustomers(inputs.rfm, { ...options, scheme: 'rules' });
+  const tiers = inputs.tiers;
+  const stageOf = inputs.stages;
+  const clv = clvStandings(inputs.clv);
   function* rows(): Generator<SnapshotCustomer> {
     for (let i = 0; i < scores.customerIds.length; i++) {
       const customerId = scores.customerIds[i]!;

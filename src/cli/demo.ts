@@ -10,7 +10,6 @@ import { overview } from '../db/overview.js';
 import { SqliteSql } from '../db/engine/sqlite.js';
 import { customerListReport } from '../report/customers.js';
 import { overviewReport } from '../report/overview.js';
-import { segmentCustomers } from '../analysis/customer-segments.js';
 import { summariseSegments } from '../analysis/segments.js';
 import { buildPyramid, defaultCuts } from '../analysis/pyramid.js';
 import { pyramidTiers, tierCoverage } from '../db/pyramid.js';
@@ -46,9 +45,10 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
       context.info(`  imported ${summary.rowsRead} ${kind}: ${summary.rowsNew} new${converted} (${summary.elapsedMs} ms)`);
     }
     // The finished sample campaign and the contacts made for it (scripts/make-samples.mjs gave the letter its effect).
-    const { planCampaign } = await import('../analysis/campaign-audience.js');
+    const { planCampaignOn, segmentedCustomers } = await import('../report/analysis-inputs.js');
+    const { legacySql } = await import('../db/engine/legacy.js');
     const { createCampaign } = await import('../db/campaigns.js');
-    const plan = planCampaign(db, sampleCampaign.asOf, { tier: sampleCampaign.tier }, sampleCampaign.holdout, sampleCampaign.seed);
+    const plan = await planCampaignOn(legacySql(db), sampleCampaign.asOf, { tier: sampleCampaign.tier }, sampleCampaign.holdout, sampleCampaign.seed);
     createCampaign(db, { name: sampleCampaign.name, startedOn: sampleCampaign.asOf, ...plan.stored, holdoutPercent: sampleCampaign.holdout, seed: sampleCampaign.seed, windowDays: sampleCampaign.windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
     const contacts = await importFile(db, { kind: 'interactions', file: path.join(samplesDir, 'campaign-contacts.csv'), now: context.io.now });
     context.info(`  campaign ${sampleCampaign.name}: ${plan.treated.length} customers to contact, ${plan.control.length} held back; imported ${contacts.rowsNew} more contacts (campaign-contacts.csv)`);
@@ -61,14 +61,14 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     const asOf = (await overview(store)).last_order ?? context.today();
     const period = { asOf, since: null };
     const lang = context.defaultLang();
-    const tierTotals = pyramidTiers(db, period, defaultCuts);
+    const tierTotals = await pyramidTiers(legacySql(db), period, defaultCuts);
     const coverage = tierCoverage(tierTotals);
     context.io.stdout.write('\n');
     await context.emit(
       pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }),
       format,
     );
-    const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });
+    const { scores, segmentation } = await segmentedCustomers(legacySql(db), { period, bins: 5 });
     context.io.stdout.write('\n');
     await context.emit(segmentSummaryReport(summariseSegments(scores, segmentation), segmentation, { asOf, lang }), format);
     // The owner's one screen last (issue 6): the 30 days up to the last order against the 30 before.

@@ -1,5 +1,5 @@
 // The SQL behind crm clv: each customer's purchase days (the BG/NBD and Gamma-Gamma input) and later purchase days.
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 import { analysedOrders, periodParams, type Period } from './analysis.js';
 import { purchase } from './report-sales.js';
 
@@ -25,35 +25,40 @@ export interface PurchaseSummary {
  * temporary B-tree at all (without it, one for the GROUP BY; EXPLAIN QUERY PLAN).
  */
 /** Partners are left out unless includePartners (--include-partners), as in every customer analysis. */
-export function purchaseSummary(db: Db, asOf: string, includePartners = false): PurchaseSummary {
-  const statement = db
-    .prepare(
-      `WITH days AS (
-         SELECT customer_id, order_date, sum(amount_cents) AS amount, max(${purchase}) AS purchase
-         FROM orders
-         WHERE ${analysedOrders}
-         GROUP BY customer_id, order_date
-         ORDER BY customer_id, order_date
-       )
-       SELECT customer_id, sum(purchase) - 1,
-              julianday(max(CASE WHEN purchase THEN order_date END)) - julianday(min(CASE WHEN purchase THEN order_date END)),
-              julianday(@asOf) - julianday(min(CASE WHEN purchase THEN order_date END)),
-              sum(amount) - CAST(substr(min(CASE WHEN purchase THEN order_date || amount END), 11) AS INTEGER)
-       FROM days
-       GROUP BY customer_id HAVING sum(purchase) > 0`,
-    )
-    .raw(true);
+export async function purchaseSummary(sql: Sql, asOf: string, includePartners = false): Promise<PurchaseSummary> {
+  const { daysBetween } = sql.dialect;
+  const firstDay = 'min(CASE WHEN purchase = 1 THEN order_date END)';
   const customerIds: number[] = [];
   const frequency: number[] = [];
   const recency: number[] = [];
   const age: number[] = [];
   const monetary: number[] = [];
-  for (const row of statement.iterate(periodParams({ asOf, includePartners })) as Iterable<[number, number, number, number, number]>) {
-    customerIds.push(row[0]);
-    frequency.push(row[1]);
-    recency.push(row[2]);
-    age.push(row[3]);
-    monetary.push(row[1] > 0 ? row[4] / row[1] : 0);
+  const rows = sql.rowBatches<[number, number, number, number, number]>(
+    `WITH days AS (
+       SELECT customer_id, order_date, sum(amount_cents) AS amount, max(CASE WHEN ${purchase} THEN 1 ELSE 0 END) AS purchase
+       FROM orders
+       WHERE ${analysedOrders(sql.dialect)}
+       GROUP BY customer_id, order_date
+       ORDER BY customer_id, order_date
+     )
+     SELECT customer_id, sum(purchase) - 1,
+            ${daysBetween('max(CASE WHEN purchase = 1 THEN order_date END)', firstDay)},
+            ${daysBetween('CAST(@asOf AS TEXT)', firstDay)},
+            sum(amount) - CAST(substr(min(CASE WHEN purchase = 1 THEN order_date || amount END), 11) AS BIGINT)
+     FROM days
+     GROUP BY customer_id HAVING sum(purchase) > 0
+     ORDER BY customer_id`,
+    periodParams({ asOf, includePartners }),
+    10_000,
+  );
+  for await (const batch of rows) {
+    for (const row of batch) {
+      customerIds.push(row[0]);
+      frequency.push(row[1]);
+      recency.push(row[2]);
+      age.push(row[3]);
+      monetary.push(row[1] > 0 ? row[4] / row[1] : 0);
+    }
   }
   return {
     customerIds,
@@ -65,16 +70,17 @@ export function purchaseSummary(db: Db, asOf: string, includePartners = false): 
 }
 
 /** Distinct purchase days per customer in the period (the hold-out period of crm clv --validate). */
-export function purchaseDaysIn(db: Db, period: Period): Map<number, number> {
-  const statement = db
-    .prepare(
-      `SELECT customer_id, count(DISTINCT order_date)
-       FROM orders
-       WHERE ${analysedOrders} AND ${purchase}
-       GROUP BY customer_id`,
-    )
-    .raw(true);
+export async function purchaseDaysIn(sql: Sql, period: Period): Promise<Map<number, number>> {
   const counts = new Map<number, number>();
-  for (const [customerId, days] of statement.iterate(periodParams(period)) as Iterable<[number, number]>) counts.set(customerId, days);
+  const rows = sql.rowBatches<[number, number]>(
+    `SELECT customer_id, count(DISTINCT order_date)
+     FROM orders
+     WHERE ${analysedOrders(sql.dialect)} AND ${purchase}
+     GROUP BY customer_id
+     ORDER BY customer_id`,
+    periodParams(period),
+    10_000,
+  );
+  for await (const batch of rows) for (const [customerId, days] of batch) counts.set(customerId, days);
   return counts;
 }

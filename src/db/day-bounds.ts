@@ -32,6 +32,10 @@ export async function setStoreZone(sql: Sql, zone: string): Promise<void> {
 
 /** A stored instant as util/zone.ts recognises one (its instant()), as a PostgreSQL regular expression. */
 const storedInstant = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
+/** The shop's time zone set for this handle or connection (undefined: none set, UTC). */
+export function shopZoneOf(db: Db | Sql): string | undefined {
+  return zones.get(db);
+}
 
 /**
  * SQL for the shop's day (YYYY-MM-DD) of the stored instant in COLUMN, for comparing it with a stored day (a due

@@ -1,16 +1,15 @@
-// The SQL of the value pyramid: customers ranked by profit with a window function, cut into tiers in SQLite.
-import { analysedOrders, periodParams, type Period } from './analysis.js';
+// The SQL of the value pyramid: customers ranked by profit with a window function, cut into tiers in the database.
+import { analysedOrders, periodParams, purchases, type Period } from './analysis.js';
 import { dayBounds } from './day-bounds.js';
-import type { Db } from './open.js';
-import { purchase } from './report-sales.js';
+import type { Sql } from './engine/sql.js';
 
 /** Cumulative shares of customers from the top, in percent: platinum, gold, iron (lead is the rest). */
 export type PyramidCuts = readonly [platinum: number, gold: number, iron: number];
 
-const params = (db: Db, period: Period, cuts: PyramidCuts) => ({
+const params = (sql: Sql, period: Period, cuts: PyramidCuts) => ({
   ...periodParams(period),
   // Interactions hold instants: the period's days are cut at the shop's midnights.
-  ...dayBounds(db, period.since, period.asOf),
+  ...dayBounds(sql, period.since, period.asOf),
   platinum: cuts[0],
   gold: cuts[1],
   iron: cuts[2],
@@ -22,20 +21,20 @@ const params = (db: Db, period: Period, cuts: PyramidCuts) => ({
  * goes to the higher tier (docs/rules.md#value-pyramid). Position p is in the top c % when (p − 1)·100 < n·c, i.e.
  * p ≤ ⌈n·c/100⌉: the top 1 % of 150 customers is 2 customers, of 50 customers 1.
  */
-const tiered = `
+const tiered = (sql: Sql): string => `
 WITH per_customer AS (
-  SELECT customer_id, sum(${purchase}) AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit,
-         sum(cost_cents IS NULL) AS without_cost
+  SELECT customer_id, ${purchases} AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit,
+         sum(CASE WHEN cost_cents IS NULL THEN 1 ELSE 0 END) AS without_cost
   FROM orders
-  WHERE ${analysedOrders}
-  GROUP BY customer_id HAVING sum(${purchase}) > 0
+  WHERE ${analysedOrders(sql.dialect)}
+  GROUP BY customer_id HAVING ${purchases} > 0
 ), ranked AS (
   SELECT *, rank() OVER (ORDER BY profit DESC) AS position, count(*) OVER () AS total FROM per_customer
 ), tiered AS (
   SELECT *, CASE
-      WHEN (position - 1) * 100.0 < total * @platinum THEN 0
-      WHEN (position - 1) * 100.0 < total * @gold THEN 1
-      WHEN (position - 1) * 100.0 < total * @iron THEN 2
+      WHEN (position - 1) * 100.0 < total * ${sql.dialect.toReal('@platinum')} THEN 0
+      WHEN (position - 1) * 100.0 < total * ${sql.dialect.toReal('@gold')} THEN 1
+      WHEN (position - 1) * 100.0 < total * ${sql.dialect.toReal('@iron')} THEN 2
       ELSE 3 END AS tier
   FROM ranked
 ), contacts AS (
@@ -65,17 +64,16 @@ export function tierCoverage(tiers: readonly TierTotals[]): { orders: number; or
 }
 
 /** One row per non-empty tier (0 platinum … 3 lead). */
-export function pyramidTiers(db: Db, period: Period, cuts: PyramidCuts): TierTotals[] {
-  return db
-    .prepare(
-      `${tiered}
-       SELECT tier, count(*) AS customers, sum(orders) AS orders, sum(revenue) AS revenue_cents, sum(profit) AS profit_cents,
-              sum(profit < 0) AS loss_making, coalesce(sum(contacts.interactions), 0) AS interactions,
-              sum(without_cost) AS orders_without_cost
-       FROM tiered LEFT JOIN contacts USING (customer_id)
-       GROUP BY tier ORDER BY tier`,
-    )
-    .all(params(db, period, cuts)) as TierTotals[];
+export async function pyramidTiers(sql: Sql, period: Period, cuts: PyramidCuts): Promise<TierTotals[]> {
+  return sql.all<TierTotals>(
+    `${tiered(sql)}
+     SELECT tier, count(*) AS customers, sum(orders) AS orders, sum(revenue) AS revenue_cents, sum(profit) AS profit_cents,
+            sum(CASE WHEN profit < 0 THEN 1 ELSE 0 END) AS loss_making, coalesce(sum(contacts.interactions), 0) AS interactions,
+            sum(without_cost) AS orders_without_cost
+     FROM tiered LEFT JOIN contacts USING (customer_id)
+     GROUP BY tier ORDER BY tier`,
+    params(sql, period, cuts),
+  );
 }
 
 export interface TierCustomer {
@@ -91,23 +89,22 @@ export interface TierCustomer {
 }
 
 /** The customers of one tier (or all when tier is null), most profitable first. */
-export function pyramidCustomers(db: Db, period: Period, cuts: PyramidCuts, tier: number | null): TierCustomer[] {
-  return db
-    .prepare(
-      `${tiered}
-       SELECT c.id, c.external_id, c.name, t.tier, t.position, t.orders, t.revenue AS revenue_cents, t.profit AS profit_cents,
-              coalesce(contacts.interactions, 0) AS interactions
-       FROM tiered t JOIN customers c ON c.id = t.customer_id LEFT JOIN contacts ON contacts.customer_id = t.customer_id
-       WHERE @tier IS NULL OR t.tier = @tier
-       ORDER BY t.position, c.external_id`,
-    )
-    .all({ ...params(db, period, cuts), tier }) as TierCustomer[];
+export async function pyramidCustomers(sql: Sql, period: Period, cuts: PyramidCuts, tier: number | null): Promise<TierCustomer[]> {
+  return sql.all<TierCustomer>(
+    `${tiered(sql)}
+     SELECT c.id, c.external_id, c.name, t.tier, t.position, t.orders, t.revenue AS revenue_cents, t.profit AS profit_cents,
+            coalesce(contacts.interactions, 0) AS interactions
+     FROM tiered t JOIN customers c ON c.id = t.customer_id LEFT JOIN contacts ON contacts.customer_id = t.customer_id
+     WHERE CAST(@tier AS BIGINT) IS NULL OR t.tier = CAST(@tier AS BIGINT)
+     ORDER BY t.position, c.external_id`,
+    { ...params(sql, period, cuts), tier },
+  );
 }
 
 /** Tier of every customer with orders in the period (for snapshots): customer id → tier number. */
-export function customerTiers(db: Db, period: Period, cuts: PyramidCuts): Map<number, { tier: number; profitCents: number }> {
+export async function customerTiers(sql: Sql, period: Period, cuts: PyramidCuts): Promise<Map<number, { tier: number; profitCents: number }>> {
   const tiers = new Map<number, { tier: number; profitCents: number }>();
-  const statement = db.prepare(`${tiered} SELECT customer_id, tier, profit FROM tiered`).raw(true);
-  for (const [id, tier, profit] of statement.iterate(params(db, period, cuts)) as Iterable<[number, number, number]>) tiers.set(id, { tier, profitCents: profit });
+  const rows = sql.rowBatches<[number, number, number]>(`${tiered(sql)} SELECT customer_id, tier, profit FROM tiered`, params(sql, period, cuts), 10_000);
+  for await (const batch of rows) for (const [id, tier, profit] of batch) tiers.set(id, { tier, profitCents: profit });
   return tiers;
 }

@@ -1,7 +1,7 @@
 // The SQL behind lifecycle and loyalty: per-customer purchase history and the latest survey.
-import { analysedOrders, periodParams, type Period } from './analysis.js';
+import { analysedOrders, periodParams, purchases, type Period } from './analysis.js';
 import { analysedContact, purchase } from './report-sales.js';
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 import { addDays } from '../util/dates.js';
 
 export interface PurchaseHistory {
@@ -21,29 +21,37 @@ export interface PurchaseHistory {
 
 /**
  * One row per customer with orders in the period (one GROUP BY over the covering index, then the
- * names), streamed: the connection is busy until the iteration ends.
+ * names), in customer id order, read in batches: a million customers never sit in memory at once.
  */
-export function purchaseHistories(db: Db, period: Period, windowDays: number): IterableIterator<PurchaseHistory> {
-  return db
-    .prepare(
-      `WITH per_customer AS (
-         SELECT customer_id, min(CASE WHEN ${purchase} THEN order_date END) AS first_order,
-                max(CASE WHEN ${purchase} THEN order_date END) AS last_order, sum(${purchase}) AS orders,
-                count(DISTINCT CASE WHEN ${purchase} THEN order_date END) AS purchase_days, sum(amount_cents) AS revenue_cents,
-                sum(CASE WHEN order_date > @recentStart THEN amount_cents ELSE 0 END) AS recent_cents,
-                sum(CASE WHEN order_date > @priorStart AND order_date <= @recentStart THEN amount_cents ELSE 0 END) AS prior_cents
-         FROM orders
-         WHERE ${analysedOrders}
-         GROUP BY customer_id HAVING sum(${purchase}) > 0
-       )
-       SELECT c.id, c.external_id, c.name, p.first_order, p.last_order, p.orders, p.purchase_days, p.revenue_cents, p.recent_cents, p.prior_cents
-       FROM per_customer p JOIN customers c ON c.id = p.customer_id`,
-    )
-    .iterate({
+export function purchaseHistories(sql: Sql, period: Period, windowDays: number): AsyncIterable<PurchaseHistory[]> {
+  return sql.batches<PurchaseHistory>(
+    `WITH per_customer AS (
+       SELECT customer_id, min(CASE WHEN ${purchase} THEN order_date END) AS first_order,
+              max(CASE WHEN ${purchase} THEN order_date END) AS last_order, ${purchases} AS orders,
+              count(DISTINCT CASE WHEN ${purchase} THEN order_date END) AS purchase_days, sum(amount_cents) AS revenue_cents,
+              sum(CASE WHEN order_date > @recentStart THEN amount_cents ELSE 0 END) AS recent_cents,
+              sum(CASE WHEN order_date > @priorStart AND order_date <= @recentStart THEN amount_cents ELSE 0 END) AS prior_cents
+       FROM orders
+       WHERE ${analysedOrders(sql.dialect)}
+       GROUP BY customer_id HAVING ${purchases} > 0
+     )
+     SELECT c.id, c.external_id, c.name, p.first_order, p.last_order, p.orders, p.purchase_days, p.revenue_cents, p.recent_cents, p.prior_cents
+     FROM per_customer p JOIN customers c ON c.id = p.customer_id
+     ${sql.dialect.orderAsGrouped('p.customer_id')}`,
+    {
       ...periodParams(period),
       recentStart: addDays(period.asOf, -windowDays),
       priorStart: addDays(period.asOf, -2 * windowDays),
-    }) as IterableIterator<PurchaseHistory>;
+    },
+    2000,
+  );
+}
+
+/** Every history of purchaseHistories in one array (a list of customers, or a command that needs them all). */
+export async function allPurchaseHistories(sql: Sql, period: Period, windowDays: number): Promise<PurchaseHistory[]> {
+  const histories: PurchaseHistory[] = [];
+  for await (const batch of purchaseHistories(sql, period, windowDays)) for (const history of batch) histories.push(history);
+  return histories;
 }
 
 export interface LoyaltyFacts {
@@ -59,23 +67,24 @@ export interface LoyaltyFacts {
 }
 
 /** Every customer (leads never, partners under --include-partners): the latest survey and the orders in the period and in the recent window. */
-export function loyaltyFacts(db: Db, period: Period, windowDays: number): LoyaltyFacts[] {
-  return db
-    .prepare(
-      `WITH per_customer AS (
-         SELECT customer_id, sum(${purchase}) AS orders, sum(${purchase} AND order_date > @recentStart) AS recent_orders, sum(amount_cents) AS revenue_cents
-         FROM orders WHERE ${analysedOrders} GROUP BY customer_id HAVING sum(${purchase}) > 0
-       ), latest_survey AS (
-         SELECT customer_id, perceived / expected AS satisfaction, would_recommend,
-                row_number() OVER (PARTITION BY customer_id ORDER BY surveyed_on DESC, id DESC) AS newest
-         FROM surveys WHERE surveyed_on <= @asOf
-       )
-       SELECT c.id, c.external_id, c.name, s.satisfaction, s.would_recommend,
-              coalesce(p.orders, 0) AS orders, coalesce(p.recent_orders, 0) AS recent_orders, coalesce(p.revenue_cents, 0) AS revenue_cents
-       FROM customers c
-       LEFT JOIN per_customer p ON p.customer_id = c.id
-       LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1
-       WHERE ${analysedContact('c')}`,
-    )
-    .all({ ...periodParams(period), recentStart: addDays(period.asOf, -windowDays) }) as LoyaltyFacts[];
+export async function loyaltyFacts(sql: Sql, period: Period, windowDays: number): Promise<LoyaltyFacts[]> {
+  return sql.all<LoyaltyFacts>(
+    `WITH per_customer AS (
+       SELECT customer_id, ${purchases} AS orders, sum(CASE WHEN ${purchase} AND order_date > @recentStart THEN 1 ELSE 0 END) AS recent_orders,
+              sum(amount_cents) AS revenue_cents
+       FROM orders WHERE ${analysedOrders(sql.dialect)} GROUP BY customer_id HAVING ${purchases} > 0
+     ), latest_survey AS (
+       SELECT customer_id, perceived / expected AS satisfaction, would_recommend,
+              row_number() OVER (PARTITION BY customer_id ORDER BY surveyed_on DESC, id DESC) AS newest
+       FROM surveys WHERE surveyed_on <= @asOf
+     )
+     SELECT c.id, c.external_id, c.name, s.satisfaction, s.would_recommend,
+            coalesce(p.orders, 0) AS orders, coalesce(p.recent_orders, 0) AS recent_orders, coalesce(p.revenue_cents, 0) AS revenue_cents
+     FROM customers c
+     LEFT JOIN per_customer p ON p.customer_id = c.id
+     LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1
+     WHERE ${analysedContact('c')}
+     ORDER BY c.id`,
+    { ...periodParams(period), recentStart: addDays(period.asOf, -windowDays) },
+  );
 }

@@ -1,5 +1,5 @@
 // Analysis snapshots: store every customer's scores, segment, tier and stage for a date; compare two dates.
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 
 export interface SnapshotHeader {
   id: number;
@@ -29,36 +29,50 @@ export interface SnapshotCustomer {
   clvCents: number | null;
 }
 
+const snapshotColumns =
+  'snapshot_id, customer_id, recency_days, frequency, monetary_cents, profit_cents, r_score, f_score, m_score, segment, tier, stage, p_alive, clv_cents';
+/** Rows per INSERT: 14 parameters each stays far below both engines' limits on parameters in one statement. */
+const insertBatch = 500;
+
 /** Saves (or replaces: idempotent per date) the snapshot of one analysis date, in one transaction. */
-export function saveSnapshot(db: Db, header: Omit<SnapshotHeader, 'id'>, customers: Iterable<SnapshotCustomer>): number {
-  const upsert = db.prepare(
-    `INSERT INTO snapshots (as_of, since, bins, rules, cuts, customers, created_at)
-     VALUES (@as_of, @since, @bins, @rules, @cuts, @customers, @created_at)
-     ON CONFLICT (as_of) DO UPDATE SET since = excluded.since, bins = excluded.bins, rules = excluded.rules, cuts = excluded.cuts,
-       customers = excluded.customers, created_at = excluded.created_at
-     RETURNING id`,
-  );
-  const clear = db.prepare('DELETE FROM snapshot_customers WHERE snapshot_id = ?');
-  const insert = db.prepare(
-    `INSERT INTO snapshot_customers (snapshot_id, customer_id, recency_days, frequency, monetary_cents, profit_cents, r_score, f_score, m_score, segment, tier, stage, p_alive, clv_cents)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  return db.transaction(() => {
-    const id = (upsert.get(header) as { id: number }).id;
-    clear.run(id);
-    for (const c of customers) {
-      insert.run(id, c.customerId, c.recencyDays, c.frequency, c.monetaryCents, c.profitCents, c.rScore, c.fScore, c.mScore, c.segment, c.tier, c.stage, c.pAlive, c.clvCents);
+export async function saveSnapshot(sql: Sql, header: Omit<SnapshotHeader, 'id'>, customers: Iterable<SnapshotCustomer>): Promise<number> {
+  const insert = async (id: number, rows: SnapshotCustomer[]): Promise<void> => {
+    const values: unknown[] = [];
+    for (const c of rows) {
+      values.push(id, c.customerId, c.recencyDays, c.frequency, c.monetaryCents, c.profitCents, c.rScore, c.fScore, c.mScore, c.segment, c.tier, c.stage, c.pAlive, c.clvCents);
     }
+    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    await sql.run(`INSERT INTO snapshot_customers (${snapshotColumns}) VALUES ${rows.map(() => row).join(', ')}`, values);
+  };
+  return sql.transaction(async () => {
+    const id = (await sql.value<number>(
+      `INSERT INTO snapshots (as_of, since, bins, rules, cuts, customers, created_at)
+       VALUES (@as_of, @since, @bins, @rules, @cuts, @customers, @created_at)
+       ON CONFLICT (as_of) DO UPDATE SET since = excluded.since, bins = excluded.bins, rules = excluded.rules, cuts = excluded.cuts,
+         customers = excluded.customers, created_at = excluded.created_at
+       RETURNING id`,
+      header,
+    ))!;
+    await sql.run('DELETE FROM snapshot_customers WHERE snapshot_id = ?', [id]);
+    let batch: SnapshotCustomer[] = [];
+    for (const customer of customers) {
+      batch.push(customer);
+      if (batch.length === insertBatch) {
+        await insert(id, batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await insert(id, batch);
     return id;
-  })();
+  });
 }
 
-export function listSnapshots(db: Db): SnapshotHeader[] {
-  return db.prepare('SELECT * FROM snapshots ORDER BY as_of DESC').all() as SnapshotHeader[];
+export async function listSnapshots(sql: Sql): Promise<SnapshotHeader[]> {
+  return sql.all<SnapshotHeader>('SELECT * FROM snapshots ORDER BY as_of DESC');
 }
 
-export function snapshotByDate(db: Db, asOf: string): SnapshotHeader | undefined {
-  return db.prepare('SELECT * FROM snapshots WHERE as_of = ?').get(asOf) as SnapshotHeader | undefined;
+export async function snapshotByDate(sql: Sql, asOf: string): Promise<SnapshotHeader | undefined> {
+  return sql.get<SnapshotHeader>('SELECT * FROM snapshots WHERE as_of = ?', [asOf]);
 }
 
 export interface Movement {
@@ -72,9 +86,8 @@ export interface Movement {
  * Two primary-key joins rather than a FULL OUTER JOIN of two subqueries, which SQLite ran as a nested
  * scan (quadratic: it did not finish in 25 minutes on 1M customers).
  */
-export function segmentMovements(db: Db, fromId: number, toId: number): Movement[] {
-  return db
-    .prepare(
+export async function segmentMovements(sql: Sql, fromId: number, toId: number): Promise<Movement[]> {
+  return sql.all<Movement>(
       `SELECT a.segment AS from_segment, b.segment AS to_segment, count(*) AS customers
        FROM snapshot_customers a
        LEFT JOIN snapshot_customers b ON b.snapshot_id = @to AND b.customer_id = a.customer_id
@@ -86,8 +99,8 @@ export function segmentMovements(db: Db, fromId: number, toId: number): Movement
        WHERE b.snapshot_id = @to
          AND NOT EXISTS (SELECT 1 FROM snapshot_customers a WHERE a.snapshot_id = @from AND a.customer_id = b.customer_id)
        GROUP BY b.segment`,
-    )
-    .all({ from: fromId, to: toId }) as Movement[];
+    { from: fromId, to: toId },
+  );
 }
 
 export interface Faller {
@@ -107,19 +120,22 @@ export interface Faller {
  * Customers who fell: from a high-value segment to one that is not (or out of the snapshot), or to a
  * lower pyramid tier. Biggest value (profit at FROM) first.
  */
-export function fallers(db: Db, fromId: number, toId: number, highSegments: readonly string[]): Faller[] {
-  return db
-    .prepare(
-      `SELECT c.external_id, c.name, a.segment AS from_segment, b.segment AS to_segment, a.tier AS from_tier, b.tier AS to_tier,
-              b.stage AS to_stage, a.profit_cents AS from_profit_cents, a.monetary_cents AS from_monetary_cents, b.monetary_cents AS to_monetary_cents
-       FROM snapshot_customers a
-       JOIN customers c ON c.id = a.customer_id
-       LEFT JOIN snapshot_customers b ON b.snapshot_id = @to AND b.customer_id = a.customer_id
-       WHERE a.snapshot_id = @from
-         AND ((a.segment IN (SELECT value FROM json_each(@high))
-               AND (b.segment IS NULL OR b.segment NOT IN (SELECT value FROM json_each(@high))))
-              OR b.tier IS NULL OR b.tier > a.tier)
-       ORDER BY a.profit_cents DESC, c.external_id`,
-    )
-    .all({ from: fromId, to: toId, high: JSON.stringify(highSegments) }) as Faller[];
+export async function fallers(sql: Sql, fromId: number, toId: number, highSegments: readonly string[]): Promise<Faller[]> {
+  // The high-value segments as parameters @high0, @high1, …: a list both engines read (no json_each).
+  const params: Record<string, unknown> = { from: fromId, to: toId };
+  highSegments.forEach((segment, i) => (params[`high${i}`] = segment));
+  const high = highSegments.length === 0 ? '(NULL)' : `(${highSegments.map((_, i) => `@high${i}`).join(', ')})`;
+  const wasHigh = highSegments.length === 0 ? '1 = 0' : `a.segment IN ${high}`;
+  return sql.all<Faller>(
+    `SELECT c.external_id, c.name, a.segment AS from_segment, b.segment AS to_segment, a.tier AS from_tier, b.tier AS to_tier,
+            b.stage AS to_stage, a.profit_cents AS from_profit_cents, a.monetary_cents AS from_monetary_cents, b.monetary_cents AS to_monetary_cents
+     FROM snapshot_customers a
+     JOIN customers c ON c.id = a.customer_id
+     LEFT JOIN snapshot_customers b ON b.snapshot_id = @to AND b.customer_id = a.customer_id
+     WHERE a.snapshot_id = @from
+       AND ((${wasHigh} AND (b.segment IS NULL OR b.segment NOT IN ${high}))
+            OR b.tier IS NULL OR b.tier > a.tier)
+     ORDER BY a.profit_cents DESC, c.external_id`,
+    params,
+  );
 }

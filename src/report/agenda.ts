@@ -57,8 +57,8 @@ const stageWords = (key: string, lang: Lang): string => (lang === 'zh' ? stageNa
 
 /** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
 export async function gatherAgenda(sql: Sql, today: string, includePartners = false, zone = 'UTC'): Promise<AgendaInputs> {
-  // legacyDb(sql): the analyses, follow-ups and complaints still take the SQLite handle (their modules are converted apart).
-  const standings = new Map(customerStandings(legacyDb(sql), today, includePartners).map((customer) => [customer.customerId, customer]));
+  // legacyDb(sql): follow-ups and complaints still take the SQLite handle (their modules are converted apart).
+  const standings = new Map((await customerStandings(sql, today, includePartners)).map((customer) => [customer.customerId, customer]));
   const valuable = await valuableInLastSnapshot(sql, today, agendaRules.valuableTier, defaultHighValueSegments);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];
   if (valuable.length) {
@@ -66,7 +66,7 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
       .filter((was) => !slippingStages.has(was.stage) && slippingStages.has(standings.get(was.customer_id)?.stage ?? ''))
       .map((was) => ({ id: was.customer_id, stage: standings.get(was.customer_id)!.stage, before: { as_of: was.as_of, stage: was.stage, tier: was.tier, segment: was.segment } }));
   } else {
-    const tierOf = tierByCustomer(legacyDb(sql), { since: null, asOf: today, includePartners });
+    const tierOf = await tierByCustomer(sql, { since: null, asOf: today, includePartners });
     slipping = [...standings.values()]
       .filter((customer) => customer.stage === 'decline' && (tierOf.get(customer.customerId) ?? 9) <= agendaRules.valuableTier)
       .map((customer) => ({ id: customer.customerId, stage: customer.stage, before: null }));
@@ -77,7 +77,7 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
   let fading: { id: number; before: FadingCustomer['before']; pAlive: number }[] = [];
   let pAliveUnavailable: string | null = null;
   if (wereAlive.length) {
-    const now = pAliveNow(legacyDb(sql), today, includePartners);
+    const now = await pAliveNow(sql, today, includePartners);
     if (now instanceof Map) {
       fading = wereAlive
         .filter((was) => !listed.has(was.customer_id) && (now.get(was.customer_id) ?? 1) < agendaRules.pAliveBelow)

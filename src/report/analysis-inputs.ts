@@ -1,17 +1,21 @@
-// The one bridge from the reports to issue 4's analysis (lifecycle, pyramid, segments, loyalty): if that API moves, only this file does.
-import { classifyLifecycle, defaultLifecycleRules, summariseStages, type CustomerStage, type Stage, type StageSummary } from '../analysis/lifecycle.js';
+// The one bridge from the commands and reports to issue 4's analysis (lifecycle, pyramid, segments, loyalty, snapshots,
+// campaign audiences): each function here reads what an analysis needs from the store (src/db) first, then hands the
+// analysis (src/analysis, plain data in and out) the rows. If that API moves, only this file does.
+import { classifyLifecycle, defaultLifecycleRules, StageTally, type CustomerStage, type Stage, type StageSummary } from '../analysis/lifecycle.js';
 import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
-import { segmentCustomers } from '../analysis/customer-segments.js';
+import { segmentCustomers, type SegmentedCustomers, type SegmentOptions } from '../analysis/customer-segments.js';
 import { summariseSegments, type Segmentation, type SegmentSummary } from '../analysis/segments.js';
 import { loyaltyForm, summariseLoyalty, type LoyaltySummary } from '../analysis/loyalty.js';
 import { rfGrid, type RfGrid } from '../analysis/rf-grid.js';
 import type { RfmScores } from '../analysis/rfm.js';
-import { defaultHighValueSegments } from '../analysis/snapshot.js';
+import { defaultHighValueSegments, snapshotCustomers } from '../analysis/snapshot.js';
 import { ClvError, probabilitiesAlive } from '../analysis/clv.js';
+import { campaignAudience, planCampaign, type AudienceCriteria, type CampaignPlan } from '../analysis/campaign-audience.js';
+import { customerLabels, rfmInputs, type Period } from '../db/analysis.js';
 import { purchaseSummary } from '../db/clv.js';
-import { customerTiers, pyramidTiers } from '../db/pyramid.js';
-import { loyaltyFacts, purchaseHistories } from '../db/relationship.js';
-import type { Db } from '../db/open.js';
+import { customerTiers, pyramidTiers, type PyramidCuts } from '../db/pyramid.js';
+import { allPurchaseHistories, loyaltyFacts, purchaseHistories } from '../db/relationship.js';
+import type { Sql } from '../db/engine/sql.js';
 import type { ReturnFacts } from '../db/report-customers.js';
 import { addDays, daysBetween } from '../util/dates.js';
 import type { ReportPeriod } from './period.js';
@@ -19,8 +23,8 @@ import type { ReportPeriod } from './period.js';
 export { defaultHighValueSegments, tiers, type Stage };
 
 /** Every customer's p_alive as of the date (crm clv's BG/NBD in weeks), or why the model cannot be fitted. */
-export function pAliveNow(db: Db, asOf: string, includePartners = false): Map<number, number> | { unavailable: string } {
-  const summary = purchaseSummary(db, asOf, includePartners);
+export async function pAliveNow(sql: Sql, asOf: string, includePartners = false): Promise<Map<number, number> | { unavailable: string }> {
+  const summary = await purchaseSummary(sql, asOf, includePartners);
   try {
     const alive = probabilitiesAlive(summary, 'week');
     return new Map(summary.customerIds.map((id, i) => [id, alive[i]!]));
@@ -45,10 +49,18 @@ function standingOf(customer: CustomerStage): CustomerStanding {
   return { customerId: customer.history.id, stage: customer.stage, firstOrder: customer.history.first_order, lastOrder: customer.history.last_order, lostOn: addDays(customer.history.last_order, Math.ceil(lostAfter)) };
 }
 
+/**
+ * Customers with a purchase in the period, classified by the default lifecycle rules as of its end, a batch at a
+ * time as the store reads them (a million customers are never all held as histories).
+ */
+export async function* classifiedCustomers(sql: Sql, period: Period): AsyncIterable<CustomerStage[]> {
+  for await (const batch of purchaseHistories(sql, period, defaultLifecycleRules.spendWindowDays)) yield [...classifyLifecycle(batch, period.asOf)];
+}
+
 /** Every customer with an order up to asOf, their lifecycle stage as of then, and when they count as lost. */
-export function customerStandings(db: Db, asOf: string, includePartners = false): CustomerStanding[] {
+export async function customerStandings(sql: Sql, asOf: string, includePartners = false): Promise<CustomerStanding[]> {
   const standings: CustomerStanding[] = [];
-  for (const customer of classifyLifecycle(purchaseHistories(db, { asOf, since: null, includePartners }, defaultLifecycleRules.spendWindowDays), asOf)) standings.push(standingOf(customer));
+  for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) for (const customer of batch) standings.push(standingOf(customer));
   return standings;
 }
 
@@ -56,21 +68,19 @@ export function customerStandings(db: Db, asOf: string, includePartners = false)
  * customerStandings and stageSummaries of all history up to asOf from one pass over the orders (the dashboard
  * shows both, and each alone reads every order): the same values as the two calls.
  */
-export function standingsAndStages(db: Db, asOf: string, includePartners = false): { standings: CustomerStanding[]; stages: StageSummary[] } {
+export async function standingsAndStages(sql: Sql, asOf: string, includePartners = false): Promise<{ standings: CustomerStanding[]; stages: StageSummary[] }> {
   const standings: CustomerStanding[] = [];
-  const classified = classifyLifecycle(purchaseHistories(db, { asOf, since: null, includePartners }, defaultLifecycleRules.spendWindowDays), asOf);
-  const stages = summariseStages((function* () {
-    for (const customer of classified) {
-      standings.push(standingOf(customer));
-      yield customer;
-    }
-  })());
-  return { standings, stages };
+  const tally = new StageTally();
+  for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) {
+    for (const customer of batch) standings.push(standingOf(customer));
+    tally.add(batch);
+  }
+  return { standings, stages: tally.summary() };
 }
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */
-export function lostIn(db: Db, period: ReportPeriod): CustomerStanding[] {
-  return lostAmong(customerStandings(db, period.asOf, period.includePartners), period);
+export async function lostIn(sql: Sql, period: ReportPeriod): Promise<CustomerStanding[]> {
+  return lostAmong(await customerStandings(sql, period.asOf, period.includePartners), period);
 }
 
 /** lostIn over standings already computed as of the period's end (one pass over the orders, not two). */
@@ -87,32 +97,75 @@ export function wonBack(facts: ReturnFacts[]): number {
   }).length;
 }
 
-export function pyramidLevels(db: Db, period: ReportPeriod): PyramidLevel[] {
-  return buildPyramid(pyramidTiers(db, period, defaultCuts));
+export async function pyramidLevels(sql: Sql, period: ReportPeriod): Promise<PyramidLevel[]> {
+  return buildPyramid(await pyramidTiers(sql, period, defaultCuts));
 }
 
 /** Customer id → pyramid tier (0 platinum … 3 lead) over the period's orders. */
-export function tierByCustomer(db: Db, period: ReportPeriod): Map<number, number> {
-  return new Map([...customerTiers(db, period, defaultCuts)].map(([id, value]) => [id, value.tier]));
+export async function tierByCustomer(sql: Sql, period: Period): Promise<Map<number, number>> {
+  return new Map([...(await customerTiers(sql, period, defaultCuts))].map(([id, value]) => [id, value.tier]));
 }
 
-export function segmentSummaries(db: Db, period: ReportPeriod): SegmentSummary[] {
-  return scoredSegments(db, period).summaries;
+/** The customers of the period scored and segmented as OPTIONS say (crm rfm, crm segment). */
+export async function segmentedCustomers(sql: Sql, options: SegmentOptions): Promise<SegmentedCustomers> {
+  return segmentCustomers(await rfmInputs(sql, options.period), options);
+}
+
+export async function segmentSummaries(sql: Sql, period: ReportPeriod): Promise<SegmentSummary[]> {
+  return (await scoredSegments(sql, period)).summaries;
 }
 
 /** The default segmentation (rules, 5 bins) as `crm segment` makes it, with the scores behind it and their R×F grid. */
-export function scoredSegments(db: Db, period: ReportPeriod): { summaries: SegmentSummary[]; scores: RfmScores; segmentation: Segmentation; grid: RfGrid } {
-  const { scores, segmentation } = segmentCustomers(db, { period, bins: 5 });
+export async function scoredSegments(sql: Sql, period: Period): Promise<{ summaries: SegmentSummary[]; scores: RfmScores; segmentation: Segmentation; grid: RfGrid }> {
+  const { scores, segmentation } = await segmentedCustomers(sql, { period, bins: 5 });
   return { summaries: summariseSegments(scores, segmentation), scores, segmentation, grid: rfGrid(scores) };
 }
 
 /** Customers per lifecycle stage as of the period's end, as `crm lifecycle` counts them. */
-export function stageSummaries(db: Db, period: ReportPeriod): StageSummary[] {
-  return summariseStages(classifyLifecycle(purchaseHistories(db, period, defaultLifecycleRules.spendWindowDays), period.asOf));
+export async function stageSummaries(sql: Sql, period: Period): Promise<StageSummary[]> {
+  const tally = new StageTally();
+  for await (const batch of classifiedCustomers(sql, period)) tally.add(batch);
+  return tally.summary();
 }
 
 /** The four loyalty forms (and unknown: no survey) over every customer, as of the period's end. */
-export function loyaltySummaries(db: Db, period: ReportPeriod): LoyaltySummary[] {
-  const facts = loyaltyFacts(db, period, 90);
+export async function loyaltySummaries(sql: Sql, period: Period): Promise<LoyaltySummary[]> {
+  const facts = await loyaltyFacts(sql, period, 90);
   return summariseLoyalty(facts.map((fact) => ({ facts: fact, form: loyaltyForm(fact) })));
+}
+
+/** Everything a snapshot of the period stores, read and computed (crm snapshot save). */
+export async function snapshotOf(sql: Sql, options: SegmentOptions & { cuts: PyramidCuts }): Promise<ReturnType<typeof snapshotCustomers>> {
+  const stages = new Map<number, Stage>();
+  for await (const batch of classifiedCustomers(sql, options.period)) for (const customer of batch) stages.set(customer.history.id, customer.stage);
+  return snapshotCustomers(
+    {
+      rfm: await rfmInputs(sql, options.period),
+      tiers: await customerTiers(sql, options.period, options.cuts),
+      stages,
+      clv: await purchaseSummary(sql, options.period.asOf),
+    },
+    options,
+  );
+}
+
+/** The ids of the customers a campaign as of asOf is for (analysis/campaign-audience.ts), read and computed. */
+export async function audienceOf(sql: Sql, asOf: string, criteria: AudienceCriteria): Promise<number[]> {
+  const period = { asOf, since: null };
+  const rfm = await rfmInputs(sql, period);
+  return campaignAudience(
+    {
+      rfm,
+      tiers: criteria.tier ? await customerTiers(sql, period, defaultCuts) : undefined,
+      histories: criteria.stage ? await allPurchaseHistories(sql, period, defaultLifecycleRules.spendWindowDays) : undefined,
+    },
+    asOf,
+    criteria,
+  );
+}
+
+/** The audience as of startedOn, split by the seed: what crm campaign create (and crm demo) store. */
+export async function planCampaignOn(sql: Sql, startedOn: string, criteria: AudienceCriteria, holdoutPercent: number, seed: number): Promise<CampaignPlan> {
+  const ids = await audienceOf(sql, startedOn, criteria);
+  return planCampaign(ids, await customerLabels(sql, ids), criteria, holdoutPercent, seed);
 }

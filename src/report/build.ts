@@ -35,7 +35,7 @@ type Builder = (sql: Sql, options: BuildOptions, context: ReportContext) => Prom
 
 // Each builder reads everything its report needs first (store functions, one statement each, aggregated in the
 // database), then builds the report from those plain rows: nothing below queries in the middle of a computation.
-// legacyDb(sql) marks the calls into modules that still take the SQLite handle (analyses, leads).
+// legacyDb(sql) marks the calls into modules that still take the SQLite handle (leads).
 const builders: Record<string, Builder> = {
   products: async (sql, { period }, context) => productsReport(await productTotals(sql, period), await orderCoverage(sql, period), context),
   profit: async (sql, { period }, context) => profitReport(await customerProfits(sql, period), await orderCoverage(sql, period, true), context),
@@ -50,7 +50,7 @@ const builders: Record<string, Builder> = {
   cohorts: async (sql, { period }, context) => cohortsReport(await cohortCells(sql, period), context),
   summary: async (sql, { period, standings: known }, context) => {
     const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
-    const standings = known ?? customerStandings(legacyDb(sql), period.asOf, period.includePartners);
+    const standings = known ?? (await customerStandings(sql, period.asOf, period.includePartners));
     const debts = (await paymentsRecorded(sql)) ? await receivableTotals(sql, period.asOf) : null;
     const previous = period.previous;
     return summaryReport(
@@ -61,7 +61,7 @@ const builders: Record<string, Builder> = {
         newCustomersPrevious: previous ? standings.filter((customer) => inRange(customer.firstOrder, previous)).length : null,
         // The standings above are as of the period's end already: reading every order again would give the same.
         lostCustomers: lostAmong(standings, period).length,
-        lostCustomersPrevious: previous ? lostIn(legacyDb(sql), previous).length : null,
+        lostCustomersPrevious: previous ? (await lostIn(sql, previous)).length : null,
         wonBackCustomers: period.since === null ? 0 : wonBack(await returnFacts(sql, period)),
         sales: await salesTotals(sql, period),
         salesPrevious: previous ? await salesTotals(sql, previous) : null,
@@ -70,8 +70,8 @@ const builders: Record<string, Builder> = {
         openComplaints: await openComplaintCount(sql, period.asOf),
         owedCents: debts?.owed_cents ?? null,
         owedOver60Cents: debts?.owed_over_60_cents ?? null,
-        pyramid: pyramidLevels(legacyDb(sql), period),
-        segments: segmentSummaries(legacyDb(sql), period),
+        pyramid: await pyramidLevels(sql, period),
+        segments: await segmentSummaries(sql, period),
         // The spark line: the twelve calendar months up to the as-of month.
         months: await monthlyRevenue(sql, { since: addMonths(`${period.asOf.slice(0, 7)}-01`, -11), asOf: period.asOf }),
       },
@@ -79,16 +79,16 @@ const builders: Record<string, Builder> = {
     );
   },
   lost: async (sql, { period, standings: known }, context) => {
-    const lost = known ? lostAmong(known, period) : lostIn(legacyDb(sql), period);
+    const lost = known ? lostAmong(known, period) : await lostIn(sql, period);
     // The tier they held before leaving: the pyramid of all orders up to the day before the period (else up to as-of).
     const tierDate = period.since === null ? period.asOf : addDays(period.since, -1);
-    const tiers = tierByCustomer(legacyDb(sql), { since: null, asOf: tierDate, includePartners: period.includePartners });
+    const tiers = await tierByCustomer(sql, { since: null, asOf: tierDate, includePartners: period.includePartners });
     return lostReport(lost, await customerValues(sql, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
   },
   funnel: async (sql, { period }, context) => funnelReport(leadFunnel(leadFacts(legacyDb(sql), period)), context),
   partners: async (sql, { period }, context) => partnersReport(partnerFacts(legacyDb(sql), period), context),
   satisfaction: async (sql, { period }, context) =>
-    satisfactionReport(await surveysIn(sql, period), tierByCustomer(legacyDb(sql), period), loyaltySummaries(legacyDb(sql), period), context),
+    satisfactionReport(await surveysIn(sql, period), await tierByCustomer(sql, period), await loyaltySummaries(sql, period), context),
 };
 
 export async function buildReport(sql: Sql, name: string, options: BuildOptions): Promise<Report> {

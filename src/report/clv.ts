@@ -85,16 +85,16 @@ export function clvOrder(result: ClvResult): number[] {
   return ids.map((_, i) => i).sort((i, j) => clvCents[j]! - clvCents[i]! || expectedPurchases[j]! - expectedPurchases[i]! || ids[i]! - ids[j]!);
 }
 
-export function clvReport(
+export async function clvReport(
   result: ClvResult,
-  labelsOf: (customerIds: number[]) => Map<number, CustomerLabel>,
+  labelsOf: (customerIds: number[]) => Promise<Map<number, CustomerLabel>>,
   options: { asOf: string; lang: Lang; limit?: number },
-): Report {
+): Promise<Report> {
   const order = clvOrder(result);
   if (options.limit !== undefined) order.length = Math.min(order.length, options.limit);
   const { summary, customers } = result;
   const perUnit = { day: 1, week: 7, month: 30 }[result.unit];
-  const labels = labelsOf(order.map((i) => summary.customerIds[i]!));
+  const labels = await labelsOf(order.map((i) => summary.customerIds[i]!));
   const rows: Row[] = order.map((i) => {
     const label = labels.get(summary.customerIds[i]!);
     return {
@@ -245,15 +245,15 @@ export function clvPyramidReport(result: ClvResult, placement: { tier: Uint8Arra
 }
 
 /** crm pyramid --by clv --customers [--tier T]: the customers with their rank, tier and predicted value. */
-export function clvTierCustomersReport(
+export async function clvTierCustomersReport(
   result: ClvResult,
   placement: { tier: Uint8Array; rank: Uint32Array },
-  labelsOf: (customerIds: number[]) => Map<number, CustomerLabel>,
+  labelsOf: (customerIds: number[]) => Promise<Map<number, CustomerLabel>>,
   options: { asOf: string; lang: Lang; tier: number | null },
-): Report {
+): Promise<Report> {
   const ids = result.summary.customerIds;
   const chosen = clvOrder(result).filter((i) => options.tier === null || placement.tier[i] === options.tier);
-  const labels = labelsOf(chosen.map((i) => ids[i]!));
+  const labels = await labelsOf(chosen.map((i) => ids[i]!));
   const tierName = options.tier === null ? null : tiers[options.tier]!;
   return {
     name: 'pyramid-clv-customers',

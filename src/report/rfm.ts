@@ -49,13 +49,13 @@ export interface CustomerSelection {
 }
 
 /** Per-customer scores, best first (rfm_score, then revenue), as R's rfm table plus the segment. */
-export function rfmCustomersReport(
+export async function rfmCustomersReport(
   scores: RfmScores,
   segmentation: Segmentation,
   /** Looks up id and name of the customers that are listed (only those: a --limit needs few). */
-  labelsOf: (customerIds: number[]) => Map<number, CustomerLabel>,
+  labelsOf: (customerIds: number[]) => Promise<Map<number, CustomerLabel>>,
   options: { asOf: string; lang: Lang; selection?: CustomerSelection; title?: string },
-): Report {
+): Promise<Report> {
   const wanted = options.selection?.segment;
   const indexes: number[] = [];
   for (let i = 0; i < scores.customerIds.length; i++) {
@@ -66,7 +66,7 @@ export function rfmCustomersReport(
   const score = (i: number) => rfmScore(scores.rScore[i]!, scores.fScore[i]!, scores.mScore[i]!);
   indexes.sort((a, b) => score(b) - score(a) || scores.monetaryCents[b]! - scores.monetaryCents[a]! || scores.customerIds[a]! - scores.customerIds[b]!);
   if (options.selection?.limit !== undefined) indexes.length = Math.min(indexes.length, options.selection.limit);
-  const labels = labelsOf(indexes.map((i) => scores.customerIds[i]!));
+  const labels = await labelsOf(indexes.map((i) => scores.customerIds[i]!));
   const rows: Row[] = indexes.map((i) => {
     const customer = labels.get(scores.customerIds[i]!);
     return {

@@ -2,21 +2,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCrm, samples, spawnCrm, tempDir } from '../helpers/cli.js';
+import { runCrm, spawnCrm, tempDir } from '../helpers/cli.js';
+import { engines, type Engine } from '../helpers/engines.js';
+import { samplesOn } from '../helpers/same-data.js';
 
-async function freshDb(withSamples: boolean): Promise<{ dir: string; env: Record<string, string> }> {
+/** An empty database, or one with the sample customers and orders, on ENGINE (SQLite unless given). */
+async function freshDb(withSamples: boolean, engine: Engine = 'sqlite'): Promise<{ dir: string; env: Record<string, string> }> {
   const dir = tempDir();
-  const env = { CRM_DB: path.join(dir, 'crm.db') };
-  expect((await runCrm(['init'], { env })).code).toBe(0);
-  if (withSamples) {
-    for (const kind of ['customers', 'orders']) expect((await runCrm(['import', kind, path.join(samples, `${kind}.csv`)], { env })).code).toBe(0);
-  }
+  const env = { CRM_DB: await samplesOn(engine, withSamples ? ['customers', 'orders'] : []) };
   return { dir, env };
 }
 
-describe('analysis on an empty database', () => {
+describe.each(engines)('analysis on an empty database on %s', (engine) => {
   it.each([['rfm'], ['segment'], ['segment', '--customers'], ['segment', '--scheme', 'cn8'], ['pyramid'], ['lifecycle'], ['lifecycle', '--stage', 'decline'], ['loyalty'], ['advise']])('crm %s gives an empty report, exit 0', async (...argv) => {
-    const { env } = await freshDb(false);
+    const { env } = await freshDb(false, engine);
     const table = await runCrm(argv, { env });
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('(no rows)');
@@ -29,7 +28,7 @@ describe('analysis on an empty database', () => {
   });
 
   it.each([['rfm'], ['segment']])('crm %s says there are no cut points instead of --thresholds "r=NaN,…"', async (command) => {
-    const { env } = await freshDb(false);
+    const { env } = await freshDb(false, engine);
     const notes = JSON.parse((await runCrm([command!, '--format', 'json'], { env })).stdout).notes as string[];
     expect(notes).toContain('no customers, so no cut points');
     expect(notes.join('\n')).not.toContain('--thresholds');
@@ -37,9 +36,9 @@ describe('analysis on an empty database', () => {
   });
 });
 
-describe('crm segment rules', () => {
+describe.each(engines)('crm segment rules on %s', (engine) => {
   it('prints the default table as CSV that --rules reads back', async () => {
-    const { dir, env } = await freshDb(true);
+    const { dir, env } = await freshDb(true, engine);
     const file = path.join(dir, 'rules.csv');
     expect((await runCrm(['segment', 'rules', '--format', 'csv', '--output', file], { env })).code).toBe(0);
     expect(fs.readFileSync(file, 'utf8').split('\r\n')[1]).toBe('Champions,冠军客户,5,5,5,5,5,5');
@@ -65,7 +64,7 @@ describe('crm segment rules', () => {
   });
 
   it('a broken rules file is rejected (exit 3) before any analysis', async () => {
-    const { dir, env } = await freshDb(true);
+    const { dir, env } = await freshDb(true, engine);
     const file = path.join(dir, 'rules.json');
     fs.writeFileSync(file, JSON.stringify([{ segment: 'A', r_low: 4, r_high: 2, f_low: 1, f_high: 5, m_low: 1, m_high: 5 }]));
     const result = await runCrm(['segment', '--rules', file], { env });
@@ -74,7 +73,7 @@ describe('crm segment rules', () => {
   });
 });
 
-describe('usage errors exit 2', () => {
+describe.each(engines)('usage errors exit 2 on %s', (engine) => {
   it.each([
     [['rfm', '--bins', '12']],
     [['rfm', '--thresholds', 'r=5,1']],
@@ -82,7 +81,7 @@ describe('usage errors exit 2', () => {
     [['rfm', '--as-of', '2026-01-01', '--since', '2026-02-01']],
     [['segment', '--scheme', 'kmeans']],
   ])('crm %j', async (argv) => {
-    const { env } = await freshDb(false);
+    const { env } = await freshDb(false, engine);
     expect((await runCrm(argv, { env })).code).toBe(2);
   });
 
@@ -92,7 +91,7 @@ describe('usage errors exit 2', () => {
     [['segment', '--bins', '3'], 'the default segment rules are written for scores 1..5 but customers are scored 1..3; score with --bins 5'],
     [['rfm', '--thresholds', 'r=10,20 f=1,2 m=5,9'], 'the default segment rules are written for scores 1..5 but customers are scored 1..3'],
   ])('crm %j is refused: scores and rules on different scales would misfile customers', async (argv, message) => {
-    const { env } = await freshDb(false);
+    const { env } = await freshDb(false, engine);
     const result = await runCrm(argv, { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
@@ -100,7 +99,7 @@ describe('usage errors exit 2', () => {
   });
 
   it('scores on the scale the thresholds give, and --bins 3 works with the eight-class scheme', async () => {
-    const { env } = await freshDb(true);
+    const { env } = await freshDb(true, engine);
     const cuts = await runCrm(['rfm', '--thresholds', 'r=30,60,90,180 f=2,4,8,16 m=100,500,1000,5000', '--format', 'json'], { env });
     expect(cuts.code).toBe(0);
     const rows = (JSON.parse(cuts.stdout) as { rows: { r_score: number; f_score: number; m_score: number }[] }).rows;
@@ -110,9 +109,9 @@ describe('usage errors exit 2', () => {
   });
 });
 
-describe('crm pyramid', () => {
+describe.each(engines)('crm pyramid on %s', (engine) => {
   it('shows four tiers on the samples, the picture only on a terminal, and lists a tier', async () => {
-    const { env } = await freshDb(true);
+    const { env } = await freshDb(true, engine);
     const json = await runCrm(['pyramid', '--format', 'json'], { env });
     expect(json.code).toBe(0);
     const body = JSON.parse(json.stdout);
@@ -135,7 +134,7 @@ describe('crm pyramid', () => {
   });
 
   it('an empty database gives an empty pyramid, exit 0; a bad --tier or --cuts is a usage error', async () => {
-    const { env } = await freshDb(false);
+    const { env } = await freshDb(false, engine);
     const empty = await runCrm(['pyramid', '--format', 'json'], { env });
     expect(empty.code).toBe(0);
     expect(JSON.parse(empty.stdout).rows).toEqual([]);
@@ -144,9 +143,9 @@ describe('crm pyramid', () => {
   });
 });
 
-describe('crm lifecycle, loyalty, advise on the samples', () => {
+describe.each(engines)('crm lifecycle, loyalty, advise on the samples on %s', (engine) => {
   it('counts every customer once, lists a stage by value, and advises per tier', async () => {
-    const { env } = await freshDb(true);
+    const { env } = await freshDb(true, engine);
     const asOf = ['--as-of', '2026-10-29'];
     const stages = JSON.parse((await runCrm(['lifecycle', ...asOf, '--format', 'json'], { env })).stdout).rows;
     expect(stages.map((row: { stage: string }) => row.stage)).toEqual(['Exploration', 'Formation', 'Stability', 'Decline', 'Lost']);
@@ -166,9 +165,9 @@ describe('crm lifecycle, loyalty, advise on the samples', () => {
   });
 });
 
-describe('--lang zh', () => {
+describe.each(engines)('--lang zh on %s', (engine) => {
   it('puts the notes under the analysis tables in Chinese too', async () => {
-    const { env } = await freshDb(true);
+    const { env } = await freshDb(true, engine);
     const notes = async (argv: string[]) => {
       const result = await runCrm([...argv, '--lang', 'zh'], { env });
       expect(result.code).toBe(0);

@@ -4,11 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, spawnCrm } from '../helpers/cli.js';
+import { engines, type Engine } from '../helpers/engines.js';
+import { sameDataOn } from '../helpers/same-data.js';
 
 const cdnow = path.join(projectRoot, 'test/fixtures/datasets/CDNOW_sample.txt');
 let env: Record<string, string>;
+/** The same imported orders on each engine (copied into PostgreSQL); the agenda test below stays on the file. */
+const envs = {} as Record<Engine, Record<string, string>>;
 
-beforeAll(() => {
+beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-clv-'));
   env = { CRM_DB: path.join(dir, 'crm.db') };
   expect(spawnCrm(['init'], { env }).code).toBe(0);
@@ -17,6 +21,7 @@ beforeAll(() => {
     { env },
   );
   expect(imported.code).toBe(0);
+  for (const engine of engines) envs[engine] = { CRM_DB: await sameDataOn(engine, env.CRM_DB!) };
   return () => fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -34,9 +39,9 @@ interface ClvJson {
   rows: { customer_id: string; frequency: number; recency: number; T: number; monetary: number; p_alive: number; expected_purchases: number; expected_order_value: number; clv: number }[];
 }
 
-describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
+describe.each(engines)('crm clv on the CDNOW sample as of 1997-09-30, in weeks, on %s', (engine) => {
   it('fits the published parameters: BG/NBD r 0.2426, α 4.4135, a 0.7929, b 2.4258 (LL −9582.43); Gamma-Gamma p 6.25, q 3.74, v 15.44', () => {
-    const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--horizon', '39w', '--format', 'json'], { env });
+    const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--horizon', '39w', '--format', 'json'], { env: envs[engine] });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as ClvJson;
     expect(json.model.customers).toBe(2357);
@@ -73,7 +78,7 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
     // Checked with scipy on the same fitted parameters and lifetimes' formulas: p_alive 0.72662; E[purchases in
     // 12 × 4.345 weeks] 1.56212; conditional_expected_average_profit(2, 22.345) 24.6539; customer_lifetime_value
     // (12 months, monthly rate 0.10/12) Σ 24.6539 · (E(4.345 i) − E(4.345 (i−1))) / (1 + 0.10/12)^i = 36.6333.
-    const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--format', 'csv'], { env });
+    const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--format', 'csv'], { env: envs[engine] });
     expect(result.code).toBe(0);
     const row = result.stdout.split('\r\n').find((line) => line.startsWith('00004,'));
     expect(row).toBe('00004,00004,2,30.4286,38.8571,22.35,0.7266,1.5621,24.65,36.63');
@@ -81,7 +86,7 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
 
   it('--unit day or month rescales α only (α·7, α·7/30) and predicts the same purchases for the same horizon', () => {
     for (const [unit, perWeek, recency] of [['day', 7, 213], ['month', 7 / 30, 7.1]] as const) {
-      const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--unit', unit, '--horizon', '39w', '--format', 'json'], { env });
+      const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--unit', unit, '--horizon', '39w', '--format', 'json'], { env: envs[engine] });
       expect(result.code, result.stderr).toBe(0);
       const json = JSON.parse(result.stdout) as ClvJson;
       near(json.model.bg_nbd.r, 0.2426);
@@ -93,7 +98,7 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
   });
 
   it('prints the parameters above the table and no correlation warning (0.11 < 0.3)', () => {
-    const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--limit', '3', '--format', 'table'], { env });
+    const result = spawnCrm(['clv', '--as-of', '1997-09-30', '--limit', '3', '--format', 'table'], { env: envs[engine] });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[1]).toMatch(/^BG\/NBD .*r = 0\.2426, alpha = 4\.413\d, a = 0\.7929, b = 2\.425\d; log-likelihood -9582\.43 over 2357 customers \(946 with repeat purchases\)/);
@@ -105,7 +110,7 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
   it('--validate: fitted to 1997-09-30, 1,653.4 repeat purchases predicted for the next 39 weeks against 1,882 that happened', () => {
     // Both totals checked with scipy over the same data: Σ E[purchases in 39 weeks] = 1653.41; distinct purchase days
     // after 1997-09-30 up to 1998-06-30 = 1882.
-    const result = spawnCrm(['clv', '--validate', '--calibration-end', '1997-09-30', '--as-of', '1998-06-30', '--format', 'json'], { env });
+    const result = spawnCrm(['clv', '--validate', '--calibration-end', '1997-09-30', '--as-of', '1998-06-30', '--format', 'json'], { env: envs[engine] });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as { rows: { frequency: string; customers: number; predicted: number; actual: number }[]; total: { customers: number; predicted: number; actual: number } };
     expect(json.rows.map((row) => row.frequency)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+']);
@@ -116,11 +121,11 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
   });
 
   it('too short a history is a clear message and exit 1, not numbers', () => {
-    const result = spawnCrm(['clv', '--as-of', '1997-01-10'], { env });
+    const result = spawnCrm(['clv', '--as-of', '1997-01-10'], { env: envs[engine] });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^crm: too little data for a CLV model: \d+ customers with repeat purchases \(of \d+\); at least 30 are needed/);
-    const degenerate = spawnCrm(['clv', '--as-of', '1997-02-15'], { env });
+    const degenerate = spawnCrm(['clv', '--as-of', '1997-02-15'], { env: envs[engine] });
     expect(degenerate.code).toBe(1);
     expect(degenerate.stderr).toContain('ran to the edge of its parameter space');
     // One line that says what would make it work and what to use meanwhile (issue 17).
@@ -129,27 +134,27 @@ describe('crm clv on the CDNOW sample as of 1997-09-30, in weeks', () => {
   });
 
   it('bad flags are usage errors (exit 2)', () => {
-    expect(spawnCrm(['clv', '--horizon', '2y'], { env }).stderr).toContain('--horizon: "2y" is not a length such as 12m, 39w or 90d');
-    expect(spawnCrm(['clv', '--discount', '10%'], { env }).code).toBe(2);
-    expect(spawnCrm(['clv', '--validate'], { env }).stderr).toContain('--validate needs --calibration-end');
-    expect(spawnCrm(['clv', '--validate', '--calibration-end', '1998-07-01', '--as-of', '1998-06-30'], { env }).code).toBe(2);
+    expect(spawnCrm(['clv', '--horizon', '2y'], { env: envs[engine] }).stderr).toContain('--horizon: "2y" is not a length such as 12m, 39w or 90d');
+    expect(spawnCrm(['clv', '--discount', '10%'], { env: envs[engine] }).code).toBe(2);
+    expect(spawnCrm(['clv', '--validate'], { env: envs[engine] }).stderr).toContain('--validate needs --calibration-end');
+    expect(spawnCrm(['clv', '--validate', '--calibration-end', '1998-07-01', '--as-of', '1998-06-30'], { env: envs[engine] }).code).toBe(2);
   });
 });
 
-describe('crm pyramid --by clv on the CDNOW sample', () => {
+describe.each(engines)('crm pyramid --by clv on the CDNOW sample on %s', (engine) => {
   it('tiers 2,357 customers by predicted value: ⌈23.57⌉ = 24 platinum, 118 − 24 = 94 gold, 472 − 118 = 354 iron, the rest lead', () => {
-    const result = spawnCrm(['pyramid', '--by', 'clv', '--as-of', '1997-09-30', '--format', 'json'], { env });
+    const result = spawnCrm(['pyramid', '--by', 'clv', '--as-of', '1997-09-30', '--format', 'json'], { env: envs[engine] });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as { rows: { tier: string; customers: number; clv: number }[]; model: { bg_nbd: { r: number } } };
     expect(json.rows.map((row) => [row.tier, row.customers])).toEqual([['Platinum', 24], ['Gold', 94], ['Iron', 354], ['Lead', 1885]]);
     expect(json.rows[0]!.clv / 24).toBeGreaterThan(json.rows[1]!.clv / 94);
     expect(json.model.bg_nbd.r).toBeCloseTo(0.2426, 4);
-    const platinum = spawnCrm(['pyramid', '--by', 'clv', '--as-of', '1997-09-30', '--tier', 'platinum', '--format', 'csv'], { env });
+    const platinum = spawnCrm(['pyramid', '--by', 'clv', '--as-of', '1997-09-30', '--tier', 'platinum', '--format', 'csv'], { env: envs[engine] });
     const lines = platinum.stdout.trim().split('\r\n');
     expect(lines[0]).toBe('rank,customer_id,name,tier,p_alive,expected_purchases,clv');
     expect(lines).toHaveLength(25);
     expect(lines[1]).toMatch(/^1,05420,05420,Platinum,/);
-    expect(spawnCrm(['pyramid', '--by', 'clv', '--since', '1997-02-01'], { env }).code).toBe(2);
+    expect(spawnCrm(['pyramid', '--by', 'clv', '--since', '1997-02-01'], { env: envs[engine] }).code).toBe(2);
   });
 });
 

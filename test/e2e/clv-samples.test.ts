@@ -1,21 +1,18 @@
 // End-to-end: crm clv on the samples (spend rises with frequency there, so the Gamma-Gamma warning shows), and
 // what snapshots store of it.
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runCrm, samples, tempDir } from '../helpers/cli.js';
+import { runCrm } from '../helpers/cli.js';
+import { engines, query, type Engine } from '../helpers/engines.js';
+import { samplesOn } from '../helpers/same-data.js';
 
-async function samplesDb(): Promise<{ db: string; env: Record<string, string> }> {
-  const db = path.join(tempDir(), 'crm.db');
-  const env = { CRM_DB: db };
-  await runCrm(['init'], { env });
-  for (const kind of ['customers', 'orders']) expect((await runCrm(['import', kind, path.join(samples, `${kind}.csv`)], { env })).code).toBe(0);
-  return { db, env };
+async function samplesDb(engine: Engine): Promise<{ db: string; env: Record<string, string> }> {
+  const db = await samplesOn(engine, ['customers', 'orders']);
+  return { db, env: { CRM_DB: db } };
 }
 
-describe('crm clv on the samples', () => {
+describe.each(engines)('crm clv on the samples on %s', (engine) => {
   it('fits, lists every customer who bought, and warns that spend per purchase rises with frequency (r > 0.3)', async () => {
-    const { env } = await samplesDb();
+    const { env } = await samplesDb(engine);
     const result = await runCrm(['clv', '--as-of', '2026-10-31', '--format', 'json'], { env });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as { rows: { p_alive: number; clv: number }[]; notes: string[]; model: { frequency_value_correlation: number } };
@@ -36,14 +33,9 @@ describe('crm clv on the samples', () => {
   });
 
   it('snapshot save stores p_alive and CLV per customer; without enough data it saves without them and says why', async () => {
-    const { db, env } = await samplesDb();
+    const { db, env } = await samplesDb(engine);
     expect((await runCrm(['snapshot', 'save', '--as-of', '2026-10-31'], { env })).code).toBe(0);
-    const handle = new Database(db, { readonly: true });
-    try {
-      expect(handle.prepare('SELECT count(*), count(p_alive), count(clv_cents) FROM snapshot_customers').raw().get()).toEqual([205, 205, 205]);
-    } finally {
-      handle.close();
-    }
+    expect(await query(db, 'SELECT count(*) AS customers, count(p_alive) AS alive, count(clv_cents) AS clv FROM snapshot_customers')).toEqual([{ customers: 205, alive: 205, clv: 205 }]);
     // As of 2024-11-30 only a few customers had bought twice: no model, the snapshot is still saved.
     const early = await runCrm(['snapshot', 'save', '--as-of', '2024-11-30'], { env });
     expect(early.code).toBe(0);

@@ -1,44 +1,34 @@
 // End-to-end: snapshots are idempotent per date, and a diff shows movement and who fell.
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { movementMatrix } from '../../src/analysis/snapshot.js';
 import { segmentKey } from '../../src/report/snapshot.js';
-import { runCrm, samples, tempDir } from '../helpers/cli.js';
+import { runCrm } from '../helpers/cli.js';
+import { engines, scalar, type Engine } from '../helpers/engines.js';
+import { samplesOn } from '../helpers/same-data.js';
 
-async function samplesDb(): Promise<{ db: string; env: Record<string, string> }> {
-  const db = path.join(tempDir(), 'crm.db');
-  const env = { CRM_DB: db };
-  await runCrm(['init'], { env });
-  for (const kind of ['customers', 'orders']) await runCrm(['import', kind, path.join(samples, `${kind}.csv`)], { env });
-  return { db, env };
+async function samplesDb(engine: Engine): Promise<{ db: string; env: Record<string, string> }> {
+  const db = await samplesOn(engine, ['customers', 'orders']);
+  return { db, env: { CRM_DB: db } };
 }
 
-const count = (db: string, sql: string): number => {
-  const handle = new Database(db, { readonly: true });
-  try {
-    return handle.prepare(sql).pluck().get() as number;
-  } finally {
-    handle.close();
-  }
-};
+const count = async (db: string, sql: string): Promise<number | undefined> => scalar<number>(db, sql);
 
-describe('crm snapshot', () => {
+describe.each(engines)('crm snapshot on %s', (engine) => {
   it('save is idempotent for the same date; diff needs two snapshots', async () => {
-    const { db, env } = await samplesDb();
+    const { db, env } = await samplesDb(engine);
     expect((await runCrm(['snapshot', 'diff'], { env })).code).toBe(2);
     const first = await runCrm(['snapshot', 'save', '--as-of', '2026-08-31', '--format', 'json'], { env });
     expect(JSON.parse(first.stdout)).toEqual({ as_of: '2026-08-31', customers: 200, replaced: 'no' });
     const again = await runCrm(['snapshot', 'save', '--as-of', '2026-08-31', '--format', 'json'], { env });
     expect(JSON.parse(again.stdout)).toMatchObject({ replaced: 'yes' });
-    expect(count(db, 'SELECT count(*) FROM snapshots')).toBe(1);
-    expect(count(db, 'SELECT count(*) FROM snapshot_customers')).toBe(200);
+    expect(await count(db, 'SELECT count(*) FROM snapshots')).toBe(1);
+    expect(await count(db, 'SELECT count(*) FROM snapshot_customers')).toBe(200);
     const stderr = (await runCrm(['snapshot', 'diff'], { env })).stderr;
     expect(stderr).toContain('need two snapshots to compare, found 1');
   });
 
   it('diff: every customer is counted once in the matrix, and the fallers are listed biggest value first', async () => {
-    const { env } = await samplesDb();
+    const { env } = await samplesDb(engine);
     await runCrm(['snapshot', 'save', '--as-of', '2026-08-31'], { env });
     await runCrm(['snapshot', 'save', '--as-of', '2026-10-29'], { env });
     const matrix = JSON.parse((await runCrm(['snapshot', 'diff', '--format', 'json'], { env })).stdout);

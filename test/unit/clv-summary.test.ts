@@ -2,18 +2,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyseClv, clvTiers, discountedPurchases, groupPurchases, historyKey, groupSpend, parseHorizon, spendFrequencyCorrelation, ClvError } from '../../src/analysis/clv.js';
 import { purchaseDaysIn, purchaseSummary } from '../../src/db/clv.js';
-import type { Db } from '../../src/db/open.js';
-import { testDb } from '../helpers/db.js';
+import type { Sql } from '../../src/db/engine/sql.js';
+import { engines } from '../helpers/engines.js';
+import { testSqlOn } from '../helpers/same-data.js';
 
-let db: Db | undefined;
-afterEach(() => db?.close());
+let db: Sql | undefined;
+afterEach(async () => {
+  await db?.close();
+  db = undefined;
+});
 
-const byCustomer = (summary: ReturnType<typeof purchaseSummary>) =>
+const byCustomer = (summary: Awaited<ReturnType<typeof purchaseSummary>>) =>
   new Map(summary.customerIds.map((id, i) => [id, [summary.frequency[i], summary.recencyDays[i], summary.ageDays[i], summary.monetaryCents[i]]]));
 
-describe('purchaseSummary (lifetimes summary_data_from_transaction_data, in days)', () => {
-  it('merges same-day orders, leaves the first day out of monetary, and gives customers without repeats 0', () => {
-    db = testDb([
+describe.each(engines)('purchaseSummary (lifetimes summary_data_from_transaction_data, in days) on %s', (engine) => {
+  it('merges same-day orders, leaves the first day out of monetary, and gives customers without repeats 0', async () => {
+    db = await testSqlOn(engine, [
       // c1: two orders on 1 Jan (10 + 5 = one purchase of 15), one on 11 Jan (20), two on 31 Jan (30 + 10 = 40).
       { customer: 'c1', date: '2026-01-01', amount: 10 },
       { customer: 'c1', date: '2026-01-01', amount: 5 },
@@ -27,7 +31,7 @@ describe('purchaseSummary (lifetimes summary_data_from_transaction_data, in days
       { customer: 'c3', date: '2026-02-10', amount: 4 },
       { customer: 'c3', date: '2026-03-10', amount: 99 },
     ]);
-    const rows = byCustomer(purchaseSummary(db, '2026-03-02'));
+    const rows = byCustomer(await purchaseSummary(db, '2026-03-02'));
     // c1: 3 purchase days → frequency 2; recency 1 Jan → 31 Jan = 30 days; T 1 Jan → 2 Mar = 60 days;
     // monetary = mean of the repeat days 20 and 40 = 30.00 (the first day's 15 left out).
     expect(rows.get(1)).toEqual([2, 30, 60, 3000]);
@@ -37,25 +41,25 @@ describe('purchaseSummary (lifetimes summary_data_from_transaction_data, in days
     expect(rows.get(3)).toEqual([0, 0, 20, 0]);
   });
 
-  it('refunded and cancelled orders are not purchases (the analysis order rules)', () => {
-    db = testDb([
+  it('refunded and cancelled orders are not purchases (the analysis order rules)', async () => {
+    db = await testSqlOn(engine, [
       { customer: 'c1', date: '2026-01-01', amount: 10 },
       { customer: 'c1', date: '2026-01-08', amount: 50 },
       { customer: 'c1', date: '2026-01-15', amount: 70 },
     ]);
-    db.prepare("UPDATE orders SET status = 'refunded' WHERE order_date = '2026-01-15'").run();
-    expect(byCustomer(purchaseSummary(db, '2026-01-31')).get(1)).toEqual([1, 7, 30, 5000]);
+    await db.run("UPDATE orders SET status = 'refunded' WHERE order_date = '2026-01-15'");
+    expect(byCustomer(await purchaseSummary(db, '2026-01-31')).get(1)).toEqual([1, 7, 30, 5000]);
   });
 
-  it('purchaseDaysIn counts distinct purchase days in a period (the hold-out)', () => {
-    db = testDb([
+  it('purchaseDaysIn counts distinct purchase days in a period (the hold-out)', async () => {
+    db = await testSqlOn(engine, [
       { customer: 'c1', date: '2026-01-01', amount: 10 },
       { customer: 'c1', date: '2026-02-01', amount: 10 },
       { customer: 'c1', date: '2026-02-01', amount: 10 },
       { customer: 'c1', date: '2026-02-05', amount: 10 },
       { customer: 'c2', date: '2026-03-05', amount: 10 },
     ]);
-    expect(purchaseDaysIn(db, { since: '2026-01-02', asOf: '2026-02-28' })).toEqual(new Map([[1, 2]]));
+    expect(await purchaseDaysIn(db, { since: '2026-01-02', asOf: '2026-02-28' })).toEqual(new Map([[1, 2]]));
   });
 });
 

@@ -20,10 +20,10 @@ const sql = new SqliteSql(db, db.name);
 afterAll(() => db.close());
 
 describe('standingsAndStages', () => {
-  it('gives the standings and the stage summary of the two separate calls, from one pass', () => {
-    const shared = standingsAndStages(db, asOf);
-    expect(shared.standings).toEqual(customerStandings(db, asOf));
-    expect(shared.stages).toEqual(stageSummaries(db, { since: null, asOf }));
+  it('gives the standings and the stage summary of the two separate calls, from one pass', async () => {
+    const shared = await standingsAndStages(sql, asOf);
+    expect(shared.standings).toEqual(await customerStandings(sql, asOf));
+    expect(shared.stages).toEqual(await stageSummaries(sql, { since: null, asOf }));
     // A: average gap 31 days (2024-01-10 → 02-10, two purchase days), so lost after max(365, 4 × 31) = 365 days:
     // 2024-02-10 + 365 days = 2025-02-09 (2024 has a 29 February), long before as-of.
     const a = shared.standings.find((standing) => standing.firstOrder === '2024-01-10')!;
@@ -35,7 +35,7 @@ describe('standingsAndStages', () => {
   it('makes the same summary and win-back list when the reports are handed the standings', async () => {
     const period = { since: '2026-10-02', asOf, previous: { since: '2026-09-02', asOf: '2026-10-01' } };
     const all = { since: null, asOf, previous: null };
-    const { standings } = standingsAndStages(db, asOf);
+    const { standings } = await standingsAndStages(sql, asOf);
     for (const [name, chosen] of [['summary', period], ['lost', all], ['lost', period]] as const) {
       const alone = await buildReport(sql, name, { period: chosen, lang: 'en', today: asOf });
       const handed = await buildReport(sql, name, { period: chosen, lang: 'en', today: asOf, standings });

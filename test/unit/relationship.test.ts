@@ -4,8 +4,9 @@ import { averageGapDays, lifecycleStage, type LifecycleFacts } from '../../src/a
 import { loyaltyForm } from '../../src/analysis/loyalty.js';
 import { adviseTiers } from '../../src/analysis/advise.js';
 import { buildPyramid } from '../../src/analysis/pyramid.js';
-import { loyaltyFacts, purchaseHistories } from '../../src/db/relationship.js';
-import { testDb } from '../helpers/db.js';
+import { allPurchaseHistories, loyaltyFacts } from '../../src/db/relationship.js';
+import { engines } from '../helpers/engines.js';
+import { testSqlOn } from '../helpers/same-data.js';
 
 const facts = (recencyDays: number, tenureDays: number, purchaseDays: number, recentCents = 0, priorCents = 0): LifecycleFacts => ({
   recencyDays, tenureDays, purchaseDays, recentCents, priorCents,
@@ -39,16 +40,16 @@ describe('lifecycleStage (the defaults of docs/rules.md#lifecycle)', () => {
     expect(averageGapDays(facts(10, 10, 1))).toBeNull();
   });
 
-  it('the history query counts several orders on one day as one purchase and splits the spend windows', () => {
-    const db = testDb([
+  it.each(engines)('the history query counts several orders on one day as one purchase and splits the spend windows (%s)', async (engine) => {
+    const db = await testSqlOn(engine, [
       { customer: 'a', date: '2026-11-01', amount: 10 },
       { customer: 'a', date: '2026-11-01', amount: 5 },
       { customer: 'a', date: '2026-08-20', amount: 100 }, // 95 days before 2026-11-23: the window before
       { customer: 'a', date: '2026-05-01', amount: 7 }, // older than 180 days: neither window
     ]);
-    const [row] = purchaseHistories(db, { asOf: '2026-11-23' }, 90);
+    const [row] = await allPurchaseHistories(db, { asOf: '2026-11-23' }, 90);
     expect(row).toMatchObject({ orders: 4, purchase_days: 3, revenue_cents: 12200, recent_cents: 1500, prior_cents: 10000, first_order: '2026-05-01' });
-    db.close();
+    await db.close();
   });
 });
 
@@ -63,8 +64,8 @@ describe('loyaltyForm', () => {
     expect(loyaltyForm(input)).toBe(expected);
   });
 
-  it('takes the latest survey on or before the analysis date; customers without one stay unknown', () => {
-    const db = testDb(
+  it.each(engines)('takes the latest survey on or before the analysis date; customers without one stay unknown (%s)', async (engine) => {
+    const db = await testSqlOn(engine, 
       [{ customer: 'a', date: '2026-11-01', amount: 10 }, { customer: 'a', date: '2026-10-01', amount: 10 }],
       {
         customers: ['b'],
@@ -75,11 +76,11 @@ describe('loyaltyForm', () => {
         ],
       },
     );
-    const rows = loyaltyFacts(db, { asOf: '2026-11-23' }, 90).sort((x, y) => x.external_id.localeCompare(y.external_id));
+    const rows = (await loyaltyFacts(db, { asOf: '2026-11-23' }, 90)).sort((x, y) => x.external_id.localeCompare(y.external_id));
     expect(rows.map((row) => [row.external_id, row.satisfaction, row.orders, row.recent_orders, loyaltyForm(row)])).toEqual([
       ['a', 1.25, 2, 2, 'loyal'], ['b', null, 0, 0, 'unknown'],
     ]);
-    db.close();
+    await db.close();
   });
 });
 

@@ -53,10 +53,12 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
   const db = context.openDb();
   const { campaignByName, createCampaign } = await import('../../db/campaigns.js');
   if (campaignByName(db, trimmed)) throw new UsageError(`a campaign "${trimmed}" already exists (see crm campaign show ${JSON.stringify(trimmed)})`);
-  const { planCampaign, UnknownCriterion } = await import('../../analysis/campaign-audience.js');
+  const { UnknownCriterion } = await import('../../analysis/campaign-audience.js');
+  const { planCampaignOn } = await import('../../report/analysis-inputs.js');
+  const { legacySql } = await import('../../db/engine/legacy.js');
   let plan;
   try {
-    plan = planCampaign(db, startedOn, { segment: flags.segment, tier: flags.tier, stage: flags.stage }, holdout, seed);
+    plan = await planCampaignOn(legacySql(db), startedOn, { segment: flags.segment, tier: flags.tier, stage: flags.stage }, holdout, seed);
   } catch (error) {
     if (error instanceof UnknownCriterion) throw new UsageError(error.message);
     throw error;

@@ -50,10 +50,10 @@ export function registerClv(program: Command, context: CliContext): void {
       const calibrationEnd = requireDate(flags.calibrationEnd, '--calibration-end');
       if (calibrationEnd >= asOf) throw new UsageError(`--calibration-end ${calibrationEnd} must be before the as-of date ${asOf}`);
       const { addDays, daysBetween } = await import('../../util/dates.js');
-      const db = context.openDb();
+      const sql = await context.openStore();
       const includePartners = flags.includePartners === true;
-      const calibration = requireSales(purchaseSummary(db, calibrationEnd, includePartners), `--calibration-end ${calibrationEnd}`);
-      const actual = purchaseDaysIn(db, { since: addDays(calibrationEnd, 1), asOf, includePartners });
+      const calibration = requireSales(await purchaseSummary(sql, calibrationEnd, includePartners), `--calibration-end ${calibrationEnd}`);
+      const actual = await purchaseDaysIn(sql, { since: addDays(calibrationEnd, 1), asOf, includePartners });
       const validation = validateClv(calibration, actual, daysBetween(calibrationEnd, asOf), unit);
       if (validation.totalActual === 0) context.info(report.emptyHoldoutWarning({ calibrationEnd, asOf, lang }));
       await context.emit(report.clvValidationReport(validation, { calibrationEnd, asOf, lang }), flags);
@@ -63,13 +63,13 @@ export function registerClv(program: Command, context: CliContext): void {
     const { clvFlags } = await import('../analysis-flags.js');
     const modelOptions = await clvFlags(flags, unit);
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
-    const db = context.openDb();
+    const sql = await context.openStore();
     const { customerLabels, returnsNetted } = await import('../../db/analysis.js');
     const { withReturnsNote } = await import('../../report/returns-note.js');
-    const result = analyseClv(requireSales(purchaseSummary(db, asOf, flags.includePartners === true), asOf), modelOptions);
-    const built = report.clvReport(result, (ids) => customerLabels(db, ids), { asOf, lang, limit });
+    const result = analyseClv(requireSales(await purchaseSummary(sql, asOf, flags.includePartners === true), asOf), modelOptions);
+    const built = await report.clvReport(result, (ids) => customerLabels(sql, ids), { asOf, lang, limit });
     // The Gamma-Gamma check (issue 9): the warning also goes to stderr, where a script's log keeps it.
     if (Math.abs(result.correlation) > report.CORRELATION_WARNING) context.info(built.notes![0]!);
-    await context.emit(withReturnsNote(built, returnsNetted(db, { asOf, includePartners: flags.includePartners === true }), lang), flags);
+    await context.emit(withReturnsNote(built, await returnsNetted(sql, { asOf, includePartners: flags.includePartners === true }), lang), flags);
   });
 }

@@ -49,19 +49,19 @@ export function registerPyramid(program: Command, context: CliContext): void {
       await clvPyramid(context, flags, { asOf: period.asOf, since: period.since ?? null, cuts, tier, lang });
       return;
     }
-    const db = context.openDb();
+    const sql = await context.openStore();
     const { pyramidTiers, pyramidCustomers } = await import('../../db/pyramid.js');
     const report = await import('../../report/pyramid.js');
     const { returnsNetted } = await import('../../db/analysis.js');
     const { withReturnsNote } = await import('../../report/returns-note.js');
-    const netted = returnsNetted(db, period);
+    const netted = await returnsNetted(sql, period);
     if (flags.customers || tier !== null) {
-      const rows = pyramidCustomers(db, period, cuts, tier);
+      const rows = await pyramidCustomers(sql, period, cuts, tier);
       await context.emit(withReturnsNote(report.tierCustomersReport(rows, { asOf: period.asOf, lang, tier: tier === null ? null : tiers[tier]! }), netted, lang), flags);
       return;
     }
     const { tierCoverage } = await import('../../db/pyramid.js');
-    const totals = pyramidTiers(db, period, cuts);
+    const totals = await pyramidTiers(sql, period, cuts);
     const coverage = tierCoverage(totals);
     const levels = buildPyramid(totals);
     await context.emit(withReturnsNote(report.pyramidReport(levels, { asOf: period.asOf, lang, cuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }), netted, lang), flags);
@@ -79,14 +79,14 @@ async function clvPyramid(
   const { analyseClv, clvTiers, requireSales } = await import('../../analysis/clv.js');
   const { clvFlags } = await import('../analysis-flags.js');
   const modelOptions = await clvFlags({ horizon: flags.horizon ?? '12m', discount: flags.discount ?? '0.10' }, 'week');
-  const db = context.openDb();
+  const sql = await context.openStore();
   const { purchaseSummary } = await import('../../db/clv.js');
   const { customerLabels } = await import('../../db/analysis.js');
   const report = await import('../../report/clv.js');
-  const result = analyseClv(requireSales(purchaseSummary(db, options.asOf, flags.includePartners === true), options.asOf), modelOptions);
+  const result = analyseClv(requireSales(await purchaseSummary(sql, options.asOf, flags.includePartners === true), options.asOf), modelOptions);
   const placement = clvTiers(result.customers.clvCents, options.cuts);
   if (flags.customers || options.tier !== null) {
-    await context.emit(report.clvTierCustomersReport(result, placement, (ids) => customerLabels(db, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);
+    await context.emit(await report.clvTierCustomersReport(result, placement, (ids) => customerLabels(sql, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);
     return;
   }
   const built = report.clvPyramidReport(result, placement, { asOf: options.asOf, lang: options.lang, cuts: options.cuts });

@@ -15,25 +15,27 @@ export function registerRelationship(program: Command, context: CliContext): voi
     ),
   ).action(async (flags: PeriodFlags & { customers?: boolean; stage?: string }) => {
     const { periodOf } = await import('../analysis-flags.js');
-    const { classifyLifecycle, summariseStages, stages, defaultLifecycleRules } = await import('../../analysis/lifecycle.js');
-    const { purchaseHistories } = await import('../../db/relationship.js');
+    const { StageTally, stages } = await import('../../analysis/lifecycle.js');
+    const { classifiedCustomers } = await import('../../report/analysis-inputs.js');
     const report = await import('../../report/relationship.js');
     const { UsageError } = await import('../../errors.js');
     const stage = flags.stage === undefined ? undefined : stages.find((item) => [item.key, item.nameZh].includes(flags.stage!.toLowerCase()));
     if (flags.stage !== undefined && !stage) throw new UsageError(`--stage: "${flags.stage}" is not one of ${stages.map((item) => item.key).join(', ')}`);
     const period = periodOf(context, flags);
     const lang = context.lang(flags);
-    const db = context.openDb();
-    const customers = classifyLifecycle(purchaseHistories(db, period, defaultLifecycleRules.spendWindowDays), period.asOf);
+    const sql = await context.openStore();
     const { returnsNetted } = await import('../../db/analysis.js');
     const { withReturnsNote } = await import('../../report/returns-note.js');
-    const netted = returnsNetted(db, period);
+    const netted = await returnsNetted(sql, period);
     if (flags.customers || stage) {
-      const chosen = [...customers].filter((customer) => !stage || customer.stage === stage.key);
+      const chosen = [];
+      for await (const batch of classifiedCustomers(sql, period)) chosen.push(...batch.filter((customer) => !stage || customer.stage === stage.key));
       await context.emit(withReturnsNote(report.lifecycleCustomersReport(chosen, { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) }), netted, lang), flags);
       return;
     }
-    await context.emit(withReturnsNote(report.lifecycleSummaryReport(summariseStages(customers), { asOf: period.asOf, lang }), netted, lang), flags);
+    const tally = new StageTally();
+    for await (const batch of classifiedCustomers(sql, period)) tally.add(batch);
+    await context.emit(withReturnsNote(report.lifecycleSummaryReport(tally.summary(), { asOf: period.asOf, lang }), netted, lang), flags);
   });
 
   withPeriodOptions(
@@ -59,7 +61,7 @@ export function registerRelationship(program: Command, context: CliContext): voi
     if (!(willingAt > 0 && willingAt <= 10)) throw new UsageError(`--willing-at: "${flags.willingAt}" is not a number above 0 and at most 10 (C runs from 0.1 to 10)`);
     const period = periodOf(context, flags);
     const lang = context.lang(flags);
-    const rows = loyaltyFacts(context.openDb(), period, windowDays).map((facts) => ({ facts, form: loyaltyForm(facts, { willingAt, windowDays }) }));
+    const rows = (await loyaltyFacts(await context.openStore(), period, windowDays)).map((facts) => ({ facts, form: loyaltyForm(facts, { willingAt, windowDays }) }));
     if (flags.customers) {
       await context.emit(report.loyaltyCustomersReport(rows, { asOf: period.asOf, lang }), flags);
       return;
@@ -85,7 +87,7 @@ export function registerRelationship(program: Command, context: CliContext): voi
     const cuts = parseCuts(flags.cuts);
     if (typeof cuts === 'string') throw new UsageError(`--cuts: ${cuts}`);
     const period = periodOf(context, flags);
-    const levels = buildPyramid(pyramidTiers(context.openDb(), period, cuts));
+    const levels = buildPyramid(await pyramidTiers(await context.openStore(), period, cuts));
     await context.emit(adviceReport(adviseTiers(levels), { asOf: period.asOf, lang: context.lang(flags) }), flags);
   });
 }

@@ -23,21 +23,20 @@ export function registerRfm(program: Command, context: CliContext): void {
     .action(async (flags: ScoreFlags & { segment?: string; limit?: string }) => {
       const { requireSegment, segmentOptions } = await import('../analysis-flags.js');
       const { flagLimits, parsePositiveInteger } = await import('../context.js');
-      const { segmentCustomers } = await import('../../analysis/customer-segments.js');
-      const { customerLabels } = await import('../../db/analysis.js');
+      const { segmentedCustomers } = await import('../../report/analysis-inputs.js');
+      const { customerLabels, returnsNetted } = await import('../../db/analysis.js');
       const { rfmCustomersReport } = await import('../../report/rfm.js');
       const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
       const options = await segmentOptions(context, flags);
-      const db = context.openDb();
-      const { scores, segmentation } = segmentCustomers(db, options);
+      const sql = await context.openStore();
+      const { scores, segmentation } = await segmentedCustomers(sql, options);
       await requireSegment(segmentation, flags.segment);
-      const report = rfmCustomersReport(scores, segmentation, (ids) => customerLabels(db, ids), {
+      const report = await rfmCustomersReport(scores, segmentation, (ids) => customerLabels(sql, ids), {
         asOf: options.period.asOf,
         lang: context.lang(flags),
         selection: { segment: flags.segment, limit },
       });
-      const { returnsNetted } = await import('../../db/analysis.js');
       const { withReturnsNote } = await import('../../report/returns-note.js');
-      await context.emit(withReturnsNote(report, returnsNetted(db, options.period), context.lang(flags)), flags);
+      await context.emit(withReturnsNote(report, await returnsNetted(sql, options.period), context.lang(flags)), flags);
     });
 }

@@ -35,10 +35,10 @@ export function registerSegment(program: Command, context: CliContext): void {
     ),
   ).action(async (flags: SegmentFlags) => {
     const { requireSegment, segmentOptions } = await import('../analysis-flags.js');
-    const { segmentCustomers } = await import('../../analysis/customer-segments.js');
+    const { segmentedCustomers } = await import('../../report/analysis-inputs.js');
     const options = await segmentOptions(context, flags);
-    const db = context.openDb();
-    const { scores, segmentation } = segmentCustomers(db, options);
+    const sql = await context.openStore();
+    const { scores, segmentation } = await segmentedCustomers(sql, options);
     await requireSegment(segmentation, flags.segment);
     const lang = context.lang(flags);
     const { returnsNetted } = await import('../../db/analysis.js');
@@ -47,15 +47,15 @@ export function registerSegment(program: Command, context: CliContext): void {
       const { customerLabels } = await import('../../db/analysis.js');
       const { rfmCustomersReport } = await import('../../report/rfm.js');
       const title = flags.segment ? `Segment ${flags.segment}` : 'Customers by segment';
-      const built = rfmCustomersReport(scores, segmentation, (ids) => customerLabels(db, ids), { asOf: options.period.asOf, lang, selection: { segment: flags.segment }, title });
-      await context.emit(withReturnsNote(built, returnsNetted(db, options.period), lang), flags);
+      const built = await rfmCustomersReport(scores, segmentation, (ids) => customerLabels(sql, ids), { asOf: options.period.asOf, lang, selection: { segment: flags.segment }, title });
+      await context.emit(withReturnsNote(built, await returnsNetted(sql, options.period), lang), flags);
       return;
     }
     const { summariseSegments } = await import('../../analysis/segments.js');
     const { segmentSummaryReport, segmentNotes } = await import('../../report/rfm.js');
     const notes = options.scheme === 'cn8' ? [] : segmentNotes(options.rulesSource, scores, lang);
     const built = segmentSummaryReport(summariseSegments(scores, segmentation), segmentation, { asOf: options.period.asOf, lang, notes });
-    await context.emit(withReturnsNote(built, returnsNetted(db, options.period), lang), flags);
+    await context.emit(withReturnsNote(built, await returnsNetted(sql, options.period), lang), flags);
   });
 
   withOutputOptions(

@@ -31,19 +31,19 @@ export function registerSnapshot(program: Command, context: CliContext): void {
   ).action(async (flags: SaveFlags) => {
     const { segmentOptions } = await import('../analysis-flags.js');
     const { parseCuts } = await import('../../analysis/pyramid.js');
-    const { snapshotCustomers } = await import('../../analysis/snapshot.js');
+    const { snapshotOf } = await import('../../report/analysis-inputs.js');
     const { saveSnapshot, snapshotByDate } = await import('../../db/snapshots.js');
     const { UsageError } = await import('../../errors.js');
     if (flags.scheme === 'cn8') throw new UsageError('--scheme: snapshots store the rules segments; cn8 is computed on the fly');
     const cuts = parseCuts(flags.cuts);
     if (typeof cuts === 'string') throw new UsageError(`--cuts: ${cuts}`);
     const options = await segmentOptions(context, flags);
-    const db = context.openDb();
-    const customers = snapshotCustomers(db, { ...options, cuts });
-    const replaced = snapshotByDate(db, options.period.asOf) !== undefined;
+    const sql = await context.openStore();
+    const customers = await snapshotOf(sql, { ...options, cuts });
+    const replaced = (await snapshotByDate(sql, options.period.asOf)) !== undefined;
     if (customers.clvUnavailable) context.info(`no p_alive or CLV in this snapshot: ${customers.clvUnavailable}`);
-    saveSnapshot(
-      db,
+    await saveSnapshot(
+      sql,
       {
         as_of: options.period.asOf, since: options.period.since ?? null, bins: options.bins, rules: options.rulesSource,
         cuts: cuts.join(','), customers: customers.count, created_at: context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -73,7 +73,7 @@ export function registerSnapshot(program: Command, context: CliContext): void {
     async (flags: OutputOptions) => {
       const { listSnapshots } = await import('../../db/snapshots.js');
       const { snapshotListReport } = await import('../../report/snapshot.js');
-      await context.emit(snapshotListReport(listSnapshots(context.openDb())), flags);
+      await context.emit(snapshotListReport(await listSnapshots(await context.openStore())), flags);
     },
   );
 
@@ -90,8 +90,8 @@ export function registerSnapshot(program: Command, context: CliContext): void {
     const { defaultSegmentRules, OTHERS, OTHERS_ZH } = await import('../../analysis/segment-rules.js');
     const report = await import('../../report/snapshot.js');
     const { UsageError } = await import('../../errors.js');
-    const db = context.openDb();
-    const all = listSnapshots(db);
+    const sql = await context.openStore();
+    const all = await listSnapshots(sql);
     const pick = (raw: string, flag: string) => {
       const date = requireDate(raw, flag);
       const found = all.find((s) => s.as_of === date);
@@ -111,7 +111,7 @@ export function registerSnapshot(program: Command, context: CliContext): void {
     const zh = new Map<string, string>([...defaultSegmentRules.map((rule): [string, string] => [rule.name, rule.nameZh ?? rule.name]), [OTHERS, OTHERS_ZH]]);
     const label = (segment: string) => (lang === 'zh' ? zh.get(segment) ?? segment : segment);
     const dates = { from: from.as_of, to: to.as_of, lang, label };
-    const movements = segmentMovements(db, from.id, to.id);
+    const movements = await segmentMovements(sql, from.id, to.id);
     // --high names segments as stored (English) in any case, or by their Chinese names; a name neither snapshot nor
     // the default rules have is a typo that would silently list nobody: a usage error.
     const known = new Map<string, string>();
@@ -124,7 +124,7 @@ export function registerSnapshot(program: Command, context: CliContext): void {
       if (stored === undefined) throw new UsageError(`--high: no segment "${name}" in the default rules or in these snapshots (known: ${[...new Set(known.values())].join(', ')})`);
       return stored;
     });
-    const fell = report.fallersReport(fallers(db, from.id, to.id, high), dates);
+    const fell = report.fallersReport(await fallers(sql, from.id, to.id, high), dates);
     if (flags.customers) {
       await context.emit(fell, flags);
       return;

@@ -5,7 +5,6 @@ import { buildPyramid, defaultCuts } from '../../analysis/pyramid.js';
 import type { RfGrid } from '../../analysis/rf-grid.js';
 import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
 import type { Sql } from '../../db/engine/sql.js';
-import { legacyDb } from '../../db/engine/legacy.js';
 import { monthlyRevenue } from '../../db/report-sales.js';
 import { customerStandings, loyaltySummaries, scoredSegments, stageSummaries, standingsAndStages } from '../analysis-inputs.js';
 import type { StageSummary } from '../../analysis/lifecycle.js';
@@ -101,8 +100,8 @@ async function firstOf(report: Promise<Report>, count: number): Promise<{ report
 async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ summary: Report; lost: { report: Report; total: number }; stages: StageSummary[] }> {
   const { analysisPeriod: period, lang, today } = options;
   const { standings, stages } = period.since === null
-    ? standingsAndStages(legacyDb(sql), period.asOf, period.includePartners)
-    : { standings: customerStandings(legacyDb(sql), period.asOf, period.includePartners), stages: stageSummaries(legacyDb(sql), period) };
+    ? await standingsAndStages(sql, period.asOf, period.includePartners)
+    : { standings: await customerStandings(sql, period.asOf, period.includePartners), stages: await stageSummaries(sql, period) };
   const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
   const build = (name: string, chosen: ResolvedPeriod) => buildReport(sql, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined });
   return { summary: await build('summary', options.summaryPeriod), lost: await firstOf(build('lost', period), dashboardListLength), stages };
@@ -115,11 +114,10 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
   const build = (name: string) => buildReport(sql, name, { period, lang, today: options.today });
 
   // The tiers' own totals say how many orders had no cost: no second pass over the orders for the note.
-  // legacyDb(sql): the pyramid, segment, lifecycle and loyalty inputs still take the SQLite handle (converted apart).
-  const tierTotals = pyramidTiers(legacyDb(sql), period, defaultCuts);
+  const tierTotals = await pyramidTiers(sql, period, defaultCuts);
   const coverage = tierCoverage(tierTotals);
   const pyramid = pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
-  const { segments, rfGrid } = segmentParts(sql, period, lang);
+  const { segments, rfGrid } = await segmentParts(sql, period, lang);
   // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
   const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
   const start = period.since !== null && period.since > first ? period.since : first;
@@ -139,7 +137,7 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
     cohorts: { ...cohorts, rows: cohorts.rows.slice(-dashboardCohorts) },
     cohortsTotal: cohorts.rows.length,
     lifecycle: lifecycleSummaryReport(stages, { asOf, lang }),
-    loyalty: loyaltySummaryReport(loyaltySummaries(legacyDb(sql), period), { asOf, lang, windowDays: 90, willingAt: 1 }),
+    loyalty: loyaltySummaryReport(await loyaltySummaries(sql, period), { asOf, lang, windowDays: 90, willingAt: 1 }),
     topCustomers: profit.report,
     topCustomersTotal: profit.total,
     winBack: lost.report,
@@ -148,8 +146,8 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
 }
 
 /** The segment report and the R×F grid; every customer's scores behind them are let go on return. */
-function segmentParts(sql: Sql, period: ResolvedPeriod, lang: Lang): { segments: Report; rfGrid: RfGrid } {
-  const segmented = scoredSegments(legacyDb(sql), period);
+async function segmentParts(sql: Sql, period: ResolvedPeriod, lang: Lang): Promise<{ segments: Report; rfGrid: RfGrid }> {
+  const segmented = await scoredSegments(sql, period);
   const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf: period.asOf, lang, notes: segmentNotes('default', segmented.scores, lang) });
   return { segments, rfGrid: segmented.grid };
 }
