@@ -177,7 +177,9 @@ describe.each(engines)('crm db copy into %s', (engine: Engine) => {
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once('exit', (...end) => resolve(end)));
+    // Killed, not finished: the copy was still under way.
+    expect([code, signal]).toEqual([null, 'SIGKILL']);
     // The server notices the broken connection and rolls its transaction back.
     for (let i = 0; i < 100; i++) {
       const open = await scalar<number>(postgresAdminUrl, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'crm' AND datname = ?", [new URL(target).pathname.slice(1)]);
