@@ -3,7 +3,11 @@
 // table comes before the tables pointing at it; the copy is one transaction on the target, read from one snapshot
 // of the source, streamed in batches, with every table's row count checked before it commits
 // (docs/storage.md; ARCHITECTURE.md#storage). Reading the schema is engine-specific and lives here.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pgCopy from 'pg-copy-streams';
 import { CrmError, DatabaseError } from '../errors.js';
+import { PgSql } from './engine/postgres.js';
 import type { Sql } from './engine/sql.js';
 import { SqliteSql } from './engine/sqlite.js';
 import { storedSchemaVersion } from './open-store.js';
@@ -161,24 +165,35 @@ async function setSequences(target: Sql, tables: TableShape[], source: Map<strin
   }
 }
 
-/** Rows written per INSERT statement: PostgreSQL takes at most 65535 parameters in one. */
-const rowsPerInsert = (columns: number): number => Math.max(1, Math.min(1000, Math.floor(30000 / columns)));
+/** One value in COPY's text format: \N for NULL, backslash escapes for the characters that end a field or a row. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : JSON.stringify(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : text;
+}
 
-/** Writes rows (arrays in COLUMNS order) into TABLE of TARGET, a few hundred per statement (SQLite: one prepared statement). */
-async function insertRows(target: Sql, table: string, columns: string[], rows: unknown[][]): Promise<void> {
-  const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `;
-  const one = `(${columns.map(() => '?').join(', ')})`;
-  if (target instanceof SqliteSql) {
-    // better-sqlite3 is synchronous: one statement run per row, with no await between rows.
-    const statement = target.handle.prepare(head + one);
-    for (const row of rows) statement.run(...row);
+/** Batches of rows as COPY text, one chunk per batch. */
+async function* copyText(batches: AsyncIterable<unknown[][]>): AsyncIterable<string> {
+  for await (const batch of batches) {
+    let text = '';
+    for (const row of batch) text += `${row.map(copyField).join('\t')}\n`;
+    yield text;
+  }
+}
+
+/**
+ * Writes the rows of BATCHES (arrays in COLUMNS order) into TABLE of TARGET: PostgreSQL streams them with COPY (the
+ * server's bulk path, read as it is sent), SQLite runs one prepared INSERT per row with no await between rows.
+ */
+async function writeRows(target: Sql, table: string, columns: string[], batches: AsyncIterable<unknown[][]>): Promise<void> {
+  if (target instanceof PgSql) {
+    const copy = target.client.query(pgCopy.from(`COPY ${quote(table)} (${columns.map(quote).join(', ')}) FROM STDIN`));
+    await pipeline(Readable.from(copyText(batches)), copy);
     return;
   }
-  const per = rowsPerInsert(columns.length);
-  for (let start = 0; start < rows.length; start += per) {
-    const part = rows.slice(start, start + per);
-    await target.run(head + part.map(() => one).join(', '), part.flat());
-  }
+  if (!(target instanceof SqliteSql)) throw new Error('db copy: unknown engine');
+  const statement = target.handle.prepare(`INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  for await (const batch of batches) for (const row of batch) statement.run(...row);
 }
 
 /** Sets the self-referencing COLUMN of TABLE from pairs [id, value], a few hundred per statement (both engines: UPDATE … FROM). */
@@ -248,19 +263,23 @@ export async function copyDatabase(source: Sql, target: Sql, options: CopyOption
         const later: Map<string, unknown[][]> = new Map(table.selfReferences.map((column) => [column, []]));
         const order = table.key.length ? ` ORDER BY ${table.key.map(quote).join(', ')}` : '';
         let rows = 0;
-        for await (const batch of source.rowBatches(`SELECT ${table.columns.map(quote).join(', ')} FROM ${quote(table.name)}${order}`, undefined, batchSize)) {
-          if (selfIndexes.length && keyIndex >= 0 && target.engine === 'postgres') {
-            for (const row of batch) {
-              for (const index of selfIndexes) {
-                if (row[index] === null) continue;
-                later.get(table.columns[index]!)!.push([row[keyIndex], row[index]]);
-                row[index] = null;
+        const read = source.rowBatches(`SELECT ${table.columns.map(quote).join(', ')} FROM ${quote(table.name)}${order}`, undefined, batchSize);
+        const counted = async function* (): AsyncIterable<unknown[][]> {
+          for await (const batch of read) {
+            if (selfIndexes.length && keyIndex >= 0 && target.engine === 'postgres') {
+              for (const row of batch) {
+                for (const index of selfIndexes) {
+                  if (row[index] === null) continue;
+                  later.get(table.columns[index]!)!.push([row[keyIndex], row[index]]);
+                  row[index] = null;
+                }
               }
             }
+            rows += batch.length;
+            yield batch;
           }
-          await insertRows(target, table.name, table.columns, batch);
-          rows += batch.length;
-        }
+        };
+        await writeRows(target, table.name, table.columns, counted());
         for (const [column, pairs] of later) if (pairs.length) await updateSelfReferences(target, table.name, table.key[0]!, column, pairs);
         const written = (await target.value<number>(`SELECT count(*) FROM ${quote(table.name)}`)) ?? 0;
         const inSource = (await source.value<number>(`SELECT count(*) FROM ${quote(table.name)}`)) ?? 0;
@@ -271,10 +290,7 @@ export async function copyDatabase(source: Sql, target: Sql, options: CopyOption
         options.onTable?.(table.name, rows);
       }
       await setSequences(target, tables, sequences);
-      if (target instanceof SqliteSql) {
-        const broken = await target.all('SELECT * FROM pragma_foreign_key_check LIMIT 1');
-        if (broken.length) throw new DatabaseError(`rows in the source point at rows that are not there (run crm doctor on ${source.label}); nothing was written`);
-      }
+      // SQLite checks the deferred foreign keys at the commit: a row pointing at nothing fails it, and it rolls back.
       return { version, tables: copied };
     }, 'write');
   }, 'read');
