@@ -16,7 +16,13 @@ export function registerBackup(program: Command, context: CliContext): void {
     .description('copy the database while it is in use (consistent even during an import); default backups/<name>-YYYYMMDD-HHMMSS.db (crm.db: crm-…)')
     .option('--keep <n>', 'afterwards keep the newest N of this database\'s plain backups (<name>-YYYYMMDD-HHMMSS.db) that pass the integrity check, and delete older ones')
     .addOption(new Option('-f, --format <format>', 'result as text or JSON').choices(['table', 'json']).default('table'))
-    .addHelpText('after', '\nTimes in backup names are UTC. The file is readable by you only (0600).\nExamples:\n  $ crm backup\n  $ crm backup --keep 14                 (nightly from cron)\n  $ crm backup /mnt/usb/crm-copy.db')
+    .addHelpText(
+      'after',
+      '\nTimes in backup names are UTC. The file is readable by you only (0600).\n' +
+        'On a PostgreSQL database the backup is the same kind of SQLite file, in backups/<database>-….db of the working folder;\n' +
+        'crm restore puts one back into an empty server database.\n' +
+        'Examples:\n  $ crm backup\n  $ crm backup --keep 14                 (nightly from cron)\n  $ crm backup /mnt/usb/crm-copy.db',
+    )
     .action(async (file: string | undefined, flags: BackupFlags) => {
       const keep = flags.keep === undefined ? undefined : parsePositiveInteger(flags.keep, '--keep', flagLimits.backups);
       const { backupDatabase, backupServer, pruneBackups } = await import('../../db/backup.js');
@@ -57,7 +63,7 @@ export function registerBackup(program: Command, context: CliContext): void {
 
   program
     .command('restore <file>')
-    .description('replace the database with a backup, after checking it and backing up the current one')
+    .description('replace the database with a backup, after checking it and backing up the current one (a PostgreSQL database: fill an empty one)')
     .option('-y, --yes', 'do not ask (needed when not on a terminal)')
     .addHelpText('after', '\nExamples:\n  $ crm restore backups/crm-20261122-020000.db\n  $ crm restore backups/crm-20261122-020000.db --yes     (in a script)')
     .action(async (file: string, flags: { yes?: boolean }) => {
@@ -101,7 +107,12 @@ async function restoreServer(context: CliContext, file: string, source: string, 
   const { restoreIntoServer } = await import('../../db/restore.js');
   const { TargetNotEmptyError, tablesWithRows } = await import('../../db/copy.js');
   const { confirmOrRequireYes } = await import('../confirm.js');
-  // A new server database need not be crm init'ed first: the restore sets up the schema, as db copy does.
+  const { resolvePostgresTarget } = await import('../../db/engine/postgres.js');
+  const where = context.dbTarget();
+  const label = where.engine === 'postgres' ? resolvePostgresTarget(where.url, context.io.env).label : '';
+  await confirmOrRequireYes(context, yes, `Fill the database ${label} (it must be empty) with ${file} (${facts.customers} customers, ${facts.orders} orders)?`);
+  // A new server database need not be crm init'ed first: the restore sets up the schema, as db copy does (a
+  // database without crm's schema is empty, so that is all it writes before the check below).
   const sql = await context.openStore({ create: true });
   const full = await tablesWithRows(sql);
   if (full.length > 0) {
@@ -109,7 +120,6 @@ async function restoreServer(context: CliContext, file: string, source: string, 
       `${sql.label} already holds data (${full.join(', ')}); crm restore fills only an empty server database (create a new one, crm init it, and restore there); nothing was written`,
     );
   }
-  await confirmOrRequireYes(context, yes, `Fill the empty database ${sql.label} with ${file} (${facts.customers} customers, ${facts.orders} orders)?`);
   const result = await restoreIntoServer(source, sql);
   const rows = result.tables.reduce((sum, table) => sum + table.rows, 0);
   context.info(`restored ${sql.label} from ${file}: ${facts.customers} customers, ${facts.orders} orders (${rows} rows in ${result.tables.length} tables), integrity ok`);
