@@ -69,6 +69,17 @@ describe('crm db copy', () => {
     }
   });
 
+  it('file → file: the same rows, ids, id counters and crm export all', async () => {
+    const source = sourceFile();
+    const copy = path.join(tempDir(), 'copy.db');
+    const result = await crmOk(source, ['db', 'copy', '--to', copy]);
+    expect(result.stdout).toMatch(/^Copied .*crm\.db to .*copy\.db\n/);
+    expect(result.stdout).toMatch(/│ orders\s+│\s+2,078 │/);
+    expect(fileDump(copy)).toEqual(fileDump(source));
+    expect(await exportAll(copy)).toEqual(await exportAll(source));
+    expect(fs.statSync(copy).mode & 0o777).toBe(0o600);
+  });
+
   it.runIf(postgresAvailable)('file → server → server → file: the same crm export all, the same data, the same file down to ids and id counters', async () => {
     const source = sourceFile();
     const server = await newDatabase('postgres');
