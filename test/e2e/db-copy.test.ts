@@ -210,6 +210,10 @@ describe.each(engines)('crm db copy into %s', (engine: Engine) => {
       expect(result.stderr).toMatch(/nothing was written|a folder/);
     }
     expect(fs.readdirSync(path.join(path.dirname(source), 'backups'))).toEqual([]);
+    // Another kind of URL is refused as such, naming --to, and never becomes a file.
+    const ftp = await runCrm(['--db', source, 'db', 'copy', '--to', 'ftp://host/crm'], { cwd: path.dirname(source) });
+    expect([ftp.code, ftp.stderr]).toEqual([2, 'crm: --to: "ftp://" is not a database crm can open; give a file path or a postgresql:// URL\n']);
+    expect(fs.readdirSync(path.dirname(source)).sort()).toEqual(['backups', 'crm.db', 'crm.db-wal']);
     expect(fs.existsSync(`${source}-journal`)).toBe(false);
   });
 });

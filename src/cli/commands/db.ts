@@ -33,8 +33,20 @@ async function runCopy(context: CliContext, flags: CopyFlags): Promise<void> {
   const { copyDatabase } = await import('../../db/copy.js');
   const { UsageError, DatabaseError, CrmError } = await import('../../errors.js');
   const { dbCopyReport } = await import('../../report/safety.js');
+  const { resolvePostgresTarget } = await import('../../db/engine/postgres.js');
   const from = context.dbTarget();
-  const to = storeTarget(flags.to, context.io.cwd);
+  // storeTarget and the URL reader name --db in their refusals; here the value came from --to.
+  const asTo = (error: unknown): never => {
+    if (error instanceof CrmError && error.message.startsWith('--db')) throw new UsageError(`--to${error.message.slice(4)}`);
+    throw error;
+  };
+  let to: ReturnType<typeof storeTarget>;
+  try {
+    to = storeTarget(flags.to, context.io.cwd);
+    if (to.engine === 'postgres') resolvePostgresTarget(to.url, context.io.env);
+  } catch (error) {
+    return asTo(error);
+  }
   if (to.engine === 'sqlite') {
     if (fs.existsSync(to.file) && fs.statSync(to.file).isDirectory()) throw new UsageError(`--to ${flags.to}: a folder; name the database file to create`);
     if (from.engine === 'sqlite') {
@@ -43,7 +55,6 @@ async function runCopy(context: CliContext, flags: CopyFlags): Promise<void> {
       if (reason) throw new UsageError(`--to ${flags.to}: ${reason}; name a new file (nothing was written)`);
     }
   } else if (from.engine === 'postgres') {
-    const { resolvePostgresTarget } = await import('../../db/engine/postgres.js');
     const a = resolvePostgresTarget(from.url, context.io.env);
     const b = resolvePostgresTarget(to.url, context.io.env);
     if (a.host === b.host && a.port === b.port && a.database === b.database) {
