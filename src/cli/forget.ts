@@ -31,6 +31,6 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
       `${result.externalId}: old copies of the erased data stay in ${sql.label} while another process is reading it (a report, export or dashboard?); when it has finished, run \`crm customer forget ${result.externalId} --yes\` again to finish erasing`,
     );
   }
-  if (result.finishing) context.say(`finished forgetting customer ${result.externalId}: no old copies of the erased data remain in the database file\n`);
+  if (result.finishing) context.say(`finished forgetting customer ${result.externalId}: no old copies of the erased data remain in the database${sql.engine === 'sqlite' ? ' file' : ''}\n`);
   context.info('backups made before now still hold the old data; they expire with crm backup --keep');
 }
