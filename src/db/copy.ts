@@ -248,6 +248,9 @@ export async function copyDatabase(source: Sql, target: Sql, options: CopyOption
     if (source.engine === 'postgres') await source.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     const sequences = await sequenceValues(source, tables);
     return target.transaction(async () => {
+      // No other writer may fill the target between the emptiness check and the commit (SQLite: BEGIN IMMEDIATE
+      // holds the write lock already; readers still read the empty tables meanwhile).
+      if (target.engine === 'postgres') await target.exec(`LOCK TABLE ${tables.map((table) => quote(table.name)).join(', ')} IN EXCLUSIVE MODE`);
       const full = await tablesWithRows(target);
       if (full.length > 0) {
         throw new TargetNotEmptyError(`${target.label} already holds data (${full.join(', ')}); db copy writes only into an empty database; nothing was written`);
