@@ -161,7 +161,7 @@ export class CliContext {
    */
   async writeOutput(file: string, text: string, flag = '--output'): Promise<void> {
     const { writeFileSafely } = await import('../files/atomic-file.js');
-    // On a server there is no database file to protect.
+    // A PostgreSQL database has no file here that an output could overwrite.
     const target = this.dbTarget();
     writeFileSafely(path.resolve(this.io.cwd, file), text, { flag, shown: file, databaseFile: target.engine === 'sqlite' ? target.file : undefined });
   }
