@@ -109,15 +109,6 @@ export async function crmTables(sql: Sql): Promise<TableShape[]> {
   return parentsFirst(sql instanceof SqliteSql ? await sqliteShapes(sql) : await postgresShapes(sql));
 }
 
-/** Row count of every crm table, in the order crmTables gives. */
-export async function rowCounts(sql: Sql, tables?: TableShape[]): Promise<{ table: string; rows: number }[]> {
-  const counts: { table: string; rows: number }[] = [];
-  for (const table of tables ?? (await crmTables(sql))) {
-    counts.push({ table: table.name, rows: (await sql.value<number>(`SELECT count(*) FROM ${quote(table.name)}`)) ?? 0 });
-  }
-  return counts;
-}
-
 /** The crm tables of SQL that hold at least one row. */
 export async function tablesWithRows(sql: Sql): Promise<string[]> {
   const found: string[] = [];
