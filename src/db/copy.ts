@@ -209,7 +209,7 @@ export interface CopyResult {
 export interface CopyOptions {
   /** Told after each table is written. */
   onTable?: (table: string, rows: number) => void;
-  /** Rows read per batch (tests make it small). */
+  /** Rows read per batch (default 2000). */
   batchSize?: number;
 }
 
