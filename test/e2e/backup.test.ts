@@ -7,7 +7,7 @@ import { latestSchemaVersion, migrations } from '../../src/db/migrations.js';
 import { once } from 'node:events';
 import { runCrm, samples, spawnCrm, spawnCrmAsync, tempDir } from '../helpers/cli.js';
 import { count, fullDump, sampleDb, withDb } from '../helpers/db.js';
-import { businessDataOf, engines, newDatabase, postgresAdminUrl, scalar, tableCounts, type Engine } from '../helpers/engines.js';
+import { businessDataOf, engines, newDatabase, postgresAdminUrl, query, scalar, tableCounts, type Engine } from '../helpers/engines.js';
 import { crmOk, sampleOn } from '../helpers/sample-store.js';
 
 const mode = (file: string): number => fs.statSync(file).mode & 0o777;
@@ -275,6 +275,26 @@ describe.each(engines)('crm backup and restore on %s', (engine: Engine) => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/already holds data .*; crm restore fills only an empty server database .*nothing was written\n$/);
     expect(await tableCounts(db)).toEqual(before);
+  });
+});
+
+describe.runIf(engines.includes('postgres'))('crm restore of an older backup into a server', () => {
+  it('upgrades a copy of it to the current schema on the way and leaves the file as it was', async () => {
+    const file = path.join(tempDir(), 'old.db');
+    const old = new Database(file);
+    for (const migration of migrations.filter((step) => step.version <= 12)) {
+      old.exec(migration.sql);
+      old.pragma(`user_version = ${migration.version}`);
+    }
+    old.prepare("INSERT INTO customers (external_id, name, created_at, updated_at) VALUES ('OLD1', 'Old One', '2020-01-01', '2020-01-01')").run();
+    old.close();
+    const before = fs.readFileSync(file);
+    const server = await newDatabase('postgres');
+    const restored = await crmOk(server, ['restore', file, '--yes']);
+    expect(restored.stderr).toMatch(/^restored postgresql:\/\/.*: 1 customers, 0 orders \(1 rows in \d+ tables\), integrity ok\n$/);
+    expect(await scalar(server, 'SELECT max(version) FROM crm_schema')).toBe(latestSchemaVersion);
+    expect(await query(server, 'SELECT external_id, name FROM customers')).toEqual([{ external_id: 'OLD1', name: 'Old One' }]);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 });
 
