@@ -6,8 +6,9 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
   const { resolveCustomer } = await import('./resolve-customer.js');
   const { confirmOrRequireYes } = await import('./confirm.js');
   const { UsageError } = await import('../errors.js');
-  const db = context.openDb();
-  const customer = await resolveCustomer(context, db, reference);
+  const { legacyDb } = await import('../db/engine/legacy.js');
+  const sql = await context.openStore();
+  const customer = await resolveCustomer(context, legacyDb(sql), reference);
   const typed = reference.trim();
   const exact = typed === customer.external_id || typed === String(customer.id) || typed.toLowerCase() === customer.email?.toLowerCase();
   // A script must name the person exactly: part of a name is not enough for an erasure.
@@ -17,7 +18,7 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
     flags.yes,
     `Erase the personal data of ${customer.external_id} ${customer.name}? Orders stay, anonymously. This cannot be undone`,
   );
-  const result = forgetCustomer(db, customer.id, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  const result = await forgetCustomer(sql, customer.id, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   if (!result.finishing) {
     context.say(
       `forgot customer ${result.externalId}: name, company, e-mail, phone, notes and drop reason erased; ${result.interactionsCleared} interaction, ${result.complaintsCleared} complaint and ${result.paymentsCleared} payment texts cleared; ${result.ordersKept} orders kept anonymously\n`,
@@ -27,9 +28,9 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
     // The rows are erased, but the file still holds old copies: not done, so not exit 0.
     const { CrmError } = await import('../errors.js');
     throw new CrmError(
-      `${result.externalId}: old copies of the erased data stay in ${context.dbPath()} while another process is reading it (a report, export or dashboard?); when it has finished, run \`crm customer forget ${result.externalId} --yes\` again to finish erasing`,
+      `${result.externalId}: old copies of the erased data stay in ${sql.label} while another process is reading it (a report, export or dashboard?); when it has finished, run \`crm customer forget ${result.externalId} --yes\` again to finish erasing`,
     );
   }
-  if (result.finishing) context.say(`finished forgetting customer ${result.externalId}: no old copies of the erased data remain in the database file\n`);
+  if (result.finishing) context.say(`finished forgetting customer ${result.externalId}: no old copies of the erased data remain in the database${sql.engine === 'sqlite' ? ' file' : ''}\n`);
   context.info('backups made before now still hold the old data; they expire with crm backup --keep');
 }

@@ -9,6 +9,7 @@ import { backupFileName, backupFolder, backupPrefix, plainBackupName } from './b
 import { placeExclusively, removeLeftovers, removeTemporary, temporaryBeside, type LeftoverFile } from './backup-temp.js';
 import { latestSchemaVersion } from './migrations.js';
 import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 
 export interface BackupResult {
   file: string;
@@ -192,3 +193,37 @@ export function inspectDatabaseFile(file: string): DatabaseFileFacts {
   }
 }
 
+
+/**
+ * A PostgreSQL database as the same kind of file a SQLite backup is: crm db copy into a new SQLite file (a
+ * temporary one, 0600, renamed into place only when complete and checked with integrity_check). The copy reads one
+ * snapshot of the server, so it is consistent while others work.
+ */
+export async function backupServer(sql: Sql, target: BackupTarget): Promise<BackupResult> {
+  const folder = targetFolder(target);
+  if (!fs.existsSync(folder) && 'file' in target) throw new UsageError(`${folder}: no such folder for the backup`);
+  if ('file' in target && fs.existsSync(target.file)) throw new UsageError(`${target.file} already exists; choose another file name`);
+  const temporary = temporaryFor(target);
+  // The copy creates the file itself (0600) with the schema; an empty file is no database to it.
+  removeTemporary(temporary);
+  try {
+    const { openStore } = await import('./open-store.js');
+    const { copyDatabase } = await import('./copy.js');
+    const copy = await openStore({ engine: 'sqlite', file: temporary }, { create: true });
+    try {
+      await copyDatabase(sql, copy);
+    } finally {
+      await copy.close();
+    }
+    const integrity = sealCopy(temporary);
+    fs.chmodSync(temporary, 0o600);
+    const file = placeBackup(temporary, target);
+    return { file, bytes: fs.statSync(file).size, integrity };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DatabaseError(`backup of ${sql.label} to ${'file' in target ? target.file : folder} failed: ${message}; nothing was written`);
+  } finally {
+    removeTemporary(temporary);
+  }
+}

@@ -5,8 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { anyBackupName, backupFolder, backupPrefix } from './backup-files.js';
 import { integrityCheck, removeBackupLeftovers, verifyBackup } from './backup.js';
-import { latestSchemaVersion } from './migrations.js';
+import { latestSchemaVersion, migrations } from './migrations.js';
 import { folderWritable, type Db } from './open.js';
+import { connectPostgres, resolvePostgresTarget } from './engine/postgres.js';
+import type { Sql } from './engine/sql.js';
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail';
 
@@ -124,9 +126,12 @@ function readOnlyFolderCheck(file: string, why: string): DoctorCheck {
 }
 
 function backupCheck(file: string, now: Date, checks: DoctorCheck[]): void {
-  const folder = backupFolder(file);
+  folderBackupCheck(backupFolder(file), backupPrefix(file), now, checks);
+}
+
+function folderBackupCheck(folder: string, prefix: string, now: Date, checks: DoctorCheck[]): void {
   // Only this database's own backups: others may share the folder.
-  const own = anyBackupName(backupPrefix(file));
+  const own = anyBackupName(prefix);
   const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => own.test(name)) : [];
   // Only a file that passes the integrity check counts as a backup (an empty one a killed run left does not).
   const files = names
@@ -193,5 +198,106 @@ export function diagnose(file: string, now: Date): DoctorCheck[] {
     checks.push({ ...readOnlyFolderCheck(file, folder.why), status: 'warn', detail: `${path.dirname(file)} is ${folder.why}: crm can read the database but not change it (no import, edit or restore)`, hint: 'make the folder writable to change the database' });
   }
   backupCheck(file, now, checks);
+  return checks;
+}
+
+/** The tables the latest schema has, from the migrations themselves. */
+function schemaTables(): string[] {
+  const names = new Set<string>();
+  for (const migration of migrations) for (const match of migration.sql.matchAll(/CREATE TABLE (\w+)/g)) names.add(match[1]!);
+  return [...names];
+}
+
+async function serverChecks(sql: Sql, checks: DoctorCheck[]): Promise<boolean> {
+  const version = await sql.value<string>('SHOW server_version');
+  const size = (await sql.value<number>('SELECT pg_database_size(current_database())')) ?? 0;
+  checks.push({ check: 'server', status: 'ok', detail: `PostgreSQL ${version}, ${sql.label}, ${megabytes(size)}`, hint: '' });
+  const encoding = await sql.value<string>('SHOW server_encoding');
+  if (encoding !== 'UTF8') {
+    checks.push({
+      check: 'encoding', status: 'fail', detail: `the database stores text as ${encoding}, not UTF8: Chinese names cannot be kept`,
+      hint: 'create the database again WITH ENCODING \'UTF8\' and crm db copy into it',
+    });
+  }
+  const hasSchema = (await sql.value<string | null>("SELECT to_regclass('crm_schema')::text")) != null;
+  const schema = hasSchema ? ((await sql.value<number>('SELECT max(version) FROM crm_schema')) ?? 0) : 0;
+  if (schema > latestSchemaVersion) {
+    checks.push({ check: 'schema version', status: 'fail', detail: `${schema}, newer than this crm (${latestSchemaVersion})`, hint: 'upgrade crm' });
+    return false;
+  }
+  if (schema === 0) {
+    checks.push({ check: 'schema version', status: 'fail', detail: '0: no crm schema in this database', hint: `crm --db ${sql.label} init, or point --db at the crm database` });
+    return false;
+  }
+  checks.push({
+    check: 'schema version',
+    status: schema < latestSchemaVersion ? 'info' : 'ok',
+    detail: schema < latestSchemaVersion ? `${schema}; will be upgraded to ${latestSchemaVersion} on next use` : String(schema),
+    hint: '',
+  });
+  const present = new Set(await sql.column<string>('SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()'));
+  const missing = schema === latestSchemaVersion ? schemaTables().filter((table) => !present.has(table)) : [];
+  if (missing.length) {
+    checks.push({ check: 'tables', status: 'fail', detail: `missing: ${missing.join(', ')}`, hint: 'crm db copy a good copy (a backup, via crm restore) into a new database' });
+    return false;
+  }
+  // The server enforces every reference; a constraint someone added NOT VALID or disabled would not be.
+  const unchecked = await sql.column<string>(
+    "SELECT conname::text FROM pg_constraint WHERE connamespace = current_schema()::regnamespace AND contype = 'f' AND NOT convalidated ORDER BY 1",
+  );
+  const disabled = await sql.column<string>(
+    "SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = current_schema()::regnamespace AND t.tgenabled = 'D' ORDER BY 1",
+  );
+  checks.push({
+    check: 'foreign keys',
+    status: unchecked.length || disabled.length ? 'warn' : 'ok',
+    detail: unchecked.length || disabled.length
+      ? [unchecked.length ? `not validated: ${unchecked.join(', ')}` : '', disabled.length ? `disabled triggers: ${disabled.join(', ')}` : ''].filter(Boolean).join('; ')
+      : 'enforced by the server',
+    hint: unchecked.length || disabled.length ? 'ALTER TABLE … VALIDATE CONSTRAINT / ENABLE TRIGGER, after crm doctor on a copy' : '',
+  });
+  // An identity counter behind the largest id (rows loaded by hand with their ids) makes the next new row fail.
+  const { crmTables } = await import('./copy.js');
+  const behind: string[] = [];
+  for (const table of await crmTables(sql)) {
+    if (table.generated === null) continue;
+    const row = await sql.get<{ largest: number | null; last: number | null }>(
+      `SELECT (SELECT max("${table.generated}") FROM "${table.name}") AS largest,
+              (SELECT CASE WHEN last_value IS NULL THEN 0 ELSE last_value END FROM pg_sequences
+               WHERE schemaname = current_schema() AND sequencename = split_part(pg_get_serial_sequence(?, ?), '.', 2)) AS last`,
+      [`"${table.name}"`, table.generated],
+    );
+    if (row && row.largest !== null && (row.last ?? 0) < row.largest) behind.push(`${table.name} (next id ${(row.last ?? 0) + 1}, largest ${row.largest})`);
+  }
+  checks.push({
+    check: 'id counters',
+    status: behind.length ? 'fail' : 'ok',
+    detail: behind.length ? `behind the rows: ${behind.join(', ')}` : 'every table gives new ids past its rows',
+    hint: behind.length ? "SELECT setval(pg_get_serial_sequence('TABLE', 'id'), (SELECT max(id) FROM TABLE)) for each, or crm db copy into a new database" : '',
+  });
+  const counts: string[] = [];
+  for (const table of dataTables) if (present.has(table)) counts.push(`${table} ${await sql.value<number>(`SELECT count(*) FROM ${table}`)}`);
+  checks.push({ check: 'rows', status: 'info', detail: counts.join(', '), hint: '' });
+  return true;
+}
+
+/**
+ * crm doctor on a PostgreSQL database: the server, its version and text encoding, the schema version, the tables,
+ * the references, the id counters and the row counts; then the backups in BACKUPS (crm backup's folder for a
+ * server). Connects without migrating and changes nothing.
+ */
+export async function diagnoseServer(url: string, env: Record<string, string | undefined>, backups: string, now: Date): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const sql = await connectPostgres(resolvePostgresTarget(url, env));
+  let name: string;
+  try {
+    await sql.transaction(async () => {
+      await serverChecks(sql, checks);
+    }, 'read');
+    name = (await sql.value<string>('SELECT current_database()'))!;
+  } finally {
+    await sql.close();
+  }
+  folderBackupCheck(backups, name, now, checks);
   return checks;
 }

@@ -1,5 +1,5 @@
-// The rows of crm export, named with the column names the import accepts, streamed with iterate().
-import type { Db } from './open.js';
+// The rows of crm export, named with the column names the import accepts, streamed in batches.
+import type { Sql } from './engine/sql.js';
 
 export const exportKinds = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
 export type ExportKind = (typeof exportKinds)[number];
@@ -29,7 +29,7 @@ const tables: Record<ExportKind, ExportTable> = {
     sql: `SELECT c.external_id AS customer_id, c.name, c.company, c.email, c.phone, c.city, c.region, c.channel, c.owner, c.tags, c.notes,
                  c.status, c.created_at, c.kind, p.external_id AS referred_by, c.converted_at, c.dropped_at, c.drop_reason
           FROM customers c LEFT JOIN customers p ON p.id = c.referred_by
-          ORDER BY c.kind = 'partner' DESC, c.id`,
+          ORDER BY CASE WHEN c.kind = 'partner' THEN 0 ELSE 1 END, c.id`,
   },
   orders: {
     columns: ['order_id', 'customer_id', 'order_date', 'amount', 'cost', 'product', 'quantity', 'status'],
@@ -95,22 +95,30 @@ const orderLinesTable: ExportTable = {
 };
 
 /** The columns and query of one kind (orders: with their lines when the database has any). */
-export function exportTable(kind: ExportKind, db?: Db): ExportTable {
-  if (kind === 'orders' && db && db.prepare('SELECT 1 FROM order_lines LIMIT 1').get() !== undefined) return orderLinesTable;
+export async function exportTable(kind: ExportKind, sql?: Sql): Promise<ExportTable> {
+  if (kind === 'orders' && sql && (await sql.value('SELECT 1 FROM order_lines LIMIT 1')) !== undefined) return orderLinesTable;
   return tables[kind];
 }
 
-/** Streams the rows of one kind; read inside one transaction so a concurrent import shows all or nothing. */
-export function exportRows(db: Db, kind: ExportKind): IterableIterator<Record<string, ExportValue>> {
-  return db.prepare(exportTable(kind, db).sql).iterate() as IterableIterator<Record<string, ExportValue>>;
+/** The rows of one kind, in batches; read inside readSnapshot so a concurrent import shows all or nothing. */
+export function exportRows(sql: Sql, table: ExportTable): AsyncIterable<Record<string, ExportValue>[]> {
+  return sql.batches<Record<string, ExportValue>>(table.sql);
 }
 
-/** Runs `work` inside one read transaction: everything it reads is one snapshot, even while an import commits. */
-export async function readSnapshot<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  db.exec('BEGIN');
-  try {
-    return await work();
-  } finally {
-    if (db.inTransaction) db.exec('COMMIT');
-  }
+/**
+ * Runs `work` inside one read transaction: everything it reads is one snapshot, even while an import commits
+ * (PostgreSQL: REPEATABLE READ, as SQLite's read transaction).
+ */
+export async function readSnapshot<T>(sql: Sql, work: () => Promise<T>): Promise<T> {
+  return sql.transaction(async () => {
+    if (sql.engine === 'postgres') await sql.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return work();
+  }, 'read');
+}
+
+/** What `crm campaign create` needs to make each campaign again, oldest first (the export names them, not their groups). */
+export async function campaignsToRecreate(sql: Sql): Promise<
+  { name: string; segment: string | null; tier: string | null; stage: string | null; started_on: string; holdout_percent: number; seed: number; window_days: number }[]
+> {
+  return sql.all('SELECT name, segment, tier, stage, started_on, holdout_percent, seed, window_days FROM campaigns ORDER BY started_on, id');
 }

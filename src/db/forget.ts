@@ -1,6 +1,7 @@
 // crm customer forget: erases one person's personal data, keeps anonymous order totals, records that it happened.
 import { UsageError } from '../errors.js';
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
+import { SqliteSql } from './engine/sqlite.js';
 import { ERASED_BEFORE } from './undo.js';
 
 export interface ForgetResult {
@@ -13,8 +14,9 @@ export interface ForgetResult {
   /** True when this run only finished the scrub of an earlier forget that another process had held up. */
   finishing: boolean;
   /**
-   * Whether old copies of the erased values are gone from the file too (free pages, the write-ahead log).
-   * False when another process kept reading the database; running forget again finishes the job.
+   * Whether old copies of the erased values are gone from the database too: SQLite's free pages and write-ahead log,
+   * PostgreSQL's dead row versions (VACUUM). False when another process kept reading the database (an older
+   * snapshot still sees them); running forget again finishes the job.
    */
   scrubbed: boolean;
 }
@@ -59,15 +61,17 @@ function scrubFields(record: unknown): unknown {
  * exist (and so cannot be forgotten); 'import-undo' rows hold counts only.
  * Returns the ids (the person's own and every record merged into it) and how many rows were scrubbed.
  */
-function scrubAuditTrail(db: Db, id: number): { ids: number[]; rows: number } {
+async function scrubAuditTrail(sql: Sql, id: number): Promise<{ ids: number[]; rows: number }> {
   const ids = new Set<number>([id]);
-  const rowsOf = db.prepare("SELECT id, action, detail FROM audit_log WHERE customer_id = ? AND action IN ('edit', 'merge', 'lead-drop') ORDER BY id");
-  const update = db.prepare('UPDATE audit_log SET detail = ? WHERE id = ?');
   const pending = [id];
   let rows = 0;
   while (pending.length) {
     const customerId = pending.pop()!;
-    for (const row of rowsOf.all(customerId) as { id: number; action: string; detail: string | null }[]) {
+    const found = await sql.all<{ id: number; action: string; detail: string | null }>(
+      "SELECT id, action, detail FROM audit_log WHERE customer_id = ? AND action IN ('edit', 'merge', 'lead-drop') ORDER BY id",
+      [customerId],
+    );
+    for (const row of found) {
       let detail: unknown;
       try {
         detail = JSON.parse(row.detail ?? 'null');
@@ -93,7 +97,7 @@ function scrubAuditTrail(db: Db, id: number): { ids: number[]; rows: number } {
       }
       const text = JSON.stringify(scrubbed);
       if (text !== row.detail) {
-        update.run(text, row.id);
+        await sql.run('UPDATE audit_log SET detail = ? WHERE id = ?', [text, row.id]);
         rows += 1;
       }
     }
@@ -102,12 +106,13 @@ function scrubAuditTrail(db: Db, id: number): { ids: number[]; rows: number } {
 }
 
 /**
- * Rewrites the file without the erased text and empties the write-ahead log into it: VACUUM drops free pages
- * and free space inside pages (older edits left copies there), the TRUNCATE checkpoint overwrites the old
+ * SQLite: rewrites the file without the erased text and empties the write-ahead log into it: VACUUM drops free
+ * pages and free space inside pages (older edits left copies there), the TRUNCATE checkpoint overwrites the old
  * pages in the file and empties the log. A process still reading an older snapshot holds the checkpoint up:
  * it is waited for briefly, then false (the old pages stay until a later checkpoint).
  */
-function scrubFile(db: Db): boolean {
+function scrubFile(sql: SqliteSql): boolean {
+  const db = sql.handle;
   try {
     db.exec('VACUUM');
     db.pragma(`busy_timeout = ${SCRUB_WAIT_MS}`);
@@ -120,18 +125,64 @@ function scrubFile(db: Db): boolean {
   }
 }
 
-/** The customer-forget audit row of this customer whose scrub did not finish, if there is one. */
-function pendingScrub(db: Db, id: number): { id: number } | undefined {
-  return db
-    .prepare("SELECT id FROM audit_log WHERE customer_id = ? AND action = 'customer-forget' AND json_extract(detail, '$.scrub') = 'pending' ORDER BY id DESC LIMIT 1")
-    .get(id) as { id: number } | undefined;
+/** The tables forget writes to: their dead row versions hold the erased values on PostgreSQL until VACUUM. */
+const touchedTables = ['customers', 'interactions', 'complaints', 'payments', 'audit_log', 'import_changes'];
+
+/**
+ * PostgreSQL: an UPDATE leaves the old row version (with the erased values) in the table until VACUUM removes it,
+ * and VACUUM cannot run inside a transaction, so it runs here, after the commit, on the tables forget touched.
+ * It cannot remove a version another session's older snapshot may still see (a long report, an open psql
+ * transaction), nor vacuum tables crm's login does not own: then false, and forgetting again finishes the job.
+ */
+async function scrubServer(sql: Sql): Promise<boolean> {
+  try {
+    const notOwned = await sql.value<number>(
+      `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename IN (${touchedTables.map(() => '?').join(', ')}) AND tableowner <> current_user`,
+      touchedTables,
+    );
+    if (notOwned !== 0) return false;
+    // A session in this database whose snapshot is older than the erasure (it began before the commit) may still
+    // see the old versions, and VACUUM keeps them for it. Compared with a transaction id taken now, after the
+    // commit: a session that began in between is counted too, which only means running forget once more.
+    const now = await sql.value<number>('SELECT txid_current()');
+    const older = await sql.value<number>(
+      `SELECT count(*) FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+         AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(CAST(CAST(mod(CAST(? AS BIGINT), 4294967296) AS TEXT) AS xid))`,
+      [now],
+    );
+    if (older !== 0) return false;
+    await sql.exec(`VACUUM ${touchedTables.join(', ')}`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** Runs the scrub and, when it finished, records that in the forget's audit row (then empties the log of that change too). */
-function finishScrub(db: Db, auditId: number): boolean {
-  if (!scrubFile(db)) return false;
-  db.prepare("UPDATE audit_log SET detail = json_set(detail, '$.scrub', 'done') WHERE id = ?").run(auditId);
-  db.pragma('wal_checkpoint(TRUNCATE)');
+/** The customer-forget audit row of this customer whose scrub did not finish, if there is one. */
+async function pendingScrub(sql: Sql, id: number): Promise<{ id: number; detail: Json } | undefined> {
+  const rows = await sql.all<{ id: number; detail: string | null }>(
+    "SELECT id, detail FROM audit_log WHERE customer_id = ? AND action = 'customer-forget' ORDER BY id DESC",
+    [id],
+  );
+  for (const row of rows) {
+    let detail: unknown;
+    try {
+      detail = JSON.parse(row.detail ?? 'null');
+    } catch {
+      continue;
+    }
+    if (isObject(detail) && detail.scrub === 'pending') return { id: row.id, detail };
+  }
+  return undefined;
+}
+
+/** Runs the scrub and, when it finished, records that in the forget's audit row (then scrubs the log of that change too). */
+async function finishScrub(sql: Sql, audit: { id: number; detail: Json }): Promise<boolean> {
+  const scrubbed = sql instanceof SqliteSql ? scrubFile(sql) : await scrubServer(sql);
+  if (!scrubbed) return false;
+  await sql.run('UPDATE audit_log SET detail = ? WHERE id = ?', [JSON.stringify({ ...audit.detail, scrub: 'done' }), audit.id]);
+  if (sql instanceof SqliteSql) sql.handle.pragma('wal_checkpoint(TRUNCATE)');
   return true;
 }
 
@@ -142,65 +193,70 @@ function finishScrub(db: Db, auditId: number): boolean {
  * The audit row says what was erased, never the values. Then the file itself is scrubbed (scrubFile); when
  * another process holds that up, the audit row says so and forgetting the same customer again finishes it.
  */
-export function forgetCustomer(db: Db, id: number, now: string): ForgetResult {
-  // Freed and overwritten space is zeroed, so the old text does not linger in the file's free pages.
-  db.pragma('secure_delete = ON');
-  const customer = db.prepare('SELECT id, external_id, status, updated_at FROM customers WHERE id = ?').get(id) as
-    | { id: number; external_id: string; status: string; updated_at: string }
-    | undefined;
+export async function forgetCustomer(sql: Sql, id: number, now: string): Promise<ForgetResult> {
+  // SQLite: freed and overwritten space is zeroed, so the old text does not linger in the file's free pages.
+  if (sql instanceof SqliteSql) sql.handle.pragma('secure_delete = ON');
+  const customer = await sql.get<{ id: number; external_id: string; status: string; updated_at: string }>(
+    'SELECT id, external_id, status, updated_at FROM customers WHERE id = ?',
+    [id],
+  );
   if (!customer) throw new UsageError(`no customer with id ${id}`);
   if (customer.status === 'forgotten') {
-    const pending = pendingScrub(db, id);
+    const pending = await pendingScrub(sql, id);
     if (!pending) throw new UsageError(`customer ${customer.external_id} was already forgotten (${customer.updated_at})`);
-    const scrubbed = finishScrub(db, pending.id);
+    const scrubbed = await finishScrub(sql, pending);
     return { id, externalId: customer.external_id, interactionsCleared: 0, complaintsCleared: 0, paymentsCleared: 0, ordersKept: 0, finishing: true, scrubbed };
   }
-  const result = db.transaction((): Omit<ForgetResult, 'scrubbed' | 'finishing'> & { auditId: number } => {
+  const result = await sql.transaction(async (): Promise<Omit<ForgetResult, 'scrubbed' | 'finishing'> & { audit: { id: number; detail: Json } }> => {
     // Another process may have forgotten the person since the look above: once is enough.
-    if (db.prepare('SELECT status FROM customers WHERE id = ?').pluck().get(id) === 'forgotten') {
+    if ((await sql.value('SELECT status FROM customers WHERE id = ?', [id])) === 'forgotten') {
       throw new UsageError(`customer ${customer.external_id} was already forgotten just now`);
     }
-    db.prepare(
+    await sql.run(
       `UPDATE customers SET name = @name, company = NULL, email = NULL, phone = NULL, notes = NULL, status = 'forgotten', updated_at = @now,
-         drop_reason = CASE WHEN drop_reason IS NULL THEN NULL ELSE @erased END
+         drop_reason = CASE WHEN drop_reason IS NULL THEN NULL ELSE CAST(@erased AS TEXT) END
        WHERE id = @id`,
-    ).run({ id, name: forgottenName(id), now, erased: erasedValue });
-    const interactionIds = db.prepare('SELECT id FROM interactions WHERE customer_id = ?').pluck().all(id) as number[];
-    const interactionsCleared = db
-      .prepare("UPDATE interactions SET summary = '', outcome = NULL, follow_up_note = NULL, updated_at = ? WHERE customer_id = ?")
-      .run(now, id).changes;
-    const complaintsCleared = db
-      .prepare("UPDATE complaints SET summary = '', resolution = NULL, updated_at = ? WHERE customer_id = ?")
-      .run(now, id).changes;
-    const paymentIds = db.prepare('SELECT id FROM payments WHERE customer_id = ? AND method IS NOT NULL').pluck().all(id) as number[];
-    const paymentsCleared = db.prepare('UPDATE payments SET method = NULL, updated_at = ? WHERE customer_id = ? AND method IS NOT NULL').run(now, id).changes;
+      { id, name: forgottenName(id), now, erased: erasedValue },
+    );
+    const interactionIds = await sql.column<number>('SELECT id FROM interactions WHERE customer_id = ?', [id]);
+    const interactionsCleared = (
+      await sql.run("UPDATE interactions SET summary = '', outcome = NULL, follow_up_note = NULL, updated_at = ? WHERE customer_id = ?", [now, id])
+    ).changes;
+    const complaintsCleared = (await sql.run("UPDATE complaints SET summary = '', resolution = NULL, updated_at = ? WHERE customer_id = ?", [now, id])).changes;
+    const paymentIds = await sql.column<number>('SELECT id FROM payments WHERE customer_id = ? AND method IS NOT NULL', [id]);
+    const paymentsCleared = (await sql.run('UPDATE payments SET method = NULL, updated_at = ? WHERE customer_id = ? AND method IS NOT NULL', [now, id])).changes;
     // Earlier audit rows keep that an edit or merge happened, not the values it wrote or replaced.
-    const audit = scrubAuditTrail(db, id);
+    const audit = await scrubAuditTrail(sql, id);
     // import_changes holds earlier values (names, e-mails, summaries, payment methods) for crm import undo: they
     // go too, also those of records merged into this one. The entries stay, emptied and marked, so that undoing
     // such a run refuses and says why instead of silently restoring less than the run changed.
-    const eraseChange = db.prepare('UPDATE import_changes SET before = ? WHERE table_name = ? AND row_id = ?');
-    for (const rowId of audit.ids) eraseChange.run(ERASED_BEFORE, 'customers', rowId);
-    for (const rowId of interactionIds) eraseChange.run(ERASED_BEFORE, 'interactions', rowId);
-    for (const rowId of paymentIds) eraseChange.run(ERASED_BEFORE, 'payments', rowId);
+    const eraseChange = 'UPDATE import_changes SET before = ? WHERE table_name = ? AND row_id = ?';
+    for (const rowId of audit.ids) await sql.run(eraseChange, [ERASED_BEFORE, 'customers', rowId]);
+    for (const rowId of interactionIds) await sql.run(eraseChange, [ERASED_BEFORE, 'interactions', rowId]);
+    for (const rowId of paymentIds) await sql.run(eraseChange, [ERASED_BEFORE, 'payments', rowId]);
     // Complaints are imported too (crm import complaints): their earlier summaries and resolutions go the same way.
-    db.prepare('UPDATE import_changes SET before = ? WHERE table_name = ? AND row_id IN (SELECT id FROM complaints WHERE customer_id = ?)').run(ERASED_BEFORE, 'complaints', id);
-    const ordersKept = db.prepare('SELECT count(*) FROM orders WHERE customer_id = ?').pluck().get(id) as number;
-    const auditId = db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?)").run(
+    await sql.run('UPDATE import_changes SET before = ? WHERE table_name = ? AND row_id IN (SELECT id FROM complaints WHERE customer_id = ?)', [
+      ERASED_BEFORE,
+      'complaints',
+      id,
+    ]);
+    const ordersKept = (await sql.value<number>('SELECT count(*) FROM orders WHERE customer_id = ?', [id])) ?? 0;
+    const detail: Json = {
+      customer_id: customer.external_id,
+      erased: erasedCustomerFields,
+      audit_rows_scrubbed: audit.rows,
+      interactions_cleared: interactionsCleared,
+      complaints_cleared: complaintsCleared,
+      payment_methods_cleared: paymentsCleared,
+      scrub: 'pending',
+    };
+    const auditId = await sql.value<number>("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?) RETURNING id", [
       now,
       id,
-      JSON.stringify({
-        customer_id: customer.external_id,
-        erased: erasedCustomerFields,
-        audit_rows_scrubbed: audit.rows,
-        interactions_cleared: interactionsCleared,
-        complaints_cleared: complaintsCleared,
-        payment_methods_cleared: paymentsCleared,
-        scrub: 'pending',
-      }),
-    ).lastInsertRowid;
-    return { id, externalId: customer.external_id, interactionsCleared, complaintsCleared, paymentsCleared, ordersKept, auditId: Number(auditId) };
-  }).immediate();
-  const { auditId, ...forgotten } = result;
-  return { ...forgotten, finishing: false, scrubbed: finishScrub(db, auditId) };
+      JSON.stringify(detail),
+    ]);
+    return { id, externalId: customer.external_id, interactionsCleared, complaintsCleared, paymentsCleared, ordersKept, audit: { id: Number(auditId), detail } };
+  }, 'write');
+  const { audit, ...forgotten } = result;
+  return { ...forgotten, finishing: false, scrubbed: await finishScrub(sql, audit) };
 }

@@ -1,11 +1,17 @@
 // crm restore: putting a backup back over the live database, keeping the current one aside first.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CrmError, DatabaseError } from '../errors.js';
 import { realTarget } from '../files/protected-paths.js';
 import { ALL_PAGES, RESTORE_ATTEMPTS, backupDatabase, copyWhole, placeBackup, sealCopy, temporaryFor, type BackupResult, type BackupTarget } from './backup.js';
 import { removeTemporary, temporaryBeside } from './backup-temp.js';
-import type { Db } from './open.js';
+import { migrate, schemaVersion, type Db } from './open.js';
+import type { CopyResult } from './copy.js';
+import { SqliteSql } from './engine/sqlite.js';
+import type { Sql } from './engine/sql.js';
+import { latestSchemaVersion } from './migrations.js';
 
 /**
  * Keeps whatever the current database is before it is replaced: through the backup API when it can
@@ -131,5 +137,45 @@ export async function restoreDatabase(source: string, databaseFile: string, asid
     throw new DatabaseError(`restoring ${target} from ${source} failed (${message}); the database was not changed`);
   } finally {
     removeTemporary(staged);
+  }
+}
+
+/**
+ * crm restore on PostgreSQL: the backup file's rows into the server database, which must be empty (crm init'ed or
+ * fresh): nothing is replaced there, so nothing needs keeping aside. A backup of an older schema is upgraded in a
+ * temporary copy first (the file named is never changed). One transaction, counts checked (db/copy.ts).
+ */
+export async function restoreIntoServer(source: string, sql: Sql): Promise<CopyResult> {
+  const { copyDatabase } = await import('./copy.js');
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-restore-'));
+  try {
+    let file = source;
+    const version = (() => {
+      const probe = new Database(source, { readonly: true, fileMustExist: true });
+      try {
+        return schemaVersion(probe);
+      } finally {
+        probe.close();
+      }
+    })();
+    if (version < latestSchemaVersion) {
+      file = path.join(folder, 'upgraded.db');
+      fs.copyFileSync(source, file);
+      fs.chmodSync(file, 0o600);
+      const db = new Database(file, { fileMustExist: true });
+      try {
+        migrate(db, file);
+      } finally {
+        db.close();
+      }
+    }
+    const from = new SqliteSql(new Database(file, { readonly: true, fileMustExist: true }), source);
+    try {
+      return await copyDatabase(from, sql);
+    } finally {
+      await from.close();
+    }
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 // crm export's writers: CSV a spreadsheet cannot execute (and that crm import reads back) and JSON.
 import path from 'node:path';
 import { exportRows, exportTable, type ExportKind, type ExportValue } from '../db/export.js';
-import type { Db } from '../db/open.js';
+import type { Sql } from '../db/engine/sql.js';
 import { AtomicFile, type OutputTarget } from '../files/atomic-file.js';
 import { centsToUnits, formatCents } from '../util/money.js';
 
@@ -32,8 +32,8 @@ export function exportCell(value: ExportValue, numeric: boolean): string {
 const CHUNK = 64 * 1024;
 
 /** Writes one kind in one format to the sink; returns the number of rows. */
-export async function writeExport(db: Db, kind: ExportKind, format: ExportFormat, sink: Sink): Promise<number> {
-  const table = exportTable(kind, db);
+export async function writeExport(sql: Sql, kind: ExportKind, format: ExportFormat, sink: Sink): Promise<number> {
+  const table = await exportTable(kind, sql);
   const money = new Set(table.money);
   const numeric = new Set([...table.money, ...table.numeric]);
   let buffer = '';
@@ -44,28 +44,30 @@ export async function writeExport(db: Db, kind: ExportKind, format: ExportFormat
   };
   // A BOM so that Excel opens Chinese text correctly; crm import reads it back.
   buffer = format === 'csv' ? `\uFEFF${table.columns.join(',')}\r\n` : '[';
-  for (const row of exportRows(db, kind)) {
-    if (format === 'csv') {
-      buffer += table.columns
-        .map((column) => {
+  for await (const batch of exportRows(sql, table)) {
+    for (const row of batch) {
+      if (format === 'csv') {
+        buffer += table.columns
+          .map((column) => {
+            const value = row[column] ?? null;
+            return exportCell(money.has(column) && typeof value === 'number' ? formatCents(value, false) : value, numeric.has(column));
+          })
+          .join(',') + '\r\n';
+      } else {
+        const out: Record<string, ExportValue> = {};
+        for (const column of table.columns) {
           const value = row[column] ?? null;
-          return exportCell(money.has(column) && typeof value === 'number' ? formatCents(value, false) : value, numeric.has(column));
-        })
-        .join(',') + '\r\n';
-    } else {
-      const out: Record<string, ExportValue> = {};
-      for (const column of table.columns) {
-        const value = row[column] ?? null;
-        out[column] = money.has(column) && typeof value === 'number' ? centsToUnits(value) : value;
+          out[column] = money.has(column) && typeof value === 'number' ? centsToUnits(value) : value;
+        }
+        buffer += `${rows === 0 ? '\n  ' : ',\n  '}${JSON.stringify(out)}`;
       }
-      buffer += `${rows === 0 ? '\n  ' : ',\n  '}${JSON.stringify(out)}`;
-    }
-    rows += 1;
-    if (buffer.length >= CHUNK) {
-      const pending = buffer;
-      buffer = '';
-      // The sink may be asynchronous, but the iterator stays open: nothing else uses this connection meanwhile.
-      await sink(pending);
+      rows += 1;
+      if (buffer.length >= CHUNK) {
+        const pending = buffer;
+        buffer = '';
+        // The sink may be asynchronous; the read stays open meanwhile (its transaction is the snapshot).
+        await sink(pending);
+      }
     }
   }
   if (format === 'json') buffer += rows === 0 ? ']\n' : '\n]\n';
@@ -77,11 +79,11 @@ export async function writeExport(db: Db, kind: ExportKind, format: ExportFormat
  * Writes one kind to DIR/KIND.csv|json through a new temporary file (0600: it is the customer file),
  * renamed into place when complete; on any failure nothing is left behind (files/atomic-file.ts).
  */
-export async function exportToFile(db: Db, kind: ExportKind, format: ExportFormat, directory: string, target: OutputTarget): Promise<{ file: string; rows: number }> {
+export async function exportToFile(sql: Sql, kind: ExportKind, format: ExportFormat, directory: string, target: OutputTarget): Promise<{ file: string; rows: number }> {
   const file = path.join(directory, `${kind}.${format}`);
   const output = AtomicFile.create(file, { ...target, shown: path.join(target.shown ?? directory, `${kind}.${format}`) });
   try {
-    const rows = await writeExport(db, kind, format, (chunk) => output.write(chunk));
+    const rows = await writeExport(sql, kind, format, (chunk) => output.write(chunk));
     output.commit();
     return { file, rows };
   } catch (error) {

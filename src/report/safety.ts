@@ -39,3 +39,18 @@ export function doctorReport(checks: DoctorCheck[], file: string): Report {
     notes: [failed ? `${failed} problem${failed === 1 ? '' : 's'} found.` : warned ? `No problems; ${warned} warning${warned === 1 ? '' : 's'}.` : 'No problems found.'],
   };
 }
+
+/** crm db copy: the rows of each table that arrived, in the order they were written. */
+export function dbCopyReport(tables: { table: string; rows: number }[], from: string, to: string): Report {
+  return {
+    name: 'db-copy',
+    title: `Copied ${from} to ${to}`,
+    titleZh: `已复制 ${from} 到 ${to}`,
+    json: 'array',
+    columns: [
+      { key: 'table', label: 'Table', labelZh: '表', type: 'text' },
+      { key: 'rows', label: 'Rows', labelZh: '行数', type: 'integer' },
+    ],
+    rows: tables.map((table) => ({ ...table })),
+  };
+}

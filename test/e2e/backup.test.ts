@@ -7,6 +7,8 @@ import { latestSchemaVersion, migrations } from '../../src/db/migrations.js';
 import { once } from 'node:events';
 import { runCrm, samples, spawnCrm, spawnCrmAsync, tempDir } from '../helpers/cli.js';
 import { count, fullDump, sampleDb, withDb } from '../helpers/db.js';
+import { businessDataOf, engines, newDatabase, postgresAdminUrl, query, scalar, tableCounts, type Engine } from '../helpers/engines.js';
+import { crmOk, sampleOn } from '../helpers/sample-store.js';
 
 const mode = (file: string): number => fs.statSync(file).mode & 0o777;
 
@@ -233,5 +235,97 @@ describe('crm restore while an import runs', () => {
     const aside = /kept in (\S+)/.exec(stderr)![1]!;
     expect(count(aside, 'customers')).toBe(2213);
     expect(fullDump(db)).toEqual(wanted);
+  });
+});
+
+describe.each(engines)('crm backup and restore on %s', (engine: Engine) => {
+  it('backs up to the same kind of SQLite file (0600, integrity ok) and restores it into an empty database with the same data', async () => {
+    const cwd = tempDir();
+    const db = await sampleOn(engine);
+    const made = await crmOk(db, ['backup', '--format', 'json'], { cwd });
+    const result = JSON.parse(made.stdout) as { file: string; bytes: number; integrity: string };
+    const name = engine === 'sqlite' ? 'source' : new URL(db).pathname.slice(1);
+    const folder = engine === 'sqlite' ? path.join(path.dirname(db), 'backups') : path.join(cwd, 'backups');
+    expect(result).toMatchObject({ file: path.join(folder, `${name}-20261123-090000.db`), integrity: 'ok' });
+    expect(result.bytes).toBe(fs.statSync(result.file).size);
+    expect(mode(result.file)).toBe(0o600);
+    expect(fs.readdirSync(folder)).toEqual([path.basename(result.file)]);
+    withDb(result.file, (backup) => expect(backup.pragma('integrity_check', { simple: true })).toBe('ok'));
+    expect(await businessDataOf(result.file)).toEqual(await businessDataOf(db));
+    expect(await tableCounts(result.file)).toMatchObject(await tableCounts(db));
+    // --keep counts this database's backups in that folder.
+    const later = await crmOk(db, ['backup', '--keep', '1', '--format', 'json'], { cwd });
+    expect(JSON.parse(later.stdout).pruned).toBe(result.file);
+
+    const restored = await newDatabase(engine);
+    const asked = await runCrm(['--db', restored, 'restore', JSON.parse(later.stdout).file]);
+    expect(asked.code).toBe(2);
+    await crmOk(restored, ['restore', JSON.parse(later.stdout).file, '--yes']);
+    expect(await businessDataOf(restored)).toEqual(await businessDataOf(db));
+    const exports = async (target: string) => (await crmOk(target, ['export', 'orders', '--format', 'json'])).stdout;
+    expect(await exports(restored)).toBe(await exports(db));
+  });
+
+  it.runIf(engine === 'postgres')('restores only into an empty server database (exit 1, nothing written otherwise)', async () => {
+    const cwd = tempDir();
+    const db = await sampleOn('postgres');
+    const backup = JSON.parse((await crmOk(db, ['backup', '--format', 'json'], { cwd })).stdout).file as string;
+    const before = await tableCounts(db);
+    const refused = await runCrm(['--db', db, 'restore', backup, '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/already holds data .*; crm restore fills only an empty server database .*nothing was written\n$/);
+    expect(await tableCounts(db)).toEqual(before);
+  });
+});
+
+describe.runIf(engines.includes('postgres'))('crm restore of an older backup into a server', () => {
+  it('upgrades a copy of it to the current schema on the way and leaves the file as it was', async () => {
+    const file = path.join(tempDir(), 'old.db');
+    const old = new Database(file);
+    for (const migration of migrations.filter((step) => step.version <= 12)) {
+      old.exec(migration.sql);
+      old.pragma(`user_version = ${migration.version}`);
+    }
+    old.prepare("INSERT INTO customers (external_id, name, created_at, updated_at) VALUES ('OLD1', 'Old One', '2020-01-01', '2020-01-01')").run();
+    old.close();
+    const before = fs.readFileSync(file);
+    const server = await newDatabase('postgres');
+    const restored = await crmOk(server, ['restore', file, '--yes']);
+    expect(restored.stderr).toMatch(/^restored postgresql:\/\/.*: 1 customers, 0 orders \(1 rows in \d+ tables\), integrity ok\n$/);
+    expect(await scalar(server, 'SELECT max(version) FROM crm_schema')).toBe(latestSchemaVersion);
+    expect(await query(server, 'SELECT external_id, name FROM customers')).toEqual([{ external_id: 'OLD1', name: 'Old One' }]);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+describe.each(engines)('crm doctor on %s', (engine: Engine) => {
+  it('reports the schema version and row counts of a healthy database (exit 0), the same counts on both engines', async () => {
+    const cwd = tempDir();
+    const db = await sampleOn(engine);
+    const doctor = await runCrm(['--db', db, 'doctor', '--format', 'json'], { cwd });
+    expect(doctor.code, doctor.stderr).toBe(0);
+    const checks = JSON.parse(doctor.stdout) as { check: string; status: string; detail: string }[];
+    expect(checks.find((check) => check.check === 'schema version')).toMatchObject({ status: 'ok', detail: String(latestSchemaVersion) });
+    expect(checks.find((check) => check.check === 'rows')!.detail).toBe(
+      'customers 212, orders 2078, interactions 582, complaints 1, payments 1961, surveys 111, import_runs 7, audit_log 2',
+    );
+    if (engine === 'postgres') {
+      expect(checks.map((check) => check.check)).toEqual(['server', 'schema version', 'foreign keys', 'id counters', 'rows', 'backups']);
+      expect(checks[0]!.detail).toMatch(/^PostgreSQL \d+\.\d+.*, postgresql:\/\/crm_test@[^,]*, [\d.]+ MB$/);
+      expect(doctor.stdout).not.toContain(new URL(postgresAdminUrl).password);
+    }
+  });
+
+  it.runIf(engine === 'postgres')('on a server: exit 4 for an id counter behind its rows and for a database without crm, changing nothing', async () => {
+    const db = await sampleOn('postgres');
+    await scalar(db, "SELECT setval(pg_get_serial_sequence('orders', 'id'), 3)");
+    const behind = await runCrm(['--db', db, 'doctor'], { cwd: tempDir() });
+    expect(behind.code).toBe(4);
+    expect(behind.stderr).toMatch(/^crm: postgresql:\/\/.*: id counters: behind the rows: orders \(next id 4, largest \d+\)\n  fix: /);
+    const empty = await newDatabase('postgres');
+    const none = await runCrm(['--db', empty, 'doctor', '--format', 'json'], { cwd: tempDir() });
+    expect(none.code).toBe(4);
+    expect(JSON.parse(none.stdout)[1]).toMatchObject({ check: 'schema version', status: 'fail' });
+    expect(await scalar(empty, "SELECT to_regclass('crm_schema')::text")).toBeNull();
   });
 });

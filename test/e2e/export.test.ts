@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/db/migrations.js';
 import { runCrm, samples, tempDir } from '../helpers/cli.js';
 import { businessData, count, sampleDb, withDb } from '../helpers/db.js';
+import { engines, newDatabase, type Engine } from '../helpers/engines.js';
+import { sampleFile } from '../helpers/sample-store.js';
 
 const tricky = [
   'customer_id,name,company,email,phone,city,tags,notes,status,created_at',
@@ -158,5 +160,28 @@ describe('crm export', () => {
     expect(all.code).toBe(2);
     expect(all.stderr).toContain('--output DIR');
     expect((await runCrm(['--db', db, 'export', 'things'])).code).toBe(2);
+  });
+});
+
+describe.each(engines)('crm export on %s', (engine: Engine) => {
+  it('writes every kind, to stdout and to files (0600), byte for byte as from the SQLite file with the same data', async () => {
+    const dir = tempDir();
+    const file = await sampleFile(dir);
+    const db = engine === 'sqlite' ? file : await newDatabase('postgres');
+    if (engine === 'postgres') await crm(file, ['db', 'copy', '--to', db]);
+    for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints']) {
+      for (const format of ['csv', 'json']) {
+        const mine = await crm(db, ['export', kind, '--format', format]);
+        expect(mine.stdout).toBe((await crm(file, ['export', kind, '--format', format])).stdout);
+      }
+    }
+    // The line-item orders (the sample has some) come out one row per line.
+    expect((await crm(db, ['export', 'orders'])).stdout).toContain('\r\nL1,C0001,2026-11-01,7.00,,Tea,2,3.50,');
+    const out = path.join(dir, 'out');
+    const all = await crm(db, ['export', 'all', '--output', out]);
+    expect(all.stderr).toContain('1 campaign not exported (interactions.csv names it)');
+    expect(all.stderr).toContain('  crm campaign create autumn-letter --tier lead --as-of 2026-08-01 --holdout 20% --seed 2026 --window 60d\n');
+    for (const name of fs.readdirSync(out)) expect(fs.statSync(path.join(out, name)).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(out, 'customers.csv'), 'utf8')).toBe((await crm(file, ['export', 'customers'])).stdout);
   });
 });

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCrm, tempDir } from '../helpers/cli.js';
 import { withDb } from '../helpers/db.js';
+import { businessDataOf, connect, newDatabase, postgresAvailable, query, scalar } from '../helpers/engines.js';
+import { forgetCustomer } from '../../src/db/forget.js';
 
 const secrets = ['petra.privat@example.com', 'Petra Privat', '1234567', 'daughter is ill', 'ask for Petra', 'IBAN DE89 3704 PETRA', 'card of P. Privat'];
 
@@ -82,5 +84,59 @@ describe('crm customer forget, all the way down', () => {
     const again = await crm(['customer', 'forget', 'P1', '--yes']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already forgotten');
+  });
+});
+
+describe.runIf(postgresAvailable)('crm customer forget on PostgreSQL', () => {
+  /** The forget-scrub data on a server, through db copy from the SQLite file setup() makes. */
+  async function onServer() {
+    const { db: file, crm } = await setup();
+    const url = await newDatabase('postgres');
+    expect((await crm(['db', 'copy', '--to', url])).code).toBe(0);
+    return { file, url };
+  }
+
+  async function forgetOn(db: string, externalId: string) {
+    const sql = await connect(db);
+    try {
+      const id = (await sql.value<number>('SELECT id FROM customers WHERE external_id = ?', [externalId]))!;
+      return await forgetCustomer(sql, id, '2026-11-23T09:00:00Z');
+    } finally {
+      await sql.close();
+    }
+  }
+
+  it('erases the same rows as on the file, in one transaction, then vacuums the tables it touched', async () => {
+    const { file, url } = await onServer();
+    const onFile = await forgetOn(file, 'P1');
+    const onServerResult = await forgetOn(url, 'P1');
+    expect(onServerResult).toEqual(onFile);
+    expect(onServerResult).toMatchObject({ scrubbed: true, finishing: false, paymentsCleared: 1 });
+    expect(await businessDataOf(url)).toEqual(await businessDataOf(file));
+    const everything = 'SELECT action, customer_id, detail FROM audit_log ORDER BY id';
+    expect(await query(url, everything)).toEqual(await query(file, everything));
+    expect(await query(url, 'SELECT table_name, row_id, before FROM import_changes ORDER BY 1, 2')).toEqual(
+      await query(file, 'SELECT table_name, row_id, before FROM import_changes ORDER BY 1, 2'),
+    );
+    expect(JSON.parse((await scalar<string>(url, "SELECT detail FROM audit_log WHERE action = 'customer-forget'"))!)).toMatchObject({ scrub: 'done' });
+  });
+
+  it('with another session holding an older snapshot: not finished (scrub pending); forgetting again finishes', async () => {
+    const { url } = await onServer();
+    const reader = await connect(url);
+    let held;
+    try {
+      await reader.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.value('SELECT count(*) FROM customers');
+      held = await forgetOn(url, 'P1');
+    } finally {
+      await reader.exec('COMMIT');
+      await reader.close();
+    }
+    expect(held).toMatchObject({ scrubbed: false, finishing: false });
+    expect(JSON.parse((await scalar<string>(url, "SELECT detail FROM audit_log WHERE action = 'customer-forget'"))!)).toMatchObject({ scrub: 'pending' });
+    const finished = await forgetOn(url, 'P1');
+    expect(finished).toMatchObject({ scrubbed: true, finishing: true });
+    expect(JSON.parse((await scalar<string>(url, "SELECT detail FROM audit_log WHERE action = 'customer-forget'"))!)).toMatchObject({ scrub: 'done' });
   });
 });

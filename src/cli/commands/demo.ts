@@ -26,5 +26,10 @@ function demoFile(context: CliContext, dbFile: string | undefined): string {
   if (dbFile !== undefined && db !== undefined && path.resolve(context.io.cwd, dbFile) !== path.resolve(context.io.cwd, db)) {
     throw new UsageError(`crm demo: --db ${db} and --db-file ${dbFile} name two files; give one`);
   }
-  return dbFile ?? db ?? 'demo.db';
+  const file = dbFile ?? db ?? 'demo.db';
+  // The demo is a SQLite file (npm start); a server URL never becomes a file name.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file.trim())) {
+    throw new UsageError(`crm demo makes a SQLite file, not a server database: run crm demo, then crm --db demo.db db copy --to ${file.trim().split('://')[0]}://… to try the demo on a server`);
+  }
+  return file;
 }

@@ -16,16 +16,16 @@ interface ExportFlags {
 async function runExport(context: CliContext, what: string, flags: ExportFlags): Promise<void> {
   const { UsageError } = await import('../../errors.js');
   const { exportToFile, writeExport } = await import('../../export/write.js');
-  const { readSnapshot } = await import('../../db/export.js');
+  const { readSnapshot, campaignsToRecreate } = await import('../../db/export.js');
   const selected = what === 'all' ? [...kinds] : kinds.filter((kind) => kind === what);
   if (selected.length === 0) throw new UsageError(`export: "${what}" is not one of ${[...kinds, 'all'].join(', ')}`);
   const toStdout = flags.output === undefined || flags.output === '-';
   if (toStdout && selected.length > 1) throw new UsageError('crm export all writes one file per kind: give --output DIR');
-  const db = context.openDb({ readonly: true });
+  const sql = await context.openStore({ readonly: true });
   if (toStdout) {
     const stdout = context.io.stdout as { write(chunk: string): unknown; once?: (event: string, listener: () => void) => unknown };
-    await readSnapshot(db, () =>
-      writeExport(db, selected[0]!, flags.format, (chunk) => {
+    await readSnapshot(sql, () =>
+      writeExport(sql, selected[0]!, flags.format, (chunk) => {
         if (stdout.write(chunk) === false && stdout.once) return new Promise<void>((resolve) => stdout.once!('drain', resolve));
       }),
     );
@@ -35,24 +35,24 @@ async function runExport(context: CliContext, what: string, flags: ExportFlags):
   const { refuseProtectedPath } = await import('../../files/protected-paths.js');
   const directory = path.resolve(context.io.cwd, flags.output!);
   if (fs.existsSync(directory) && !fs.statSync(directory).isDirectory()) throw new UsageError(`--output ${flags.output}: not a folder`);
-  const target = { flag: '--output', shown: flags.output!, databaseFile: context.dbPath() };
+  const where = context.dbTarget();
+  const target = { flag: '--output', shown: flags.output!, databaseFile: where.engine === 'sqlite' ? where.file : undefined };
   const files = selected.map((kind) => ({ file: path.join(directory, `${kind}.${flags.format}`), shown: path.join(flags.output!, `${kind}.${flags.format}`) }));
   // Every file is checked before anything is created: none may be the database's, one of its journals or a backup.
   for (const { file, shown } of files) refuseProtectedPath(file, target.databaseFile, '--output', shown);
   makeOutputFolder(directory, target);
   for (const { file, shown } of files) checkOutputFile(file, { ...target, shown });
   // One snapshot for all kinds: orders never name a customer missing from customers.csv.
-  await readSnapshot(db, async () => {
+  const campaigns = await readSnapshot(sql, async () => {
     for (const kind of selected) {
-      const { file, rows } = await exportToFile(db, kind, flags.format, directory, target);
+      const { file, rows } = await exportToFile(sql, kind, flags.format, directory, target);
       context.info(`wrote ${rows} ${kind} to ${path.relative(context.io.cwd, file) || file}`);
     }
+    return campaignsToRecreate(sql);
   });
   if (selected.includes('interactions')) {
     // Campaigns (their stored groups) are not in the CSV files, but contacts name them: say how to make them again.
-    const { listCampaigns } = await import('../../db/campaigns.js');
     const { campaignCreateCommand } = await import('../../report/campaign-reports.js');
-    const campaigns = listCampaigns(db).reverse(); // oldest first
     if (campaigns.length) {
       context.info(
         `${campaigns.length} campaign${campaigns.length === 1 ? '' : 's'} not exported (interactions.csv names ${campaigns.length === 1 ? 'it' : 'them'}): in the new database, after customers and orders and before interactions, run\n` +

@@ -24,6 +24,7 @@ import { registerDashboard } from './dashboard.js';
 import { registerClv } from './clv.js';
 import { registerLead } from './lead.js';
 import { registerCampaign } from './campaign.js';
+import { registerDb } from './db.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
@@ -31,4 +32,5 @@ export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
   registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard, registerClv, registerLead, registerCampaign,
+  registerDb,
 ];
