@@ -7,7 +7,8 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
   const { confirmOrRequireYes } = await import('./confirm.js');
   const { UsageError } = await import('../errors.js');
   const db = context.openDb();
-  const customer = await resolveCustomer(context, db, reference);
+  const { sqlOf } = await import('../db/engine/legacy.js');
+  const customer = await resolveCustomer(context, sqlOf(db), reference);
   const typed = reference.trim();
   const exact = typed === customer.external_id || typed === String(customer.id) || typed.toLowerCase() === customer.email?.toLowerCase();
   // A script must name the person exactly: part of a name is not enough for an erasure.

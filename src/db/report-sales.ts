@@ -14,7 +14,8 @@ export interface OrderWindow {
  * Refunded and cancelled orders were never owed (analysis/balance.ts): they count in no report.
  * The same list, compared the way isBilled() compares (trimmed, lower case).
  */
-export const billed = `(status IS NULL OR lower(trim(status)) NOT IN (SELECT value FROM json_each(@notBilled)))`;
+// The list is a constant written into the statement (json_each exists on SQLite only); @notBilled is no longer read.
+export const billed = `(status IS NULL OR lower(trim(status)) NOT IN (${notBilledStatuses.map((status) => `'${status.replace(/'/g, "''")}'`).join(', ')}))`;
 
 /**
  * Partners (customers.kind = 'partner') buy from the shop too, but they are not customers: every analysis of

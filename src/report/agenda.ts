@@ -3,6 +3,7 @@ import { agendaKindLabels, codeWords, severityLabels, stageName } from './codes.
 import { daysOverdue } from '../analysis/follow-ups.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
+import { sqlOf } from '../db/engine/legacy.js';
 import type { Db } from '../db/open.js';
 import { paymentsRecorded, receivables, type Receivable } from '../db/receivables.js';
 import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../db/report-customers.js';
@@ -55,7 +56,7 @@ const slippingStages = new Set(['decline', 'lost']);
 const stageWords = (key: string, lang: Lang): string => (lang === 'zh' ? stageName(key, lang) : stageName(key, lang).toLowerCase());
 
 /** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
-export function gatherAgenda(db: Db, today: string, includePartners = false, zone = 'UTC'): AgendaInputs {
+export async function gatherAgenda(db: Db, today: string, includePartners = false, zone = 'UTC'): Promise<AgendaInputs> {
   const standings = new Map(customerStandings(db, today, includePartners).map((customer) => [customer.customerId, customer]));
   const valuable = valuableInLastSnapshot(db, today, agendaRules.valuableTier, defaultHighValueSegments);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];
@@ -89,8 +90,8 @@ export function gatherAgenda(db: Db, today: string, includePartners = false, zon
   return {
     today,
     zone,
-    followUps: listFollowUps(db, { from: null, to: today }),
-    complaints: listComplaints(db, { openOnly: true }).filter((complaint) => localDayOf(complaint.opened_at, zone) <= weekAgo),
+    followUps: await listFollowUps(sqlOf(db), { from: null, to: today }),
+    complaints: (await listComplaints(sqlOf(db), { openOnly: true })).filter((complaint) => localDayOf(complaint.opened_at, zone) <= weekAgo),
     slipping: slipping.map((customer) => ({ customer: values.get(customer.id)!, stage: customer.stage, before: customer.before })),
     ...(paymentsRecorded(db)
       ? { debts: receivables(db, today).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0), paymentsRecorded: true }

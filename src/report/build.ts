@@ -10,6 +10,7 @@ import type { Lang, Report } from './types.js';
 import { customerValues, openComplaintCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
 import { listFollowUps } from '../db/interactions.js';
+import { sqlOf } from '../db/engine/legacy.js';
 import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type CustomerStanding } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
@@ -44,7 +45,7 @@ const builders: Record<string, Builder> = {
       ? receivablesReport(receivables(db, period.asOf), advancePayments(db, period.asOf), { ...context, since: null })
       : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
   cohorts: (db, { period }, context) => cohortsReport(cohortCells(db, period), context),
-  summary: (db, { period, standings: known }, context) => {
+  summary: async (db, { period, standings: known }, context) => {
     const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
     const standings = known ?? customerStandings(db, period.asOf, period.includePartners);
     const debts = paymentsRecorded(db) ? receivableTotals(db, period.asOf) : null;
@@ -61,8 +62,8 @@ const builders: Record<string, Builder> = {
         wonBackCustomers: period.since === null ? 0 : wonBack(returnFacts(db, period)),
         sales: salesTotals(db, period),
         salesPrevious: previous ? salesTotals(db, previous) : null,
-        followupsOverdue: listFollowUps(db, { from: null, to: addDays(period.asOf, -1) }).length,
-        followupsDueToday: listFollowUps(db, { from: period.asOf, to: period.asOf }).length,
+        followupsOverdue: (await listFollowUps(sqlOf(db), { from: null, to: addDays(period.asOf, -1) })).length,
+        followupsDueToday: (await listFollowUps(sqlOf(db), { from: period.asOf, to: period.asOf })).length,
         openComplaints: openComplaintCount(db, period.asOf),
         owedCents: debts?.owed_cents ?? null,
         owedOver60Cents: debts?.owed_over_60_cents ?? null,
@@ -81,8 +82,8 @@ const builders: Record<string, Builder> = {
     const tiers = tierByCustomer(db, { since: null, asOf: tierDate, includePartners: period.includePartners });
     return lostReport(lost, customerValues(db, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
   },
-  funnel: (db, { period }, context) => funnelReport(leadFunnel(leadFacts(db, period)), context),
-  partners: (db, { period }, context) => partnersReport(partnerFacts(db, period), context),
+  funnel: async (db, { period }, context) => funnelReport(leadFunnel(await leadFacts(sqlOf(db), period)), context),
+  partners: async (db, { period }, context) => partnersReport(await partnerFacts(sqlOf(db), period), context),
   satisfaction: (db, { period }, context) =>
     satisfactionReport(surveysIn(db, period), tierByCustomer(db, period), loyaltySummaries(db, period), context),
 };

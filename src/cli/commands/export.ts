@@ -52,7 +52,8 @@ async function runExport(context: CliContext, what: string, flags: ExportFlags):
     // Campaigns (their stored groups) are not in the CSV files, but contacts name them: say how to make them again.
     const { listCampaigns } = await import('../../db/campaigns.js');
     const { campaignCreateCommand } = await import('../../report/campaign-reports.js');
-    const campaigns = listCampaigns(db).reverse(); // oldest first
+    const { sqlOf } = await import('../../db/engine/legacy.js');
+    const campaigns = (await listCampaigns(sqlOf(db))).reverse(); // oldest first
     if (campaigns.length) {
       context.info(
         `${campaigns.length} campaign${campaigns.length === 1 ? '' : 's'} not exported (interactions.csv names ${campaigns.length === 1 ? 'it' : 'them'}): in the new database, after customers and orders and before interactions, run\n` +

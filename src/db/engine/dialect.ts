@@ -28,6 +28,10 @@ export interface Dialect {
   randomHex(): string;
   /** A schema statement list written in SQLite's DDL, as this engine writes it. */
   ddl(sql: string): string;
+  /** EXPR for sorting and comparing without ASCII case (SQLite's COLLATE NOCASE; lower() in byte order on PostgreSQL). */
+  caseless(expr: string): string;
+  /** The 1-based position of NEEDLE in HAYSTACK, 0 when it is not there (SQLite's instr). */
+  instr(haystack: string, needle: string): string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -43,6 +47,8 @@ export const sqliteDialect: Dialect = {
   toReal: (expr) => `CAST(${expr} AS REAL)`,
   randomHex: () => 'lower(hex(randomblob(6)))',
   ddl: (sql) => sql,
+  caseless: (expr) => `${expr} COLLATE NOCASE`,
+  instr: (haystack, needle) => `instr(${haystack}, ${needle})`,
 };
 
 /**
@@ -72,6 +78,8 @@ export const postgresDialect: Dialect = {
   toReal: (expr) => `CAST(${expr} AS double precision)`,
   randomHex: () => 'substr(md5(random()::text), 1, 12)',
   ddl: postgresDdl,
+  caseless: (expr) => `lower(${expr}) COLLATE "C"`,
+  instr: (haystack, needle) => `strpos(${haystack}, ${needle})`,
 };
 
 export function dialectFor(engine: Engine): Dialect {

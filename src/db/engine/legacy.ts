@@ -9,3 +9,18 @@ export function legacyDb(sql: Sql): Db {
   if (sql instanceof SqliteSql) return sql.handle;
   throw new DatabaseError(`${sql.label}: this command does not run on PostgreSQL yet`);
 }
+
+const wrapped = new WeakMap<Db, Sql>();
+
+/**
+ * TRANSITION ONLY (removed with legacyDb): a SQLite handle as the connection type, for code not yet moved to Sql that
+ * calls a store function already moved. One wrapper per handle; the shop's zone set on the handle applies to it.
+ */
+export function sqlOf(db: Db): Sql {
+  let sql = wrapped.get(db);
+  if (sql === undefined) {
+    sql = new SqliteSql(db, db.name);
+    wrapped.set(db, sql);
+  }
+  return sql;
+}
