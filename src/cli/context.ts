@@ -161,7 +161,9 @@ export class CliContext {
    */
   async writeOutput(file: string, text: string, flag = '--output'): Promise<void> {
     const { writeFileSafely } = await import('../files/atomic-file.js');
-    writeFileSafely(path.resolve(this.io.cwd, file), text, { flag, shown: file, databaseFile: this.dbPath() });
+    // A PostgreSQL database has no file here that an output could overwrite.
+    const target = this.dbTarget();
+    writeFileSafely(path.resolve(this.io.cwd, file), text, { flag, shown: file, databaseFile: target.engine === 'sqlite' ? target.file : undefined });
   }
 
   /** Renders a report in the requested format to stdout or --output. */

@@ -1,7 +1,9 @@
 // A day of customer work run the same way on a SQLite file and on a PostgreSQL database: every command's output
 // (the confirmations, the tables and the JSON) must be byte-identical on both engines (issue 18).
 import { describe, expect, it } from 'vitest';
-import { runCrm, type RunOptions } from '../helpers/cli.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCrm, tempDir, type RunOptions } from '../helpers/cli.js';
 import { connect, engines, newDatabase, postgresAvailable, type Engine } from '../helpers/engines.js';
 
 interface Step {
@@ -157,6 +159,10 @@ async function dayOfWork(engine: Engine, zone: string): Promise<Step[]> {
   await ok(['campaign', 'show', 'autumn-letter', '--group', 'control']);
   await ok(['campaign', 'report', 'autumn-letter', '--format', 'json']);
   await ok(['campaign', 'report', 'autumn-letter', '--as-of', '2026-11-15']);
+  // --output writes a file on either engine (on a server there is no database file it could overwrite).
+  const folder = tempDir();
+  await ok(['customer', 'list', '--format', 'csv', '--output', 'customers.csv'], { cwd: folder });
+  steps.push({ argv: ['(customers.csv)'], code: 0, stdout: fs.readFileSync(path.join(folder, 'customers.csv'), 'utf8'), stderr: '' });
   await ok(['customer', 'rm', 'C003', '--yes']);
   await ok(['customer', 'list', '--format', 'json']);
   return steps;
