@@ -73,24 +73,12 @@ export function formatG(value: number): string {
   return strip(value.toFixed(5 - exponent));
 }
 
-interface TimelineRow {
-  at: string;
-  type: string;
-  ref: string;
-  amount_cents: number | null;
-  owner: string | null;
-  source: 'interaction' | 'order' | 'payment';
-  row_id: number;
-  summary: string | null;
-  outcome: string | null;
-  follow_up_at: string | null;
-  follow_up_done: number;
-  product: string | null;
-  quantity: number | null;
-  status: string | null;
-  method: string | null;
-  order_ref: string | null;
-}
+/** One timeline row as read (an array: a customer's whole history can be tens of thousands of rows). */
+type TimelineRow = [
+  at: string, type: string, ref: string, amountCents: number | null, owner: string | null, source: 'interaction' | 'order' | 'payment', rowId: number,
+  summary: string | null, outcome: string | null, followUpAt: string | null, followUpDone: number, product: string | null, quantity: number | null,
+  status: string | null, method: string | null, orderRef: string | null,
+];
 
 const quantityText = (quantity: number | null): string => (quantity === null ? '' : ` × ${formatG(quantity)}`);
 /** SQLite's trim(): spaces only. */
@@ -101,7 +89,7 @@ const trimSpaces = (text: string): string => text.replace(/^ +| +$/g, '');
  * ordered in SQL; each one's text is written here, the same on both engines (a quantity as %g, lines in file order).
  */
 export async function customerTimeline(sql: Sql, customerId: number, limit: number | null): Promise<TimelineEntry[]> {
-  const rows = await sql.all<TimelineRow>(
+  const rows = await sql.rows<TimelineRow>(
     `SELECT at, type, ref, amount_cents, owner, source, row_id, summary, outcome, follow_up_at, follow_up_done, product, quantity, status, method, order_ref
      FROM (
        SELECT occurred_at AS at, kind AS type, '#' || id AS ref, NULL AS amount_cents, owner, 'interaction' AS source, id AS row_id,
@@ -121,34 +109,43 @@ export async function customerTimeline(sql: Sql, customerId: number, limit: numb
      ${limit === null ? '' : 'LIMIT @limit'}`,
     { id: customerId, limit },
   );
-  // An order from a line-item file shows each of its lines (product × quantity), in file order.
+  // An order from a line-item file shows each of its lines (product × quantity), in file order: for the whole timeline
+  // one read over the customer's orders, for a page the lines of the orders on it.
   const lines = new Map<number, string[]>();
-  const orderIds = rows.filter((row) => row.source === 'order').map((row) => row.row_id);
-  for (let start = 0; start < orderIds.length; start += 500) {
-    const chunk = orderIds.slice(start, start + 500);
-    const found = await sql.all<{ order_id: number; product: string | null; quantity: number | null }>(
-      `SELECT order_id, product, quantity FROM order_lines WHERE order_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY order_id, line`,
-      chunk,
-    );
-    for (const line of found) {
-      const text = `${line.product === null || line.product === '' ? '(no product)' : line.product}${quantityText(line.quantity)}`;
-      const list = lines.get(line.order_id);
-      if (list) list.push(text);
-      else lines.set(line.order_id, [text]);
+  const orderIds = rows.filter((row) => row[5] === 'order').map((row) => row[6]);
+  type Line = { order_id: number; product: string | null; quantity: number | null };
+  const found: Line[] = [];
+  if (limit === null) {
+    if (orderIds.length > 0) {
+      found.push(...(await sql.all<Line>(
+        `SELECT l.order_id, l.product, l.quantity FROM orders o JOIN order_lines l ON l.order_id = o.id
+         WHERE o.customer_id = ? ORDER BY l.order_id, l.line`,
+        [customerId],
+      )));
+    }
+  } else {
+    for (let start = 0; start < orderIds.length; start += 500) {
+      const chunk = orderIds.slice(start, start + 500);
+      found.push(...(await sql.all<Line>(`SELECT order_id, product, quantity FROM order_lines WHERE order_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY order_id, line`, chunk)));
     }
   }
-  return rows.map((row) => {
+  for (const line of found) {
+    const text = `${line.product === null || line.product === '' ? '(no product)' : line.product}${quantityText(line.quantity)}`;
+    const list = lines.get(line.order_id);
+    if (list) list.push(text);
+    else lines.set(line.order_id, [text]);
+  }
+  return rows.map(([at, type, ref, amountCents, owner, source, rowId, summary, outcome, followUpAt, followUpDone, product, quantity, status, method, orderRef]) => {
     let detail: string;
-    if (row.source === 'interaction') {
-      detail = `${row.summary}${row.outcome !== null && row.outcome !== '' ? ` → ${row.outcome}` : ''}` +
-        (row.follow_up_at !== null ? ` (follow-up ${row.follow_up_at}${row.follow_up_done ? ', done' : ''})` : '');
-    } else if (row.source === 'order') {
-      detail = (lines.get(row.row_id)?.join('; ') ?? `${row.product ?? ''}${quantityText(row.quantity)}`) +
-        (row.status !== null && row.status !== '' ? ` [${row.status}]` : '');
+    if (source === 'interaction') {
+      detail = `${summary}${outcome !== null && outcome !== '' ? ` → ${outcome}` : ''}` +
+        (followUpAt !== null ? ` (follow-up ${followUpAt}${followUpDone ? ', done' : ''})` : '');
+    } else if (source === 'order') {
+      detail = (lines.get(rowId)?.join('; ') ?? `${product ?? ''}${quantityText(quantity)}`) + (status !== null && status !== '' ? ` [${status}]` : '');
     } else {
-      detail = trimSpaces(`${row.method ?? ''}${row.order_ref !== null ? ` for ${row.order_ref}` : ''}`);
+      detail = trimSpaces(`${method ?? ''}${orderRef !== null ? ` for ${orderRef}` : ''}`);
     }
-    return { at: row.at, type: row.type, ref: row.ref, detail, amount_cents: row.amount_cents, owner: row.owner };
+    return { at, type, ref, detail, amount_cents: amountCents, owner };
   });
 }
 
