@@ -1,5 +1,6 @@
-// npm run bench [-- --size 25k|100k|1m|5m] [--runs 3]: crm against the sqlite3 tool on the same data, in the same run
-// (and crm clv against crm rfm).
+// npm run bench [-- --size 25k|100k|1m|5m] [--runs 3] [--db postgresql://ADMIN@HOST/DB]: crm against the sqlite3 tool
+// on the same data, in the same run (and crm clv against crm rfm); with --db, the same on that PostgreSQL server
+// against psql (bench/postgres.mjs).
 // Every figure is printed next to its baseline and the ratio; results also go to bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
 import { baselineSql } from './baseline-sql.mjs';
+import { postgresBench } from './postgres.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const crm = path.join(root, 'bin/crm');
@@ -182,6 +184,11 @@ const duplicates = repeat(3, () => measure(process.execPath, [crm, '--db', bigDb
 const duplicateGroups = fs.readFileSync(out, 'utf8').trimEnd().split('\n').length - 1;
 log(`  customer duplicates: ${duplicateGroups.toLocaleString('en-US')} groups`);
 record('customer duplicates (groups)', duplicates, null, { text: '< 1 GB peak RSS', check: (figure) => figure.rssMb === null || figure.rssMb < 1024 });
+
+const postgresUrl = option('db', null);
+if (postgresUrl) {
+  postgresBench({ adminUrl: postgresUrl, files, crm, measure, repeat, record, runs, asOf, work, log, customerCount, orderCount });
+}
 
 log('start-up (median of 10):');
 const bare = repeat(10, () => measure(process.execPath, ['-e', '']));

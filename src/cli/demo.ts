@@ -8,6 +8,7 @@ import { importFile } from '../import/run.js';
 import { listCustomers } from '../db/customers.js';
 import { sqlOf } from '../db/engine/legacy.js';
 import { overview } from '../db/overview.js';
+import { SqliteSql } from '../db/engine/sqlite.js';
 import { customerListReport } from '../report/customers.js';
 import { overviewReport } from '../report/overview.js';
 import { segmentCustomers } from '../analysis/customer-segments.js';
@@ -36,6 +37,8 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
   const db = openDatabase(file, { create: true });
   markDemoDatabase(db);
+  // The store functions take the connection type; the demo's file is always SQLite.
+  const store = new SqliteSql(db, file);
   try {
     context.info(`crm demo: a fresh database at ${file}, filled from ${samplesDir}`);
     for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const) {
@@ -52,11 +55,11 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     context.info(`  campaign ${sampleCampaign.name}: ${plan.treated.length} customers to contact, ${plan.control.length} held back; imported ${contacts.rowsNew} more contacts (campaign-contacts.csv)`);
     context.info('');
     const format = { format: 'table' as const };
-    await context.emit(overviewReport(overview(db)), format);
+    await context.emit(overviewReport(await overview(store)), format);
     context.io.stdout.write('\n');
     await context.emit(customerListReport(await listCustomers(sqlOf(db), { sort: 'revenue', limit: 10 }), 'Top 10 customers by revenue'), format);
     // The analysis as of the last order in the samples, so the demo shows the same picture any day it runs.
-    const asOf = overview(db).last_order ?? context.today();
+    const asOf = (await overview(store)).last_order ?? context.today();
     const period = { asOf, since: null };
     const lang = context.defaultLang();
     const tierTotals = pyramidTiers(db, period, defaultCuts);
@@ -75,7 +78,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     const summaryPeriod = resolvePeriod({ period: '30d', asOf, today: context.today() });
     if (typeof summaryPeriod !== 'string') {
       context.io.stdout.write('\n');
-      await context.emit(await buildReport(db, 'summary', { period: summaryPeriod, lang, today: context.today() }), format);
+      await context.emit(await buildReport(store, 'summary', { period: summaryPeriod, lang, today: context.today() }), format);
     }
     context.info(`\nTry: crm --db ${path.relative(context.io.cwd, file) || file} customer list --sort revenue --limit 20`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} segment --customers --segment "At Risk" --as-of ${asOf}`);

@@ -15,9 +15,9 @@ export function buildProgram(io: Io): { program: Command; context: CliContext } 
   const program = new Command('crm');
   const context = new CliContext(io, program);
   program
-    .description('A command-line CRM and customer-analysis tool over one local SQLite file.')
+    .description('A command-line CRM and customer-analysis tool over a local SQLite file or a shared PostgreSQL database.')
     .version(version, '-V, --version', 'print the version')
-    .option('--db <path>', 'database file (default: $CRM_DB, else ./crm.db)')
+    .option('--db <path|url>', 'database: a SQLite file, or postgresql://user@host/database (default: $CRM_DB, else ./crm.db)')
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .option('--no-input', 'never prompt; a missing value is an error')
     .option('--tz <zone>', "the shop's time zone, e.g. Asia/Shanghai (default: $CRM_TZ, else $TZ, else the system's)")

@@ -30,6 +30,9 @@ export async function setStoreZone(sql: Sql, zone: string): Promise<void> {
   else await sql.run("SELECT set_config('TimeZone', ?, false)", [zone]);
 }
 
+/** A stored instant as util/zone.ts recognises one (its instant()), as a PostgreSQL regular expression. */
+const storedInstant = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
+
 /** The zone set on this connection, or on the SQLite handle under it (a connection made over a handle, during the move to Sql). */
 function zoneOf(db: Db | Sql): string | undefined {
   return zones.get(db) ?? (db instanceof SqliteSql ? zones.get(db.handle) : undefined);
@@ -43,9 +46,11 @@ function zoneOf(db: Db | Sql): string | undefined {
 export function shopDay(db: Db | Sql, column: string): string {
   const zone = zoneOf(db);
   if ('engine' in db && db.engine === 'postgres') {
+    // The session's TimeZone is the shop's (setStoreZone); only text that util/zone.ts reads as an instant is turned
+    // into a day, anything else keeps its first ten characters, as localDayOf does on SQLite.
     return zone === undefined || zone === 'UTC'
       ? `substr(${column}, 1, 10)`
-      : `(CASE WHEN length(${column}) <= 10 THEN ${column} ELSE to_char(CAST(${column} AS timestamptz), 'YYYY-MM-DD') END)`;
+      : `(CASE WHEN ${column} ~ '${storedInstant}' THEN to_char(CAST(${column} AS timestamptz), 'YYYY-MM-DD') ELSE substr(${column}, 1, 10) END)`;
   }
   return zone === undefined || zone === 'UTC' ? `substr(${column}, 1, 10)` : `shop_day(${column})`;
 }

@@ -1,6 +1,6 @@
 // Receivables (回款管理): what each customer owes as of a date, aged by order date, payments applied oldest order first.
 import { billed, windowParams } from './report-sales.js';
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 import { addDays } from '../util/dates.js';
 
 export interface Receivable {
@@ -30,16 +30,15 @@ export interface Receivable {
  * - the rest (part paid, or a credit note among the orders): the window, over those customers' orders only.
  * An age bucket is a range of order dates ([asOf − 30, asOf] is 0–30 days): order dates are ISO text.
  */
-export function receivables(db: Db, asOf: string): Receivable[] {
-  return db
-    .prepare(
-      `${owedByCustomer}
-       SELECT c.id AS customer_id, c.external_id, c.name, c.owner, d.owed_cents, d.oldest_unpaid,
-              d.days_0_30_cents, d.days_31_60_cents, d.days_61_90_cents, d.days_over_90_cents
-       FROM owed d JOIN customers c ON c.id = d.customer_id
-       ORDER BY d.oldest_unpaid, d.owed_cents DESC, c.external_id`,
-    )
-    .all(owedParams(asOf)) as Receivable[];
+export async function receivables(sql: Sql, asOf: string): Promise<Receivable[]> {
+  return sql.all<Receivable>(
+    `${owedByCustomer(sql)}
+     SELECT c.id AS customer_id, c.external_id, c.name, c.owner, d.owed_cents, d.oldest_unpaid,
+            d.days_0_30_cents, d.days_31_60_cents, d.days_61_90_cents, d.days_over_90_cents
+     FROM owed d JOIN customers c ON c.id = d.customer_id
+     ORDER BY d.oldest_unpaid NULLS FIRST, d.owed_cents DESC, c.external_id`,
+    owedParams(asOf),
+  );
 }
 
 export interface ReceivableTotals {
@@ -49,34 +48,38 @@ export interface ReceivableTotals {
 }
 
 /** The sums of receivables() over all customers, without a row per customer (the summary needs only these). */
-export function receivableTotals(db: Db, asOf: string): ReceivableTotals {
-  return db
-    .prepare(
-      `${owedByCustomer}
-       SELECT coalesce(sum(owed_cents), 0) AS owed_cents, coalesce(sum(days_61_90_cents + days_over_90_cents), 0) AS owed_over_60_cents FROM owed`,
-    )
-    .get(owedParams(asOf)) as ReceivableTotals;
+export async function receivableTotals(sql: Sql, asOf: string): Promise<ReceivableTotals> {
+  return (await sql.get<ReceivableTotals>(
+    `${owedByCustomer(sql)}
+     SELECT coalesce(sum(owed_cents), 0) AS owed_cents, coalesce(sum(days_61_90_cents + days_over_90_cents), 0) AS owed_over_60_cents FROM owed`,
+    owedParams(asOf),
+  ))!;
 }
 
-/** The CTEs behind receivables(): `owed` holds one row per customer who owes something (see receivables()). */
-const owedByCustomer = `WITH paid AS (
+/**
+ * The CTEs behind receivables(): `owed` holds one row per customer who owes something (see receivables()).
+ * Written once for both engines; only the scalar max/min of the FIFO clamp and the index hint are the dialect's.
+ */
+const owedByCustomer = (sql: Sql): string => `WITH paid AS (
          SELECT customer_id, sum(amount_cents) AS paid FROM payments WHERE paid_on <= @asOf GROUP BY customer_id
        ), totals AS (
          SELECT customer_id, sum(amount_cents) AS billed_cents, min(amount_cents) AS smallest_cents,
                 min(CASE WHEN amount_cents > 0 THEN order_date END) AS oldest_unpaid,
                 ${buckets('amount_cents')}
-         FROM orders WHERE +order_date <= @asOf AND ${billed}
+         FROM orders WHERE ${sql.dialect.noIndex('order_date')} <= @asOf AND ${billed}
          GROUP BY customer_id
        ), owing AS (
          SELECT t.*, coalesce(p.paid, 0) AS paid FROM totals t LEFT JOIN paid p USING (customer_id)
        ), fifo_orders AS (
          SELECT o.customer_id, o.order_date, o.amount_cents, w.paid,
                 sum(o.amount_cents) OVER (PARTITION BY o.customer_id ORDER BY o.order_date, o.id ROWS UNBOUNDED PRECEDING) AS running
-         -- CROSS JOIN keeps owing as the outer loop: only the FIFO customers' orders are read, through the index.
-         FROM owing w CROSS JOIN orders o ON o.customer_id = w.customer_id
-         WHERE (w.smallest_cents < 0 OR (w.paid > 0 AND w.paid < w.billed_cents)) AND +o.order_date <= @asOf AND ${billed}
+         -- CROSS JOIN keeps owing as the outer loop on SQLite: only the FIFO customers' orders are read, through the index.
+         -- (The join condition is in WHERE: PostgreSQL takes no ON after CROSS JOIN, and plans the join itself.)
+         FROM owing w CROSS JOIN orders o
+         WHERE o.customer_id = w.customer_id AND (w.smallest_cents < 0 OR (w.paid > 0 AND w.paid < w.billed_cents))
+           AND ${sql.dialect.noIndex('o.order_date')} <= @asOf AND ${billed}
        ), fifo_unpaid AS (
-         SELECT customer_id, order_date, max(0, min(amount_cents, running - paid)) AS unpaid FROM fifo_orders
+         SELECT customer_id, order_date, ${sql.dialect.greatest('0', sql.dialect.least('amount_cents', 'running - paid'))} AS unpaid FROM fifo_orders
        ), owed AS (
          SELECT customer_id, billed_cents AS owed_cents, oldest_unpaid, days_0_30_cents, days_31_60_cents, days_61_90_cents, days_over_90_cents
          FROM owing WHERE smallest_cents >= 0 AND paid <= 0 AND billed_cents > 0
@@ -106,8 +109,8 @@ function buckets(amount: string): string {
  * Whether the shop records payments at all (docs/rules.md#receivables): an order's status says nothing about payment in
  * crm (`paid` is a billed order like any other), so without a single payment every billed order would look owed.
  */
-export function paymentsRecorded(db: Db): boolean {
-  return (db.prepare('SELECT EXISTS (SELECT 1 FROM payments) AS any').get() as { any: number }).any === 1;
+export async function paymentsRecorded(sql: Sql): Promise<boolean> {
+  return (await sql.value<number>('SELECT CASE WHEN EXISTS (SELECT 1 FROM payments) THEN 1 ELSE 0 END')) === 1;
 }
 
 export interface Credit {
@@ -116,17 +119,16 @@ export interface Credit {
 }
 
 /** Customers who paid more than their billed orders (up to asOf), and by how much in all. */
-export function advancePayments(db: Db, asOf: string): Credit {
-  return db
-    .prepare(
-      `WITH balance AS (
-         SELECT customer_id, sum(amount) AS balance FROM (
-           SELECT customer_id, amount_cents AS amount FROM orders WHERE +order_date <= @asOf AND ${billed}
-           UNION ALL
-           SELECT customer_id, -amount_cents FROM payments WHERE paid_on <= @asOf
-         ) GROUP BY customer_id
-       )
-       SELECT count(*) AS customers, coalesce(-sum(balance), 0) AS credit_cents FROM balance WHERE balance < 0`,
-    )
-    .get(windowParams({ since: null, asOf })) as Credit;
+export async function advancePayments(sql: Sql, asOf: string): Promise<Credit> {
+  return (await sql.get<Credit>(
+    `WITH balance AS (
+       SELECT customer_id, sum(amount) AS balance FROM (
+         SELECT customer_id, amount_cents AS amount FROM orders WHERE ${sql.dialect.noIndex('order_date')} <= @asOf AND ${billed}
+         UNION ALL
+         SELECT customer_id, -amount_cents FROM payments WHERE paid_on <= @asOf
+       ) AS movements GROUP BY customer_id
+     )
+     SELECT count(*) AS customers, coalesce(-sum(balance), 0) AS credit_cents FROM balance WHERE balance < 0`,
+    windowParams({ since: null, asOf }),
+  ))!;
 }

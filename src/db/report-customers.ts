@@ -1,7 +1,7 @@
 // The SQL of the customer reports (summary, lost, satisfaction, agenda): values, contacts, surveys, snapshot rows.
 import { billed, customerSales, purchase, windowParams, type OrderWindow } from './report-sales.js';
 import { dayBounds } from './day-bounds.js';
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 
 export interface ReturnFacts {
   customer_id: number;
@@ -13,17 +13,18 @@ export interface ReturnFacts {
 }
 
 /** Customers who bought in the period after having bought before it: the candidates for "won back". */
-export function returnFacts(db: Db, window: OrderWindow): ReturnFacts[] {
-  return db
-    .prepare(
-      `SELECT customer_id, min(CASE WHEN order_date >= @since THEN order_date END) AS first_in_period,
-              max(CASE WHEN order_date < @since THEN order_date END) AS last_before, min(order_date) AS first_ever,
-              count(DISTINCT CASE WHEN order_date < @since THEN order_date END) AS purchase_days_before
-       FROM orders WHERE +order_date <= @asOf AND ${customerSales} AND ${purchase}
-       GROUP BY customer_id
-       HAVING first_in_period IS NOT NULL AND last_before IS NOT NULL`,
-    )
-    .all(windowParams(window)) as ReturnFacts[];
+export async function returnFacts(sql: Sql, window: OrderWindow): Promise<ReturnFacts[]> {
+  const firstInPeriod = 'min(CASE WHEN order_date >= @since THEN order_date END)';
+  const lastBefore = 'max(CASE WHEN order_date < @since THEN order_date END)';
+  return sql.all<ReturnFacts>(
+    `SELECT customer_id, ${firstInPeriod} AS first_in_period, ${lastBefore} AS last_before, min(order_date) AS first_ever,
+            count(DISTINCT CASE WHEN order_date < @since THEN order_date END) AS purchase_days_before
+     FROM orders WHERE ${sql.dialect.noIndex('order_date')} <= @asOf AND ${customerSales} AND ${purchase}
+     GROUP BY customer_id
+     HAVING ${firstInPeriod} IS NOT NULL AND ${lastBefore} IS NOT NULL
+     ORDER BY customer_id`,
+    windowParams(window),
+  );
 }
 
 export interface CustomerValue {
@@ -39,20 +40,22 @@ export interface CustomerValue {
 }
 
 /** Purchases (billed), revenue and profit (returns netted) over the customers' whole life up to asOf, and their last contact. */
-export function customerValues(db: Db, customerIds: readonly number[], asOf: string): CustomerValue[] {
-  return db
-    .prepare(
-      `WITH wanted AS (SELECT value AS id FROM json_each(@ids))
-       SELECT c.id AS customer_id, c.external_id, c.name, c.owner,
-              (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed} AND ${purchase}) AS orders,
-              (SELECT coalesce(sum(amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed}) AS revenue_cents,
-              (SELECT coalesce(sum(amount_cents - coalesce(cost_cents, 0)), 0) FROM orders o WHERE o.customer_id = c.id AND +o.order_date <= @asOf AND ${billed}) AS profit_cents,
-              l.occurred_at AS last_contact_at, CASE WHEN l.id IS NOT NULL THEN l.kind || ': ' || l.summary END AS last_contact
-       FROM wanted JOIN customers c ON c.id = wanted.id
-       LEFT JOIN interactions l ON l.id = (
-         SELECT x.id FROM interactions x WHERE x.customer_id = c.id AND x.occurred_at < @asOfEnd ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)`,
-    )
-    .all({ ...windowParams({ since: null, asOf }), ids: JSON.stringify(customerIds), asOfEnd: dayBounds(db, null, asOf).asOfEnd }) as CustomerValue[];
+export async function customerValues(sql: Sql, customerIds: readonly number[], asOf: string): Promise<CustomerValue[]> {
+  if (customerIds.length === 0) return [];
+  const orderDate = sql.dialect.noIndex('o.order_date');
+  return sql.all<CustomerValue>(
+    `WITH wanted AS (${sql.dialect.jsonValues('@ids', 'bigint')})
+     SELECT c.id AS customer_id, c.external_id, c.name, c.owner,
+            (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${orderDate} <= @asOf AND ${billed} AND ${purchase}) AS orders,
+            (SELECT coalesce(sum(amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND ${orderDate} <= @asOf AND ${billed}) AS revenue_cents,
+            (SELECT coalesce(sum(amount_cents - coalesce(cost_cents, 0)), 0) FROM orders o WHERE o.customer_id = c.id AND ${orderDate} <= @asOf AND ${billed}) AS profit_cents,
+            l.occurred_at AS last_contact_at, CASE WHEN l.id IS NOT NULL THEN l.kind || ': ' || l.summary END AS last_contact
+     FROM wanted JOIN customers c ON c.id = wanted.value
+     LEFT JOIN interactions l ON l.id = (
+       SELECT x.id FROM interactions x WHERE x.customer_id = c.id AND x.occurred_at < @asOfEnd ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)
+     ORDER BY c.id`,
+    { asOf, ids: JSON.stringify(customerIds), asOfEnd: dayBounds(sql, null, asOf).asOfEnd },
+  );
 }
 
 export interface SurveyRow {
@@ -64,22 +67,30 @@ export interface SurveyRow {
 }
 
 /** Surveys taken in the period, with the customer's owner. */
-export function surveysIn(db: Db, window: OrderWindow): SurveyRow[] {
-  return db
-    .prepare(
-      `SELECT s.customer_id, coalesce(nullif(trim(c.owner), ''), '(no owner)') AS owner, s.surveyed_on, s.expected, s.perceived
-       FROM surveys s JOIN customers c ON c.id = s.customer_id
-       WHERE s.surveyed_on >= @since AND s.surveyed_on <= @asOf ORDER BY s.surveyed_on, s.id`,
-    )
-    .all(windowParams(window)) as SurveyRow[];
+export async function surveysIn(sql: Sql, window: OrderWindow): Promise<SurveyRow[]> {
+  return sql.all<SurveyRow>(
+    `SELECT s.customer_id, coalesce(nullif(trim(c.owner), ''), '(no owner)') AS owner, s.surveyed_on, s.expected, s.perceived
+     FROM surveys s JOIN customers c ON c.id = s.customer_id
+     WHERE s.surveyed_on >= @since AND s.surveyed_on <= @asOf ORDER BY s.surveyed_on, s.id`,
+    { since: window.since ?? '0000-00-00', asOf: window.asOf },
+  );
+}
+
+/** Follow-ups still open that are due from FROM (null: any day before) to TO, as many as crm followups lists. */
+export async function openFollowUpCount(sql: Sql, from: string | null, to: string): Promise<number> {
+  return (await sql.value<number>(
+    `SELECT count(*) FROM interactions
+     WHERE follow_up_at IS NOT NULL AND follow_up_done_at IS NULL AND follow_up_at >= @from AND follow_up_at <= @to`,
+    { from: from ?? '', to },
+  ))!;
 }
 
 /** Complaints open at the end of asOf: opened by then and not resolved by then. */
-export function openComplaintCount(db: Db, asOf: string): number {
-  return db
-    .prepare(`SELECT count(*) FROM complaints WHERE opened_at < @end AND (resolved_at IS NULL OR resolved_at >= @end)`)
-    .pluck()
-    .get({ end: dayBounds(db, null, asOf).asOfEnd }) as number;
+export async function openComplaintCount(sql: Sql, asOf: string): Promise<number> {
+  return (await sql.value<number>(
+    'SELECT count(*) FROM complaints WHERE opened_at < @end AND (resolved_at IS NULL OR resolved_at >= @end)',
+    { end: dayBounds(sql, null, asOf).asOfEnd },
+  ))!;
 }
 
 export interface SnapshotStanding {
@@ -97,13 +108,13 @@ export interface SnapshotStanding {
  * The customers who were valuable (tier at most `maxTier`, or in one of `segments`) in the latest snapshot
  * taken before `before`; an empty list when there is none.
  */
-export function valuableInLastSnapshot(db: Db, before: string, maxTier: number, segments: readonly string[]): SnapshotStanding[] {
-  return db
-    .prepare(
-      `SELECT sc.customer_id, s.as_of, sc.segment, sc.tier, sc.stage, sc.profit_cents, sc.p_alive
-       FROM snapshot_customers sc JOIN snapshots s ON s.id = sc.snapshot_id
-       WHERE s.id = (SELECT id FROM snapshots WHERE as_of < @before ORDER BY as_of DESC LIMIT 1)
-         AND (sc.tier <= @maxTier OR sc.segment IN (SELECT value FROM json_each(@segments)))`,
-    )
-    .all({ before, maxTier, segments: JSON.stringify(segments) }) as SnapshotStanding[];
+export async function valuableInLastSnapshot(sql: Sql, before: string, maxTier: number, segments: readonly string[]): Promise<SnapshotStanding[]> {
+  return sql.all<SnapshotStanding>(
+    `SELECT sc.customer_id, s.as_of, sc.segment, sc.tier, sc.stage, sc.profit_cents, sc.p_alive
+     FROM snapshot_customers sc JOIN snapshots s ON s.id = sc.snapshot_id
+     WHERE s.id = (SELECT id FROM snapshots WHERE as_of < @before ORDER BY as_of DESC, id DESC LIMIT 1)
+       AND (sc.tier <= @maxTier OR sc.segment IN (${sql.dialect.jsonValues('@segments', 'text')}))
+     ORDER BY sc.customer_id`,
+    { before, maxTier, segments: JSON.stringify(segments) },
+  );
 }

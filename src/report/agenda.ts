@@ -3,8 +3,8 @@ import { agendaKindLabels, codeWords, severityLabels, stageName } from './codes.
 import { daysOverdue } from '../analysis/follow-ups.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
-import { sqlOf } from '../db/engine/legacy.js';
-import type { Db } from '../db/open.js';
+import type { Sql } from '../db/engine/sql.js';
+import { legacyDb } from '../db/engine/legacy.js';
 import { paymentsRecorded, receivables, type Receivable } from '../db/receivables.js';
 import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../db/report-customers.js';
 import { formatCents } from '../util/money.js';
@@ -56,16 +56,17 @@ const slippingStages = new Set(['decline', 'lost']);
 const stageWords = (key: string, lang: Lang): string => (lang === 'zh' ? stageName(key, lang) : stageName(key, lang).toLowerCase());
 
 /** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
-export async function gatherAgenda(db: Db, today: string, includePartners = false, zone = 'UTC'): Promise<AgendaInputs> {
-  const standings = new Map(customerStandings(db, today, includePartners).map((customer) => [customer.customerId, customer]));
-  const valuable = valuableInLastSnapshot(db, today, agendaRules.valuableTier, defaultHighValueSegments);
+export async function gatherAgenda(sql: Sql, today: string, includePartners = false, zone = 'UTC'): Promise<AgendaInputs> {
+  // legacyDb(sql): the analyses still take the SQLite handle (their modules are converted apart).
+  const standings = new Map(customerStandings(legacyDb(sql), today, includePartners).map((customer) => [customer.customerId, customer]));
+  const valuable = await valuableInLastSnapshot(sql, today, agendaRules.valuableTier, defaultHighValueSegments);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];
   if (valuable.length) {
     slipping = valuable
       .filter((was) => !slippingStages.has(was.stage) && slippingStages.has(standings.get(was.customer_id)?.stage ?? ''))
       .map((was) => ({ id: was.customer_id, stage: standings.get(was.customer_id)!.stage, before: { as_of: was.as_of, stage: was.stage, tier: was.tier, segment: was.segment } }));
   } else {
-    const tierOf = tierByCustomer(db, { since: null, asOf: today, includePartners });
+    const tierOf = tierByCustomer(legacyDb(sql), { since: null, asOf: today, includePartners });
     slipping = [...standings.values()]
       .filter((customer) => customer.stage === 'decline' && (tierOf.get(customer.customerId) ?? 9) <= agendaRules.valuableTier)
       .map((customer) => ({ id: customer.customerId, stage: customer.stage, before: null }));
@@ -76,7 +77,7 @@ export async function gatherAgenda(db: Db, today: string, includePartners = fals
   let fading: { id: number; before: FadingCustomer['before']; pAlive: number }[] = [];
   let pAliveUnavailable: string | null = null;
   if (wereAlive.length) {
-    const now = pAliveNow(db, today, includePartners);
+    const now = pAliveNow(legacyDb(sql), today, includePartners);
     if (now instanceof Map) {
       fading = wereAlive
         .filter((was) => !listed.has(was.customer_id) && (now.get(was.customer_id) ?? 1) < agendaRules.pAliveBelow)
@@ -85,17 +86,18 @@ export async function gatherAgenda(db: Db, today: string, includePartners = fals
       pAliveUnavailable = now.unavailable;
     }
   }
-  const values = new Map(customerValues(db, [...slipping.map((customer) => customer.id), ...fading.map((customer) => customer.id)], today).map((value) => [value.customer_id, value]));
+  const values = new Map((await customerValues(sql, [...slipping.map((customer) => customer.id), ...fading.map((customer) => customer.id)], today)).map((value) => [value.customer_id, value]));
   const weekAgo = addDays(today, -agendaRules.complaintDays);
+  const recorded = await paymentsRecorded(sql);
+  const debts = recorded ? (await receivables(sql, today)).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0) : [];
   return {
     today,
     zone,
-    followUps: await listFollowUps(sqlOf(db), { from: null, to: today }),
-    complaints: (await listComplaints(sqlOf(db), { openOnly: true })).filter((complaint) => localDayOf(complaint.opened_at, zone) <= weekAgo),
+    followUps: await listFollowUps(sql, { from: null, to: today }),
+    complaints: (await listComplaints(sql, { openOnly: true })).filter((complaint) => localDayOf(complaint.opened_at, zone) <= weekAgo),
     slipping: slipping.map((customer) => ({ customer: values.get(customer.id)!, stage: customer.stage, before: customer.before })),
-    ...(paymentsRecorded(db)
-      ? { debts: receivables(db, today).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0), paymentsRecorded: true }
-      : { debts: [], paymentsRecorded: false }),
+    debts,
+    paymentsRecorded: recorded,
     snapshotDate: valuable[0]?.as_of ?? null,
     fading: fading.map((customer) => ({ customer: values.get(customer.id)!, before: customer.before, pAlive: customer.pAlive })),
     pAliveUnavailable,

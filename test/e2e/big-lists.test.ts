@@ -3,8 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCrm } from '../helpers/cli.js';
+import { runCrm, type RunResult } from '../helpers/cli.js';
+import { notOnPostgresYet, sameDataOn } from '../helpers/copy-rows.js';
 import { sampleDb } from '../helpers/db.js';
+import { engines } from '../helpers/engines.js';
 
 describe('CSV and the byte order mark', () => {
   it('--output gets a UTF-8 BOM, stdout none; --bom and --no-bom override both', async () => {
@@ -68,9 +70,13 @@ describe('listings that stop at their limit say so', () => {
   });
 });
 
-describe('receivables only for a shop that records payments', () => {
+describe.each(engines)('receivables only for a shop that records payments, on %s', (engine) => {
   it('orders without a single payment: nothing owed, a note, exit 0; the agenda lists no debts; one payment turns them on', async () => {
-    const { db } = await sampleDb(true);
+    const { db: file } = await sampleDb(true);
+    // On PostgreSQL the same rows, copied (crm import and crm pay run on the SQLite file).
+    let db = await sameDataOn(engine, file);
+    // The summary and the agenda still call analyses that take the SQLite handle: on PostgreSQL their checks wait for them.
+    const waits = (result: RunResult) => engine === 'postgres' && result.stderr.includes(notOnPostgresYet);
     const asOf = ['--as-of', '2026-11-23'];
     const none = await runCrm(['--db', db, 'report', 'receivables', ...asOf]);
     expect(none.code).toBe(0);
@@ -80,18 +86,25 @@ describe('receivables only for a shop that records payments', () => {
     const json = JSON.parse((await runCrm(['--db', db, 'report', 'receivables', ...asOf, '--format', 'json'])).stdout) as { rows: unknown[]; notes: string[] };
     expect(json.rows).toEqual([]);
     expect(json.notes[0]).toMatch(/^no payments are recorded/);
-    const summary = JSON.parse((await runCrm(['--db', db, 'report', 'summary', ...asOf, '--format', 'json'])).stdout) as { rows: Record<string, unknown>[]; notes: string[] };
-    expect(summary.rows[0]).toMatchObject({ owed: null, owed_over_60_days: null });
-    expect(summary.notes).toContain('no payments are recorded, so nothing is reported owed: record payments (crm pay, crm import payments) to see who owes what');
+    const summaryRun = await runCrm(['--db', db, 'report', 'summary', ...asOf, '--format', 'json']);
+    if (!waits(summaryRun)) {
+      const summary = JSON.parse(summaryRun.stdout) as { rows: Record<string, unknown>[]; notes: string[] };
+      expect(summary.rows[0]).toMatchObject({ owed: null, owed_over_60_days: null });
+      expect(summary.notes).toContain('no payments are recorded, so nothing is reported owed: record payments (crm pay, crm import payments) to see who owes what');
+    }
     const agenda = await runCrm(['--db', db, 'agenda', ...asOf, '--format', 'csv']);
-    expect(agenda.stdout).not.toContain('receivable_over_60_days');
-    const table = await runCrm(['--db', db, 'agenda', ...asOf]);
-    expect(table.stdout).toContain('no payments are recorded, so no debts are listed');
+    if (!waits(agenda)) {
+      expect(agenda.stdout).not.toContain('receivable_over_60_days');
+      const table = await runCrm(['--db', db, 'agenda', ...asOf]);
+      expect(table.stdout).toContain('no payments are recorded, so no debts are listed');
+    }
 
-    expect((await runCrm(['--db', db, 'pay', 'C0001', '1.00', '--date', '2026-11-01'])).code).toBe(0);
+    expect((await runCrm(['--db', file, 'pay', 'C0001', '1.00', '--date', '2026-11-01'])).code).toBe(0);
+    db = await sameDataOn(engine, file);
     const some = JSON.parse((await runCrm(['--db', db, 'report', 'receivables', ...asOf, '--format', 'json'])).stdout) as { rows: unknown[] };
     expect(some.rows.length).toBeGreaterThan(20);
     const capped = await runCrm(['--db', db, 'agenda', ...asOf, '--check']);
+    if (waits(capped)) return;
     expect(capped.code).toBe(10);
     // --check counts every item, listed or not: the title's count.
     const total = /^Agenda for 2026-11-23: ([\d,]+) to do \(the first 20 of each kind\)\n/.exec(capped.stdout)![1]!.replace(/,/g, '');

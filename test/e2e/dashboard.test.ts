@@ -1,35 +1,62 @@
-// crm dashboard end to end: the built binary on the samples writes one self-contained page whose figures are the other commands'.
+// crm dashboard end to end: the built binary on the samples writes one self-contained page whose figures are the other
+// commands'; on SQLite and on PostgreSQL holding the same rows (copied from the SQLite file until crm import runs there).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCrm, tempDir } from '../helpers/cli.js';
+import { spawnCrm, tempDir, type RunResult } from '../helpers/cli.js';
+import { notOnPostgresYet, sameDataOn } from '../helpers/copy-rows.js';
 import { dashboardAsOf, hostileName, longName, longOwner, sampleDatabase, type SampleDatabase } from '../helpers/dashboard.js';
+import { engines, newDatabase, type Engine } from '../helpers/engines.js';
 
 let samples: SampleDatabase;
-let html: string;
 
 const attributeValues = (page: string, pattern: RegExp): string[] => [...page.matchAll(pattern)].map((match) => match[1]!);
 const money = (units: number): string => units.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const json = (argv: string[]) => {
-  const result = samples.crm([...argv, '--as-of', dashboardAsOf, '--format', 'json', '--lang', 'en']);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as { rows: Record<string, unknown>[] };
-};
 
 beforeAll(() => {
   samples = sampleDatabase();
-  const result = samples.crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en', '--output', 'report.html']);
-  expect(result.code, result.stderr).toBe(0);
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toBe(`wrote the dashboard as of ${dashboardAsOf} to report.html\n`);
-  html = fs.readFileSync(path.join(samples.dir, 'report.html'), 'utf8');
 });
 
 afterAll(() => samples?.remove());
 
-describe('crm dashboard', () => {
-  it('writes one self-contained page, readable by its owner only', () => {
-    expect(fs.statSync(path.join(samples.dir, 'report.html')).mode & 0o777).toBe(0o600);
+/** A sample database's rows on ENGINE, and crm run on them (spawned) in the sample's folder. */
+async function onEngine(engine: Engine, sample: SampleDatabase): Promise<(argv: string[]) => RunResult> {
+  const db = await sameDataOn(engine, sample.db);
+  return (argv) => spawnCrm(['--db', db, ...argv], { cwd: sample.dir });
+}
+
+describe.each(engines)('crm dashboard on %s', (engine) => {
+  let crm: (argv: string[]) => RunResult;
+  let html: string;
+  /** Set on PostgreSQL while the dashboard still calls a module of another area that takes the SQLite handle: the tests skip. */
+  let waiting = false;
+  const page = `report-${engine}.html`;
+  const json = (argv: string[]) => {
+    const result = crm([...argv, '--as-of', dashboardAsOf, '--format', 'json', '--lang', 'en']);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as { rows: Record<string, unknown>[] };
+  };
+
+  beforeAll(async () => {
+    crm = await onEngine(engine, samples);
+    const result = crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en', '--output', page]);
+    if (engine === 'postgres' && result.stderr.includes(notOnPostgresYet)) {
+      waiting = true;
+      return;
+    }
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`wrote the dashboard as of ${dashboardAsOf} to ${page}\n`);
+    html = fs.readFileSync(path.join(samples.dir, page), 'utf8');
+  }, 120_000);
+
+  const wait = (skip: (note?: string) => void): void => {
+    if (waiting) skip('crm dashboard waits for a module of another area on PostgreSQL');
+  };
+
+  it('writes one self-contained page, readable by its owner only', ({ skip }) => {
+    wait(skip);
+    expect(fs.statSync(path.join(samples.dir, page)).mode & 0o777).toBe(0o600);
     expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     // Nothing to fetch: no src/href attributes, no CSS url() or @import, no script; the only URL is the SVG namespace.
@@ -39,7 +66,8 @@ describe('crm dashboard', () => {
     expect(html).toContain('@page { size: A4 portrait; margin: 12mm; }');
   });
 
-  it('has every section the issue lists', () => {
+  it('has every section the issue lists', ({ skip }) => {
+    wait(skip);
     for (const id of ['key-figures', 'pyramid', 'segments', 'months', 'cohorts', 'lifecycle', 'loyalty', 'top-customers', 'win-back']) {
       expect(html, id).toContain(`<section id="${id}"`);
     }
@@ -48,7 +76,8 @@ describe('crm dashboard', () => {
     }
   });
 
-  it('shows the key figures of crm report summary', () => {
+  it('shows the key figures of crm report summary', ({ skip }) => {
+    wait(skip);
     const [summary] = json(['report', 'summary']).rows as [Record<string, number>];
     for (const key of ['revenue', 'profit', 'owed']) {
       expect(html).toMatch(new RegExp(`data-figure="${key}"><div class="card-label">[^<]+</div><div class="card-value">${money(summary[key]!)}</div>`));
@@ -57,7 +86,8 @@ describe('crm dashboard', () => {
     expect(html).toMatch(new RegExp(`data-figure="followups_overdue">.*?<div class="card-value">${summary.followups_overdue}</div>`));
   });
 
-  it('draws the pyramid, segments and lifecycle from the same values as crm pyramid, crm segment and crm lifecycle', () => {
+  it('draws the pyramid, segments and lifecycle from the same values as crm pyramid, crm segment and crm lifecycle', ({ skip }) => {
+    wait(skip);
     const pyramid = json(['pyramid']).rows;
     expect(attributeValues(html, /data-tier="\w+" data-customers="(\d+)"/g).map(Number)).toEqual(pyramid.map((row) => row.customers));
     expect(attributeValues(html, /data-tier="(\w+)"/g)).toEqual(['platinum', 'gold', 'iron', 'lead']);
@@ -69,7 +99,8 @@ describe('crm dashboard', () => {
     expect(attributeValues(lifecycleSvg, /class="mark bar"[^>]*data-value="(\d+)"/g).map(Number)).toEqual(lifecycle.map((row) => row.customers));
   });
 
-  it('lists the top 20 customers of crm report profit and the win-back list of crm report lost', () => {
+  it('lists the top 20 customers of crm report profit and the win-back list of crm report lost', ({ skip }) => {
+    wait(skip);
     const profit = json(['report', 'profit']).rows;
     const table = html.match(/<table data-table="top-customers">.*?<\/table>/s)![0];
     expect(table.match(/<tr>/g)).toHaveLength(21);
@@ -81,9 +112,10 @@ describe('crm dashboard', () => {
     expect(winBack).toContain(`<td class="text">${lost[0]!.customer_id}</td><td class="text">${lost[0]!.name}</td>`);
   });
 
-  it('takes --since like the reports: the key figures and the charts then cover that span', () => {
+  it('takes --since like the reports: the key figures and the charts then cover that span', ({ skip }) => {
+    wait(skip);
     const since = '2026-01-01';
-    const result = samples.crm(['dashboard', '--since', since, '--as-of', dashboardAsOf, '--lang', 'en']);
+    const result = crm(['dashboard', '--since', since, '--as-of', dashboardAsOf, '--lang', 'en']);
     expect(result.code, result.stderr).toBe(0);
     const page = result.stdout;
     expect(page).toContain(`Charts and tables: orders ${since} … ${dashboardAsOf}.`);
@@ -98,13 +130,15 @@ describe('crm dashboard', () => {
     expect(page).toContain('<h2>Revenue and profit by month since 2026-01-01</h2>');
   });
 
-  it('gives the same bytes for the same data and flags (no clock in the page)', () => {
-    const again = samples.crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
+  it('gives the same bytes for the same data and flags (no clock in the page)', ({ skip }) => {
+    wait(skip);
+    const again = crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
     expect(again.stdout).toBe(html);
   });
 
-  it('labels everything in Chinese with --lang zh', () => {
-    const result = samples.crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'zh']);
+  it('labels everything in Chinese with --lang zh', ({ skip }) => {
+    wait(skip);
+    const result = crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'zh']);
     expect(result.code, result.stderr).toBe(0);
     const page = result.stdout;
     expect(page.startsWith('<!doctype html>\n<html lang="zh-CN">')).toBe(true);
@@ -115,11 +149,12 @@ describe('crm dashboard', () => {
     expect(page).not.toMatch(/Key figures|Customer value pyramid|Lifecycle stages|Win-back list|of customers ·|Nothing to show/);
   });
 
-  it('shows a hostile customer name as text', () => {
+  it('shows a hostile customer name as text', async ({ skip }) => {
+    wait(skip);
     const hostile = sampleDatabase({ empty: true });
     try {
       hostile.addHostileCustomer();
-      const result = hostile.crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
+      const result = (await onEngine(engine, hostile))(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).not.toMatch(/<script|<img|<b>|<i>|onerror="/i);
       // 87 characters: the cell shows the first 59 and "…", the tooltip all of it, both escaped.
@@ -134,10 +169,11 @@ describe('crm dashboard', () => {
     }
   });
 
-  it('says so on an empty database, exit 0', () => {
+  it('says so on an empty database, exit 0', async ({ skip }) => {
+    wait(skip);
     const empty = sampleDatabase({ empty: true });
     try {
-      const result = empty.crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
+      const result = (await onEngine(engine, empty))(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout.match(/Nothing to show for this period\./g)).toHaveLength(9);
       expect(result.stdout).not.toContain('class="mark');
@@ -146,7 +182,7 @@ describe('crm dashboard', () => {
     }
   });
 
-  it('rejects bad flags (exit 2) and a missing database (exit 4) with one line', () => {
+  it('rejects bad flags (exit 2) and a missing database (exit 4) with one line', async () => {
     const cases: [string[], number, RegExp][] = [
       [['dashboard', '--lang', 'fr'], 2, /--lang.*fr/],
       [['dashboard', '--as-of', '2026-13-01'], 2, /^crm: --as-of: "2026-13-01" is not a date/],
@@ -155,14 +191,18 @@ describe('crm dashboard', () => {
       [['dashboard', '--output', 'no/such/folder/report.html'], 2, /^crm: --output: folder .* does not exist/],
     ];
     for (const [argv, code, message] of cases) {
-      const result = samples.crm(argv);
+      const result = crm(argv);
+      // The folder is checked when the page is written, after the data is read.
+      if (waiting && result.stderr.includes(notOnPostgresYet)) continue;
       expect(result.code, argv.join(' ')).toBe(code);
       expect(result.stderr, argv.join(' ')).toMatch(message);
       expect(result.stderr.trimEnd().split('\n'), argv.join(' ')).toHaveLength(1);
       expect(result.stdout).toBe('');
     }
     const dir = tempDir();
-    const missing = spawnCrm(['--db', path.join(dir, 'none.db'), 'dashboard', '--output', path.join(dir, 'x.html')]);
+    // On PostgreSQL: a database the server has, with no crm schema in it.
+    const none = engine === 'sqlite' ? path.join(dir, 'none.db') : await newDatabase(engine);
+    const missing = spawnCrm(['--db', none, 'dashboard', '--output', path.join(dir, 'x.html')]);
     expect(missing.code).toBe(4);
     expect(fs.existsSync(path.join(dir, 'x.html'))).toBe(false);
   });

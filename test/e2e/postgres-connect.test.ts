@@ -1,7 +1,8 @@
 // crm on either engine: init on a file and on a server; connection problems in one line that never shows a password.
 import { describe, expect, it } from 'vitest';
-import { runCrm, spawnCrm } from '../helpers/cli.js';
-import { engines, newDatabase, postgresAvailable, postgresUrl, scalar } from '../helpers/engines.js';
+import { latestSchemaVersion } from '../../src/db/migrations.js';
+import { runCrm, spawnCrm, spawnCrmAsync } from '../helpers/cli.js';
+import { engines, newDatabase, postgresAvailable, postgresUrl, scalar, tableCounts } from '../helpers/engines.js';
 
 describe.each(engines)('crm init on %s', (engine) => {
   it('creates the schema once; a second init changes nothing', async () => {
@@ -51,4 +52,44 @@ describe.runIf(postgresAvailable)('connecting to PostgreSQL', () => {
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('is not a database crm can open');
   });
+});
+
+/** Runs bin/crm to its end; resolves with its exit code and output. */
+function finish(child: ReturnType<typeof spawnCrmAsync>): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
+describe.runIf(postgresAvailable)('migrations on a PostgreSQL server', () => {
+  it('two crm processes setting up one database at once end with one schema, made once', async () => {
+    const db = await newDatabase('postgres');
+    const results = await Promise.all([1, 2, 3].map(() => finish(spawnCrmAsync(['--db', db, 'init']))));
+    expect(results.map((result) => result.code)).toEqual([0, 0, 0]);
+    expect(results.filter((result) => result.stderr.startsWith('created ')).length).toBe(1);
+    expect(await scalar<number>(db, 'SELECT count(*) FROM crm_schema')).toBe(1);
+    expect(await scalar<number>(db, 'SELECT version FROM crm_schema')).toBe(latestSchemaVersion);
+  });
+
+  it('a newer schema is refused with exit 4 and nothing changed', async () => {
+    const db = await newDatabase('postgres');
+    expect((await runCrm(['--db', db, 'init'])).code).toBe(0);
+    await scalar(db, 'UPDATE crm_schema SET version = ?', [latestSchemaVersion + 1]);
+    const before = await tableCounts(db);
+    const result = spawnCrm(['--db', db, 'init']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/schema version \d+ is newer than this crm understands/);
+    expect(await tableCounts(db)).toEqual(before);
+    expect(await scalar<number>(db, 'SELECT version FROM crm_schema')).toBe(latestSchemaVersion + 1);
+  });
+
+  it('a database that holds another program\'s tables is refused, untouched', async () => {
+    const db = await newDatabase('postgres');
+    await scalar(db, 'CREATE TABLE invoices (id integer)');
+    const result = spawnCrm(['--db', db, 'init']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('not a crm database');
+    expect(await scalar<string | null>(db, "SELECT to_regclass('customers')::text")).toBeNull();
+  });
+
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { runCrm, samples, tempDir, type RunOptions, type RunResult } from './cli.js';
-import { copyRowsToPostgres } from './copy-rows.js';
+import { copyRows } from './copy-rows.js';
 import { connect, newPostgresDatabase, type Engine } from './engines.js';
 
 export interface DailyDb {
@@ -51,7 +51,7 @@ export async function onEngine(dir: string, file: string, engine: Engine): Promi
   let db = file;
   if (engine === 'postgres') {
     db = await newPostgresDatabase();
-    await copyRowsToPostgres(file, db);
+    await copyRows(file, db);
   }
   const crm = (argv: string[], options: RunOptions = {}) => runCrm(['--db', db, ...argv], options);
   const value = async <T>(text: string, ...params: unknown[]): Promise<T> => {

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { customerStandings, stageSummaries, standingsAndStages } from '../../src/report/analysis-inputs.js';
 import { buildReport } from '../../src/report/build.js';
+import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { testDb } from '../helpers/db.js';
 
 const asOf = '2026-10-31';
@@ -15,6 +16,7 @@ const db: Db = testDb([
   { customer: 'B', date: '2026-10-20', amount: 40, cost: 10 },
   { customer: 'C', date: '2026-10-30', amount: 25, cost: 5 },
 ]);
+const sql = new SqliteSql(db, db.name);
 afterAll(() => db.close());
 
 describe('standingsAndStages', () => {
@@ -35,12 +37,12 @@ describe('standingsAndStages', () => {
     const all = { since: null, asOf, previous: null };
     const { standings } = standingsAndStages(db, asOf);
     for (const [name, chosen] of [['summary', period], ['lost', all], ['lost', period]] as const) {
-      const alone = await buildReport(db, name, { period: chosen, lang: 'en', today: asOf });
-      const handed = await buildReport(db, name, { period: chosen, lang: 'en', today: asOf, standings });
+      const alone = await buildReport(sql, name, { period: chosen, lang: 'en', today: asOf });
+      const handed = await buildReport(sql, name, { period: chosen, lang: 'en', today: asOf, standings });
       expect(handed, `${name} ${chosen.since}`).toEqual(alone);
     }
     // The win-back list over all history names A, lost on 2025-02-09.
-    const lost = await buildReport(db, 'lost', { period: all, lang: 'en', today: asOf, standings });
+    const lost = await buildReport(sql, 'lost', { period: all, lang: 'en', today: asOf, standings });
     expect(lost.rows.map((row) => [row.customer_id, row.lost_on])).toEqual([['A', '2025-02-09']]);
   });
 });

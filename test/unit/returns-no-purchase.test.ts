@@ -2,7 +2,7 @@
 // campaign, customer, people, partner, lead, merge and overview queries count purchases only. Each case is built by
 // hand with a customer whose only order in the window is a return next to one who bought, so counting the return
 // as a purchase shows up as one order (or buyer) too many, or as a first order on the return's day.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createCampaign, memberOutcomes, campaignByName } from '../../src/db/campaigns.js';
 import { customerByExternalId } from '../../src/db/customers.js';
 import { leadFacts, partnerFacts } from '../../src/db/leads.js';
@@ -11,8 +11,12 @@ import type { Db } from '../../src/db/open.js';
 import { overview } from '../../src/db/overview.js';
 import { customerValues } from '../../src/db/report-customers.js';
 import { ownerSales } from '../../src/db/report-people.js';
+import type { Sql } from '../../src/db/engine/sql.js';
+import { SqliteSql } from '../../src/db/engine/sqlite.js';
+import { sameDataOn } from '../helpers/copy-rows.js';
 import { testDb } from '../helpers/db.js';
 import { sqlOf } from '../../src/db/engine/legacy.js';
+import { connect, engines } from '../helpers/engines.js';
 
 const id = async (db: Db, externalId: string): Promise<number> => (await customerByExternalId(sqlOf(db), externalId))!.id;
 
@@ -30,31 +34,6 @@ describe('a return is no purchase', () => {
     }, '2026-03-01T00:00:00Z');
     const outcomes = await memberOutcomes(sqlOf(db), (await campaignByName(sqlOf(db), 'spring'))!, '2026-03-31');
     expect(outcomes.map((row) => [row.orders, row.revenue_cents]).sort()).toEqual([[0, -500], [1, 1800]]);
-  });
-
-  it('customer values: orders counts purchases, revenue and profit include the return', async () => {
-    // Revenue 100 − 20 = 80.00; profit (100 − 60) + (−20 + 12) = 32.00; one purchase.
-    const db = testDb([
-      { customer: 'A', date: '2026-01-05', amount: 100, cost: 60 },
-      { customer: 'A', date: '2026-01-20', amount: -20, cost: -12 },
-    ]);
-    expect(customerValues(db, [await id(db, 'A')], '2026-02-01')[0]).toMatchObject({ orders: 1, revenue_cents: 8000, profit_cents: 3200 });
-  });
-
-  it("owner sales: a return before the period is no first order, and a return in it is no order", () => {
-    // Period 2026-02-01 … 2026-02-28. A returned something on 01-10 (bought elsewhere) and first bought on 02-05: a new
-    // customer of Li's. B bought on 02-03 and returned on 02-04: one order.
-    const db = testDb([
-      { customer: 'A', date: '2026-01-10', amount: -10 },
-      { customer: 'A', date: '2026-02-05', amount: 50 },
-      { customer: 'B', date: '2026-01-02', amount: 30 },
-      { customer: 'B', date: '2026-02-03', amount: 40 },
-      { customer: 'B', date: '2026-02-04', amount: -5 },
-    ]);
-    db.prepare("UPDATE customers SET owner = 'Li'").run();
-    expect(ownerSales(db, { since: '2026-02-01', asOf: '2026-02-28' })).toEqual([
-      { owner: 'Li', customers: 2, new_customers: 1, orders: 2, revenue_cents: 8500, profit_cents: 8500 },
-    ]);
   });
 
   it('partners: a referred customer who only returned something is no buyer and has no orders', async () => {
@@ -93,12 +72,51 @@ describe('a return is no purchase', () => {
     expect(await customerByExternalId(sqlOf(bought), 'L1')).toMatchObject({ kind: 'customer', converted_at: '2026-02-03' });
   });
 
+});
+
+// The report store functions among them, on both engines (on PostgreSQL, the same rows copied from the test file).
+describe.each(engines)('a return is no purchase in the report queries on %s', (engine) => {
+  const opened: Sql[] = [];
+  const store = async (db: Db): Promise<Sql> => {
+    const sql = engine === 'sqlite' ? new SqliteSql(db, db.name) : await connect(await sameDataOn(engine, db.name));
+    if (engine === 'postgres') opened.push(sql);
+    return sql;
+  };
+  afterAll(async () => {
+    for (const sql of opened) await sql.close();
+  });
+
+  it('customer values: orders counts purchases, revenue and profit include the return', async () => {
+    // Revenue 100 − 20 = 80.00; profit (100 − 60) + (−20 + 12) = 32.00; one purchase.
+    const db = testDb([
+      { customer: 'A', date: '2026-01-05', amount: 100, cost: 60 },
+      { customer: 'A', date: '2026-01-20', amount: -20, cost: -12 },
+    ]);
+    expect((await customerValues(await store(db), [await id(db, 'A')], '2026-02-01'))[0]).toMatchObject({ orders: 1, revenue_cents: 8000, profit_cents: 3200 });
+  });
+
+  it("owner sales: a return before the period is no first order, and a return in it is no order", async () => {
+    // Period 2026-02-01 … 2026-02-28. A returned something on 01-10 (bought elsewhere) and first bought on 02-05: a new
+    // customer of Li's. B bought on 02-03 and returned on 02-04: one order.
+    const db = testDb([
+      { customer: 'A', date: '2026-01-10', amount: -10 },
+      { customer: 'A', date: '2026-02-05', amount: 50 },
+      { customer: 'B', date: '2026-01-02', amount: 30 },
+      { customer: 'B', date: '2026-02-03', amount: 40 },
+      { customer: 'B', date: '2026-02-04', amount: -5 },
+    ]);
+    db.prepare("UPDATE customers SET owner = 'Li'").run();
+    expect(await ownerSales(await store(db), { since: '2026-02-01', asOf: '2026-02-28' })).toEqual([
+      { owner: 'Li', customers: 2, new_customers: 1, orders: 2, revenue_cents: 8500, profit_cents: 8500 },
+    ]);
+  });
+
   it('overview: orders, first and last order and contacts who bought count purchases', async () => {
     const db = testDb([
       { customer: 'A', date: '2026-01-01', amount: -5 },
       { customer: 'B', date: '2026-01-02', amount: 20 },
       { customer: 'B', date: '2026-01-09', amount: -3 },
     ]);
-    expect(overview(db)).toMatchObject({ customers_with_orders: 1, orders: 1, revenue_cents: 1200, first_order: '2026-01-02', last_order: '2026-01-02' });
+    expect(await overview(await store(db))).toMatchObject({ customers_with_orders: 1, orders: 1, revenue_cents: 1200, first_order: '2026-01-02', last_order: '2026-01-02' });
   });
 });

@@ -33,8 +33,8 @@ Examples:
     const { agendaItemCount, agendaReport, gatherAgenda } = await import('../../report/agenda.js');
     const { CrmError, ExitCode } = await import('../../errors.js');
     const today = flags.asOf === undefined ? context.today() : requireDate(flags.asOf, '--as-of');
-    const db = context.openDb();
-    const inputs = await gatherAgenda(db, today, flags.includePartners === true, context.zone());
+    const sql = await context.openStore();
+    const inputs = await gatherAgenda(sql, today, flags.includePartners === true, context.zone());
     const report = agendaReport(inputs, context.lang(flags), flags.all ? { perKind: null } : {});
     await context.emit(report, flags);
     // Every item counts, the ones the caps left out of the list too.

@@ -32,7 +32,7 @@ Examples:
       today: context.today(),
       zone: context.zone(),
     };
-    const html = renderDashboard(await gatherDashboard(context.openDb(), options));
+    const html = renderDashboard(await gatherDashboard(await context.openStore(), options));
     if (flags.output === undefined || flags.output === '-') {
       context.io.stdout.write(html);
       return;

@@ -39,8 +39,8 @@ Examples:
       const { reportPeriod } = await import('../report-flags.js');
       const { buildReport } = await import('../../report/build.js');
       const period = reportPeriod(context, flags, entry.defaultPeriod);
-      const db = context.openDb();
-      await context.emit(await buildReport(db, entry.name, { period, lang: context.lang(flags), today: context.today() }), flags);
+      const sql = await context.openStore();
+      await context.emit(await buildReport(sql, entry.name, { period, lang: context.lang(flags), today: context.today() }), flags);
     });
   }
 }

@@ -28,6 +28,8 @@ export interface Dialect {
   randomHex(): string;
   /** A schema statement list written in SQLite's DDL, as this engine writes it. */
   ddl(sql: string): string;
+  /** A subquery with one column, value: the elements of the JSON array in the parameter PARAM (e.g. '@ids'), as TYPE. */
+  jsonValues(param: string, type: 'bigint' | 'text'): string;
   /** EXPR for sorting and comparing without ASCII case (SQLite's COLLATE NOCASE; lower() in byte order on PostgreSQL). */
   caseless(expr: string): string;
   /** The 1-based position of NEEDLE in HAYSTACK, 0 when it is not there (SQLite's instr). */
@@ -47,6 +49,7 @@ export const sqliteDialect: Dialect = {
   toReal: (expr) => `CAST(${expr} AS REAL)`,
   randomHex: () => 'lower(hex(randomblob(6)))',
   ddl: (sql) => sql,
+  jsonValues: (param) => `SELECT value FROM json_each(${param})`,
   caseless: (expr) => `${expr} COLLATE NOCASE`,
   instr: (haystack, needle) => `instr(${haystack}, ${needle})`,
 };
@@ -78,6 +81,8 @@ export const postgresDialect: Dialect = {
   toReal: (expr) => `CAST(${expr} AS double precision)`,
   randomHex: () => 'substr(md5(random()::text), 1, 12)',
   ddl: postgresDdl,
+  jsonValues: (param, type) =>
+    `SELECT CAST(value AS ${type === 'bigint' ? 'bigint' : 'text'}) AS value FROM jsonb_array_elements_text(CAST(${param} AS jsonb)) AS elements(value)`,
   caseless: (expr) => `lower(${expr}) COLLATE "C"`,
   instr: (haystack, needle) => `strpos(${haystack}, ${needle})`,
 };

@@ -4,7 +4,8 @@
 import { buildPyramid, defaultCuts } from '../../analysis/pyramid.js';
 import type { RfGrid } from '../../analysis/rf-grid.js';
 import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
-import type { Db } from '../../db/open.js';
+import type { Sql } from '../../db/engine/sql.js';
+import { legacyDb } from '../../db/engine/legacy.js';
 import { monthlyRevenue } from '../../db/report-sales.js';
 import { customerStandings, loyaltySummaries, scoredSegments, stageSummaries, standingsAndStages } from '../analysis-inputs.js';
 import type { StageSummary } from '../../analysis/lifecycle.js';
@@ -97,31 +98,32 @@ async function firstOf(report: Promise<Report>, count: number): Promise<{ report
  * The summary, the win-back list and the lifecycle stages: all three classify every customer's lifecycle as of the
  * page's date, which reads every order, so that is done once here (not three times) and let go before the rest.
  */
-async function lifecycleParts(db: Db, options: DashboardOptions): Promise<{ summary: Report; lost: { report: Report; total: number }; stages: StageSummary[] }> {
+async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ summary: Report; lost: { report: Report; total: number }; stages: StageSummary[] }> {
   const { analysisPeriod: period, lang, today } = options;
   const { standings, stages } = period.since === null
-    ? standingsAndStages(db, period.asOf, period.includePartners)
-    : { standings: customerStandings(db, period.asOf, period.includePartners), stages: stageSummaries(db, period) };
+    ? standingsAndStages(legacyDb(sql), period.asOf, period.includePartners)
+    : { standings: customerStandings(legacyDb(sql), period.asOf, period.includePartners), stages: stageSummaries(legacyDb(sql), period) };
   const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
-  const build = (name: string, chosen: ResolvedPeriod) => buildReport(db, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined });
+  const build = (name: string, chosen: ResolvedPeriod) => buildReport(sql, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined });
   return { summary: await build('summary', options.summaryPeriod), lost: await firstOf(build('lost', period), dashboardListLength), stages };
 }
 
-export async function gatherDashboard(db: Db, options: DashboardOptions): Promise<DashboardData> {
+export async function gatherDashboard(sql: Sql, options: DashboardOptions): Promise<DashboardData> {
   const { lang, analysisPeriod: period } = options;
   const asOf = period.asOf;
-  const { summary, lost, stages } = await lifecycleParts(db, options);
-  const build = (name: string) => buildReport(db, name, { period, lang, today: options.today });
+  const { summary, lost, stages } = await lifecycleParts(sql, options);
+  const build = (name: string) => buildReport(sql, name, { period, lang, today: options.today });
 
   // The tiers' own totals say how many orders had no cost: no second pass over the orders for the note.
-  const tierTotals = pyramidTiers(db, period, defaultCuts);
+  // legacyDb(sql): the pyramid, segment, lifecycle and loyalty inputs still take the SQLite handle (converted apart).
+  const tierTotals = pyramidTiers(legacyDb(sql), period, defaultCuts);
   const coverage = tierCoverage(tierTotals);
   const pyramid = pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
-  const { segments, rfGrid } = segmentParts(db, period, lang);
+  const { segments, rfGrid } = segmentParts(sql, period, lang);
   // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
   const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
   const start = period.since !== null && period.since > first ? period.since : first;
-  const months = lastMonths(monthlyRevenue(db, { since: start, asOf }), asOf, monthsSpanned(start, asOf));
+  const months = lastMonths(await monthlyRevenue(sql, { since: start, asOf }), asOf, monthsSpanned(start, asOf));
   const cohorts = await build('cohorts');
   const profit = await firstOf(build('profit'), dashboardListLength);
   return {
@@ -137,7 +139,7 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
     cohorts: { ...cohorts, rows: cohorts.rows.slice(-dashboardCohorts) },
     cohortsTotal: cohorts.rows.length,
     lifecycle: lifecycleSummaryReport(stages, { asOf, lang }),
-    loyalty: loyaltySummaryReport(loyaltySummaries(db, period), { asOf, lang, windowDays: 90, willingAt: 1 }),
+    loyalty: loyaltySummaryReport(loyaltySummaries(legacyDb(sql), period), { asOf, lang, windowDays: 90, willingAt: 1 }),
     topCustomers: profit.report,
     topCustomersTotal: profit.total,
     winBack: lost.report,
@@ -146,8 +148,8 @@ export async function gatherDashboard(db: Db, options: DashboardOptions): Promis
 }
 
 /** The segment report and the R×F grid; every customer's scores behind them are let go on return. */
-function segmentParts(db: Db, period: ResolvedPeriod, lang: Lang): { segments: Report; rfGrid: RfGrid } {
-  const segmented = scoredSegments(db, period);
+function segmentParts(sql: Sql, period: ResolvedPeriod, lang: Lang): { segments: Report; rfGrid: RfGrid } {
+  const segmented = scoredSegments(legacyDb(sql), period);
   const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf: period.asOf, lang, notes: segmentNotes('default', segmented.scores, lang) });
   return { segments, rfGrid: segmented.grid };
 }
