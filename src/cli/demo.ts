@@ -6,6 +6,7 @@ import { isDemoDatabase, markDemoDatabase, openDatabase } from '../db/open.js';
 import { UsageError } from '../errors.js';
 import { importFile } from '../import/run.js';
 import { listCustomers } from '../db/customers.js';
+import { sqlOf } from '../db/engine/legacy.js';
 import { overview } from '../db/overview.js';
 import { SqliteSql } from '../db/engine/sqlite.js';
 import { customerListReport } from '../report/customers.js';
@@ -49,14 +50,14 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     const { legacySql } = await import('../db/engine/legacy.js');
     const { createCampaign } = await import('../db/campaigns.js');
     const plan = await planCampaignOn(legacySql(db), sampleCampaign.asOf, { tier: sampleCampaign.tier }, sampleCampaign.holdout, sampleCampaign.seed);
-    createCampaign(db, { name: sampleCampaign.name, startedOn: sampleCampaign.asOf, ...plan.stored, holdoutPercent: sampleCampaign.holdout, seed: sampleCampaign.seed, windowDays: sampleCampaign.windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    await createCampaign(sqlOf(db), { name: sampleCampaign.name, startedOn: sampleCampaign.asOf, ...plan.stored, holdoutPercent: sampleCampaign.holdout, seed: sampleCampaign.seed, windowDays: sampleCampaign.windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
     const contacts = await importFile(db, { kind: 'interactions', file: path.join(samplesDir, 'campaign-contacts.csv'), now: context.io.now });
     context.info(`  campaign ${sampleCampaign.name}: ${plan.treated.length} customers to contact, ${plan.control.length} held back; imported ${contacts.rowsNew} more contacts (campaign-contacts.csv)`);
     context.info('');
     const format = { format: 'table' as const };
     await context.emit(overviewReport(await overview(store)), format);
     context.io.stdout.write('\n');
-    await context.emit(customerListReport(listCustomers(db, { sort: 'revenue', limit: 10 }), 'Top 10 customers by revenue'), format);
+    await context.emit(customerListReport(await listCustomers(sqlOf(db), { sort: 'revenue', limit: 10 }), 'Top 10 customers by revenue'), format);
     // The analysis as of the last order in the samples, so the demo shows the same picture any day it runs.
     const asOf = (await overview(store)).last_order ?? context.today();
     const period = { asOf, since: null };

@@ -6,9 +6,8 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
   const { resolveCustomer } = await import('./resolve-customer.js');
   const { confirmOrRequireYes } = await import('./confirm.js');
   const { UsageError } = await import('../errors.js');
-  const { legacyDb } = await import('../db/engine/legacy.js');
   const sql = await context.openStore();
-  const customer = await resolveCustomer(context, legacyDb(sql), reference);
+  const customer = await resolveCustomer(context, sql, reference);
   const typed = reference.trim();
   const exact = typed === customer.external_id || typed === String(customer.id) || typed.toLowerCase() === customer.email?.toLowerCase();
   // A script must name the person exactly: part of a name is not enough for an erasure.

@@ -1,7 +1,7 @@
 // Turns what the user typed (external id, internal id, e-mail, phone, part of a name) into one customer.
 import type { CustomerRecord } from '../db/customers.js';
 import { customerByAlias, findCustomerCandidates } from '../db/customers.js';
-import type { Db } from '../db/open.js';
+import type { Sql } from '../db/engine/sql.js';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 
@@ -13,13 +13,13 @@ export function describeCandidate(customer: CustomerRecord): string {
 /** One customer, or: none → exit 2; several → a pick on a terminal, else exit 2 with the candidates on stderr. */
 const MAX_CANDIDATES = 20;
 
-export async function resolveCustomer(context: Pick<CliContext, 'interactive' | 'io' | 'info'>, db: Db, reference: string): Promise<CustomerRecord> {
+export async function resolveCustomer(context: Pick<CliContext, 'interactive' | 'io' | 'info'>, sql: Sql, reference: string): Promise<CustomerRecord> {
   if (reference.trim() === '') throw new UsageError('the customer reference is empty (give an id, e-mail, phone or part of the name)');
-  const found = findCustomerCandidates(db, reference.trim(), MAX_CANDIDATES + 1);
+  const found = await findCustomerCandidates(sql, reference.trim(), MAX_CANDIDATES + 1);
   if (found.length === 1) {
     const customer = found[0]!;
     // A merged id names the customer it was merged into: say so, the user typed the old one.
-    if (customer.external_id !== reference.trim() && customerByAlias(db, reference.trim())?.id === customer.id) {
+    if (customer.external_id !== reference.trim() && (await customerByAlias(sql, reference.trim()))?.id === customer.id) {
       context.info(`note: ${reference.trim()} was merged into ${customer.external_id}`);
     }
     return customer;
@@ -46,8 +46,8 @@ export async function resolveCustomer(context: Pick<CliContext, 'interactive' | 
 }
 
 /** A contact who must be a partner (--referred-by): any other kind is a usage error. */
-export async function resolvePartner(context: Pick<CliContext, 'interactive' | 'io' | 'info'>, db: Db, reference: string, flag: string): Promise<CustomerRecord> {
-  const found = await resolveCustomer(context, db, reference);
+export async function resolvePartner(context: Pick<CliContext, 'interactive' | 'io' | 'info'>, sql: Sql, reference: string, flag: string): Promise<CustomerRecord> {
+  const found = await resolveCustomer(context, sql, reference);
   if (found.kind !== 'partner') {
     throw new UsageError(`${flag} ${reference}: ${found.external_id} ${found.name} is a ${found.kind}, not a partner (make it one with crm customer edit ${found.external_id} --kind partner)`);
   }

@@ -1,7 +1,7 @@
 // Editing and removing a customer by hand; each change is written to the audit log with what was there before.
 import type { CustomerRecord } from './customers.js';
 import { historyCounts, type HistoryCounts } from './customer-file.js';
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 
 export const editableFields = ['name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status', 'kind'] as const;
 export type EditableField = (typeof editableFields)[number];
@@ -14,39 +14,39 @@ const statements = {
 };
 
 // db/forget.ts scrubs the personal values from these details (edit: before/after; merge: merged/filled): keep it in step.
-export function writeAudit(db: Db, now: string, action: string, customerId: number, detail: unknown): void {
-  db.prepare(statements.audit).run(now, action, customerId, JSON.stringify(detail));
+export async function writeAudit(sql: Sql, now: string, action: string, customerId: number, detail: unknown): Promise<void> {
+  await sql.run(statements.audit, [now, action, customerId, JSON.stringify(detail)]);
 }
 
 /** Applies the changes (only fields that really change) and logs the old values; returns the fields changed. */
-export function updateCustomer(db: Db, customer: CustomerRecord, changes: CustomerChanges, now: string): EditableField[] {
+export async function updateCustomer(sql: Sql, customer: CustomerRecord, changes: CustomerChanges, now: string): Promise<EditableField[]> {
   const changed = editableFields.filter((field) => field in changes && (changes[field] ?? null) !== (customer[field] ?? null));
   if (changed.length === 0) return [];
-  db.transaction(() => {
+  await sql.transaction(async () => {
     const values: Record<string, string | number | null> = { id: customer.id, now };
     for (const field of changed) values[field] = changes[field] ?? null;
-    db.prepare(statements.update(changed)).run(values);
-    writeAudit(db, now, 'edit', customer.id, { before: Object.fromEntries(changed.map((field) => [field, customer[field]])), after: Object.fromEntries(changed.map((field) => [field, changes[field] ?? null])) });
-  })();
+    await sql.run(statements.update(changed), values);
+    await writeAudit(sql, now, 'edit', customer.id, { before: Object.fromEntries(changed.map((field) => [field, customer[field]])), after: Object.fromEntries(changed.map((field) => [field, changes[field] ?? null])) });
+  });
   return changed;
 }
 
 /** Sets (or, with null, clears) the partner who referred the customer, with the old one in the audit log. */
-export function setReferrer(db: Db, customer: CustomerRecord, partnerId: number | null, now: string): boolean {
+export async function setReferrer(sql: Sql, customer: CustomerRecord, partnerId: number | null, now: string): Promise<boolean> {
   if ((customer.referred_by ?? null) === partnerId) return false;
-  db.transaction(() => {
-    db.prepare('UPDATE customers SET referred_by = ?, updated_at = ? WHERE id = ?').run(partnerId, now, customer.id);
-    writeAudit(db, now, 'edit', customer.id, { before: { referred_by: customer.referred_by }, after: { referred_by: partnerId } });
-  })();
+  await sql.transaction(async () => {
+    await sql.run('UPDATE customers SET referred_by = ?, updated_at = ? WHERE id = ?', [partnerId, now, customer.id]);
+    await writeAudit(sql, now, 'edit', customer.id, { before: { referred_by: customer.referred_by }, after: { referred_by: partnerId } });
+  });
   return true;
 }
 
 /** Deletes the customer and, by ON DELETE CASCADE, their orders, interactions, payments, surveys and complaints. */
-export function removeCustomer(db: Db, customer: CustomerRecord, now: string): HistoryCounts {
-  return db.transaction(() => {
-    const counts = historyCounts(db, customer.id);
-    writeAudit(db, now, 'remove', customer.id, { customer, removed: counts });
-    db.prepare('DELETE FROM customers WHERE id = ?').run(customer.id);
+export async function removeCustomer(sql: Sql, customer: CustomerRecord, now: string): Promise<HistoryCounts> {
+  return sql.transaction(async () => {
+    const counts = await historyCounts(sql, customer.id);
+    await writeAudit(sql, now, 'remove', customer.id, { customer, removed: counts });
+    await sql.run('DELETE FROM customers WHERE id = ?', [customer.id]);
     return counts;
-  })();
+  });
 }

@@ -1,8 +1,12 @@
 // What the customer file (crm customer show) reads: money inputs, surveys, counts and the timeline.
 import type { OrderStatusTotal } from '../analysis/balance.js';
 import type { SurveyScores } from '../analysis/satisfaction.js';
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 import { purchase } from './report-sales.js';
+import { campaignsOfCustomer, type CustomerCampaign } from './campaigns.js';
+import { listComplaints, type ComplaintListRow } from './complaints.js';
+import { customerById, customerTotals, type CustomerRecord, type CustomerTotals } from './customers.js';
+import { listFollowUps, type FollowUpRow } from './interactions.js';
 
 export interface MoneyInputs {
   orders: OrderStatusTotal[];
@@ -10,22 +14,21 @@ export interface MoneyInputs {
 }
 
 /** Order totals by status and the sum of payments: the inputs of customerMoney (analysis/balance.ts). */
-export function customerMoneyInputs(db: Db, customerId: number): MoneyInputs {
-  const orders = db
-    .prepare(
-      `SELECT status, count(*) AS orders, sum(amount_cents) AS amount_cents, coalesce(sum(cost_cents), 0) AS cost_cents,
-              coalesce(sum(CASE WHEN cost_cents IS NULL THEN amount_cents END), 0) AS amount_without_cost_cents
-       FROM orders WHERE customer_id = ? GROUP BY status ORDER BY status`,
-    )
-    .all(customerId) as OrderStatusTotal[];
-  const paid = db.prepare('SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE customer_id = ?').pluck().get(customerId) as number;
+export async function customerMoneyInputs(sql: Sql, customerId: number): Promise<MoneyInputs> {
+  const orders = await sql.all<OrderStatusTotal>(
+    `SELECT status, count(*) AS orders, sum(amount_cents) AS amount_cents, coalesce(sum(cost_cents), 0) AS cost_cents,
+            coalesce(sum(CASE WHEN cost_cents IS NULL THEN amount_cents END), 0) AS amount_without_cost_cents
+     FROM orders WHERE customer_id = ? GROUP BY status ORDER BY status NULLS FIRST`,
+    [customerId],
+  );
+  const paid = (await sql.value<number>('SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE customer_id = ?', [customerId]))!;
   return { orders, paid_cents: paid };
 }
 
-export function customerSurveys(db: Db, customerId: number): (SurveyScores & { surveyed_on: string; would_recommend: number | null })[] {
-  return db
-    .prepare('SELECT surveyed_on, expected, perceived, would_recommend FROM surveys WHERE customer_id = ? ORDER BY surveyed_on DESC, id DESC')
-    .all(customerId) as (SurveyScores & { surveyed_on: string; would_recommend: number | null })[];
+export type SurveyRow = SurveyScores & { surveyed_on: string; would_recommend: number | null };
+
+export async function customerSurveys(sql: Sql, customerId: number): Promise<SurveyRow[]> {
+  return sql.all<SurveyRow>('SELECT surveyed_on, expected, perceived, would_recommend FROM surveys WHERE customer_id = ? ORDER BY surveyed_on DESC, id DESC', [customerId]);
 }
 
 /** How much history a customer has, table by table (shown before rm and merge, and to prove a merge lost nothing). */
@@ -37,16 +40,15 @@ export interface HistoryCounts {
   complaints: number;
 }
 
-export function historyCounts(db: Db, customerId: number): HistoryCounts {
-  return db
-    .prepare(
-      `SELECT (SELECT count(*) FROM orders WHERE customer_id = @id) AS orders,
-              (SELECT count(*) FROM interactions WHERE customer_id = @id) AS interactions,
-              (SELECT count(*) FROM payments WHERE customer_id = @id) AS payments,
-              (SELECT count(*) FROM surveys WHERE customer_id = @id) AS surveys,
-              (SELECT count(*) FROM complaints WHERE customer_id = @id) AS complaints`,
-    )
-    .get({ id: customerId }) as HistoryCounts;
+export async function historyCounts(sql: Sql, customerId: number): Promise<HistoryCounts> {
+  return (await sql.get<HistoryCounts>(
+    `SELECT (SELECT count(*) FROM orders WHERE customer_id = @id) AS orders,
+            (SELECT count(*) FROM interactions WHERE customer_id = @id) AS interactions,
+            (SELECT count(*) FROM payments WHERE customer_id = @id) AS payments,
+            (SELECT count(*) FROM surveys WHERE customer_id = @id) AS surveys,
+            (SELECT count(*) FROM complaints WHERE customer_id = @id) AS complaints`,
+    { id: customerId },
+  ))!;
 }
 
 export interface TimelineEntry {
@@ -58,34 +60,120 @@ export interface TimelineEntry {
   owner: string | null;
 }
 
-/** Interactions, orders and payments of one customer, newest first; limit null means all. */
-export function customerTimeline(db: Db, customerId: number, limit: number | null): TimelineEntry[] {
-  return db
-    .prepare(
-      `SELECT at, type, ref, detail, amount_cents, owner FROM (
-         SELECT occurred_at AS at, kind AS type, '#' || id AS ref,
-                summary || CASE WHEN outcome IS NOT NULL AND outcome <> '' THEN ' → ' || outcome ELSE '' END
-                        || CASE WHEN follow_up_at IS NOT NULL THEN ' (follow-up ' || follow_up_at
-                                || CASE WHEN follow_up_done_at IS NOT NULL THEN ', done' ELSE '' END || ')' ELSE '' END AS detail,
-                NULL AS amount_cents, owner, id AS tie, 3 AS rank
-           FROM interactions WHERE customer_id = @id
-         UNION ALL
-         SELECT order_date, CASE WHEN ${purchase} THEN 'order' ELSE 'return' END, external_id,
-                -- An order from a line-item file shows each of its lines (product × quantity), in file order.
-                coalesce((SELECT group_concat(coalesce(nullif(l.product, ''), '(no product)')
-                                   || CASE WHEN l.quantity IS NOT NULL THEN ' × ' || printf('%g', l.quantity) ELSE '' END, '; ')
-                          FROM (SELECT product, quantity FROM order_lines WHERE order_id = orders.id ORDER BY line) l),
-                         coalesce(product, '') || CASE WHEN quantity IS NOT NULL THEN ' × ' || printf('%g', quantity) ELSE '' END)
-                  || CASE WHEN status IS NOT NULL AND status <> '' THEN ' [' || status || ']' ELSE '' END,
-                amount_cents, NULL, id, 1
-           FROM orders WHERE customer_id = @id
-         UNION ALL
-         SELECT p.paid_on, 'payment', coalesce(p.external_id, '#' || p.id),
-                trim(coalesce(p.method, '') || CASE WHEN o.external_id IS NOT NULL THEN ' for ' || o.external_id ELSE '' END),
-                p.amount_cents, NULL, p.id, 2
-           FROM payments p LEFT JOIN orders o ON o.id = p.order_id WHERE p.customer_id = @id
-       ) ORDER BY at DESC, rank DESC, tie DESC
-       LIMIT @limit`,
-    )
-    .all({ id: customerId, limit: limit ?? -1 }) as TimelineEntry[];
+/** A number as C's printf %g writes it (six significant digits, trailing zeros dropped): how a quantity was always shown. */
+export function formatG(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const [mantissa, exponentText] = value.toExponential(5).split('e') as [string, string];
+  const exponent = Number(exponentText);
+  const strip = (text: string): string => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
+  if (exponent < -4 || exponent >= 6) {
+    return `${strip(mantissa)}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  return strip(value.toFixed(5 - exponent));
+}
+
+/** One timeline row as read (an array: a customer's whole history can be tens of thousands of rows). */
+type TimelineRow = [
+  at: string, type: string, ref: string, amountCents: number | null, owner: string | null, source: 'interaction' | 'order' | 'payment', rowId: number,
+  summary: string | null, outcome: string | null, followUpAt: string | null, followUpDone: number, product: string | null, quantity: number | null,
+  status: string | null, method: string | null, orderRef: string | null,
+];
+
+const quantityText = (quantity: number | null): string => (quantity === null ? '' : ` × ${formatG(quantity)}`);
+/** SQLite's trim(): spaces only. */
+const trimSpaces = (text: string): string => text.replace(/^ +| +$/g, '');
+
+/**
+ * Interactions, orders and payments of one customer, newest first; limit null means all. The entries are chosen and
+ * ordered in SQL; each one's text is written here, the same on both engines (a quantity as %g, lines in file order).
+ */
+export async function customerTimeline(sql: Sql, customerId: number, limit: number | null): Promise<TimelineEntry[]> {
+  const rows = await sql.rows<TimelineRow>(
+    `SELECT at, type, ref, amount_cents, owner, source, row_id, summary, outcome, follow_up_at, follow_up_done, product, quantity, status, method, order_ref
+     FROM (
+       SELECT occurred_at AS at, kind AS type, '#' || id AS ref, NULL AS amount_cents, owner, 'interaction' AS source, id AS row_id,
+              summary, outcome, follow_up_at, CASE WHEN follow_up_done_at IS NOT NULL THEN 1 ELSE 0 END AS follow_up_done,
+              NULL AS product, NULL AS quantity, NULL AS status, NULL AS method, NULL AS order_ref, id AS tie, 3 AS rank
+         FROM interactions WHERE customer_id = @id
+       UNION ALL
+       SELECT order_date, CASE WHEN ${purchase} THEN 'order' ELSE 'return' END, external_id, amount_cents, NULL, 'order', id,
+              NULL, NULL, NULL, 0, product, quantity, status, NULL, NULL, id, 1
+         FROM orders WHERE customer_id = @id
+       UNION ALL
+       SELECT p.paid_on, 'payment', coalesce(p.external_id, '#' || p.id), p.amount_cents, NULL, 'payment', p.id,
+              NULL, NULL, NULL, 0, NULL, NULL, NULL, p.method, o.external_id, p.id, 2
+         FROM payments p LEFT JOIN orders o ON o.id = p.order_id WHERE p.customer_id = @id
+     ) AS timeline
+     ORDER BY at DESC, rank DESC, tie DESC
+     ${limit === null ? '' : 'LIMIT @limit'}`,
+    { id: customerId, limit },
+  );
+  // An order from a line-item file shows each of its lines (product × quantity), in file order: for the whole timeline
+  // one read over the customer's orders, for a page the lines of the orders on it.
+  const lines = new Map<number, string[]>();
+  const orderIds = rows.filter((row) => row[5] === 'order').map((row) => row[6]);
+  type Line = { order_id: number; product: string | null; quantity: number | null };
+  const found: Line[] = [];
+  if (limit === null) {
+    if (orderIds.length > 0) {
+      found.push(...(await sql.all<Line>(
+        `SELECT l.order_id, l.product, l.quantity FROM orders o JOIN order_lines l ON l.order_id = o.id
+         WHERE o.customer_id = ? ORDER BY l.order_id, l.line`,
+        [customerId],
+      )));
+    }
+  } else {
+    for (let start = 0; start < orderIds.length; start += 500) {
+      const chunk = orderIds.slice(start, start + 500);
+      found.push(...(await sql.all<Line>(`SELECT order_id, product, quantity FROM order_lines WHERE order_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY order_id, line`, chunk)));
+    }
+  }
+  for (const line of found) {
+    const text = `${line.product === null || line.product === '' ? '(no product)' : line.product}${quantityText(line.quantity)}`;
+    const list = lines.get(line.order_id);
+    if (list) list.push(text);
+    else lines.set(line.order_id, [text]);
+  }
+  return rows.map(([at, type, ref, amountCents, owner, source, rowId, summary, outcome, followUpAt, followUpDone, product, quantity, status, method, orderRef]) => {
+    let detail: string;
+    if (source === 'interaction') {
+      detail = `${summary}${outcome !== null && outcome !== '' ? ` → ${outcome}` : ''}` +
+        (followUpAt !== null ? ` (follow-up ${followUpAt}${followUpDone ? ', done' : ''})` : '');
+    } else if (source === 'order') {
+      detail = (lines.get(rowId)?.join('; ') ?? `${product ?? ''}${quantityText(quantity)}`) + (status !== null && status !== '' ? ` [${status}]` : '');
+    } else {
+      detail = trimSpaces(`${method ?? ''}${orderRef !== null ? ` for ${orderRef}` : ''}`);
+    }
+    return { at, type, ref, detail, amount_cents: amountCents, owner };
+  });
+}
+
+/** Everything crm customer show reads about one customer, read here so that analysis/customer-file.ts takes plain data. */
+export interface CustomerFileFacts {
+  customer: CustomerRecord;
+  totals: CustomerTotals;
+  money: MoneyInputs;
+  surveys: SurveyRow[];
+  history: HistoryCounts;
+  openComplaints: ComplaintListRow[];
+  followUps: FollowUpRow[];
+  timeline: TimelineEntry[];
+  referrer: CustomerRecord | null;
+  campaigns: CustomerCampaign[];
+}
+
+export async function customerFileFacts(sql: Sql, customer: CustomerRecord, timelineLimit: number | null): Promise<CustomerFileFacts> {
+  return {
+    customer,
+    totals: await customerTotals(sql, customer.id),
+    money: await customerMoneyInputs(sql, customer.id),
+    surveys: await customerSurveys(sql, customer.id),
+    history: await historyCounts(sql, customer.id),
+    openComplaints: await listComplaints(sql, { openOnly: true, customerId: customer.id }),
+    followUps: await listFollowUps(sql, { from: null, to: null, customerId: customer.id }),
+    timeline: await customerTimeline(sql, customer.id, timelineLimit),
+    referrer: customer.referred_by === null ? null : ((await customerById(sql, customer.referred_by)) ?? null),
+    campaigns: await campaignsOfCustomer(sql, customer.id),
+  };
 }

@@ -1,6 +1,5 @@
 // Customer records: listing, lookup, search and manual adds. The only SQL about customers outside imports.
-import { notBilledStatuses } from '../analysis/balance.js';
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 import { billed, purchase } from './report-sales.js';
 
 export interface CustomerListRow {
@@ -39,14 +38,22 @@ export interface CustomerFilter {
   limit?: number;
 }
 
-const orderBy: Record<CustomerSort, string> = {
-  name: 'c.name COLLATE NOCASE, c.id',
+const orderBy = (sql: Sql): Record<CustomerSort, string> => ({
+  name: `${sql.dialect.caseless('c.name')}, c.id`,
   id: 'c.external_id, c.id',
   revenue: 'revenue_cents DESC, c.id',
   orders: 'orders DESC, c.id',
   'last-order': 'last_order DESC NULLS LAST, c.id',
   created: 'c.created_at DESC, c.id',
-};
+});
+
+/** ASCII letters in lower case, the rest as it is: what lower() does on both engines (SQLite's, and PostgreSQL's on "C" text). */
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/** LIMIT @limit, or nothing for no limit (SQLite's LIMIT -1 is an error on PostgreSQL). */
+const limitClause = (limit: number | null | undefined): string => (limit === null || limit === undefined ? '' : 'LIMIT @limit');
 
 // Sales only: refunded and cancelled orders count nowhere (the `billed` rule of the reports).
 const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c.city, c.owner, c.tags, c.status, c.kind, c.channel,
@@ -54,40 +61,43 @@ const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c
   (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND o.${purchase}) AS orders,
   (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS revenue_cents,
   (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND o.${purchase}) AS last_order`;
-const notBilled = JSON.stringify(notBilledStatuses);
 
-export function listCustomers(db: Db, filter: CustomerFilter): CustomerListRow[] {
-  // Tags are a comma-separated list; a tag filter matches one whole tag.
-  const sql = `SELECT ${listColumns} FROM customers c
-    WHERE (@owner IS NULL OR c.owner = @owner)
-      AND (@kind IS NULL OR c.kind = @kind)
-      AND (@source IS NULL OR lower(trim(c.channel)) = lower(trim(@source)))
-      AND (@city IS NULL OR c.city = @city)
-      AND (@tag IS NULL OR instr(',' || replace(coalesce(c.tags, ''), ' ', '') || ',', ',' || replace(@tag, ' ', '') || ',') > 0)
-    ORDER BY ${orderBy[filter.sort ?? 'name']}
-    LIMIT @limit`;
-  return db.prepare(sql).all({
+export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<CustomerListRow[]> {
+  // Tags are a comma-separated list; a tag filter matches one whole tag. The source is compared in lower case: the
+  // parameter is lowered here (lower() of a parameter would fold more than ASCII on a PostgreSQL server's collation).
+  const text = `SELECT ${listColumns} FROM customers c
+    WHERE (CAST(@owner AS TEXT) IS NULL OR c.owner = @owner)
+      AND (CAST(@kind AS TEXT) IS NULL OR c.kind = @kind)
+      AND (CAST(@source AS TEXT) IS NULL OR lower(trim(c.channel)) = trim(@source))
+      AND (CAST(@city AS TEXT) IS NULL OR c.city = @city)
+      AND (CAST(@tag AS TEXT) IS NULL OR ${sql.dialect.instr("',' || replace(coalesce(c.tags, ''), ' ', '') || ','", "',' || replace(@tag, ' ', '') || ','")} > 0)
+    ORDER BY ${orderBy(sql)[filter.sort ?? 'name']}
+    ${limitClause(filter.limit)}`;
+  return sql.all<CustomerListRow>(text, {
     owner: filter.owner ?? null,
     kind: filter.kind ?? null,
-    source: filter.source ?? null,
+    source: filter.source === undefined ? null : asciiLower(filter.source),
     city: filter.city ?? null,
     tag: filter.tag ?? null,
-    limit: filter.limit ?? -1,
-    notBilled,
-  }) as CustomerListRow[];
+    limit: filter.limit ?? null,
+  });
 }
 
 /** Substring search over name, company, e-mail and phone (Chinese substrings of any length work). */
-export function searchCustomers(db: Db, text: string, limit: number): CustomerListRow[] {
-  const sql = `SELECT ${listColumns} FROM customers c
-    WHERE instr(lower(c.name), lower(@text)) > 0 OR instr(lower(coalesce(c.company, '')), lower(@text)) > 0
-       OR instr(lower(coalesce(c.email, '')), lower(@text)) > 0 OR instr(coalesce(c.phone, ''), @text) > 0
-       OR (length(@digits) >= 4 AND instr(replace(replace(replace(coalesce(c.phone, ''), ' ', ''), '-', ''), '+', ''), @digits) > 0)
+export async function searchCustomers(sql: Sql, text: string, limit: number): Promise<CustomerListRow[]> {
+  const instr = sql.dialect.instr;
+  const statement = `SELECT ${listColumns} FROM customers c
+    WHERE ${instr('lower(c.name)', '@lowered')} > 0 OR ${instr("lower(coalesce(c.company, ''))", '@lowered')} > 0
+       OR ${instr("lower(coalesce(c.email, ''))", '@lowered')} > 0 OR ${instr("coalesce(c.phone, '')", 'CAST(@text AS TEXT)')} > 0
+       OR (${digitsLongEnough(text)} AND ${instr("replace(replace(replace(coalesce(c.phone, ''), ' ', ''), '-', ''), '+', '')", 'CAST(@digits AS TEXT)')} > 0)
        OR c.external_id = @text
-    ORDER BY (c.external_id = @text) DESC, c.name COLLATE NOCASE, c.id
+    ORDER BY CASE WHEN c.external_id = @text THEN 1 ELSE 0 END DESC, ${sql.dialect.caseless('c.name')}, c.id
     LIMIT @limit`;
-  return db.prepare(sql).all({ text, digits: text.replace(/\D/g, ''), limit, notBilled }) as CustomerListRow[];
+  return sql.all<CustomerListRow>(statement, { text, lowered: asciiLower(text), digits: text.replace(/\D/g, ''), limit });
 }
+
+/** Whether the digits of a search text are enough to look for them in phone numbers (four or more): a constant condition. */
+const digitsLongEnough = (text: string): string => (text.replace(/\D/g, '').length >= 4 ? '1 = 1' : '1 = 0');
 
 export interface CustomerRecord {
   id: number;
@@ -122,60 +132,59 @@ export interface CustomerTotals {
   returns: number;
 }
 
-export function customerByExternalId(db: Db, externalId: string): CustomerRecord | undefined {
-  return db.prepare('SELECT * FROM customers WHERE external_id = ?').get(externalId) as CustomerRecord | undefined;
+export async function customerByExternalId(sql: Sql, externalId: string): Promise<CustomerRecord | undefined> {
+  return sql.get<CustomerRecord>('SELECT * FROM customers WHERE external_id = ?', [externalId]);
 }
 
 /** The customer a merged id now names (crm customer merge keeps the merged id as an alias), if it is one. */
-export function customerByAlias(db: Db, externalId: string): CustomerRecord | undefined {
-  return db
-    .prepare('SELECT c.* FROM customer_aliases a JOIN customers c ON c.id = a.customer_id WHERE a.external_id = ?')
-    .get(externalId) as CustomerRecord | undefined;
+export async function customerByAlias(sql: Sql, externalId: string): Promise<CustomerRecord | undefined> {
+  return sql.get<CustomerRecord>('SELECT c.* FROM customer_aliases a JOIN customers c ON c.id = a.customer_id WHERE a.external_id = ?', [externalId]);
 }
 
-export function customerById(db: Db, id: number): CustomerRecord | undefined {
-  return db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as CustomerRecord | undefined;
+export async function customerById(sql: Sql, id: number): Promise<CustomerRecord | undefined> {
+  return sql.get<CustomerRecord>('SELECT * FROM customers WHERE id = ?', [id]);
 }
 
 /** Candidates for a typed reference: external id, internal id, e-mail, phone, or part of the name. */
-export function findCustomerCandidates(db: Db, reference: string, limit = 20): CustomerRecord[] {
+export async function findCustomerCandidates(sql: Sql, reference: string, limit = 20): Promise<CustomerRecord[]> {
   // Each exact form is one indexed lookup (external id, internal id, e-mail, phone digits), tried in that
   // order, so naming a customer stays instant on a million rows; only a name part scans the table.
-  const byExternalId = db.prepare('SELECT * FROM customers WHERE external_id = ?').all(reference) as CustomerRecord[];
+  const byExternalId = await sql.all<CustomerRecord>('SELECT * FROM customers WHERE external_id = ?', [reference]);
   if (byExternalId.length) return byExternalId;
   // An id merged into another customer names that customer.
-  const merged = customerByAlias(db, reference);
+  const merged = await customerByAlias(sql, reference);
   if (merged) return [merged];
   if (/^\d+$/.test(reference) && reference.length < 16) {
-    const byId = db.prepare('SELECT * FROM customers WHERE id = ?').all(Number(reference)) as CustomerRecord[];
+    const byId = await sql.all<CustomerRecord>('SELECT * FROM customers WHERE id = ?', [Number(reference)]);
     if (byId.length) return byId;
   }
+  // The e-mail without ASCII case, as the index customers_email_lower (the parameter is lowered here, as lower() does).
   if (reference.includes('@')) {
-    const byEmail = db.prepare('SELECT * FROM customers WHERE email IS NOT NULL AND lower(email) = lower(?) ORDER BY id LIMIT ?').all(reference, limit) as CustomerRecord[];
+    const byEmail = await sql.all<CustomerRecord>('SELECT * FROM customers WHERE email IS NOT NULL AND lower(email) = ? ORDER BY id LIMIT ?', [asciiLower(reference), limit]);
     if (byEmail.length) return byEmail;
   }
   const digits = reference.replace(/[\s\-()]/g, '');
   if (/^\+?\d{5,}$/.test(digits)) {
-    const byPhone = db.prepare(`SELECT * FROM customers WHERE phone IS NOT NULL AND ${phoneDigits} = ? ORDER BY id LIMIT ?`).all(digits, limit) as CustomerRecord[];
+    const byPhone = await sql.all<CustomerRecord>(`SELECT * FROM customers WHERE phone IS NOT NULL AND ${phoneDigits} = ? ORDER BY id LIMIT ?`, [digits, limit]);
     if (byPhone.length) return byPhone;
   }
-  return db
-    .prepare(`SELECT * FROM customers WHERE instr(lower(name), lower(?)) > 0 ORDER BY name COLLATE NOCASE, id LIMIT ?`)
-    .all(reference, limit) as CustomerRecord[];
+  return sql.all<CustomerRecord>(
+    `SELECT * FROM customers WHERE ${sql.dialect.instr('lower(name)', '?')} > 0 ORDER BY ${sql.dialect.caseless('name')}, id LIMIT ?`,
+    [asciiLower(reference), limit],
+  );
 }
 
 /** The phone number without spaces, dashes and brackets: the same expression as the index customers_phone_digits. */
 const phoneDigits = "replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '')";
 
-export function customerTotals(db: Db, customerId: number): CustomerTotals {
-  return db
-    .prepare(
-      `SELECT coalesce(sum(${purchase}), 0) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, sum(cost_cents) AS cost_cents,
-              min(CASE WHEN ${purchase} THEN order_date END) AS first_order, max(CASE WHEN ${purchase} THEN order_date END) AS last_order,
-              coalesce(sum(NOT ${purchase}), 0) AS returns
-       FROM orders WHERE customer_id = @customerId AND ${billed}`,
-    )
-    .get({ customerId, notBilled }) as CustomerTotals;
+export async function customerTotals(sql: Sql, customerId: number): Promise<CustomerTotals> {
+  return (await sql.get<CustomerTotals>(
+    `SELECT coalesce(sum(CASE WHEN ${purchase} THEN 1 ELSE 0 END), 0) AS orders, coalesce(sum(amount_cents), 0) AS revenue_cents, sum(cost_cents) AS cost_cents,
+            min(CASE WHEN ${purchase} THEN order_date END) AS first_order, max(CASE WHEN ${purchase} THEN order_date END) AS last_order,
+            coalesce(sum(CASE WHEN ${purchase} THEN 0 ELSE 1 END), 0) AS returns
+     FROM orders WHERE customer_id = @customerId AND ${billed}`,
+    { customerId },
+  ))!;
 }
 
 export interface NewCustomer {
@@ -195,27 +204,26 @@ export interface NewCustomer {
 }
 
 /** Whether a customer has this id, or had it before it was merged into another (the id still names that one). */
-export function externalIdTaken(db: Db, externalId: string): boolean {
-  return db.prepare('SELECT 1 FROM customers WHERE external_id = ?').get(externalId) !== undefined || customerByAlias(db, externalId) !== undefined;
+export async function externalIdTaken(sql: Sql, externalId: string): Promise<boolean> {
+  return (await sql.get('SELECT 1 AS taken FROM customers WHERE external_id = ?', [externalId])) !== undefined || (await customerByAlias(sql, externalId)) !== undefined;
 }
 
 /** Inserts one customer; without an external id one is made from the new row's id ("C000123"). */
-export function addCustomer(db: Db, customer: NewCustomer, now: string): CustomerRecord {
-  return db.transaction(() => {
+export async function addCustomer(sql: Sql, customer: NewCustomer, now: string): Promise<CustomerRecord> {
+  return sql.transaction(async () => {
     const temporaryId = customer.external_id ?? `pending:${now}:${Math.random()}`;
-    const result = db
-      .prepare(
-        `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, tags, notes, kind, referred_by, status, created_at, updated_at)
-         VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, @tags, @notes, @kind, @referred_by, 'active', @now, @now)`,
-      )
-      .run({
+    const id = (await sql.value<number>(
+      `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, tags, notes, kind, referred_by, status, created_at, updated_at)
+       VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, @tags, @notes, @kind, @referred_by, 'active', @now, @now)
+       RETURNING id`,
+      {
         company: null, email: null, phone: null, city: null, region: null, channel: null, owner: null, tags: null, notes: null, kind: 'customer', referred_by: null,
         ...customer, external_id: temporaryId, now,
-      });
-    const id = Number(result.lastInsertRowid);
+      },
+    ))!;
     if (customer.external_id === null) {
-      db.prepare('UPDATE customers SET external_id = ? WHERE id = ?').run(`C${String(id).padStart(6, '0')}`, id);
+      await sql.run('UPDATE customers SET external_id = ? WHERE id = ?', [`C${String(id).padStart(6, '0')}`, id]);
     }
-    return customerById(db, id)!;
-  })();
+    return (await customerById(sql, id))!;
+  });
 }

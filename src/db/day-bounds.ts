@@ -37,13 +37,18 @@ export function shopZoneOf(db: Db | Sql): string | undefined {
   return zones.get(db);
 }
 
+/** The zone set on this connection, or on the SQLite handle under it (a connection made over a handle, during the move to Sql). */
+function zoneOf(db: Db | Sql): string | undefined {
+  return zones.get(db) ?? (db instanceof SqliteSql ? zones.get(db.handle) : undefined);
+}
+
 /**
  * SQL for the shop's day (YYYY-MM-DD) of the stored instant in COLUMN, for comparing it with a stored day (a due
  * date, a conversion day): an instant of 07:00 on the 1st in Shanghai is 23:00Z on the 31st, and its day is the 1st.
  * In UTC (or when no zone was set) it is the instant's first ten characters, as it always was; a bare date is itself.
  */
 export function shopDay(db: Db | Sql, column: string): string {
-  const zone = zones.get(db);
+  const zone = zoneOf(db);
   if ('engine' in db && db.engine === 'postgres') {
     // The session's TimeZone is the shop's (setStoreZone); only text that util/zone.ts reads as an instant is turned
     // into a day, anything else keeps its first ten characters, as localDayOf does on SQLite.
@@ -72,7 +77,7 @@ export interface DayBounds {
  * after every instant of the 23rd), so an instant stored as a bare date still compares as before.
  */
 export function dayBounds(db: Db | Sql, since: string | null | undefined, asOf: string): DayBounds {
-  const zone = zones.get(db);
+  const zone = zoneOf(db);
   if (zone === undefined || zone === 'UTC') return { sinceAt: since ?? '0000-00-00', asOfEnd: `${asOf}T99` };
   return { sinceAt: since ? dayStart(since, zone) : '0000-00-00', asOfEnd: dayStart(addDays(asOf, 1), zone) };
 }

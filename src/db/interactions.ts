@@ -1,5 +1,5 @@
 // Interactions (calls, visits, e-mails, …) and their follow-ups: the only SQL about them outside imports.
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 
 export const loggableKinds = ['call', 'visit', 'email', 'message', 'meeting', 'note'] as const;
 export type LoggableKind = (typeof loggableKinds)[number];
@@ -30,23 +30,22 @@ export interface InteractionRecord {
   follow_up_note: string | null;
 }
 
-export function addInteraction(db: Db, interaction: NewInteraction, now: string): InteractionRecord {
-  const result = db
-    .prepare(
-      `INSERT INTO interactions (customer_id, kind, occurred_at, summary, outcome, owner, follow_up_at, campaign_id, created_at, updated_at)
-       VALUES (@customer_id, @kind, @occurred_at, @summary, @outcome, @owner, @follow_up_at, @campaign_id, @now, @now)`,
-    )
-    .run({ outcome: null, owner: null, follow_up_at: null, campaign_id: null, ...interaction, now });
-  return interactionById(db, Number(result.lastInsertRowid))!;
+export async function addInteraction(sql: Sql, interaction: NewInteraction, now: string): Promise<InteractionRecord> {
+  const id = await sql.value<number>(
+    `INSERT INTO interactions (customer_id, kind, occurred_at, summary, outcome, owner, follow_up_at, campaign_id, created_at, updated_at)
+     VALUES (@customer_id, @kind, @occurred_at, @summary, @outcome, @owner, @follow_up_at, @campaign_id, @now, @now)
+     RETURNING id`,
+    { outcome: null, owner: null, follow_up_at: null, campaign_id: null, ...interaction, now },
+  );
+  return (await interactionById(sql, id!))!;
 }
 
-export function interactionById(db: Db, id: number): InteractionRecord | undefined {
-  return db
-    .prepare(
-      `SELECT id, customer_id, kind, occurred_at, summary, outcome, owner, follow_up_at, follow_up_done_at, follow_up_note
-       FROM interactions WHERE id = ?`,
-    )
-    .get(id) as InteractionRecord | undefined;
+export async function interactionById(sql: Sql, id: number): Promise<InteractionRecord | undefined> {
+  return sql.get<InteractionRecord>(
+    `SELECT id, customer_id, kind, occurred_at, summary, outcome, owner, follow_up_at, follow_up_done_at, follow_up_note
+     FROM interactions WHERE id = ?`,
+    [id],
+  );
 }
 
 export interface FollowUpRow {
@@ -72,9 +71,8 @@ export interface FollowUpFilter {
 }
 
 /** Open follow-ups, oldest due first, each with the customer's latest contact. */
-export function listFollowUps(db: Db, filter: FollowUpFilter): FollowUpRow[] {
-  return db
-    .prepare(
+export async function listFollowUps(sql: Sql, filter: FollowUpFilter): Promise<FollowUpRow[]> {
+  return sql.all<FollowUpRow>(
       `SELECT i.id, i.follow_up_at, c.id AS customer_id, c.external_id AS customer_external_id, c.name AS customer_name, c.phone,
               coalesce(i.owner, c.owner) AS owner, i.summary AS reason,
               l.occurred_at AS last_contact_at, l.kind AS last_contact_kind, l.summary AS last_contact_summary
@@ -83,30 +81,30 @@ export function listFollowUps(db: Db, filter: FollowUpFilter): FollowUpRow[] {
        LEFT JOIN interactions l ON l.id = (
          SELECT x.id FROM interactions x WHERE x.customer_id = i.customer_id ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)
        WHERE i.follow_up_at IS NOT NULL AND i.follow_up_done_at IS NULL
-         AND (@from IS NULL OR i.follow_up_at >= @from)
-         AND (@to IS NULL OR i.follow_up_at <= @to)
-         AND (@owner IS NULL OR coalesce(i.owner, c.owner) = @owner)
-         AND (@customer IS NULL OR i.customer_id = @customer)
+         AND (CAST(@from AS TEXT) IS NULL OR i.follow_up_at >= @from)
+         AND (CAST(@to AS TEXT) IS NULL OR i.follow_up_at <= @to)
+         AND (CAST(@owner AS TEXT) IS NULL OR coalesce(i.owner, c.owner) = @owner)
+         AND (CAST(@customer AS BIGINT) IS NULL OR i.customer_id = @customer)
        ORDER BY i.follow_up_at, i.occurred_at, i.id`,
-    )
-    .all({ from: filter.from, to: filter.to, owner: filter.owner ?? null, customer: filter.customerId ?? null }) as FollowUpRow[];
+    { from: filter.from, to: filter.to, owner: filter.owner ?? null, customer: filter.customerId ?? null },
+  );
 }
 
 /**
  * Closes a follow-up and logs the close as a note on the customer's timeline, in one transaction.
  * Returns the note that was logged.
  */
-export function completeFollowUp(db: Db, id: number, note: string | null, now: string): InteractionRecord {
-  return db.transaction(() => {
-    const followUp = interactionById(db, id)!;
-    db.prepare('UPDATE interactions SET follow_up_done_at = ?, follow_up_note = ?, updated_at = ? WHERE id = ?').run(now, note, now, id);
+export async function completeFollowUp(sql: Sql, id: number, note: string | null, now: string): Promise<InteractionRecord> {
+  return sql.transaction(async () => {
+    const followUp = (await interactionById(sql, id))!;
+    await sql.run('UPDATE interactions SET follow_up_done_at = ?, follow_up_note = ?, updated_at = ? WHERE id = ?', [now, note, now, id]);
     return addInteraction(
-      db,
+      sql,
       {
         customer_id: followUp.customer_id, kind: 'note', occurred_at: now, owner: followUp.owner,
         summary: `follow-up #${id} done${note ? `: ${note}` : ''}`,
       },
       now,
     );
-  })();
+  });
 }

@@ -2,28 +2,28 @@
 import type { CustomerRecord } from './customers.js';
 import { writeAudit } from './customer-changes.js';
 import { dayBounds, shopDay } from './day-bounds.js';
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 import { billed, purchase, windowParams, type OrderWindow } from './report-sales.js';
 
 /** crm lead convert: the lead becomes a customer on `date`; a drop recorded earlier is taken back. */
-export function convertLead(db: Db, lead: CustomerRecord, date: string, now: string): void {
-  db.transaction(() => {
-    db.prepare("UPDATE customers SET kind = 'customer', converted_at = ?, dropped_at = NULL, drop_reason = NULL, updated_at = ? WHERE id = ?").run(date, now, lead.id);
-    writeAudit(db, now, 'lead-convert', lead.id, { converted_at: date, was_dropped: lead.dropped_at });
-  })();
+export async function convertLead(sql: Sql, lead: CustomerRecord, date: string, now: string): Promise<void> {
+  await sql.transaction(async () => {
+    await sql.run("UPDATE customers SET kind = 'customer', converted_at = ?, dropped_at = NULL, drop_reason = NULL, updated_at = ? WHERE id = ?", [date, now, lead.id]);
+    await writeAudit(sql, now, 'lead-convert', lead.id, { converted_at: date, was_dropped: lead.dropped_at });
+  });
 }
 
 /** crm lead drop: a dead lead is closed with the day and the reason; it stays a lead (the funnel counts it). */
-export function dropLead(db: Db, lead: CustomerRecord, date: string, reason: string, now: string): void {
-  db.transaction(() => {
-    db.prepare('UPDATE customers SET dropped_at = ?, drop_reason = ?, updated_at = ? WHERE id = ?').run(date, reason, now, lead.id);
-    writeAudit(db, now, 'lead-drop', lead.id, { dropped_at: date, reason });
-  })();
+export async function dropLead(sql: Sql, lead: CustomerRecord, date: string, reason: string, now: string): Promise<void> {
+  await sql.transaction(async () => {
+    await sql.run('UPDATE customers SET dropped_at = ?, drop_reason = ?, updated_at = ? WHERE id = ?', [date, reason, now, lead.id]);
+    await writeAudit(sql, now, 'lead-drop', lead.id, { dropped_at: date, reason });
+  });
 }
 
 /** How many contacts name this one as the partner who referred them. */
-export function referralCount(db: Db, partnerId: number): number {
-  return db.prepare('SELECT count(*) FROM customers WHERE referred_by = ?').pluck().get(partnerId) as number;
+export async function referralCount(sql: Sql, partnerId: number): Promise<number> {
+  return (await sql.value<number>('SELECT count(*) FROM customers WHERE referred_by = ?', [partnerId]))!;
 }
 
 export interface LeadFacts {
@@ -50,12 +50,12 @@ export const NO_OWNER = '(no owner)';
  * a lead imported today with orders from May was a lead in May, and a funnel as of June counts it. The day it was
  * recorded is the shop's day of created_at (an instant: a bare date imported in Shanghai is 16:00Z the day before).
  */
-export function leadFacts(db: Db, window: OrderWindow): LeadFacts[] {
-  return db
-    .prepare(
+export async function leadFacts(sql: Sql, window: OrderWindow): Promise<LeadFacts[]> {
+  const { least, noIndex } = sql.dialect;
+  return sql.all<LeadFacts>(
       `WITH leads AS (
-         SELECT c.*, min(${shopDay(db, 'c.created_at')}, coalesce(substr(c.converted_at, 1, 10), '9999-12-31'),
-                         coalesce((SELECT min(+o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND ${purchase}), '9999-12-31')) AS lead_on
+         SELECT c.*, ${least(least(shopDay(sql, 'c.created_at'), "coalesce(substr(c.converted_at, 1, 10), '9999-12-31')"),
+                             `coalesce((SELECT min(${noIndex('o.order_date')}) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND ${purchase}), '9999-12-31')`)} AS lead_on
          FROM customers c
          WHERE c.kind = 'lead' OR c.converted_at IS NOT NULL
        )
@@ -71,8 +71,8 @@ export function leadFacts(db: Db, window: OrderWindow): LeadFacts[] {
        FROM leads c
        WHERE c.lead_on >= @since AND c.lead_on <= @asOf
        ORDER BY c.id`,
-    )
-    .all({ ...windowParams(window), noSource: NO_SOURCE, noOwner: NO_OWNER }) as LeadFacts[];
+    { ...windowParams(window), noSource: NO_SOURCE, noOwner: NO_OWNER },
+  );
 }
 
 export interface PartnerFacts {
@@ -93,16 +93,15 @@ export interface PartnerFacts {
 }
 
 /** Per partner: the customers they referred and what those bought in the period, and the contacts with the partner. */
-export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
-  return db
-    .prepare(
+export async function partnerFacts(sql: Sql, window: OrderWindow): Promise<PartnerFacts[]> {
+  return sql.all<PartnerFacts>(
       `WITH partners AS (
          SELECT id, external_id, name, owner FROM customers WHERE kind <> 'customer' AND kind = 'partner'
        ), referred AS (
          SELECT c.referred_by AS partner_id, c.id AS customer_id FROM customers c
          WHERE c.referred_by IN (SELECT id FROM partners) AND c.kind <> 'partner'
        ), sales AS (
-         SELECT r.partner_id, r.customer_id, sum(${purchase}) AS orders, sum(o.amount_cents) AS revenue,
+         SELECT r.partner_id, r.customer_id, sum(CASE WHEN ${purchase} THEN 1 ELSE 0 END) AS orders, sum(o.amount_cents) AS revenue,
                 sum(o.amount_cents - coalesce(o.cost_cents, 0)) AS profit
          FROM referred r JOIN orders o ON o.customer_id = r.customer_id
          WHERE o.order_date >= @since AND o.order_date <= @asOf AND ${billed}
@@ -110,7 +109,7 @@ export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
        ), referrals AS (
          SELECT partner_id, count(*) AS customers FROM referred GROUP BY partner_id
        ), per_partner AS (
-         SELECT partner_id, sum(orders > 0) AS buying, sum(orders) AS orders, sum(revenue) AS revenue, sum(profit) AS profit
+         SELECT partner_id, sum(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS buying, sum(orders) AS orders, sum(revenue) AS revenue, sum(profit) AS profit
          FROM sales GROUP BY partner_id
        )
        SELECT p.id, p.external_id, p.name, p.owner,
@@ -123,6 +122,6 @@ export function partnerFacts(db: Db, window: OrderWindow): PartnerFacts[] {
               (SELECT max(i.occurred_at) FROM interactions i WHERE i.customer_id = p.id AND i.occurred_at < @asOfEnd) AS last_contact_at
        FROM partners p LEFT JOIN referrals rf ON rf.partner_id = p.id LEFT JOIN per_partner s ON s.partner_id = p.id
        ORDER BY revenue_cents DESC, p.external_id`,
-    )
-    .all({ ...windowParams(window), ...dayBounds(db, window.since, window.asOf) }) as PartnerFacts[];
+    { ...windowParams(window), ...dayBounds(sql, window.since, window.asOf) },
+  );
 }

@@ -1,5 +1,5 @@
 // Payments received (回款) and satisfaction surveys (满意度调查): recording them by hand.
-import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 
 export interface NewPayment {
   customer_id: number;
@@ -9,14 +9,13 @@ export interface NewPayment {
   method: string | null;
 }
 
-export function addPayment(db: Db, payment: NewPayment, now: string): number {
-  const result = db
-    .prepare(
-      `INSERT INTO payments (customer_id, order_id, paid_on, amount_cents, method, created_at, updated_at)
-       VALUES (@customer_id, @order_id, @paid_on, @amount_cents, @method, @now, @now)`,
-    )
-    .run({ ...payment, now });
-  return Number(result.lastInsertRowid);
+export async function addPayment(sql: Sql, payment: NewPayment, now: string): Promise<number> {
+  return (await sql.value<number>(
+    `INSERT INTO payments (customer_id, order_id, paid_on, amount_cents, method, created_at, updated_at)
+     VALUES (@customer_id, @order_id, @paid_on, @amount_cents, @method, @now, @now)
+     RETURNING id`,
+    { ...payment, now },
+  ))!;
 }
 
 export interface OrderRef {
@@ -25,8 +24,8 @@ export interface OrderRef {
   external_id: string;
 }
 
-export function orderByExternalId(db: Db, externalId: string): OrderRef | undefined {
-  return db.prepare('SELECT id, customer_id, external_id FROM orders WHERE external_id = ?').get(externalId) as OrderRef | undefined;
+export async function orderByExternalId(sql: Sql, externalId: string): Promise<OrderRef | undefined> {
+  return sql.get<OrderRef>('SELECT id, customer_id, external_id FROM orders WHERE external_id = ?', [externalId]);
 }
 
 export interface NewSurvey {
@@ -37,12 +36,11 @@ export interface NewSurvey {
   would_recommend: number | null;
 }
 
-export function addSurvey(db: Db, survey: NewSurvey, now: string): number {
-  const result = db
-    .prepare(
-      `INSERT INTO surveys (customer_id, surveyed_on, expected, perceived, would_recommend, created_at, updated_at)
-       VALUES (@customer_id, @surveyed_on, @expected, @perceived, @would_recommend, @now, @now)`,
-    )
-    .run({ ...survey, now });
-  return Number(result.lastInsertRowid);
+export async function addSurvey(sql: Sql, survey: NewSurvey, now: string): Promise<number> {
+  return (await sql.value<number>(
+    `INSERT INTO surveys (customer_id, surveyed_on, expected, perceived, would_recommend, created_at, updated_at)
+     VALUES (@customer_id, @surveyed_on, @expected, @perceived, @would_recommend, @now, @now)
+     RETURNING id`,
+    { ...survey, now },
+  ))!;
 }

@@ -93,8 +93,8 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
   return {
     today,
     zone,
-    followUps: listFollowUps(legacyDb(sql), { from: null, to: today }),
-    complaints: listComplaints(legacyDb(sql), { openOnly: true }).filter((complaint) => localDayOf(complaint.opened_at, zone) <= weekAgo),
+    followUps: await listFollowUps(sql, { from: null, to: today }),
+    complaints: (await listComplaints(sql, { openOnly: true })).filter((complaint) => localDayOf(complaint.opened_at, zone) <= weekAgo),
     slipping: slipping.map((customer) => ({ customer: values.get(customer.id)!, stage: customer.stage, before: customer.before })),
     debts,
     paymentsRecorded: recorded,

@@ -85,8 +85,8 @@ const builders: Record<string, Builder> = {
     const tiers = await tierByCustomer(sql, { since: null, asOf: tierDate, includePartners: period.includePartners });
     return lostReport(lost, await customerValues(sql, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
   },
-  funnel: async (sql, { period }, context) => funnelReport(leadFunnel(leadFacts(legacyDb(sql), period)), context),
-  partners: async (sql, { period }, context) => partnersReport(partnerFacts(legacyDb(sql), period), context),
+  funnel: async (sql, { period }, context) => funnelReport(leadFunnel(await leadFacts(sql, period)), context),
+  partners: async (sql, { period }, context) => partnersReport(await partnerFacts(sql, period), context),
   satisfaction: async (sql, { period }, context) =>
     satisfactionReport(await surveysIn(sql, period), await tierByCustomer(sql, period), await loyaltySummaries(sql, period), context),
 };

@@ -3,13 +3,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dailyDbAt, type DailyDb } from '../helpers/daily.js';
+import { dailyDbAt, onEngine, type DailyDb } from '../helpers/daily.js';
+import { engines, type Engine } from '../helpers/engines.js';
 import { spawnCrm, tempDir } from '../helpers/cli.js';
 
 const json = (stdout: string) => JSON.parse(stdout);
 
-/** 40 customers X01…X40, each with one order on 2026-05-01; campaign "spring" on all of them as of 2026-06-01. */
-async function campaignDb(): Promise<DailyDb & { treated: string[]; control: string[] }> {
+type CampaignDb = DailyDb & { treated: string[]; control: string[] };
+
+/**
+ * 40 customers X01…X40, each with one order on 2026-05-01; campaign "spring" on all of them as of 2026-06-01. PREPARE
+ * adds to it on the SQLite file before it is copied to ENGINE (crm import and campaign create are SQLite-only on this
+ * branch).
+ */
+async function campaignDb(engine: Engine = 'sqlite', prepare?: (t: CampaignDb) => Promise<void>): Promise<CampaignDb> {
   const t = await dailyDbAt([]);
   const ids = Array.from({ length: 40 }, (_, index) => `X${String(index + 1).padStart(2, '0')}`);
   fs.writeFileSync(path.join(t.dir, 'c.csv'), `customer_id,name,owner\n${ids.map((id) => `${id},Person ${id},王伟`).join('\n')}\n`);
@@ -18,7 +25,9 @@ async function campaignDb(): Promise<DailyDb & { treated: string[]; control: str
   const created = await t.crm(['campaign', 'create', 'spring', '--as-of', '2026-06-01', '--holdout', '25%', '--seed', '1']);
   expect(created.code, created.stderr).toBe(0);
   const members = json((await t.crm(['campaign', 'show', 'spring', '--format', 'json'])).stdout) as { customer_id: string; group: string }[];
-  return { ...t, treated: members.filter((m) => m.group === 'treated').map((m) => m.customer_id), control: members.filter((m) => m.group === 'control').map((m) => m.customer_id) };
+  const groups = { treated: members.filter((m) => m.group === 'treated').map((m) => m.customer_id), control: members.filter((m) => m.group === 'control').map((m) => m.customer_id) };
+  await prepare?.({ ...t, ...groups });
+  return { ...(await onEngine(t.dir, t.db, engine)), ...groups };
 }
 
 describe('crm campaign create, show, list', () => {
@@ -60,11 +69,12 @@ describe('crm campaign create, show, list', () => {
   });
 });
 
-describe('crm customer show', () => {
+describe.each(engines)('crm customer show on %s', (engine) => {
   it('names the campaigns a customer is in, and says not to contact a control customer while the window is open', async () => {
-    const t = await campaignDb();
     // A second campaign as of 2026-11-01 (60 days: open until 2026-12-31; today is 2026-11-23).
-    expect((await t.crm(['campaign', 'create', 'winter', '--as-of', '2026-11-01', '--holdout', '50%', '--seed', '3'])).code).toBe(0);
+    const t = await campaignDb(engine, async (file) => {
+      expect((await file.crm(['campaign', 'create', 'winter', '--as-of', '2026-11-01', '--holdout', '50%', '--seed', '3'])).code).toBe(0);
+    });
     const control = json((await t.crm(['campaign', 'show', 'winter', '--group', 'control', '--format', 'json'])).stdout)[0].customer_id;
     const spring = t.control.includes(control) ? 'control' : 'treated';
     const file = json((await t.crm(['customer', 'show', control, '--format', 'json'])).stdout);
@@ -72,15 +82,15 @@ describe('crm customer show', () => {
   });
 });
 
-describe('crm log --campaign', () => {
+describe.each(engines)('crm log --campaign on %s', (engine) => {
   it('links the contact; warns (and still logs) for a control customer or one outside the campaign', async () => {
-    const t = await campaignDb();
+    const t = await campaignDb(engine);
     const treated = await t.crm(['log', t.treated[0]!, '-k', 'call', '-s', 'spring offer', '--campaign', 'spring', '--at', '2026-06-05']);
     expect(treated).toEqual({ code: 0, stdout: `logged call #1 with Person ${t.treated[0]} (${t.treated[0]})\n`, stderr: '' });
     const control = await t.crm(['log', t.control[0]!, '-k', 'call', '-s', 'oops', '--campaign', 'spring', '--at', '2026-06-05']);
     expect(control.code).toBe(0);
     expect(control.stderr).toBe(`warning: Person ${t.control[0]} (${t.control[0]}) is in the control group of campaign "spring": contacting them spoils the comparison (logged anyway)\n`);
-    expect(t.one('SELECT count(*) FROM interactions WHERE campaign_id IS NOT NULL')).toBe(2);
+    expect(await t.value('SELECT count(*) FROM interactions WHERE campaign_id IS NOT NULL')).toBe(2);
     const unknown = await t.crm(['log', t.treated[0]!, '-k', 'call', '-s', 'x', '--campaign', 'autumn']);
     expect(unknown).toEqual({ code: 2, stdout: '', stderr: 'crm: --campaign: no campaign "autumn" (see crm campaign list)\n' });
     const show = json((await t.crm(['campaign', 'show', 'spring', '--format', 'json'])).stdout);
@@ -92,17 +102,18 @@ describe('crm log --campaign', () => {
   });
 });
 
-describe('crm campaign report', () => {
+describe.each(engines)('crm campaign report on %s', (engine) => {
   it('compares buying share and revenue per customer with 95 % intervals, p-values and a verdict', async () => {
-    const t = await campaignDb();
-    const orders = [
-      ...t.treated.slice(0, 18).map((id) => `B${id},${id},2026-06-15,100.00`), // 18 of 30 treated bought in the window
-      `L${t.treated[18]},${t.treated[18]},2026-08-15,100.00`, // after the 60-day window (ends 2026-07-31): not counted
-      ...t.control.slice(0, 2).map((id) => `B${id},${id},2026-06-20,100.00`), // 2 of 10 control bought
-      `S${t.control[2]},${t.control[2]},2026-06-01,100.00`, // on the start day itself: not after the start, not counted
-    ];
-    fs.writeFileSync(path.join(t.dir, 'later.csv'), `order_id,customer_id,order_date,amount\n${orders.join('\n')}\n`);
-    expect((await t.crm(['import', 'orders', path.join(t.dir, 'later.csv')])).code).toBe(0);
+    const t = await campaignDb(engine, async (file) => {
+      const orders = [
+        ...file.treated.slice(0, 18).map((id) => `B${id},${id},2026-06-15,100.00`), // 18 of 30 treated bought in the window
+        `L${file.treated[18]},${file.treated[18]},2026-08-15,100.00`, // after the 60-day window (ends 2026-07-31): not counted
+        ...file.control.slice(0, 2).map((id) => `B${id},${id},2026-06-20,100.00`), // 2 of 10 control bought
+        `S${file.control[2]},${file.control[2]},2026-06-01,100.00`, // on the start day itself: not after the start, not counted
+      ];
+      fs.writeFileSync(path.join(file.dir, 'later.csv'), `order_id,customer_id,order_date,amount\n${orders.join('\n')}\n`);
+      expect((await file.crm(['import', 'orders', path.join(file.dir, 'later.csv')])).code).toBe(0);
+    });
     for (const id of t.treated.slice(0, 24)) await t.crm(['log', id, '-k', 'call', '-s', 'spring offer', '--campaign', 'spring', '--at', '2026-06-03']);
 
     const report = json(spawnCrm(['--db', t.db, 'campaign', 'report', 'spring', '--format', 'json']).stdout);
@@ -139,6 +150,9 @@ describe('crm campaign report', () => {
     const longer = json((await t.crm(['campaign', 'report', 'spring', '--window', '90d', '--format', 'json'])).stdout);
     expect(longer.rows[0].bought_percent).toBeCloseTo((100 * 19) / 30, 3); // JSON keeps 4 decimals
   });
+});
+
+describe('campaign places on a file', () => {
 
   it('forget keeps a member in its group; merge moves a place to the kept record; rm takes it out', async () => {
     const t = await campaignDb();

@@ -6,21 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { dailyDbAt } from '../helpers/daily.js';
 import { leadsDb } from '../helpers/leads.js';
 import { spawnCrm } from '../helpers/cli.js';
+import { engines } from '../helpers/engines.js';
 
 const json = (stdout: string) => JSON.parse(stdout);
 
 describe('contact kinds and leads', () => {
-  it('imports kind (类型) and source (来源); the first billed order converts a lead on its day', async () => {
-    const t = await leadsDb();
-    const kinds = t.one<string>("SELECT group_concat(external_id || ':' || kind || ':' || coalesce(converted_at, '-'), ' ') FROM (SELECT * FROM customers ORDER BY external_id)");
-    // L002's only order was cancelled: no sale, still a lead.
-    expect(kinds).toBe('C001:customer:- L001:customer:2026-03-21 L002:lead:- L003:customer:2026-04-11 L004:lead:- P001:partner:-');
-    expect(t.one("SELECT count(*) FROM customers WHERE referred_by = (SELECT id FROM customers WHERE external_id = 'P001')")).toBe(2);
-    const leads = json((await t.crm(['customer', 'list', '--kind', 'lead', '--format', 'json'])).stdout);
-    expect(leads.map((row: { customer_id: string }) => row.customer_id)).toEqual(['L004', 'L002']); // sorted by name: 周到, 钱多 (code points)
-    const fair = json((await t.crm(['customer', 'list', '--source', 'fair', '--format', 'json'])).stdout);
-    expect(fair.map((row: { customer_id: string; kind: string }) => `${row.customer_id}:${row.kind}`).sort()).toEqual(['L001:customer', 'L002:lead']);
-  });
 
   it('says how many leads an import converted, and a re-import of the lead file does not undo the sale', async () => {
     const t = await dailyDbAt([]);
@@ -55,41 +45,8 @@ describe('contact kinds and leads', () => {
     expect(t.one("SELECT count(*) FROM customers WHERE external_id LIKE 'X%'")).toBe(0);
   });
 
-  it('adds a lead and a referred customer by hand; convert and drop check the kind', async () => {
-    const t = await leadsDb();
-    expect((await t.crm(['customer', 'add', '--name', '李雷', '--kind', 'lead', '--source', 'fair', '--owner', '李娜', '--id', 'L010'])).stdout).toBe('added lead L010: 李雷\n');
-    expect((await t.crm(['customer', 'add', '--name', '韩梅', '--referred-by', 'P001', '--id', 'C010'])).stdout).toBe('added customer C010: 韩梅\n');
-    expect(t.one("SELECT kind || ' ' || channel || ' ' || owner FROM customers WHERE external_id = 'L010'")).toBe('lead fair 李娜');
-    const notPartner = await t.crm(['customer', 'add', '--name', 'X', '--referred-by', 'C001']);
-    expect(notPartner.code).toBe(2);
-    expect(notPartner.stderr).toBe('crm: --referred-by C001: C001 吴用 is a customer, not a partner (make it one with crm customer edit C001 --kind partner)\n');
-    expect((await t.crm(['customer', 'add', '--name', 'X', '--kind', 'vip'])).stderr).toBe('crm: --kind "vip": not one of customer, lead, partner\n');
-
-    expect((await t.crm(['lead', 'convert', 'L010', '--date', '2026-11-20'])).stdout).toBe('converted lead L010 李雷 to a customer on 2026-11-20\n');
-    expect(t.one("SELECT kind || ' ' || converted_at FROM customers WHERE external_id = 'L010'")).toBe('customer 2026-11-20');
-    const again = await t.crm(['lead', 'convert', 'L010']);
-    expect(again).toEqual({ code: 2, stdout: '', stderr: 'crm: L010 李雷 is a customer (converted on 2026-11-20), not a lead\n' });
-
-    expect((await t.crm(['lead', 'drop', 'L004', '--reason', 'no budget', '--date', '2026-05-01'])).stdout).toBe('dropped lead L004 周到 on 2026-05-01: no budget\n');
-    expect((await t.crm(['lead', 'drop', 'L004', '--reason', 'again'])).stderr).toBe('crm: lead L004 was already dropped on 2026-05-01 (no budget)\n');
-    expect((await t.crm(['lead', 'drop', 'L002', '--reason', '  '])).stderr).toBe('crm: --reason: say why the lead is dropped (e.g. "no budget")\n');
-    expect((await t.crm(['lead', 'drop', 'L002'])).code).toBe(2);
-    expect(t.one("SELECT count(*) FROM audit_log WHERE action IN ('lead-convert', 'lead-drop')")).toBe(2);
-    // A contact with sales cannot be made a lead again; a partner can be made one by edit.
-    expect((await t.crm(['customer', 'edit', 'C001', '--kind', 'lead'])).stderr).toBe('crm: --kind lead: C001 吴用 has orders; a lead is someone who has not bought yet\n');
-    expect((await t.crm(['customer', 'edit', 'L002', '--kind', '合作伙伴'])).stdout).toBe('updated L002 钱多: kind\n');
-  });
 });
 
-describe('merging contacts', () => {
-  it('a lead that takes over a customer\'s orders becomes a customer; referrals follow the kept record', async () => {
-    const t = await leadsDb();
-    const merged = await t.crm(['customer', 'merge', 'L004', 'C001', '--yes']);
-    expect(merged.code, merged.stderr).toBe(0);
-    // C001's order O4 (2026-02-10) moves to L004: L004 converts on that day and takes C001's referrer P001.
-    expect(t.one("SELECT kind || ' ' || converted_at || ' ' || (SELECT external_id FROM customers p WHERE p.id = c.referred_by) FROM customers c WHERE external_id = 'L004'")).toBe('customer 2026-02-10 P001');
-  });
-});
 
 describe('crm report funnel', () => {
   it('counts leads, conversions, median days, revenue and drop reasons per source and per owner', async () => {
@@ -162,5 +119,52 @@ describe('partners', () => {
     const facts = "SELECT group_concat(c.external_id || ':' || c.kind || ':' || coalesce(c.channel, '') || ':' || coalesce(c.owner, '') || ':' || coalesce(p.external_id, '') || ':' || coalesce(c.converted_at, '') || ':' || coalesce(c.dropped_at, '') || ':' || coalesce(c.drop_reason, ''), ' ') FROM (SELECT * FROM customers ORDER BY external_id) c LEFT JOIN customers p ON p.id = c.referred_by";
     expect(copy.one<string>(facts)).toBe(t.one<string>(facts));
     expect(copy.one<string>(facts)).toContain('L002:lead:fair:李娜:::2026-05-01:no budget');
+  });
+});
+
+describe.each(engines)('leads by hand on %s', (engine) => {
+  it('imports kind (类型) and source (来源); the first billed order converts a lead on its day', async () => {
+    const t = await leadsDb(engine);
+    const kinds = (await t.rows<{ fact: string }>("SELECT external_id || ':' || kind || ':' || coalesce(converted_at, '-') AS fact FROM customers ORDER BY external_id")).map((row) => row.fact).join(' ');
+    // L002's only order was cancelled: no sale, still a lead.
+    expect(kinds).toBe('C001:customer:- L001:customer:2026-03-21 L002:lead:- L003:customer:2026-04-11 L004:lead:- P001:partner:-');
+    expect(await t.value("SELECT count(*) FROM customers WHERE referred_by = (SELECT id FROM customers WHERE external_id = 'P001')")).toBe(2);
+    const leads = json((await t.crm(['customer', 'list', '--kind', 'lead', '--format', 'json'])).stdout);
+    expect(leads.map((row: { customer_id: string }) => row.customer_id)).toEqual(['L004', 'L002']); // sorted by name: 周到, 钱多 (code points)
+    const fair = json((await t.crm(['customer', 'list', '--source', 'fair', '--format', 'json'])).stdout);
+    expect(fair.map((row: { customer_id: string; kind: string }) => `${row.customer_id}:${row.kind}`).sort()).toEqual(['L001:customer', 'L002:lead']);
+  });
+
+  it('adds a lead and a referred customer by hand; convert and drop check the kind', async () => {
+    const t = await leadsDb(engine);
+    expect((await t.crm(['customer', 'add', '--name', '李雷', '--kind', 'lead', '--source', 'fair', '--owner', '李娜', '--id', 'L010'])).stdout).toBe('added lead L010: 李雷\n');
+    expect((await t.crm(['customer', 'add', '--name', '韩梅', '--referred-by', 'P001', '--id', 'C010'])).stdout).toBe('added customer C010: 韩梅\n');
+    expect(await t.value("SELECT kind || ' ' || channel || ' ' || owner FROM customers WHERE external_id = 'L010'")).toBe('lead fair 李娜');
+    const notPartner = await t.crm(['customer', 'add', '--name', 'X', '--referred-by', 'C001']);
+    expect(notPartner.code).toBe(2);
+    expect(notPartner.stderr).toBe('crm: --referred-by C001: C001 吴用 is a customer, not a partner (make it one with crm customer edit C001 --kind partner)\n');
+    expect((await t.crm(['customer', 'add', '--name', 'X', '--kind', 'vip'])).stderr).toBe('crm: --kind "vip": not one of customer, lead, partner\n');
+
+    expect((await t.crm(['lead', 'convert', 'L010', '--date', '2026-11-20'])).stdout).toBe('converted lead L010 李雷 to a customer on 2026-11-20\n');
+    expect(await t.value("SELECT kind || ' ' || converted_at FROM customers WHERE external_id = 'L010'")).toBe('customer 2026-11-20');
+    const again = await t.crm(['lead', 'convert', 'L010']);
+    expect(again).toEqual({ code: 2, stdout: '', stderr: 'crm: L010 李雷 is a customer (converted on 2026-11-20), not a lead\n' });
+
+    expect((await t.crm(['lead', 'drop', 'L004', '--reason', 'no budget', '--date', '2026-05-01'])).stdout).toBe('dropped lead L004 周到 on 2026-05-01: no budget\n');
+    expect((await t.crm(['lead', 'drop', 'L004', '--reason', 'again'])).stderr).toBe('crm: lead L004 was already dropped on 2026-05-01 (no budget)\n');
+    expect((await t.crm(['lead', 'drop', 'L002', '--reason', '  '])).stderr).toBe('crm: --reason: say why the lead is dropped (e.g. "no budget")\n');
+    expect((await t.crm(['lead', 'drop', 'L002'])).code).toBe(2);
+    expect(await t.value("SELECT count(*) FROM audit_log WHERE action IN ('lead-convert', 'lead-drop')")).toBe(2);
+    // A contact with sales cannot be made a lead again; a partner can be made one by edit.
+    expect((await t.crm(['customer', 'edit', 'C001', '--kind', 'lead'])).stderr).toBe('crm: --kind lead: C001 吴用 has orders; a lead is someone who has not bought yet\n');
+    expect((await t.crm(['customer', 'edit', 'L002', '--kind', '合作伙伴'])).stdout).toBe('updated L002 钱多: kind\n');
+  });
+
+  it('a lead that takes over a customer\'s orders becomes a customer; referrals follow the kept record', async () => {
+    const t = await leadsDb(engine);
+    const merged = await t.crm(['customer', 'merge', 'L004', 'C001', '--yes']);
+    expect(merged.code, merged.stderr).toBe(0);
+    // C001's order O4 (2026-02-10) moves to L004: L004 converts on that day and takes C001's referrer P001.
+    expect(await t.value("SELECT kind || ' ' || converted_at || ' ' || (SELECT external_id FROM customers p WHERE p.id = c.referred_by) FROM customers c WHERE external_id = 'L004'")).toBe('customer 2026-02-10 P001');
   });
 });

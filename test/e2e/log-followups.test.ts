@@ -1,23 +1,23 @@
 // crm log and crm followups, in-process on a temporary database (clock fixed at Monday 2026-11-23 09:00 UTC).
 import { describe, expect, it } from 'vitest';
+import { engines } from '../helpers/engines.js';
 import { dailyDb } from '../helpers/daily.js';
 
-describe('crm log', () => {
+describe.each(engines)('crm log on %s', (engine) => {
   it('logs a call with a follow-up shorthand and the customer owner as default owner', async () => {
-    const t = await dailyDb();
+    const t = await dailyDb(['customers'], engine);
     const result = await t.crm(['log', 'C0001', '--kind', 'call', '--summary', 'asked for the autumn price list', '--follow-up', '+3d']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toBe('logged call #1 with 高建国 (C0001); follow-up due 2026-11-26\n');
-    const row = t.one<unknown>('SELECT json_object(\'kind\', kind, \'at\', occurred_at, \'owner\', owner, \'due\', follow_up_at) FROM interactions');
-    expect(JSON.parse(row as string)).toEqual({ kind: 'call', at: '2026-11-23T09:00:00Z', owner: '张强', due: '2026-11-26' });
+    expect(await t.rows('SELECT kind, occurred_at AS at, owner, follow_up_at AS due FROM interactions')).toEqual([{ kind: 'call', at: '2026-11-23T09:00:00Z', owner: '张强', due: '2026-11-26' }]);
   });
 
   it('takes --at, --outcome, --owner and prints JSON', async () => {
-    const t = await dailyDb();
+    const t = await dailyDb(['customers'], engine);
     const result = await t.crm(['log', 'gao1@example.cn', '-k', 'visit', '-s', 'tasting', '--outcome', 'ordered 2 gift boxes', '--owner', '李娜', '--at', '2026-11-20 15:30', '--follow-up', 'next-monday', '-f', 'json']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ id: 1, customer_id: 'C0001', kind: 'visit', occurred_at: '2026-11-20T15:30:00Z', follow_up_at: '2026-11-30' });
-    expect(t.one('SELECT owner FROM interactions')).toBe('李娜');
+    expect(await t.value('SELECT owner FROM interactions')).toBe('李娜');
   });
 
   it.each([
@@ -30,23 +30,23 @@ describe('crm log', () => {
     [['C0001', '--kind', 'call', '--summary', 'x', '--at', '2026-11-25', '--follow-up', 'tomorrow'], 'crm: --follow-up: 2026-11-24 is before the contact itself (2026-11-25)'],
     [['C9999', '--kind', 'call', '--summary', 'x'], 'crm: no customer matches "C9999" (try `crm customer search "C9999"`)'],
   ])('%j is one clear line, exit 2, nothing written', async (argv, message) => {
-    const t = await dailyDb();
+    const t = await dailyDb(['customers'], engine);
     const result = await t.crm(['log', ...argv]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`${message}\n`);
-    expect(t.one('SELECT count(*) FROM interactions')).toBe(0);
+    expect(await t.value('SELECT count(*) FROM interactions')).toBe(0);
   });
 
   it('does not prompt with --no-input even on a terminal', async () => {
-    const t = await dailyDb();
+    const t = await dailyDb(['customers'], engine);
     const result = await t.crm(['--no-input', 'log', 'C0001'], { tty: true });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('missing --kind, --summary');
   });
 
   it('an ambiguous customer in a script lists the candidates on stderr (exit 2)', async () => {
-    const t = await dailyDb();
+    const t = await dailyDb(['customers'], engine);
     const result = await t.crm(['log', '李芳', '-k', 'call', '-s', 'x']);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n').slice(0, 3)).toEqual([
@@ -57,9 +57,9 @@ describe('crm log', () => {
   });
 });
 
-describe('crm followups', () => {
+describe.each(engines)('crm followups on %s', (engine) => {
   async function withFollowUps() {
-    const t = await dailyDb();
+    const t = await dailyDb(['customers'], engine);
     const log = async (customer: string, at: string, followUp: string, owner = '王伟') =>
       expect((await t.crm(['log', customer, '-k', 'call', '-s', `call ${customer}`, '--at', at, '--follow-up', followUp, '--owner', owner])).code).toBe(0);
     await log('C0001', '2026-11-01', '2026-11-10'); // #1 overdue 13 days
@@ -94,12 +94,12 @@ describe('crm followups', () => {
   });
 
   it('prints [] and exits 0 when nothing is due', async () => {
-    const t = await dailyDb();
+    const t = await dailyDb(['customers'], engine);
     expect(await t.crm(['followups', '--overdue', '--format', 'json'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
   });
 
   it('refuses two windows at once', async () => {
-    const t = await dailyDb();
+    const t = await dailyDb(['customers'], engine);
     const result = await t.crm(['followups', '--overdue', '--today']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/option '--overdue' cannot be used with option '--today'/);
@@ -109,8 +109,8 @@ describe('crm followups', () => {
     const t = await withFollowUps();
     const done = await t.crm(['followups', 'done', '1', '--note', 'sending samples']);
     expect(done).toEqual({ code: 0, stdout: 'follow-up #1 with 高建国 (C0001) done: sending samples\n', stderr: '' });
-    expect(t.one('SELECT follow_up_done_at || \' \' || follow_up_note FROM interactions WHERE id = 1')).toBe('2026-11-23T09:00:00Z sending samples');
-    expect(t.one("SELECT summary FROM interactions WHERE id = 7 AND kind = 'note'")).toBe('follow-up #1 done: sending samples');
+    expect(await t.value('SELECT follow_up_done_at || \' \' || follow_up_note FROM interactions WHERE id = 1')).toBe('2026-11-23T09:00:00Z sending samples');
+    expect(await t.value("SELECT summary FROM interactions WHERE id = 7 AND kind = 'note'")).toBe('follow-up #1 done: sending samples');
     const ids = JSON.parse((await t.crm(['followups', '--overdue', '-f', 'json'])).stdout).map((row: { id: number }) => row.id);
     expect(ids).toEqual([5]);
     const again = await t.crm(['followups', 'done', '1']);

@@ -3,31 +3,65 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { runCrm, samples, tempDir, type RunOptions, type RunResult } from './cli.js';
+import { copyRows } from './copy-rows.js';
+import { connect, newPostgresDatabase, type Engine } from './engines.js';
 
 export interface DailyDb {
   dir: string;
+  /** The --db value: a file, or a PostgreSQL URL. */
   db: string;
+  engine: Engine;
   /** Runs crm in-process against this database (fixed clock 2026-11-23T09:00Z unless `now` is given). */
   crm(argv: string[], options?: RunOptions): Promise<RunResult>;
   /** One value from a read-only query. */
   one<T = number>(sql: string, ...params: unknown[]): T;
   counts(): Record<string, number>;
+  /** One value from a query, on either engine. */
+  value<T = number>(sql: string, ...params: unknown[]): Promise<T>;
+  /** The rows of a query, on either engine. */
+  rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
+  /** Row counts of the daily tables, on either engine. */
+  tables(): Promise<Record<string, number>>;
 }
 
-export async function dailyDb(kinds: ('customers' | 'orders' | 'interactions' | 'payments' | 'surveys')[] = ['customers']): Promise<DailyDb> {
-  return dailyDbAt(kinds);
+export async function dailyDb(kinds: ('customers' | 'orders' | 'interactions' | 'payments' | 'surveys')[] = ['customers'], engine: Engine = 'sqlite'): Promise<DailyDb> {
+  return dailyDbAt(kinds, engine);
 }
+
+const dailyTables = ['customers', 'orders', 'interactions', 'complaints', 'payments', 'surveys'];
 
 /** The same, for any list of sample kinds (none: an empty database). */
-export async function dailyDbAt(kinds: ('customers' | 'orders' | 'interactions' | 'payments' | 'surveys')[]): Promise<DailyDb> {
+export async function dailyDbAt(kinds: ('customers' | 'orders' | 'interactions' | 'payments' | 'surveys')[], engine: Engine = 'sqlite'): Promise<DailyDb> {
   const dir = tempDir();
-  const db = path.join(dir, 'crm.db');
-  const crm = (argv: string[], options: RunOptions = {}) => runCrm(['--db', db, ...argv], options);
-  expect((await crm(['init'])).code).toBe(0);
+  const file = path.join(dir, 'crm.db');
+  const onFile = (argv: string[], options: RunOptions = {}) => runCrm(['--db', file, ...argv], options);
+  expect((await onFile(['init'])).code).toBe(0);
   for (const kind of kinds) {
-    const result = await crm(['import', kind, path.join(samples, `${kind}.csv`)]);
+    const result = await onFile(['import', kind, path.join(samples, `${kind}.csv`)]);
     expect(result.code, result.stderr).toBe(0);
   }
+  return onEngine(dir, file, engine);
+}
+
+/**
+ * The database in FILE as a DailyDb on ENGINE: on PostgreSQL, a new database with the same rows (crm import runs on
+ * SQLite only on this branch, so the data is made there and copied; the commands under test then run on the server).
+ */
+export async function onEngine(dir: string, file: string, engine: Engine): Promise<DailyDb> {
+  let db = file;
+  if (engine === 'postgres') {
+    db = await newPostgresDatabase();
+    await copyRows(file, db);
+  }
+  const crm = (argv: string[], options: RunOptions = {}) => runCrm(['--db', db, ...argv], options);
+  const value = async <T>(text: string, ...params: unknown[]): Promise<T> => {
+    const sql = await connect(db);
+    try {
+      return (await sql.value<T>(text, params)) as T;
+    } finally {
+      await sql.close();
+    }
+  };
   const query = <T>(fn: (handle: Database.Database) => T): T => {
     const handle = new Database(db, { readonly: true });
     try {
@@ -39,12 +73,32 @@ export async function dailyDbAt(kinds: ('customers' | 'orders' | 'interactions' 
   return {
     dir,
     db,
+    engine,
     crm,
+    value,
+    rows: async <T>(text: string, ...params: unknown[]): Promise<T[]> => {
+      const sql = await connect(db);
+      try {
+        return await sql.all<T>(text, params);
+      } finally {
+        await sql.close();
+      }
+    },
+    tables: async () => {
+      const sql = await connect(db);
+      try {
+        const result: Record<string, number> = {};
+        for (const table of dailyTables) result[table] = (await sql.value<number>(`SELECT count(*) FROM ${table}`))!;
+        return result;
+      } finally {
+        await sql.close();
+      }
+    },
     one: <T>(sql: string, ...params: unknown[]) => query((handle) => handle.prepare(sql).pluck().get(...params) as T),
     counts: () =>
       query((handle) => {
         const result: Record<string, number> = {};
-        for (const table of ['customers', 'orders', 'interactions', 'complaints', 'payments', 'surveys']) {
+        for (const table of dailyTables) {
           result[table] = handle.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
         }
         return result;

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { dailyDbAt, type DailyDb } from './daily.js';
+import { dailyDbAt, onEngine, type DailyDb } from './daily.js';
+import type { Engine } from './engines.js';
 
 export const leadCustomersCsv = [
   '客户编号,客户名称,类型,来源,负责人,建档日期,推荐人',
@@ -26,7 +27,7 @@ export const leadOrdersCsv = [
 ].join('\n') + '\n';
 
 /** The database above: customers and orders imported (the orders convert L001 and L003). */
-export async function leadsDb(): Promise<DailyDb & { files: { customers: string; orders: string } }> {
+export async function leadsDb(engine: Engine = 'sqlite'): Promise<DailyDb & { files: { customers: string; orders: string } }> {
   const t = await dailyDbAt([]);
   const customers = path.join(t.dir, 'contacts.csv');
   const orders = path.join(t.dir, 'orders.csv');
@@ -36,5 +37,5 @@ export async function leadsDb(): Promise<DailyDb & { files: { customers: string;
     const result = await t.crm(['import', kind!, file!]);
     expect(result.code, result.stderr).toBe(0);
   }
-  return { ...t, files: { customers, orders } };
+  return { ...(await onEngine(t.dir, t.db, engine)), files: { customers, orders } };
 }

@@ -15,27 +15,28 @@ import type { Sql } from '../../src/db/engine/sql.js';
 import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { sameDataOn } from '../helpers/copy-rows.js';
 import { testDb } from '../helpers/db.js';
+import { sqlOf } from '../../src/db/engine/legacy.js';
 import { connect, engines } from '../helpers/engines.js';
 
-const id = (db: Db, externalId: string): number => customerByExternalId(db, externalId)!.id;
+const id = async (db: Db, externalId: string): Promise<number> => (await customerByExternalId(sqlOf(db), externalId))!.id;
 
 describe('a return is no purchase', () => {
-  it('campaigns: a member whose only order in the window is a return did not buy, but the return nets revenue', () => {
+  it('campaigns: a member whose only order in the window is a return did not buy, but the return nets revenue', async () => {
     // Window (2026-03-01, 2026-03-31]: RET returned 5.00 on 03-10; BUY bought 20.00 on 03-05 and returned 2.00 on 03-06.
     const db = testDb([
       { customer: 'RET', date: '2026-03-10', amount: -5 },
       { customer: 'BUY', date: '2026-03-05', amount: 20 },
       { customer: 'BUY', date: '2026-03-06', amount: -2 },
     ]);
-    createCampaign(db, {
+    await createCampaign(sqlOf(db), {
       name: 'spring', startedOn: '2026-03-01', segment: null, tier: null, stage: null, holdoutPercent: 50, seed: 1, windowDays: 30,
-      treated: [id(db, 'RET'), id(db, 'BUY')], control: [],
+      treated: [await id(db, 'RET'), await id(db, 'BUY')], control: [],
     }, '2026-03-01T00:00:00Z');
-    const outcomes = memberOutcomes(db, campaignByName(db, 'spring')!, '2026-03-31');
+    const outcomes = await memberOutcomes(sqlOf(db), (await campaignByName(sqlOf(db), 'spring'))!, '2026-03-31');
     expect(outcomes.map((row) => [row.orders, row.revenue_cents]).sort()).toEqual([[0, -500], [1, 1800]]);
   });
 
-  it('partners: a referred customer who only returned something is no buyer and has no orders', () => {
+  it('partners: a referred customer who only returned something is no buyer and has no orders', async () => {
     const db = testDb([
       { customer: 'P', date: '2026-01-01', amount: 1 },
       { customer: 'X', date: '2026-02-10', amount: -15 },
@@ -43,12 +44,12 @@ describe('a return is no purchase', () => {
       { customer: 'Y', date: '2026-02-12', amount: -4 },
     ]);
     db.prepare("UPDATE customers SET kind = 'partner' WHERE external_id = 'P'").run();
-    db.prepare("UPDATE customers SET referred_by = ? WHERE external_id IN ('X', 'Y')").run(id(db, 'P'));
-    const [partner] = partnerFacts(db, { since: '2026-02-01', asOf: '2026-02-28' });
+    db.prepare("UPDATE customers SET referred_by = ? WHERE external_id IN ('X', 'Y')").run(await id(db, 'P'));
+    const [partner] = await partnerFacts(sqlOf(db), { since: '2026-02-01', asOf: '2026-02-28' });
     expect(partner).toMatchObject({ external_id: 'P', customers_referred: 2, buying_customers: 1, orders: 1, revenue_cents: 2100 });
   });
 
-  it('leads: a lead counts from its first billed purchase, not from a return or a refunded order', () => {
+  it('leads: a lead counts from its first billed purchase, not from a return or a refunded order', async () => {
     // Recorded on 03-01; a refunded order on 01-05 and a credit note on 02-01 are no purchase: a funnel from 02-15 counts it.
     const db = testDb([
       { customer: 'L', date: '2026-01-05', amount: 30 },
@@ -56,19 +57,19 @@ describe('a return is no purchase', () => {
     ]);
     db.prepare("UPDATE customers SET kind = 'lead', created_at = '2026-03-01T00:00:00Z'").run();
     db.prepare("UPDATE orders SET status = 'refunded' WHERE order_date = '2026-01-05'").run();
-    expect(leadFacts(db, { since: '2026-02-15', asOf: '2026-03-31' })).toMatchObject([{ lead_on: '2026-03-01', converted_at: null }]);
+    expect(await leadFacts(sqlOf(db), { since: '2026-02-15', asOf: '2026-03-31' })).toMatchObject([{ lead_on: '2026-03-01', converted_at: null }]);
   });
 
-  it('merge: a lead merged with a lead that has only a credit note stays a lead', () => {
+  it('merge: a lead merged with a lead that has only a credit note stays a lead', async () => {
     const db = testDb([{ customer: 'L2', date: '2026-02-01', amount: -30 }], { customers: ['L1'] });
     db.prepare("UPDATE customers SET kind = 'lead'").run();
-    mergeCustomers(db, customerByExternalId(db, 'L1')!, customerByExternalId(db, 'L2')!, '2026-03-01T00:00:00Z');
-    expect(customerByExternalId(db, 'L1')).toMatchObject({ kind: 'lead', converted_at: null });
+    await mergeCustomers(sqlOf(db), (await customerByExternalId(sqlOf(db), 'L1'))!, (await customerByExternalId(sqlOf(db), 'L2'))!, '2026-03-01T00:00:00Z');
+    expect(await customerByExternalId(sqlOf(db), 'L1')).toMatchObject({ kind: 'lead', converted_at: null });
     // With a purchase as well, it becomes a customer on the purchase's day.
     const bought = testDb([{ customer: 'L2', date: '2026-02-01', amount: -30 }, { customer: 'L2', date: '2026-02-03', amount: 30 }], { customers: ['L1'] });
     bought.prepare("UPDATE customers SET kind = 'lead'").run();
-    mergeCustomers(bought, customerByExternalId(bought, 'L1')!, customerByExternalId(bought, 'L2')!, '2026-03-01T00:00:00Z');
-    expect(customerByExternalId(bought, 'L1')).toMatchObject({ kind: 'customer', converted_at: '2026-02-03' });
+    await mergeCustomers(sqlOf(bought), (await customerByExternalId(sqlOf(bought), 'L1'))!, (await customerByExternalId(sqlOf(bought), 'L2'))!, '2026-03-01T00:00:00Z');
+    expect(await customerByExternalId(sqlOf(bought), 'L1')).toMatchObject({ kind: 'customer', converted_at: '2026-02-03' });
   });
 
 });
@@ -91,7 +92,7 @@ describe.each(engines)('a return is no purchase in the report queries on %s', (e
       { customer: 'A', date: '2026-01-05', amount: 100, cost: 60 },
       { customer: 'A', date: '2026-01-20', amount: -20, cost: -12 },
     ]);
-    expect((await customerValues(await store(db), [id(db, 'A')], '2026-02-01'))[0]).toMatchObject({ orders: 1, revenue_cents: 8000, profit_cents: 3200 });
+    expect((await customerValues(await store(db), [await id(db, 'A')], '2026-02-01'))[0]).toMatchObject({ orders: 1, revenue_cents: 8000, profit_cents: 3200 });
   });
 
   it("owner sales: a return before the period is no first order, and a return in it is no order", async () => {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { CampaignRecord } from '../../db/campaigns.js';
-import type { Db } from '../../db/open.js';
+import type { Sql } from '../../db/engine/sql.js';
 import { withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
 
 interface CreateFlags {
@@ -17,9 +17,9 @@ interface CreateFlags {
   format: 'table' | 'json';
 }
 
-async function campaignNamed(db: Db, name: string): Promise<CampaignRecord> {
+async function campaignNamed(db: Sql, name: string): Promise<CampaignRecord> {
   const { campaignByName } = await import('../../db/campaigns.js');
-  const found = campaignByName(db, name.trim());
+  const found = await campaignByName(db, name.trim());
   if (!found) throw new UsageError(`no campaign "${name}" (see crm campaign list)`);
   return found;
 }
@@ -50,15 +50,14 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
   // The groups are drawn from what is known on the first day: a day still to come would draw them from today's data
   // and be judged on purchases that have not happened.
   if (startedOn > context.today()) throw new UsageError(`--as-of ${startedOn} is after today (${context.today()}): a campaign starts today or on a day already past`);
-  const db = context.openDb();
+  const db = await context.openStore();
   const { campaignByName, createCampaign } = await import('../../db/campaigns.js');
-  if (campaignByName(db, trimmed)) throw new UsageError(`a campaign "${trimmed}" already exists (see crm campaign show ${JSON.stringify(trimmed)})`);
+  if (await campaignByName(db, trimmed)) throw new UsageError(`a campaign "${trimmed}" already exists (see crm campaign show ${JSON.stringify(trimmed)})`);
   const { UnknownCriterion } = await import('../../analysis/campaign-audience.js');
   const { planCampaignOn } = await import('../../report/analysis-inputs.js');
-  const { legacySql } = await import('../../db/engine/legacy.js');
   let plan;
   try {
-    plan = await planCampaignOn(legacySql(db), startedOn, { segment: flags.segment, tier: flags.tier, stage: flags.stage }, holdout, seed);
+    plan = await planCampaignOn(db, startedOn, { segment: flags.segment, tier: flags.tier, stage: flags.stage }, holdout, seed);
   } catch (error) {
     if (error instanceof UnknownCriterion) throw new UsageError(error.message);
     throw error;
@@ -69,7 +68,7 @@ async function createCommand(context: CliContext, name: string, flags: CreateFla
   if (plan.control.length === 0 || plan.treated.length === 0) {
     throw new UsageError(`--holdout ${holdout}% of ${plan.customers} customer${plan.customers === 1 ? '' : 's'} leaves ${plan.control.length === 0 ? 'no control group' : 'nobody to contact'}: choose more customers or another share`);
   }
-  createCampaign(db, { name: trimmed, startedOn, ...plan.stored, holdoutPercent: holdout, seed, windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  await createCampaign(db, { name: trimmed, startedOn, ...plan.stored, holdoutPercent: holdout, seed, windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const split = plan;
   const { addDays } = await import('../../util/dates.js');
   const ends = addDays(startedOn, windowDays);
@@ -110,23 +109,23 @@ export function registerCampaign(program: Command, context: CliContext): void {
       .addOption(new Option('--group <group>', 'only one group').choices(['treated', 'control']))
       .addHelpText('after', '\nExamples:\n  $ crm campaign show win-back\n  $ crm campaign show win-back --group treated --format csv --output call-list.csv'),
   ).action(async (name: string, flags: OutputOptions & { group?: 'treated' | 'control' }) => {
-    const db = context.openDb();
+    const db = await context.openStore();
     const found = await campaignNamed(db, name);
     const { campaignMembers } = await import('../../db/campaigns.js');
     const { campaignMembersReport } = await import('../../report/campaign-reports.js');
-    const members = campaignMembers(db, found.id).filter((member) => !flags.group || member.group === flags.group);
+    const members = (await campaignMembers(db, found.id)).filter((member) => !flags.group || member.group === flags.group);
     await context.emit(campaignMembersReport(found, members), flags);
   });
 
   withOutputOptions(
     campaign.command('list').description('every campaign with its groups and state (running or finished)').addHelpText('after', '\nExample:\n  $ crm campaign list'),
   ).action(async (flags: OutputOptions) => {
-    const db = context.openDb();
+    const db = await context.openStore();
     const { listCampaigns } = await import('../../db/campaigns.js');
     const { campaignListReport } = await import('../../report/campaign-reports.js');
     const { addDays } = await import('../../util/dates.js');
     const today = context.today();
-    const rows = listCampaigns(db).map((row) => {
+    const rows = (await listCampaigns(db)).map((row) => {
       const ends = addDays(row.started_on, row.window_days);
       // The window includes its last day: a purchase (or a spoiling contact) on it still counts.
       return { ...row, ends_on: ends, state: today <= ends ? 'running' : 'finished' };
@@ -142,7 +141,7 @@ export function registerCampaign(program: Command, context: CliContext): void {
       .option('--as-of <date>', 'count up to DATE (default today; a running campaign is judged so far)')
       .addHelpText('after', '\nExamples:\n  $ crm campaign report win-back\n  $ crm campaign report win-back --window 90d --format json'),
   ).action(async (name: string, flags: OutputOptions & { window?: string; asOf?: string }) => {
-    const db = context.openDb();
+    const db = await context.openStore();
     const found = await campaignNamed(db, name);
     const windowDays = flags.window === undefined ? found.window_days : await windowDaysOf(flags.window, '--window');
     const asOf = context.asOf(flags.asOf);
@@ -154,7 +153,7 @@ export function registerCampaign(program: Command, context: CliContext): void {
     const { checkCampaign } = await import('../../analysis/campaign-stats.js');
     const { campaignCheckReport } = await import('../../report/campaign-reports.js');
     const check = checkCampaign(
-      memberOutcomes(db, found, until).map((member) => ({ group: member.arm, contacted: member.contacted === 1, orders: member.orders, revenueCents: member.revenue_cents })),
+      (await memberOutcomes(db, found, until)).map((member) => ({ group: member.arm, contacted: member.contacted === 1, orders: member.orders, revenueCents: member.revenue_cents })),
     );
     // Still running before its last day, and on the last day itself while that day is today (its sales are not all in).
     const running = asOf < ends || (asOf === ends && asOf === context.today());

@@ -31,12 +31,12 @@ export function registerComplaint(program: Command, context: CliContext): void {
       const { nowIso, requireDateTime } = await import('../daily-values.js');
       const openedAt = flags.at === undefined ? nowIso(context) : requireDateTime(flags.at, '--at', context);
       if (flags.summary === undefined && !context.interactive) throw new UsageError('missing --summary (give it, or run on a terminal to be asked)');
-      const db = context.openDb();
+      const db = await context.openStore();
       const { resolveCustomer } = await import('../resolve-customer.js');
       const customer = await resolveCustomer(context, db, reference);
       const summary = await askIfMissing(context, flags.summary, '--summary', 'What is the complaint?');
       const { openComplaint } = await import('../../db/complaints.js');
-      const opened = openComplaint(db, { customer_id: customer.id, opened_at: openedAt, severity: flags.severity, summary, owner: flags.owner?.trim() || customer.owner }, nowIso(context));
+      const opened = await openComplaint(db, { customer_id: customer.id, opened_at: openedAt, severity: flags.severity, summary, owner: flags.owner?.trim() || customer.owner }, nowIso(context));
       context.say(`opened complaint #${opened.id} (${opened.severity}) for ${customer.name} (${customer.external_id})\n`);
     });
 
@@ -52,15 +52,15 @@ export function registerComplaint(program: Command, context: CliContext): void {
       else if (!context.interactive) throw new UsageError('missing --resolution (give it, or run on a terminal to be asked)');
       const { complaintById, resolveComplaint } = await import('../../db/complaints.js');
       const { complaintTiming } = await import('../../analysis/complaints.js');
-      const db = context.openDb();
-      const found = complaintById(db, id);
+      const db = await context.openStore();
+      const found = await complaintById(db, id);
       if (!found) throw new UsageError(`no complaint #${id} (see \`crm complaint list\`)`);
       if (found.status === 'resolved') {
         const { localDayOf } = await import('../../util/zone.js');
         throw new UsageError(`complaint #${id} was already resolved on ${localDayOf(found.resolved_at!, context.zone())}`);
       }
       const resolution = await askIfMissing(context, flags.resolution, '--resolution', 'How was it resolved?');
-      const resolved = resolveComplaint(db, id, resolution, nowIso(context));
+      const resolved = await resolveComplaint(db, id, resolution, nowIso(context));
       const { resolved_in_days } = complaintTiming(resolved.opened_at, resolved.resolved_at, resolved.resolved_at!);
       context.say(`resolved complaint #${id} in ${resolved_in_days!.toFixed(1)} days\n`);
     });
@@ -76,12 +76,12 @@ export function registerComplaint(program: Command, context: CliContext): void {
     const { listComplaints } = await import('../../db/complaints.js');
     const { complaintsReport } = await import('../../report/complaints.js');
     const { nowIso } = await import('../daily-values.js');
-    const db = context.openDb();
+    const db = await context.openStore();
     let customerId: number | null = null;
     if (flags.customer !== undefined) {
       const { resolveCustomer } = await import('../resolve-customer.js');
       customerId = (await resolveCustomer(context, db, flags.customer)).id;
     }
-    await context.emit(complaintsReport(listComplaints(db, { openOnly: flags.open, customerId }), nowIso(context), Boolean(flags.open)), flags);
+    await context.emit(complaintsReport(await listComplaints(db, { openOnly: flags.open, customerId }), nowIso(context), Boolean(flags.open)), flags);
   });
 }

@@ -77,7 +77,7 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
     }
     let changes: CustomerChanges = {};
     for (const field of given) changes[field] = await checkedValue(field, flags[field]!);
-    const db = context.openDb();
+    const db = await context.openStore();
     const { resolveCustomer } = await import('../resolve-customer.js');
     const found = await resolveCustomer(context, db, reference);
     let referrer: number | null | undefined;
@@ -94,21 +94,21 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
     if (changes.kind === 'lead' && found.kind !== 'lead') {
       // A lead has not bought yet: a contact with sales would be converted back by the next import anyway.
       const { customerTotals } = await import('../../db/customers.js');
-      if (customerTotals(db, found.id).orders > 0) throw new UsageError(`--kind lead: ${found.external_id} ${found.name} has orders; a lead is someone who has not bought yet`);
+      if ((await customerTotals(db, found.id)).orders > 0) throw new UsageError(`--kind lead: ${found.external_id} ${found.name} has orders; a lead is someone who has not bought yet`);
     }
     if (changes.kind !== undefined && changes.kind !== 'partner' && found.kind === 'partner') {
       // The customers it referred would name a contact that is no partner: crm report partners would lose them.
       const { referralCount } = await import('../../db/leads.js');
-      const referred = referralCount(db, found.id);
+      const referred = await referralCount(db, found.id);
       if (referred > 0) {
         throw new UsageError(`--kind ${changes.kind}: ${found.external_id} ${found.name} is the partner who referred ${referred} customer${referred === 1 ? '' : 's'}; a referrer must stay a partner`);
       }
     }
     const { updateCustomer } = await import('../../db/customer-changes.js');
-    const changed: string[] = updateCustomer(db, found, changes, nowIso(context));
+    const changed: string[] = await updateCustomer(db, found, changes, nowIso(context));
     if (referrer !== undefined) {
       const { setReferrer } = await import('../../db/customer-changes.js');
-      if (setReferrer(db, found, referrer, nowIso(context))) changed.push('referred_by');
+      if (await setReferrer(db, found, referrer, nowIso(context))) changed.push('referred_by');
     }
     context.say(changed.length ? `updated ${found.external_id} ${found.name}: ${changed.join(', ')}\n` : `nothing changed for ${found.external_id} ${found.name}\n`);
   });
@@ -121,17 +121,17 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
     .action(async (reference: string, flags: { yes?: boolean }) => {
       const { nowIso } = await import('../daily-values.js');
       const { historyCounts } = await import('../../db/customer-file.js');
-      const db = context.openDb();
+      const db = await context.openStore();
       const { resolveCustomer } = await import('../resolve-customer.js');
       const found = await resolveCustomer(context, db, reference);
       const { campaignsOfCustomer } = await import('../../db/campaigns.js');
-      const places = campaignsOfCustomer(db, found.id);
+      const places = await campaignsOfCustomer(db, found.id);
       // A campaign's groups are fixed when it is created: removing a member changes its comparison, so say so.
       const campaigns = places.length ? ` and their place in campaign${places.length === 1 ? '' : 's'} ${places.map((place) => `${place.name} (${place.group})`).join(', ')}` : '';
       const { referralCount } = await import('../../db/leads.js');
-      const referred = found.kind === 'partner' ? referralCount(db, found.id) : 0;
+      const referred = found.kind === 'partner' ? await referralCount(db, found.id) : 0;
       const referrals = referred ? ` (${referred} customer${referred === 1 ? '' : 's'} it referred lose${referred === 1 ? 's' : ''} their referrer)` : '';
-      const what = `${found.external_id} ${found.name} with ${describeHistory(historyCounts(db, found.id))}${campaigns}${referrals}`;
+      const what = `${found.external_id} ${found.name} with ${describeHistory(await historyCounts(db, found.id))}${campaigns}${referrals}`;
       if (!flags.yes) {
         if (!context.interactive) throw new UsageError(`crm customer rm would remove ${what}; add --yes to confirm (nothing was removed)`);
         const { askConfirm } = await import('../../ui/prompts.js');
@@ -142,7 +142,7 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
         }
       }
       const { removeCustomer } = await import('../../db/customer-changes.js');
-      const removed = removeCustomer(db, found, nowIso(context));
+      const removed = await removeCustomer(db, found, nowIso(context));
       context.say(`removed ${found.external_id} ${found.name} with ${describeHistory(removed)}${campaigns}${referrals}\n`);
     });
 

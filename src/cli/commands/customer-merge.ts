@@ -13,8 +13,8 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
     const { duplicateCandidates } = await import('../../db/merge.js');
     const { groupDuplicates } = await import('../../analysis/duplicates.js');
     const { duplicatesReport } = await import('../../report/duplicates.js');
-    const db = context.openDb();
-    await context.emit(duplicatesReport(groupDuplicates(duplicateCandidates(db)), context.lang(flags)), flags);
+    const db = await context.openStore();
+    await context.emit(duplicatesReport(groupDuplicates(await duplicateCandidates(db)), context.lang(flags)), flags);
   });
 
   customer
@@ -27,7 +27,7 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
       const { historyCounts } = await import('../../db/customer-file.js');
       const { mergePlan } = await import('../../analysis/merge-plan.js');
       const { describeHistory } = await import('./customer-maintenance.js');
-      const db = context.openDb();
+      const db = await context.openStore();
       const { resolveCustomer } = await import('../resolve-customer.js');
       const keep = await resolveCustomer(context, db, keepReference);
       const other = await resolveCustomer(context, db, otherReference);
@@ -41,7 +41,7 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
         );
       }
       const filled = Object.keys(mergePlan(keep, other).fill);
-      const what = `${other.external_id} ${other.name} into ${keep.external_id} ${keep.name}: moves ${describeHistory(historyCounts(db, other.id))}` +
+      const what = `${other.external_id} ${other.name} into ${keep.external_id} ${keep.name}: moves ${describeHistory(await historyCounts(db, other.id))}` +
         `${filled.length ? `, fills ${filled.join(', ')}` : ''}, then deletes ${other.external_id}`;
       if (!flags.yes) {
         if (!context.interactive) throw new UsageError(`crm customer merge would merge ${what}; add --yes to confirm (nothing was changed)`);
@@ -53,7 +53,7 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
         }
       }
       const { mergeCustomers } = await import('../../db/merge.js');
-      const result = mergeCustomers(db, keep, other, nowIso(context));
+      const result = await mergeCustomers(db, keep, other, nowIso(context));
       context.say(
         `merged ${other.external_id} into ${keep.external_id}: moved ${describeHistory(result.moved)}${result.filled.length ? `; filled ${result.filled.join(', ')}` : ''}; ` +
           `${keep.external_id} now has ${describeHistory(result.keepAfter)}\n`,

@@ -37,7 +37,7 @@ interface AddFlags {
 
 async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise<void> {
   const { addCustomer, externalIdTaken } = await import('../../db/customers.js');
-  const db = context.openDb();
+  const db = await context.openStore();
   let name = flags.name?.trim();
   let email = flags.email?.trim();
   let phone = flags.phone?.trim();
@@ -51,7 +51,7 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
   // The import's rules, so a typed customer is held to the same standard as an imported one.
   const { checkContactValue } = await import('../customer-values.js');
   const externalId = flags.id?.trim() || null;
-  if (externalId && externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists (or was merged into one)`);
+  if (externalId && await externalIdTaken(db, externalId)) throw new UsageError(`--id ${externalId}: a customer with this id already exists (or was merged into one)`);
   if (flags.source !== undefined && flags.channel !== undefined && flags.source !== flags.channel) {
     throw new UsageError('--source and --channel name the same field (how the contact was met): give one');
   }
@@ -68,7 +68,7 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
     company: flags.company ?? null, city: flags.city ?? null, region: flags.region ?? null, channel: flags.source ?? flags.channel ?? null,
     owner: flags.owner ?? null, tags: flags.tags ?? null, notes: flags.notes ?? null, kind, referred_by: referredBy,
   };
-  const created = addCustomer(db, customer, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  const created = await addCustomer(db, customer, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ id: created.id, customer_id: created.external_id, name: created.name, kind: created.kind }) + '\n');
   else context.say(`added ${created.kind} ${created.external_id}: ${created.name}\n`);
 }
@@ -108,9 +108,9 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const { listCustomers } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
-    const db = context.openDb();
+    const db = await context.openStore();
     // One row more than the limit tells a listing that stopped at it from one that happens to be that long.
-    const { rows, stoppedAt } = limited(listCustomers(db, { ...flags, limit: limit === undefined ? undefined : limit + 1 }), limit);
+    const { rows, stoppedAt } = limited(await listCustomers(db, { ...flags, limit: limit === undefined ? undefined : limit + 1 }), limit);
     const options = { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags), zone: context.zone(), stoppedAt, noun: 'customers' as const };
     await context.emit(customerListReport(rows, 'Customers', options), flags);
     await sayLimit(context, flags, options);
@@ -127,9 +127,10 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const { customerFileReport } = await import('../../report/customer-file.js');
     const { resolveCustomer } = await import('../resolve-customer.js');
     const { nowIso } = await import('../daily-values.js');
-    const db = context.openDb();
+    const db = await context.openStore();
     const found = await resolveCustomer(context, db, reference);
-    const file = buildCustomerFile(db, found, { today: context.today(), timelineLimit: flags.all ? null : 10 });
+    const { customerFileFacts } = await import('../../db/customer-file.js');
+    const file = buildCustomerFile(await customerFileFacts(db, found, flags.all ? null : 10), { today: context.today() });
     await context.emit(customerFileReport(file, nowIso(context), context.lang(flags)), flags);
   });
 
@@ -174,9 +175,9 @@ export function registerCustomer(program: Command, context: CliContext): void {
     if (text.trim() === '') throw new UsageError('crm customer search: give some text to look for (part of a name, company, e-mail or phone)');
     const { searchCustomers } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
-    const db = context.openDb();
+    const db = await context.openStore();
     const limit = parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
-    const { rows, stoppedAt } = limited(searchCustomers(db, text, limit + 1), limit);
+    const { rows, stoppedAt } = limited(await searchCustomers(db, text, limit + 1), limit);
     const options = { lang: context.lang(flags), stoppedAt, noun: 'matches' as const };
     await context.emit(customerListReport(rows, `Customers matching "${text}"`, options), flags);
     await sayLimit(context, flags, options);

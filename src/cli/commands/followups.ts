@@ -37,8 +37,8 @@ Examples:
     const { followUpsReport } = await import('../../report/follow-ups.js');
     const window: FollowUpWindow = flags.overdue ? 'overdue' : flags.today ? 'today' : flags.week ? 'week' : 'all';
     const today = context.today();
-    const db = context.openDb();
-    const rows = listFollowUps(db, { ...dueRange(window, today), owner: flags.owner ?? null });
+    const db = await context.openStore();
+    const rows = await listFollowUps(db, { ...dueRange(window, today), owner: flags.owner ?? null });
     await context.emit(followUpsReport(rows, window, today), flags);
   });
 
@@ -52,16 +52,16 @@ Examples:
       const { completeFollowUp, interactionById } = await import('../../db/interactions.js');
       const { customerById } = await import('../../db/customers.js');
       const id = requireId(rawId, 'follow-up');
-      const db = context.openDb();
-      const followUp = interactionById(db, id);
+      const db = await context.openStore();
+      const followUp = await interactionById(db, id);
       if (!followUp || followUp.follow_up_at === null) throw new UsageError(`no follow-up #${id} (see \`crm followups\`)`);
       if (followUp.follow_up_done_at !== null) {
         const { localDayOf } = await import('../../util/zone.js');
         throw new UsageError(`follow-up #${id} was already done on ${localDayOf(followUp.follow_up_done_at, context.zone())}`);
       }
       const note = flags.note?.trim() || null;
-      completeFollowUp(db, id, note, nowIso(context));
-      const customer = customerById(db, followUp.customer_id)!;
+      await completeFollowUp(db, id, note, nowIso(context));
+      const customer = (await customerById(db, followUp.customer_id))!;
       context.say(`follow-up #${id} with ${customer.name} (${customer.external_id}) done${note ? `: ${note}` : ''}\n`);
     });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { CustomerRecord } from '../../db/customers.js';
+import type { Sql } from '../../db/engine/sql.js';
 import type { CliContext } from '../context.js';
 
 interface LeadFlags {
@@ -11,8 +12,8 @@ interface LeadFlags {
   format: 'table' | 'json';
 }
 
-async function resolveLead(context: CliContext, reference: string): Promise<{ lead: CustomerRecord; date: (raw: string | undefined) => string }> {
-  const db = context.openDb();
+async function resolveLead(context: CliContext, reference: string): Promise<{ sql: Sql; lead: CustomerRecord; date: (raw: string | undefined) => string }> {
+  const db = await context.openStore();
   const { resolveCustomer } = await import('../resolve-customer.js');
   const lead = await resolveCustomer(context, db, reference);
   if (lead.kind !== 'lead') {
@@ -29,7 +30,7 @@ async function resolveLead(context: CliContext, reference: string): Promise<{ le
     if (day > today) throw new UsageError(`--date ${day}: is after today (${today})`);
     return day;
   };
-  return { lead, date };
+  return { sql: db, lead, date };
 }
 
 export function registerLead(program: Command, context: CliContext): void {
@@ -45,11 +46,11 @@ export function registerLead(program: Command, context: CliContext): void {
     .addOption(new Option('-f, --format <format>', 'output as text or JSON').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExamples:\n  $ crm lead convert L0005\n  $ crm lead convert 赵敏 --date 2026-11-20')
     .action(async (reference: string, flags: LeadFlags) => {
-      const { lead: found, date } = await resolveLead(context, reference);
+      const { sql, lead: found, date } = await resolveLead(context, reference);
       const day = date(flags.date);
       const { convertLead } = await import('../../db/leads.js');
       const { nowIso } = await import('../daily-values.js');
-      convertLead(context.openDb(), found, day, nowIso(context));
+      await convertLead(sql, found, day, nowIso(context));
       if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ customer_id: found.external_id, name: found.name, kind: 'customer', converted_at: day }) + '\n');
       else context.say(`converted lead ${found.external_id} ${found.name} to a customer on ${day}\n`);
     });
@@ -64,12 +65,12 @@ export function registerLead(program: Command, context: CliContext): void {
     .action(async (reference: string, flags: LeadFlags) => {
       const reason = flags.reason?.trim() ?? '';
       if (reason === '') throw new UsageError('--reason: say why the lead is dropped (e.g. "no budget")');
-      const { lead: found, date } = await resolveLead(context, reference);
+      const { sql, lead: found, date } = await resolveLead(context, reference);
       if (found.dropped_at !== null) throw new UsageError(`lead ${found.external_id} was already dropped on ${found.dropped_at} (${found.drop_reason ?? 'no reason'})`);
       const day = date(flags.date);
       const { dropLead } = await import('../../db/leads.js');
       const { nowIso } = await import('../daily-values.js');
-      dropLead(context.openDb(), found, day, reason, nowIso(context));
+      await dropLead(sql, found, day, reason, nowIso(context));
       if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ customer_id: found.external_id, name: found.name, dropped_at: day, reason }) + '\n');
       else context.say(`dropped lead ${found.external_id} ${found.name} on ${day}: ${reason}\n`);
     });

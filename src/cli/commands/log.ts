@@ -35,11 +35,11 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
   if (missing.length && !context.interactive) {
     throw new UsageError(`missing ${missing.join(', ')} (give ${missing.length > 1 ? 'them' : 'it'}, or run on a terminal to be asked)`);
   }
-  const db = context.openDb();
+  const db = await context.openStore();
   let campaign: { id: number; name: string; started_on: string } | null = null;
   if (flags.campaign !== undefined) {
     const { campaignByName } = await import('../../db/campaigns.js');
-    const found = campaignByName(db, flags.campaign.trim());
+    const found = await campaignByName(db, flags.campaign.trim());
     if (!found) throw new UsageError(`--campaign: no campaign "${flags.campaign}" (see crm campaign list)`);
     campaign = found;
   }
@@ -70,7 +70,7 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
   if (campaign) {
     // The check step compares the contacted with the held-out: contacting a control customer spoils it (the contact is still logged).
     const { campaignGroupOf } = await import('../../db/campaigns.js');
-    const group = campaignGroupOf(db, campaign.id, customer.id);
+    const group = await campaignGroupOf(db, campaign.id, customer.id);
     if (group === 'control') {
       context.info(`warning: ${customer.name} (${customer.external_id}) is in the control group of campaign "${campaign.name}": contacting them spoils the comparison (logged anyway)`);
     } else if (group === null) {
@@ -81,7 +81,7 @@ async function logCommand(context: CliContext, reference: string | undefined, fl
     }
   }
   const { addInteraction } = await import('../../db/interactions.js');
-  const logged = addInteraction(
+  const logged = await addInteraction(
     db,
     {
       customer_id: customer.id, kind: kind!, occurred_at: occurredAt, summary: summary!, outcome: flags.outcome?.trim() || null,

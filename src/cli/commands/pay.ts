@@ -25,22 +25,22 @@ export function registerPay(program: Command, context: CliContext): void {
       const { requireDate } = await import('../context.js');
       const amountCents = requireAmount(rawAmount, 'AMOUNT');
       const paidOn = flags.date === undefined ? context.today() : requireDate(flags.date, '--date');
-      const db = context.openDb();
+      const db = await context.openStore();
       const { resolveCustomer } = await import('../resolve-customer.js');
       const customer = await resolveCustomer(context, db, reference);
       const { addPayment, orderByExternalId } = await import('../../db/payments.js');
       let orderId: number | null = null;
       if (flags.order !== undefined) {
-        const order = orderByExternalId(db, flags.order.trim());
+        const order = await orderByExternalId(db, flags.order.trim());
         if (!order) throw new UsageError(`--order: no order ${flags.order}`);
         if (order.customer_id !== customer.id) throw new UsageError(`--order: order ${order.external_id} belongs to another customer, not ${customer.external_id}`);
         orderId = order.id;
       }
-      const id = addPayment(db, { customer_id: customer.id, order_id: orderId, paid_on: paidOn, amount_cents: amountCents, method: flags.method?.trim() || null }, nowIso(context));
+      const id = await addPayment(db, { customer_id: customer.id, order_id: orderId, paid_on: paidOn, amount_cents: amountCents, method: flags.method?.trim() || null }, nowIso(context));
       const { customerMoneyInputs } = await import('../../db/customer-file.js');
       const { customerMoney } = await import('../../analysis/balance.js');
       const { formatCents, centsToUnits } = await import('../../util/money.js');
-      const inputs = customerMoneyInputs(db, customer.id);
+      const inputs = await customerMoneyInputs(db, customer.id);
       const money = customerMoney(inputs.orders, inputs.paid_cents);
       if (flags.format === 'json') {
         context.io.stdout.write(JSON.stringify({ id, customer_id: customer.external_id, paid_on: paidOn, amount: centsToUnits(amountCents), balance: centsToUnits(money.balance_cents) }) + '\n');

@@ -31,12 +31,12 @@ export function registerSurvey(program: Command, context: CliContext): void {
       const perceived = requireScore(flags.perceived!, '--perceived', 1, 10);
       const recommend = flags.recommend === undefined ? null : requireScore(flags.recommend, '--recommend', 0, 10, true);
       const surveyedOn = flags.date === undefined ? context.today() : requireDate(flags.date, '--date');
-      const db = context.openDb();
+      const db = await context.openStore();
       const { resolveCustomer } = await import('../resolve-customer.js');
       const customer = await resolveCustomer(context, db, reference);
       const { addSurvey } = await import('../../db/payments.js');
       const { satisfactionIndex, satisfactionLevel } = await import('../../analysis/satisfaction.js');
-      const id = addSurvey(db, { customer_id: customer.id, surveyed_on: surveyedOn, expected, perceived, would_recommend: recommend }, nowIso(context));
+      const id = await addSurvey(db, { customer_id: customer.id, surveyed_on: surveyedOn, expected, perceived, would_recommend: recommend }, nowIso(context));
       const index = satisfactionIndex({ expected, perceived })!;
       const level = satisfactionLevel(index);
       if (flags.format === 'json') {

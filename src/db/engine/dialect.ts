@@ -35,6 +35,10 @@ export interface Dialect {
    * primary key): nothing on SQLite, where the clause would sort a million rows again; the clause on PostgreSQL.
    */
   orderAsGrouped(columns: string): string;
+  /** EXPR for sorting and comparing without ASCII case (SQLite's COLLATE NOCASE; lower() in byte order on PostgreSQL). */
+  caseless(expr: string): string;
+  /** The 1-based position of NEEDLE in HAYSTACK, 0 when it is not there (SQLite's instr). */
+  instr(haystack: string, needle: string): string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -52,6 +56,8 @@ export const sqliteDialect: Dialect = {
   ddl: (sql) => sql,
   jsonValues: (param) => `SELECT value FROM json_each(${param})`,
   orderAsGrouped: () => '',
+  caseless: (expr) => `${expr} COLLATE NOCASE`,
+  instr: (haystack, needle) => `instr(${haystack}, ${needle})`,
 };
 
 /**
@@ -84,6 +90,8 @@ export const postgresDialect: Dialect = {
   jsonValues: (param, type) =>
     `SELECT CAST(value AS ${type === 'bigint' ? 'bigint' : 'text'}) AS value FROM jsonb_array_elements_text(CAST(${param} AS jsonb)) AS elements(value)`,
   orderAsGrouped: (columns) => `ORDER BY ${columns}`,
+  caseless: (expr) => `lower(${expr}) COLLATE "C"`,
+  instr: (haystack, needle) => `strpos(${haystack}, ${needle})`,
 };
 
 export function dialectFor(engine: Engine): Dialect {

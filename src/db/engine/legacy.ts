@@ -28,3 +28,6 @@ export function legacySql(db: Db): Sql {
   }
   return sql;
 }
+
+/** TRANSITION ONLY: the same as legacySql. */
+export const sqlOf = legacySql;
