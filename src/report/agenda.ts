@@ -4,7 +4,6 @@ import { daysOverdue } from '../analysis/follow-ups.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
 import type { Sql } from '../db/engine/sql.js';
-import { legacyDb } from '../db/engine/legacy.js';
 import { paymentsRecorded, receivables, type Receivable } from '../db/receivables.js';
 import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../db/report-customers.js';
 import { formatCents } from '../util/money.js';
@@ -57,7 +56,6 @@ const stageWords = (key: string, lang: Lang): string => (lang === 'zh' ? stageNa
 
 /** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
 export async function gatherAgenda(sql: Sql, today: string, includePartners = false, zone = 'UTC'): Promise<AgendaInputs> {
-  // legacyDb(sql): follow-ups and complaints still take the SQLite handle (their modules are converted apart).
   const standings = new Map((await customerStandings(sql, today, includePartners)).map((customer) => [customer.customerId, customer]));
   const valuable = await valuableInLastSnapshot(sql, today, agendaRules.valuableTier, defaultHighValueSegments);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];

@@ -1,6 +1,5 @@
 // Builds any `crm report NAME` from the database: the one core call the report command makes (no clock, no terminal).
 import type { Sql } from '../db/engine/sql.js';
-import { legacyDb } from '../db/engine/legacy.js';
 import { cohortCells, customerProfits, orderCoverage, productTotals } from '../db/report-sales.js';
 import { complaintTimes, ownerContacts, ownerSales } from '../db/report-people.js';
 import { advancePayments, paymentsRecorded, receivableTotals, receivables } from '../db/receivables.js';
@@ -35,7 +34,6 @@ type Builder = (sql: Sql, options: BuildOptions, context: ReportContext) => Prom
 
 // Each builder reads everything its report needs first (store functions, one statement each, aggregated in the
 // database), then builds the report from those plain rows: nothing below queries in the middle of a computation.
-// legacyDb(sql) marks the calls into modules that still take the SQLite handle (leads).
 const builders: Record<string, Builder> = {
   products: async (sql, { period }, context) => productsReport(await productTotals(sql, period), await orderCoverage(sql, period), context),
   profit: async (sql, { period }, context) => profitReport(await customerProfits(sql, period), await orderCoverage(sql, period, true), context),
