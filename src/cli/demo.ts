@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { isDemoDatabase, markDemoDatabase, openDatabase } from '../db/open.js';
 import { UsageError } from '../errors.js';
 import { importFile } from '../import/run.js';
+import { SqliteSql } from '../db/engine/sqlite.js';
 import { listCustomers } from '../db/customers.js';
 import { overview } from '../db/overview.js';
 import { customerListReport } from '../report/customers.js';
@@ -38,7 +39,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
   try {
     context.info(`crm demo: a fresh database at ${file}, filled from ${samplesDir}`);
     for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const) {
-      const summary = await importFile(db, { kind, file: path.join(samplesDir, `${kind}.csv`), now: context.io.now });
+      const summary = await importFile(new SqliteSql(db, file), { kind, file: path.join(samplesDir, `${kind}.csv`), now: context.io.now });
       const converted = summary.leadsConverted ? `; ${summary.leadsConverted} leads converted by their first order` : '';
       context.info(`  imported ${summary.rowsRead} ${kind}: ${summary.rowsNew} new${converted} (${summary.elapsedMs} ms)`);
     }
@@ -47,7 +48,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     const { createCampaign } = await import('../db/campaigns.js');
     const plan = planCampaign(db, sampleCampaign.asOf, { tier: sampleCampaign.tier }, sampleCampaign.holdout, sampleCampaign.seed);
     createCampaign(db, { name: sampleCampaign.name, startedOn: sampleCampaign.asOf, ...plan.stored, holdoutPercent: sampleCampaign.holdout, seed: sampleCampaign.seed, windowDays: sampleCampaign.windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
-    const contacts = await importFile(db, { kind: 'interactions', file: path.join(samplesDir, 'campaign-contacts.csv'), now: context.io.now });
+    const contacts = await importFile(new SqliteSql(db, file), { kind: 'interactions', file: path.join(samplesDir, 'campaign-contacts.csv'), now: context.io.now });
     context.info(`  campaign ${sampleCampaign.name}: ${plan.treated.length} customers to contact, ${plan.control.length} held back; imported ${contacts.rowsNew} more contacts (campaign-contacts.csv)`);
     context.info('');
     const format = { format: 'table' as const };

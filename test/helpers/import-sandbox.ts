@@ -2,7 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from '../../src/db/open.js';
+import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { tempDir } from './cli.js';
+
+/** A SQLite handle as the connection type the import engine takes. */
+export const asSql = (db: Db): SqliteSql => new SqliteSql(db, db.name);
 
 export function importSandbox(): { dir: string; db: Db; write: (name: string, text: string) => string } {
   const dir = tempDir();

@@ -3,11 +3,11 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { importFile, type ImportOptions } from '../../src/import/run.js';
-import { importSandbox } from '../helpers/import-sandbox.js';
+import { asSql, importSandbox } from '../helpers/import-sandbox.js';
 
 const setup = importSandbox;
 
-const run = (db: Db, options: ImportOptions) => importFile(db, { now: () => new Date('2026-11-23T10:00:00Z'), ...options });
+const run = (db: Db, options: ImportOptions) => importFile(asSql(db), { now: () => new Date('2026-11-23T10:00:00Z'), ...options });
 
 describe('import engine', () => {
   it('orders without ids: identical rows stay two orders, and a re-import changes nothing', async () => {

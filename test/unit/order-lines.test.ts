@@ -8,11 +8,11 @@ import { undoImportRun } from '../../src/db/undo.js';
 import { mapHeaders } from '../../src/import/headers.js';
 import { importFile, type ImportOptions } from '../../src/import/run.js';
 import { lineCents } from '../../src/import/validate.js';
-import { importSandbox } from '../helpers/import-sandbox.js';
+import { asSql, importSandbox } from '../helpers/import-sandbox.js';
 
 const setup = importSandbox;
 
-const run = (db: Db, options: ImportOptions) => importFile(db, { now: () => new Date('2026-11-23T10:00:00Z'), createCustomers: true, ...options });
+const run = (db: Db, options: ImportOptions) => importFile(asSql(db), { now: () => new Date('2026-11-23T10:00:00Z'), createCustomers: true, ...options });
 const line = (product: string | null, quantity: number | null, unit: number | null, amount: number, cost: number | null = null): StoredLine => ({
   product, quantity, unit_price_cents: unit, amount_cents: amount, cost_cents: cost,
 });
@@ -109,7 +109,7 @@ describe('importing a line-item file', () => {
       { line: 1, product: 'Mug', quantity: 1, amount_cents: 255 },
       { line: 2, product: 'Plate', quantity: 2, amount_cents: 800 },
     ]);
-    undoImportRun(db, summary.runId!, '2026-11-23T11:00:00Z');
+    await undoImportRun(asSql(db), summary.runId!, '2026-11-23T11:00:00Z');
     expect(orderOf(db, '1001').amount_cents).toBe(2583);
     expect(linesOf(db, order.id).map((row) => (row as { product: string }).product)).toEqual(['Mug', 'Cup', 'Towel']);
   });
@@ -117,7 +117,7 @@ describe('importing a line-item file', () => {
   it('undo of the first run removes its orders and their lines', async () => {
     const { db, write } = setup();
     const summary = await run(db, { kind: 'orders', file: write('lines.csv', text), map: ['InvoiceNo=order_id'] });
-    undoImportRun(db, summary.runId!, '2026-11-23T11:00:00Z');
+    await undoImportRun(asSql(db), summary.runId!, '2026-11-23T11:00:00Z');
     expect(db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(0);
     expect(db.prepare('SELECT count(*) FROM order_lines').pluck().get()).toBe(0);
   });

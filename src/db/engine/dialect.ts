@@ -28,6 +28,8 @@ export interface Dialect {
   randomHex(): string;
   /** A schema statement list written in SQLite's DDL, as this engine writes it. */
   ddl(sql: string): string;
+  /** Whether the instant in text A (ISO 8601, any precision) is later than the one in text B. */
+  instantAfter(a: string, b: string): string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -43,6 +45,7 @@ export const sqliteDialect: Dialect = {
   toReal: (expr) => `CAST(${expr} AS REAL)`,
   randomHex: () => 'lower(hex(randomblob(6)))',
   ddl: (sql) => sql,
+  instantAfter: (a, b) => `julianday(${a}) > julianday(${b})`,
 };
 
 /**
@@ -72,6 +75,7 @@ export const postgresDialect: Dialect = {
   toReal: (expr) => `CAST(${expr} AS double precision)`,
   randomHex: () => 'substr(md5(random()::text), 1, 12)',
   ddl: postgresDdl,
+  instantAfter: (a, b) => `CAST(${a} AS timestamptz) > CAST(${b} AS timestamptz)`,
 };
 
 export function dialectFor(engine: Engine): Dialect {
