@@ -136,7 +136,7 @@ class PgSession {
     if (created.last < created.first && changed.length === 0) return { contacts: 0, customers: [] };
     const rows = await this.sql.all<{ customer: string; campaign: string }>(
       `SELECT c.external_id AS customer, k.name AS campaign FROM campaign_members m
-       CROSS JOIN interactions i ON i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id
+       JOIN interactions i ON i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id
        JOIN customers c ON c.id = i.customer_id JOIN campaigns k ON k.id = i.campaign_id
        WHERE m.arm = 'control' AND (i.id BETWEEN @first AND @last OR i.id = ANY(CAST(@changed AS BIGINT[])))
        ORDER BY i.id`,
