@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
 import type { PgSql } from './engine/postgres.js';
+import type { BulkStaging } from './import-postgres.js';
 import type { Sql } from './engine/sql.js';
 import type { SqliteSql } from './engine/sqlite.js';
 import { LineStaging, orderColumns, orderLineStatements, type LineImportOutcome, type StoredLine } from './order-lines.js';
@@ -622,6 +623,8 @@ export async function previousRunOfContent(sql: Sql, kind: string, contentHash: 
  * rows awaits nothing per row); on PostgreSQL they return promises (db/import-postgres.ts).
  */
 export interface ImportWork {
+  /** Set when the rows are staged in bulk and merged at the end (PostgreSQL COPY path): then write and check are not used. */
+  readonly bulk?: BulkStaging;
   write(row: ImportRow, line: number): WriteOutcome | null | Promise<WriteOutcome | null>;
   check(row: ImportRow): Rejection | null | Promise<Rejection | null>;
   /** Called before each batch of rows with the rows read so far (a SQLite bulk load defers the table's indexes). */

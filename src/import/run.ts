@@ -199,6 +199,18 @@ export async function importFile(sql: Sql, options: ImportOptions): Promise<Impo
         summary.encoding = event.encoding;
         continue;
       }
+      const bulk = session!.bulk;
+      if (bulk) {
+        // Staged as parsed (COPY on PostgreSQL); checked and merged, with any rejections, once the file is read.
+        for (const item of event.items) {
+          summary.rowsRead += 1;
+          if (item.rejection) bulk.stageRejected(item.line, item.record, item.rejection);
+          else bulk.stage(item.row!, item.line, item.record);
+        }
+        await bulk.flush();
+        options.onProgress?.(event.bytesRead, totalBytes);
+        continue;
+      }
       // A bulk load rebuilds secondary indexes once at the end instead of updating them per row.
       session!.beforeBatch(summary.rowsRead);
       for (const item of event.items) {
@@ -222,6 +234,13 @@ export async function importFile(sql: Sql, options: ImportOptions): Promise<Impo
       options.onProgress?.(event.bytesRead, totalBytes);
     }
     if (summary.rowsRead === 0) throw new DataRejectedError(`${label}: line 2: no data rows after the header; nothing was written`);
+    if (session!.bulk) {
+      const settled = await session!.bulk.settle(onError);
+      summary.rowsNew += settled.rowsNew;
+      summary.rowsChanged += settled.rowsChanged;
+      summary.rowsUnchanged += settled.rowsUnchanged;
+      for await (const rejection of settled.rejections) reject(rejection.line, rejection.record, rejection.field, rejection.value, rejection.reason);
+    }
     if (!(onError === 'abort' && summary.rowsRejected > 0)) {
       // A line-item file: its orders are written now that every line of each is known.
       const lines = await session!.finish();
