@@ -4,9 +4,8 @@
 // BEGIN IMMEDIATE does), so the ids the run creates are one range per table that no other session's rows fall in,
 // which is what crm import undo relies on (import_created).
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
+import { once } from 'node:events';
+import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { notBilledStatuses } from '../analysis/balance.js';
 import type { ImportKind } from '../import/fields.js';
 import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
@@ -33,6 +32,8 @@ class PgSession {
   hasAliases = false;
   /** The bulk path records earlier values of changed rows in a temporary table (import_pending_changes). */
   bulkChanges = false;
+  /** Ends what must end before ROLLBACK can be sent (an open COPY). */
+  beforeRollback: (() => Promise<void>) | null = null;
   private readonly customerIds = new Map<string, number>();
   finished = false;
 
@@ -180,6 +181,7 @@ class PgSession {
   async rollback(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    await this.beforeRollback?.().catch(() => undefined);
     await this.sql.client.query('ROLLBACK').catch(() => undefined);
   }
 }
@@ -719,15 +721,49 @@ export async function createBulkStaging(session: PgSession, kind: 'customers' | 
     push(cells);
   };
 
+  // One COPY for the whole file, written batch by batch as the file is parsed: the server takes in one batch while the
+  // next is parsed, and a batch waits only when the server is behind (backpressure), so memory stays flat.
+  let copy: CopyStreamQuery | null = null;
+  let copyError: Error | null = null;
+  let copyDone: Promise<void> | null = null;
   const flush = async (): Promise<void> => {
+    if (copyError) throw copyError;
     if (buffer.length === 0) return;
     const text = buffer.join('');
     buffer = [];
-    await pipeline(Readable.from([text]), sql.client.query(copyFrom(copyText)));
+    if (copy === null) {
+      const stream = sql.client.query(copyFrom(copyText));
+      copy = stream;
+      copyDone = new Promise<void>((resolve, reject) => {
+        stream.on('finish', resolve);
+        stream.on('error', (error: Error) => {
+          copyError = error;
+          reject(error);
+        });
+      });
+      copyDone.catch(() => undefined);
+    }
+    if (!copy.write(text)) await Promise.race([once(copy, 'drain'), copyDone]);
+    if (copyError) throw copyError;
   };
+  /** Ends the COPY: sent in full (end), or abandoned (the server discards what it took in, and the connection is free for ROLLBACK). */
+  const endCopy = async (complete: boolean): Promise<void> => {
+    if (copy === null) return;
+    const stream = copy;
+    copy = null;
+    if (complete) {
+      stream.end();
+      await copyDone;
+    } else {
+      stream.destroy(new Error('import abandoned'));
+      await copyDone!.catch(() => undefined);
+    }
+  };
+  session.beforeRollback = () => endCopy(false);
 
   const settle = async (onError: 'abort' | 'skip'): Promise<BulkOutcome> => {
     await flush();
+    await endCopy(true);
     await sql.exec('ANALYZE import_stage');
     const table = kind;
     const rowColumns = kind === 'customers' ? ['created_at', ...targetColumns] : ['customer_ext', 'key_hash', ...targetColumns];
