@@ -230,12 +230,20 @@ describe('crm import on both engines', () => {
       fs.writeFileSync(path.join(dir, 'more.csv'), 'order_id,customer_id,order_date,amount\nX1,C0001,2026-03-01,10\nO00001,C0072,2024-11-07,70\n');
       await crm('import', 'orders', path.join(dir, 'more.csv'), '--dry-run', '--format', 'json');
       await crm('import', 'orders', path.join(dir, 'more.csv'));
+      // A plain customers file (the bulk path on PostgreSQL): a changed row, a new one, a repeated id, a bad e-mail.
+      const plain = path.join(dir, 'plain.csv');
+      fs.writeFileSync(plain, 'customer_id,name,email,city,created_at,status\nC0001,New Name,new@example.com,Paris,2024-01-01,\nZ1,Zed,,Rome,,\nZ1,Zed again,,,,\nZ2,Bad,notanemail,,,\nC0002,,,,,\n');
+      await crm('import', 'customers', plain, '--format', 'json');
+      await crm('import', 'customers', plain, '--on-error', 'skip', '--format', 'json');
+      said.push(fs.readFileSync(path.join(dir, 'plain.rejects.csv'), 'utf8'));
+      await crm('import', 'customers', plain, '--on-error', 'skip', '--dry-run');
+      await crm('import', 'undo', '10', '--yes', '--format', 'json');
       await crm('import', 'log', '--format', 'json', '--limit', '50');
       await crm('import', 'log');
       await crm('import', 'undo', '3', '--yes', '--format', 'json');
       await crm('import', 'undo', '9', '--yes');
       await crm('import', 'log', '--format', 'json', '--limit', '3');
-      expect(said.map((text) => Number(/^[^\n]* → (\d+)\n/.exec(text)?.[1] ?? -1))).toEqual([0, 0, 0, 0, 0, 0, 0, 3, 0, -1, 0, 0, 0, 0, 0, 0, 0]);
+      expect(said.map((text) => Number(/^[^\n]* → (\d+)\n/.exec(text)?.[1] ?? -1))).toEqual([0, 0, 0, 0, 0, 0, 0, 3, 0, -1, 0, 0, 3, 0, -1, 0, 0, 0, 0, 0, 0, 0]);
       outputs[engine] = said;
       data[engine] = await businessDataOf(db);
     }
