@@ -163,14 +163,16 @@ class PgSession {
     for (const [table, range] of this.createdRanges) {
       await sql.run('INSERT INTO import_created (run_id, table_name, first_id, last_id) VALUES (?, ?, ?, ?)', [runId, table, range.first, range.last]);
     }
-    for (const { table, id, before } of this.pendingChanges) {
-      await sql.run('INSERT INTO import_changes (run_id, table_name, row_id, before) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [runId, table, id, before]);
-    }
+    // The first change recorded for a row wins (its values from before the run): the file's own changes, then the
+    // leads this run converted.
     if (this.bulkChanges) {
       await sql.run(
         'INSERT INTO import_changes (run_id, table_name, row_id, before) SELECT ?, table_name, row_id, before FROM import_pending_changes ON CONFLICT DO NOTHING',
         [runId],
       );
+    }
+    for (const { table, id, before } of this.pendingChanges) {
+      await sql.run('INSERT INTO import_changes (run_id, table_name, row_id, before) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [runId, table, id, before]);
     }
     await sql.client.query('DELETE FROM import_claimed_keys');
     await sql.client.query('COMMIT');
