@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCrm, tempDir } from '../helpers/cli.js';
+import { runCrm, spawnCrmAsync, tempDir } from '../helpers/cli.js';
 import { connect, engines, newDatabase, query, scalar, type Engine } from '../helpers/engines.js';
 
 /** One statement that changes a test database (an edit made outside crm). */
@@ -147,5 +147,57 @@ describe.each(engines)('crm import undo on %s', (engine) => {
     const twice = await crm(['import', 'undo', '1', '--yes']);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('import run 1 was already undone at 2026-11-23T09:00:00Z');
+  });
+});
+
+// On a server other sessions write while an import runs: the rows the run records as its own (import_created) must be
+// its own, or undo would delete another session's rows. An import locks the tables it writes against other writers
+// (db/import-postgres.ts), so a session adding customers meanwhile waits, and its rows come after the run's.
+describe.skipIf(!engines.includes('postgres'))('crm import undo on postgres, with other sessions writing', () => {
+  it('two imports and a session adding customers at the same time: undo takes back exactly each run\'s rows', async () => {
+    const { db, file } = await setup('postgres');
+    const crmNow = (argv: string[]) => runCrm(['--db', db, ...argv]);
+    expect((await crmNow(['init'])).code).toBe(0);
+    const rows = (prefix: string, kind: string) =>
+      ['customer_id,name' + (kind ? ',kind' : ''), ...Array.from({ length: 4000 }, (_, index) => `${prefix}${index},Name ${index}${kind ? `,${kind}` : ''}`)].join('\n') + '\n';
+    // One file through the bulk path (no kind column), one through the row-by-row path (a kind column).
+    const a = file('a.csv', rows('A', ''));
+    const b = file('b.csv', rows('B', 'customer'));
+    const run = (path: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawnCrmAsync(['--db', db, 'import', 'customers', path, '--format', 'json']);
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+    const other = await connect(db);
+    let added = 0;
+    let stop = false;
+    const writer = (async () => {
+      while (!stop) {
+        await other.run("INSERT INTO customers (external_id, name, created_at, updated_at) VALUES (?, 'by hand', '2026-11-23T09:00:00Z', '2026-11-23T09:00:00Z')", [`H${added}`]);
+        added += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const [first, second] = await Promise.all([run(a), run(b)]);
+    stop = true;
+    await writer;
+    await other.close();
+    expect(first.code, first.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect(added).toBeGreaterThan(0);
+    const runA = (JSON.parse(first.stdout) as { run_id: number }).run_id;
+    const runB = (JSON.parse(second.stdout) as { run_id: number }).run_id;
+    const undoA = await crmNow(['import', 'undo', String(runA), '--yes', '--format', 'json']);
+    expect(undoA.code, undoA.stderr).toBe(0);
+    expect(JSON.parse(undoA.stdout)).toMatchObject({ removed: { customers: 4000 } });
+    const prefixes = async () =>
+      Object.fromEntries((await query<{ p: string; n: number }>(db, 'SELECT substr(external_id, 1, 1) AS p, count(*) AS n FROM customers GROUP BY 1 ORDER BY 1')).map((row) => [row.p, row.n]));
+    expect(await prefixes()).toEqual({ B: 4000, H: added });
+    expect(JSON.parse((await crmNow(['import', 'undo', String(runB), '--yes', '--format', 'json'])).stdout)).toMatchObject({ removed: { customers: 4000 } });
+    expect(await prefixes()).toEqual({ H: added });
   });
 });
