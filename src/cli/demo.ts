@@ -5,10 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { isDemoDatabase, markDemoDatabase, openDatabase } from '../db/open.js';
 import { UsageError } from '../errors.js';
 import { importFile } from '../import/run.js';
-import { listCustomers } from '../db/customers.js';
-import { sqlOf } from '../db/engine/legacy.js';
-import { overview } from '../db/overview.js';
 import { SqliteSql } from '../db/engine/sqlite.js';
+import { listCustomers } from '../db/customers.js';
+import { overview } from '../db/overview.js';
 import { customerListReport } from '../report/customers.js';
 import { overviewReport } from '../report/overview.js';
 import { summariseSegments } from '../analysis/segments.js';
@@ -41,35 +40,34 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
   try {
     context.info(`crm demo: a fresh database at ${file}, filled from ${samplesDir}`);
     for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const) {
-      const summary = await importFile(db, { kind, file: path.join(samplesDir, `${kind}.csv`), now: context.io.now });
+      const summary = await importFile(store, { kind, file: path.join(samplesDir, `${kind}.csv`), now: context.io.now });
       const converted = summary.leadsConverted ? `; ${summary.leadsConverted} leads converted by their first order` : '';
       context.info(`  imported ${summary.rowsRead} ${kind}: ${summary.rowsNew} new${converted} (${summary.elapsedMs} ms)`);
     }
     // The finished sample campaign and the contacts made for it (scripts/make-samples.mjs gave the letter its effect).
     const { planCampaignOn, segmentedCustomers } = await import('../report/analysis-inputs.js');
-    const { legacySql } = await import('../db/engine/legacy.js');
     const { createCampaign } = await import('../db/campaigns.js');
-    const plan = await planCampaignOn(legacySql(db), sampleCampaign.asOf, { tier: sampleCampaign.tier }, sampleCampaign.holdout, sampleCampaign.seed);
-    await createCampaign(sqlOf(db), { name: sampleCampaign.name, startedOn: sampleCampaign.asOf, ...plan.stored, holdoutPercent: sampleCampaign.holdout, seed: sampleCampaign.seed, windowDays: sampleCampaign.windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
-    const contacts = await importFile(db, { kind: 'interactions', file: path.join(samplesDir, 'campaign-contacts.csv'), now: context.io.now });
+    const plan = await planCampaignOn(store, sampleCampaign.asOf, { tier: sampleCampaign.tier }, sampleCampaign.holdout, sampleCampaign.seed);
+    await createCampaign(store, { name: sampleCampaign.name, startedOn: sampleCampaign.asOf, ...plan.stored, holdoutPercent: sampleCampaign.holdout, seed: sampleCampaign.seed, windowDays: sampleCampaign.windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const contacts = await importFile(store, { kind: 'interactions', file: path.join(samplesDir, 'campaign-contacts.csv'), now: context.io.now });
     context.info(`  campaign ${sampleCampaign.name}: ${plan.treated.length} customers to contact, ${plan.control.length} held back; imported ${contacts.rowsNew} more contacts (campaign-contacts.csv)`);
     context.info('');
     const format = { format: 'table' as const };
     await context.emit(overviewReport(await overview(store)), format);
     context.io.stdout.write('\n');
-    await context.emit(customerListReport(await listCustomers(sqlOf(db), { sort: 'revenue', limit: 10 }), 'Top 10 customers by revenue'), format);
+    await context.emit(customerListReport(await listCustomers(store, { sort: 'revenue', limit: 10 }), 'Top 10 customers by revenue'), format);
     // The analysis as of the last order in the samples, so the demo shows the same picture any day it runs.
     const asOf = (await overview(store)).last_order ?? context.today();
     const period = { asOf, since: null };
     const lang = context.defaultLang();
-    const tierTotals = await pyramidTiers(legacySql(db), period, defaultCuts);
+    const tierTotals = await pyramidTiers(store, period, defaultCuts);
     const coverage = tierCoverage(tierTotals);
     context.io.stdout.write('\n');
     await context.emit(
       pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders }),
       format,
     );
-    const { scores, segmentation } = await segmentedCustomers(legacySql(db), { period, bins: 5 });
+    const { scores, segmentation } = await segmentedCustomers(store, { period, bins: 5 });
     context.io.stdout.write('\n');
     await context.emit(segmentSummaryReport(summariseSegments(scores, segmentation), segmentation, { asOf, lang }), format);
     // The owner's one screen last (issue 6): the 30 days up to the last order against the 30 before.

@@ -4,12 +4,12 @@ import type { CliContext } from './context.js';
 export async function undoImport(context: CliContext, runId: number, flags: { yes?: boolean; format: 'table' | 'json' }): Promise<void> {
   const { importRunSummary, undoImportRun } = await import('../db/undo.js');
   const { confirmOrRequireYes } = await import('./confirm.js');
-  const db = context.openDb();
-  const run = importRunSummary(db, runId);
+  const sql = await context.openStore();
+  const run = await importRunSummary(sql, runId);
   if (run && !run.undone_at) {
     await confirmOrRequireYes(context, flags.yes, `Undo import run ${runId} (${run.kind} from ${run.file_name}: ${run.rows_new} new, ${run.rows_changed} changed)?`);
   }
-  const result = undoImportRun(db, runId, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  const result = await undoImportRun(sql, runId, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const list = (counts: Record<string, number | undefined>): string =>
     Object.entries(counts).map(([table, count]) => `${count} ${table}`).join(', ') || 'nothing';
   if (flags.format === 'json') {

@@ -1,6 +1,10 @@
 // The SQL of an import: one transaction per file, keyed upserts, and the record of what a run did.
 import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
+import type { PgSql } from './engine/postgres.js';
+import type { BulkStaging } from './import-postgres.js';
+import type { Sql } from './engine/sql.js';
+import type { SqliteSql } from './engine/sqlite.js';
 import { LineStaging, orderColumns, orderLineStatements, type LineImportOutcome, type StoredLine } from './order-lines.js';
 import { billed, purchase, windowParams } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
@@ -25,19 +29,19 @@ export interface RunRecord {
 }
 
 const CUSTOMER_CACHE_SIZE = 50_000;
-const trackedTables = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
+export const trackedTables = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
 export type TrackedTable = (typeof trackedTables)[number];
-type Value = string | number | null;
-type Values = Record<string, Value>;
+export type Value = string | number | null;
+export type Values = Record<string, Value>;
 
 export const customerColumns = [
   'name', 'company', 'email', 'phone', 'city', 'region', 'channel', 'owner', 'tags', 'notes', 'status',
   'kind', 'referred_by', 'converted_at', 'dropped_at', 'drop_reason',
 ] as const;
-const interactionColumns = ['customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'];
-const paymentColumns = ['customer_id', 'order_id', 'paid_on', 'amount_cents', 'method'];
-const surveyColumns = ['customer_id', 'surveyed_on', 'expected', 'perceived', 'would_recommend'];
-const complaintColumns = ['customer_id', 'opened_at', 'severity', 'summary', 'status', 'resolved_at', 'resolution', 'owner'];
+export const interactionColumns = ['customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at'];
+export const paymentColumns = ['customer_id', 'order_id', 'paid_on', 'amount_cents', 'method'];
+export const surveyColumns = ['customer_id', 'surveyed_on', 'expected', 'perceived', 'would_recommend'];
+export const complaintColumns = ['customer_id', 'opened_at', 'severity', 'summary', 'status', 'resolved_at', 'resolution', 'owner'];
 
 /** A keyed upsert on one table, its statements prepared once per file. */
 class KeyedUpsert {
@@ -336,13 +340,13 @@ export interface WriterOptions {
   presentCustomerFields?: string[];
 }
 
-const duplicateId = (field: string, externalId: string, hint = ''): Rejection => ({
+export const duplicateId = (field: string, externalId: string, hint = ''): Rejection => ({
   field,
   value: externalId,
   reason: `appears more than once in this file (keep one row per id${hint})`,
 });
 
-const unknownCustomer = (externalId: string, hint: string): Rejection => ({
+export const unknownCustomer = (externalId: string, hint: string): Rejection => ({
   field: 'customer_id',
   value: externalId,
   reason: `unknown customer${hint}`,
@@ -599,17 +603,77 @@ export interface ImportRunRow {
   undone_at: string | null;
 }
 
-export function listImportRuns(db: Db, limit: number): ImportRunRow[] {
-  return db
-    .prepare(
-      `SELECT id, kind, file_name, content_hash, started_at, finished_at, rows_read, rows_new, rows_changed,
-              rows_unchanged, rows_rejected, customers_created, undone_at
-       FROM import_runs ORDER BY id DESC LIMIT ?`,
-    )
-    .all(limit) as ImportRunRow[];
+export async function listImportRuns(sql: Sql, limit: number): Promise<ImportRunRow[]> {
+  return sql.all<ImportRunRow>(
+    `SELECT id, kind, file_name, content_hash, started_at, finished_at, rows_read, rows_new, rows_changed,
+            rows_unchanged, rows_rejected, customers_created, undone_at
+     FROM import_runs ORDER BY id DESC LIMIT ?`,
+    [limit],
+  );
 }
 
 /** The last earlier run of the same content, if any (to say "this file was imported before"). */
-export function previousRunOfContent(db: Db, kind: string, contentHash: string): number | undefined {
-  return db.prepare('SELECT max(id) FROM import_runs WHERE kind = ? AND content_hash = ?').pluck().get(kind, contentHash) as number | undefined ?? undefined;
+export async function previousRunOfContent(sql: Sql, kind: string, contentHash: string): Promise<number | undefined> {
+  return (await sql.value<number | null>('SELECT max(id) FROM import_runs WHERE kind = ? AND content_hash = ?', [kind, contentHash])) ?? undefined;
+}
+
+/**
+ * One import of one file as the import engine (import/run.ts) drives it, on either engine. On SQLite the writes are
+ * synchronous (better-sqlite3 prepared statements: write and check return plain values, so the loop over a million
+ * rows awaits nothing per row); on PostgreSQL they return promises (db/import-postgres.ts).
+ */
+export interface ImportWork {
+  /** Set when the rows are staged in bulk and merged at the end (PostgreSQL COPY path): then write and check are not used. */
+  readonly bulk?: BulkStaging;
+  write(row: ImportRow, line: number): WriteOutcome | null | Promise<WriteOutcome | null>;
+  check(row: ImportRow): Rejection | null | Promise<Rejection | null>;
+  /** Called before each batch of rows with the rows read so far (a SQLite bulk load defers the table's indexes). */
+  beforeBatch(rowsRead: number): void;
+  /** Writes what was staged (the orders of a line-item file); null for any other file. */
+  finish(): Promise<LineImportOutcome | null>;
+  readonly customersCreated: number;
+  readonly aliasRows: number;
+  readonly aliasesUsed: Map<string, string>;
+  previousRunOfContent(kind: string, contentHash: string): Promise<number | undefined>;
+  convertLeadsWithSales(): Promise<number>;
+  /** Records the run and what it did, then commits; the run's id. */
+  commit(run: RunRecord): Promise<number>;
+  /** Read after commit. */
+  controlGroupContacts(): Promise<{ contacts: number; customers: string[] }>;
+  rollback(): Promise<void>;
+}
+
+/** From this many rows (and a quarter of the table) on, a SQLite bulk load rebuilds secondary indexes once instead of per row. */
+const BULK_ROWS = 50_000;
+
+/** Starts the import of one file of KIND: its transaction is open when this returns. */
+export async function startImport(sql: Sql, now: Date, kind: ImportKind, options: WriterOptions): Promise<ImportWork> {
+  if (sql.engine === 'postgres') {
+    const { startPostgresImport } = await import('./import-postgres.js');
+    return startPostgresImport(sql as PgSql, now, kind, options);
+  }
+  const db = (sql as SqliteSql).handle;
+  const session = new ImportSession(db, now);
+  const writer = createRowWriter(db, session, kind, options);
+  const table = kind as TrackedTable;
+  return {
+    write: (row, line) => writer.write(row, line),
+    check: (row) => writer.check(row),
+    beforeBatch(rowsRead) {
+      if (rowsRead >= Math.max(BULK_ROWS, session.rowsBefore(table) / 4)) session.deferIndexes(table);
+    },
+    finish: async () => writer.finish(),
+    get customersCreated() {
+      return writer.customersCreated;
+    },
+    get aliasRows() {
+      return writer.aliasRows;
+    },
+    aliasesUsed: session.aliasesUsed,
+    previousRunOfContent: (runKind, contentHash) => previousRunOfContent(sql, runKind, contentHash),
+    convertLeadsWithSales: async () => session.convertLeadsWithSales(),
+    commit: async (run) => session.commit(run),
+    controlGroupContacts: async () => session.controlGroupContacts(),
+    rollback: async () => session.rollback(),
+  };
 }

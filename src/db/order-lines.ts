@@ -3,6 +3,7 @@
 // the file, in different batches), and written as orders, with their lines, once the whole file is read.
 import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
+import type { Sql } from './engine/sql.js';
 import type { ImportSession } from './import-store.js';
 import type { OrderRow, Rejection } from '../import/validate.js';
 
@@ -37,10 +38,10 @@ export interface LineOptions {
   creditPrefix?: string | null;
 }
 
-const PAGE = 500;
+export const PAGE = 500;
 /** The columns an order import writes, in this order (one-row-per-order files and line files alike). */
 export const orderColumns = ['customer_id', 'order_date', 'product', 'quantity', 'amount_cents', 'cost_cents', 'status'] as const;
-type OrderValues = Record<(typeof orderColumns)[number], string | number | null>;
+export type OrderValues = Record<(typeof orderColumns)[number], string | number | null>;
 
 /** Reading and writing the lines of an order: the statements are prepared once (per import, finish or undo), used per order. */
 export interface OrderLineStatements {
@@ -68,6 +69,26 @@ export function orderLineStatements(db: Db): OrderLineStatements {
         insert.run(orderId, index + 1, line.product, line.quantity, line.unit_price_cents, line.amount_cents, line.cost_cents));
     },
   };
+}
+
+/** The lines of an order, in order, on either engine (crm import undo; the PostgreSQL import). */
+export async function readOrderLines(sql: Sql, orderId: number): Promise<StoredLine[]> {
+  return sql.all<StoredLine>('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line', [orderId]);
+}
+
+/** Removes the lines of an order. */
+export async function dropOrderLines(sql: Sql, orderId: number): Promise<void> {
+  await sql.run('DELETE FROM order_lines WHERE order_id = ?', [orderId]);
+}
+
+/** Adds LINES to an order that has none (numbered from 1). */
+export async function writeOrderLines(sql: Sql, orderId: number, lines: readonly StoredLine[]): Promise<void> {
+  for (const [index, line] of lines.entries()) {
+    await sql.run(
+      'INSERT INTO order_lines (order_id, line, product, quantity, unit_price_cents, amount_cents, cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [orderId, index + 1, line.product, line.quantity, line.unit_price_cents, line.amount_cents, line.cost_cents],
+    );
+  }
 }
 
 /** The key of lines without an order id: their customer and their order date cell as written (a date-time, usually). */
@@ -108,7 +129,7 @@ export function creditLines(lines: readonly StoredLine[]): StoredLine[] {
   );
 }
 
-const sameLines = (a: readonly StoredLine[], b: readonly StoredLine[]): boolean =>
+export const sameLines = (a: readonly StoredLine[], b: readonly StoredLine[]): boolean =>
   JSON.stringify(a.map(lineTuple)) === JSON.stringify(b.map(lineTuple));
 const lineTuple = (line: StoredLine) => [line.product, line.quantity, line.unit_price_cents, line.amount_cents, line.cost_cents];
 

@@ -1,7 +1,7 @@
 // crm import undo: takes one import run back in one transaction, or refuses and names what changed since.
 import { CrmError, ExitCode, UsageError } from '../errors.js';
-import type { Db } from './open.js';
-import { orderLineStatements, type StoredLine } from './order-lines.js';
+import type { Sql } from './engine/sql.js';
+import { dropOrderLines, writeOrderLines, type StoredLine } from './order-lines.js';
 
 const tracked = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
 type Tracked = (typeof tracked)[number];
@@ -36,8 +36,16 @@ const MAX_NAMED = 10;
 export const ERASED_BEFORE = '{"erased_by":"crm customer forget"}';
 
 /** The run as `crm import log` shows it, for the confirmation question. */
-export function importRunSummary(db: Db, runId: number): { kind: string; file_name: string; rows_new: number; rows_changed: number; undone_at: string | null } | undefined {
-  return db.prepare('SELECT kind, file_name, rows_new, rows_changed, undone_at FROM import_runs WHERE id = ?').get(runId) as never;
+export async function importRunSummary(sql: Sql, runId: number): Promise<{ kind: string; file_name: string; rows_new: number; rows_changed: number; undone_at: string | null } | undefined> {
+  return sql.get('SELECT kind, file_name, rows_new, rows_changed, undone_at FROM import_runs WHERE id = ?', [runId]);
+}
+
+/** The columns of TABLE (one of crm's own), to check the recorded ones against. */
+async function columnsOf(sql: Sql, table: string): Promise<Set<string>> {
+  const names = sql.engine === 'sqlite'
+    ? await sql.column<string>('SELECT name FROM pragma_table_info(?)', [table])
+    : await sql.column<string>('SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?', [table]);
+  return new Set(names);
 }
 
 function isTracked(table: string): table is Tracked {
@@ -45,13 +53,19 @@ function isTracked(table: string): table is Tracked {
 }
 
 /** Takes back run `runId`: removes the rows it created and gives the rows it changed their earlier values. */
-export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
-  const undo = db.transaction((): UndoResult => {
-    const run = db.prepare('SELECT id, kind, file_name, finished_at, written_at, undone_at FROM import_runs WHERE id = ?').get(runId) as RunRow | undefined;
+export async function undoImportRun(sql: Sql, runId: number, now: string): Promise<UndoResult> {
+  return sql.transaction(async (): Promise<UndoResult> => {
+    // On PostgreSQL, as an import does (db/import-postgres.ts): no other session writes these tables until the undo
+    // commits, so the rows checked are the rows changed.
+    if (sql.engine === 'postgres') await sql.exec('LOCK TABLE customers, orders, order_lines, interactions, payments, surveys, complaints IN EXCLUSIVE MODE');
+    const run = await sql.get<RunRow>('SELECT id, kind, file_name, finished_at, written_at, undone_at FROM import_runs WHERE id = ?', [runId]);
     if (!run) throw new UsageError(`no import run ${runId}; \`crm import log\` lists the runs`);
     if (run.undone_at) throw new UsageError(`import run ${runId} was already undone at ${run.undone_at}`);
-    const created = db.prepare('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?').all(runId) as { table_name: string; first_id: number; last_id: number }[];
-    let changes = db.prepare('SELECT table_name, row_id, before FROM import_changes WHERE run_id = ? ORDER BY table_name, row_id').all(runId) as { table_name: string; row_id: number; before: string }[];
+    const created = await sql.all<{ table_name: string; first_id: number; last_id: number }>('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?', [runId]);
+    let changes = await sql.all<{ table_name: string; row_id: number; before: string }>(
+      'SELECT table_name, row_id, before FROM import_changes WHERE run_id = ? ORDER BY table_name, row_id',
+      [runId],
+    );
     const conflicts: string[] = [];
     let conflictCount = 0;
     const conflict = (text: string): void => {
@@ -60,34 +74,38 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
     };
     // A row is untouched since the run when it still carries the run's timestamp and no later run recorded a change to it.
     // (Runs recorded before schema version 4 have no written_at: then "not updated after the run finished".)
-    const touched = run.written_at !== null ? 'updated_at IS NOT @stamp' : 'julianday(updated_at) > julianday(@stamp)';
+    const touched = run.written_at !== null ? 'updated_at IS DISTINCT FROM CAST(@stamp AS TEXT)' : sql.dialect.instantAfter('updated_at', 'CAST(@stamp AS TEXT)');
     const stamp = run.written_at ?? run.finished_at;
-    const laterChange = db.prepare('SELECT min(run_id) FROM import_changes WHERE table_name = ? AND row_id = ? AND run_id > ?').pluck();
-    const describe = (table: Tracked, row: { id: number; external_id: string | null; updated_at: string }): string => {
-      const later = laterChange.get(table, row.id, runId) as number | null;
+    const laterChange = (table: string, id: number) =>
+      sql.value<number | null>('SELECT min(run_id) FROM import_changes WHERE table_name = ? AND row_id = ? AND run_id > ?', [table, id, runId]);
+    const describe = async (table: Tracked, row: { id: number; external_id: string | null; updated_at: string }): Promise<string> => {
+      const later = (await laterChange(table, row.id)) ?? null;
       return `${singular[table]} ${row.external_id ?? `#${row.id}`} (${later !== null ? `changed by run ${later}` : `edited at ${row.updated_at}`})`;
     };
 
     for (const range of created) {
       if (!isTracked(range.table_name)) continue;
       const table = range.table_name;
-      const rows = db
-        .prepare(`SELECT id, external_id, updated_at FROM ${table} WHERE id BETWEEN @first AND @last AND (${touched}
-                    OR id IN (SELECT row_id FROM import_changes WHERE table_name = @table AND run_id > @run))`)
-        .all({ first: range.first_id, last: range.last_id, stamp, table, run: runId }) as { id: number; external_id: string | null; updated_at: string }[];
-      for (const row of rows) conflict(describe(table, row));
+      const rows = await sql.all<{ id: number; external_id: string | null; updated_at: string }>(
+        `SELECT id, external_id, updated_at FROM ${table} WHERE id BETWEEN @first AND @last AND (${touched}
+           OR id IN (SELECT row_id FROM import_changes WHERE table_name = @table AND run_id > @run)) ORDER BY id`,
+        { first: range.first_id, last: range.last_id, stamp, table, run: runId },
+      );
+      for (const row of rows) conflict(await describe(table, row));
     }
-    const current = new Map(tracked.map((table) => [table, db.prepare(`SELECT id, external_id, updated_at, ${touched} AS touched FROM ${table} WHERE id = @id`)]));
     // The lines an order had before a line file replaced them: the order's own change (recorded with them) is what is checked.
     const lineSets = changes.filter((change) => change.table_name === 'order_lines');
     changes = changes.filter((change) => change.table_name !== 'order_lines');
     for (const change of changes) {
       if (!isTracked(change.table_name)) throw new CrmError(`import run ${runId} recorded a change to unknown table ${change.table_name}; nothing was changed`);
       const table = change.table_name;
-      const row = current.get(table)!.get({ id: change.row_id, stamp }) as { id: number; external_id: string | null; updated_at: string; touched: number } | undefined;
+      const row = await sql.get<{ id: number; external_id: string | null; updated_at: string; touched: number }>(
+        `SELECT id, external_id, updated_at, CASE WHEN ${touched} THEN 1 ELSE 0 END AS touched FROM ${table} WHERE id = @id`,
+        { id: change.row_id, stamp },
+      );
       if (change.before === ERASED_BEFORE) conflict(`${singular[table]} ${row?.external_id ?? `#${change.row_id}`} (forgotten since: its earlier values were erased)`);
       else if (!row) conflict(`${singular[table]} #${change.row_id} (deleted since)`);
-      else if (row.touched || laterChange.get(table, row.id, runId) !== null) conflict(describe(table, row));
+      else if (row.touched || ((await laterChange(table, row.id)) ?? null) !== null) conflict(await describe(table, row));
     }
     const refuse = (why: string): never => {
       const more = conflictCount > conflicts.length ? `, and ${conflictCount - conflicts.length} more` : '';
@@ -99,25 +117,22 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
 
     // Give changed rows their values from before the run (column names checked against the table).
     const restored: Partial<Record<Tracked, number>> = {};
-    const columnsOf = new Map(tracked.map((table) => [table, new Set(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[])]));
-    const updates = new Map<string, ReturnType<Db['prepare']>>();
+    const columns = new Map<Tracked, Set<string>>();
+    for (const table of tracked) columns.set(table, await columnsOf(sql, table));
     for (const change of changes) {
       const table = change.table_name as Tracked;
       const before = JSON.parse(change.before) as Record<string, string | number | null>;
-      const columns = Object.keys(before).sort();
-      for (const column of columns) {
-        if (!columnsOf.get(table)!.has(column) || column === 'id') throw new CrmError(`import run ${runId}: recorded column ${table}.${column} does not exist; nothing was changed`);
+      const names = Object.keys(before).sort();
+      for (const column of names) {
+        if (!columns.get(table)!.has(column) || column === 'id') throw new CrmError(`import run ${runId}: recorded column ${table}.${column} does not exist; nothing was changed`);
       }
-      const key = `${table}:${columns.join(',')}`;
-      if (!updates.has(key)) updates.set(key, db.prepare(`UPDATE ${table} SET ${columns.map((column) => `"${column}" = @${column}`).join(', ')} WHERE id = @id`));
-      updates.get(key)!.run({ ...before, id: change.row_id });
+      await sql.run(`UPDATE ${table} SET ${names.map((column) => `"${column}" = @${column}`).join(', ')} WHERE id = @id`, { ...before, id: change.row_id });
       restored[table] = (restored[table] ?? 0) + 1;
     }
 
-    const { dropLines, writeLines } = orderLineStatements(db);
     for (const change of lineSets) {
-      dropLines(change.row_id);
-      writeLines(change.row_id, JSON.parse(change.before) as StoredLine[]);
+      await dropOrderLines(sql, change.row_id);
+      await writeOrderLines(sql, change.row_id, JSON.parse(change.before) as StoredLine[]);
     }
 
     // Remove what the run created, children first; anything else still pointing at those rows blocks the undo.
@@ -127,35 +142,34 @@ export function undoImportRun(db: Db, runId: number, now: string): UndoResult {
       const range = ranges.get(table);
       if (!range) continue;
       const dependants: string[] = table === 'customers'
-        ? customerChildren.map((child) => `SELECT '${child.slice(0, -1)}' AS what, coalesce(x.external_id, '#' || x.id) AS child,
-            c.external_id AS parent FROM ${child} x JOIN customers c ON c.id = x.customer_id WHERE x.customer_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`).concat([
+        ? customerChildren.map((child) => `SELECT '${child.slice(0, -1)}' AS what, coalesce(x.external_id, '#' || CAST(x.id AS TEXT)) AS child,
+            c.external_id AS parent FROM ${child} x JOIN customers c ON c.id = x.customer_id WHERE x.customer_id BETWEEN ? AND ? ORDER BY x.id LIMIT ${MAX_NAMED}`).concat([
             // A campaign's groups are fixed when it is created: removing a member would change its comparison.
             `SELECT 'place in campaign' AS what, k.name AS child, c.external_id AS parent FROM campaign_members m JOIN campaigns k ON k.id = m.campaign_id
-             JOIN customers c ON c.id = m.customer_id WHERE m.customer_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`,
+             JOIN customers c ON c.id = m.customer_id WHERE m.customer_id BETWEEN ? AND ? ORDER BY m.campaign_id, m.customer_id LIMIT ${MAX_NAMED}`,
             // A partner the run created who has referred customers added since: they would lose their referrer.
-            `WITH run(first_id, last_id) AS (SELECT ?, ?)
+            `WITH run(first_id, last_id) AS (SELECT CAST(? AS BIGINT), CAST(? AS BIGINT))
              SELECT 'referral' AS what, x.external_id AS child, c.external_id AS parent FROM run, customers x JOIN customers c ON c.id = x.referred_by
-             WHERE x.referred_by BETWEEN run.first_id AND run.last_id AND x.id NOT BETWEEN run.first_id AND run.last_id LIMIT ${MAX_NAMED}`,
+             WHERE x.referred_by BETWEEN run.first_id AND run.last_id AND x.id NOT BETWEEN run.first_id AND run.last_id ORDER BY x.id LIMIT ${MAX_NAMED}`,
           ])
         : table === 'orders'
-          ? [`SELECT 'payment' AS what, coalesce(x.external_id, '#' || x.id) AS child, o.external_id AS parent
-              FROM payments x JOIN orders o ON o.id = x.order_id WHERE x.order_id BETWEEN ? AND ? LIMIT ${MAX_NAMED}`]
+          ? [`SELECT 'payment' AS what, coalesce(x.external_id, '#' || CAST(x.id AS TEXT)) AS child, o.external_id AS parent
+              FROM payments x JOIN orders o ON o.id = x.order_id WHERE x.order_id BETWEEN ? AND ? ORDER BY x.id LIMIT ${MAX_NAMED}`]
           : [];
-      for (const sql of dependants) {
-        const rows = db.prepare(sql).all(range.first_id, range.last_id) as { what: string; child: string; parent: string }[];
+      for (const text of dependants) {
+        const rows = await sql.all<{ what: string; child: string; parent: string }>(text, [range.first_id, range.last_id]);
         for (const row of rows) conflict(`${row.what} ${row.child} of ${singular[table]} ${row.parent} (added since)`);
       }
       if (conflictCount) refuse(`rows added since depend on rows it created`);
       // An order's lines go with it (the foreign key cascades too; this does not rely on it).
-      if (table === 'orders') db.prepare('DELETE FROM order_lines WHERE order_id BETWEEN ? AND ?').run(range.first_id, range.last_id);
-      removed[table] = db.prepare(`DELETE FROM ${table} WHERE id BETWEEN ? AND ?`).run(range.first_id, range.last_id).changes;
+      if (table === 'orders') await sql.run('DELETE FROM order_lines WHERE order_id BETWEEN ? AND ?', [range.first_id, range.last_id]);
+      removed[table] = (await sql.run(`DELETE FROM ${table} WHERE id BETWEEN ? AND ?`, [range.first_id, range.last_id])).changes;
     }
 
-    db.prepare('DELETE FROM import_created WHERE run_id = ?').run(runId);
-    db.prepare('DELETE FROM import_changes WHERE run_id = ?').run(runId);
-    db.prepare('UPDATE import_runs SET undone_at = ? WHERE id = ?').run(now, runId);
-    db.prepare("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'import-undo', NULL, ?)").run(now, JSON.stringify({ run_id: runId, removed, restored }));
+    await sql.run('DELETE FROM import_created WHERE run_id = ?', [runId]);
+    await sql.run('DELETE FROM import_changes WHERE run_id = ?', [runId]);
+    await sql.run('UPDATE import_runs SET undone_at = ? WHERE id = ?', [now, runId]);
+    await sql.run("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'import-undo', NULL, ?)", [now, JSON.stringify({ run_id: runId, removed, restored })]);
     return { runId, kind: run.kind, file: run.file_name, removed, restored };
-  });
-  return undo.immediate();
+  }, 'write');
 }

@@ -1,8 +1,8 @@
 // The import engine: streams one CSV file into the database in one transaction and returns a plain summary.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../db/open.js';
-import { createRowWriter, ImportSession, previousRunOfContent } from '../db/import-store.js';
+import type { Sql } from '../db/engine/sql.js';
+import { startImport, type ImportWork } from '../db/import-store.js';
 import type { LineImportOutcome } from '../db/order-lines.js';
 import { DataRejectedError, UsageError } from '../errors.js';
 import type { InputEncoding } from './decode.js';
@@ -90,9 +90,6 @@ export interface ImportSummary {
 }
 
 const MAX_PROBLEMS_SHOWN = 10;
-/** From this many rows (and a quarter of the table) on, secondary indexes are rebuilt once instead of updated per row. */
-const BULK_ROWS = 50_000;
-const targetTable = { customers: 'customers', orders: 'orders', interactions: 'interactions', payments: 'payments', surveys: 'surveys', complaints: 'complaints' } as const;
 
 /** Bad rows under --on-error abort (exit 3), with the summary of what was found, for --format json. */
 export class ImportRejectedError extends DataRejectedError {
@@ -133,7 +130,7 @@ function openSource(options: ImportOptions): { stream: NodeJS.ReadableStream; la
 }
 
 /** Where rejected rows go: checked before anything is read, so a bad path never costs the rejected rows. */
-function checkRejectsPath(options: ImportOptions, databaseFile: string): string {
+function checkRejectsPath(options: ImportOptions, databaseFile: string | undefined): string {
   const file = path.resolve(options.rejectsFile ?? defaultRejectsFile(options.file));
   checkRejectsFile(file, options.rejectsFile ?? file, options.file === '-' ? null : options.file, databaseFile);
   return file;
@@ -146,12 +143,14 @@ function defaultRejectsFile(file: string): string {
 }
 
 /** Imports one file. Under --on-error abort any bad row rolls everything back and throws DataRejectedError (exit 3). */
-export async function importFile(db: Db, options: ImportOptions): Promise<ImportSummary> {
+export async function importFile(sql: Sql, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
+  // The database file, which --rejects must never overwrite (a PostgreSQL database has none).
+  const databaseFile = sql.engine === 'sqlite' ? sql.label : undefined;
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? 'abort';
   parseMapOverrides(options.map ?? [], options.kind); // a bad --map is a usage error before anything is read
-  const rejectsPath = onError === 'skip' && !options.dryRun ? checkRejectsPath(options, db.name) : null;
+  const rejectsPath = onError === 'skip' && !options.dryRun ? checkRejectsPath(options, databaseFile) : null;
   const { stream, label, totalBytes } = openSource(options);
   const parseOptions: ParseOptions = {
     kind: options.kind, label, encoding: options.encoding, delimiter: options.delimiter, map: options.map,
@@ -161,7 +160,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
   // slower on a busy 2-core machine and cost 10-50 MB more memory (bench/, import orders).
   const events: AsyncIterable<ParseEvent> = parseCsv(stream as AsyncIterable<Buffer>, parseOptions);
 
-  let session: ImportSession | null = null;
+  let session: ImportWork | null = null;
   let rejects: RejectsWriter | null = null;
   let headers: string[] = [];
   const summary: ImportSummary = {
@@ -174,22 +173,19 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     summary.rowsRejected += 1;
     if (summary.problems.length < MAX_PROBLEMS_SHOWN) summary.problems.push({ line, field, value, reason });
     if (onError === 'skip' && !options.dryRun) {
-      rejects ??= new RejectsWriter(rejectsPath!, headers, { flag: '--rejects', shown: options.rejectsFile ?? rejectsPath!, databaseFile: db.name });
+      rejects ??= new RejectsWriter(rejectsPath!, headers, { flag: '--rejects', shown: options.rejectsFile ?? rejectsPath!, databaseFile });
       rejects.write(record ?? [], line, `${field}${value === '' ? '' : ` "${value}"`}: ${reason}`);
     }
   };
   try {
-    let writer: ReturnType<typeof createRowWriter> | null = null;
     let contentHash = '';
-    const table = targetTable[options.kind];
     for await (const event of events) {
       if (event.type === 'header') {
         headers = event.headers;
         summary.unknownColumns = event.unknown;
         summary.encoding = event.encoding;
         summary.delimiter = event.delimiter;
-        session = new ImportSession(db, now());
-        writer = createRowWriter(db, session, options.kind, {
+        session = await startImport(sql, now(), options.kind, {
           createCustomers: options.createCustomers, presentCustomerFields: event.fields, creditPrefix: options.creditPrefix ?? null,
         });
         continue;
@@ -203,8 +199,20 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         summary.encoding = event.encoding;
         continue;
       }
+      const bulk = session!.bulk;
+      if (bulk) {
+        // Staged as parsed (COPY on PostgreSQL); checked and merged, with any rejections, once the file is read.
+        for (const item of event.items) {
+          summary.rowsRead += 1;
+          if (item.rejection) bulk.stageRejected(item.line, item.record, item.rejection);
+          else bulk.stage(item.row!, item.line, item.record);
+        }
+        await bulk.flush();
+        options.onProgress?.(event.bytesRead, totalBytes);
+        continue;
+      }
       // A bulk load rebuilds secondary indexes once at the end instead of updating them per row.
-      if (summary.rowsRead >= Math.max(BULK_ROWS, session!.rowsBefore(table) / 4)) session!.deferIndexes(table);
+      session!.beforeBatch(summary.rowsRead);
       for (const item of event.items) {
         summary.rowsRead += 1;
         if (item.rejection) {
@@ -213,7 +221,9 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         }
         // Under abort, once a row is bad nothing will be kept: keep checking to report, stop writing.
         // (Rows only checked are not counted as new, changed or unchanged: nothing will be written.)
-        const outcome = onError === 'abort' && summary.rowsRejected > 0 ? writer!.check(item.row!) : writer!.write(item.row!, item.line);
+        // On SQLite these are plain values (nothing is awaited per row); on PostgreSQL promises.
+        let outcome = onError === 'abort' && summary.rowsRejected > 0 ? session!.check(item.row!) : session!.write(item.row!, item.line);
+        if (outcome instanceof Promise) outcome = await outcome;
         if (outcome === null) continue;
         if (outcome === 'new') summary.rowsNew += 1;
         else if (outcome === 'changed') summary.rowsChanged += 1;
@@ -224,9 +234,16 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       options.onProgress?.(event.bytesRead, totalBytes);
     }
     if (summary.rowsRead === 0) throw new DataRejectedError(`${label}: line 2: no data rows after the header; nothing was written`);
+    if (session!.bulk) {
+      const settled = await session!.bulk.settle(onError);
+      summary.rowsNew += settled.rowsNew;
+      summary.rowsChanged += settled.rowsChanged;
+      summary.rowsUnchanged += settled.rowsUnchanged;
+      for await (const rejection of settled.rejections) reject(rejection.line, rejection.record, rejection.field, rejection.value, rejection.reason);
+    }
     if (!(onError === 'abort' && summary.rowsRejected > 0)) {
       // A line-item file: its orders are written now that every line of each is known.
-      const lines = writer!.finish();
+      const lines = await session!.finish();
       if (lines) {
         summary.orderLines = lines;
         summary.rowsNew += lines.ordersNew;
@@ -234,12 +251,12 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         summary.rowsUnchanged += lines.ordersUnchanged;
       }
     }
-    summary.customersCreated = writer!.customersCreated;
-    summary.merged.rows = writer!.aliasRows;
+    summary.customersCreated = session!.customersCreated;
+    summary.merged.rows = session!.aliasRows;
     summary.merged.ids = [...session!.aliasesUsed];
-    summary.sameContentAsRun = previousRunOfContent(db, options.kind, contentHash) ?? null;
+    summary.sameContentAsRun = (await session!.previousRunOfContent(options.kind, contentHash)) ?? null;
     if (onError === 'abort' && summary.rowsRejected > 0) {
-      session!.rollback();
+      await session!.rollback();
       const count = summary.rowsRejected;
       summary.elapsedMs = Date.now() - started;
       throw new ImportRejectedError(
@@ -251,10 +268,10 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     // The rejected rows are safely on disk before the good ones are committed.
     if (rejects) summary.rejectsFile = await (rejects as RejectsWriter).close();
     if (options.dryRun) {
-      session!.rollback();
+      await session!.rollback();
     } else {
-      if (options.kind === 'customers' || options.kind === 'orders') summary.leadsConverted = session!.convertLeadsWithSales();
-      summary.runId = session!.commit({
+      if (options.kind === 'customers' || options.kind === 'orders') summary.leadsConverted = await session!.convertLeadsWithSales();
+      summary.runId = await session!.commit({
         kind: options.kind, fileName: label === 'stdin' ? 'stdin' : path.resolve(label), contentHash,
         startedAt: new Date(started).toISOString(), finishedAt: now().toISOString(),
         rowsRead: summary.rowsRead, rowsNew: summary.rowsNew, rowsChanged: summary.rowsChanged,
@@ -265,13 +282,13 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         },
       });
       // After the commit, when the indexes a bulk load deferred are back: a read of this run's rows.
-      if (options.kind === 'interactions') summary.controlContacts = session!.controlGroupContacts();
+      if (options.kind === 'interactions') summary.controlContacts = await session!.controlGroupContacts();
     }
     summary.elapsedMs = Date.now() - started;
     summary.rowsPerSecond = summary.elapsedMs > 0 ? Math.round((summary.rowsRead * 1000) / summary.elapsedMs) : summary.rowsRead;
     return summary;
   } catch (error) {
-    session?.rollback();
+    await session?.rollback();
     if (rejects) await (rejects as RejectsWriter).discard();
     throw error;
   } finally {

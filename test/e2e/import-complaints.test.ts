@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/db/migrations.js';
-import { runCrm } from '../helpers/cli.js';
-import { count, sampleDb, withDb } from '../helpers/db.js';
+import { runCrm, samples, tempDir } from '../helpers/cli.js';
+import { sampleDb, withDb } from '../helpers/db.js';
+import { connect, engines, newDatabase, query, scalar, type Engine } from '../helpers/engines.js';
 
 async function crm(db: string, argv: string[]) {
   const result = await runCrm(['--db', db, ...argv]);
@@ -13,17 +14,38 @@ async function crm(db: string, argv: string[]) {
   return result;
 }
 
+/**
+ * A command of another area that may not run on PostgreSQL yet: its result, or null while it refuses there (then
+ * the test leaves out what depends on it on that engine).
+ */
+async function other(db: string, argv: string[]) {
+  const result = await runCrm(['--db', db, ...argv]);
+  if (result.code === 4 && /SQLite file only|does not run on PostgreSQL yet/.test(result.stderr)) return null;
+  if (result.code !== 0) throw new Error(`crm ${argv.join(' ')}: ${result.stderr}`);
+  return result;
+}
+
+/** A database on ENGINE with the sample customers, and a folder for files. */
+async function sampleStore(engine: Engine): Promise<{ dir: string; db: string }> {
+  const dir = tempDir();
+  const db = await newDatabase(engine);
+  await crm(db, ['init']);
+  await crm(db, ['import', 'customers', path.join(samples, 'customers.csv')]);
+  return { dir, db };
+}
+
+const count = async (db: string, table: string) => scalar<number>(db, `SELECT count(*) FROM ${table}`);
+
 const complaintRows = (db: string) =>
-  withDb(db, (handle) =>
-    handle
-      .prepare(`SELECT k.external_id, c.external_id AS customer, k.opened_at, k.severity, k.summary, k.status, k.resolved_at, k.resolution, k.owner
-                FROM complaints k JOIN customers c ON c.id = k.customer_id ORDER BY k.id`)
-      .all(),
+  query(
+    db,
+    `SELECT k.external_id, c.external_id AS customer, k.opened_at, k.severity, k.summary, k.status, k.resolved_at, k.resolution, k.owner
+     FROM complaints k JOIN customers c ON c.id = k.customer_id ORDER BY k.id`,
   );
 
-describe('crm import complaints', () => {
+describe.each(engines)('crm import complaints on %s', (engine) => {
   it('reads Chinese headers and words, then matches the same rows again by id', async () => {
-    const { dir, db } = await sampleDb();
+    const { dir, db } = await sampleStore(engine);
     const file = path.join(dir, '投诉.csv');
     fs.writeFileSync(file, [
       '投诉编号,客户编号,投诉日期,严重程度,投诉内容,状态,解决日期,处理结果,负责人',
@@ -33,26 +55,27 @@ describe('crm import complaints', () => {
     ].join('\r\n'));
     const first = JSON.parse((await crm(db, ['import', 'complaints', file, '--format', 'json'])).stdout);
     expect(first).toMatchObject({ new: 3, changed: 0, rejected: 0, unknown_columns: [] });
-    expect(complaintRows(db)).toEqual([
+    expect(await complaintRows(db)).toEqual([
       { external_id: 'K1', customer: 'C0001', opened_at: '2026-10-02T09:15:00Z', severity: 'high', summary: '茶叶受潮', status: 'resolved', resolved_at: '2026-10-04T00:00:00Z', resolution: '换货', owner: '王伟' },
       { external_id: 'K2', customer: 'C0002', opened_at: '2026-10-05T00:00:00Z', severity: 'normal', summary: '包装破损, 盒子压坏', status: 'open', resolved_at: null, resolution: null, owner: null },
       { external_id: 'K3', customer: 'C0003', opened_at: '2026-10-06T00:00:00Z', severity: 'low', summary: '=1+1 text, not a formula', status: 'open', resolved_at: null, resolution: null, owner: null },
     ]);
     // No timeline entries are made up: the contacts that opening and resolving logged are in interactions.csv.
-    expect(count(db, 'interactions')).toBe(0);
+    expect(await count(db, 'interactions')).toBe(0);
     const again = JSON.parse((await crm(db, ['import', 'complaints', file, '--format', 'json'])).stdout);
     expect(again).toMatchObject({ new: 0, changed: 0, unchanged: 3 });
     // The open complaint resolved in a later file: the same row, changed; undo gives it back open.
     fs.writeFileSync(file, 'complaint_id,customer_id,opened_at,summary,status,resolved_at,resolution\nK2,C0002,2026-10-05,"包装破损, 盒子压坏",resolved,2026-10-09,refunded\n');
     const resolved = JSON.parse((await crm(db, ['import', 'complaints', file, '--format', 'json'])).stdout);
     expect(resolved).toMatchObject({ new: 0, changed: 1 });
-    expect((await crm(db, ['complaint', 'list', '--open', '--format', 'json'])).stdout).not.toContain('K2');
+    const open = await other(db, ['complaint', 'list', '--open', '--format', 'json']);
+    if (open) expect(open.stdout).not.toContain('K2');
     await crm(db, ['import', 'undo', String(resolved.run_id), '--yes']);
-    expect(complaintRows(db)[1]).toMatchObject({ external_id: 'K2', status: 'open', resolved_at: null, resolution: null });
+    expect((await complaintRows(db))[1]).toMatchObject({ external_id: 'K2', status: 'open', resolved_at: null, resolution: null });
   });
 
   it('rejects bad rows naming file, line and field, and writes nothing', async () => {
-    const { dir, db } = await sampleDb();
+    const { dir, db } = await sampleStore(engine);
     const file = path.join(dir, 'complaints.csv');
     fs.writeFileSync(file, [
       'complaint_id,customer_id,opened_at,severity,summary,status,resolved_at,resolution',
@@ -73,12 +96,12 @@ describe('crm import complaints', () => {
     expect(result.stderr).toContain(`${file}:7: opened_at "2026-02-30": not a valid date or date-time`);
     expect(result.stderr).toContain(`${file}:8: summary: required value is empty`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(count(db, 'complaints')).toBe(0);
+    expect(await count(db, 'complaints')).toBe(0);
     fs.writeFileSync(file, 'complaint_id,customer_id,opened_at,summary\nK1,C0001,2026-10-02,a\nK1,C0001,2026-10-02,b\n');
     const twice = await runCrm(['--db', db, 'import', 'complaints', file]);
     expect(twice.code).toBe(3);
     expect(twice.stderr).toContain(`${file}:3: complaint_id "K1": appears more than once in this file`);
-    expect(count(db, 'complaints')).toBe(0);
+    expect(await count(db, 'complaints')).toBe(0);
     fs.writeFileSync(file, 'customer_id,opened_at\nC0001,2026-10-02\n');
     const missing = await runCrm(['--db', db, 'import', 'complaints', file]);
     expect(missing.code).toBe(3);
@@ -86,7 +109,7 @@ describe('crm import complaints', () => {
   });
 
   it('without a complaint id, a stable key from the content keeps a re-import (and a later resolution) idempotent', async () => {
-    const { dir, db } = await sampleDb();
+    const { dir, db } = await sampleStore(engine);
     const file = path.join(dir, 'complaints.csv');
     const rows = 'customer_id,opened_at,summary\nC0001,2026-10-02,damp\nC0001,2026-10-02,damp\n';
     fs.writeFileSync(file, rows);
@@ -94,25 +117,29 @@ describe('crm import complaints', () => {
     expect(JSON.parse((await crm(db, ['import', 'complaints', file, '--format', 'json'])).stdout)).toMatchObject({ new: 0, unchanged: 2 });
     fs.writeFileSync(file, 'customer_id,opened_at,summary,resolved_at,resolution\nC0001,2026-10-02,damp,2026-10-03,replaced\n');
     expect(JSON.parse((await crm(db, ['import', 'complaints', file, '--format', 'json'])).stdout)).toMatchObject({ new: 0, changed: 1 });
-    expect(count(db, 'complaints')).toBe(2);
+    expect(await count(db, 'complaints')).toBe(2);
   });
 
   it('crm customer forget erases what an import run kept of a complaint, so undoing that run refuses', async () => {
-    const { dir, db } = await sampleDb();
+    const { dir, db } = await sampleStore(engine);
     const file = path.join(dir, 'complaints.csv');
     fs.writeFileSync(file, 'complaint_id,customer_id,opened_at,summary\nK1,C0001,2026-10-02,private words\n');
     await crm(db, ['import', 'complaints', file]);
     fs.writeFileSync(file, 'complaint_id,customer_id,opened_at,summary\nK1,C0001,2026-10-02,other words\n');
     const changed = JSON.parse((await crm(db, ['import', 'complaints', file, '--format', 'json'])).stdout);
     expect(changed).toMatchObject({ changed: 1 });
-    await crm(db, ['customer', 'forget', 'C0001', '--yes']);
-    const before = withDb(db, (handle) => handle.prepare("SELECT before FROM import_changes WHERE table_name = 'complaints'").pluck().all()) as string[];
+    if (!(await other(db, ['customer', 'forget', 'C0001', '--yes']))) return; // crm customer forget: not on PostgreSQL yet
+    const before = (await query<{ before: string }>(db, "SELECT before FROM import_changes WHERE table_name = 'complaints'")).map((row) => row.before);
     expect(before.join()).not.toContain('private words');
     const undo = await runCrm(['--db', db, 'import', 'undo', String(changed.run_id), '--yes']);
     expect(undo.code).toBe(1);
     expect(undo.stderr).toContain('complaint K1 (forgotten since');
   });
 
+});
+
+// About migrating an old SQLite file: SQLite only.
+describe('crm import complaints, an old file', () => {
   it('gives complaints made before schema version 11 an id on upgrade', async () => {
     const { dir } = await sampleDb();
     const db = path.join(dir, 'old.db');
@@ -128,23 +155,35 @@ describe('crm import complaints', () => {
   });
 });
 
-describe('crm import interactions: completed follow-ups', () => {
+describe.each(engines)('crm import interactions: completed follow-ups on %s', (engine) => {
   it('reads follow_up_done_at and the note; a file without those columns does not reopen a follow-up', async () => {
-    const { dir, db } = await sampleDb();
+    const { dir, db } = await sampleStore(engine);
     const file = path.join(dir, 'interactions.csv');
     fs.writeFileSync(file, 'interaction_id,customer_id,kind,occurred_at,follow_up_at\nI1,C0001,call,2026-11-01 10:00,2026-11-05\nI2,C0002,call,2026-11-01,2026-11-06\n');
     await crm(db, ['import', 'interactions', file]);
-    const open = JSON.parse((await crm(db, ['followups', '--format', 'json'])).stdout) as { id: number }[];
-    expect(open).toHaveLength(2);
-    await crm(db, ['followups', 'done', String(open[0]!.id), '--note', 'called back']);
+    const listed = await other(db, ['followups', '--format', 'json']);
+    /** Follow-ups still open: as crm followups lists them, or (until it runs on PostgreSQL) counted in the table. */
+    const openCount = async (): Promise<number> =>
+      listed
+        ? (JSON.parse((await crm(db, ['followups', '--format', 'json'])).stdout) as unknown[]).length
+        : (await scalar<number>(db, 'SELECT count(*) FROM interactions WHERE follow_up_at IS NOT NULL AND follow_up_done_at IS NULL'))!;
+    expect(await openCount()).toBe(2);
+    if (listed) {
+      const open = JSON.parse(listed.stdout) as { id: number }[];
+      await crm(db, ['followups', 'done', String(open[0]!.id), '--note', 'called back']);
+    } else {
+      const sql = await connect(db);
+      await sql.run("UPDATE interactions SET follow_up_done_at = '2026-11-23T09:00:00Z', follow_up_note = 'called back' WHERE external_id = 'I1'");
+      await sql.close();
+    }
     // The older file again: no completion columns, so the completion stays.
     expect(JSON.parse((await crm(db, ['import', 'interactions', file, '--format', 'json'])).stdout)).toMatchObject({ new: 0, changed: 0 });
-    expect(JSON.parse((await crm(db, ['followups', '--format', 'json'])).stdout)).toHaveLength(1);
+    expect(await openCount()).toBe(1);
     // A file that says I2 was done (Chinese headers) closes it.
     fs.writeFileSync(file, '记录编号,客户编号,类型,日期,跟进日期,跟进完成时间,跟进备注\nI2,C0002,电话,2026-11-01,2026-11-06,2026-11-07 08:30,寄了样品\n');
     expect(JSON.parse((await crm(db, ['import', 'interactions', file, '--format', 'json'])).stdout)).toMatchObject({ changed: 1, unknown_columns: [] });
-    expect(JSON.parse((await crm(db, ['followups', '--format', 'json'])).stdout)).toHaveLength(0);
-    const done = withDb(db, (handle) => handle.prepare("SELECT follow_up_done_at, follow_up_note FROM interactions WHERE external_id = 'I2'").get());
+    expect(await openCount()).toBe(0);
+    const [done] = await query(db, "SELECT follow_up_done_at, follow_up_note FROM interactions WHERE external_id = 'I2'");
     expect(done).toEqual({ follow_up_done_at: '2026-11-07T08:30:00Z', follow_up_note: '寄了样品' });
     fs.writeFileSync(file, 'customer_id,kind,occurred_at,follow_up_done_at\nC0001,call,2026-11-01,2026-11-02\n');
     const bad = await runCrm(['--db', db, 'import', 'interactions', file]);

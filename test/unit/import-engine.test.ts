@@ -1,17 +1,17 @@
 // The import engine in-process: idempotency, derived keys, partial updates, the run record.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/open.js';
+import type { Sql } from '../../src/db/engine/sql.js';
 import { importFile, type ImportOptions } from '../../src/import/run.js';
-import { importSandbox } from '../helpers/import-sandbox.js';
+import { engines } from '../helpers/engines.js';
+import { importSandboxOn } from '../helpers/import-sandbox.js';
 
-const setup = importSandbox;
+const run = (sql: Sql, options: ImportOptions) => importFile(sql, { now: () => new Date('2026-11-23T10:00:00Z'), ...options });
 
-const run = (db: Db, options: ImportOptions) => importFile(db, { now: () => new Date('2026-11-23T10:00:00Z'), ...options });
-
-describe('import engine', () => {
+describe.each(engines)('import engine on %s', (engine) => {
+  const setup = () => importSandboxOn(engine);
   it('orders without ids: identical rows stay two orders, and a re-import changes nothing', async () => {
-    const { db, write } = setup();
+    const { sql: db, write } = await setup();
     const customers = write('c.csv', 'customer_id,name\nC1,Ann\n');
     await run(db, { kind: 'customers', file: customers });
     const orders = write('o.csv', 'customer_id,order_date,amount\nC1,2026-01-02,10\nC1,2026-01-02,10\nC1,2026-01-03,10\n');
@@ -19,93 +19,93 @@ describe('import engine', () => {
     expect(first).toMatchObject({ rowsRead: 3, rowsNew: 3, rowsChanged: 0, rowsUnchanged: 0 });
     const second = await run(db, { kind: 'orders', file: orders });
     expect(second).toMatchObject({ rowsNew: 0, rowsChanged: 0, rowsUnchanged: 3, sameContentAsRun: first.runId });
-    expect(db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(3);
+    expect(await db.value('SELECT count(*) FROM orders')).toBe(3);
     // The same rows in another order are still the same orders.
     const shuffled = write('o2.csv', 'customer_id,order_date,amount\nC1,2026-01-03,10\nC1,2026-01-02,10\nC1,2026-01-02,10\n');
     expect(await run(db, { kind: 'orders', file: shuffled })).toMatchObject({ rowsNew: 0, rowsUnchanged: 3 });
-    db.close();
+    await db.close();
   });
 
   it('a changed customer is updated, its history kept, and the previous values recorded', async () => {
-    const { db, write } = setup();
+    const { sql: db, write } = await setup();
     await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name,email,city\nC1,Ann,ann@example.com,Paris\nC2,Bob,,Rome\n') });
     await run(db, { kind: 'orders', file: write('o.csv', 'order_id,customer_id,order_date,amount\nO1,C1,2026-01-02,10\n') });
     const second = await run(db, { kind: 'customers', file: write('c2.csv', 'customer_id,name,city\nC1,Ann,Lyon\nC2,Bob,Rome\n') });
     expect(second).toMatchObject({ rowsNew: 0, rowsChanged: 1, rowsUnchanged: 1 });
     // Columns the file does not have (email) are left alone.
-    expect(db.prepare("SELECT name, email, city FROM customers WHERE external_id = 'C1'").get()).toEqual({ name: 'Ann', email: 'ann@example.com', city: 'Lyon' });
-    expect(db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(1);
-    const change = db.prepare('SELECT table_name, before FROM import_changes WHERE run_id = ?').get(second.runId) as { table_name: string; before: string };
+    expect(await db.get("SELECT name, email, city FROM customers WHERE external_id = 'C1'")).toEqual({ name: 'Ann', email: 'ann@example.com', city: 'Lyon' });
+    expect(await db.value('SELECT count(*) FROM orders')).toBe(1);
+    const change = await db.get('SELECT table_name, before FROM import_changes WHERE run_id = ?', [second.runId]) as { table_name: string; before: string };
     expect(change.table_name).toBe('customers');
     expect(JSON.parse(change.before)).toMatchObject({ name: 'Ann', city: 'Paris' });
-    db.close();
+    await db.close();
   });
 
   it('records the run, its content hash and the id range it created', async () => {
-    const { db, write } = setup();
+    const { sql: db, write } = await setup();
     const summary = await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\nC2,Bob\n') });
-    const runRow = db.prepare('SELECT kind, rows_read, rows_new, content_hash FROM import_runs WHERE id = ?').get(summary.runId) as Record<string, unknown>;
+    const runRow = await db.get('SELECT kind, rows_read, rows_new, content_hash FROM import_runs WHERE id = ?', [summary.runId]) as Record<string, unknown>;
     expect(runRow).toMatchObject({ kind: 'customers', rows_read: 2, rows_new: 2 });
     expect(runRow.content_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(db.prepare('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?').all(summary.runId)).toEqual([
+    expect(await db.all('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?', [summary.runId])).toEqual([
       { table_name: 'customers', first_id: 1, last_id: 2 },
     ]);
     // A re-import with one new row records just that row, although the conflicting inserts used up ids.
     const again = await run(db, { kind: 'customers', file: write('c2.csv', 'customer_id,name\nC1,Ann\nC2,Bob\nC3,Cy\n') });
-    const c3 = db.prepare("SELECT id FROM customers WHERE external_id = 'C3'").pluck().get();
-    expect(db.prepare('SELECT first_id, last_id FROM import_created WHERE run_id = ?').all(again.runId)).toEqual([{ first_id: c3, last_id: c3 }]);
-    db.close();
+    const c3 = await db.value("SELECT id FROM customers WHERE external_id = 'C3'");
+    expect(await db.all('SELECT first_id, last_id FROM import_created WHERE run_id = ?', [again.runId])).toEqual([{ first_id: c3, last_id: c3 }]);
+    await db.close();
   });
 
   it('--dry-run counts but writes nothing', async () => {
-    const { db, write } = setup();
+    const { sql: db, write } = await setup();
     const summary = await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\n'), dryRun: true });
     expect(summary).toMatchObject({ dryRun: true, rowsNew: 1, runId: null });
-    expect(db.prepare('SELECT count(*) FROM customers').pluck().get()).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM import_runs').pluck().get()).toBe(0);
-    db.close();
+    expect(await db.value('SELECT count(*) FROM customers')).toBe(0);
+    expect(await db.value('SELECT count(*) FROM import_runs')).toBe(0);
+    await db.close();
   });
 
   it('--create-customers makes the missing customers from the order rows', async () => {
-    const { db, write } = setup();
+    const { sql: db, write } = await setup();
     const file = write('o.csv', 'customer_id,first_name,last_name,email,order_date,revenue\nAbbey O\'Reilly,Abbey,O\'Reilly,abbey@rfmail.com,2006-01-02,32\n');
     await expect(run(db, { kind: 'orders', file })).rejects.toMatchObject({ exitCode: 3, details: [expect.stringMatching(/o\.csv:2: customer_id "Abbey O'Reilly": unknown customer/)] });
     const summary = await run(db, { kind: 'orders', file, createCustomers: true });
     expect(summary).toMatchObject({ rowsNew: 1, customersCreated: 1 });
-    expect(db.prepare('SELECT external_id, name, email FROM customers').get()).toEqual({ external_id: "Abbey O'Reilly", name: "Abbey O'Reilly", email: 'abbey@rfmail.com' });
-    db.close();
+    expect(await db.get('SELECT external_id, name, email FROM customers')).toEqual({ external_id: "Abbey O'Reilly", name: "Abbey O'Reilly", email: 'abbey@rfmail.com' });
+    await db.close();
   });
 
   it('reads a large input from a stream (stdin) as from a file', async () => {
-    const { db, write } = setup();
+    const { sql: db, write } = await setup();
     await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\n') });
     const text = 'customer_id,order_date,amount\n' + Array.from({ length: 5000 }, (_, i) => `C1,2026-01-${String((i % 28) + 1).padStart(2, '0')},${i}.5\n`).join('');
     const fromFile = await run(db, { kind: 'orders', file: write('o.csv', text), dryRun: true });
     const piped = await run(db, { kind: 'orders', file: '-', input: Readable.from([Buffer.from(text.slice(0, 70_000)), Buffer.from(text.slice(70_000))]) });
     expect(fromFile).toMatchObject({ rowsRead: 5000, rowsNew: 5000 });
     expect(piped).toMatchObject({ file: 'stdin', rowsRead: 5000, rowsNew: 5000 });
-    db.close();
+    await db.close();
   });
 
   it('names the right line after blank lines and fields with line breaks', async () => {
-    const { db, write } = setup();
+    const { sql: db, write } = await setup();
     const file = write('c.csv', 'customer_id,name,notes\n\nC1,Ann,"two\r\nlines"\n\nC2,Bob,x\nC3,,x\n');
     await expect(run(db, { kind: 'customers', file })).rejects.toMatchObject({ details: [expect.stringMatching(/c\.csv:7: name: required value is empty/)] });
     const ok = await run(db, { kind: 'customers', file, onError: 'skip', rejectsFile: write('r.csv', '') });
     expect(ok).toMatchObject({ rowsRead: 3, rowsNew: 2, rowsRejected: 1 });
-    expect(db.prepare("SELECT notes FROM customers WHERE external_id = 'C1'").pluck().get()).toBe('two\r\nlines');
-    db.close();
+    expect(await db.value("SELECT notes FROM customers WHERE external_id = 'C1'")).toBe('two\r\nlines');
+    await db.close();
   });
 
   it('an id named twice in one file is a rejected row, so a re-import stays "unchanged"', async () => {
-    const { db, write } = setup();
+    const { sql: db, write } = await setup();
     const file = write('dup.csv', 'customer_id,name,email\nD1,Dup A,a@example.com\nD1,Dup B,b@example.com\n');
     await expect(run(db, { kind: 'customers', file })).rejects.toMatchObject({ details: [expect.stringMatching(/dup\.csv:3: customer_id "D1": appears more than once in this file/)] });
     const first = await run(db, { kind: 'customers', file, onError: 'skip', rejectsFile: write('r.csv', '') });
     expect(first).toMatchObject({ rowsNew: 1, rowsRejected: 1 });
     const again = await run(db, { kind: 'customers', file, onError: 'skip', rejectsFile: write('r.csv', '') });
     expect(again).toMatchObject({ rowsNew: 0, rowsChanged: 0, rowsUnchanged: 1, rowsRejected: 1 });
-    expect(db.prepare("SELECT name FROM customers WHERE external_id = 'D1'").pluck().get()).toBe('Dup A');
-    db.close();
+    expect(await db.value("SELECT name FROM customers WHERE external_id = 'D1'")).toBe('Dup A');
+    await db.close();
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/open.js';
 import { kindFields } from '../../src/import/fields.js';
 import { importFile } from '../../src/import/run.js';
+import { SqliteSql } from '../../src/db/engine/sqlite.js';
 
 const fields = ['customer_id', 'name', 'company', 'email', 'phone', 'city', 'notes'] as const;
 type Field = (typeof fields)[number];
@@ -108,7 +109,7 @@ function freshDb(): Database.Database {
 }
 
 async function importBuffer(db: Database.Database, bytes: Buffer, encoding: Encoding) {
-  return importFile(db, {
+  return importFile(new SqliteSql(db, ':memory:'), {
     kind: 'customers', file: '-', input: Readable.from([bytes]), encoding: encoding === 'gb18030' ? 'gb18030' : undefined,
     now: () => new Date('2026-11-23T09:00:00Z'),
   });

@@ -146,11 +146,11 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
   if (!flags.header && !columns) throw new UsageError('--no-header needs --columns to name the fields, e.g. --columns customer_id,-,order_date,-,amount');
   if (columns && flags.map.length) throw new UsageError('--columns and --map cannot be used together: --columns already names every column');
   if (file === '-' && context.io.stdin.isTTY) throw new UsageError('"-" reads CSV from stdin, but stdin is a terminal; pipe a file in');
-  const db = context.openDb();
+  const sql = await context.openStore();
   const { startProgress } = await import('../../ui/progress.js');
   const progress = context.progress && file !== '-' ? await startProgress(context.io.stderr, `importing ${kind}`) : null;
   try {
-    const summary = await importFile(db, {
+    const summary = await importFile(sql, {
       kind, file, input: context.io.stdin, encoding, delimiter, map: flags.map, columns, noHeader: !flags.header, onError: flags.onError,
       rejectsFile: flags.rejects, dryRun: flags.dryRun, createCustomers: flags.createCustomers, dayFirst: flags.dayFirst, zone: context.zone(),
       creditPrefix: flags.creditPrefix,
@@ -231,8 +231,8 @@ Examples:
     const limit = parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const { listImportRuns } = await import('../../db/import-store.js');
     const { importRunsReport } = await import('../../report/imports.js');
-    const db = context.openDb();
-    await context.emit(importRunsReport(listImportRuns(db, limit)), flags);
+    const sql = await context.openStore();
+    await context.emit(importRunsReport(await listImportRuns(sql, limit)), flags);
   });
   command
     .command('undo <run>')

@@ -39,6 +39,8 @@ export interface Dialect {
   caseless(expr: string): string;
   /** The 1-based position of NEEDLE in HAYSTACK, 0 when it is not there (SQLite's instr). */
   instr(haystack: string, needle: string): string;
+  /** Whether the instant in text A (ISO 8601, any precision) is later than the one in text B. */
+  instantAfter(a: string, b: string): string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -58,6 +60,7 @@ export const sqliteDialect: Dialect = {
   orderAsGrouped: () => '',
   caseless: (expr) => `${expr} COLLATE NOCASE`,
   instr: (haystack, needle) => `instr(${haystack}, ${needle})`,
+  instantAfter: (a, b) => `julianday(${a}) > julianday(${b})`,
 };
 
 /**
@@ -92,6 +95,7 @@ export const postgresDialect: Dialect = {
   orderAsGrouped: (columns) => `ORDER BY ${columns}`,
   caseless: (expr) => `lower(${expr}) COLLATE "C"`,
   instr: (haystack, needle) => `strpos(${haystack}, ${needle})`,
+  instantAfter: (a, b) => `CAST(${a} AS timestamptz) > CAST(${b} AS timestamptz)`,
 };
 
 export function dialectFor(engine: Engine): Dialect {
