@@ -3,11 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { openDatabase, type Db, type OpenOptions } from '../db/open.js';
-import { setShopZone, setStoreZone } from '../db/day-bounds.js';
+import { setStoreZone } from '../db/day-bounds.js';
 import { openStore, storeTarget, type StoreOptions, type StoreTarget } from '../db/open-store.js';
 import type { Sql } from '../db/engine/sql.js';
-import { DatabaseError } from '../errors.js';
 import type { Lang, OutputFormat, Report } from '../report/types.js';
 import { outputFormats } from '../report/types.js';
 import { DATE_RANGE_TEXT, parseDate, yearOutOfRange } from '../util/dates.js';
@@ -31,7 +29,6 @@ export interface OutputOptions {
 }
 
 export class CliContext {
-  private openDbs: Db[] = [];
   private openStores: Sql[] = [];
   private shopZone: string | undefined;
 
@@ -50,13 +47,6 @@ export class CliContext {
     return storeTarget(this.globals.db ?? (this.io.env.CRM_DB || 'crm.db'), this.io.cwd);
   }
 
-  /** The SQLite file of the database; a command that works only on a file says so on a PostgreSQL database. */
-  dbPath(): string {
-    const target = this.dbTarget();
-    if (target.engine === 'sqlite') return target.file;
-    throw new DatabaseError('this command works on a SQLite file only, not on a PostgreSQL database (yet)');
-  }
-
   /** The database, on either engine, as the one connection type every store function takes. */
   async openStore(options: StoreOptions = {}): Promise<Sql> {
     const sql = await openStore(this.dbTarget(), {
@@ -71,21 +61,7 @@ export class CliContext {
     return sql;
   }
 
-  openDb(options: OpenOptions = {}): Db {
-    const db = openDatabase(this.dbPath(), {
-      now: this.io.now,
-      onMigrationBackup: (backup, from, to) => this.info(`upgraded the database schema from version ${from} to ${to}; the old one is backed up in ${backup}`),
-      ...options,
-    });
-    this.openDbs.push(db);
-    // The store counts the shop's days (report periods over contacts and complaints) in its zone.
-    setShopZone(db, this.zone());
-    return db;
-  }
-
   async closeAll(): Promise<void> {
-    for (const db of this.openDbs) if (db.open) db.close();
-    this.openDbs = [];
     for (const sql of this.openStores) await sql.close();
     this.openStores = [];
   }

@@ -10,6 +10,7 @@ import { placeExclusively, removeLeftovers, removeTemporary, temporaryBeside, ty
 import { latestSchemaVersion } from './migrations.js';
 import type { Db } from './open.js';
 import type { Sql } from './engine/sql.js';
+import { sqliteHandle } from './engine/sqlite.js';
 
 export interface BackupResult {
   file: string;
@@ -85,7 +86,8 @@ export function temporaryFor(target: BackupTarget): string {
  * Copies the open database through a temporary file (mode 0600) that gets its final name only when the
  * copy is complete and checked, so a killed backup never leaves a file that looks like a backup.
  */
-export async function backupDatabase(db: Db, target: BackupTarget): Promise<BackupResult> {
+export async function backupDatabase(sql: Sql, target: BackupTarget): Promise<BackupResult> {
+  const db = sqliteHandle(sql);
   const folder = targetFolder(target);
   if (!fs.existsSync(folder) && 'file' in target) throw new UsageError(`${folder}: no such folder for the backup`);
   if ('file' in target && fs.existsSync(target.file)) throw new UsageError(`${target.file} already exists; choose another file name`);

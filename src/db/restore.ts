@@ -21,7 +21,7 @@ async function copyAside(current: string, target: BackupTarget): Promise<BackupR
   let db: Db | undefined;
   try {
     db = new Database(current, { readonly: true, fileMustExist: true });
-    return await backupDatabase(db, target);
+    return await backupDatabase(new SqliteSql(db, current), target);
   } catch {
     db?.close();
     db = undefined;

@@ -15,7 +15,9 @@ import type { Sql } from '../../src/db/engine/sql.js';
 import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { sameDataOn } from '../helpers/copy-rows.js';
 import { testDb } from '../helpers/db.js';
-import { sqlOf } from '../../src/db/engine/legacy.js';
+
+/** The connection type over a hand-built SQLite test database. */
+const sqlOf = (db: Db): SqliteSql => new SqliteSql(db, db.name);
 import { connect, engines } from '../helpers/engines.js';
 
 const id = async (db: Db, externalId: string): Promise<number> => (await customerByExternalId(sqlOf(db), externalId))!.id;

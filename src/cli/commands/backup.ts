@@ -37,9 +37,9 @@ export function registerBackup(program: Command, context: CliContext): void {
         database = where.file;
         prefix = backupPrefix(database);
         if (file !== undefined && target !== undefined) await refuseDatabaseFile(file, target, database);
-        const db = context.openDb({ readonly: true });
+        const sql = await context.openStore({ readonly: true });
         await tidyLeftovers(context, database);
-        result = await backupDatabase(db, target === undefined ? { folder: backupFolder(database), prefix, now: context.io.now() } : { file: target });
+        result = await backupDatabase(sql, target === undefined ? { folder: backupFolder(database), prefix, now: context.io.now() } : { file: target });
       } else {
         // A server has no folder of its own here: its backups go to backups/ in the working folder, named after
         // the database (crm → backups/crm-YYYYMMDD-HHMMSS.db), the same kind of SQLite file as a file's backup.
@@ -94,7 +94,7 @@ export function registerBackup(program: Command, context: CliContext): void {
       const aside = await restoreDatabase(source, target, { folder: backupFolder(target), prefix: backupPrefix(target), now: context.io.now(), why: 'before-restore' });
       if (aside) context.info(`the replaced database is kept in ${aside.file}`);
       // Opening applies any migrations the restored file needs (after its own automatic backup).
-      context.openDb();
+      await context.openStore();
       context.info(`restored ${target} from ${file}: ${facts.customers} customers, ${facts.orders} orders, integrity ok`);
     });
 }

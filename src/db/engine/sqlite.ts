@@ -124,3 +124,9 @@ export class SqliteSql implements Sql {
     if (this.handle.open) this.handle.close();
   }
 }
+
+/** The better-sqlite3 handle of a SQLite connection, for the file-only operations in src/db (online backup); never above src/db. */
+export function sqliteHandle(sql: Sql): Database.Database {
+  if (sql instanceof SqliteSql) return sql.handle;
+  throw new Error(`${sql.label}: a SQLite file operation was asked of a ${sql.engine} database`);
+}
