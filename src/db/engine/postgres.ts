@@ -153,6 +153,9 @@ export async function connectPostgres(target: PostgresTarget): Promise<PgSql> {
     await client.end().catch(() => undefined);
     throw connectionProblem(target, error);
   }
+  // crm's statements are short and planned per run; PostgreSQL's JIT compiler would spend a second or more per
+  // report compiling expressions it then runs once (measured: 1.3 s of a 6.8 s receivables report at 100k customers).
+  await client.query('SET jit = off');
   return new PgSql(client, target.label);
 }
 
