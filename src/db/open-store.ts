@@ -21,8 +21,10 @@ export function storeTarget(raw: string, cwd: string): StoreTarget {
 
 /** The schema version of a PostgreSQL database: 0 when crm has not set one up there. */
 async function postgresVersion(sql: PgSql): Promise<number> {
-  const exists = await sql.value<string | null>("SELECT to_regclass('crm_schema')::text");
-  if (exists === null || exists === undefined) return 0;
+  // A catalog query, not to_regclass(): that answers from the session's name cache, which may still say "no such
+  // table" right after another process's migration committed (seen with three processes running crm init at once).
+  const exists = await sql.value<number>("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'crm_schema'");
+  if (!exists) return 0;
   return (await sql.value<number>('SELECT max(version) FROM crm_schema')) ?? 0;
 }
 
@@ -54,7 +56,9 @@ export async function migratePostgres(sql: PgSql, create: boolean): Promise<numb
     }
     return current;
   };
-  const before = await check();
+  // Most runs find the schema current and take no lock. Anything else is decided under the lock: outside it, two
+  // reads may straddle another process's migration committing (no crm_schema yet, then its tables).
+  const before = await postgresVersion(sql);
   if (before === latestSchemaVersion) return before;
   return sql.transaction(async () => {
     await sql.run('SELECT pg_advisory_xact_lock(?)', [migrationLock]);

@@ -1,7 +1,9 @@
 // crm on either engine: init on a file and on a server; connection problems in one line that never shows a password.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestSchemaVersion } from '../../src/db/migrations.js';
-import { runCrm, spawnCrm, spawnCrmAsync } from '../helpers/cli.js';
+import { runCrm, spawnCrm, spawnCrmAsync, tempDir } from '../helpers/cli.js';
 import { engines, newDatabase, postgresAvailable, postgresUrl, scalar, tableCounts } from '../helpers/engines.js';
 
 describe.each(engines)('crm init on %s', (engine) => {
@@ -65,7 +67,7 @@ describe.runIf(postgresAvailable)('migrations on a PostgreSQL server', () => {
   it('two crm processes setting up one database at once end with one schema, made once', async () => {
     const db = await newDatabase('postgres');
     const results = await Promise.all([1, 2, 3].map(() => finish(spawnCrmAsync(['--db', db, 'init']))));
-    expect(results.map((result) => result.code)).toEqual([0, 0, 0]);
+    expect(results.map((result) => result.code), results.map((result) => result.stderr).join('')).toEqual([0, 0, 0]);
     expect(results.filter((result) => result.stderr.startsWith('created ')).length).toBe(1);
     expect(await scalar<number>(db, 'SELECT count(*) FROM crm_schema')).toBe(1);
     expect(await scalar<number>(db, 'SELECT version FROM crm_schema')).toBe(latestSchemaVersion);
@@ -92,4 +94,29 @@ describe.runIf(postgresAvailable)('migrations on a PostgreSQL server', () => {
     expect(await scalar<string | null>(db, "SELECT to_regclass('customers')::text")).toBeNull();
   });
 
+});
+
+describe.runIf(postgresAvailable)('the password file', () => {
+  it('takes the password from ~/.pgpass (or PGPASSFILE) when it is the owner\'s alone, and ignores it otherwise', async () => {
+    const db = new URL(await newDatabase('postgres'));
+    const password = decodeURIComponent(db.password);
+    db.password = '';
+    const home = tempDir();
+    const file = path.join(home, '.pgpass');
+    fs.writeFileSync(file, `# crm test\n${db.hostname}:*:${db.pathname.slice(1)}:${db.username}:${password}\n`, { mode: 0o600 });
+    const env = { HOME: home, PGPASSWORD: undefined, PGPASSFILE: undefined };
+    const ok = spawnCrm(['--db', db.toString(), 'init'], { env });
+    expect(ok.stderr).toMatch(/^created postgresql:\/\//);
+    expect(ok.code).toBe(0);
+    fs.chmodSync(file, 0o644);
+    const refused = spawnCrm(['--db', db.toString(), 'init'], { env });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain(`cannot connect to postgresql://${db.username}@`);
+    expect(refused.stderr).not.toContain(password);
+    const elsewhere = path.join(tempDir(), 'pass');
+    fs.writeFileSync(elsewhere, `*:*:*:${db.username}:${password}\n`, { mode: 0o600 });
+    const named = spawnCrm(['--db', db.toString(), 'init'], { env: { ...env, PGPASSFILE: elsewhere } });
+    expect(named.code).toBe(0);
+    expect(named.stderr).toContain('database already exists');
+  });
 });
