@@ -84,7 +84,7 @@ export function postgresBench({ adminUrl, files, crm, measure, repeat, record, r
     for (const [name, crmArgs, script] of analyses) {
       const figure = repeat(3, () => crmRun(bigUrl, crmArgs));
       const baseline = repeat(3, () => measure('psql', [bigUrl, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: script }));
-      record(`postgres: ${name}`, figure, baseline, { text: 'reported (issue 20 sets the goal)', check: () => true });
+      record(`postgres: ${name}`, figure, baseline, { text: 'reported (issue 20 sets the goal)', check: () => null });
     }
   } finally {
     for (const name of made) {

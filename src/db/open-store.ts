@@ -4,7 +4,8 @@ import path from 'node:path';
 import { DatabaseError } from '../errors.js';
 import { latestSchemaVersion, migrations } from './migrations.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open.js';
-import { connectPostgres, isPostgresUrl, resolvePostgresTarget, type PgSql } from './engine/postgres.js';
+import type { PgSql } from './engine/postgres.js';
+import { isPostgresUrl } from './engine/url.js';
 import { SqliteSql } from './engine/sqlite.js';
 import type { Sql } from './engine/sql.js';
 
@@ -90,6 +91,8 @@ export async function storedSchemaVersion(sql: Sql): Promise<number> {
 /** Opens (and with `create`, sets up) the database TARGET names; one line and exit 4 when it cannot. */
 export async function openStore(target: StoreTarget, options: StoreOptions = {}): Promise<Sql> {
   if (target.engine === 'sqlite') return new SqliteSql(openDatabase(target.file, options), target.file);
+  // The driver loads only for a server: a command on a file starts as fast as before.
+  const { connectPostgres, resolvePostgresTarget } = await import('./engine/postgres.js');
   const sql = await connectPostgres(resolvePostgresTarget(target.url, options.env ?? process.env));
   try {
     const before = await migratePostgres(sql, options.create ?? false);

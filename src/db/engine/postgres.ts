@@ -11,10 +11,7 @@ import { DatabaseError } from '../../errors.js';
 import { postgresDialect } from './dialect.js';
 import type { Params, RunResult, Sql } from './sql.js';
 
-/** Whether a --db value names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresUrl(raw: string): boolean {
-  return /^postgres(?:ql)?:\/\//i.test(raw.trim());
-}
+export { isPostgresUrl } from './url.js';
 
 export interface PostgresTarget {
   host: string;
