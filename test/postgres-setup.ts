@@ -1,0 +1,41 @@
+// Vitest global setup: is there a PostgreSQL server for the tests? Asked once per run, said once: locally, without
+// one, the PostgreSQL half of the suite is skipped with one line; under CI=true a missing server fails the run.
+// The answer reaches every test file through CRM_TEST_POSTGRES_PROBLEM (test/helpers/engines.ts reads it).
+// Databases a killed run left behind (crm_t_…) are dropped at the start.
+import pg from 'pg';
+
+export const postgresAdminUrl = process.env.CRM_TEST_POSTGRES ?? 'postgresql://crm_test:pw-for-tests@localhost:5432/postgres';
+
+export default async function setup(): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined);
+  let problem = '';
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'crm\\_t\\_%' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = pg_database.datname)",
+    );
+    // Only databases of runs that are gone: named crm_t_<pid>_… by a process that no longer exists.
+    for (const { datname } of rows) {
+      const pid = Number(datname.split('_')[2]);
+      let alive = false;
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+      if (!alive) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } catch (error) {
+    problem = error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  if (problem !== '') {
+    const where = postgresAdminUrl.replace(/:[^:@/]*@/, ':***@');
+    if (process.env.CI === 'true') throw new Error(`CI=true and no PostgreSQL server for the tests at ${where}: ${problem}`);
+    console.warn(`PostgreSQL tests skipped: no server at ${where} (${problem}); start one (see README, Development) or set CRM_TEST_POSTGRES`);
+  }
+  process.env.CRM_TEST_POSTGRES_PROBLEM = problem;
+}
