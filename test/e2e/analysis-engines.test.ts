@@ -1,5 +1,5 @@
 // End-to-end: every analysis command prints the same bytes on a SQLite file and on a PostgreSQL database that hold
-// the same data (issue 18): the samples imported into a file, their rows copied into a server database.
+// the same data (issue 18): the samples imported into a file, copied into a server database by crm db copy.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCrm } from '../helpers/cli.js';
 import { postgresAvailable } from '../helpers/engines.js';

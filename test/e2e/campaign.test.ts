@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dailyDbAt, onEngine, type DailyDb } from '../helpers/daily.js';
+import { dailyDbAt, type DailyDb } from '../helpers/daily.js';
 import { engines, type Engine } from '../helpers/engines.js';
 import { spawnCrm, tempDir } from '../helpers/cli.js';
 
@@ -12,12 +12,11 @@ const json = (stdout: string) => JSON.parse(stdout);
 type CampaignDb = DailyDb & { treated: string[]; control: string[] };
 
 /**
- * 40 customers X01…X40, each with one order on 2026-05-01; campaign "spring" on all of them as of 2026-06-01. PREPARE
- * adds to it on the SQLite file before it is copied to ENGINE (crm import and campaign create are SQLite-only on this
- * branch).
+ * 40 customers X01…X40, each with one order on 2026-05-01; campaign "spring" on all of them as of 2026-06-01, made
+ * with crm import and crm campaign create on ENGINE. PREPARE adds to it.
  */
 async function campaignDb(engine: Engine = 'sqlite', prepare?: (t: CampaignDb) => Promise<void>): Promise<CampaignDb> {
-  const t = await dailyDbAt([]);
+  const t = await dailyDbAt([], engine);
   const ids = Array.from({ length: 40 }, (_, index) => `X${String(index + 1).padStart(2, '0')}`);
   fs.writeFileSync(path.join(t.dir, 'c.csv'), `customer_id,name,owner\n${ids.map((id) => `${id},Person ${id},王伟`).join('\n')}\n`);
   fs.writeFileSync(path.join(t.dir, 'o.csv'), `order_id,customer_id,order_date,amount\n${ids.map((id) => `A${id},${id},2026-05-01,50.00`).join('\n')}\n`);
@@ -27,7 +26,7 @@ async function campaignDb(engine: Engine = 'sqlite', prepare?: (t: CampaignDb) =
   const members = json((await t.crm(['campaign', 'show', 'spring', '--format', 'json'])).stdout) as { customer_id: string; group: string }[];
   const groups = { treated: members.filter((m) => m.group === 'treated').map((m) => m.customer_id), control: members.filter((m) => m.group === 'control').map((m) => m.customer_id) };
   await prepare?.({ ...t, ...groups });
-  return { ...(await onEngine(t.dir, t.db, engine)), ...groups };
+  return { ...t, ...groups };
 }
 
 describe('crm campaign create, show, list', () => {

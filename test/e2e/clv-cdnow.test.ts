@@ -9,7 +9,7 @@ import { sameDataOn } from '../helpers/same-data.js';
 
 const cdnow = path.join(projectRoot, 'test/fixtures/datasets/CDNOW_sample.txt');
 let env: Record<string, string>;
-/** The same imported orders on each engine (copied into PostgreSQL); the agenda test below stays on the file. */
+/** The same imported orders on each engine (into PostgreSQL by crm db copy). */
 const envs = {} as Record<Engine, Record<string, string>>;
 
 beforeAll(async () => {
@@ -158,15 +158,15 @@ describe.each(engines)('crm pyramid --by clv on the CDNOW sample on %s', (engine
   });
 });
 
-describe('crm agenda: valuable customers whose p_alive fell below 0.5 since the last snapshot', () => {
+describe.each(engines)('crm agenda on %s: valuable customers whose p_alive fell below 0.5 since the last snapshot', (engine) => {
   it('compares the p_alive stored by crm snapshot save with today’s, and names both', () => {
-    expect(spawnCrm(['snapshot', 'save', '--as-of', '1997-09-30'], { env }).code).toBe(0);
-    const agenda = spawnCrm(['agenda', '--as-of', '1997-12-31', '--format', 'json'], { env });
+    expect(spawnCrm(['snapshot', 'save', '--as-of', '1997-09-30'], { env: envs[engine] }).code).toBe(0);
+    const agenda = spawnCrm(['agenda', '--as-of', '1997-12-31', '--format', 'json'], { env: envs[engine] });
     expect(agenda.code, agenda.stderr).toBe(0);
     const items = (JSON.parse(agenda.stdout) as { rows: { kind: string; customer_id: string; why: string }[] }).rows.filter((row) => row.kind === 'valuable_p_alive_fell');
     expect(items.length).toBeGreaterThan(10);
-    const before = new Map((JSON.parse(spawnCrm(['clv', '--as-of', '1997-09-30', '--format', 'json'], { env }).stdout) as ClvJson).rows.map((row) => [row.customer_id, row.p_alive]));
-    const now = new Map((JSON.parse(spawnCrm(['clv', '--as-of', '1997-12-31', '--format', 'json'], { env }).stdout) as ClvJson).rows.map((row) => [row.customer_id, row.p_alive]));
+    const before = new Map((JSON.parse(spawnCrm(['clv', '--as-of', '1997-09-30', '--format', 'json'], { env: envs[engine] }).stdout) as ClvJson).rows.map((row) => [row.customer_id, row.p_alive]));
+    const now = new Map((JSON.parse(spawnCrm(['clv', '--as-of', '1997-12-31', '--format', 'json'], { env: envs[engine] }).stdout) as ClvJson).rows.map((row) => [row.customer_id, row.p_alive]));
     for (const item of items) {
       const match = /^p_alive fell from (\d\.\d\d) on 1997-09-30 to (\d\.\d\d):/.exec(item.why);
       expect(match, item.why).not.toBeNull();

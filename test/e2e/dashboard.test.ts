@@ -1,10 +1,10 @@
 // crm dashboard end to end: the built binary on the samples writes one self-contained page whose figures are the other
-// commands'; on SQLite and on PostgreSQL holding the same rows (copied from the SQLite file until crm import runs there).
+// commands'; on SQLite and on PostgreSQL holding the same rows (filled from the SQLite file by crm db copy).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCrm, tempDir, type RunResult } from '../helpers/cli.js';
-import { notOnPostgresYet, sameDataOn } from '../helpers/copy-rows.js';
+import { sameDataOn } from '../helpers/same-data.js';
 import { dashboardAsOf, hostileName, longName, longOwner, sampleDatabase, type SampleDatabase } from '../helpers/dashboard.js';
 import { engines, newDatabase, type Engine } from '../helpers/engines.js';
 
@@ -28,8 +28,6 @@ async function onEngine(engine: Engine, sample: SampleDatabase): Promise<(argv: 
 describe.each(engines)('crm dashboard on %s', (engine) => {
   let crm: (argv: string[]) => RunResult;
   let html: string;
-  /** Set on PostgreSQL while the dashboard still calls a module of another area that takes the SQLite handle: the tests skip. */
-  let waiting = false;
   const page = `report-${engine}.html`;
   const json = (argv: string[]) => {
     const result = crm([...argv, '--as-of', dashboardAsOf, '--format', 'json', '--lang', 'en']);
@@ -40,22 +38,13 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
   beforeAll(async () => {
     crm = await onEngine(engine, samples);
     const result = crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en', '--output', page]);
-    if (engine === 'postgres' && result.stderr.includes(notOnPostgresYet)) {
-      waiting = true;
-      return;
-    }
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`wrote the dashboard as of ${dashboardAsOf} to ${page}\n`);
     html = fs.readFileSync(path.join(samples.dir, page), 'utf8');
   }, 120_000);
 
-  const wait = (skip: (note?: string) => void): void => {
-    if (waiting) skip('crm dashboard waits for a module of another area on PostgreSQL');
-  };
-
-  it('writes one self-contained page, readable by its owner only', ({ skip }) => {
-    wait(skip);
+  it('writes one self-contained page, readable by its owner only', () => {
     expect(fs.statSync(path.join(samples.dir, page)).mode & 0o777).toBe(0o600);
     expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
@@ -66,8 +55,7 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     expect(html).toContain('@page { size: A4 portrait; margin: 12mm; }');
   });
 
-  it('has every section the issue lists', ({ skip }) => {
-    wait(skip);
+  it('has every section the issue lists', () => {
     for (const id of ['key-figures', 'pyramid', 'segments', 'months', 'cohorts', 'lifecycle', 'loyalty', 'top-customers', 'win-back']) {
       expect(html, id).toContain(`<section id="${id}"`);
     }
@@ -76,8 +64,7 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     }
   });
 
-  it('shows the key figures of crm report summary', ({ skip }) => {
-    wait(skip);
+  it('shows the key figures of crm report summary', () => {
     const [summary] = json(['report', 'summary']).rows as [Record<string, number>];
     for (const key of ['revenue', 'profit', 'owed']) {
       expect(html).toMatch(new RegExp(`data-figure="${key}"><div class="card-label">[^<]+</div><div class="card-value">${money(summary[key]!)}</div>`));
@@ -86,8 +73,7 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     expect(html).toMatch(new RegExp(`data-figure="followups_overdue">.*?<div class="card-value">${summary.followups_overdue}</div>`));
   });
 
-  it('draws the pyramid, segments and lifecycle from the same values as crm pyramid, crm segment and crm lifecycle', ({ skip }) => {
-    wait(skip);
+  it('draws the pyramid, segments and lifecycle from the same values as crm pyramid, crm segment and crm lifecycle', () => {
     const pyramid = json(['pyramid']).rows;
     expect(attributeValues(html, /data-tier="\w+" data-customers="(\d+)"/g).map(Number)).toEqual(pyramid.map((row) => row.customers));
     expect(attributeValues(html, /data-tier="(\w+)"/g)).toEqual(['platinum', 'gold', 'iron', 'lead']);
@@ -99,8 +85,7 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     expect(attributeValues(lifecycleSvg, /class="mark bar"[^>]*data-value="(\d+)"/g).map(Number)).toEqual(lifecycle.map((row) => row.customers));
   });
 
-  it('lists the top 20 customers of crm report profit and the win-back list of crm report lost', ({ skip }) => {
-    wait(skip);
+  it('lists the top 20 customers of crm report profit and the win-back list of crm report lost', () => {
     const profit = json(['report', 'profit']).rows;
     const table = html.match(/<table data-table="top-customers">.*?<\/table>/s)![0];
     expect(table.match(/<tr>/g)).toHaveLength(21);
@@ -112,8 +97,7 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     expect(winBack).toContain(`<td class="text">${lost[0]!.customer_id}</td><td class="text">${lost[0]!.name}</td>`);
   });
 
-  it('takes --since like the reports: the key figures and the charts then cover that span', ({ skip }) => {
-    wait(skip);
+  it('takes --since like the reports: the key figures and the charts then cover that span', () => {
     const since = '2026-01-01';
     const result = crm(['dashboard', '--since', since, '--as-of', dashboardAsOf, '--lang', 'en']);
     expect(result.code, result.stderr).toBe(0);
@@ -130,14 +114,12 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     expect(page).toContain('<h2>Revenue and profit by month since 2026-01-01</h2>');
   });
 
-  it('gives the same bytes for the same data and flags (no clock in the page)', ({ skip }) => {
-    wait(skip);
+  it('gives the same bytes for the same data and flags (no clock in the page)', () => {
     const again = crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
     expect(again.stdout).toBe(html);
   });
 
-  it('labels everything in Chinese with --lang zh', ({ skip }) => {
-    wait(skip);
+  it('labels everything in Chinese with --lang zh', () => {
     const result = crm(['dashboard', '--as-of', dashboardAsOf, '--lang', 'zh']);
     expect(result.code, result.stderr).toBe(0);
     const page = result.stdout;
@@ -149,8 +131,7 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     expect(page).not.toMatch(/Key figures|Customer value pyramid|Lifecycle stages|Win-back list|of customers ·|Nothing to show/);
   });
 
-  it('shows a hostile customer name as text', async ({ skip }) => {
-    wait(skip);
+  it('shows a hostile customer name as text', async () => {
     const hostile = sampleDatabase({ empty: true });
     try {
       hostile.addHostileCustomer();
@@ -169,8 +150,7 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     }
   });
 
-  it('says so on an empty database, exit 0', async ({ skip }) => {
-    wait(skip);
+  it('says so on an empty database, exit 0', async () => {
     const empty = sampleDatabase({ empty: true });
     try {
       const result = (await onEngine(engine, empty))(['dashboard', '--as-of', dashboardAsOf, '--lang', 'en']);
@@ -192,8 +172,6 @@ describe.each(engines)('crm dashboard on %s', (engine) => {
     ];
     for (const [argv, code, message] of cases) {
       const result = crm(argv);
-      // The folder is checked when the page is written, after the data is read.
-      if (waiting && result.stderr.includes(notOnPostgresYet)) continue;
       expect(result.code, argv.join(' ')).toBe(code);
       expect(result.stderr, argv.join(' ')).toMatch(message);
       expect(result.stderr.trimEnd().split('\n'), argv.join(' ')).toHaveLength(1);

@@ -6,21 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/db/migrations.js';
 import { runCrm, samples, tempDir } from '../helpers/cli.js';
 import { sampleDb, withDb } from '../helpers/db.js';
-import { connect, engines, newDatabase, query, scalar, type Engine } from '../helpers/engines.js';
+import { engines, newDatabase, query, scalar, type Engine } from '../helpers/engines.js';
 
 async function crm(db: string, argv: string[]) {
   const result = await runCrm(['--db', db, ...argv]);
-  if (result.code !== 0) throw new Error(`crm ${argv.join(' ')}: ${result.stderr}`);
-  return result;
-}
-
-/**
- * A command of another area that may not run on PostgreSQL yet: its result, or null while it refuses there (then
- * the test leaves out what depends on it on that engine).
- */
-async function other(db: string, argv: string[]) {
-  const result = await runCrm(['--db', db, ...argv]);
-  if (result.code === 4 && /SQLite file only|does not run on PostgreSQL yet/.test(result.stderr)) return null;
   if (result.code !== 0) throw new Error(`crm ${argv.join(' ')}: ${result.stderr}`);
   return result;
 }
@@ -68,8 +57,8 @@ describe.each(engines)('crm import complaints on %s', (engine) => {
     fs.writeFileSync(file, 'complaint_id,customer_id,opened_at,summary,status,resolved_at,resolution\nK2,C0002,2026-10-05,"包装破损, 盒子压坏",resolved,2026-10-09,refunded\n');
     const resolved = JSON.parse((await crm(db, ['import', 'complaints', file, '--format', 'json'])).stdout);
     expect(resolved).toMatchObject({ new: 0, changed: 1 });
-    const open = await other(db, ['complaint', 'list', '--open', '--format', 'json']);
-    if (open) expect(open.stdout).not.toContain('K2');
+    const open = await crm(db, ['complaint', 'list', '--open', '--format', 'json']);
+    expect(open.stdout).not.toContain('K2');
     await crm(db, ['import', 'undo', String(resolved.run_id), '--yes']);
     expect((await complaintRows(db))[1]).toMatchObject({ external_id: 'K2', status: 'open', resolved_at: null, resolution: null });
   });
@@ -128,7 +117,7 @@ describe.each(engines)('crm import complaints on %s', (engine) => {
     fs.writeFileSync(file, 'complaint_id,customer_id,opened_at,summary\nK1,C0001,2026-10-02,other words\n');
     const changed = JSON.parse((await crm(db, ['import', 'complaints', file, '--format', 'json'])).stdout);
     expect(changed).toMatchObject({ changed: 1 });
-    if (!(await other(db, ['customer', 'forget', 'C0001', '--yes']))) return; // crm customer forget: not on PostgreSQL yet
+    await crm(db, ['customer', 'forget', 'C0001', '--yes']);
     const before = (await query<{ before: string }>(db, "SELECT before FROM import_changes WHERE table_name = 'complaints'")).map((row) => row.before);
     expect(before.join()).not.toContain('private words');
     const undo = await runCrm(['--db', db, 'import', 'undo', String(changed.run_id), '--yes']);
@@ -161,21 +150,13 @@ describe.each(engines)('crm import interactions: completed follow-ups on %s', (e
     const file = path.join(dir, 'interactions.csv');
     fs.writeFileSync(file, 'interaction_id,customer_id,kind,occurred_at,follow_up_at\nI1,C0001,call,2026-11-01 10:00,2026-11-05\nI2,C0002,call,2026-11-01,2026-11-06\n');
     await crm(db, ['import', 'interactions', file]);
-    const listed = await other(db, ['followups', '--format', 'json']);
-    /** Follow-ups still open: as crm followups lists them, or (until it runs on PostgreSQL) counted in the table. */
-    const openCount = async (): Promise<number> =>
-      listed
-        ? (JSON.parse((await crm(db, ['followups', '--format', 'json'])).stdout) as unknown[]).length
-        : (await scalar<number>(db, 'SELECT count(*) FROM interactions WHERE follow_up_at IS NOT NULL AND follow_up_done_at IS NULL'))!;
-    expect(await openCount()).toBe(2);
-    if (listed) {
-      const open = JSON.parse(listed.stdout) as { id: number }[];
-      await crm(db, ['followups', 'done', String(open[0]!.id), '--note', 'called back']);
-    } else {
-      const sql = await connect(db);
-      await sql.run("UPDATE interactions SET follow_up_done_at = '2026-11-23T09:00:00Z', follow_up_note = 'called back' WHERE external_id = 'I1'");
-      await sql.close();
-    }
+    /** Follow-ups still open, as crm followups lists them. */
+    const openFollowUps = async () => JSON.parse((await crm(db, ['followups', '--format', 'json'])).stdout) as { id: number }[];
+    const openCount = async (): Promise<number> => (await openFollowUps()).length;
+    const open = await openFollowUps();
+    expect(open).toHaveLength(2);
+    await crm(db, ['followups', 'done', String(open[0]!.id), '--note', 'called back']);
+    expect(await scalar(db, "SELECT follow_up_note FROM interactions WHERE external_id = 'I1'")).toBe('called back');
     // The older file again: no completion columns, so the completion stays.
     expect(JSON.parse((await crm(db, ['import', 'interactions', file, '--format', 'json'])).stdout)).toMatchObject({ new: 0, changed: 0 });
     expect(await openCount()).toBe(1);

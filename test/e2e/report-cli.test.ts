@@ -1,10 +1,10 @@
 // The built `crm` binary runs every report in every format (same bytes as the golden files), writes --output, refuses
-// bad periods; on SQLite and on PostgreSQL holding the same rows (the golden files are the same for both).
+// bad periods; on SQLite and on PostgreSQL holding the same rows by crm db copy (the golden files are the same for both).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCrm } from '../helpers/cli.js';
-import { notOnPostgresYet, sameDataOn } from '../helpers/copy-rows.js';
+import { sameDataOn } from '../helpers/same-data.js';
 import { engines, newDatabase } from '../helpers/engines.js';
 import { formatExtension, goldenDir } from '../helpers/golden.js';
 import { reportFixture, type ReportFixture } from '../helpers/report-fixture.js';
@@ -28,9 +28,8 @@ describe.each(engines)('on %s', (engine) => {
   });
 
   describe.each(Object.entries(reports))('crm report %s (spawned)', (name, flags) => {
-    it.for(formats)('--format %s', (format, { skip }) => {
+    it.for(formats)('--format %s', (format) => {
       const result = spawnCrm(['--db', db, 'report', name, ...(name === 'list' ? [] : ['--as-of', '2026-11-23', ...flags]), '--format', format]);
-      if (engine === 'postgres' && result.stderr.includes(notOnPostgresYet)) skip(`crm report ${name} waits for a module of another area`);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toBe(fs.readFileSync(path.join(goldenDir, `${name}.${formatExtension[format]}`), 'utf8'));
@@ -38,9 +37,8 @@ describe.each(engines)('on %s', (engine) => {
   });
 
   describe('crm agenda (spawned)', () => {
-    it.for(formats)('--check --format %s exits 10 with the golden list', (format, { skip }) => {
+    it.for(formats)('--check --format %s exits 10 with the golden list', (format) => {
       const result = spawnCrm(['--db', db, 'agenda', '--as-of', '2026-11-23', '--check', '--format', format]);
-      if (engine === 'postgres' && result.stderr.includes(notOnPostgresYet)) skip('crm agenda waits for a module of another area');
       expect(result.code).toBe(10);
       expect(result.stdout).toBe(fs.readFileSync(path.join(goldenDir, `agenda.${formatExtension[format]}`), 'utf8'));
     });

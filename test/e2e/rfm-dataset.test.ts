@@ -10,7 +10,7 @@ import { sameDataOn } from '../helpers/same-data.js';
 const dataset = path.join(projectRoot, 'test/fixtures/datasets/rfm_data_orders.csv');
 let dir: string;
 let env: Record<string, string>;
-/** The imported data on each engine (its rows copied into a PostgreSQL database). */
+/** The imported data on each engine (into a PostgreSQL database by crm db copy). */
 const envs = {} as Record<Engine, Record<string, string>>;
 
 beforeAll(async () => {

@@ -1,9 +1,8 @@
-// A temporary database with the sample customers (and optionally orders), for the daily-work tests.
+// A temporary database with the sample customers (and optionally orders) on either engine, for the daily-work tests.
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { runCrm, samples, tempDir, type RunOptions, type RunResult } from './cli.js';
-import { copyRows } from './copy-rows.js';
 import { connect, newPostgresDatabase, type Engine } from './engines.js';
 
 export interface DailyDb {
@@ -30,29 +29,21 @@ export async function dailyDb(kinds: ('customers' | 'orders' | 'interactions' | 
 
 const dailyTables = ['customers', 'orders', 'interactions', 'complaints', 'payments', 'surveys'];
 
-/** The same, for any list of sample kinds (none: an empty database). */
+/** The same, for any list of sample kinds (none: an empty database), made by crm init and crm import on ENGINE. */
 export async function dailyDbAt(kinds: ('customers' | 'orders' | 'interactions' | 'payments' | 'surveys')[], engine: Engine = 'sqlite'): Promise<DailyDb> {
   const dir = tempDir();
-  const file = path.join(dir, 'crm.db');
-  const onFile = (argv: string[], options: RunOptions = {}) => runCrm(['--db', file, ...argv], options);
-  expect((await onFile(['init'])).code).toBe(0);
+  const db = engine === 'sqlite' ? path.join(dir, 'crm.db') : await newPostgresDatabase();
+  const t = dailyHandle(dir, db, engine);
+  expect((await t.crm(['init'])).code).toBe(0);
   for (const kind of kinds) {
-    const result = await onFile(['import', kind, path.join(samples, `${kind}.csv`)]);
+    const result = await t.crm(['import', kind, path.join(samples, `${kind}.csv`)]);
     expect(result.code, result.stderr).toBe(0);
   }
-  return onEngine(dir, file, engine);
+  return t;
 }
 
-/**
- * The database in FILE as a DailyDb on ENGINE: on PostgreSQL, a new database with the same rows (crm import runs on
- * SQLite only on this branch, so the data is made there and copied; the commands under test then run on the server).
- */
-export async function onEngine(dir: string, file: string, engine: Engine): Promise<DailyDb> {
-  let db = file;
-  if (engine === 'postgres') {
-    db = await newPostgresDatabase();
-    await copyRows(file, db);
-  }
+/** The database DB (a file in DIR, or a PostgreSQL URL) as a DailyDb. */
+function dailyHandle(dir: string, db: string, engine: Engine): DailyDb {
   const crm = (argv: string[], options: RunOptions = {}) => runCrm(['--db', db, ...argv], options);
   const value = async <T>(text: string, ...params: unknown[]): Promise<T> => {
     const sql = await connect(db);

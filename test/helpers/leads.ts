@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { dailyDbAt, onEngine, type DailyDb } from './daily.js';
+import { dailyDbAt, type DailyDb } from './daily.js';
 import type { Engine } from './engines.js';
 
 export const leadCustomersCsv = [
@@ -26,9 +26,9 @@ export const leadOrdersCsv = [
   'O6,L002,2026-04-01,80.00,,cancelled', // a cancelled order is no sale: L002 stays a lead
 ].join('\n') + '\n';
 
-/** The database above: customers and orders imported (the orders convert L001 and L003). */
+/** The database above on ENGINE: customers and orders imported (the orders convert L001 and L003). */
 export async function leadsDb(engine: Engine = 'sqlite'): Promise<DailyDb & { files: { customers: string; orders: string } }> {
-  const t = await dailyDbAt([]);
+  const t = await dailyDbAt([], engine);
   const customers = path.join(t.dir, 'contacts.csv');
   const orders = path.join(t.dir, 'orders.csv');
   fs.writeFileSync(customers, leadCustomersCsv);
@@ -37,5 +37,5 @@ export async function leadsDb(engine: Engine = 'sqlite'): Promise<DailyDb & { fi
     const result = await t.crm(['import', kind!, file!]);
     expect(result.code, result.stderr).toBe(0);
   }
-  return { ...(await onEngine(t.dir, t.db, engine)), files: { customers, orders } };
+  return { ...t, files: { customers, orders } };
 }

@@ -13,7 +13,7 @@ import { customerValues } from '../../src/db/report-customers.js';
 import { ownerSales } from '../../src/db/report-people.js';
 import type { Sql } from '../../src/db/engine/sql.js';
 import { SqliteSql } from '../../src/db/engine/sqlite.js';
-import { sameDataOn } from '../helpers/copy-rows.js';
+import { sameDataOn } from '../helpers/same-data.js';
 import { testDb } from '../helpers/db.js';
 
 /** The connection type over a hand-built SQLite test database. */
@@ -76,7 +76,7 @@ describe('a return is no purchase', () => {
 
 });
 
-// The report store functions among them, on both engines (on PostgreSQL, the same rows copied from the test file).
+// The report store functions among them, on both engines (on PostgreSQL, the test file copied by crm db copy).
 describe.each(engines)('a return is no purchase in the report queries on %s', (engine) => {
   const opened: Sql[] = [];
   const store = async (db: Db): Promise<Sql> => {
