@@ -68,6 +68,11 @@ export class SqliteSql implements Sql {
     return { changes: (statement.busy ? this.handle.prepare(text) : statement).run(...bind(params)).changes };
   }
 
+  async insert(text: string, params?: Params): Promise<number | undefined> {
+    const result = this.prepare(text).run(...bind(params));
+    return result.changes === 1 ? Number(result.lastInsertRowid) : undefined;
+  }
+
   async exec(text: string): Promise<void> {
     this.handle.exec(text);
   }
