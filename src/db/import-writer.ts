@@ -15,7 +15,8 @@ import { billed, purchase } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
 import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, PaymentRow, Rejection, SurveyRow } from '../import/validate.js';
 
-const CUSTOMER_CACHE_SIZE = 50_000;
+/** Customer ids an import keeps at hand (order files name the same customers again and again): some 20 MB at most. */
+const CUSTOMER_CACHE_SIZE = 250_000;
 /** The tables an import writes rows of (and records ids of): on PostgreSQL locked for writing by others until the import ends. */
 const lockedTables = 'customers, orders, order_lines, interactions, payments, surveys, complaints';
 /** From this many rows (and a quarter of the table) on, a SQLite bulk load rebuilds secondary indexes once instead of per row. */
@@ -306,14 +307,20 @@ class KeyedUpsert {
    * values are in the order of `columns`. 'duplicate': the file names this id a second time (the second row would undo
    * the first on every re-import).
    */
-  async upsert(externalId: string, values: Value[], createdAt?: string | null): Promise<'new' | 'changed' | 'unchanged' | 'duplicate'> {
+  upsert(externalId: string, values: Value[], createdAt?: string | null): Promise<'new' | 'changed' | 'unchanged' | 'duplicate'> {
     const { session } = this;
-    const { sql, now, writtenAt } = session;
-    const inserted = await sql.insert(this.insertText, [externalId, ...values, createdAt ?? now, writtenAt]);
-    if (inserted !== undefined) {
+    // Written as a chain, not an async function: on SQLite this is the per-row cost of a large import.
+    return session.sql.insert(this.insertText, [externalId, ...values, createdAt ?? session.now, session.writtenAt]).then((inserted) => {
+      if (inserted === undefined) return this.matched(externalId, values);
       session.noteCreated(this.table, inserted);
       return 'new';
-    }
+    });
+  }
+
+  /** A row whose key is in the table already: the same row a second time, unchanged, or changed (and updated). */
+  private async matched(externalId: string, values: Value[]): Promise<'changed' | 'unchanged' | 'duplicate'> {
+    const { session } = this;
+    const { sql, writtenAt } = session;
     const existing = (await sql.get<{ id: number; updated_at: string } & Values>(this.selectText, [externalId]))!;
     if (!(await session.firstSight(this.table, existing.id, externalId))) return 'duplicate';
     let same = true;
@@ -475,9 +482,19 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
     const outcome = await customers.upsert(row.externalId, values, createdAt);
     return outcome === 'duplicate' ? duplicateId('customer_id', row.externalId) : outcome;
   };
-  const writeOrder = async (row: OrderRow, line: number): Promise<WriteOutcome | null> => {
-    // Order files name the same customers again and again: a known one costs no query.
-    let customerId: number | Rejection | undefined = session.cachedCustomerId(row.customerExternalId);
+  const writeOrder = (row: OrderRow, line: number): Promise<WriteOutcome | null> => {
+    // Order files name the same customers again and again: a known one costs no query, and the usual row (an order id,
+    // one row per order) is one statement and no await of its own.
+    const customerId = session.cachedCustomerId(row.customerExternalId);
+    if (customerId === undefined || lines || row.externalId === null) return writeOrderRow(row, line, customerId);
+    viaAlias(row.customerExternalId);
+    const key = row.externalId;
+    return orders
+      .upsert(key, [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status])
+      .then((outcome) => (outcome === 'new' ? outcome : orderWritten(key, outcome)));
+  };
+  const writeOrderRow = async (row: OrderRow, line: number, cached: number | undefined): Promise<WriteOutcome | null> => {
+    let customerId: number | Rejection | undefined = cached;
     if (customerId === undefined) customerId = await resolveCustomer(row.customerExternalId, row.customer);
     else viaAlias(row.customerExternalId);
     if (typeof customerId !== 'number') return customerId;
@@ -485,7 +502,9 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
     // In the order of orderColumns.
     const values: Value[] = [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status];
     const key = row.externalId ?? (await session.derivedKey('o:', [row.customerExternalId, ...values.slice(1)]));
-    const outcome = await orders.upsert(key, values);
+    return orderWritten(key, await orders.upsert(key, values));
+  };
+  const orderWritten = async (key: string, outcome: 'new' | 'changed' | 'unchanged' | 'duplicate'): Promise<WriteOutcome> => {
     if (outcome === 'duplicate') return duplicateId('order_id', key, linesHint);
     if (outcome === 'changed') {
       // A one-row-per-order file rewrote an order that had lines: its totals are the file's now, so its lines go.

@@ -7,9 +7,12 @@ import type { Params, RunResult, Sql } from './sql.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
-function bind(params: Params | undefined): unknown[] {
-  if (params === undefined) return [];
-  return Array.isArray(params) ? [...(params as unknown[])] : [params];
+const none: readonly unknown[] = [];
+
+/** The arguments of a call to better-sqlite3 (spread, so an array passed in is not copied first). */
+function bind(params: Params | undefined): readonly unknown[] {
+  if (params === undefined) return none;
+  return Array.isArray(params) ? (params as readonly unknown[]) : [params];
 }
 
 export class SqliteSql implements Sql {
