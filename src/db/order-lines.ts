@@ -2,9 +2,8 @@
 // The lines of a file are staged in temporary tables as they stream in (the lines of one order may be anywhere in
 // the file, in different batches), and written as orders, with their lines, once the whole file is read.
 import { createHash } from 'node:crypto';
-import type { Db } from './open.js';
 import type { Sql } from './engine/sql.js';
-import type { ImportSession } from './import-store.js';
+import type { ImportSession } from './import-writer.js';
 import type { OrderRow, Rejection } from '../import/validate.js';
 
 export interface StoredLine {
@@ -43,35 +42,7 @@ export const PAGE = 500;
 export const orderColumns = ['customer_id', 'order_date', 'product', 'quantity', 'amount_cents', 'cost_cents', 'status'] as const;
 export type OrderValues = Record<(typeof orderColumns)[number], string | number | null>;
 
-/** Reading and writing the lines of an order: the statements are prepared once (per import, finish or undo), used per order. */
-export interface OrderLineStatements {
-  /** The lines of an order, in order (none for an order imported one row per order). */
-  readLines(orderId: number): StoredLine[];
-  /** Removes the lines of an order. */
-  dropLines(orderId: number): void;
-  /** Adds LINES to an order that has none (numbered from 1). */
-  writeLines(orderId: number, lines: readonly StoredLine[]): void;
-}
-
-export function orderLineStatements(db: Db): OrderLineStatements {
-  const select = db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line');
-  const remove = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
-  const insert = db.prepare(
-    'INSERT INTO order_lines (order_id, line, product, quantity, unit_price_cents, amount_cents, cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  return {
-    readLines: (orderId) => select.all(orderId) as StoredLine[],
-    dropLines: (orderId) => {
-      remove.run(orderId);
-    },
-    writeLines: (orderId, lines) => {
-      lines.forEach((line, index) =>
-        insert.run(orderId, index + 1, line.product, line.quantity, line.unit_price_cents, line.amount_cents, line.cost_cents));
-    },
-  };
-}
-
-/** The lines of an order, in order, on either engine (crm import undo; the PostgreSQL import). */
+/** The lines of an order, in order, on either engine (crm import undo; the import). */
 export async function readOrderLines(sql: Sql, orderId: number): Promise<StoredLine[]> {
   return sql.all<StoredLine>('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM order_lines WHERE order_id = ? ORDER BY line', [orderId]);
 }
@@ -135,40 +106,41 @@ const lineTuple = (line: StoredLine) => [line.product, line.quantity, line.unit_
 
 /** Stages the lines of one line file inside an import session, and writes them as orders at the end. */
 export class LineStaging {
-  private readonly insertHead;
-  private readonly selectHead;
-  private readonly insertLine;
   private seq = 0;
   private lineCount = 0;
+  /** Order ids (not grouped lines) in the file: how many, how many all digits, how many C + digits (the credit rule). */
+  private readonly ids = { all: 0, digits: 0, credits: 0 };
 
   constructor(
-    private readonly db: Db,
     private readonly session: ImportSession,
     private readonly options: LineOptions = {},
-  ) {
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_line_orders (
-               ord INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, customer_id INTEGER NOT NULL, customer TEXT NOT NULL,
+  ) {}
+
+  async start(): Promise<void> {
+    const { sql } = this.session;
+    await sql.exec(sql.dialect.ddl(`CREATE TEMP TABLE IF NOT EXISTS import_line_orders (
+               ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, customer_id INTEGER NOT NULL, customer TEXT NOT NULL,
                order_date TEXT NOT NULL, status TEXT, first_line INTEGER NOT NULL, grouped INTEGER NOT NULL);
              CREATE TEMP TABLE IF NOT EXISTS import_lines (
                key TEXT NOT NULL, seq INTEGER NOT NULL, product TEXT, quantity REAL, unit_price_cents INTEGER,
-               amount_cents INTEGER NOT NULL, cost_cents INTEGER, PRIMARY KEY (key, seq)) WITHOUT ROWID;
-             DELETE FROM import_line_orders; DELETE FROM import_lines;`);
-    this.insertHead = db.prepare(
-      `INSERT INTO import_line_orders (key, customer_id, customer, order_date, status, first_line, grouped) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO NOTHING`,
-    );
-    this.selectHead = db.prepare('SELECT customer_id, customer, order_date, status, first_line FROM import_line_orders WHERE key = ?');
-    this.insertLine = db.prepare(
-      'INSERT INTO import_lines (key, seq, product, quantity, unit_price_cents, amount_cents, cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+               amount_cents INTEGER NOT NULL, cost_cents INTEGER, PRIMARY KEY (key, seq)) WITHOUT ROWID;`));
+    await sql.exec('DELETE FROM import_line_orders; DELETE FROM import_lines;');
   }
 
   /** Stages one line; the lines of one order must agree on its customer, date and status. */
-  stage(row: OrderRow, customerId: number, line: number): Rejection | null {
+  async stage(row: OrderRow, customerId: number, line: number): Promise<Rejection | null> {
+    const { sql } = this.session;
     const key = row.externalId ?? groupedOrderKey(row.customerExternalId, row.orderDateText);
-    const inserted = this.insertHead.run(key, customerId, row.customerExternalId, row.orderDate, row.status, line, row.externalId === null ? 1 : 0);
+    const inserted = await sql.run(
+      `INSERT INTO import_line_orders (key, customer_id, customer, order_date, status, first_line, grouped) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO NOTHING`,
+      [key, customerId, row.customerExternalId, row.orderDate, row.status, line, row.externalId === null ? 1 : 0],
+    );
     if (inserted.changes === 0) {
-      const head = this.selectHead.get(key) as { customer_id: number; customer: string; order_date: string; status: string | null; first_line: number };
+      const head = (await sql.get<{ customer_id: number; customer: string; order_date: string; status: string | null; first_line: number }>(
+        'SELECT customer_id, customer, order_date, status, first_line FROM import_line_orders WHERE key = ?',
+        [key],
+      ))!;
       const differs = (field: string, value: string | null, first: string | null): Rejection => ({
         field,
         value: value ?? '',
@@ -177,29 +149,31 @@ export class LineStaging {
       if (head.customer_id !== customerId) return differs('customer_id', row.customerExternalId, head.customer);
       if (head.order_date !== row.orderDate) return differs('order_date', row.orderDateText, head.order_date);
       if (head.status !== row.status) return differs('status', row.status, head.status);
+    } else if (row.externalId !== null) {
+      this.ids.all += 1;
+      if (/^[0-9]*$/.test(key)) this.ids.digits += 1;
+      else if (/^C[0-9]+$/.test(key)) this.ids.credits += 1;
     }
     this.seq += 1;
     this.lineCount += 1;
-    this.insertLine.run(key, this.seq, row.product, row.quantity, row.unitPriceCents, row.amountCents, row.costCents);
+    await sql.run(
+      'INSERT INTO import_lines (key, seq, product, quantity, unit_price_cents, amount_cents, cost_cents) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [key, this.seq, row.product, row.quantity, row.unitPriceCents, row.amountCents, row.costCents],
+    );
     return null;
   }
 
   /** The credit-note rule for this file: the given prefix, or C + digits when every other order id is digits. */
   private creditRule(): { prefix: string | null; auto: boolean } {
     if (this.options.creditPrefix) return { prefix: this.options.creditPrefix, auto: false };
-    const ids = this.db
-      .prepare(
-        `SELECT coalesce(sum(key NOT GLOB '*[^0-9]*'), 0) AS digits,
-                coalesce(sum(key GLOB 'C[0-9]*' AND substr(key, 2) NOT GLOB '*[^0-9]*'), 0) AS credits,
-                count(*) AS ids
-         FROM import_line_orders WHERE grouped = 0`,
-      )
-      .get() as { digits: number; credits: number; ids: number };
-    return ids.credits > 0 && ids.digits > 0 && ids.digits + ids.credits === ids.ids ? { prefix: 'C', auto: true } : { prefix: null, auto: false };
+    const { all, digits, credits } = this.ids;
+    return credits > 0 && digits > 0 && digits + credits === all ? { prefix: 'C', auto: true } : { prefix: null, auto: false };
   }
 
   /** Writes the staged orders: new ones with their lines; existing ones updated, their lines replaced as a set. */
-  finish(): LineImportOutcome {
+  async finish(): Promise<LineImportOutcome> {
+    const { session } = this;
+    const { sql, now, writtenAt } = session;
     const rule = this.creditRule();
     const isCredit = (key: string): boolean =>
       rule.prefix !== null && key.startsWith(rule.prefix) && key.length > rule.prefix.length && (!rule.auto || /^C\d+$/.test(key));
@@ -207,22 +181,18 @@ export class LineStaging {
       ordersNew: 0, ordersChanged: 0, ordersUnchanged: 0, lines: this.lineCount, returns: 0, grouped: 0, creditNotes: 0,
       creditPrefix: rule.prefix, creditPrefixAuto: rule.auto,
     };
-    const { now, writtenAt } = this.session;
-    const page = this.db.prepare('SELECT ord, key, customer_id, order_date, status, grouped FROM import_line_orders WHERE ord > ? ORDER BY ord LIMIT ?');
-    const stagedLines = this.db.prepare('SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM import_lines WHERE key = ? ORDER BY seq');
-    const insertOrder = this.db.prepare(
-      `INSERT INTO orders (external_id, ${orderColumns.join(', ')}, created_at, updated_at) VALUES (?, ${orderColumns.map(() => '?').join(', ')}, ?, ?)
-       ON CONFLICT (external_id) DO NOTHING`,
-    );
-    const selectOrder = this.db.prepare(`SELECT id, updated_at, ${orderColumns.join(', ')} FROM orders WHERE external_id = ?`);
-    const updateOrder = this.db.prepare(`UPDATE orders SET ${orderColumns.map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`);
-    const { readLines, dropLines, writeLines } = orderLineStatements(this.db);
     for (let after = 0; ;) {
-      const heads = page.all(after, PAGE) as { ord: number; key: string; customer_id: number; order_date: string; status: string | null; grouped: number }[];
+      const heads = await sql.all<{ ord: number; key: string; customer_id: number; order_date: string; status: string | null; grouped: number }>(
+        'SELECT ord, key, customer_id, order_date, status, grouped FROM import_line_orders WHERE ord > ? ORDER BY ord LIMIT ?',
+        [after, PAGE],
+      );
       if (heads.length === 0) break;
       after = heads[heads.length - 1]!.ord;
       for (const head of heads) {
-        let lines = stagedLines.all(head.key) as StoredLine[];
+        let lines = await sql.all<StoredLine>(
+          'SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM import_lines WHERE key = ? ORDER BY seq',
+          [head.key],
+        );
         if (isCredit(head.key)) {
           outcome.creditNotes += 1;
           lines = creditLines(lines);
@@ -235,16 +205,22 @@ export class LineStaging {
           amount_cents: order.amount, cost_cents: order.cost, status: head.status,
         };
         const list = orderColumns.map((column) => values[column]);
-        const inserted = insertOrder.run(head.key, ...list, now, writtenAt);
-        if (inserted.changes === 1) {
-          const id = Number(inserted.lastInsertRowid);
-          this.session.noteCreated('orders', id);
-          writeLines(id, order.stored);
+        const inserted = await sql.insert(
+          `INSERT INTO orders (external_id, ${orderColumns.join(', ')}, created_at, updated_at) VALUES (?, ${orderColumns.map(() => '?').join(', ')}, ?, ?)
+           ON CONFLICT (external_id) DO NOTHING`,
+          [head.key, ...list, now, writtenAt],
+        );
+        if (inserted !== undefined) {
+          session.noteCreated('orders', inserted);
+          await writeOrderLines(sql, inserted, order.stored);
           outcome.ordersNew += 1;
           continue;
         }
-        const existing = selectOrder.get(head.key) as { id: number; updated_at: string } & OrderValues;
-        const before = readLines(existing.id);
+        const existing = (await sql.get<{ id: number; updated_at: string } & OrderValues>(
+          `SELECT id, updated_at, ${orderColumns.join(', ')} FROM orders WHERE external_id = ?`,
+          [head.key],
+        ))!;
+        const before = await readOrderLines(sql, existing.id);
         const sameOrder = orderColumns.every((column) => existing[column] === values[column]);
         const linesSame = sameLines(before, order.stored);
         if (sameOrder && linesSame) {
@@ -253,18 +229,18 @@ export class LineStaging {
         }
         const previous: Record<string, string | number | null> = { updated_at: existing.updated_at };
         for (const column of orderColumns) previous[column] = existing[column];
-        this.session.recordChange('orders', existing.id, previous);
+        session.recordChange('orders', existing.id, previous);
         if (!linesSame) {
           // The order's lines are replaced as a set; crm import undo puts the earlier set back.
-          this.session.recordLinesBefore(existing.id, before);
-          dropLines(existing.id);
-          writeLines(existing.id, order.stored);
+          session.recordLinesBefore(existing.id, before);
+          await dropOrderLines(sql, existing.id);
+          await writeOrderLines(sql, existing.id, order.stored);
         }
-        updateOrder.run(...list, writtenAt, existing.id);
+        await sql.run(`UPDATE orders SET ${orderColumns.map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`, [...list, writtenAt, existing.id]);
         outcome.ordersChanged += 1;
       }
     }
-    this.db.exec('DELETE FROM import_line_orders; DELETE FROM import_lines;');
+    await sql.exec('DELETE FROM import_line_orders; DELETE FROM import_lines;');
     return outcome;
   }
 }

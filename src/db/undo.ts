@@ -55,7 +55,7 @@ function isTracked(table: string): table is Tracked {
 /** Takes back run `runId`: removes the rows it created and gives the rows it changed their earlier values. */
 export async function undoImportRun(sql: Sql, runId: number, now: string): Promise<UndoResult> {
   return sql.transaction(async (): Promise<UndoResult> => {
-    // On PostgreSQL, as an import does (db/import-postgres.ts): no other session writes these tables until the undo
+    // On PostgreSQL, as an import does (db/import-writer.ts): no other session writes these tables until the undo
     // commits, so the rows checked are the rows changed.
     if (sql.engine === 'postgres') await sql.exec('LOCK TABLE customers, orders, order_lines, interactions, payments, surveys, complaints IN EXCLUSIVE MODE');
     const run = await sql.get<RunRow>('SELECT id, kind, file_name, finished_at, written_at, undone_at FROM import_runs WHERE id = ?', [runId]);

@@ -212,7 +212,7 @@ export async function importFile(sql: Sql, options: ImportOptions): Promise<Impo
         continue;
       }
       // A bulk load rebuilds secondary indexes once at the end instead of updating them per row.
-      session!.beforeBatch(summary.rowsRead);
+      await session!.beforeBatch(summary.rowsRead);
       for (const item of event.items) {
         summary.rowsRead += 1;
         if (item.rejection) {
@@ -221,9 +221,7 @@ export async function importFile(sql: Sql, options: ImportOptions): Promise<Impo
         }
         // Under abort, once a row is bad nothing will be kept: keep checking to report, stop writing.
         // (Rows only checked are not counted as new, changed or unchanged: nothing will be written.)
-        // On SQLite these are plain values (nothing is awaited per row); on PostgreSQL promises.
-        let outcome = onError === 'abort' && summary.rowsRejected > 0 ? session!.check(item.row!) : session!.write(item.row!, item.line);
-        if (outcome instanceof Promise) outcome = await outcome;
+        const outcome = await (onError === 'abort' && summary.rowsRejected > 0 ? session!.check(item.row!) : session!.write(item.row!, item.line));
         if (outcome === null) continue;
         if (outcome === 'new') summary.rowsNew += 1;
         else if (outcome === 'changed') summary.rowsChanged += 1;

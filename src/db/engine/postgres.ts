@@ -276,6 +276,11 @@ export class PgSql implements Sql {
     return { changes: (await this.query(text, params)).rowCount ?? 0 };
   }
 
+  async insert(text: string, params?: Params): Promise<number | undefined> {
+    const id = (await this.query<unknown[]>(`${text} RETURNING id`, params, 'array')).rows[0]?.[0];
+    return id === undefined ? undefined : Number(id);
+  }
+
   async exec(text: string): Promise<void> {
     await this.client.query(text);
   }

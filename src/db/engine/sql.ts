@@ -28,6 +28,12 @@ export interface Sql {
   /** Rows as arrays of column values, in SELECT order (cheaper than objects for wide scans). */
   rows<T extends unknown[] = unknown[]>(text: string, params?: Params): Promise<T[]>;
   run(text: string, params?: Params): Promise<RunResult>;
+  /**
+   * An INSERT of one row into a table whose key is `id` (written without RETURNING): the new row's id, or undefined
+   * when no row was inserted (ON CONFLICT … DO NOTHING). SQLite reads the rowid it just assigned (RETURNING there
+   * costs several times the insert on an indexed table); PostgreSQL adds RETURNING id.
+   */
+  insert(text: string, params?: Params): Promise<number | undefined>;
   /** Several statements without parameters (schema changes). */
   exec(text: string): Promise<void>;
   /** Rows in batches, read as they are needed: a million rows never sit in memory at once. */

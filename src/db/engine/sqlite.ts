@@ -7,9 +7,12 @@ import type { Params, RunResult, Sql } from './sql.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
-function bind(params: Params | undefined): unknown[] {
-  if (params === undefined) return [];
-  return Array.isArray(params) ? [...(params as unknown[])] : [params];
+const none: readonly unknown[] = [];
+
+/** The arguments of a call to better-sqlite3 (spread, so an array passed in is not copied first). */
+function bind(params: Params | undefined): readonly unknown[] {
+  if (params === undefined) return none;
+  return Array.isArray(params) ? (params as readonly unknown[]) : [params];
 }
 
 export class SqliteSql implements Sql {
@@ -66,6 +69,11 @@ export class SqliteSql implements Sql {
     const statement = this.prepare(text);
     // A statement with RETURNING is a reader to better-sqlite3; run() still executes it and counts its changes.
     return { changes: (statement.busy ? this.handle.prepare(text) : statement).run(...bind(params)).changes };
+  }
+
+  async insert(text: string, params?: Params): Promise<number | undefined> {
+    const result = this.prepare(text).run(...bind(params));
+    return result.changes === 1 ? Number(result.lastInsertRowid) : undefined;
   }
 
   async exec(text: string): Promise<void> {
