@@ -85,15 +85,17 @@ export function temporaryFor(target: BackupTarget): string {
 /**
  * Copies the open database through a temporary file (mode 0600) that gets its final name only when the
  * copy is complete and checked, so a killed backup never leaves a file that looks like a backup.
+ * A SQLite file goes through SQLite's online backup; a PostgreSQL database becomes the same kind of file through
+ * crm db copy (db/copy.ts), which reads one snapshot of the server, so it is consistent while others work.
  */
 export async function backupDatabase(sql: Sql, target: BackupTarget): Promise<BackupResult> {
-  const db = sqliteHandle(sql);
   const folder = targetFolder(target);
   if (!fs.existsSync(folder) && 'file' in target) throw new UsageError(`${folder}: no such folder for the backup`);
   if ('file' in target && fs.existsSync(target.file)) throw new UsageError(`${target.file} already exists; choose another file name`);
   const temporary = temporaryFor(target);
   try {
-    await copyWhole(db, temporary);
+    if (sql.engine === 'sqlite') await copyWhole(sqliteHandle(sql), temporary);
+    else await copyServer(sql, temporary);
     const integrity = sealCopy(temporary);
     fs.chmodSync(temporary, 0o600);
     const file = placeBackup(temporary, target);
@@ -101,9 +103,23 @@ export async function backupDatabase(sql: Sql, target: BackupTarget): Promise<Ba
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new DatabaseError(`backup to ${'file' in target ? target.file : folder} failed: ${message}; nothing was written`);
+    throw new DatabaseError(`backup of ${sql.label} to ${'file' in target ? target.file : folder} failed: ${message}; nothing was written`);
   } finally {
     removeTemporary(temporary);
+  }
+}
+
+/** A server's every table into a new SQLite file at TEMPORARY (made by the copy itself, with the schema). */
+async function copyServer(sql: Sql, temporary: string): Promise<void> {
+  // An empty file is no database to the copy: it creates the file (0600) with the schema.
+  removeTemporary(temporary);
+  const { openStore } = await import('./open-store.js');
+  const { copyDatabase } = await import('./copy.js');
+  const copy = await openStore({ engine: 'sqlite', file: temporary }, { create: true });
+  try {
+    await copyDatabase(sql, copy);
+  } finally {
+    await copy.close();
   }
 }
 
@@ -196,36 +212,3 @@ export function inspectDatabaseFile(file: string): DatabaseFileFacts {
 }
 
 
-/**
- * A PostgreSQL database as the same kind of file a SQLite backup is: crm db copy into a new SQLite file (a
- * temporary one, 0600, renamed into place only when complete and checked with integrity_check). The copy reads one
- * snapshot of the server, so it is consistent while others work.
- */
-export async function backupServer(sql: Sql, target: BackupTarget): Promise<BackupResult> {
-  const folder = targetFolder(target);
-  if (!fs.existsSync(folder) && 'file' in target) throw new UsageError(`${folder}: no such folder for the backup`);
-  if ('file' in target && fs.existsSync(target.file)) throw new UsageError(`${target.file} already exists; choose another file name`);
-  const temporary = temporaryFor(target);
-  // The copy creates the file itself (0600) with the schema; an empty file is no database to it.
-  removeTemporary(temporary);
-  try {
-    const { openStore } = await import('./open-store.js');
-    const { copyDatabase } = await import('./copy.js');
-    const copy = await openStore({ engine: 'sqlite', file: temporary }, { create: true });
-    try {
-      await copyDatabase(sql, copy);
-    } finally {
-      await copy.close();
-    }
-    const integrity = sealCopy(temporary);
-    fs.chmodSync(temporary, 0o600);
-    const file = placeBackup(temporary, target);
-    return { file, bytes: fs.statSync(file).size, integrity };
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new DatabaseError(`backup of ${sql.label} to ${'file' in target ? target.file : folder} failed: ${message}; nothing was written`);
-  } finally {
-    removeTemporary(temporary);
-  }
-}

@@ -25,7 +25,7 @@ export function registerBackup(program: Command, context: CliContext): void {
     )
     .action(async (file: string | undefined, flags: BackupFlags) => {
       const keep = flags.keep === undefined ? undefined : parsePositiveInteger(flags.keep, '--keep', flagLimits.backups);
-      const { backupDatabase, backupServer, pruneBackups } = await import('../../db/backup.js');
+      const { backupDatabase, pruneBackups } = await import('../../db/backup.js');
       const { backupFolder, backupPrefix } = await import('../../db/backup-files.js');
       const { backupReport } = await import('../../report/safety.js');
       const where = context.dbTarget();
@@ -48,7 +48,7 @@ export function registerBackup(program: Command, context: CliContext): void {
         prefix = (await sql.value<string>('SELECT current_database()'))!;
         const folder = serverBackupFolder(context);
         await tidyFolder(context, folder, prefix);
-        result = await backupServer(sql, target === undefined ? { folder, prefix, now: context.io.now() } : { file: target });
+        result = await backupDatabase(sql, target === undefined ? { folder, prefix, now: context.io.now() } : { file: target });
       }
       // A copy that fails the integrity check means the database itself is damaged: keep every older
       // backup (they may be the only good ones), say so, and exit 4.
