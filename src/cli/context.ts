@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { setStoreZone } from '../db/day-bounds.js';
-import { openStore, storeTarget, type StoreOptions, type StoreTarget } from '../db/open-store.js';
+import type { StoreOptions } from '../db/open-store.js';
+import { storeTarget, type StoreTarget } from '../db/engine/url.js';
 import type { Sql } from '../db/engine/sql.js';
 import type { Lang, OutputFormat, Report } from '../report/types.js';
 import { outputFormats } from '../report/types.js';
@@ -49,6 +49,9 @@ export class CliContext {
 
   /** The database, on either engine, as the one connection type every store function takes. */
   async openStore(options: StoreOptions = {}): Promise<Sql> {
+    // Loaded here, not at start-up: crm --help and a usage error load no database driver.
+    const { openStore } = await import('../db/open-store.js');
+    const { setStoreZone } = await import('../db/day-bounds.js');
     const sql = await openStore(this.dbTarget(), {
       now: this.io.now,
       onMigrationBackup: (backup, from, to) => this.info(`upgraded the database schema from version ${from} to ${to}; the old one is backed up in ${backup}`),

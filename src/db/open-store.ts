@@ -1,24 +1,14 @@
 // Opens the database a --db value names, on either engine, as the one connection type (db/engine/sql.ts):
 // a path is a SQLite file (db/open.ts), a postgres:// or postgresql:// URL a PostgreSQL database.
-import path from 'node:path';
 import { DatabaseError } from '../errors.js';
 import { latestSchemaVersion, migrations } from './migrations.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open.js';
 import type { PgSql } from './engine/postgres.js';
-import { isPostgresUrl } from './engine/url.js';
+import type { StoreTarget } from './engine/url.js';
 import { SqliteSql } from './engine/sqlite.js';
 import type { Sql } from './engine/sql.js';
 
-export type StoreTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
-
-/** What a --db value (or CRM_DB) names. A URL is never a file name: it is read as a URL or refused. */
-export function storeTarget(raw: string, cwd: string): StoreTarget {
-  if (isPostgresUrl(raw)) return { engine: 'postgres', url: raw.trim() };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim())) {
-    throw new DatabaseError(`--db: "${raw.trim().split('://')[0]}://" is not a database crm can open; give a file path or a postgresql:// URL`);
-  }
-  return { engine: 'sqlite', file: path.resolve(cwd, raw) };
-}
+export { storeTarget, type StoreTarget } from './engine/url.js';
 
 /** The schema version of a PostgreSQL database: 0 when crm has not set one up there. */
 async function postgresVersion(sql: PgSql): Promise<number> {
