@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pgCopy from 'pg-copy-streams';
 import { CrmError, DatabaseError } from '../errors.js';
-import { PgSql } from './engine/postgres.js';
+import { PgSql, serverProblem } from './engine/postgres.js';
 import type { Sql } from './engine/sql.js';
 import { SqliteSql } from './engine/sqlite.js';
 import { storedSchemaVersion } from './open-store.js';
@@ -179,7 +179,11 @@ async function* copyText(batches: AsyncIterable<unknown[][]>): AsyncIterable<str
 async function writeRows(target: Sql, table: string, columns: string[], batches: AsyncIterable<unknown[][]>): Promise<void> {
   if (target instanceof PgSql) {
     const copy = target.client.query(pgCopy.from(`COPY ${quote(table)} (${columns.map(quote).join(', ')}) FROM STDIN`));
-    await pipeline(Readable.from(copyText(batches)), copy);
+    try {
+      await pipeline(Readable.from(copyText(batches)), copy);
+    } catch (error) {
+      throw serverProblem(target.label, error) ?? error;
+    }
     return;
   }
   if (!(target instanceof SqliteSql)) throw new Error('db copy: unknown engine');

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { ImportKind } from '../import/fields.js';
 import type { ImportRow, Rejection } from '../import/validate.js';
-import type { PgSql } from './engine/postgres.js';
+import { serverProblem, type PgSql } from './engine/postgres.js';
 import { customerColumns, duplicateId, unknownCustomer, type ImportWork, type Value, type WriterOptions } from './import-store.js';
 import { contentHash, ImportSession, rowWork, sessionWork } from './import-writer.js';
 import { orderColumns } from './order-lines.js';
@@ -163,8 +163,9 @@ export async function createBulkStaging(session: ImportSession, sql: PgSql, kind
       copyDone = new Promise<void>((resolve, reject) => {
         stream.on('finish', resolve);
         stream.on('error', (error: Error) => {
-          copyError = error;
-          reject(error);
+          // The server gone mid-COPY (a broken pipe) is said as the server's problem, not as a file's.
+          copyError = serverProblem(sql.label, error) ?? error;
+          reject(copyError);
         });
       });
       copyDone.catch(() => undefined);

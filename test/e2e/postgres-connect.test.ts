@@ -120,3 +120,33 @@ describe.runIf(postgresAvailable)('the password file', () => {
     expect(named.stderr).toContain('database already exists');
   });
 });
+
+describe.runIf(postgresAvailable)('a server that goes away during a command', () => {
+  it('is one line naming the database, exit 4, and the import it cut off left nothing', async () => {
+    const db = await newDatabase('postgres');
+    expect((await runCrm(['--db', db, 'init'])).code).toBe(0);
+    const file = path.join(tempDir(), 'many.csv');
+    const lines = ['customer_id,name,email'];
+    for (let i = 0; i < 150_000; i++) lines.push(`K${i},Customer ${i},k${i}@example.com`);
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const child = spawnCrmAsync(['--db', db, 'import', 'customers', file]);
+    const done = finish(child);
+    const name = new URL(db).pathname.slice(1);
+    // Wait until the import is writing, then end its session from the server's side (as a restart would).
+    let ended = 0;
+    for (let tries = 0; tries < 100 && ended === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ended = (await scalar<number>(
+        postgresUrl('postgres'),
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ? AND application_name = 'crm' AND state <> 'idle'",
+        [name],
+      )) ?? 0;
+    }
+    expect(ended).toBe(1);
+    const result = await done;
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toMatch(new RegExp(`^crm: lost the connection to postgresql://[^ ]+/${name} \\(the server stopped, restarted or went out of reach\\)`));
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await scalar<number>(db, 'SELECT count(*) FROM customers')).toBe(0);
+  });
+});

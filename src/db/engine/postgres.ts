@@ -221,6 +221,25 @@ function values(translated: Translated, params: Params | undefined): unknown[] {
   });
 }
 
+/**
+ * A failure of the server rather than of a statement: the connection lost (the server stopped or restarted, the
+ * network went), the server out of disk or memory, a deadlock or a lock it gave up on. One line naming the
+ * database, exit 4; null for anything else (a statement's own error stays as it is).
+ */
+export function serverProblem(label: string, error: unknown): DatabaseError | null {
+  if (!(error instanceof Error)) return null;
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNRESET' || code === 'EPIPE' ||
+      /Connection terminated|connection error and is not queryable|Client was closed/i.test(error.message)) {
+    return new DatabaseError(`lost the connection to ${label} (the server stopped, restarted or went out of reach); what this command had not committed was not written`);
+  }
+  if (code === '53100') return new DatabaseError(`${label}: the server's disk is full; nothing was written`);
+  if (code === '53200') return new DatabaseError(`${label}: the server ran out of memory; nothing was written`);
+  if (code === '40P01' || code === '55P03') return new DatabaseError(`${label}: the database is busy with another writer; try again when it finishes`);
+  if (code === '25006') return new DatabaseError(`${label}: the server accepts no writes here (a read-only server or replica)`);
+  return null;
+}
+
 let cursorCount = 0;
 
 export class PgSql implements Sql {
@@ -234,6 +253,15 @@ export class PgSql implements Sql {
     readonly client: pg.Client,
     readonly label: string,
   ) {}
+
+  /** One statement to the server; a lost connection or a full disk becomes one line naming the database (exit 4). */
+  private async send(config: string | (pg.QueryConfig & { rowMode?: 'array' })): Promise<pg.QueryResult> {
+    try {
+      return await this.client.query(config as pg.QueryConfig);
+    } catch (error) {
+      throw serverProblem(this.label, error) ?? error;
+    }
+  }
 
   private translate(text: string): Translated {
     let translated = this.translations.get(text);
@@ -249,7 +277,7 @@ export class PgSql implements Sql {
     const translated = this.translate(text);
     const config: pg.QueryConfig & { rowMode?: 'array' } = { text: translated.text, values: values(translated, params) };
     if (rowMode) config.rowMode = rowMode;
-    return (await this.client.query(config)) as pg.QueryResult & { rows: T[] };
+    return (await this.send(config)) as pg.QueryResult & { rows: T[] };
   }
 
   async all<T>(text: string, params?: Params): Promise<T[]> {
@@ -282,7 +310,7 @@ export class PgSql implements Sql {
   }
 
   async exec(text: string): Promise<void> {
-    await this.client.query(text);
+    await this.send(text);
   }
 
   batches<T>(text: string, params?: Params, size = 2000): AsyncIterable<T[]> {
@@ -297,18 +325,18 @@ export class PgSql implements Sql {
     // A cursor lives in a transaction: outside one, the read opens its own and ends it when the rows are read.
     const own = this.depth === 0;
     if (own) {
-      await this.client.query('BEGIN');
+      await this.send('BEGIN');
       this.depth++;
     }
     const name = `crm_cursor_${++cursorCount}`;
     let ok = false;
     try {
       const translated = this.translate(text);
-      await this.client.query({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${translated.text}`, values: values(translated, params) });
+      await this.send({ text: `DECLARE ${name} NO SCROLL CURSOR FOR ${translated.text}`, values: values(translated, params) });
       for (;;) {
         const config: pg.QueryConfig & { rowMode?: 'array' } = { text: `FETCH FORWARD ${size} FROM ${name}` };
         if (rowMode) config.rowMode = rowMode;
-        const result = (await this.client.query(config)) as pg.QueryResult & { rows: T[] };
+        const result = (await this.send(config)) as pg.QueryResult & { rows: T[] };
         if (result.rows.length > 0) yield result.rows;
         if (result.rows.length < size) break;
       }
@@ -316,11 +344,11 @@ export class PgSql implements Sql {
     } finally {
       if (own) {
         this.depth--;
-        await this.client.query(ok ? 'COMMIT' : 'ROLLBACK').catch(() => undefined);
+        await this.send(ok ? 'COMMIT' : 'ROLLBACK').catch(() => undefined);
       } else if (ok) {
-        await this.client.query(`CLOSE ${name}`);
+        await this.send(`CLOSE ${name}`);
       } else {
-        await this.client.query(`CLOSE ${name}`).catch(() => undefined);
+        await this.send(`CLOSE ${name}`).catch(() => undefined);
       }
     }
   }
@@ -331,16 +359,16 @@ export class PgSql implements Sql {
 
   async transaction<T>(fn: () => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
     const savepoint = `crm_${this.depth}`;
-    await this.client.query(this.depth === 0 ? (mode === 'write' ? 'BEGIN' : 'BEGIN READ ONLY') : `SAVEPOINT ${savepoint}`);
+    await this.send(this.depth === 0 ? (mode === 'write' ? 'BEGIN' : 'BEGIN READ ONLY') : `SAVEPOINT ${savepoint}`);
     this.depth++;
     try {
       const result = await fn();
       this.depth--;
-      await this.client.query(this.depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
+      await this.send(this.depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
       return result;
     } catch (error) {
       this.depth--;
-      await this.client.query(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
+      await this.send(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => undefined);
       throw error;
     }
   }
