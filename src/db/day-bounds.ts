@@ -32,11 +32,6 @@ export async function setStoreZone(sql: Sql, zone: string): Promise<void> {
 
 /** A stored instant as util/zone.ts recognises one (its instant()), as a PostgreSQL regular expression. */
 const storedInstant = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
-/** The shop's time zone set for this handle or connection (undefined: none set, UTC). */
-export function shopZoneOf(db: Db | Sql): string | undefined {
-  return zones.get(db);
-}
-
 /** The zone set on this connection, or on the SQLite handle under it (a connection made over a handle, during the move to Sql). */
 function zoneOf(db: Db | Sql): string | undefined {
   return zones.get(db) ?? (db instanceof SqliteSql ? zones.get(db.handle) : undefined);

@@ -113,11 +113,3 @@ export function testDb(orders: TestOrder[], extra: { interactions?: TestInteract
   return db;
 }
 
-/** testDb as the connection type the store functions take (SQLite). */
-export async function testSql(
-  orders: TestOrder[],
-  extra: { interactions?: TestInteraction[]; surveys?: TestSurvey[]; customers?: string[] } = {},
-): Promise<SqliteSql> {
-  const db = testDb(orders, extra);
-  return new SqliteSql(db, db.name);
-}

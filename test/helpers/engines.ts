@@ -9,11 +9,12 @@ import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { connectPostgres, isPostgresUrl, resolvePostgresTarget } from '../../src/db/engine/postgres.js';
 import type { Engine, Params, Sql } from '../../src/db/engine/sql.js';
 import { tempDir } from './cli.js';
+import { postgresAdminUrl } from '../postgres-setup.js';
 
 export type { Engine };
 
-/** A login that may create databases; .ci/run makes it (see the README's team section for a real set-up). */
-export const postgresAdminUrl = process.env.CRM_TEST_POSTGRES ?? 'postgresql://crm_test:pw-for-tests@localhost:5432/postgres';
+/** A login that may create databases (test/postgres-setup.ts, where .ci/run's login is the default). */
+export { postgresAdminUrl };
 
 // Asked once per run by test/postgres-setup.ts (vitest's global setup), which also says it once when there is none.
 // A file run without that setup (an editor's runner) asks here.

@@ -13,19 +13,11 @@ export interface Dialect {
   noIndex(column: string): string;
   /** Whole days from the date (or date-time) in EARLIER to the one in LATER, as an integer. */
   daysBetween(later: string, earlier: string): string;
-  /** The date DAYS whole days after the date in DATE, as YYYY-MM-DD text. */
-  addDays(date: string, days: string): string;
   /** The larger / smaller of two values (not the aggregates). */
   greatest(a: string, b: string): string;
   least(a: string, b: string): string;
-  /** Values of EXPR in a group joined by SEPARATOR (a string literal), in ORDER. */
-  joinText(expr: string, separator: string, order?: string): string;
-  /** EXPR as a 64-bit integer, truncated toward zero as SQLite's CAST does. */
-  toInteger(expr: string): string;
   /** EXPR as a floating-point number (so integer division does not truncate). */
   toReal(expr: string): string;
-  /** Twelve random hex digits (a suffix that keeps a made-up key unique). */
-  randomHex(): string;
   /** A schema statement list written in SQLite's DDL, as this engine writes it. */
   ddl(sql: string): string;
   /** A subquery with one column, value: the elements of the JSON array in the parameter PARAM (e.g. '@ids'), as TYPE. */
@@ -47,14 +39,9 @@ export const sqliteDialect: Dialect = {
   engine: 'sqlite',
   noIndex: (column) => `+${column}`,
   daysBetween: (later, earlier) => `CAST(julianday(${later}) - julianday(${earlier}) AS INTEGER)`,
-  addDays: (date, days) => `date(${date}, (${days}) || ' days')`,
   greatest: (a, b) => `max(${a}, ${b})`,
   least: (a, b) => `min(${a}, ${b})`,
-  joinText: (expr, separator, order) =>
-    order === undefined ? `group_concat(${expr}, ${separator})` : `group_concat(${expr}, ${separator} ORDER BY ${order})`,
-  toInteger: (expr) => `CAST(${expr} AS INTEGER)`,
   toReal: (expr) => `CAST(${expr} AS REAL)`,
-  randomHex: () => 'lower(hex(randomblob(6)))',
   ddl: (sql) => sql,
   jsonValues: (param) => `SELECT value FROM json_each(${param})`,
   orderAsGrouped: () => '',
@@ -81,14 +68,9 @@ export const postgresDialect: Dialect = {
   engine: 'postgres',
   noIndex: (column) => column,
   daysBetween: (later, earlier) => `(CAST(substr(${later}, 1, 10) AS date) - CAST(substr(${earlier}, 1, 10) AS date))`,
-  addDays: (date, days) => `to_char(CAST(substr(${date}, 1, 10) AS date) + CAST(${days} AS integer), 'YYYY-MM-DD')`,
   greatest: (a, b) => `greatest(${a}, ${b})`,
   least: (a, b) => `least(${a}, ${b})`,
-  joinText: (expr, separator, order) =>
-    order === undefined ? `string_agg(${expr}, ${separator})` : `string_agg(${expr}, ${separator} ORDER BY ${order})`,
-  toInteger: (expr) => `trunc(${expr})::bigint`,
   toReal: (expr) => `CAST(${expr} AS double precision)`,
-  randomHex: () => 'substr(md5(random()::text), 1, 12)',
   ddl: postgresDdl,
   jsonValues: (param, type) =>
     `SELECT CAST(value AS ${type === 'bigint' ? 'bigint' : 'text'}) AS value FROM jsonb_array_elements_text(CAST(${param} AS jsonb)) AS elements(value)`,
@@ -98,6 +80,3 @@ export const postgresDialect: Dialect = {
   instantAfter: (a, b) => `CAST(${a} AS timestamptz) > CAST(${b} AS timestamptz)`,
 };
 
-export function dialectFor(engine: Engine): Dialect {
-  return engine === 'sqlite' ? sqliteDialect : postgresDialect;
-}

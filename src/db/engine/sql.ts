@@ -51,7 +51,3 @@ export interface Sql {
   close(): Promise<void>;
 }
 
-/** Every row of a batched read, one at a time. */
-export async function* eachRow<T>(batches: AsyncIterable<T[]>): AsyncIterable<T> {
-  for await (const batch of batches) yield* batch;
-}
