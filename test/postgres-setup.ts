@@ -18,14 +18,13 @@ export default async function setup(): Promise<void> {
     // Only databases of runs that are gone: named crm_t_<pid>_… by a process that no longer exists.
     for (const { datname } of rows) {
       const pid = Number(datname.split('_')[2]);
-      let alive = false;
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch {
-        alive = false;
-      }
-      if (!alive) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      if (!isAlive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    // The team tests' logins (crm_t_<pid>_…) and group roles (crm_team_crm_t_<pid>_…) of runs that are gone.
+    const roles = await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'crm\\_t\\_%' OR rolname LIKE 'crm\\_team\\_crm\\_t\\_%'");
+    for (const { rolname } of roles.rows) {
+      const pid = Number(rolname.replace(/^crm_team_/, '').split('_')[2]);
+      if (!isAlive(pid)) await client.query(`DROP ROLE IF EXISTS "${rolname}"`).catch(() => undefined);
     }
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
@@ -38,4 +37,13 @@ export default async function setup(): Promise<void> {
     console.warn(`PostgreSQL tests skipped: no server at ${where} (${problem}); start one (see README, Development) or set CRM_TEST_POSTGRES`);
   }
   process.env.CRM_TEST_POSTGRES_PROBLEM = problem;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

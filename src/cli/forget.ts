@@ -7,6 +7,8 @@ export async function forgetCustomerCommand(context: CliContext, reference: stri
   const { confirmOrRequireYes } = await import('./confirm.js');
   const { UsageError } = await import('../errors.js');
   const sql = await context.openStore();
+  const { requireRole } = await import('../db/team.js');
+  await requireRole(sql, 'manager', 'forget a customer');
   const customer = await resolveCustomer(context, sql, reference);
   const typed = reference.trim();
   const exact = typed === customer.external_id || typed === String(customer.id) || typed.toLowerCase() === customer.email?.toLowerCase();

@@ -1,3 +1,5 @@
+import { teamSchemaPostgres } from './team-schema.js';
+
 // Numbered schema migrations, applied in order on PRAGMA user_version. Append only: never edit a released step.
 
 export interface Migration {
@@ -405,6 +407,23 @@ CREATE INDEX customer_aliases_customer ON customer_aliases(customer_id);
 -- nothing in a shop without returns.
 CREATE INDEX orders_returns ON orders(customer_id) WHERE amount_cents < 0;
 `,
+  },
+  {
+    version: 17,
+    description: 'a team: logins mapped to salesperson names and roles; on PostgreSQL, who sees which rows',
+    sql: `
+-- crm team add LOGIN --name NAME --role owner|manager|sales (db/team.ts). A team needs a shared PostgreSQL database;
+-- on a SQLite file the table stays empty, and crm db copy carries it both ways.
+CREATE TABLE team_members (
+  login TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'manager', 'sales')),
+  created_at TEXT NOT NULL,
+  created_by TEXT
+) WITHOUT ROWID;
+`,
+    // The row-level security that makes the roles hold on the server (db/team-schema.ts).
+    postgres: teamSchemaPostgres,
   },
 ];
 

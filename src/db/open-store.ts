@@ -1,7 +1,8 @@
 // Opens the database a --db value names, on either engine, as the one connection type (db/engine/sql.ts):
 // a path is a SQLite file (db/open.ts), a postgres:// or postgresql:// URL a PostgreSQL database.
-import { DatabaseError } from '../errors.js';
+import { CrmError, DatabaseError, ExitCode } from '../errors.js';
 import { latestSchemaVersion, migrations } from './migrations.js';
+import { regrantTeamAfterMigration } from './team.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open.js';
 import type { PgSql } from './engine/postgres.js';
 import type { StoreTarget } from './engine/url.js';
@@ -51,6 +52,18 @@ export async function migratePostgres(sql: PgSql, create: boolean): Promise<numb
   // reads may straddle another process's migration committing (no crm_schema yet, then its tables).
   const before = await postgresVersion(sql);
   if (before === latestSchemaVersion) return before;
+  return migrateUnderLock(sql, check).catch((error: unknown) => {
+    // A team member's login may read and write rows, not change the schema: the tables' owner upgrades it.
+    if ((error as { code?: unknown }).code === '42501' || (error instanceof CrmError && error.exitCode === ExitCode.usage && /refused/.test(error.message))) {
+      throw new DatabaseError(
+        `${sql.label}: the database is at schema version ${before} and this crm needs ${latestSchemaVersion}; the owner of its tables upgrades it (any crm command run as that login does); nothing was changed`,
+      );
+    }
+    throw error;
+  });
+}
+
+async function migrateUnderLock(sql: PgSql, check: () => Promise<number>): Promise<number> {
   return sql.transaction(async () => {
     await sql.run('SELECT pg_advisory_xact_lock(?)', [migrationLock]);
     const current = await check();
@@ -61,6 +74,8 @@ export async function migratePostgres(sql: PgSql, create: boolean): Promise<numb
     }
     await sql.run('DELETE FROM crm_schema');
     await sql.run('INSERT INTO crm_schema (version) VALUES (?)', [latestSchemaVersion]);
+    // A database with a team: the tables a migration added are granted to its members too.
+    if (current > 0) await regrantTeamAfterMigration(sql);
     return current;
   });
 }

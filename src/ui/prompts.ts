@@ -27,3 +27,9 @@ export async function askConfirm(io: Io, message: string, defaultValue = false):
   const { confirm } = await import('@inquirer/prompts');
   return confirm({ message, default: defaultValue }, promptContext(io));
 }
+
+/** A password, not echoed. */
+export async function askPassword(io: Io, message: string): Promise<string> {
+  const { password } = await import('@inquirer/prompts');
+  return password({ message, mask: '*' }, promptContext(io));
+}

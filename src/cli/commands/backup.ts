@@ -44,6 +44,8 @@ export function registerBackup(program: Command, context: CliContext): void {
         // A server has no folder of its own here: its backups go to backups/ in the working folder, named after
         // the database (crm → backups/crm-YYYYMMDD-HHMMSS.db), the same kind of SQLite file as a file's backup.
         const sql = await context.openStore();
+        const { requireRole } = await import('../../db/team.js');
+        await requireRole(sql, 'manager', 'back up the database');
         database = sql.label;
         prefix = (await sql.value<string>('SELECT current_database()'))!;
         const folder = serverBackupFolder(context);
@@ -114,6 +116,8 @@ async function restoreServer(context: CliContext, file: string, source: string, 
   // A new server database need not be crm init'ed first: the restore sets up the schema, as db copy does (a
   // database without crm's schema is empty, so that is all it writes before the check below).
   const sql = await context.openStore({ create: true });
+  const { requireRole } = await import('../../db/team.js');
+  await requireRole(sql, 'manager', 'restore the database');
   const full = await tablesWithRows(sql);
   if (full.length > 0) {
     throw new TargetNotEmptyError(

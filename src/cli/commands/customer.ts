@@ -37,6 +37,7 @@ interface AddFlags {
 
 async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise<void> {
   const { addCustomer, externalIdTaken } = await import('../../db/customers.js');
+  const { ownerOfNewCustomers } = await import('../../db/team.js');
   const db = await context.openStore();
   let name = flags.name?.trim();
   let email = flags.email?.trim();
@@ -66,7 +67,7 @@ async function addCustomerCommand(context: CliContext, flags: AddFlags): Promise
   const customer: NewCustomer = {
     external_id: externalId, name, email: await checkContactValue('email', email), phone: await checkContactValue('phone', phone),
     company: flags.company ?? null, city: flags.city ?? null, region: flags.region ?? null, channel: flags.source ?? flags.channel ?? null,
-    owner: flags.owner ?? null, tags: flags.tags ?? null, notes: flags.notes ?? null, kind, referred_by: referredBy,
+    owner: flags.owner ?? (await ownerOfNewCustomers(db)), tags: flags.tags ?? null, notes: flags.notes ?? null, kind, referred_by: referredBy,
   };
   const created = await addCustomer(db, customer, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ id: created.id, customer_id: created.external_id, name: created.name, kind: created.kind }) + '\n');

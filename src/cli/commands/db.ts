@@ -62,6 +62,8 @@ async function runCopy(context: CliContext, flags: CopyFlags): Promise<void> {
     }
   }
   const source = await context.openStore();
+  const { requireRole } = await import('../../db/team.js');
+  await requireRole(source, 'manager', 'copy the database');
   const target = await openStore(to, { create: true, env: context.io.env, now: context.io.now });
   const started = Date.now();
   try {

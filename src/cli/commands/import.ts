@@ -147,6 +147,11 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
   if (columns && flags.map.length) throw new UsageError('--columns and --map cannot be used together: --columns already names every column');
   if (file === '-' && context.io.stdin.isTTY) throw new UsageError('"-" reads CSV from stdin, but stdin is a terminal; pipe a file in');
   const sql = await context.openStore();
+  // A salesperson imports contacts, complaints and surveys for their own customers; the rest is a manager's.
+  if (kind === 'customers' || kind === 'orders' || kind === 'payments') {
+    const { requireRole } = await import('../../db/team.js');
+    await requireRole(sql, 'manager', `import ${kind}`);
+  }
   const { startProgress } = await import('../../ui/progress.js');
   const progress = context.progress && file !== '-' ? await startProgress(context.io.stderr, `importing ${kind}`) : null;
   try {

@@ -25,6 +25,7 @@ import { registerClv } from './clv.js';
 import { registerLead } from './lead.js';
 import { registerCampaign } from './campaign.js';
 import { registerDb } from './db.js';
+import { registerTeam } from './team.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
@@ -32,5 +33,5 @@ export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
   registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard, registerClv, registerLead, registerCampaign,
-  registerDb,
+  registerDb, registerTeam,
 ];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import pgpassHelper from 'pgpass/lib/helper.js';
-import { DatabaseError } from '../../errors.js';
+import { CrmError, DatabaseError, ExitCode } from '../../errors.js';
 import { postgresDialect } from './dialect.js';
 import type { Params, RunResult, Sql } from './sql.js';
 
@@ -226,7 +226,7 @@ function values(translated: Translated, params: Params | undefined): unknown[] {
  * network went), the server out of disk or memory, a deadlock or a lock it gave up on. One line naming the
  * database, exit 4; null for anything else (a statement's own error stays as it is).
  */
-export function serverProblem(label: string, error: unknown): DatabaseError | null {
+export function serverProblem(label: string, error: unknown): CrmError | null {
   if (!(error instanceof Error)) return null;
   const code = String((error as { code?: unknown }).code ?? '');
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNRESET' || code === 'EPIPE' ||
@@ -237,6 +237,8 @@ export function serverProblem(label: string, error: unknown): DatabaseError | nu
   if (code === '53200') return new DatabaseError(`${label}: the server ran out of memory; nothing was written`);
   if (code === '40P01' || code === '55P03') return new DatabaseError(`${label}: the database is busy with another writer; try again when it finishes`);
   if (code === '25006') return new DatabaseError(`${label}: the server accepts no writes here (a read-only server or replica)`);
+  // A team's rules (db/team-schema.ts): a row or table this login may not touch. The statement changed nothing.
+  if (code === '42501') return new CrmError(`${label}: the server refused this for that login (${error.message}); nothing was changed`, ExitCode.usage);
   return null;
 }
 
