@@ -1,0 +1,88 @@
+// Under load: eight salespeople log contacts, each with their own login, while the nightly import of 200,000 orders
+// runs. Nothing is lost, no one is refused, and nobody waits longer than a second for their own command.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { crmBin, projectRoot, runCrm, tempDir } from './helpers/cli.js';
+import { postgresAvailable } from './helpers/engines.js';
+import { addMember, teamDatabase, type TeamDb } from './helpers/team.js';
+
+const PEOPLE = 8;
+const CUSTOMERS = 4_000;
+const ORDERS = 200_000;
+
+interface Timed {
+  code: number;
+  ms: number;
+  stderr: string;
+}
+
+/** Runs the built crm as a separate process (as a person at their own terminal would), timing it. */
+function crmProcess(argv: string[]): Promise<Timed> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [crmBin, ...argv], {
+      cwd: projectRoot,
+      env: { ...process.env, NO_COLOR: '1', LANG: 'en_US.UTF-8', CRM_DB: undefined, TZ: 'UTC' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, ms: performance.now() - started, stderr }));
+  });
+}
+
+describe.skipIf(!postgresAvailable)('eight people logging contacts during a 200,000-order import', () => {
+  let team: TeamDb;
+  let ordersFile: string;
+  const owners = Array.from({ length: PEOPLE }, (_, i) => `sales${i}`);
+
+  beforeAll(async () => {
+    team = await teamDatabase();
+    expect((await runCrm(['--db', team.url('owner'), 'init'])).code).toBe(0);
+    const dir = tempDir();
+    const customers = ['customer_id,name,owner'];
+    for (let i = 0; i < CUSTOMERS; i++) customers.push(`C${i},Customer ${i},Seller ${i % PEOPLE}`);
+    fs.writeFileSync(path.join(dir, 'customers.csv'), customers.join('\n') + '\n');
+    expect((await runCrm(['--db', team.url('owner'), 'import', 'customers', path.join(dir, 'customers.csv')])).code).toBe(0);
+    for (let i = 0; i < PEOPLE; i++) expect((await addMember(team, owners[i]!, `Seller ${i}`, 'sales')).code).toBe(0);
+    expect((await addMember(team, 'night', 'Night job', 'manager')).code).toBe(0);
+    ordersFile = path.join(dir, 'orders.csv');
+    const out = fs.createWriteStream(ordersFile);
+    out.write('order_id,customer_id,order_date,product,quantity,amount\n');
+    for (let i = 0; i < ORDERS; i++) out.write(`O${i},C${(i * 7919) % CUSTOMERS},2026-${String(1 + (i % 11)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},Tea,1,${(10 + (i % 90)).toFixed(2)}\n`);
+    await new Promise((resolve) => out.end(resolve));
+  }, 120_000);
+
+  it('loses nothing, refuses no one, and keeps every contact under a second', async () => {
+    const importing = crmProcess(['--db', team.url('night'), 'import', 'orders', ordersFile]);
+    let importDone = false;
+    void importing.then(() => (importDone = true));
+    const timings: Timed[] = [];
+    let duringImport = 0;
+    // Each person logs a contact with one of their own customers, again and again, until the import has finished.
+    await Promise.all(owners.map(async (short, person) => {
+      for (let n = 0; !importDone || n < 3; n++) {
+        const customer = `C${person + PEOPLE * ((n * 13) % (CUSTOMERS / PEOPLE))}`;
+        const wasImporting = !importDone;
+        const result = await crmProcess(['--db', team.url(short), 'log', customer, '--kind', 'call', '--summary', `call ${n} by ${short}`]);
+        timings.push(result);
+        if (wasImporting && !importDone) duringImport++;
+      }
+    }));
+    const imported = await importing;
+    expect(imported.code, imported.stderr).toBe(0);
+    const refused = timings.filter((timing) => timing.code !== 0);
+    expect(refused.map((timing) => timing.stderr)).toEqual([]);
+    // The contacts ran while the import did (else this proves nothing), and all of them are there.
+    expect(duringImport).toBeGreaterThanOrEqual(PEOPLE);
+    const stored = await team.sql<{ n: string }>('owner', "SELECT count(*) AS n FROM interactions WHERE summary LIKE 'call %'");
+    expect(Number(stored[0]!.n)).toBe(timings.length);
+    expect((await team.sql<{ n: string }>('owner', 'SELECT count(*) AS n FROM orders'))[0]!.n).toBe(String(ORDERS));
+    const longest = Math.max(...timings.map((timing) => timing.ms));
+    console.log(`${timings.length} contacts logged by ${PEOPLE} people during a ${ORDERS.toLocaleString('en-US')}-order import (${duringImport} while it ran); longest ${longest.toFixed(0)} ms`);
+    expect(longest).toBeLessThan(1000);
+  }, 180_000);
+});
