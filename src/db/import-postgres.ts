@@ -1,9 +1,9 @@
 // The import of one file on PostgreSQL. Plain customer and order files take the bulk path below (COPY into a staging
 // table, then set-based checks and an INSERT … SELECT … ON CONFLICT merge); every other file goes through the
 // row-by-row writer both engines share (db/import-writer.ts). Either way one transaction per file, opened by the shared
-// session, which locks the tables an import writes against other writers for its length (as SQLite's BEGIN IMMEDIATE
-// does), so the ids the run creates are one range per table that no other session's rows fall in, which is what
-// crm import undo relies on (import_created).
+// session. No table lock: other sessions keep writing the same tables while an import runs (crm log during a nightly
+// import). So the ids the run creates are recorded as the ranges of ids that are all its own (import_created, what
+// crm import undo deletes).
 import { once } from 'node:events';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { ImportKind } from '../import/fields.js';
@@ -13,7 +13,7 @@ import { customerColumns, duplicateId, unknownCustomer, type ImportWork, type Va
 import { contentHash, ImportSession, rowWork, sessionWork } from './import-writer.js';
 import { orderColumns } from './order-lines.js';
 
-/** Starts an import on PostgreSQL: the transaction is open and the tables locked when this returns. */
+/** Starts an import on PostgreSQL: the transaction is open when this returns. */
 export async function startPostgresImport(sql: PgSql, now: Date, kind: ImportKind, options: WriterOptions): Promise<ImportWork> {
   const session = new ImportSession(sql, now);
   await session.begin();
@@ -264,7 +264,10 @@ export async function createBulkStaging(session: ImportSession, sql: PgSql, kind
     return { rowsNew: counts.new, rowsChanged: counts.changed, rowsUnchanged: counts.unchanged, rejections: rejections() };
   };
 
-  /** Writes the checked rows: earlier values of changed rows recorded, changed rows updated, new rows inserted in file order. */
+  /**
+   * Writes the checked rows: earlier values of changed rows recorded, changed rows updated, new rows inserted in file
+   * order and the ranges of their ids noted.
+   */
   const merge = async (): Promise<void> => {
     const table = kind;
     const written = kind === 'customers' ? targetColumns : [...orderColumns];
@@ -288,20 +291,20 @@ export async function createBulkStaging(session: ImportSession, sql: PgSql, kind
        FROM import_written w WHERE t.id = w.existing_id AND w.same = 0`,
       { writtenAt: session.writtenAt },
     );
-    const range = await sql.get<{ first: number | null; last: number | null }>(
+    // The ids of the new rows, as islands of consecutive ids (id - row_number() is the same within one): other sessions'
+    // rows may take ids between them. Written straight to the session's table of ranges, so memory stays flat.
+    await session.storeRangesOf(table);
+    await sql.run(
       `WITH inserted AS (
          INSERT INTO ${table} (external_id, ${written.join(', ')}, created_at, updated_at)
          SELECT key, ${written.join(', ')}, ${kind === 'customers' ? 'coalesce(created_at, CAST(@now AS TEXT))' : 'CAST(@now AS TEXT)'}, CAST(@writtenAt AS TEXT)
          FROM import_written WHERE existing_id IS NULL ORDER BY line
          RETURNING id
        )
-       SELECT min(id) AS first, max(id) AS last FROM inserted`,
+       INSERT INTO import_created_ranges (table_name, first_id, last_id)
+       SELECT '${table}', min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS island FROM inserted) n GROUP BY island`,
       { now: session.now, writtenAt: session.writtenAt },
     );
-    if (range && range.first !== null && range.last !== null) {
-      session.noteCreated(table, range.first);
-      session.noteCreated(table, range.last);
-    }
   };
 
   async function* rejections(): AsyncIterable<BulkRejection> {

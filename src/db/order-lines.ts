@@ -3,6 +3,7 @@
 // the file, in different batches), and written as orders, with their lines, once the whole file is read.
 import { createHash } from 'node:crypto';
 import type { Sql } from './engine/sql.js';
+import { concurrentChange } from './import-store.js';
 import type { ImportSession } from './import-writer.js';
 import type { OrderRow, Rejection } from '../import/validate.js';
 
@@ -181,6 +182,8 @@ export class LineStaging {
       ordersNew: 0, ordersChanged: 0, ordersUnchanged: 0, lines: this.lineCount, returns: 0, grouped: 0, creditNotes: 0,
       creditPrefix: rule.prefix, creditPrefixAuto: rule.auto,
     };
+    /** An order this file changes, deleted by another session since its insert found the key taken (PostgreSQL). */
+    const concurrentDelete = (key: string) => concurrentChange(sql.label, `another session deleted order ${key}`);
     for (let after = 0; ;) {
       const heads = await sql.all<{ ord: number; key: string; customer_id: number; order_date: string; status: string | null; grouped: number }>(
         'SELECT ord, key, customer_id, order_date, status, grouped FROM import_line_orders WHERE ord > ? ORDER BY ord LIMIT ?',
@@ -188,6 +191,7 @@ export class LineStaging {
       );
       if (heads.length === 0) break;
       after = heads[heads.length - 1]!.ord;
+      await session.keepRangesSmall();
       for (const head of heads) {
         let lines = await sql.all<StoredLine>(
           'SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM import_lines WHERE key = ? ORDER BY seq',
@@ -216,12 +220,15 @@ export class LineStaging {
           outcome.ordersNew += 1;
           continue;
         }
-        const existing = (await sql.get<{ id: number; updated_at: string } & OrderValues>(
-          `SELECT id, updated_at, ${orderColumns.join(', ')} FROM orders WHERE external_id = ?`,
+        const select = `SELECT id, updated_at, ${orderColumns.join(', ')}`;
+        const existing = await sql.get<{ id: number; updated_at: string; taken_id?: number } & OrderValues>(
+          `${select}${session.takenId('orders')} FROM orders WHERE external_id = ?`,
           [head.key],
-        ))!;
+        );
+        if (existing === undefined) throw concurrentDelete(head.key);
+        if (existing.taken_id !== undefined) session.noteTaken('orders', existing.taken_id);
         const before = await readOrderLines(sql, existing.id);
-        const sameOrder = orderColumns.every((column) => existing[column] === values[column]);
+        const sameOrder = orderColumns.every((column) => existing![column] === values[column]);
         const linesSame = sameLines(before, order.stored);
         if (sameOrder && linesSame) {
           outcome.ordersUnchanged += 1;
