@@ -3,18 +3,53 @@
 // row-by-row writer both engines share (db/import-writer.ts). Either way one transaction per file, opened by the shared
 // session. No table lock: other sessions keep writing the same tables while an import runs (crm log during a nightly
 // import). So the ids the run creates are recorded as the ranges of ids that are all its own (import_created, what
-// crm import undo deletes).
+// crm import undo deletes), rows it changes are locked before their earlier values are read, and a row another session
+// wrote meanwhile in a way the import cannot go on from (the same new id, a customer deleted) stops it with a clear
+// message and nothing written.
 import { once } from 'node:events';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { ImportKind } from '../import/fields.js';
 import type { ImportRow, Rejection } from '../import/validate.js';
 import { serverProblem, type PgSql } from './engine/postgres.js';
-import { customerColumns, duplicateId, unknownCustomer, type ImportWork, type Value, type WriterOptions } from './import-store.js';
+import { concurrentChange, customerColumns, duplicateId, unknownCustomer, type ImportWork, type Value, type WriterOptions } from './import-store.js';
 import { contentHash, ImportSession, rowWork, sessionWork } from './import-writer.js';
 import { orderColumns } from './order-lines.js';
 
 /** Starts an import on PostgreSQL: the transaction is open when this returns. */
 export async function startPostgresImport(sql: PgSql, now: Date, kind: ImportKind, options: WriterOptions): Promise<ImportWork> {
+  return explainingConcurrentWrites(sql.label, await startWork(sql, now, kind, options));
+}
+
+/**
+ * A key or foreign key the server refused in the middle of an import is another session's write since the import read
+ * the table (the import checks both before it writes): said so, with the row, instead of the bare constraint error.
+ */
+function concurrentWriteProblem(label: string, error: unknown): Error | null {
+  const { code, detail, table } = error as { code?: unknown; detail?: unknown; table?: unknown };
+  const row = typeof detail === 'string' ? ` (${typeof table === 'string' ? `${table}: ` : ''}${detail.replace(/\.$/, '')})` : '';
+  if (code === '23505') return concurrentChange(label, `another session added a row with an id this file adds${row}`);
+  if (code === '23503') return concurrentChange(label, `another session deleted a row this file refers to${row}`);
+  return null;
+}
+
+/** WORK with the server's refusals that mean another session's write (concurrentWriteProblem) said as such. */
+function explainingConcurrentWrites(label: string, work: ImportWork): ImportWork {
+  const explained = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      throw concurrentWriteProblem(label, error) ?? error;
+    }
+  };
+  work.write = explained(work.write.bind(work));
+  work.finish = explained(work.finish.bind(work));
+  work.convertLeadsWithSales = explained(work.convertLeadsWithSales.bind(work));
+  work.commit = explained(work.commit.bind(work));
+  if (work.bulk) work.bulk.settle = explained(work.bulk.settle.bind(work.bulk));
+  return work;
+}
+
+async function startWork(sql: PgSql, now: Date, kind: ImportKind, options: WriterOptions): Promise<ImportWork> {
   const session = new ImportSession(sql, now);
   await session.begin();
   try {
@@ -260,18 +295,30 @@ export async function createBulkStaging(session: ImportSession, sql: PgSql, kind
               coalesce(sum(same), 0) AS unchanged
        FROM import_written`,
     ))!;
-    if (stopAt === null) await merge();
+    if (stopAt === null) await merge(counts.changed);
     return { rowsNew: counts.new, rowsChanged: counts.changed, rowsUnchanged: counts.unchanged, rejections: rejections() };
   };
 
   /**
    * Writes the checked rows: earlier values of changed rows recorded, changed rows updated, new rows inserted in file
-   * order and the ranges of their ids noted.
+   * order and the ranges of their ids noted. CHANGED rows are to be updated.
    */
-  const merge = async (): Promise<void> => {
+  const merge = async (changed: number): Promise<void> => {
     const table = kind;
     const written = kind === 'customers' ? targetColumns : [...orderColumns];
     const before = ['updated_at', ...written].map((column) => `'${column}', t.${column}`).join(', ');
+    // Other sessions write this table meanwhile (no table lock): the rows to change are locked first (in id order), so
+    // the earlier values recorded below are the ones the update overwrites (an edit committed since the rows were
+    // compared is among them), and nobody changes them until the commit. One deleted since cannot be written.
+    const locked = (await sql.value<number>(
+      `SELECT count(*) FROM (SELECT t.id FROM ${table} t JOIN import_written w ON t.id = w.existing_id WHERE w.same = 0 ORDER BY t.id FOR NO KEY UPDATE OF t) l`,
+    ))!;
+    if (locked < changed) {
+      const gone = await sql.value<string>(
+        `SELECT w.key FROM import_written w WHERE w.same = 0 AND NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = w.existing_id) ORDER BY w.line LIMIT 1`,
+      );
+      throw concurrentChange(sql.label, `another session deleted ${kind === 'customers' ? 'customer' : 'order'} ${gone ?? ''}`.trimEnd());
+    }
     await sql.exec(
       `INSERT INTO import_pending_changes (table_name, row_id, before)
          SELECT '${table}', t.id, CAST(json_build_object(${before}) AS TEXT) FROM import_written w JOIN ${table} t ON t.id = w.existing_id WHERE w.same = 0`,

@@ -51,7 +51,8 @@ interface CreatedIds {
  * One import of one file, inside one transaction: a crash, Ctrl-C or kill before commit leaves the database exactly as
  * it was (docs/storage.md#transactions). SQLite: BEGIN IMMEDIATE, the only writer. PostgreSQL: no table lock, so other
  * sessions go on writing (crm log during a nightly import); the run records the ids it created as ranges that are all
- * its own (CreatedIds, import_created).
+ * its own (CreatedIds, import_created), and it reads a row again under a row lock before it changes it, so the earlier
+ * values it records for undo are the ones it overwrites (KeyedUpsert.matched; the bulk path locks its rows in one go).
  */
 export class ImportSession {
   /** When the run happened, to the second (created_at of new rows, the run log). */
@@ -70,7 +71,7 @@ export class ImportSession {
   private runId: number | null = null;
   /**
    * Whether other sessions may write the tables this run writes (PostgreSQL): then the ids used up by the run's own
-   * inserts that found a key taken are noted (takenId).
+   * inserts that found a key taken are noted (takenId), and a row is read again under a row lock before it is changed.
    */
   readonly othersWrite: boolean;
   private readonly pendingChanges: { table: TrackedTable | 'order_lines'; id: number; before: string }[] = [];
@@ -106,8 +107,8 @@ export class ImportSession {
         this.sequenceBefore.set(table, Number((await sql.value('SELECT seq FROM sqlite_sequence WHERE name = ?', [table])) ?? 0));
       }
     } else {
-      // No table lock: others keep reading and writing these tables while the run goes on; the ids it creates are
-      // recorded as ranges all its own.
+      // No table lock: others keep reading and writing these tables while the run goes on. Only the rows it changes
+      // are locked (until it commits); the ids it creates are recorded as ranges all its own.
       await sql.exec('BEGIN');
     }
     await sql.exec(sql.dialect.ddl('CREATE TEMP TABLE IF NOT EXISTS import_claimed_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;'));
@@ -332,19 +333,23 @@ export class ImportSession {
     // bulk load the orders index is deferred, so a per-lead lookup would scan every order once per lead).
     const anyLead = await this.sql.value("SELECT 1 FROM customers WHERE kind <> 'customer' AND kind = 'lead' LIMIT 1");
     if (anyLead === undefined) return 0;
+    // On PostgreSQL the leads are locked as they are read (another session may be editing one): what is recorded for
+    // undo is what this run overwrites. A lead converted meanwhile comes back as a customer and is left alone.
     const leads = await this.sql.all<{ id: number; kind: string; converted_at: string | null; updated_at: string; first_sale: string }>(
       `WITH first_sale AS (
          SELECT customer_id, min(order_date) AS first_sale FROM orders
          WHERE customer_id IN (SELECT id FROM customers WHERE kind <> 'customer' AND kind = 'lead') AND ${billed} AND ${purchase}
          GROUP BY customer_id
        )
-       SELECT c.id, c.kind, c.converted_at, c.updated_at, f.first_sale FROM first_sale f JOIN customers c ON c.id = f.customer_id`,
+       SELECT c.id, c.kind, c.converted_at, c.updated_at, f.first_sale FROM first_sale f JOIN customers c ON c.id = f.customer_id${
+         this.othersWrite ? ' FOR NO KEY UPDATE OF c' : ''}`,
     );
     for (const lead of leads) {
+      if (lead.kind !== 'lead') continue;
       this.recordChange('customers', lead.id, { kind: lead.kind, converted_at: lead.converted_at, updated_at: lead.updated_at });
       await this.sql.run("UPDATE customers SET kind = 'customer', converted_at = ?, updated_at = ? WHERE id = ?", [lead.converted_at ?? lead.first_sale, this.writtenAt, lead.id]);
     }
-    return leads.length;
+    return leads.filter((lead) => lead.kind === 'lead').length;
   }
 
   /**
@@ -426,6 +431,7 @@ export function contentHash(parts: readonly Value[]): string {
 class KeyedUpsert {
   private readonly insertText: string;
   private readonly selectText: string;
+  private readonly lockText: string;
   private readonly updateText: string;
 
   constructor(
@@ -440,6 +446,8 @@ class KeyedUpsert {
     this.insertText = `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at) VALUES (?, ${marks}, ?, ?) ON CONFLICT (external_id) DO NOTHING`;
     // Right after an insert that found the key taken: on PostgreSQL it also reads the id that insert used up.
     this.selectText = `SELECT id, updated_at, ${list}${session.takenId(table)} FROM ${table} WHERE external_id = ?`;
+    // PostgreSQL only (othersWrite): the row read again under a row lock before this run changes it.
+    this.lockText = `SELECT id, updated_at, ${list} FROM ${table} WHERE external_id = ? FOR NO KEY UPDATE`;
     this.updateText = `UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`;
   }
 
@@ -468,12 +476,19 @@ class KeyedUpsert {
   private async matched(externalId: string, values: Value[], createdAt: string | null | undefined, seen: boolean): Promise<'new' | 'changed' | 'unchanged' | 'duplicate'> {
     const { session } = this;
     const { sql, writtenAt } = session;
-    const existing = await sql.get<{ id: number; updated_at: string; taken_id?: number } & Values>(this.selectText, [externalId]);
+    let existing = await sql.get<{ id: number; updated_at: string; taken_id?: number } & Values>(this.selectText, [externalId]);
     // Deleted by another session since the insert found it (PostgreSQL): written as a new row after all.
     if (existing === undefined) return this.upsert(externalId, values, createdAt, seen);
     if (existing.taken_id !== undefined) session.noteTaken(this.table, existing.taken_id);
     if (!seen && !(await session.firstSight(this.table, existing.id, externalId))) return 'duplicate';
     if (this.same(existing, values)) return 'unchanged';
+    if (session.othersWrite) {
+      // Read again under a row lock: the values recorded for undo are the ones this run overwrites, and no one else
+      // changes the row until the run commits (an edit made since the first read is seen here).
+      existing = await sql.get<{ id: number; updated_at: string } & Values>(this.lockText, [externalId]);
+      if (existing === undefined) return this.upsert(externalId, values, createdAt, true);
+      if (this.same(existing, values)) return 'unchanged';
+    }
     const before: Values = { updated_at: existing.updated_at };
     for (const column of this.columns) before[column] = existing[column] ?? null;
     session.recordChange(this.table, existing.id, before);

@@ -221,18 +221,30 @@ export class LineStaging {
           continue;
         }
         const select = `SELECT id, updated_at, ${orderColumns.join(', ')}`;
-        const existing = await sql.get<{ id: number; updated_at: string; taken_id?: number } & OrderValues>(
+        let existing = await sql.get<{ id: number; updated_at: string; taken_id?: number } & OrderValues>(
           `${select}${session.takenId('orders')} FROM orders WHERE external_id = ?`,
           [head.key],
         );
         if (existing === undefined) throw concurrentDelete(head.key);
         if (existing.taken_id !== undefined) session.noteTaken('orders', existing.taken_id);
-        const before = await readOrderLines(sql, existing.id);
-        const sameOrder = orderColumns.every((column) => existing![column] === values[column]);
-        const linesSame = sameLines(before, order.stored);
+        let before = await readOrderLines(sql, existing.id);
+        let sameOrder = orderColumns.every((column) => existing![column] === values[column]);
+        let linesSame = sameLines(before, order.stored);
         if (sameOrder && linesSame) {
           outcome.ordersUnchanged += 1;
           continue;
+        }
+        if (session.othersWrite) {
+          // PostgreSQL: read again under a row lock, so what undo records is what this run overwrites (ImportSession).
+          existing = await sql.get<{ id: number; updated_at: string } & OrderValues>(`${select} FROM orders WHERE external_id = ? FOR NO KEY UPDATE`, [head.key]);
+          if (existing === undefined) throw concurrentDelete(head.key);
+          before = await readOrderLines(sql, existing.id);
+          sameOrder = orderColumns.every((column) => existing![column] === values[column]);
+          linesSame = sameLines(before, order.stored);
+          if (sameOrder && linesSame) {
+            outcome.ordersUnchanged += 1;
+            continue;
+          }
         }
         const previous: Record<string, string | number | null> = { updated_at: existing.updated_at };
         for (const column of orderColumns) previous[column] = existing[column];
