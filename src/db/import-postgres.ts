@@ -20,15 +20,30 @@ export async function startPostgresImport(sql: PgSql, now: Date, kind: ImportKin
   return explainingConcurrentWrites(sql.label, await startWork(sql, now, kind, options));
 }
 
+/** A row of one of crm's tables as the summary names it. */
+const rowNames: Record<string, string> = {
+  customers: 'customer', orders: 'order', interactions: 'contact', payments: 'payment', surveys: 'survey', complaints: 'complaint',
+};
+
 /**
  * A key or foreign key the server refused in the middle of an import is another session's write since the import read
- * the table (the import checks both before it writes): said so, with the row, instead of the bare constraint error.
+ * the table (the import checks both before it writes): said so, naming the row, instead of the bare constraint error.
  */
 function concurrentWriteProblem(label: string, error: unknown): Error | null {
   const { code, detail, table } = error as { code?: unknown; detail?: unknown; table?: unknown };
-  const row = typeof detail === 'string' ? ` (${typeof table === 'string' ? `${table}: ` : ''}${detail.replace(/\.$/, '')})` : '';
-  if (code === '23505') return concurrentChange(label, `another session added a row with an id this file adds${row}`);
-  if (code === '23503') return concurrentChange(label, `another session deleted a row this file refers to${row}`);
+  const text = typeof detail === 'string' ? detail : '';
+  if (code === '23505') {
+    // Key (external_id)=(O7) already exists.
+    const key = /^Key \(external_id\)=\((.*)\) already exists\.?$/.exec(text);
+    const name = typeof table === 'string' ? rowNames[table] : undefined;
+    return concurrentChange(label, key && name ? `another session added ${name} ${key[1]}, which this file adds too` : `another session added a row this file adds too (${text})`);
+  }
+  if (code === '23503') {
+    // Key (customer_id)=(12) is not present in table "customers".
+    const key = /^Key \(\w+\)=\((\d+)\) is not present in table "(\w+)"\.?$/.exec(text);
+    const name = key ? rowNames[key[2]!] : undefined;
+    return concurrentChange(label, key && name ? `another session deleted the ${name} with internal id ${key[1]}, which rows of this file name` : `another session deleted a row this file refers to (${text})`);
+  }
   return null;
 }
 

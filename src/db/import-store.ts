@@ -61,7 +61,7 @@ export const duplicateId = (field: string, externalId: string, hint = ''): Rejec
  * again goes through. WHAT says what happened ("another session deleted order O7").
  */
 export function concurrentChange(label: string, what: string): DatabaseError {
-  return new DatabaseError(`${label}: ${what} while this import ran; nothing was written: import the file again`);
+  return new DatabaseError(`${label}: while this import ran, ${what}; nothing was written: import the file again`);
 }
 
 export const unknownCustomer = (externalId: string, hint: string): Rejection => ({

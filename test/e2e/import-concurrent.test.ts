@@ -137,9 +137,33 @@ describe.skipIf(!postgresAvailable)('an import on postgres does not hold up othe
       await other.exec('COMMIT');
       const result = await run.done;
       expect(result.code).toBe(4);
-      expect(result.stderr).toMatch(/^crm: postgresql:\/\/\S+: another session added a row with an id this file adds \(orders: Key \(external_id\)=\(O1999\) already exists\) while this import ran; nothing was written: import the file again\n$/);
+      expect(result.stderr).toMatch(/^crm: postgresql:\/\/\S+: while this import ran, another session added order O1999, which this file adds too; nothing was written: import the file again\n$/);
       expect(await query(db, 'SELECT external_id FROM orders')).toEqual([{ external_id: 'O1999' }]);
       expect(await scalar(db, "SELECT count(*) FROM import_runs WHERE kind = 'orders'")).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('another session deleting a customer whose new orders the file adds: the import stops with a clear message, nothing written', async () => {
+    const { db, file, crm } = await setup('postgres', 20);
+    expect((await crm(['import', 'orders', file('v1.csv', ['order_id,customer_id,order_date,amount', 'O0,C0,2026-01-02,10'])])).code).toBe(0);
+    const before = await query(db, 'SELECT * FROM orders');
+    const other = await connect(db);
+    try {
+      // The other session is changing O0, which the file changes too: the import waits for it after it has read the
+      // customers, and by then C7, whose order O1 the file adds, is gone.
+      await other.exec('BEGIN');
+      await other.run("UPDATE orders SET amount_cents = 1500 WHERE external_id = 'O0'");
+      await other.run("DELETE FROM customers WHERE external_id = 'C7'");
+      const run = spawned(['--db', db, 'import', 'orders', file('v2.csv', ['order_id,customer_id,order_date,amount', 'O0,C0,2026-01-02,20', 'O1,C7,2026-01-03,30'])]);
+      expect(await someoneWaits(other)).toBe(true);
+      await other.exec('COMMIT');
+      const result = await run.done;
+      expect(result.code).toBe(4);
+      expect(result.stderr).toMatch(/^crm: postgresql:\/\/\S+: while this import ran, another session deleted the customer with internal id \d+, which rows of this file name; nothing was written: import the file again\n$/);
+      expect(await query(db, 'SELECT * FROM orders')).toEqual([{ ...before[0], amount_cents: 1500 }]);
+      expect(await scalar(db, "SELECT count(*) FROM import_runs WHERE kind = 'orders'")).toBe(1);
     } finally {
       await other.close();
     }
