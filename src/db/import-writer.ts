@@ -191,7 +191,7 @@ export class ImportSession {
         if (firsts[middle]! <= id) low = middle;
         else high = middle - 1;
       }
-      return id <= lasts[low]!;
+      if (id <= lasts[low]!) return true;
     }
     if (!ids.stored) return false;
     const range = await this.sql.get<{ last_id: number }>(
