@@ -107,6 +107,7 @@ describe.skipIf(!postgresAvailable)('a team on PostgreSQL', () => {
     const give = await team.crm('wang', ['customer', 'edit', own, '--owner', '张强']);
     expect(give.code).toBe(2);
     expect(give.stderr.trim().split('\n')).toHaveLength(1);
+    expect(give.stderr).toContain('(sales) may not give');
     expect((await team.sql<CustomerRow>('owner', 'SELECT owner FROM customers WHERE external_id = $1', [own]))[0]!.owner).toBe('王伟');
     const file = path.join(tempDir(), 'contacts.csv');
     fs.writeFileSync(file, `customer_id,kind,occurred_at,summary\n${own},visit,2026-11-20,visited\n${other},visit,2026-11-20,not mine\n`);

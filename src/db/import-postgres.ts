@@ -1,20 +1,70 @@
 // The import of one file on PostgreSQL. Plain customer and order files take the bulk path below (COPY into a staging
 // table, then set-based checks and an INSERT … SELECT … ON CONFLICT merge); every other file goes through the
 // row-by-row writer both engines share (db/import-writer.ts). Either way one transaction per file, opened by the shared
-// session, which locks the tables an import writes against other writers for its length (as SQLite's BEGIN IMMEDIATE
-// does), so the ids the run creates are one range per table that no other session's rows fall in, which is what
-// crm import undo relies on (import_created).
+// session. No table lock: other sessions keep writing the same tables while an import runs (crm log during a nightly
+// import). So the ids the run creates are recorded as the ranges of ids that are all its own (import_created, what
+// crm import undo deletes), rows it changes are locked before their earlier values are read, and a row another session
+// wrote meanwhile in a way the import cannot go on from (the same new id, a customer deleted) stops it with a clear
+// message and nothing written.
 import { once } from 'node:events';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { ImportKind } from '../import/fields.js';
 import type { ImportRow, Rejection } from '../import/validate.js';
 import { serverProblem, type PgSql } from './engine/postgres.js';
-import { customerColumns, duplicateId, unknownCustomer, type ImportWork, type Value, type WriterOptions } from './import-store.js';
+import { concurrentChange, customerColumns, duplicateId, unknownCustomer, type ImportWork, type Value, type WriterOptions } from './import-store.js';
 import { contentHash, ImportSession, rowWork, sessionWork } from './import-writer.js';
 import { orderColumns } from './order-lines.js';
 
-/** Starts an import on PostgreSQL: the transaction is open and the tables locked when this returns. */
+/** Starts an import on PostgreSQL: the transaction is open when this returns. */
 export async function startPostgresImport(sql: PgSql, now: Date, kind: ImportKind, options: WriterOptions): Promise<ImportWork> {
+  return explainingConcurrentWrites(sql.label, await startWork(sql, now, kind, options));
+}
+
+/** A row of one of crm's tables as the summary names it. */
+const rowNames: Record<string, string> = {
+  customers: 'customer', orders: 'order', interactions: 'contact', payments: 'payment', surveys: 'survey', complaints: 'complaint',
+};
+
+/**
+ * A key or foreign key the server refused in the middle of an import is another session's write since the import read
+ * the table (the import checks both before it writes): said so, naming the row, instead of the bare constraint error.
+ */
+function concurrentWriteProblem(label: string, error: unknown): Error | null {
+  const { code, detail, table } = error as { code?: unknown; detail?: unknown; table?: unknown };
+  const text = typeof detail === 'string' ? detail : '';
+  if (code === '23505') {
+    // Key (external_id)=(O7) already exists.
+    const key = /^Key \(external_id\)=\((.*)\) already exists\.?$/.exec(text);
+    const name = typeof table === 'string' ? rowNames[table] : undefined;
+    return concurrentChange(label, key && name ? `another session added ${name} ${key[1]}, which this file adds too` : `another session added a row this file adds too (${text})`);
+  }
+  if (code === '23503') {
+    // Key (customer_id)=(12) is not present in table "customers".
+    const key = /^Key \(\w+\)=\((\d+)\) is not present in table "(\w+)"\.?$/.exec(text);
+    const name = key ? rowNames[key[2]!] : undefined;
+    return concurrentChange(label, key && name ? `another session deleted the ${name} with internal id ${key[1]}, which rows of this file name` : `another session deleted a row this file refers to (${text})`);
+  }
+  return null;
+}
+
+/** WORK with the server's refusals that mean another session's write (concurrentWriteProblem) said as such. */
+function explainingConcurrentWrites(label: string, work: ImportWork): ImportWork {
+  const explained = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      throw concurrentWriteProblem(label, error) ?? error;
+    }
+  };
+  work.write = explained(work.write.bind(work));
+  work.finish = explained(work.finish.bind(work));
+  work.convertLeadsWithSales = explained(work.convertLeadsWithSales.bind(work));
+  work.commit = explained(work.commit.bind(work));
+  if (work.bulk) work.bulk.settle = explained(work.bulk.settle.bind(work.bulk));
+  return work;
+}
+
+async function startWork(sql: PgSql, now: Date, kind: ImportKind, options: WriterOptions): Promise<ImportWork> {
   const session = new ImportSession(sql, now);
   await session.begin();
   try {
@@ -260,15 +310,30 @@ export async function createBulkStaging(session: ImportSession, sql: PgSql, kind
               coalesce(sum(same), 0) AS unchanged
        FROM import_written`,
     ))!;
-    if (stopAt === null) await merge();
+    if (stopAt === null) await merge(counts.changed);
     return { rowsNew: counts.new, rowsChanged: counts.changed, rowsUnchanged: counts.unchanged, rejections: rejections() };
   };
 
-  /** Writes the checked rows: earlier values of changed rows recorded, changed rows updated, new rows inserted in file order. */
-  const merge = async (): Promise<void> => {
+  /**
+   * Writes the checked rows: earlier values of changed rows recorded, changed rows updated, new rows inserted in file
+   * order and the ranges of their ids noted. CHANGED rows are to be updated.
+   */
+  const merge = async (changed: number): Promise<void> => {
     const table = kind;
     const written = kind === 'customers' ? targetColumns : [...orderColumns];
     const before = ['updated_at', ...written].map((column) => `'${column}', t.${column}`).join(', ');
+    // Other sessions write this table meanwhile (no table lock): the rows to change are locked first (in id order), so
+    // the earlier values recorded below are the ones the update overwrites (an edit committed since the rows were
+    // compared is among them), and nobody changes them until the commit. One deleted since cannot be written.
+    const locked = (await sql.value<number>(
+      `SELECT count(*) FROM (SELECT t.id FROM ${table} t JOIN import_written w ON t.id = w.existing_id WHERE w.same = 0 ORDER BY t.id FOR NO KEY UPDATE OF t) l`,
+    ))!;
+    if (locked < changed) {
+      const gone = await sql.value<string>(
+        `SELECT w.key FROM import_written w WHERE w.same = 0 AND NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = w.existing_id) ORDER BY w.line LIMIT 1`,
+      );
+      throw concurrentChange(sql.label, `another session deleted ${kind === 'customers' ? 'customer' : 'order'} ${gone ?? ''}`.trimEnd());
+    }
     await sql.exec(
       `INSERT INTO import_pending_changes (table_name, row_id, before)
          SELECT '${table}', t.id, CAST(json_build_object(${before}) AS TEXT) FROM import_written w JOIN ${table} t ON t.id = w.existing_id WHERE w.same = 0`,
@@ -288,20 +353,20 @@ export async function createBulkStaging(session: ImportSession, sql: PgSql, kind
        FROM import_written w WHERE t.id = w.existing_id AND w.same = 0`,
       { writtenAt: session.writtenAt },
     );
-    const range = await sql.get<{ first: number | null; last: number | null }>(
+    // The ids of the new rows, as islands of consecutive ids (id - row_number() is the same within one): other sessions'
+    // rows may take ids between them. Written straight to the session's table of ranges, so memory stays flat.
+    await session.storeRangesOf(table);
+    await sql.run(
       `WITH inserted AS (
          INSERT INTO ${table} (external_id, ${written.join(', ')}, created_at, updated_at)
          SELECT key, ${written.join(', ')}, ${kind === 'customers' ? 'coalesce(created_at, CAST(@now AS TEXT))' : 'CAST(@now AS TEXT)'}, CAST(@writtenAt AS TEXT)
          FROM import_written WHERE existing_id IS NULL ORDER BY line
          RETURNING id
        )
-       SELECT min(id) AS first, max(id) AS last FROM inserted`,
+       INSERT INTO import_created_ranges (table_name, first_id, last_id)
+       SELECT '${table}', min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS island FROM inserted) n GROUP BY island`,
       { now: session.now, writtenAt: session.writtenAt },
     );
-    if (range && range.first !== null && range.last !== null) {
-      session.noteCreated(table, range.first);
-      session.noteCreated(table, range.last);
-    }
   };
 
   async function* rejections(): AsyncIterable<BulkRejection> {

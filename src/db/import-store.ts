@@ -1,5 +1,6 @@
 // What an import is to the rest of crm: its outcomes, its run record, and where it starts (the row-by-row writer in
 // db/import-writer.ts on both engines; the PostgreSQL bulk path in db/import-postgres.ts).
+import { DatabaseError } from '../errors.js';
 import type { PgSql } from './engine/postgres.js';
 import type { BulkStaging } from './import-postgres.js';
 import type { Sql } from './engine/sql.js';
@@ -53,6 +54,15 @@ export const duplicateId = (field: string, externalId: string, hint = ''): Rejec
   value: externalId,
   reason: `appears more than once in this file (keep one row per id${hint})`,
 });
+
+/**
+ * Another session changed, while this import ran, a row the import was writing in a way it cannot go on from (on
+ * PostgreSQL, where an import does not lock other writers out): the import stops, nothing is written, and running it
+ * again goes through. WHAT says what happened ("another session deleted order O7").
+ */
+export function concurrentChange(label: string, what: string): DatabaseError {
+  return new DatabaseError(`${label}: while this import ran, ${what}; nothing was written: import the file again`);
+}
 
 export const unknownCustomer = (externalId: string, hint: string): Rejection => ({
   field: 'customer_id',

@@ -17,16 +17,42 @@ import type { ComplaintRow, CustomerRow, ImportRow, InteractionRow, OrderRow, Pa
 
 /** Customer ids an import keeps at hand (order files name the same customers again and again): some 20 MB at most. */
 const CUSTOMER_CACHE_SIZE = 250_000;
-/** The tables an import writes rows of (and records ids of): on PostgreSQL locked for writing by others until the import ends. */
-const lockedTables = 'customers, orders, order_lines, interactions, payments, surveys, complaints';
+/**
+ * Ranges of created ids one table keeps in memory. More ranges than this come only from other sessions writing the same
+ * table all along (PostgreSQL); then the older ones move to the temporary table import_created_ranges, so memory stays
+ * flat whatever the length of the file.
+ */
+const RANGES_IN_MEMORY = 1000;
+/** Ranges written to a table in one statement. */
+const RANGES_PER_STATEMENT = 200;
 /** From this many rows (and a quarter of the table) on, a SQLite bulk load rebuilds secondary indexes once instead of per row. */
 const BULK_ROWS = 50_000;
 
 /**
+ * The rows a run created in one table, as ranges of ids that are all the run's own (crm import undo deletes exactly
+ * these). On SQLite the run is the only writer: one range per table. On PostgreSQL other sessions write the same tables
+ * while an import runs (no table lock keeps them out), and their rows may take ids between the run's: a new range starts
+ * wherever an id that is not the run's may lie between. A session's ids only grow, so the ranges come in order.
+ */
+interface CreatedIds {
+  /** The ranges in memory, in increasing order: firsts[i] … lasts[i]. */
+  firsts: number[];
+  lasts: number[];
+  /**
+   * The highest id the run took from the table's counter such that every id after the last range's end up to it is the
+   * run's too (used up by its own inserts that found the key taken, rows of none); NaN when another id may lie between.
+   */
+  reach: number;
+  /** Whether older ranges (or the bulk path's) are in the temporary table import_created_ranges. */
+  stored: boolean;
+}
+
+/**
  * One import of one file, inside one transaction: a crash, Ctrl-C or kill before commit leaves the database exactly as
- * it was (docs/storage.md#transactions). SQLite: BEGIN IMMEDIATE. PostgreSQL: the tables an import writes are locked
- * against other writers for its length (as SQLite's write lock does), so the ids the run creates are one range per table
- * that no other session's rows fall in, which is what crm import undo relies on (import_created).
+ * it was (docs/storage.md#transactions). SQLite: BEGIN IMMEDIATE, the only writer. PostgreSQL: no table lock, so other
+ * sessions go on writing (crm log during a nightly import); the run records the ids it created as ranges that are all
+ * its own (CreatedIds, import_created), and it reads a row again under a row lock before it changes it, so the earlier
+ * values it records for undo are the ones it overwrites (KeyedUpsert.matched; the bulk path locks its rows in one go).
  */
 export class ImportSession {
   /** When the run happened, to the second (created_at of new rows, the run log). */
@@ -38,7 +64,16 @@ export class ImportSession {
    */
   readonly writtenAt: string;
   private readonly sequenceBefore = new Map<TrackedTable, number>();
-  private readonly createdRanges = new Map<TrackedTable, { first: number; last: number }>();
+  private readonly created = new Map<TrackedTable, CreatedIds>();
+  /** Whether the temporary table import_created_ranges exists and was emptied for this run. */
+  private rangesTable = false;
+  /** The run's id, once committed. */
+  private runId: number | null = null;
+  /**
+   * Whether other sessions may write the tables this run writes (PostgreSQL): then the ids used up by the run's own
+   * inserts that found a key taken are noted (takenId), and a row is read again under a row lock before it is changed.
+   */
+  readonly othersWrite: boolean;
   private readonly pendingChanges: { table: TrackedTable | 'order_lines'; id: number; before: string }[] = [];
   /** Whether any customer was ever merged: only then is a missing id looked up among the merged ids. */
   hasAliases = false;
@@ -56,6 +91,7 @@ export class ImportSession {
   constructor(readonly sql: Sql, now: Date = new Date()) {
     this.writtenAt = now.toISOString();
     this.now = this.writtenAt.replace(/\.\d{3}Z$/, 'Z');
+    this.othersWrite = sql.engine === 'postgres';
   }
 
   /** Opens the transaction (and the table for keys this run claimed); the session is in it when this resolves. */
@@ -71,10 +107,9 @@ export class ImportSession {
         this.sequenceBefore.set(table, Number((await sql.value('SELECT seq FROM sqlite_sequence WHERE name = ?', [table])) ?? 0));
       }
     } else {
+      // No table lock: others keep reading and writing these tables while the run goes on. Only the rows it changes
+      // are locked (until it commits); the ids it creates are recorded as ranges all its own.
       await sql.exec('BEGIN');
-      // EXCLUSIVE: others may read these tables (reports keep running) but not write them until this run commits, so the
-      // rows it creates take consecutive identity values: [first, last] per table holds this run's rows and no one else's.
-      await sql.exec(`LOCK TABLE ${lockedTables} IN EXCLUSIVE MODE`);
     }
     await sql.exec(sql.dialect.ddl('CREATE TEMP TABLE IF NOT EXISTS import_claimed_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;'));
     await sql.exec('DELETE FROM import_claimed_keys');
@@ -88,6 +123,7 @@ export class ImportSession {
    * snapshot. Unique indexes stay: upserts need them. (PostgreSQL loads large plain files by COPY instead.)
    */
   async beforeBatch(table: TrackedTable, rowsRead: number): Promise<void> {
+    await this.keepRangesSmall();
     if (this.sql.engine !== 'sqlite' || this.deferredTable) return;
     if (rowsRead < Math.max(BULK_ROWS, (this.sequenceBefore.get(table) ?? 0) / 4)) return;
     this.deferredTable = table;
@@ -103,14 +139,113 @@ export class ImportSession {
   }
 
   /**
-   * Notes a row this run created. Ids only grow and the run is the only writer of its tables, so the rows it
-   * created are exactly [first, last] per table. (A conflicting insert may use up an id without a row, so the
+   * Notes a row this run created: it extends the table's last range when every id between is the run's own (always on
+   * SQLite, the only writer), else starts a new range. (A conflicting insert may use up an id without a row, so the
    * counter alone would overstate the range.)
    */
   noteCreated(table: TrackedTable, id: number): void {
-    const range = this.createdRanges.get(table);
-    if (!range) this.createdRanges.set(table, { first: id, last: id });
-    else range.last = id;
+    let ids = this.created.get(table);
+    if (ids === undefined) {
+      ids = { firsts: [], lasts: [], reach: NaN, stored: false };
+      this.created.set(table, ids);
+    }
+    const last = ids.lasts.length - 1;
+    if (last >= 0 && (!this.othersWrite || id === ids.reach + 1)) ids.lasts[last] = id;
+    else {
+      ids.firsts.push(id);
+      ids.lasts.push(id);
+    }
+    ids.reach = id;
+  }
+
+  /**
+   * The select-list item (with its leading comma) that reads which id the run's last insert into TABLE used up, when
+   * that insert found the key taken and wrote nothing: PostgreSQL's currval, read in the statement right after it. Empty
+   * on SQLite. The column it gives is taken_id (noteTaken).
+   */
+  takenId(table: TrackedTable): string {
+    return this.othersWrite ? `, currval(pg_get_serial_sequence('${table}', 'id')) AS taken_id` : '';
+  }
+
+  /**
+   * Notes an id the run's own insert into TABLE used up without a row (takenId): when it follows the last id the run
+   * took, the next row it creates may still extend the last range, for no other session's row lies between.
+   */
+  noteTaken(table: TrackedTable, id: number | null | undefined): void {
+    const ids = this.created.get(table);
+    if (ids === undefined || id === null || id === undefined) return;
+    ids.reach = id === ids.reach + 1 ? id : NaN;
+  }
+
+  /** Whether ID is one of the rows this run created in TABLE. */
+  private async isCreated(table: TrackedTable, id: number): Promise<boolean> {
+    const ids = this.created.get(table);
+    if (ids === undefined) return false;
+    const { firsts, lasts } = ids;
+    if (firsts.length > 0 && id >= firsts[0]!) {
+      // The last range starting at or before id (binary search: the list may hold a thousand ranges).
+      let low = 0;
+      let high = firsts.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (firsts[middle]! <= id) low = middle;
+        else high = middle - 1;
+      }
+      if (id <= lasts[low]!) return true;
+    }
+    if (!ids.stored) return false;
+    const range = await this.sql.get<{ last_id: number }>(
+      'SELECT last_id FROM import_created_ranges WHERE table_name = ? AND first_id <= ? ORDER BY first_id DESC LIMIT 1',
+      [table, id],
+    );
+    return range !== undefined && id <= range.last_id;
+  }
+
+  /** The temporary table for ranges that are not kept in memory, created (and emptied of an earlier run's) on first use. */
+  private async ensureRangesTable(): Promise<void> {
+    if (this.rangesTable) return;
+    await this.sql.exec(this.sql.dialect.ddl(
+      'CREATE TEMP TABLE IF NOT EXISTS import_created_ranges (table_name TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, PRIMARY KEY (table_name, first_id)) WITHOUT ROWID;',
+    ));
+    await this.sql.exec('DELETE FROM import_created_ranges');
+    this.rangesTable = true;
+  }
+
+  /**
+   * For a path that writes TABLE's created ranges into import_created_ranges itself (the PostgreSQL bulk path, which
+   * finds them in SQL): the table is there when this resolves, and commit records what it holds.
+   */
+  async storeRangesOf(table: TrackedTable): Promise<void> {
+    await this.ensureRangesTable();
+    const ids = this.created.get(table);
+    if (ids === undefined) this.created.set(table, { firsts: [], lasts: [], reach: NaN, stored: true });
+    else ids.stored = true;
+  }
+
+  /** Moves all but the newest range of a table holding many to import_created_ranges (called between batches of rows). */
+  async keepRangesSmall(): Promise<void> {
+    for (const [table, ids] of this.created) {
+      if (ids.firsts.length <= RANGES_IN_MEMORY) continue;
+      await this.ensureRangesTable();
+      const older = ids.firsts.length - 1;
+      await this.writeRanges(null, table, ids.firsts.splice(0, older), ids.lasts.splice(0, older));
+      ids.stored = true;
+    }
+  }
+
+  /** Writes ranges of TABLE: into import_created for run RUNID, or (null) into import_created_ranges. */
+  private async writeRanges(runId: number | null, table: TrackedTable, firsts: readonly number[], lasts: readonly number[]): Promise<void> {
+    const target = runId === null ? 'import_created_ranges (table_name, first_id, last_id)' : 'import_created (run_id, table_name, first_id, last_id)';
+    const marks = runId === null ? '(?, ?, ?)' : '(?, ?, ?, ?)';
+    for (let start = 0; start < firsts.length; start += RANGES_PER_STATEMENT) {
+      const end = Math.min(firsts.length, start + RANGES_PER_STATEMENT);
+      const params: (string | number)[] = [];
+      for (let index = start; index < end; index += 1) {
+        if (runId !== null) params.push(runId);
+        params.push(table, firsts[index]!, lasts[index]!);
+      }
+      await this.sql.run(`INSERT INTO ${target} VALUES ${Array.from({ length: end - start }, () => marks).join(', ')}`, params);
+    }
   }
 
   /** Whether KEY was not claimed yet in this run (and now is). */
@@ -123,8 +258,7 @@ export class ImportSession {
    * matched (remembered in a temporary table, so memory stays flat; only rows that existed are noted).
    */
   async firstSight(table: TrackedTable, id: number, externalId: string): Promise<boolean> {
-    const range = this.createdRanges.get(table);
-    if (range && id >= range.first && id <= range.last) return false;
+    if (await this.isCreated(table, id)) return false;
     return this.claim(`seen:${table}:${externalId}`);
   }
 
@@ -199,19 +333,23 @@ export class ImportSession {
     // bulk load the orders index is deferred, so a per-lead lookup would scan every order once per lead).
     const anyLead = await this.sql.value("SELECT 1 FROM customers WHERE kind <> 'customer' AND kind = 'lead' LIMIT 1");
     if (anyLead === undefined) return 0;
+    // On PostgreSQL the leads are locked as they are read (another session may be editing one): what is recorded for
+    // undo is what this run overwrites. A lead converted meanwhile comes back as a customer and is left alone.
     const leads = await this.sql.all<{ id: number; kind: string; converted_at: string | null; updated_at: string; first_sale: string }>(
       `WITH first_sale AS (
          SELECT customer_id, min(order_date) AS first_sale FROM orders
          WHERE customer_id IN (SELECT id FROM customers WHERE kind <> 'customer' AND kind = 'lead') AND ${billed} AND ${purchase}
          GROUP BY customer_id
        )
-       SELECT c.id, c.kind, c.converted_at, c.updated_at, f.first_sale FROM first_sale f JOIN customers c ON c.id = f.customer_id`,
+       SELECT c.id, c.kind, c.converted_at, c.updated_at, f.first_sale FROM first_sale f JOIN customers c ON c.id = f.customer_id${
+         this.othersWrite ? ' FOR NO KEY UPDATE OF c' : ''}`,
     );
     for (const lead of leads) {
+      if (lead.kind !== 'lead') continue;
       this.recordChange('customers', lead.id, { kind: lead.kind, converted_at: lead.converted_at, updated_at: lead.updated_at });
       await this.sql.run("UPDATE customers SET kind = 'customer', converted_at = ?, updated_at = ? WHERE id = ?", [lead.converted_at ?? lead.first_sale, this.writtenAt, lead.id]);
     }
-    return leads.length;
+    return leads.filter((lead) => lead.kind === 'lead').length;
   }
 
   /**
@@ -219,19 +357,21 @@ export class ImportSession {
    * a contact warns, since it spoils the comparison). Read after commit, when the indexes a bulk load deferred are back.
    */
   async controlGroupContacts(): Promise<{ contacts: number; customers: string[] }> {
-    // This run's contacts: the ids it created and the rows it changed (what crm import undo would take back).
-    const created = this.createdRanges.get('interactions') ?? { first: 0, last: -1 };
+    // This run's contacts: the ids it created (its ranges, recorded by commit) and the rows it changed (what crm import
+    // undo would take back).
+    const created = this.created.has('interactions');
     const changed = this.pendingChanges.filter((change) => change.table === 'interactions').map((change) => change.id);
-    if (created.last < created.first && changed.length === 0) return { contacts: 0, customers: [] };
+    if ((!created || this.runId === null) && changed.length === 0) return { contacts: 0, customers: [] };
     // From the control groups (a few customers each) to their contacts (SQLite's CROSS JOIN keeps that join order).
     const join = this.sql.engine === 'sqlite' ? 'CROSS JOIN' : 'JOIN';
     const rows = await this.sql.all<{ customer: string; campaign: string }>(
       `SELECT c.external_id AS customer, k.name AS campaign FROM campaign_members m
        ${join} interactions i ON i.customer_id = m.customer_id AND i.campaign_id = m.campaign_id
        JOIN customers c ON c.id = i.customer_id JOIN campaigns k ON k.id = i.campaign_id
-       WHERE m.arm = 'control' AND (i.id BETWEEN @first AND @last OR i.id IN (${this.sql.dialect.jsonValues('@changed', 'bigint')}))
+       WHERE m.arm = 'control' AND (EXISTS (SELECT 1 FROM import_created r WHERE r.run_id = @run AND r.table_name = 'interactions'
+           AND i.id BETWEEN r.first_id AND r.last_id) OR i.id IN (${this.sql.dialect.jsonValues('@changed', 'bigint')}))
        ORDER BY i.id`,
-      { first: created.first, last: created.last, changed: JSON.stringify(changed) },
+      { run: this.runId ?? 0, changed: JSON.stringify(changed) },
     );
     return { contacts: rows.length, customers: [...new Set(rows.map((row) => `${row.customer} (${row.campaign})`))] };
   }
@@ -248,8 +388,11 @@ export class ImportSession {
       // written_at: the updated_at every row of this run got; crm import undo uses it to see later edits.
       { ...run, options: JSON.stringify(run.options), writtenAt: this.writtenAt },
     ))!;
-    for (const [table, range] of this.createdRanges) {
-      await sql.run('INSERT INTO import_created (run_id, table_name, first_id, last_id) VALUES (?, ?, ?, ?)', [runId, table, range.first, range.last]);
+    // The ranges of ids it created: those in memory (one per table on SQLite), then those kept in the temporary table.
+    for (const [table, ids] of this.created) await this.writeRanges(runId, table, ids.firsts, ids.lasts);
+    if (this.rangesTable) {
+      await sql.run('INSERT INTO import_created (run_id, table_name, first_id, last_id) SELECT ?, table_name, first_id, last_id FROM import_created_ranges', [runId]);
+      await sql.exec('DELETE FROM import_created_ranges');
     }
     // The first change recorded for a row wins (its values from before the run): the file's own changes, then the
     // leads this run converted.
@@ -265,6 +408,7 @@ export class ImportSession {
     await sql.exec('DELETE FROM import_claimed_keys');
     await sql.exec('COMMIT');
     this.finished = true;
+    this.runId = runId;
     if (sql.engine === 'sqlite') await sql.exec('PRAGMA foreign_keys = ON');
     return runId;
   }
@@ -287,6 +431,7 @@ export function contentHash(parts: readonly Value[]): string {
 class KeyedUpsert {
   private readonly insertText: string;
   private readonly selectText: string;
+  private readonly lockText: string;
   private readonly updateText: string;
 
   constructor(
@@ -299,38 +444,51 @@ class KeyedUpsert {
     const marks = columns.map(() => '?').join(', ');
     // Insert first: a new row costs one statement; only a key already present is read back and compared.
     this.insertText = `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at) VALUES (?, ${marks}, ?, ?) ON CONFLICT (external_id) DO NOTHING`;
-    this.selectText = `SELECT id, updated_at, ${list} FROM ${table} WHERE external_id = ?`;
+    // Right after an insert that found the key taken: on PostgreSQL it also reads the id that insert used up.
+    this.selectText = `SELECT id, updated_at, ${list}${session.takenId(table)} FROM ${table} WHERE external_id = ?`;
+    // PostgreSQL only (othersWrite): the row read again under a row lock before this run changes it.
+    this.lockText = `SELECT id, updated_at, ${list} FROM ${table} WHERE external_id = ? FOR NO KEY UPDATE`;
     this.updateText = `UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`;
   }
 
   /**
    * values are in the order of `columns`. 'duplicate': the file names this id a second time (the second row would undo
-   * the first on every re-import).
+   * the first on every re-import). seen: the key was already claimed (firstSight) by this row.
    */
-  upsert(externalId: string, values: Value[], createdAt?: string | null): Promise<'new' | 'changed' | 'unchanged' | 'duplicate'> {
+  upsert(externalId: string, values: Value[], createdAt?: string | null, seen = false): Promise<'new' | 'changed' | 'unchanged' | 'duplicate'> {
     const { session } = this;
     // Written as a chain, not an async function: on SQLite this is the per-row cost of a large import.
     return session.sql.insert(this.insertText, [externalId, ...values, createdAt ?? session.now, session.writtenAt]).then((inserted) => {
-      if (inserted === undefined) return this.matched(externalId, values);
+      if (inserted === undefined) return this.matched(externalId, values, createdAt, seen);
       session.noteCreated(this.table, inserted);
       return 'new';
     });
   }
 
+  private same(row: Values, values: readonly Value[]): boolean {
+    for (let index = 0; index < this.columns.length; index += 1) {
+      if (row[this.columns[index]!] !== values[index]) return false;
+    }
+    return true;
+  }
+
   /** A row whose key is in the table already: the same row a second time, unchanged, or changed (and updated). */
-  private async matched(externalId: string, values: Value[]): Promise<'changed' | 'unchanged' | 'duplicate'> {
+  private async matched(externalId: string, values: Value[], createdAt: string | null | undefined, seen: boolean): Promise<'new' | 'changed' | 'unchanged' | 'duplicate'> {
     const { session } = this;
     const { sql, writtenAt } = session;
-    const existing = (await sql.get<{ id: number; updated_at: string } & Values>(this.selectText, [externalId]))!;
-    if (!(await session.firstSight(this.table, existing.id, externalId))) return 'duplicate';
-    let same = true;
-    for (let index = 0; index < this.columns.length; index += 1) {
-      if (existing[this.columns[index]!] !== values[index]) {
-        same = false;
-        break;
-      }
+    let existing = await sql.get<{ id: number; updated_at: string; taken_id?: number } & Values>(this.selectText, [externalId]);
+    // Deleted by another session since the insert found it (PostgreSQL): written as a new row after all.
+    if (existing === undefined) return this.upsert(externalId, values, createdAt, seen);
+    if (existing.taken_id !== undefined) session.noteTaken(this.table, existing.taken_id);
+    if (!seen && !(await session.firstSight(this.table, existing.id, externalId))) return 'duplicate';
+    if (this.same(existing, values)) return 'unchanged';
+    if (session.othersWrite) {
+      // Read again under a row lock: the values recorded for undo are the ones this run overwrites, and no one else
+      // changes the row until the run commits (an edit made since the first read is seen here).
+      existing = await sql.get<{ id: number; updated_at: string } & Values>(this.lockText, [externalId]);
+      if (existing === undefined) return this.upsert(externalId, values, createdAt, true);
+      if (this.same(existing, values)) return 'unchanged';
     }
-    if (same) return 'unchanged';
     const before: Values = { updated_at: existing.updated_at };
     for (const column of this.columns) before[column] = existing[column] ?? null;
     session.recordChange(this.table, existing.id, before);

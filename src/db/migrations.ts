@@ -409,6 +409,30 @@ CREATE INDEX orders_returns ON orders(customer_id) WHERE amount_cents < 0;
 `,
   },
   {
+    version: 15,
+    description: 'import undo: the rows a run created may be several id ranges per table',
+    sql: `
+-- An import on PostgreSQL no longer keeps other writers out of the tables it writes (crm log goes on during a nightly
+-- import), so the ids a run created may have another session's rows between them: a run records each range of ids
+-- that are all its own. SQLite's single writer still gives one range per table. The table is rebuilt for its new
+-- primary key (WITHOUT ROWID: the key is the table), through a temporary copy; every recorded range stays.
+CREATE TEMP TABLE import_created_before_v15 AS SELECT run_id, table_name, first_id, last_id FROM import_created;
+DROP TABLE import_created;
+CREATE TABLE import_created (
+  run_id INTEGER NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+  table_name TEXT NOT NULL,
+  first_id INTEGER NOT NULL,
+  last_id INTEGER NOT NULL,
+  PRIMARY KEY (run_id, table_name, first_id)
+) WITHOUT ROWID;
+INSERT INTO import_created (run_id, table_name, first_id, last_id) SELECT run_id, table_name, first_id, last_id FROM import_created_before_v15;
+DROP TABLE import_created_before_v15;
+`,
+    postgres: `
+ALTER TABLE import_created DROP CONSTRAINT import_created_pkey, ADD PRIMARY KEY (run_id, table_name, first_id);
+`,
+  },
+  {
     version: 17,
     description: 'a team: logins mapped to salesperson names and roles; on PostgreSQL, who sees which rows',
     sql: `

@@ -3,6 +3,7 @@
 // the file, in different batches), and written as orders, with their lines, once the whole file is read.
 import { createHash } from 'node:crypto';
 import type { Sql } from './engine/sql.js';
+import { concurrentChange } from './import-store.js';
 import type { ImportSession } from './import-writer.js';
 import type { OrderRow, Rejection } from '../import/validate.js';
 
@@ -181,6 +182,8 @@ export class LineStaging {
       ordersNew: 0, ordersChanged: 0, ordersUnchanged: 0, lines: this.lineCount, returns: 0, grouped: 0, creditNotes: 0,
       creditPrefix: rule.prefix, creditPrefixAuto: rule.auto,
     };
+    /** An order this file changes, deleted by another session since its insert found the key taken (PostgreSQL). */
+    const concurrentDelete = (key: string) => concurrentChange(sql.label, `another session deleted order ${key}`);
     for (let after = 0; ;) {
       const heads = await sql.all<{ ord: number; key: string; customer_id: number; order_date: string; status: string | null; grouped: number }>(
         'SELECT ord, key, customer_id, order_date, status, grouped FROM import_line_orders WHERE ord > ? ORDER BY ord LIMIT ?',
@@ -188,6 +191,7 @@ export class LineStaging {
       );
       if (heads.length === 0) break;
       after = heads[heads.length - 1]!.ord;
+      await session.keepRangesSmall();
       for (const head of heads) {
         let lines = await sql.all<StoredLine>(
           'SELECT product, quantity, unit_price_cents, amount_cents, cost_cents FROM import_lines WHERE key = ? ORDER BY seq',
@@ -216,16 +220,31 @@ export class LineStaging {
           outcome.ordersNew += 1;
           continue;
         }
-        const existing = (await sql.get<{ id: number; updated_at: string } & OrderValues>(
-          `SELECT id, updated_at, ${orderColumns.join(', ')} FROM orders WHERE external_id = ?`,
+        const select = `SELECT id, updated_at, ${orderColumns.join(', ')}`;
+        let existing = await sql.get<{ id: number; updated_at: string; taken_id?: number } & OrderValues>(
+          `${select}${session.takenId('orders')} FROM orders WHERE external_id = ?`,
           [head.key],
-        ))!;
-        const before = await readOrderLines(sql, existing.id);
-        const sameOrder = orderColumns.every((column) => existing[column] === values[column]);
-        const linesSame = sameLines(before, order.stored);
+        );
+        if (existing === undefined) throw concurrentDelete(head.key);
+        if (existing.taken_id !== undefined) session.noteTaken('orders', existing.taken_id);
+        let before = await readOrderLines(sql, existing.id);
+        let sameOrder = orderColumns.every((column) => existing![column] === values[column]);
+        let linesSame = sameLines(before, order.stored);
         if (sameOrder && linesSame) {
           outcome.ordersUnchanged += 1;
           continue;
+        }
+        if (session.othersWrite) {
+          // PostgreSQL: read again under a row lock, so what undo records is what this run overwrites (ImportSession).
+          existing = await sql.get<{ id: number; updated_at: string } & OrderValues>(`${select} FROM orders WHERE external_id = ? FOR NO KEY UPDATE`, [head.key]);
+          if (existing === undefined) throw concurrentDelete(head.key);
+          before = await readOrderLines(sql, existing.id);
+          sameOrder = orderColumns.every((column) => existing![column] === values[column]);
+          linesSame = sameLines(before, order.stored);
+          if (sameOrder && linesSame) {
+            outcome.ordersUnchanged += 1;
+            continue;
+          }
         }
         const previous: Record<string, string | number | null> = { updated_at: existing.updated_at };
         for (const column of orderColumns) previous[column] = existing[column];

@@ -55,13 +55,19 @@ function isTracked(table: string): table is Tracked {
 /** Takes back run `runId`: removes the rows it created and gives the rows it changed their earlier values. */
 export async function undoImportRun(sql: Sql, runId: number, now: string): Promise<UndoResult> {
   return sql.transaction(async (): Promise<UndoResult> => {
-    // On PostgreSQL, as an import does (db/import-writer.ts): no other session writes these tables until the undo
-    // commits, so the rows checked are the rows changed.
+    // On PostgreSQL no other session writes these tables until the undo commits, so the rows checked are the rows
+    // changed. (An import does not lock them: the rows it created are recorded as ranges of ids all its own, whatever
+    // other sessions wrote meanwhile; an undo is rare and short, and it checks before it deletes.)
     if (sql.engine === 'postgres') await sql.exec('LOCK TABLE customers, orders, order_lines, interactions, payments, surveys, complaints IN EXCLUSIVE MODE');
     const run = await sql.get<RunRow>('SELECT id, kind, file_name, finished_at, written_at, undone_at FROM import_runs WHERE id = ?', [runId]);
     if (!run) throw new UsageError(`no import run ${runId}; \`crm import log\` lists the runs`);
     if (run.undone_at) throw new UsageError(`import run ${runId} was already undone at ${run.undone_at}`);
-    const created = await sql.all<{ table_name: string; first_id: number; last_id: number }>('SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ?', [runId]);
+    // Every range of ids the run created, per table: one on SQLite; on PostgreSQL more when other sessions wrote the
+    // same tables during the run (their rows lie between the ranges and are not the run's).
+    const created = await sql.all<{ table_name: string; first_id: number; last_id: number }>(
+      'SELECT table_name, first_id, last_id FROM import_created WHERE run_id = ? ORDER BY table_name, first_id',
+      [runId],
+    );
     let changes = await sql.all<{ table_name: string; row_id: number; before: string }>(
       'SELECT table_name, row_id, before FROM import_changes WHERE run_id = ? ORDER BY table_name, row_id',
       [runId],
@@ -137,33 +143,38 @@ export async function undoImportRun(sql: Sql, runId: number, now: string): Promi
 
     // Remove what the run created, children first; anything else still pointing at those rows blocks the undo.
     const removed: Partial<Record<Tracked, number>> = {};
-    const ranges = new Map(created.filter((range) => isTracked(range.table_name)).map((range) => [range.table_name as Tracked, range]));
     for (const table of deleteOrder) {
-      const range = ranges.get(table);
-      if (!range) continue;
+      const ranges = created.filter((range) => range.table_name === table);
+      if (ranges.length === 0) continue;
       const dependants: string[] = table === 'customers'
         ? customerChildren.map((child) => `SELECT '${child.slice(0, -1)}' AS what, coalesce(x.external_id, '#' || CAST(x.id AS TEXT)) AS child,
-            c.external_id AS parent FROM ${child} x JOIN customers c ON c.id = x.customer_id WHERE x.customer_id BETWEEN ? AND ? ORDER BY x.id LIMIT ${MAX_NAMED}`).concat([
+            c.external_id AS parent FROM ${child} x JOIN customers c ON c.id = x.customer_id WHERE x.customer_id BETWEEN @first AND @last ORDER BY x.id LIMIT ${MAX_NAMED}`).concat([
             // A campaign's groups are fixed when it is created: removing a member would change its comparison.
             `SELECT 'place in campaign' AS what, k.name AS child, c.external_id AS parent FROM campaign_members m JOIN campaigns k ON k.id = m.campaign_id
-             JOIN customers c ON c.id = m.customer_id WHERE m.customer_id BETWEEN ? AND ? ORDER BY m.campaign_id, m.customer_id LIMIT ${MAX_NAMED}`,
-            // A partner the run created who has referred customers added since: they would lose their referrer.
-            `WITH run(first_id, last_id) AS (SELECT CAST(? AS BIGINT), CAST(? AS BIGINT))
-             SELECT 'referral' AS what, x.external_id AS child, c.external_id AS parent FROM run, customers x JOIN customers c ON c.id = x.referred_by
-             WHERE x.referred_by BETWEEN run.first_id AND run.last_id AND x.id NOT BETWEEN run.first_id AND run.last_id ORDER BY x.id LIMIT ${MAX_NAMED}`,
+             JOIN customers c ON c.id = m.customer_id WHERE m.customer_id BETWEEN @first AND @last ORDER BY m.campaign_id, m.customer_id LIMIT ${MAX_NAMED}`,
+            // A partner the run created who has referred customers added since (not by the run): they would lose their referrer.
+            `SELECT 'referral' AS what, x.external_id AS child, c.external_id AS parent FROM customers x JOIN customers c ON c.id = x.referred_by
+             WHERE x.referred_by BETWEEN @first AND @last AND NOT EXISTS (SELECT 1 FROM import_created r
+               WHERE r.run_id = @run AND r.table_name = 'customers' AND x.id BETWEEN r.first_id AND r.last_id) ORDER BY x.id LIMIT ${MAX_NAMED}`,
           ])
         : table === 'orders'
           ? [`SELECT 'payment' AS what, coalesce(x.external_id, '#' || CAST(x.id AS TEXT)) AS child, o.external_id AS parent
-              FROM payments x JOIN orders o ON o.id = x.order_id WHERE x.order_id BETWEEN ? AND ? ORDER BY x.id LIMIT ${MAX_NAMED}`]
+              FROM payments x JOIN orders o ON o.id = x.order_id WHERE x.order_id BETWEEN @first AND @last ORDER BY x.id LIMIT ${MAX_NAMED}`]
           : [];
-      for (const text of dependants) {
-        const rows = await sql.all<{ what: string; child: string; parent: string }>(text, [range.first_id, range.last_id]);
-        for (const row of rows) conflict(`${row.what} ${row.child} of ${singular[table]} ${row.parent} (added since)`);
+      for (const range of ranges) {
+        for (const text of dependants) {
+          const rows = await sql.all<{ what: string; child: string; parent: string }>(text, { first: range.first_id, last: range.last_id, run: runId });
+          for (const row of rows) conflict(`${row.what} ${row.child} of ${singular[table]} ${row.parent} (added since)`);
+        }
       }
       if (conflictCount) refuse(`rows added since depend on rows it created`);
-      // An order's lines go with it (the foreign key cascades too; this does not rely on it).
-      if (table === 'orders') await sql.run('DELETE FROM order_lines WHERE order_id BETWEEN ? AND ?', [range.first_id, range.last_id]);
-      removed[table] = (await sql.run(`DELETE FROM ${table} WHERE id BETWEEN ? AND ?`, [range.first_id, range.last_id])).changes;
+      let count = 0;
+      for (const range of ranges) {
+        // An order's lines go with it (the foreign key cascades too; this does not rely on it).
+        if (table === 'orders') await sql.run('DELETE FROM order_lines WHERE order_id BETWEEN ? AND ?', [range.first_id, range.last_id]);
+        count += (await sql.run(`DELETE FROM ${table} WHERE id BETWEEN ? AND ?`, [range.first_id, range.last_id])).changes;
+      }
+      removed[table] = count;
     }
 
     await sql.run('DELETE FROM import_created WHERE run_id = ?', [runId]);

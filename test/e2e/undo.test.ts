@@ -146,8 +146,9 @@ describe.each(engines)('crm import undo on %s', (engine) => {
 });
 
 // On a server other sessions write while an import runs: the rows the run records as its own (import_created) must be
-// its own, or undo would delete another session's rows. An import locks the tables it writes against other writers
-// (db/import-postgres.ts), so a session adding customers meanwhile waits, and its rows come after the run's.
+// its own, or undo would delete another session's rows. An import takes no table lock (db/import-postgres.ts): a session
+// adding customers meanwhile goes on, its rows may take ids between the run's, and the run records only the ranges of
+// ids that are all its own (test/e2e/import-concurrent.test.ts times those writes).
 describe.skipIf(!engines.includes('postgres'))('crm import undo on postgres, with other sessions writing', () => {
   it('two imports and a session adding customers at the same time: undo takes back exactly each run\'s rows', async () => {
     const { db, file } = await setup('postgres');

@@ -104,6 +104,14 @@ export function registerCustomerMaintenance(customer: Command, context: CliConte
         throw new UsageError(`--kind ${changes.kind}: ${found.external_id} ${found.name} is the partner who referred ${referred} customer${referred === 1 ? '' : 's'}; a referrer must stay a partner`);
       }
     }
+    if (changes.owner !== undefined && db.engine === 'postgres') {
+      // On a team, a salesperson keeps their own customers; passing one on is a manager's move (the server agrees).
+      const { accessOf } = await import('../../db/team.js');
+      const access = await accessOf(db);
+      if (access.role === 'sales' && changes.owner !== access.name) {
+        throw new UsageError(`${access.login} (sales) may not give ${found.external_id} to ${changes.owner || 'no one'}: a manager or the owner reassigns customers; nothing was changed`);
+      }
+    }
     const { updateCustomer } = await import('../../db/customer-changes.js');
     const changed: string[] = await updateCustomer(db, found, changes, nowIso(context));
     if (referrer !== undefined) {
