@@ -40,10 +40,6 @@ const customerWork = { read: ofVisibleCustomer, add: ofVisibleCustomer, change: 
 const customerMoney = { read: ofVisibleCustomer, add: seesAll, change: seesAll, remove: seesAll };
 
 export const teamSchemaPostgres = `
--- TEMPCOLS
-ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS created_by TEXT DEFAULT current_user; ALTER TABLE import_runs ADD COLUMN IF NOT EXISTS created_by TEXT DEFAULT current_user; ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS created_by TEXT DEFAULT current_user; ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS created_by TEXT DEFAULT current_user;
-ALTER TABLE customers ADD COLUMN IF NOT EXISTS updated_by TEXT DEFAULT current_user; ALTER TABLE interactions ADD COLUMN IF NOT EXISTS updated_by TEXT DEFAULT current_user; ALTER TABLE complaints ADD COLUMN IF NOT EXISTS updated_by TEXT DEFAULT current_user; ALTER TABLE payments ADD COLUMN IF NOT EXISTS updated_by TEXT DEFAULT current_user; ALTER TABLE surveys ADD COLUMN IF NOT EXISTS updated_by TEXT DEFAULT current_user;
--- /TEMPCOLS
 CREATE TABLE team_members (
   login TEXT COLLATE "C" PRIMARY KEY,
   name TEXT COLLATE "C" NOT NULL UNIQUE,
