@@ -17,6 +17,12 @@ const postgresExternalIdTrigger = (table: string) => `
 CREATE TRIGGER ${table}_external_id BEFORE INSERT ON ${table} FOR EACH ROW WHEN (NEW.external_id IS NULL)
   EXECUTE FUNCTION crm_external_id();`;
 
+// Version 16 (part of that released step: never change these lists; a later table gets its columns in its own step).
+/** The tables whose rows people write and change: each carries created_by and updated_by. */
+const authoredTables: readonly string[] = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints', 'campaigns', 'snapshots'];
+/** Rows written once (the run log, the audit log): created_by only. */
+const loggedTables: readonly string[] = ['import_runs', 'audit_log'];
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -404,6 +410,33 @@ CREATE INDEX customer_aliases_customer ON customer_aliases(customer_id);
 -- read of the returns alone, not a second scan of every order. It holds only orders below zero, so it costs
 -- nothing in a shop without returns.
 CREATE INDEX orders_returns ON orders(customer_id) WHERE amount_cents < 0;
+`,
+  },
+  // Version 15 is another change landing beside this one; numbers are never reused.
+  {
+    version: 16,
+    description: 'who wrote each row: created_by and updated_by (the login on PostgreSQL, the operating-system user on SQLite)',
+    sql: `
+-- crm writes both with every INSERT and UPDATE it makes (db/engine/sql.ts actor); rows from before stay NULL (unknown).
+${authoredTables.map((table) => `ALTER TABLE ${table} ADD COLUMN created_by TEXT;\nALTER TABLE ${table} ADD COLUMN updated_by TEXT;`).join('\n')}
+${loggedTables.map((table) => `ALTER TABLE ${table} ADD COLUMN created_by TEXT;`).join('\n')}
+`,
+    // On a server the server vouches for the name: a row written by anything (psql too) gets the login by default once
+    // the columns exist (rows from before stay NULL), and every UPDATE is stamped with the login that made it, whatever
+    // the statement said, so nobody changes a row under another's name.
+    postgres: `
+${[...authoredTables, ...loggedTables].map((table) => {
+  const columns = authoredTables.includes(table) ? ['created_by', 'updated_by'] : ['created_by'];
+  return `ALTER TABLE ${table} ${columns.map((column) => `ADD COLUMN ${column} TEXT COLLATE "C"`).join(', ')};
+ALTER TABLE ${table} ${columns.map((column) => `ALTER COLUMN ${column} SET DEFAULT CAST(current_user AS TEXT)`).join(', ')};`;
+}).join('\n')}
+CREATE FUNCTION crm_updated_by() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_by := CAST(current_user AS TEXT);
+  RETURN NEW;
+END;
+$$;
+${authoredTables.map((table) => `CREATE TRIGGER ${table}_updated_by BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION crm_updated_by();`).join('\n')}
 `,
   },
 ];
