@@ -284,19 +284,20 @@ export async function createBulkStaging(session: ImportSession, sql: PgSql, kind
       );
     }
     await sql.run(
-      `UPDATE ${table} t SET ${written.map((column) => `${column} = w.${column}`).join(', ')}, updated_at = @writtenAt
+      `UPDATE ${table} t SET ${written.map((column) => `${column} = w.${column}`).join(', ')}, updated_at = @writtenAt, updated_by = CAST(@actor AS TEXT)
        FROM import_written w WHERE t.id = w.existing_id AND w.same = 0`,
-      { writtenAt: session.writtenAt },
+      { writtenAt: session.writtenAt, actor: sql.actor },
     );
     const range = await sql.get<{ first: number | null; last: number | null }>(
       `WITH inserted AS (
-         INSERT INTO ${table} (external_id, ${written.join(', ')}, created_at, updated_at)
-         SELECT key, ${written.join(', ')}, ${kind === 'customers' ? 'coalesce(created_at, CAST(@now AS TEXT))' : 'CAST(@now AS TEXT)'}, CAST(@writtenAt AS TEXT)
+         INSERT INTO ${table} (external_id, ${written.join(', ')}, created_at, updated_at, created_by, updated_by)
+         SELECT key, ${written.join(', ')}, ${kind === 'customers' ? 'coalesce(created_at, CAST(@now AS TEXT))' : 'CAST(@now AS TEXT)'}, CAST(@writtenAt AS TEXT),
+                CAST(@actor AS TEXT), CAST(@actor AS TEXT)
          FROM import_written WHERE existing_id IS NULL ORDER BY line
          RETURNING id
        )
        SELECT min(id) AS first, max(id) AS last FROM inserted`,
-      { now: session.now, writtenAt: session.writtenAt },
+      { now: session.now, writtenAt: session.writtenAt, actor: sql.actor },
     );
     if (range && range.first !== null && range.last !== null) {
       session.noteCreated(table, range.first);

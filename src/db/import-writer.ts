@@ -209,7 +209,9 @@ export class ImportSession {
     );
     for (const lead of leads) {
       this.recordChange('customers', lead.id, { kind: lead.kind, converted_at: lead.converted_at, updated_at: lead.updated_at });
-      await this.sql.run("UPDATE customers SET kind = 'customer', converted_at = ?, updated_at = ? WHERE id = ?", [lead.converted_at ?? lead.first_sale, this.writtenAt, lead.id]);
+      await this.sql.run("UPDATE customers SET kind = 'customer', converted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?", [
+        lead.converted_at ?? lead.first_sale, this.writtenAt, this.sql.actor, lead.id,
+      ]);
     }
     return leads.length;
   }
@@ -242,11 +244,11 @@ export class ImportSession {
     for (const index of this.deferredIndexes) await sql.exec(index.sql);
     const runId = (await sql.insert(
       `INSERT INTO import_runs (kind, file_name, content_hash, started_at, finished_at, rows_read, rows_new, rows_changed,
-         rows_unchanged, rows_rejected, customers_created, options, written_at)
+         rows_unchanged, rows_rejected, customers_created, options, written_at, created_by)
        VALUES (@kind, @fileName, @contentHash, @startedAt, @finishedAt, @rowsRead, @rowsNew, @rowsChanged,
-         @rowsUnchanged, @rowsRejected, @customersCreated, @options, @writtenAt)`,
+         @rowsUnchanged, @rowsRejected, @customersCreated, @options, @writtenAt, @actor)`,
       // written_at: the updated_at every row of this run got; crm import undo uses it to see later edits.
-      { ...run, options: JSON.stringify(run.options), writtenAt: this.writtenAt },
+      { ...run, options: JSON.stringify(run.options), writtenAt: this.writtenAt, actor: sql.actor },
     ))!;
     for (const [table, range] of this.createdRanges) {
       await sql.run('INSERT INTO import_created (run_id, table_name, first_id, last_id) VALUES (?, ?, ?, ?)', [runId, table, range.first, range.last]);
@@ -297,10 +299,13 @@ class KeyedUpsert {
     // Table and column names come from the fixed lists in this file, never from user text; values are parameters.
     const list = columns.join(', ');
     const marks = columns.map(() => '?').join(', ');
-    // Insert first: a new row costs one statement; only a key already present is read back and compared.
-    this.insertText = `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at) VALUES (?, ${marks}, ?, ?) ON CONFLICT (external_id) DO NOTHING`;
+    // Insert first: a new row costs one statement; only a key already present is read back and compared. Who wrote the
+    // row (created_by, updated_by) is written with it but never compared: the same data imported again by someone else
+    // is unchanged, and stays as it was.
+    this.insertText = `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at, created_by, updated_by) VALUES (?, ${marks}, ?, ?, ?, ?)
+      ON CONFLICT (external_id) DO NOTHING`;
     this.selectText = `SELECT id, updated_at, ${list} FROM ${table} WHERE external_id = ?`;
-    this.updateText = `UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`;
+    this.updateText = `UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')}, updated_at = ?, updated_by = ? WHERE id = ?`;
   }
 
   /**
@@ -310,7 +315,8 @@ class KeyedUpsert {
   upsert(externalId: string, values: Value[], createdAt?: string | null): Promise<'new' | 'changed' | 'unchanged' | 'duplicate'> {
     const { session } = this;
     // Written as a chain, not an async function: on SQLite this is the per-row cost of a large import.
-    return session.sql.insert(this.insertText, [externalId, ...values, createdAt ?? session.now, session.writtenAt]).then((inserted) => {
+    const actor = session.sql.actor;
+    return session.sql.insert(this.insertText, [externalId, ...values, createdAt ?? session.now, session.writtenAt, actor, actor]).then((inserted) => {
       if (inserted === undefined) return this.matched(externalId, values);
       session.noteCreated(this.table, inserted);
       return 'new';
@@ -334,7 +340,7 @@ class KeyedUpsert {
     const before: Values = { updated_at: existing.updated_at };
     for (const column of this.columns) before[column] = existing[column] ?? null;
     session.recordChange(this.table, existing.id, before);
-    await sql.run(this.updateText, [...values, writtenAt, existing.id]);
+    await sql.run(this.updateText, [...values, writtenAt, sql.actor, existing.id]);
     return 'changed';
   }
 }
@@ -389,12 +395,12 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
     if (!options.createCustomers || !source) return unknown(externalId);
     customersCreated += 1;
     const id = (await sql.insert(
-      `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, status, created_at, updated_at)
-       VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, 'active', @now, @writtenAt)`,
+      `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, status, created_at, updated_at, created_by, updated_by)
+       VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, 'active', @now, @writtenAt, @actor, @actor)`,
       {
         external_id: externalId, name: source.name ?? externalId, company: source.company ?? null, email: source.email ?? null,
         phone: source.phone ?? null, city: source.city ?? null, region: source.region ?? null, channel: source.channel ?? null,
-        owner: source.owner ?? null, now: session.now, writtenAt: session.writtenAt,
+        owner: source.owner ?? null, now: session.now, writtenAt: session.writtenAt, actor: sql.actor,
       },
     ))!;
     session.noteCreated('customers', id);
