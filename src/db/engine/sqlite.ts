@@ -2,7 +2,7 @@
 // better-sqlite3 is synchronous; these methods return settled promises, so a caller awaits the same way on
 // both engines and pays one microtask per call (reads of many rows come in batches for that reason).
 import type Database from 'better-sqlite3';
-import os from 'node:os';
+import { operatingSystemUser } from '../../util/os-user.js';
 import { sqliteDialect } from './dialect.js';
 import type { Params, RunResult, Sql } from './sql.js';
 
@@ -16,20 +16,6 @@ function bind(params: Params | undefined): readonly unknown[] {
   return Array.isArray(params) ? (params as readonly unknown[]) : [params];
 }
 
-/**
- * The operating-system user running crm: who writes to a SQLite file (a file has no logins). USER (or USERNAME) when
- * the system cannot say (a uid with no passwd entry, as in some containers), else 'unknown'.
- */
-export function operatingSystemUser(env: Record<string, string | undefined> = process.env): string {
-  try {
-    const name = os.userInfo().username;
-    if (name !== '') return name;
-  } catch {
-    // no passwd entry for this uid
-  }
-  return env.USER || env.USERNAME || 'unknown';
-}
-
 export class SqliteSql implements Sql {
   readonly engine = 'sqlite' as const;
   readonly dialect = sqliteDialect;
@@ -40,6 +26,7 @@ export class SqliteSql implements Sql {
     /** The better-sqlite3 handle: for the SQLite-only paths in src/db (bulk import, backup, pragmas), nothing above. */
     readonly handle: Database.Database,
     readonly label: string,
+    /** Who writes (Sql.actor): the operating-system user unless the caller knows better (the CLI's Io). */
     readonly actor: string = operatingSystemUser(),
   ) {}
 
