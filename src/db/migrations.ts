@@ -22,6 +22,8 @@ CREATE TRIGGER ${table}_external_id BEFORE INSERT ON ${table} FOR EACH ROW WHEN 
 const authoredTables: readonly string[] = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints', 'campaigns', 'snapshots'];
 /** Rows written once (the run log, the audit log): created_by only. */
 const loggedTables: readonly string[] = ['import_runs', 'audit_log'];
+/** crm customer show lists a customer's changes from the audit log on the timeline (db/customer-file.ts). */
+const auditIndex = 'CREATE INDEX audit_log_customer ON audit_log(customer_id) WHERE customer_id IS NOT NULL;';
 
 export const migrations: Migration[] = [
   {
@@ -420,6 +422,7 @@ CREATE INDEX orders_returns ON orders(customer_id) WHERE amount_cents < 0;
 -- crm writes both with every INSERT and UPDATE it makes (db/engine/sql.ts actor); rows from before stay NULL (unknown).
 ${authoredTables.map((table) => `ALTER TABLE ${table} ADD COLUMN created_by TEXT;\nALTER TABLE ${table} ADD COLUMN updated_by TEXT;`).join('\n')}
 ${loggedTables.map((table) => `ALTER TABLE ${table} ADD COLUMN created_by TEXT;`).join('\n')}
+${auditIndex}
 `,
     // On a server the server vouches for the name: a row written by anything (psql too) gets the login by default once
     // the columns exist (rows from before stay NULL), and every UPDATE is stamped with the login that made it, whatever
@@ -437,6 +440,7 @@ BEGIN
 END;
 $$;
 ${authoredTables.map((table) => `CREATE TRIGGER ${table}_updated_by BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION crm_updated_by();`).join('\n')}
+${auditIndex}
 `,
   },
 ];
