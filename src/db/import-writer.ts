@@ -290,6 +290,8 @@ class KeyedUpsert {
   private readonly insertText: string;
   private readonly selectText: string;
   private readonly updateText: string;
+  /** Whether a row brings its own created_at (a customers file's column); other tables take the run's time. */
+  private readonly ownCreatedAt: boolean;
 
   constructor(
     private readonly session: ImportSession,
@@ -302,8 +304,16 @@ class KeyedUpsert {
     // Insert first: a new row costs one statement; only a key already present is read back and compared. Who wrote the
     // row (created_by, updated_by) is written with it but never compared: the same data imported again by someone else
     // is unchanged, and stays as it was.
-    this.insertText = `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at, created_by, updated_by) VALUES (?, ${marks}, ?, ?, ?, ?)
-      ON CONFLICT (external_id) DO NOTHING`;
+    // The run's own times are the same for every row: they are part of the statement (crm makes them, ISO 8601 checked
+    // here, never text from a file), so a row binds only its values and who wrote it. On SQLite each bound value of a
+    // row costs (some 0.2 µs), and this keeps a large import binding as many as before who-wrote-it was kept.
+    const stamp = (time: string): string => {
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(time)) throw new Error(`not a time crm made: ${time}`);
+      return `'${time}'`;
+    };
+    this.ownCreatedAt = table === 'customers';
+    this.insertText = `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at, created_by, updated_by)
+      VALUES (?, ${marks}, ${this.ownCreatedAt ? '?' : stamp(session.now)}, ${stamp(session.writtenAt)}, ?, ?) ON CONFLICT (external_id) DO NOTHING`;
     this.selectText = `SELECT id, updated_at, ${list} FROM ${table} WHERE external_id = ?`;
     this.updateText = `UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')}, updated_at = ?, updated_by = ? WHERE id = ?`;
   }
@@ -316,7 +326,8 @@ class KeyedUpsert {
     const { session } = this;
     // Written as a chain, not an async function: on SQLite this is the per-row cost of a large import.
     const actor = session.sql.actor;
-    return session.sql.insert(this.insertText, [externalId, ...values, createdAt ?? session.now, session.writtenAt, actor, actor]).then((inserted) => {
+    const params = this.ownCreatedAt ? [externalId, ...values, createdAt ?? session.now, actor, actor] : [externalId, ...values, actor, actor];
+    return session.sql.insert(this.insertText, params).then((inserted) => {
       if (inserted === undefined) return this.matched(externalId, values);
       session.noteCreated(this.table, inserted);
       return 'new';
