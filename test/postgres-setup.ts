@@ -6,6 +6,13 @@ import pg from 'pg';
 
 export const postgresAdminUrl = process.env.CRM_TEST_POSTGRES ?? 'postgresql://crm_test:pw-for-tests@localhost:5432/postgres';
 
+/**
+ * The name crm writes rows under in the tests (created_by, updated_by): the test login on PostgreSQL, and on SQLite the
+ * same name (runCrm and newStore pass it for the operating-system user), so the same commands give the same rows and
+ * crm customer show the same "by" on both engines.
+ */
+export const testActor = decodeURIComponent(new URL(postgresAdminUrl).username);
+
 export default async function setup(): Promise<void> {
   const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 3000 });
   client.on('error', () => undefined);

@@ -42,7 +42,7 @@ export function buildCustomerFile(facts: CustomerFileFacts, options: CustomerFil
     openComplaints: facts.openComplaints,
     followUps: facts.followUps,
     timeline: facts.timeline,
-    timelineTotal: history.interactions + history.orders + history.payments,
+    timelineTotal: history.interactions + history.orders + history.payments + facts.changes,
     today: options.today,
     referrer: facts.referrer,
     campaigns: facts.campaigns.map((campaign) => {

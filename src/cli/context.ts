@@ -56,6 +56,7 @@ export class CliContext {
       now: this.io.now,
       onMigrationBackup: (backup, from, to) => this.info(`upgraded the database schema from version ${from} to ${to}; the old one is backed up in ${backup}`),
       env: this.io.env,
+      actor: this.io.user?.(),
       ...options,
     });
     this.openStores.push(sql);

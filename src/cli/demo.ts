@@ -36,7 +36,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
   const db = openDatabase(file, { create: true });
   markDemoDatabase(db);
   // The store functions take the connection type; the demo's file is always SQLite.
-  const store = new SqliteSql(db, file);
+  const store = new SqliteSql(db, file, context.io.user?.());
   try {
     context.info(`crm demo: a fresh database at ${file}, filled from ${samplesDir}`);
     for (const kind of ['customers', 'orders', 'interactions', 'payments', 'surveys'] as const) {

@@ -39,10 +39,10 @@ export async function createCampaign(sql: Sql, campaign: NewCampaign, now: strin
   return sql.transaction(async () => {
     const { treated, control, ...values } = campaign;
     const id = (await sql.value<number>(
-      `INSERT INTO campaigns (name, started_on, segment, tier, stage, holdout_percent, seed, window_days, created_at)
-       VALUES (@name, @startedOn, @segment, @tier, @stage, @holdoutPercent, @seed, @windowDays, @now)
+      `INSERT INTO campaigns (name, started_on, segment, tier, stage, holdout_percent, seed, window_days, created_at, created_by, updated_by)
+       VALUES (@name, @startedOn, @segment, @tier, @stage, @holdoutPercent, @seed, @windowDays, @now, @actor, @actor)
        RETURNING id`,
-      { ...values, now },
+      { ...values, now, actor: sql.actor },
     ))!;
     // Written in batches of rows, not one statement per member (a group may hold many thousands).
     const members: [number, string][] = [...treated.map((customerId) => [customerId, 'treated'] as [number, string]), ...control.map((customerId) => [customerId, 'control'] as [number, string])];

@@ -31,10 +31,10 @@ export async function complaintById(sql: Sql, id: number): Promise<ComplaintReco
 export async function openComplaint(sql: Sql, complaint: NewComplaint, now: string): Promise<ComplaintRecord> {
   return sql.transaction(async () => {
     const id = (await sql.value<number>(
-      `INSERT INTO complaints (customer_id, opened_at, severity, summary, status, owner, created_at, updated_at)
-       VALUES (@customer_id, @opened_at, @severity, @summary, 'open', @owner, @now, @now)
+      `INSERT INTO complaints (customer_id, opened_at, severity, summary, status, owner, created_at, updated_at, created_by, updated_by)
+       VALUES (@customer_id, @opened_at, @severity, @summary, 'open', @owner, @now, @now, @actor, @actor)
        RETURNING id`,
-      { ...complaint, now },
+      { ...complaint, now, actor: sql.actor },
     ))!;
     await addInteraction(
       sql,
@@ -48,7 +48,10 @@ export async function openComplaint(sql: Sql, complaint: NewComplaint, now: stri
 /** Resolves an open complaint and logs the resolution as a note, in one transaction. */
 export async function resolveComplaint(sql: Sql, id: number, resolution: string, now: string): Promise<ComplaintRecord> {
   return sql.transaction(async () => {
-    await sql.run(`UPDATE complaints SET status = 'resolved', resolved_at = @now, resolution = @resolution, updated_at = @now WHERE id = @id`, { id, resolution, now });
+    await sql.run(
+      `UPDATE complaints SET status = 'resolved', resolved_at = @now, resolution = @resolution, updated_at = @now, updated_by = @actor WHERE id = @id`,
+      { id, resolution, now, actor: sql.actor },
+    );
     const complaint = (await complaintById(sql, id))!;
     await addInteraction(sql, { customer_id: complaint.customer_id, kind: 'note', occurred_at: now, owner: complaint.owner, summary: `complaint #${id} resolved: ${resolution}` }, now);
     return complaint;

@@ -22,8 +22,6 @@ export interface TableShape {
   key: string[];
   /** Tables this one points at (foreign keys), itself left out. */
   parents: string[];
-  /** Columns pointing at the same table (a customer referred by a partner): written after every row is in. */
-  selfReferences: string[];
   /** The column ids are generated for (AUTOINCREMENT / identity), if any. */
   generated: string | null;
 }
@@ -37,14 +35,13 @@ async function sqliteShapes(sql: SqliteSql): Promise<TableShape[]> {
   for (const name of names) {
     const info = await sql.all<{ name: string; pk: number; type: string }>('SELECT name, pk, type FROM pragma_table_info(?) ORDER BY cid', [name]);
     const keys = info.filter((column) => column.pk > 0).sort((a, b) => a.pk - b.pk).map((column) => column.name);
-    const foreign = await sql.all<{ table: string; from: string }>('SELECT "table", "from" FROM pragma_foreign_key_list(?)', [name]);
+    const foreign = await sql.all<{ table: string }>('SELECT "table" FROM pragma_foreign_key_list(?)', [name]);
     const autoincrement = (await sql.value<string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [name]))?.includes('AUTOINCREMENT');
     shapes.push({
       name,
       columns: info.map((column) => column.name),
       key: keys,
       parents: [...new Set(foreign.filter((fk) => fk.table !== name).map((fk) => fk.table))],
-      selfReferences: foreign.filter((fk) => fk.table === name).map((fk) => fk.from),
       generated: autoincrement && keys.length === 1 ? keys[0]! : null,
     });
   }
@@ -67,25 +64,22 @@ async function postgresShapes(sql: Sql): Promise<TableShape[]> {
      WHERE i.indisprimary AND t.relnamespace = current_schema()::regnamespace
      ORDER BY t.relname, k.position`,
   );
-  const foreign = await sql.all<{ table_name: string; parent: string; column_name: string }>(
-    `SELECT t.relname::text AS table_name, p.relname::text AS parent, a.attname::text AS column_name
+  const foreign = await sql.all<{ table_name: string; parent: string }>(
+    `SELECT t.relname::text AS table_name, p.relname::text AS parent
      FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class p ON p.oid = c.confrelid
-       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
      WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace`,
   );
   const byName = new Map<string, TableShape>();
   for (const row of columns) {
     let shape = byName.get(row.table_name);
-    if (!shape) byName.set(row.table_name, (shape = { name: row.table_name, columns: [], key: [], parents: [], selfReferences: [], generated: null }));
+    if (!shape) byName.set(row.table_name, (shape = { name: row.table_name, columns: [], key: [], parents: [], generated: null }));
     shape.columns.push(row.column_name);
     if (row.is_identity === 'YES') shape.generated = row.column_name;
   }
   for (const row of keys) byName.get(row.table_name)?.key.push(row.column_name);
   for (const row of foreign) {
     const shape = byName.get(row.table_name);
-    if (!shape) continue;
-    if (row.parent === row.table_name) shape.selfReferences.push(row.column_name);
-    else if (!shape.parents.includes(row.parent)) shape.parents.push(row.parent);
+    if (shape && row.parent !== row.table_name && !shape.parents.includes(row.parent)) shape.parents.push(row.parent);
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -191,20 +185,6 @@ async function writeRows(target: Sql, table: string, columns: string[], batches:
   for await (const batch of batches) for (const row of batch) statement.run(...row);
 }
 
-/** Sets the self-referencing COLUMN of TABLE from pairs [id, value], a few hundred per statement (both engines: UPDATE … FROM). */
-async function updateSelfReferences(target: Sql, table: string, key: string, column: string, pairs: unknown[][]): Promise<void> {
-  const per = 500;
-  for (let start = 0; start < pairs.length; start += per) {
-    const part = pairs.slice(start, start + per);
-    await target.run(
-      `UPDATE ${quote(table)} SET ${quote(column)} = v.column2
-       FROM (VALUES ${part.map(() => '(CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ')}) AS v
-       WHERE ${quote(table)}.${quote(key)} = v.column1`,
-      part.flat(),
-    );
-  }
-}
-
 export interface CopyResult {
   version: number;
   tables: { table: string; rows: number }[];
@@ -250,35 +230,23 @@ export async function copyDatabase(source: Sql, target: Sql, options: CopyOption
       if (full.length > 0) {
         throw new TargetNotEmptyError(`${target.label} already holds data (${full.join(', ')}); db copy writes only into an empty database; nothing was written`);
       }
-      // SQLite checks a foreign key at each statement unless told to wait for the commit; PostgreSQL's are not
-      // deferrable, so self-references are written after their table instead (below), and parents go first.
+      // SQLite checks a foreign key at each statement unless told to wait for the commit. PostgreSQL's are not
+      // deferrable, but one checks at the end of its statement, and a table is one COPY: a customer referred by a
+      // partner with a higher id goes in as it is. Parents go first. No row is written twice: an UPDATE on the server
+      // would stamp updated_by with the login copying (docs/storage.md#who-wrote-a-row), and a copy keeps who wrote it.
       if (target instanceof SqliteSql) await target.exec('PRAGMA defer_foreign_keys = ON');
       const copied: { table: string; rows: number }[] = [];
       for (const table of tables) {
-        const self = new Set(table.selfReferences);
-        const selfIndexes = table.columns.map((column, index) => (self.has(column) ? index : -1)).filter((index) => index >= 0);
-        const keyIndex = table.key.length === 1 ? table.columns.indexOf(table.key[0]!) : -1;
-        const later: Map<string, unknown[][]> = new Map(table.selfReferences.map((column) => [column, []]));
         const order = table.key.length ? ` ORDER BY ${table.key.map(quote).join(', ')}` : '';
         let rows = 0;
         const read = source.rowBatches(`SELECT ${table.columns.map(quote).join(', ')} FROM ${quote(table.name)}${order}`, undefined, batchSize);
         const counted = async function* (): AsyncIterable<unknown[][]> {
           for await (const batch of read) {
-            if (selfIndexes.length && keyIndex >= 0 && target.engine === 'postgres') {
-              for (const row of batch) {
-                for (const index of selfIndexes) {
-                  if (row[index] === null) continue;
-                  later.get(table.columns[index]!)!.push([row[keyIndex], row[index]]);
-                  row[index] = null;
-                }
-              }
-            }
             rows += batch.length;
             yield batch;
           }
         };
         await writeRows(target, table.name, table.columns, counted());
-        for (const [column, pairs] of later) if (pairs.length) await updateSelfReferences(target, table.name, table.key[0]!, column, pairs);
         const written = (await target.value<number>(`SELECT count(*) FROM ${quote(table.name)}`)) ?? 0;
         const inSource = (await source.value<number>(`SELECT count(*) FROM ${quote(table.name)}`)) ?? 0;
         if (written !== rows || inSource !== rows) {

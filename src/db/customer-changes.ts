@@ -9,13 +9,14 @@ export type CustomerChanges = Partial<Record<EditableField, string | null>>;
 
 const statements = {
   // Column names come from editableFields above, never from user text.
-  update: (fields: EditableField[]) => `UPDATE customers SET ${fields.map((field) => `${field} = @${field}`).join(', ')}, updated_at = @now WHERE id = @id`,
-  audit: 'INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, ?, ?, ?)',
+  update: (fields: EditableField[]) =>
+    `UPDATE customers SET ${fields.map((field) => `${field} = @${field}`).join(', ')}, updated_at = @now, updated_by = @actor WHERE id = @id`,
+  audit: 'INSERT INTO audit_log (at, action, customer_id, detail, created_by) VALUES (?, ?, ?, ?, ?)',
 };
 
 // db/forget.ts scrubs the personal values from these details (edit: before/after; merge: merged/filled): keep it in step.
 export async function writeAudit(sql: Sql, now: string, action: string, customerId: number, detail: unknown): Promise<void> {
-  await sql.run(statements.audit, [now, action, customerId, JSON.stringify(detail)]);
+  await sql.run(statements.audit, [now, action, customerId, JSON.stringify(detail), sql.actor]);
 }
 
 /** Applies the changes (only fields that really change) and logs the old values; returns the fields changed. */
@@ -23,7 +24,7 @@ export async function updateCustomer(sql: Sql, customer: CustomerRecord, changes
   const changed = editableFields.filter((field) => field in changes && (changes[field] ?? null) !== (customer[field] ?? null));
   if (changed.length === 0) return [];
   await sql.transaction(async () => {
-    const values: Record<string, string | number | null> = { id: customer.id, now };
+    const values: Record<string, string | number | null> = { id: customer.id, now, actor: sql.actor };
     for (const field of changed) values[field] = changes[field] ?? null;
     await sql.run(statements.update(changed), values);
     await writeAudit(sql, now, 'edit', customer.id, { before: Object.fromEntries(changed.map((field) => [field, customer[field]])), after: Object.fromEntries(changed.map((field) => [field, changes[field] ?? null])) });
@@ -35,7 +36,7 @@ export async function updateCustomer(sql: Sql, customer: CustomerRecord, changes
 export async function setReferrer(sql: Sql, customer: CustomerRecord, partnerId: number | null, now: string): Promise<boolean> {
   if ((customer.referred_by ?? null) === partnerId) return false;
   await sql.transaction(async () => {
-    await sql.run('UPDATE customers SET referred_by = ?, updated_at = ? WHERE id = ?', [partnerId, now, customer.id]);
+    await sql.run('UPDATE customers SET referred_by = ?, updated_at = ?, updated_by = ? WHERE id = ?', [partnerId, now, sql.actor, customer.id]);
     await writeAudit(sql, now, 'edit', customer.id, { before: { referred_by: customer.referred_by }, after: { referred_by: partnerId } });
   });
   return true;

@@ -53,11 +53,14 @@ export async function historyCounts(sql: Sql, customerId: number): Promise<Histo
 
 export interface TimelineEntry {
   at: string;
+  /** An interaction's kind, 'order', 'return', 'payment', or a change from the audit log ('edit', 'merge', 'lead-convert', …). */
   type: string;
   ref: string;
   detail: string;
   amount_cents: number | null;
   owner: string | null;
+  /** Who wrote the entry (docs/storage.md#who-wrote-a-row): who logged the contact, imported the order, made the change; null when not known. */
+  by: string | null;
 }
 
 /** A number as C's printf %g writes it (six significant digits, trailing zeros dropped): how a quantity was always shown. */
@@ -75,35 +78,88 @@ export function formatG(value: number): string {
 
 /** One timeline row as read (an array: a customer's whole history can be tens of thousands of rows). */
 type TimelineRow = [
-  at: string, type: string, ref: string, amountCents: number | null, owner: string | null, source: 'interaction' | 'order' | 'payment', rowId: number,
+  at: string, type: string, ref: string, amountCents: number | null, owner: string | null, source: 'interaction' | 'order' | 'payment' | 'audit', rowId: number,
   summary: string | null, outcome: string | null, followUpAt: string | null, followUpDone: number, product: string | null, quantity: number | null,
-  status: string | null, method: string | null, orderRef: string | null,
+  status: string | null, method: string | null, orderRef: string | null, by: string | null,
 ];
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const fieldList = (value: unknown): string => (isObject(value) ? Object.keys(value).join(', ') : '');
+
+/**
+ * What a change from the audit log says on the timeline: which fields an edit changed, which record a merge took in,
+ * the day of a lead's conversion or drop. Values an edit wrote stay out (the card shows the current ones, and crm
+ * customer forget erases them from the log); a detail crm cannot read shows as the action alone.
+ */
+export function changeText(action: string, detailText: string | null): string {
+  let detail: unknown;
+  try {
+    detail = JSON.parse(detailText ?? 'null');
+  } catch {
+    detail = null;
+  }
+  if (!isObject(detail)) return action;
+  const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+  switch (action) {
+    case 'edit': {
+      const fields = fieldList(detail.after) || fieldList(detail.before);
+      return fields === '' ? action : `changed ${fields}`;
+    }
+    case 'merge': {
+      const merged = isObject(detail.merged) ? text(detail.merged.external_id) : null;
+      const filled = fieldList(detail.filled);
+      return `${merged === null ? 'merged another record into this one' : `merged ${merged} into this one`}${filled === '' ? '' : ` (filled ${filled})`}`;
+    }
+    case 'lead-convert': {
+      const day = text(detail.converted_at);
+      return day === null ? 'converted from lead' : `converted from lead on ${day}`;
+    }
+    case 'lead-drop': {
+      const day = text(detail.dropped_at);
+      const reason = text(detail.reason);
+      return `lead dropped${day === null ? '' : ` on ${day}`}${reason === null ? '' : `: ${reason}`}`;
+    }
+    case 'customer-forget':
+      return 'personal data erased (crm customer forget)';
+    default:
+      return action;
+  }
+}
 
 const quantityText = (quantity: number | null): string => (quantity === null ? '' : ` × ${formatG(quantity)}`);
 /** SQLite's trim(): spaces only. */
 const trimSpaces = (text: string): string => text.replace(/^ +| +$/g, '');
 
+/** Changes to the customer's record in the audit log (edits, merges, lead conversion and drop): timeline entries too. */
+export async function customerChangeCount(sql: Sql, customerId: number): Promise<number> {
+  return (await sql.value<number>('SELECT count(*) FROM audit_log WHERE customer_id = ?', [customerId]))!;
+}
+
 /**
- * Interactions, orders and payments of one customer, newest first; limit null means all. The entries are chosen and
- * ordered in SQL; each one's text is written here, the same on both engines (a quantity as %g, lines in file order).
+ * Interactions, orders, payments and changes to the record (the audit log) of one customer, newest first, each with
+ * who wrote it; limit null means all. The entries are chosen and ordered in SQL; each one's text is written here, the
+ * same on both engines (a quantity as %g, lines in file order).
  */
 export async function customerTimeline(sql: Sql, customerId: number, limit: number | null): Promise<TimelineEntry[]> {
   const rows = await sql.rows<TimelineRow>(
-    `SELECT at, type, ref, amount_cents, owner, source, row_id, summary, outcome, follow_up_at, follow_up_done, product, quantity, status, method, order_ref
+    `SELECT at, type, ref, amount_cents, owner, source, row_id, summary, outcome, follow_up_at, follow_up_done, product, quantity, status, method, order_ref, author
      FROM (
        SELECT occurred_at AS at, kind AS type, '#' || id AS ref, NULL AS amount_cents, owner, 'interaction' AS source, id AS row_id,
               summary, outcome, follow_up_at, CASE WHEN follow_up_done_at IS NOT NULL THEN 1 ELSE 0 END AS follow_up_done,
-              NULL AS product, NULL AS quantity, NULL AS status, NULL AS method, NULL AS order_ref, id AS tie, 3 AS rank
+              NULL AS product, NULL AS quantity, NULL AS status, NULL AS method, NULL AS order_ref, created_by AS author, id AS tie, 3 AS rank
          FROM interactions WHERE customer_id = @id
        UNION ALL
        SELECT order_date, CASE WHEN ${purchase} THEN 'order' ELSE 'return' END, external_id, amount_cents, NULL, 'order', id,
-              NULL, NULL, NULL, 0, product, quantity, status, NULL, NULL, id, 1
+              NULL, NULL, NULL, 0, product, quantity, status, NULL, NULL, created_by, id, 1
          FROM orders WHERE customer_id = @id
        UNION ALL
        SELECT p.paid_on, 'payment', coalesce(p.external_id, '#' || p.id), p.amount_cents, NULL, 'payment', p.id,
-              NULL, NULL, NULL, 0, NULL, NULL, NULL, p.method, o.external_id, p.id, 2
+              NULL, NULL, NULL, 0, NULL, NULL, NULL, p.method, o.external_id, p.created_by, p.id, 2
          FROM payments p LEFT JOIN orders o ON o.id = p.order_id WHERE p.customer_id = @id
+       UNION ALL
+       SELECT at, action, '', NULL, NULL, 'audit', id, detail, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, created_by, id, 4
+         FROM audit_log WHERE customer_id = @id
      ) AS timeline
      ORDER BY at DESC, rank DESC, tie DESC
      ${limit === null ? '' : 'LIMIT @limit'}`,
@@ -135,9 +191,11 @@ export async function customerTimeline(sql: Sql, customerId: number, limit: numb
     if (list) list.push(text);
     else lines.set(line.order_id, [text]);
   }
-  return rows.map(([at, type, ref, amountCents, owner, source, rowId, summary, outcome, followUpAt, followUpDone, product, quantity, status, method, orderRef]) => {
+  return rows.map(([at, type, ref, amountCents, owner, source, rowId, summary, outcome, followUpAt, followUpDone, product, quantity, status, method, orderRef, by]) => {
     let detail: string;
-    if (source === 'interaction') {
+    if (source === 'audit') {
+      detail = changeText(type, summary);
+    } else if (source === 'interaction') {
       detail = `${summary}${outcome !== null && outcome !== '' ? ` → ${outcome}` : ''}` +
         (followUpAt !== null ? ` (follow-up ${followUpAt}${followUpDone ? ', done' : ''})` : '');
     } else if (source === 'order') {
@@ -145,7 +203,7 @@ export async function customerTimeline(sql: Sql, customerId: number, limit: numb
     } else {
       detail = trimSpaces(`${method ?? ''}${orderRef !== null ? ` for ${orderRef}` : ''}`);
     }
-    return { at, type, ref, detail, amount_cents: amountCents, owner };
+    return { at, type, ref, detail, amount_cents: amountCents, owner, by };
   });
 }
 
@@ -156,6 +214,8 @@ export interface CustomerFileFacts {
   money: MoneyInputs;
   surveys: SurveyRow[];
   history: HistoryCounts;
+  /** Changes to the record in the audit log (on the timeline beside the history). */
+  changes: number;
   openComplaints: ComplaintListRow[];
   followUps: FollowUpRow[];
   timeline: TimelineEntry[];
@@ -170,6 +230,7 @@ export async function customerFileFacts(sql: Sql, customer: CustomerRecord, time
     money: await customerMoneyInputs(sql, customer.id),
     surveys: await customerSurveys(sql, customer.id),
     history: await historyCounts(sql, customer.id),
+    changes: await customerChangeCount(sql, customer.id),
     openComplaints: await listComplaints(sql, { openOnly: true, customerId: customer.id }),
     followUps: await listFollowUps(sql, { from: null, to: null, customerId: customer.id }),
     timeline: await customerTimeline(sql, customer.id, timelineLimit),

@@ -120,6 +120,9 @@ export interface CustomerRecord {
   referred_by: number | null;
   created_at: string;
   updated_at: string;
+  /** Who added and who last changed the record (docs/storage.md#who-wrote-a-row); null when not known (written before crm kept it). */
+  created_by: string | null;
+  updated_by: string | null;
 }
 
 export interface CustomerTotals {
@@ -213,16 +216,18 @@ export async function addCustomer(sql: Sql, customer: NewCustomer, now: string):
   return sql.transaction(async () => {
     const temporaryId = customer.external_id ?? `pending:${now}:${Math.random()}`;
     const id = (await sql.value<number>(
-      `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, tags, notes, kind, referred_by, status, created_at, updated_at)
-       VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, @tags, @notes, @kind, @referred_by, 'active', @now, @now)
+      `INSERT INTO customers (external_id, name, company, email, phone, city, region, channel, owner, tags, notes, kind, referred_by, status,
+         created_at, updated_at, created_by, updated_by)
+       VALUES (@external_id, @name, @company, @email, @phone, @city, @region, @channel, @owner, @tags, @notes, @kind, @referred_by, 'active',
+         @now, @now, @actor, @actor)
        RETURNING id`,
       {
         company: null, email: null, phone: null, city: null, region: null, channel: null, owner: null, tags: null, notes: null, kind: 'customer', referred_by: null,
-        ...customer, external_id: temporaryId, now,
+        ...customer, external_id: temporaryId, now, actor: sql.actor,
       },
     ))!;
     if (customer.external_id === null) {
-      await sql.run('UPDATE customers SET external_id = ? WHERE id = ?', [`C${String(id).padStart(6, '0')}`, id]);
+      await sql.run('UPDATE customers SET external_id = ?, updated_by = ? WHERE id = ?', [`C${String(id).padStart(6, '0')}`, sql.actor, id]);
     }
     return (await customerById(sql, id))!;
   });

@@ -214,17 +214,21 @@ export async function forgetCustomer(sql: Sql, id: number, now: string): Promise
     }
     await sql.run(
       `UPDATE customers SET name = @name, company = NULL, email = NULL, phone = NULL, notes = NULL, status = 'forgotten', updated_at = @now,
-         drop_reason = CASE WHEN drop_reason IS NULL THEN NULL ELSE CAST(@erased AS TEXT) END
+         updated_by = @actor, drop_reason = CASE WHEN drop_reason IS NULL THEN NULL ELSE CAST(@erased AS TEXT) END
        WHERE id = @id`,
-      { id, name: forgottenName(id), now, erased: erasedValue },
+      { id, name: forgottenName(id), now, actor: sql.actor, erased: erasedValue },
     );
     const interactionIds = await sql.column<number>('SELECT id FROM interactions WHERE customer_id = ?', [id]);
     const interactionsCleared = (
-      await sql.run("UPDATE interactions SET summary = '', outcome = NULL, follow_up_note = NULL, updated_at = ? WHERE customer_id = ?", [now, id])
+      await sql.run("UPDATE interactions SET summary = '', outcome = NULL, follow_up_note = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ?", [now, sql.actor, id])
     ).changes;
-    const complaintsCleared = (await sql.run("UPDATE complaints SET summary = '', resolution = NULL, updated_at = ? WHERE customer_id = ?", [now, id])).changes;
+    const complaintsCleared = (
+      await sql.run("UPDATE complaints SET summary = '', resolution = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ?", [now, sql.actor, id])
+    ).changes;
     const paymentIds = await sql.column<number>('SELECT id FROM payments WHERE customer_id = ? AND method IS NOT NULL', [id]);
-    const paymentsCleared = (await sql.run('UPDATE payments SET method = NULL, updated_at = ? WHERE customer_id = ? AND method IS NOT NULL', [now, id])).changes;
+    const paymentsCleared = (
+      await sql.run('UPDATE payments SET method = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ? AND method IS NOT NULL', [now, sql.actor, id])
+    ).changes;
     // Earlier audit rows keep that an edit or merge happened, not the values it wrote or replaced.
     const audit = await scrubAuditTrail(sql, id);
     // import_changes holds earlier values (names, e-mails, summaries, payment methods) for crm import undo: they
@@ -250,11 +254,10 @@ export async function forgetCustomer(sql: Sql, id: number, now: string): Promise
       payment_methods_cleared: paymentsCleared,
       scrub: 'pending',
     };
-    const auditId = await sql.value<number>("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'customer-forget', ?, ?) RETURNING id", [
-      now,
-      id,
-      JSON.stringify(detail),
-    ]);
+    const auditId = await sql.value<number>(
+      "INSERT INTO audit_log (at, action, customer_id, detail, created_by) VALUES (?, 'customer-forget', ?, ?, ?) RETURNING id",
+      [now, id, JSON.stringify(detail), sql.actor],
+    );
     return { id, externalId: customer.external_id, interactionsCleared, complaintsCleared, paymentsCleared, ordersKept, audit: { id: Number(auditId), detail } };
   }, 'write');
   const { audit, ...forgotten } = result;

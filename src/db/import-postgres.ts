@@ -349,23 +349,24 @@ export async function createBulkStaging(session: ImportSession, sql: PgSql, kind
       );
     }
     await sql.run(
-      `UPDATE ${table} t SET ${written.map((column) => `${column} = w.${column}`).join(', ')}, updated_at = @writtenAt
+      `UPDATE ${table} t SET ${written.map((column) => `${column} = w.${column}`).join(', ')}, updated_at = @writtenAt, updated_by = CAST(@actor AS TEXT)
        FROM import_written w WHERE t.id = w.existing_id AND w.same = 0`,
-      { writtenAt: session.writtenAt },
+      { writtenAt: session.writtenAt, actor: sql.actor },
     );
     // The ids of the new rows, as islands of consecutive ids (id - row_number() is the same within one): other sessions'
     // rows may take ids between them. Written straight to the session's table of ranges, so memory stays flat.
     await session.storeRangesOf(table);
     await sql.run(
       `WITH inserted AS (
-         INSERT INTO ${table} (external_id, ${written.join(', ')}, created_at, updated_at)
-         SELECT key, ${written.join(', ')}, ${kind === 'customers' ? 'coalesce(created_at, CAST(@now AS TEXT))' : 'CAST(@now AS TEXT)'}, CAST(@writtenAt AS TEXT)
+         INSERT INTO ${table} (external_id, ${written.join(', ')}, created_at, updated_at, created_by, updated_by)
+         SELECT key, ${written.join(', ')}, ${kind === 'customers' ? 'coalesce(created_at, CAST(@now AS TEXT))' : 'CAST(@now AS TEXT)'}, CAST(@writtenAt AS TEXT),
+                CAST(@actor AS TEXT), CAST(@actor AS TEXT)
          FROM import_written WHERE existing_id IS NULL ORDER BY line
          RETURNING id
        )
        INSERT INTO import_created_ranges (table_name, first_id, last_id)
        SELECT '${table}', min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS island FROM inserted) n GROUP BY island`,
-      { now: session.now, writtenAt: session.writtenAt },
+      { now: session.now, writtenAt: session.writtenAt, actor: sql.actor },
     );
   };
 

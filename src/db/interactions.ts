@@ -32,10 +32,10 @@ export interface InteractionRecord {
 
 export async function addInteraction(sql: Sql, interaction: NewInteraction, now: string): Promise<InteractionRecord> {
   const id = await sql.value<number>(
-    `INSERT INTO interactions (customer_id, kind, occurred_at, summary, outcome, owner, follow_up_at, campaign_id, created_at, updated_at)
-     VALUES (@customer_id, @kind, @occurred_at, @summary, @outcome, @owner, @follow_up_at, @campaign_id, @now, @now)
+    `INSERT INTO interactions (customer_id, kind, occurred_at, summary, outcome, owner, follow_up_at, campaign_id, created_at, updated_at, created_by, updated_by)
+     VALUES (@customer_id, @kind, @occurred_at, @summary, @outcome, @owner, @follow_up_at, @campaign_id, @now, @now, @actor, @actor)
      RETURNING id`,
-    { outcome: null, owner: null, follow_up_at: null, campaign_id: null, ...interaction, now },
+    { outcome: null, owner: null, follow_up_at: null, campaign_id: null, ...interaction, now, actor: sql.actor },
   );
   return (await interactionById(sql, id!))!;
 }
@@ -97,7 +97,7 @@ export async function listFollowUps(sql: Sql, filter: FollowUpFilter): Promise<F
 export async function completeFollowUp(sql: Sql, id: number, note: string | null, now: string): Promise<InteractionRecord> {
   return sql.transaction(async () => {
     const followUp = (await interactionById(sql, id))!;
-    await sql.run('UPDATE interactions SET follow_up_done_at = ?, follow_up_note = ?, updated_at = ? WHERE id = ?', [now, note, now, id]);
+    await sql.run('UPDATE interactions SET follow_up_done_at = ?, follow_up_note = ?, updated_at = ?, updated_by = ? WHERE id = ?', [now, note, now, sql.actor, id]);
     return addInteraction(
       sql,
       {

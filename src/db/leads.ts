@@ -8,7 +8,10 @@ import { billed, purchase, windowParams, type OrderWindow } from './report-sales
 /** crm lead convert: the lead becomes a customer on `date`; a drop recorded earlier is taken back. */
 export async function convertLead(sql: Sql, lead: CustomerRecord, date: string, now: string): Promise<void> {
   await sql.transaction(async () => {
-    await sql.run("UPDATE customers SET kind = 'customer', converted_at = ?, dropped_at = NULL, drop_reason = NULL, updated_at = ? WHERE id = ?", [date, now, lead.id]);
+    await sql.run(
+      "UPDATE customers SET kind = 'customer', converted_at = ?, dropped_at = NULL, drop_reason = NULL, updated_at = ?, updated_by = ? WHERE id = ?",
+      [date, now, sql.actor, lead.id],
+    );
     await writeAudit(sql, now, 'lead-convert', lead.id, { converted_at: date, was_dropped: lead.dropped_at });
   });
 }
@@ -16,7 +19,7 @@ export async function convertLead(sql: Sql, lead: CustomerRecord, date: string, 
 /** crm lead drop: a dead lead is closed with the day and the reason; it stays a lead (the funnel counts it). */
 export async function dropLead(sql: Sql, lead: CustomerRecord, date: string, reason: string, now: string): Promise<void> {
   await sql.transaction(async () => {
-    await sql.run('UPDATE customers SET dropped_at = ?, drop_reason = ?, updated_at = ? WHERE id = ?', [date, reason, now, lead.id]);
+    await sql.run('UPDATE customers SET dropped_at = ?, drop_reason = ?, updated_at = ?, updated_by = ? WHERE id = ?', [date, reason, now, sql.actor, lead.id]);
     await writeAudit(sql, now, 'lead-drop', lead.id, { dropped_at: date, reason });
   });
 }

@@ -25,19 +25,23 @@ export async function mergeCustomers(sql: Sql, keep: CustomerRecord, other: Cust
   return sql.transaction(async () => {
     const keepBefore = await historyCounts(sql, keep.id);
     const moved = await historyCounts(sql, other.id);
-    for (const table of historyTables) await sql.run(`UPDATE ${table} SET customer_id = ? WHERE customer_id = ?`, [keep.id, other.id]);
+    // Every row the merge changes says who merged (on PostgreSQL the server stamps updated_by on any UPDATE anyway).
+    const actor = sql.actor;
+    for (const table of historyTables) await sql.run(`UPDATE ${table} SET customer_id = ?, updated_by = ? WHERE customer_id = ?`, [keep.id, actor, other.id]);
     const plan: MergePlan = mergePlan(keep, other);
     const filled = Object.keys(plan.fill) as FillableField[];
     if (filled.length) {
-      await sql.run(`UPDATE customers SET ${filled.map((field) => `${field} = @${field}`).join(', ')}, updated_at = @now WHERE id = @id`, { ...plan.fill, id: keep.id, now });
+      await sql.run(`UPDATE customers SET ${filled.map((field) => `${field} = @${field}`).join(', ')}, updated_at = @now, updated_by = @actor WHERE id = @id`, {
+        ...plan.fill, id: keep.id, now, actor,
+      });
     }
-    if (plan.createdAt) await sql.run('UPDATE customers SET created_at = ?, updated_at = ? WHERE id = ?', [plan.createdAt, now, keep.id]);
+    if (plan.createdAt) await sql.run('UPDATE customers SET created_at = ?, updated_at = ?, updated_by = ? WHERE id = ?', [plan.createdAt, now, actor, keep.id]);
     // Issue 11: customers OTHER referred now name KEEP; KEEP takes OTHER's referrer and campaign places where it has none
     // (a campaign's groups keep their size, and KEEP's own place wins); a lead that now has a billed purchase (a credit note
     // is none) is a customer from that purchase's day.
-    await sql.run('UPDATE customers SET referred_by = ? WHERE referred_by = ?', [keep.id, other.id]);
+    await sql.run('UPDATE customers SET referred_by = ?, updated_by = ? WHERE referred_by = ?', [keep.id, actor, other.id]);
     if (keep.referred_by === null && other.referred_by !== null && other.referred_by !== keep.id) {
-      await sql.run('UPDATE customers SET referred_by = ?, updated_at = ? WHERE id = ?', [other.referred_by, now, keep.id]);
+      await sql.run('UPDATE customers SET referred_by = ?, updated_at = ?, updated_by = ? WHERE id = ?', [other.referred_by, now, actor, keep.id]);
     }
     await sql.run(
       'INSERT INTO campaign_members (campaign_id, customer_id, arm) SELECT campaign_id, ?, arm FROM campaign_members WHERE customer_id = ? ON CONFLICT DO NOTHING',
@@ -45,13 +49,13 @@ export async function mergeCustomers(sql: Sql, keep: CustomerRecord, other: Cust
     );
     if (keep.kind === 'lead') {
       await sql.run(
-        `UPDATE customers SET kind = 'customer', updated_at = @now,
+        `UPDATE customers SET kind = 'customer', updated_at = @now, updated_by = @actor,
            converted_at = coalesce(converted_at, CAST(@otherConverted AS TEXT), (SELECT min(order_date) FROM orders WHERE customer_id = @id AND ${billed} AND ${purchase}))
          WHERE id = @id AND (CAST(@otherKind AS TEXT) = 'customer' OR EXISTS (SELECT 1 FROM orders WHERE customer_id = @id AND ${billed} AND ${purchase}))`,
-        { id: keep.id, now, otherConverted: other.converted_at, otherKind: other.kind },
+        { id: keep.id, now, actor, otherConverted: other.converted_at, otherKind: other.kind },
       );
     } else if (keep.converted_at === null && other.converted_at !== null) {
-      await sql.run('UPDATE customers SET converted_at = ?, updated_at = ? WHERE id = ?', [other.converted_at, now, keep.id]);
+      await sql.run('UPDATE customers SET converted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?', [other.converted_at, now, actor, keep.id]);
     }
     await writeAudit(sql, now, 'merge', keep.id, { merged: other, moved, filled: plan.fill, created_at: plan.createdAt });
     // OTHER's id (and the ids merged into OTHER before) now name KEEP: a re-import of the same files lands on KEEP.

@@ -19,6 +19,14 @@ const postgresExternalIdTrigger = (table: string) => `
 CREATE TRIGGER ${table}_external_id BEFORE INSERT ON ${table} FOR EACH ROW WHEN (NEW.external_id IS NULL)
   EXECUTE FUNCTION crm_external_id();`;
 
+// Version 16 (part of that released step: never change these lists; a later table gets its columns in its own step).
+/** The tables whose rows people write and change: each carries created_by and updated_by. */
+const authoredTables: readonly string[] = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints', 'campaigns', 'snapshots'];
+/** Rows written once (the run log, the audit log): created_by only. */
+const loggedTables: readonly string[] = ['import_runs', 'audit_log'];
+/** crm customer show lists a customer's changes from the audit log on the timeline (db/customer-file.ts). */
+const auditIndex = 'CREATE INDEX audit_log_customer ON audit_log(customer_id) WHERE customer_id IS NOT NULL;';
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -430,6 +438,34 @@ DROP TABLE import_created_before_v15;
 `,
     postgres: `
 ALTER TABLE import_created DROP CONSTRAINT import_created_pkey, ADD PRIMARY KEY (run_id, table_name, first_id);
+`,
+  },
+  {
+    version: 16,
+    description: 'who wrote each row: created_by and updated_by (the login on PostgreSQL, the operating-system user on SQLite)',
+    sql: `
+-- crm writes both with every INSERT and UPDATE it makes (db/engine/sql.ts actor); rows from before stay NULL (unknown).
+${authoredTables.map((table) => `ALTER TABLE ${table} ADD COLUMN created_by TEXT;\nALTER TABLE ${table} ADD COLUMN updated_by TEXT;`).join('\n')}
+${loggedTables.map((table) => `ALTER TABLE ${table} ADD COLUMN created_by TEXT;`).join('\n')}
+${auditIndex}
+`,
+    // On a server the server vouches for the name: a row written by anything (psql too) gets the login by default once
+    // the columns exist (rows from before stay NULL), and every UPDATE is stamped with the login that made it, whatever
+    // the statement said, so nobody changes a row under another's name.
+    postgres: `
+${[...authoredTables, ...loggedTables].map((table) => {
+  const columns = authoredTables.includes(table) ? ['created_by', 'updated_by'] : ['created_by'];
+  return `ALTER TABLE ${table} ${columns.map((column) => `ADD COLUMN ${column} TEXT COLLATE "C"`).join(', ')};
+ALTER TABLE ${table} ${columns.map((column) => `ALTER COLUMN ${column} SET DEFAULT CAST(current_user AS TEXT)`).join(', ')};`;
+}).join('\n')}
+CREATE FUNCTION crm_updated_by() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_by := CAST(current_user AS TEXT);
+  RETURN NEW;
+END;
+$$;
+${authoredTables.map((table) => `CREATE TRIGGER ${table}_updated_by BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION crm_updated_by();`).join('\n')}
+${auditIndex}
 `,
   },
   {

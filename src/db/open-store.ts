@@ -85,6 +85,8 @@ export interface StoreOptions extends OpenOptions {
   env?: Record<string, string | undefined>;
   /** Told when the database had no crm schema and now has one (crm init on a server). */
   onCreated?: () => void;
+  /** Who writes to a SQLite file (Sql.actor; default the operating-system user). A server says its login itself. */
+  actor?: string;
 }
 
 /** The schema version the database is at. */
@@ -95,7 +97,7 @@ export async function storedSchemaVersion(sql: Sql): Promise<number> {
 
 /** Opens (and with `create`, sets up) the database TARGET names; one line and exit 4 when it cannot. */
 export async function openStore(target: StoreTarget, options: StoreOptions = {}): Promise<Sql> {
-  if (target.engine === 'sqlite') return new SqliteSql(openDatabase(target.file, options), target.file);
+  if (target.engine === 'sqlite') return new SqliteSql(openDatabase(target.file, options), target.file, options.actor);
   // The driver loads only for a server: a command on a file starts as fast as before.
   const { connectPostgres, resolvePostgresTarget } = await import('./engine/postgres.js');
   const sql = await connectPostgres(resolvePostgresTarget(target.url, options.env ?? process.env));

@@ -210,9 +210,10 @@ export class LineStaging {
         };
         const list = orderColumns.map((column) => values[column]);
         const inserted = await sql.insert(
-          `INSERT INTO orders (external_id, ${orderColumns.join(', ')}, created_at, updated_at) VALUES (?, ${orderColumns.map(() => '?').join(', ')}, ?, ?)
+          `INSERT INTO orders (external_id, ${orderColumns.join(', ')}, created_at, updated_at, created_by, updated_by)
+           VALUES (?, ${orderColumns.map(() => '?').join(', ')}, ?, ?, ?, ?)
            ON CONFLICT (external_id) DO NOTHING`,
-          [head.key, ...list, now, writtenAt],
+          [head.key, ...list, now, writtenAt, sql.actor, sql.actor],
         );
         if (inserted !== undefined) {
           session.noteCreated('orders', inserted);
@@ -255,7 +256,9 @@ export class LineStaging {
           await dropOrderLines(sql, existing.id);
           await writeOrderLines(sql, existing.id, order.stored);
         }
-        await sql.run(`UPDATE orders SET ${orderColumns.map((column) => `${column} = ?`).join(', ')}, updated_at = ? WHERE id = ?`, [...list, writtenAt, existing.id]);
+        await sql.run(`UPDATE orders SET ${orderColumns.map((column) => `${column} = ?`).join(', ')}, updated_at = ?, updated_by = ? WHERE id = ?`, [
+          ...list, writtenAt, sql.actor, existing.id,
+        ]);
         outcome.ordersChanged += 1;
       }
     }

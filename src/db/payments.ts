@@ -11,10 +11,10 @@ export interface NewPayment {
 
 export async function addPayment(sql: Sql, payment: NewPayment, now: string): Promise<number> {
   return (await sql.value<number>(
-    `INSERT INTO payments (customer_id, order_id, paid_on, amount_cents, method, created_at, updated_at)
-     VALUES (@customer_id, @order_id, @paid_on, @amount_cents, @method, @now, @now)
+    `INSERT INTO payments (customer_id, order_id, paid_on, amount_cents, method, created_at, updated_at, created_by, updated_by)
+     VALUES (@customer_id, @order_id, @paid_on, @amount_cents, @method, @now, @now, @actor, @actor)
      RETURNING id`,
-    { ...payment, now },
+    { ...payment, now, actor: sql.actor },
   ))!;
 }
 
@@ -38,9 +38,9 @@ export interface NewSurvey {
 
 export async function addSurvey(sql: Sql, survey: NewSurvey, now: string): Promise<number> {
   return (await sql.value<number>(
-    `INSERT INTO surveys (customer_id, surveyed_on, expected, perceived, would_recommend, created_at, updated_at)
-     VALUES (@customer_id, @surveyed_on, @expected, @perceived, @would_recommend, @now, @now)
+    `INSERT INTO surveys (customer_id, surveyed_on, expected, perceived, would_recommend, created_at, updated_at, created_by, updated_by)
+     VALUES (@customer_id, @surveyed_on, @expected, @perceived, @would_recommend, @now, @now, @actor, @actor)
      RETURNING id`,
-    { ...survey, now },
+    { ...survey, now, actor: sql.actor },
   ))!;
 }

@@ -46,12 +46,13 @@ export async function saveSnapshot(sql: Sql, header: Omit<SnapshotHeader, 'id'>,
   };
   return sql.transaction(async () => {
     const id = (await sql.value<number>(
-      `INSERT INTO snapshots (as_of, since, bins, rules, cuts, customers, created_at)
-       VALUES (@as_of, @since, @bins, @rules, @cuts, @customers, @created_at)
+      `INSERT INTO snapshots (as_of, since, bins, rules, cuts, customers, created_at, created_by, updated_by)
+       VALUES (@as_of, @since, @bins, @rules, @cuts, @customers, @created_at, @actor, @actor)
        ON CONFLICT (as_of) DO UPDATE SET since = excluded.since, bins = excluded.bins, rules = excluded.rules, cuts = excluded.cuts,
-         customers = excluded.customers, created_at = excluded.created_at
+         customers = excluded.customers, created_at = excluded.created_at, created_by = excluded.created_by, updated_by = excluded.updated_by
        RETURNING id`,
-      header,
+      // A snapshot saved again for its date is made anew (its time and its maker too).
+      { ...header, actor: sql.actor },
     ))!;
     await sql.run('DELETE FROM snapshot_customers WHERE snapshot_id = ?', [id]);
     let batch: SnapshotCustomer[] = [];

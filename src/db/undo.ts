@@ -132,7 +132,12 @@ export async function undoImportRun(sql: Sql, runId: number, now: string): Promi
       for (const column of names) {
         if (!columns.get(table)!.has(column) || column === 'id') throw new CrmError(`import run ${runId}: recorded column ${table}.${column} does not exist; nothing was changed`);
       }
-      await sql.run(`UPDATE ${table} SET ${names.map((column) => `"${column}" = @${column}`).join(', ')} WHERE id = @id`, { ...before, id: change.row_id });
+      // The row gets its values back from whoever undoes the run: that is the change made now (a run recorded before
+      // who-wrote-it was kept never names updated_by; one that did is overridden).
+      const values = names.filter((column) => column !== 'updated_by');
+      await sql.run(`UPDATE ${table} SET ${values.map((column) => `"${column}" = @${column}`).join(', ')}, updated_by = @actor WHERE id = @id`, {
+        ...before, id: change.row_id, actor: sql.actor,
+      });
       restored[table] = (restored[table] ?? 0) + 1;
     }
 
@@ -180,7 +185,9 @@ export async function undoImportRun(sql: Sql, runId: number, now: string): Promi
     await sql.run('DELETE FROM import_created WHERE run_id = ?', [runId]);
     await sql.run('DELETE FROM import_changes WHERE run_id = ?', [runId]);
     await sql.run('UPDATE import_runs SET undone_at = ? WHERE id = ?', [now, runId]);
-    await sql.run("INSERT INTO audit_log (at, action, customer_id, detail) VALUES (?, 'import-undo', NULL, ?)", [now, JSON.stringify({ run_id: runId, removed, restored })]);
+    await sql.run("INSERT INTO audit_log (at, action, customer_id, detail, created_by) VALUES (?, 'import-undo', NULL, ?, ?)", [
+      now, JSON.stringify({ run_id: runId, removed, restored }), sql.actor,
+    ]);
     return { runId, kind: run.kind, file: run.file_name, removed, restored };
   }, 'write');
 }

@@ -79,6 +79,12 @@ export const timelineTypeLabels: CodeLabels = {
   meeting: ['meeting', '会议'],
   note: ['note', '备注'],
   complaint: ['complaint', '投诉'],
+  // Changes to the record, from the audit log.
+  edit: ['edit', '修改'],
+  merge: ['merge', '合并'],
+  'lead-convert': ['lead converted', '线索转化'],
+  'lead-drop': ['lead dropped', '放弃线索'],
+  'customer-forget': ['forgotten', '个人信息已删除'],
 };
 
 /** A lifecycle stage (analysis/lifecycle.ts): "decline" → Decline, 衰退期. */

@@ -94,8 +94,11 @@ function timelineSection(file: CustomerFile): Report {
       { key: 'detail', label: 'Detail', labelZh: '内容', type: 'text' },
       { key: 'amount', label: 'Amount', labelZh: '金额', type: 'money' },
       { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
+      { key: 'by', label: 'By', labelZh: '操作人', type: 'text' },
     ],
-    rows: file.timeline.map((entry) => ({ at: entry.at, type: entry.type, ref: entry.ref, detail: entry.detail, amount: entry.amount_cents, owner: entry.owner })),
+    rows: file.timeline.map((entry) => ({
+      at: entry.at, type: entry.type, ref: entry.ref, detail: entry.detail, amount: entry.amount_cents, owner: entry.owner, by: entry.by,
+    })),
   };
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCrm, tempDir, type RunOptions } from '../helpers/cli.js';
-import { connect, engines, newDatabase, postgresAvailable, type Engine } from '../helpers/engines.js';
+import { connect, engines, newDatabase, postgresAvailable, testActor, type Engine } from '../helpers/engines.js';
 
 interface Step {
   argv: string[];
@@ -36,9 +36,10 @@ async function addOrders(db: string): Promise<void> {
     await sql.transaction(async () => {
       for (const [externalId, customer, day, product, quantity, amount, cost, status] of orders) {
         await sql.run(
-          `INSERT INTO orders (external_id, customer_id, order_date, product, quantity, amount_cents, cost_cents, status, created_at, updated_at)
-           VALUES (?, (SELECT id FROM customers WHERE external_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [externalId, customer, day, product, quantity, amount, cost, status, now, now],
+          // As an import would write them: with who did (crm customer show names them), the same name on both engines.
+          `INSERT INTO orders (external_id, customer_id, order_date, product, quantity, amount_cents, cost_cents, status, created_at, updated_at, created_by, updated_by)
+           VALUES (?, (SELECT id FROM customers WHERE external_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [externalId, customer, day, product, quantity, amount, cost, status, now, now, testActor, testActor],
         );
       }
       // O1 came from a line-item file: two lines, shown in file order on the timeline.

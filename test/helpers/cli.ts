@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
+import { testActor } from '../postgres-setup.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const crmBin = path.join(projectRoot, 'bin/crm');
@@ -40,6 +41,8 @@ export interface RunOptions {
   tty?: boolean;
   /** The terminal's size when tty is set (columns × rows); unset, the size is unknown and nothing is fitted. */
   screen?: { columns: number; rows: number };
+  /** Who runs crm in-process (what a SQLite file's rows say wrote them); default testActor, the test server's login. */
+  user?: string;
 }
 
 /** Runs crm in-process through run(argv, io) with captured output. */
@@ -56,6 +59,8 @@ export async function runCrm(argv: string[], options: RunOptions = {}): Promise<
     env: { NO_COLOR: '1', LANG: 'en_US.UTF-8', TZ: 'UTC', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     now: () => options.now ?? new Date('2026-11-23T09:00:00Z'),
+    // As on the test server, whose login writes there: the same commands write the same rows on both engines.
+    user: () => options.user ?? testActor,
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };

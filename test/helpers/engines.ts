@@ -9,12 +9,14 @@ import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { connectPostgres, isPostgresUrl, resolvePostgresTarget } from '../../src/db/engine/postgres.js';
 import type { Engine, Params, Sql } from '../../src/db/engine/sql.js';
 import { tempDir } from './cli.js';
-import { postgresAdminUrl } from '../postgres-setup.js';
+import { postgresAdminUrl, testActor } from '../postgres-setup.js';
 
 export type { Engine };
 
 /** A login that may create databases (test/postgres-setup.ts, where .ci/run's login is the default). */
 export { postgresAdminUrl };
+/** The name crm writes rows under in the tests, on both engines (test/postgres-setup.ts). */
+export { testActor };
 
 // Asked once per run by test/postgres-setup.ts (vitest's global setup), which also says it once when there is none.
 // A file run without that setup (an editor's runner) asks here.

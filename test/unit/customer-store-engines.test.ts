@@ -8,7 +8,7 @@ import { setStoreZone } from '../../src/db/day-bounds.js';
 import type { Engine, Sql } from '../../src/db/engine/sql.js';
 import { addInteraction } from '../../src/db/interactions.js';
 import { leadFacts, partnerFacts } from '../../src/db/leads.js';
-import { engines, postgresAvailable } from '../helpers/engines.js';
+import { engines, postgresAvailable, testActor } from '../helpers/engines.js';
 import { newStore } from '../helpers/store.js';
 
 async function filled(engine: Engine, zone: string): Promise<Sql> {
@@ -22,9 +22,10 @@ async function filled(engine: Engine, zone: string): Promise<Sql> {
   await add('C2', 'customer two', { referred_by: partner.id }, '2026-01-06T00:00:00Z');
   const order = (id: string, customer: string, day: string, cents: number, cost: number | null, status: string | null) =>
     sql.run(
-      `INSERT INTO orders (external_id, customer_id, order_date, amount_cents, cost_cents, status, quantity, product, created_at, updated_at)
-       VALUES (?, (SELECT id FROM customers WHERE external_id = ?), ?, ?, ?, ?, 1.25, 'Tea', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
-      [id, customer, day, cents, cost, status],
+      // Written as crm writes rows, with who wrote them (a server would give the login by default, a file nothing).
+      `INSERT INTO orders (external_id, customer_id, order_date, amount_cents, cost_cents, status, quantity, product, created_at, updated_at, created_by, updated_by)
+       VALUES (?, (SELECT id FROM customers WHERE external_id = ?), ?, ?, ?, ?, 1.25, 'Tea', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', ?, ?)`,
+      [id, customer, day, cents, cost, status, sql.actor, sql.actor],
     );
   await order('O1', 'L1', '2026-03-21', 10_000, 6_000, 'paid');
   await order('O2', 'C1', '2026-03-05', 30_000, 10_000, 'Paid');
@@ -74,6 +75,8 @@ describe.skipIf(!postgresAvailable)('customer store statements on both engines',
       { arm: 'control', contacted: 0, orders: 0, revenue_cents: 0 },
     ]);
     expect(onFile.timeline.map((entry) => entry.detail)).toEqual(['Tea × 1.25', 'Tea × 1.25 [Paid]', 'offer']);
+    // Each entry says who wrote it: the one name the tests write under on both engines.
+    expect(onServer.timeline.map((entry) => entry.by)).toEqual([testActor, testActor, testActor]);
     expect(onFile.byName.map((row) => row.external_id)).toEqual(['C1', 'C2', 'L1', 'L2', 'P1']);
     expect(onFile.tagged.map((row) => row.external_id)).toEqual(['C1']);
     expect(onFile.fair.map((row) => row.external_id)).toEqual(['L1']);

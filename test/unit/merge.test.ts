@@ -13,7 +13,7 @@ import { newStore } from '../helpers/store.js';
 const record = (fields: Partial<CustomerRecord>): CustomerRecord => ({
   id: 1, external_id: 'C1', name: 'x', company: null, email: null, phone: null, city: null, region: null, channel: null, owner: null,
   tags: null, notes: null, status: 'active', kind: 'customer', converted_at: null, dropped_at: null, drop_reason: null, referred_by: null,
-  created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', ...fields,
+  created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', created_by: null, updated_by: null, ...fields,
 });
 
 describe('mergePlan', () => {

@@ -64,7 +64,7 @@ async function runCopy(context: CliContext, flags: CopyFlags): Promise<void> {
   const source = await context.openStore();
   const { requireRole } = await import('../../db/team.js');
   await requireRole(source, 'manager', 'copy the database');
-  const target = await openStore(to, { create: true, env: context.io.env, now: context.io.now });
+  const target = await openStore(to, { create: true, env: context.io.env, now: context.io.now, actor: context.io.user?.() });
   const started = Date.now();
   try {
     const result = await copyDatabase(source, target);

@@ -18,6 +18,12 @@ export interface Sql {
   readonly dialect: Dialect;
   /** What the database is called in messages: a file path, or postgresql://user@host:port/database (never a password). */
   readonly label: string;
+  /**
+   * Who is writing (docs/storage.md#who-wrote-a-row): the login on PostgreSQL (current_user, read once when
+   * connecting), the operating-system user on SQLite. Every INSERT and UPDATE of crm's records writes it as
+   * created_by / updated_by.
+   */
+  readonly actor: string;
   all<T = Record<string, unknown>>(text: string, params?: Params): Promise<T[]>;
   /** The first row, or undefined. */
   get<T = Record<string, unknown>>(text: string, params?: Params): Promise<T | undefined>;

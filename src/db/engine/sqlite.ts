@@ -2,6 +2,7 @@
 // better-sqlite3 is synchronous; these methods return settled promises, so a caller awaits the same way on
 // both engines and pays one microtask per call (reads of many rows come in batches for that reason).
 import type Database from 'better-sqlite3';
+import { operatingSystemUser } from '../../util/os-user.js';
 import { sqliteDialect } from './dialect.js';
 import type { Params, RunResult, Sql } from './sql.js';
 
@@ -25,6 +26,8 @@ export class SqliteSql implements Sql {
     /** The better-sqlite3 handle: for the SQLite-only paths in src/db (bulk import, backup, pragmas), nothing above. */
     readonly handle: Database.Database,
     readonly label: string,
+    /** Who writes (Sql.actor): the operating-system user unless the caller knows better (the CLI's Io). */
+    readonly actor: string = operatingSystemUser(),
   ) {}
 
   private prepare(text: string): Statement {
