@@ -180,11 +180,10 @@ describe.runIf(postgresAvailable)('who wrote a row, with several logins on one s
         await client.end();
       }
     };
-    await admin(t.db, [
-      `CREATE ROLE ${role} LOGIN PASSWORD '${password}'`,
-      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
-      `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
-    ]);
+    // A login on the team (a manager: every row is theirs to write), as crm team add makes it.
+    const added = await runCrm(['--db', t.db, 'team', 'add', role, '--name', 'Seller', '--role', 'manager', '--password-file', '-'], { stdin: `${password}\n` });
+    expect(added.code, added.stderr).toBe(0);
+    const group = `crm_team_${new URL(t.db).pathname.slice(1)}`;
     try {
       const asSeller = new URL(t.db);
       asSeller.username = role;
@@ -217,8 +216,8 @@ describe.runIf(postgresAvailable)('who wrote a row, with several logins on one s
       const show = JSON.parse((await t.crm('li', ['customer', 'show', 'C1', '-f', 'json'])).stdout) as { timeline: { type: string; by: string }[] };
       expect(show.timeline).toEqual([expect.objectContaining({ type: 'visit', by: role })]);
     } finally {
-      await admin(t.db, [`DROP OWNED BY ${role}`]);
-      await admin(postgresUrl('postgres'), [`DROP ROLE IF EXISTS ${role}`]);
+      await admin(t.db, [`DROP OWNED BY ${role}, ${group}`]);
+      await admin(postgresUrl('postgres'), [`DROP ROLE IF EXISTS ${role}`, `DROP ROLE IF EXISTS ${group}`]);
     }
   });
 });
