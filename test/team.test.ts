@@ -34,6 +34,8 @@ describe.skipIf(!postgresAvailable)('a team on PostgreSQL', () => {
     team = await teamDatabase();
     const file = await sampleFile();
     expect((await runCrm(['--db', file, 'db', 'copy', '--to', team.url('owner')])).code).toBe(0);
+    // The sample file carries a member from a server it came from; this team starts from no one.
+    await team.sql('owner', 'DELETE FROM team_members');
     for (const [short, name, role] of [['boss', 'Boss', 'owner'], ['li', '李娜', 'manager'], ['wang', '王伟', 'sales'], ['zhang', '张强', 'sales']] as const) {
       const added = await addMember(team, short, name, role);
       expect(added.code, added.stderr).toBe(0);
@@ -63,6 +65,10 @@ describe.skipIf(!postgresAvailable)('a team on PostgreSQL', () => {
       [team.login('zhang'), '张强', 'sales'],
     ]);
     expect(rows.find((row) => row.name === '王伟')!.customers).toBe(owned['王伟']!.length);
+    // Adding them is in the audit log, with who did it (the owner's login), and is the owner's last activity.
+    const added = await team.sql<{ detail: string; created_by: string }>('owner', "SELECT detail, created_by FROM audit_log WHERE action = 'team-add' ORDER BY id");
+    expect(added.map((row) => [JSON.parse(row.detail).login, row.created_by])).toEqual(['boss', 'li', 'wang', 'zhang'].map((short) => [team.login(short), team.login('owner')]));
+    expect(added.map((row) => row.detail).join('')).not.toContain('pw-');
     // No password anywhere in what crm printed.
     expect(result.stdout + result.stderr).not.toContain(team.password('wang'));
   });

@@ -178,8 +178,11 @@ export async function addMember(sql: Sql, member: NewMember): Promise<AddResult>
     // An owner adds and removes members: creating logins needs CREATEROLE, granting the group its admin option.
     if (member.role === 'owner' && !existing?.superuser) await sql.exec(`ALTER ROLE ${login} CREATEROLE`);
     await sql.exec(`GRANT ${quoteIdentifier(group)} TO ${login}${member.role === 'owner' ? ' WITH ADMIN OPTION' : ''}`);
-    await sql.run('INSERT INTO team_members (login, name, role, created_at, created_by) VALUES (?, ?, ?, ?, CAST(current_user AS TEXT))', [
-      member.login, member.name, member.role, member.now,
+    await sql.run('INSERT INTO team_members (login, name, role, created_at, created_by) VALUES (?, ?, ?, ?, ?)', [
+      member.login, member.name, member.role, member.now, sql.actor,
+    ]);
+    await sql.run("INSERT INTO audit_log (at, action, customer_id, detail, created_by) VALUES (?, 'team-add', NULL, ?, ?)", [
+      member.now, JSON.stringify({ login: member.login, name: member.name, role: member.role, new_login: !existing }), sql.actor,
     ]);
     return { createdLogin: !existing, group };
   });
@@ -213,12 +216,16 @@ async function memberOf(sql: Sql, login: string): Promise<{ login: string; name:
 }
 
 /** Sets LOGIN's password (a member's, or the caller's own). */
-export async function setPassword(sql: Sql, login: string, verifier: string): Promise<void> {
+export async function setPassword(sql: Sql, login: string, verifier: string, now: string): Promise<void> {
   requireServer(sql);
   checkLogin(login);
   const self = (await sql.value<string>('SELECT CAST(current_user AS TEXT)')) === login;
   if (!self) await memberOf(sql, login);
-  await sql.exec(`ALTER ROLE ${quoteIdentifier(login)} PASSWORD '${verifier}'`);
+  await sql.transaction(async () => {
+    await sql.exec(`ALTER ROLE ${quoteIdentifier(login)} PASSWORD '${verifier}'`);
+    // That it changed, and who changed it; never the password or its verifier.
+    await sql.run("INSERT INTO audit_log (at, action, customer_id, detail, created_by) VALUES (?, 'team-passwd', NULL, ?, ?)", [now, JSON.stringify({ login }), sql.actor]);
+  });
 }
 
 export interface RemoveResult {
@@ -242,11 +249,11 @@ export async function removeMember(sql: Sql, login: string, to: string | null, n
     const heir = to === null ? null : await memberOf(sql, checkLogin(to));
     if (heir?.login === login) throw new UsageError('--to names the login being removed; name another member');
     const moved = await sql.run(
-      'UPDATE customers SET owner = ?, updated_at = ? WHERE owner = ?',
-      [heir?.name ?? null, now, member.name],
+      'UPDATE customers SET owner = ?, updated_at = ?, updated_by = ? WHERE owner = ?',
+      [heir?.name ?? null, now, sql.actor, member.name],
     );
-    await sql.run("INSERT INTO audit_log (at, action, customer_id, detail, created_by) VALUES (?, 'team-remove', NULL, ?, CAST(current_user AS TEXT))", [
-      now, JSON.stringify({ login, name: member.name, role: member.role, customers: moved.changes, to: heir?.login ?? null }),
+    await sql.run("INSERT INTO audit_log (at, action, customer_id, detail, created_by) VALUES (?, 'team-remove', NULL, ?, ?)", [
+      now, JSON.stringify({ login, name: member.name, role: member.role, customers: moved.changes, to: heir?.login ?? null }), sql.actor,
     ]);
     await sql.run('DELETE FROM team_members WHERE login = ?', [login]);
     const group = await groupName(sql);

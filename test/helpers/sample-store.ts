@@ -1,6 +1,7 @@
 // A CRM with a row in every table (customers of each kind, orders with and without lines, contacts, a campaign,
 // complaints, payments, surveys, import runs and their undo records, a merge alias, a snapshot, audit rows), as a
 // SQLite file made with crm's own commands, and the same data on PostgreSQL through crm db copy.
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -26,6 +27,13 @@ export async function sampleFile(dir = tempDir()): Promise<string> {
   await crmOk(db, ['customer', 'edit', 'C0005', '--city', 'Hangzhou']);
   await crmOk(db, ['customer', 'merge', 'C0006', 'C0007', '--yes']);
   await crmOk(db, ['snapshot', 'save', '--as-of', '2026-10-31']);
+  // A team's members, as a file taken home from a server (crm backup, db copy) has them: crm team itself needs a server.
+  const file = new Database(db);
+  try {
+    file.prepare("INSERT INTO team_members (login, name, role, created_at, created_by) VALUES ('former_seller', '前销售', 'sales', '2026-11-01T09:00:00Z', 'crm_owner')").run();
+  } finally {
+    file.close();
+  }
   return db;
 }
 

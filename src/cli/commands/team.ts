@@ -120,7 +120,7 @@ async function runPasswd(context: CliContext, login: string, flags: { passwordFi
   if (access.login !== login) await team.requireRole(sql, 'owner', `set ${login}'s password`);
   const password = await readPassword(context, flags.passwordFile, login);
   const { scramVerifier } = await import('../../db/team-password.js');
-  await team.setPassword(sql, login, scramVerifier(password));
+  await team.setPassword(sql, login, scramVerifier(password), context.io.now().toISOString());
   context.info(`set the password of ${login}`);
 }
 
