@@ -43,6 +43,8 @@ export interface Report {
    * all in memory (report/render.ts renderChunks).
    */
   stream?: RowStream;
+  /** When `rows` are only the first of a ranked list (the dashboard's top 20): how many rows the whole list has. */
+  rowsInAll?: number;
   /** One-line notes the reader must know, printed under a table. */
   notes?: string[];
   /** A totals row for tables and Markdown (never in CSV/JSON rows). */
