@@ -5,7 +5,7 @@ import { classifyLifecycle, defaultLifecycleRules, StageTally, type CustomerStag
 import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
 import { segmentCustomers, type SegmentedCustomers, type SegmentOptions } from '../analysis/customer-segments.js';
 import { summariseSegments, type Segmentation, type SegmentSummary } from '../analysis/segments.js';
-import { loyaltyForm, summariseLoyalty, type LoyaltySummary } from '../analysis/loyalty.js';
+import { LoyaltyTally, loyaltyForm, type LoyaltySummary } from '../analysis/loyalty.js';
 import { rfGrid, type RfGrid } from '../analysis/rf-grid.js';
 import type { RfmScores } from '../analysis/rfm.js';
 import { defaultHighValueSegments, snapshotCustomers } from '../analysis/snapshot.js';
@@ -14,7 +14,7 @@ import { campaignAudience, planCampaign, type AudienceCriteria, type CampaignPla
 import { customerLabels, rfmInputs, type Period } from '../db/analysis.js';
 import { purchaseSummary } from '../db/clv.js';
 import { customerTiers, pyramidTiers, type PyramidCuts } from '../db/pyramid.js';
-import { allPurchaseHistories, loyaltyFacts, purchaseHistories } from '../db/relationship.js';
+import { allPurchaseHistories, loyaltyFactBatches, purchaseHistories } from '../db/relationship.js';
 import type { Sql } from '../db/engine/sql.js';
 import type { ReturnFacts } from '../db/report-customers.js';
 import { addDays, daysBetween } from '../util/dates.js';
@@ -244,8 +244,9 @@ export async function stageSummaries(sql: Sql, period: Period): Promise<StageSum
 
 /** The four loyalty forms (and unknown: no survey) over every customer, as of the period's end. */
 export async function loyaltySummaries(sql: Sql, period: Period): Promise<LoyaltySummary[]> {
-  const facts = await loyaltyFacts(sql, period, 90);
-  return summariseLoyalty(facts.map((fact) => ({ facts: fact, form: loyaltyForm(fact) })));
+  const tally = new LoyaltyTally();
+  for await (const batch of loyaltyFactBatches(sql, period, 90)) tally.add(batch.map((fact) => ({ facts: fact, form: loyaltyForm(fact) })));
+  return tally.summary();
 }
 
 /** Everything a snapshot of the period stores, read and computed (crm snapshot save). */
