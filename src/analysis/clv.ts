@@ -98,7 +98,9 @@ export function groupPurchases(summary: PurchaseSummary, unit: ClvUnit): { group
 
 /** Repeat customers with a positive mean repeat value, grouped by (frequency, value in currency units). */
 export function groupSpend(summary: PurchaseSummary): SpendGroups {
-  const index = new Map<string, number>();
+  // Groups by frequency, then by value: number keys (a distinct double is a distinct key, as its text was), in the
+  // order the groups first appear, which the fit's sums follow.
+  const index = new Map<number, Map<number, number>>();
   const frequency: number[] = [];
   const monetary: number[] = [];
   const count: number[] = [];
@@ -106,11 +108,12 @@ export function groupSpend(summary: PurchaseSummary): SpendGroups {
     const x = summary.frequency[i]!;
     const m = summary.monetaryCents[i]! / 100;
     if (x <= 0 || !(m > 0)) continue;
-    const key = `${x} ${m}`;
-    let group = index.get(key);
+    let byValue = index.get(x);
+    if (byValue === undefined) index.set(x, (byValue = new Map()));
+    let group = byValue.get(m);
     if (group === undefined) {
       group = count.length;
-      index.set(key, group);
+      byValue.set(m, group);
       frequency.push(x);
       monetary.push(m);
       count.push(0);

@@ -41,15 +41,40 @@ export interface LoyaltySummary {
 }
 
 export function summariseLoyalty(customers: { facts: LoyaltyFacts; form: LoyaltyForm }[]): LoyaltySummary[] {
-  return loyaltyForms.map((form) => {
-    const inForm = customers.filter((customer) => customer.form === form.key);
-    const surveyed = inForm.filter((customer) => customer.facts.satisfaction !== null);
-    return {
-      form,
-      customers: inForm.length,
-      share: customers.length ? (100 * inForm.length) / customers.length : 0,
-      averageSatisfaction: surveyed.length ? surveyed.reduce((sum, customer) => sum + customer.facts.satisfaction!, 0) / surveyed.length : null,
-      revenueCents: inForm.reduce((sum, customer) => sum + customer.facts.revenue_cents, 0),
-    };
-  });
+  const tally = new LoyaltyTally();
+  tally.add(customers);
+  return tally.summary();
+}
+
+/** summariseLoyalty over customers given a batch at a time (a million customers are never all held): the same sums, in the same order. */
+export class LoyaltyTally {
+  private total = 0;
+  private readonly perForm = new Map(loyaltyForms.map((form) => [form.key, { customers: 0, surveyed: 0, satisfaction: 0, revenueCents: 0 }]));
+
+  add(customers: readonly { facts: LoyaltyFacts; form: LoyaltyForm }[]): void {
+    for (const customer of customers) {
+      this.total += 1;
+      const tally = this.perForm.get(customer.form);
+      if (!tally) continue;
+      tally.customers += 1;
+      tally.revenueCents += customer.facts.revenue_cents;
+      if (customer.facts.satisfaction !== null) {
+        tally.surveyed += 1;
+        tally.satisfaction += customer.facts.satisfaction;
+      }
+    }
+  }
+
+  summary(): LoyaltySummary[] {
+    return loyaltyForms.map((form) => {
+      const tally = this.perForm.get(form.key)!;
+      return {
+        form,
+        customers: tally.customers,
+        share: this.total ? (100 * tally.customers) / this.total : 0,
+        averageSatisfaction: tally.surveyed ? tally.satisfaction / tally.surveyed : null,
+        revenueCents: tally.revenueCents,
+      };
+    });
+  }
 }

@@ -11,7 +11,7 @@ import { outputFormats } from '../report/types.js';
 import { DATE_RANGE_TEXT, parseDate, yearOutOfRange } from '../util/dates.js';
 import { checkZone, localDate, systemZone } from '../util/zone.js';
 import { visibleLines } from '../report/visible.js';
-import type { Io } from './io.js';
+import type { Io, OutputStream } from './io.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -146,12 +146,16 @@ export class CliContext {
     writeFileSafely(path.resolve(this.io.cwd, file), text, { flag, shown: file, databaseFile: target.engine === 'sqlite' ? target.file : undefined });
   }
 
-  /** Renders a report in the requested format to stdout or --output. */
+  /**
+   * Renders a report in the requested format to stdout or --output, as it is rendered: a report whose rows are made
+   * as they are written (Report.stream) is never whole in memory. A file is still written whole or not at all.
+   */
   async emit(report: Report, options: OutputOptions): Promise<void> {
-    const { render } = await import('../report/render.js');
+    const { renderChunks } = await import('../report/render.js');
+    const { rowCount } = await import('../report/types.js');
     const format = options.format ?? 'table';
     const toFile = options.output !== undefined && options.output !== '-';
-    const text = render(report, format, {
+    const chunks = renderChunks(report, format, {
       color: !toFile && format === 'table' && this.color,
       lang: this.lang(options),
       pictures: !toFile && format === 'table' && Boolean(this.io.stdout.isTTY),
@@ -159,13 +163,50 @@ export class CliContext {
       screen: !toFile && format === 'table' && this.io.stdout.isTTY ? { columns: this.io.stdout.columns, rows: this.io.stdout.rows } : undefined,
       zone: this.zone(),
     });
+    let first = true;
+    const marked = (text: string, bom: boolean): string => {
+      if (!first) return text;
+      first = false;
+      return withBom(text, format, bom);
+    };
     if (toFile) {
-      await this.writeOutput(options.output!, withBom(text, format, options.bom ?? true));
-      this.info(`wrote ${report.rows.length} rows to ${options.output}`);
+      const { AtomicFile } = await import('../files/atomic-file.js');
+      const target = this.dbTarget();
+      const output = AtomicFile.create(path.resolve(this.io.cwd, options.output!), {
+        flag: '--output',
+        shown: options.output!,
+        databaseFile: target.engine === 'sqlite' ? target.file : undefined,
+      });
+      try {
+        for await (const chunk of chunks) output.write(marked(chunk, options.bom ?? true));
+        if (first) output.write(marked('', options.bom ?? true));
+        output.commit();
+      } catch (error) {
+        output.abort();
+        throw error;
+      }
+      this.info(`wrote ${rowCount(report)} rows to ${options.output}`);
     } else {
-      this.io.stdout.write(withBom(text, format, options.bom ?? false));
+      for await (const chunk of chunks) await writeWaiting(this.io.stdout, marked(chunk, options.bom ?? false));
     }
   }
+}
+
+type Waitable = OutputStream & { once?: (event: string, listener: () => void) => unknown; off?: (event: string, listener: () => void) => unknown };
+
+/** Writes to a stream and, when it asks the writer to wait (a slow pipe), waits until it drains. */
+async function writeWaiting(stream: OutputStream, text: string): Promise<void> {
+  const ready = stream.write(text);
+  const events = stream as Waitable;
+  if (ready !== false || typeof events.once !== 'function') return;
+  // A closed pipe emits no drain: its error or close ends the wait (the error itself is handled where stdout is).
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      for (const event of ['drain', 'error', 'close']) events.off?.(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'error', 'close']) events.once!(event, done);
+  });
 }
 
 /**

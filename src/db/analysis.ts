@@ -3,6 +3,7 @@
 import type { Dialect } from './engine/dialect.js';
 import type { Sql } from './engine/sql.js';
 import { customerSales, purchase, windowParams } from './report-sales.js';
+import { Float64Column } from '../util/column.js';
 
 /** The orders an analysis looks at: order_date in [since, asOf]. */
 export interface Period {
@@ -69,9 +70,9 @@ export interface RfmInputs {
  */
 export async function rfmInputs(sql: Sql, period: Period): Promise<RfmInputs> {
   const customerIds: number[] = [];
-  const recency: number[] = [];
-  const frequency: number[] = [];
-  const monetary: number[] = [];
+  const recency = new Float64Column();
+  const frequency = new Float64Column();
+  const monetary = new Float64Column();
   const rows = sql.rowBatches<[number, number, number, number]>(
     `SELECT customer_id, ${sql.dialect.daysBetween('CAST(@asOf AS TEXT)', `max(CASE WHEN ${purchase} THEN order_date END)`)},
             ${purchases}, sum(amount_cents)
@@ -92,9 +93,9 @@ export async function rfmInputs(sql: Sql, period: Period): Promise<RfmInputs> {
   }
   return {
     customerIds,
-    recencyDays: Float64Array.from(recency),
-    frequency: Float64Array.from(frequency),
-    monetaryCents: Float64Array.from(monetary),
+    recencyDays: recency.values(),
+    frequency: frequency.values(),
+    monetaryCents: monetary.values(),
   };
 }
 

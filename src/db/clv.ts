@@ -2,6 +2,7 @@
 import type { Sql } from './engine/sql.js';
 import { analysedOrders, periodParams, type Period } from './analysis.js';
 import { purchase } from './report-sales.js';
+import { Float64Column } from '../util/column.js';
 
 /** Per customer, column-wise: lifetimes' summary_data_from_transaction_data, with time in days. */
 export interface PurchaseSummary {
@@ -29,10 +30,10 @@ export async function purchaseSummary(sql: Sql, asOf: string, includePartners = 
   const { daysBetween } = sql.dialect;
   const firstDay = 'min(CASE WHEN purchase = 1 THEN order_date END)';
   const customerIds: number[] = [];
-  const frequency: number[] = [];
-  const recency: number[] = [];
-  const age: number[] = [];
-  const monetary: number[] = [];
+  const frequency = new Float64Column();
+  const recency = new Float64Column();
+  const age = new Float64Column();
+  const monetary = new Float64Column();
   const rows = sql.rowBatches<[number, number, number, number, number]>(
     `WITH days AS (
        SELECT customer_id, order_date, sum(amount_cents) AS amount, max(CASE WHEN ${purchase} THEN 1 ELSE 0 END) AS purchase
@@ -62,10 +63,10 @@ export async function purchaseSummary(sql: Sql, asOf: string, includePartners = 
   }
   return {
     customerIds,
-    frequency: Float64Array.from(frequency),
-    recencyDays: Float64Array.from(recency),
-    ageDays: Float64Array.from(age),
-    monetaryCents: Float64Array.from(monetary),
+    frequency: frequency.values(),
+    recencyDays: recency.values(),
+    ageDays: age.values(),
+    monetaryCents: monetary.values(),
   };
 }
 

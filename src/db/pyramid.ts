@@ -101,10 +101,13 @@ export async function pyramidCustomers(sql: Sql, period: Period, cuts: PyramidCu
   );
 }
 
-/** Tier of every customer with orders in the period (for snapshots): customer id → tier number. */
-export async function customerTiers(sql: Sql, period: Period, cuts: PyramidCuts): Promise<Map<number, { tier: number; profitCents: number }>> {
+/**
+ * Tier of every customer with orders in the period (for snapshots): customer id → tier number; with ONLY, of those
+ * customers alone (the tiers are still ranked among everyone), so a few wanted are not a map of a million.
+ */
+export async function customerTiers(sql: Sql, period: Period, cuts: PyramidCuts, only?: ReadonlySet<number>): Promise<Map<number, { tier: number; profitCents: number }>> {
   const tiers = new Map<number, { tier: number; profitCents: number }>();
   const rows = sql.rowBatches<[number, number, number]>(`${tiered(sql)} SELECT customer_id, tier, profit FROM tiered`, params(sql, period, cuts), 10_000);
-  for await (const batch of rows) for (const [id, tier, profit] of batch) tiers.set(id, { tier, profitCents: profit });
+  for await (const batch of rows) for (const [id, tier, profit] of batch) if (!only || only.has(id)) tiers.set(id, { tier, profitCents: profit });
   return tiers;
 }

@@ -68,8 +68,18 @@ export interface LoyaltyFacts {
 
 /** Every customer (leads never, partners under --include-partners): the latest survey and the orders in the period and in the recent window. */
 export async function loyaltyFacts(sql: Sql, period: Period, windowDays: number): Promise<LoyaltyFacts[]> {
-  return sql.all<LoyaltyFacts>(
-    `WITH per_customer AS (
+  return sql.all<LoyaltyFacts>(loyaltyFactsText(sql), loyaltyParams(period, windowDays));
+}
+
+/** loyaltyFacts a batch at a time, in customer id order. */
+export function loyaltyFactBatches(sql: Sql, period: Period, windowDays: number): AsyncIterable<LoyaltyFacts[]> {
+  return sql.batches<LoyaltyFacts>(loyaltyFactsText(sql), loyaltyParams(period, windowDays), 5_000);
+}
+
+const loyaltyParams = (period: Period, windowDays: number) => ({ ...periodParams(period), recentStart: addDays(period.asOf, -windowDays) });
+
+const loyaltyFactsText = (sql: Sql): string =>
+  `WITH per_customer AS (
        SELECT customer_id, ${purchases} AS orders, sum(CASE WHEN ${purchase} AND order_date > @recentStart THEN 1 ELSE 0 END) AS recent_orders,
               sum(amount_cents) AS revenue_cents
        FROM orders WHERE ${analysedOrders(sql.dialect)} GROUP BY customer_id HAVING ${purchases} > 0
@@ -84,7 +94,4 @@ export async function loyaltyFacts(sql: Sql, period: Period, windowDays: number)
      LEFT JOIN per_customer p ON p.customer_id = c.id
      LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1
      WHERE ${analysedContact('c')}
-     ORDER BY c.id`,
-    { ...periodParams(period), recentStart: addDays(period.asOf, -windowDays) },
-  );
-}
+     ORDER BY c.id`;

@@ -147,21 +147,26 @@ export interface CustomerProfit {
 
 /** Customers by profit, most profitable first, with running sums computed by window functions. */
 export async function customerProfits(sql: Sql, window: OrderWindow): Promise<CustomerProfit[]> {
-  return sql.all<CustomerProfit>(
-      `WITH per_customer AS (
-         SELECT customer_id, ${countWhere(purchase)} AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
-         FROM orders WHERE ${inWindow(sql.dialect, window)} AND ${customerSales}
-         GROUP BY customer_id HAVING ${countWhere(purchase)} > 0
-       )
-       SELECT row_number() OVER ranking AS rank, c.external_id, c.name, c.owner, p.orders, p.revenue AS revenue_cents, p.profit AS profit_cents,
-              sum(p.profit) OVER (ranking ROWS UNBOUNDED PRECEDING) AS cumulative_profit_cents,
-              sum(p.profit) OVER () AS total_profit_cents, count(*) OVER () AS customers
-       FROM per_customer p JOIN customers c ON c.id = p.customer_id
-       WINDOW ranking AS (ORDER BY p.profit DESC, c.external_id)
-       ORDER BY rank`,
-    windowParams(window),
-  );
+  return sql.all<CustomerProfit>(customerProfitsText(sql, window), windowParams(window));
 }
+
+/** customerProfits a batch at a time, in rank order (a million customers are never all held). */
+export function customerProfitBatches(sql: Sql, window: OrderWindow): AsyncIterable<CustomerProfit[]> {
+  return sql.batches<CustomerProfit>(customerProfitsText(sql, window), windowParams(window), 5_000);
+}
+
+const customerProfitsText = (sql: Sql, window: OrderWindow): string =>
+  `WITH per_customer AS (
+     SELECT customer_id, ${countWhere(purchase)} AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
+     FROM orders WHERE ${inWindow(sql.dialect, window)} AND ${customerSales}
+     GROUP BY customer_id HAVING ${countWhere(purchase)} > 0
+   )
+   SELECT row_number() OVER ranking AS rank, c.external_id, c.name, c.owner, p.orders, p.revenue AS revenue_cents, p.profit AS profit_cents,
+          sum(p.profit) OVER (ranking ROWS UNBOUNDED PRECEDING) AS cumulative_profit_cents,
+          sum(p.profit) OVER () AS total_profit_cents, count(*) OVER () AS customers
+   FROM per_customer p JOIN customers c ON c.id = p.customer_id
+   WINDOW ranking AS (ORDER BY p.profit DESC, c.external_id)
+   ORDER BY rank`;
 
 export interface CohortCell {
   cohort: string;

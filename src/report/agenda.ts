@@ -47,27 +47,74 @@ export interface AgendaInputs {
   fading: FadingCustomer[];
   /** Why p_alive could not be checked today (too little data for the model), or null. */
   pAliveUnavailable: string | null;
+  /** Items of a kind the gathering already left out beyond the cap (gatherAgenda's perKind): counted, not listed. */
+  omitted?: Readonly<Record<string, number>>;
 }
+
+const omittedCount = (inputs: AgendaInputs): number => Object.values(inputs.omitted ?? {}).reduce((sum, count) => sum + count, 0);
 
 const slippingStages = new Set(['decline', 'lost']);
 
 /** A lifecycle stage's name in LANG inside the why-text: "decline", "衰退期". */
 const stageWords = (key: string, lang: Lang): string => (lang === 'zh' ? stageName(key, lang) : stageName(key, lang).toLowerCase());
 
-/** includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. */
-export async function gatherAgenda(sql: Sql, today: string, includePartners = false, zone = 'UTC'): Promise<AgendaInputs> {
-  const standings = new Map((await customerStandings(sql, today, includePartners)).map((customer) => [customer.customerId, customer]));
+/** Customers whose values are read at a time while the most profitable are picked. */
+const valueBatch = 5_000;
+
+/**
+ * The items of LIST with their values, keeping of each kind only the PERKIND most profitable (ties: the earlier in
+ * LIST, as the agenda's stable sort by profit orders them), in LIST's order, and how many of each kind were left out:
+ * a shop with 100,000 valuable customers in decline reads their values a batch at a time and keeps twenty.
+ */
+async function mostProfitable<T extends { id: number }>(
+  sql: Sql,
+  list: readonly T[],
+  today: string,
+  perKind: number | null,
+  kindOf: (item: T) => string,
+): Promise<{ kept: (T & { customer: CustomerValue })[]; omitted: Map<string, number> }> {
+  const omitted = new Map<string, number>();
+  const chosen = new Map<string, { index: number; item: T; customer: CustomerValue }[]>();
+  for (let start = 0; start < list.length; start += perKind === null ? list.length : valueBatch) {
+    const part = perKind === null ? list : list.slice(start, start + valueBatch);
+    const values = new Map((await customerValues(sql, part.map((item) => item.id), today)).map((value) => [value.customer_id, value]));
+    part.forEach((item, offset) => {
+      const kind = kindOf(item);
+      const candidates = chosen.get(kind) ?? [];
+      chosen.set(kind, candidates);
+      candidates.push({ index: start + offset, item, customer: values.get(item.id)! });
+    });
+    if (perKind === null) continue;
+    for (const [kind, candidates] of chosen) {
+      if (candidates.length <= perKind) continue;
+      candidates.sort((a, b) => b.customer.profit_cents - a.customer.profit_cents || a.index - b.index);
+      omitted.set(kind, (omitted.get(kind) ?? 0) + candidates.length - perKind);
+      candidates.length = perKind;
+    }
+  }
+  const kept = [...chosen.values()].flat().sort((a, b) => a.index - b.index);
+  return { kept: kept.map(({ item, customer }) => ({ ...item, customer })), omitted };
+}
+
+/**
+ * includePartners (`--include-partners`): partners count as customers for the slipping and p_alive checks. perKind
+ * (default agendaRules.perKind; null for `--all`): of the valuable customers slipping or fading, only the most
+ * profitable of each kind are gathered, the rest counted in `omitted` (agendaReport with the same cap lists the same).
+ */
+export async function gatherAgenda(sql: Sql, today: string, includePartners = false, zone = 'UTC', perKind: number | null = agendaRules.perKind): Promise<AgendaInputs> {
+  const standings = await customerStandings(sql, today, includePartners);
   const valuable = await valuableInLastSnapshot(sql, today, agendaRules.valuableTier, defaultHighValueSegments);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[];
   if (valuable.length) {
     slipping = valuable
-      .filter((was) => !slippingStages.has(was.stage) && slippingStages.has(standings.get(was.customer_id)?.stage ?? ''))
-      .map((was) => ({ id: was.customer_id, stage: standings.get(was.customer_id)!.stage, before: { as_of: was.as_of, stage: was.stage, tier: was.tier, segment: was.segment } }));
+      .filter((was) => !slippingStages.has(was.stage) && slippingStages.has(standings.stageOf(was.customer_id) ?? ''))
+      .map((was) => ({ id: was.customer_id, stage: standings.stageOf(was.customer_id)!, before: { as_of: was.as_of, stage: was.stage, tier: was.tier, segment: was.segment } }));
   } else {
-    const tierOf = await tierByCustomer(sql, { since: null, asOf: today, includePartners });
-    slipping = [...standings.values()]
-      .filter((customer) => customer.stage === 'decline' && (tierOf.get(customer.customerId) ?? 9) <= agendaRules.valuableTier)
-      .map((customer) => ({ id: customer.customerId, stage: customer.stage, before: null }));
+    const declining = standings.atStage('decline').map((at) => standings.idAt(at));
+    const tierOf = await tierByCustomer(sql, { since: null, asOf: today, includePartners }, new Set(declining));
+    slipping = declining
+      .filter((id) => (tierOf.get(id) ?? 9) <= agendaRules.valuableTier)
+      .map((id) => ({ id, stage: 'decline' as Stage, before: null }));
   }
   // p_alive: only when the last snapshot stored it for valuable customers who were then more likely alive than not.
   const wereAlive = valuable.filter((was) => was.p_alive !== null && was.p_alive >= agendaRules.pAliveBelow);
@@ -75,7 +122,7 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
   let fading: { id: number; before: FadingCustomer['before']; pAlive: number }[] = [];
   let pAliveUnavailable: string | null = null;
   if (wereAlive.length) {
-    const now = await pAliveNow(sql, today, includePartners);
+    const now = await pAliveNow(sql, today, includePartners, new Set(wereAlive.map((was) => was.customer_id)));
     if (now instanceof Map) {
       fading = wereAlive
         .filter((was) => !listed.has(was.customer_id) && (now.get(was.customer_id) ?? 1) < agendaRules.pAliveBelow)
@@ -84,7 +131,8 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
       pAliveUnavailable = now.unavailable;
     }
   }
-  const values = new Map((await customerValues(sql, [...slipping.map((customer) => customer.id), ...fading.map((customer) => customer.id)], today)).map((value) => [value.customer_id, value]));
+  const slippingKept = await mostProfitable(sql, slipping, today, perKind, (customer) => (customer.stage === 'lost' ? 'valuable_went_quiet' : 'valuable_in_decline'));
+  const fadingKept = await mostProfitable(sql, fading, today, perKind, () => 'valuable_p_alive_fell');
   const weekAgo = addDays(today, -agendaRules.complaintDays);
   const recorded = await paymentsRecorded(sql);
   const debts = recorded ? (await receivables(sql, today)).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0) : [];
@@ -93,12 +141,13 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
     zone,
     followUps: await listFollowUps(sql, { from: null, to: today }),
     complaints: (await listComplaints(sql, { openOnly: true })).filter((complaint) => localDayOf(complaint.opened_at, zone) <= weekAgo),
-    slipping: slipping.map((customer) => ({ customer: values.get(customer.id)!, stage: customer.stage, before: customer.before })),
+    slipping: slippingKept.kept.map((customer) => ({ customer: customer.customer, stage: customer.stage, before: customer.before })),
     debts,
     paymentsRecorded: recorded,
     snapshotDate: valuable[0]?.as_of ?? null,
-    fading: fading.map((customer) => ({ customer: values.get(customer.id)!, before: customer.before, pAlive: customer.pAlive })),
+    fading: fadingKept.kept.map((customer) => ({ customer: customer.customer, before: customer.before, pAlive: customer.pAlive })),
     pAliveUnavailable,
+    omitted: Object.fromEntries([...slippingKept.omitted, ...fadingKept.omitted]),
   };
 }
 
@@ -135,7 +184,7 @@ function moreLine(kind: (typeof agendaKinds)[number], left: number, lang: Lang):
 
 /** Every item the agenda has, listed or left out by the caps (`crm agenda --check` counts them). */
 export function agendaItemCount(inputs: AgendaInputs): number {
-  return inputs.followUps.length + inputs.complaints.length + inputs.slipping.length + inputs.fading.length + inputs.debts.length;
+  return inputs.followUps.length + inputs.complaints.length + inputs.slipping.length + inputs.fading.length + inputs.debts.length + omittedCount(inputs);
 }
 
 export interface AgendaOptions {
@@ -208,6 +257,8 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOp
     seen.set(item.kind as string, count);
     return perKind === null || count <= perKind;
   });
+  for (const [kind, count] of Object.entries(inputs.omitted ?? {})) seen.set(kind, (seen.get(kind) ?? 0) + count);
+  const total = items.length + omittedCount(inputs);
   const notes = [];
   for (const kind of agendaKinds) {
     const left = (seen.get(kind.kind) ?? 0) - (perKind ?? Infinity);
@@ -224,9 +275,9 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOp
   if (inputs.pAliveUnavailable) notes.push(t(`p_alive not checked: ${inputs.pAliveUnavailable}`, `未检查活跃概率：${inputs.pAliveUnavailable}`));
   return {
     name: 'agenda',
-    title: kept.length < items.length
-      ? t(`Agenda for ${inputs.today}: ${items.length.toLocaleString('en-US')} to do (the first ${perKind} of each kind)`, `${inputs.today} 待办：${items.length.toLocaleString('en-US')} 项（每类显示前 ${perKind} 项）`)
-      : t(`Agenda for ${inputs.today}: ${items.length} to do`, `${inputs.today} 待办：${items.length} 项`),
+    title: kept.length < total
+      ? t(`Agenda for ${inputs.today}: ${total.toLocaleString('en-US')} to do (the first ${perKind} of each kind)`, `${inputs.today} 待办：${total.toLocaleString('en-US')} 项（每类显示前 ${perKind} 项）`)
+      : t(`Agenda for ${inputs.today}: ${total} to do`, `${inputs.today} 待办：${total} 项`),
     asOf: inputs.today,
     columns: agendaColumns,
     rows: kept.map((item, index) => ({ priority: index + 1, ...item })),

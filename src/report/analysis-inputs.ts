@@ -5,7 +5,7 @@ import { classifyLifecycle, defaultLifecycleRules, StageTally, type CustomerStag
 import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
 import { segmentCustomers, type SegmentedCustomers, type SegmentOptions } from '../analysis/customer-segments.js';
 import { summariseSegments, type Segmentation, type SegmentSummary } from '../analysis/segments.js';
-import { loyaltyForm, summariseLoyalty, type LoyaltySummary } from '../analysis/loyalty.js';
+import { LoyaltyTally, loyaltyForm, type LoyaltySummary } from '../analysis/loyalty.js';
 import { rfGrid, type RfGrid } from '../analysis/rf-grid.js';
 import type { RfmScores } from '../analysis/rfm.js';
 import { defaultHighValueSegments, snapshotCustomers } from '../analysis/snapshot.js';
@@ -14,7 +14,7 @@ import { campaignAudience, planCampaign, type AudienceCriteria, type CampaignPla
 import { customerLabels, rfmInputs, type Period } from '../db/analysis.js';
 import { purchaseSummary } from '../db/clv.js';
 import { customerTiers, pyramidTiers, type PyramidCuts } from '../db/pyramid.js';
-import { allPurchaseHistories, loyaltyFacts, purchaseHistories } from '../db/relationship.js';
+import { allPurchaseHistories, loyaltyFactBatches, purchaseHistories } from '../db/relationship.js';
 import type { Sql } from '../db/engine/sql.js';
 import type { ReturnFacts } from '../db/report-customers.js';
 import { addDays, daysBetween } from '../util/dates.js';
@@ -22,12 +22,19 @@ import type { ReportPeriod } from './period.js';
 
 export { defaultHighValueSegments, tiers, type Stage };
 
-/** Every customer's p_alive as of the date (crm clv's BG/NBD in weeks), or why the model cannot be fitted. */
-export async function pAliveNow(sql: Sql, asOf: string, includePartners = false): Promise<Map<number, number> | { unavailable: string }> {
+/**
+ * Every customer's p_alive as of the date (crm clv's BG/NBD in weeks), or why the model cannot be fitted; with ONLY,
+ * the map holds those customers alone (the model is still fitted over everyone).
+ */
+export async function pAliveNow(sql: Sql, asOf: string, includePartners = false, only?: ReadonlySet<number>): Promise<Map<number, number> | { unavailable: string }> {
   const summary = await purchaseSummary(sql, asOf, includePartners);
   try {
     const alive = probabilitiesAlive(summary, 'week');
-    return new Map(summary.customerIds.map((id, i) => [id, alive[i]!]));
+    const map = new Map<number, number>();
+    summary.customerIds.forEach((id, i) => {
+      if (!only || only.has(id)) map.set(id, alive[i]!);
+    });
+    return map;
   } catch (error) {
     if (error instanceof ClvError) return { unavailable: error.message };
     throw error;
@@ -43,10 +50,115 @@ export interface CustomerStanding {
   lostOn: string;
 }
 
-function standingOf(customer: CustomerStage): CustomerStanding {
-  const rules = defaultLifecycleRules;
-  const lostAfter = Math.max(rules.lostDays, customer.averageGapDays === null ? 0 : rules.lostGapFactor * customer.averageGapDays);
-  return { customerId: customer.history.id, stage: customer.stage, firstOrder: customer.history.first_order, lastOrder: customer.history.last_order, lostOn: addDays(customer.history.last_order, Math.ceil(lostAfter)) };
+const stageKeys: readonly Stage[] = ['exploration', 'formation', 'stability', 'decline', 'lost'];
+const epoch = '1970-01-01';
+const dayOf = (date: string): number => daysBetween(epoch, date);
+const dateOfDay = (day: number): string => addDays(epoch, day);
+
+/**
+ * Every customer's standing (CustomerStanding) as of one date, column by column in typed arrays: a million customers
+ * are about 21 MB here, not a million objects. Customers are in id order (as the store classifies them).
+ */
+export class Standings {
+  private ids = new Float64Array(1024);
+  private stageCodes = new Uint8Array(1024);
+  private firstDays = new Int32Array(1024);
+  private lastDays = new Int32Array(1024);
+  private lostDays = new Int32Array(1024);
+  size = 0;
+
+  add(customer: CustomerStage): void {
+    if (this.size === this.ids.length) this.grow();
+    const rules = defaultLifecycleRules;
+    const lostAfter = Math.max(rules.lostDays, customer.averageGapDays === null ? 0 : rules.lostGapFactor * customer.averageGapDays);
+    const at = this.size++;
+    this.ids[at] = customer.history.id;
+    this.stageCodes[at] = stageKeys.indexOf(customer.stage);
+    this.firstDays[at] = dayOf(customer.history.first_order);
+    this.lastDays[at] = dayOf(customer.history.last_order);
+    this.lostDays[at] = this.lastDays[at]! + Math.ceil(lostAfter);
+  }
+
+  private grow(): void {
+    const grown = <T extends Float64Array | Uint8Array | Int32Array>(array: T): T => {
+      const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
+      bigger.set(array);
+      return bigger;
+    };
+    this.ids = grown(this.ids);
+    this.stageCodes = grown(this.stageCodes);
+    this.firstDays = grown(this.firstDays);
+    this.lastDays = grown(this.lastDays);
+    this.lostDays = grown(this.lostDays);
+  }
+
+  /** The standing of the customer at position AT (0 … size − 1). */
+  at(at: number): CustomerStanding {
+    return {
+      customerId: this.ids[at]!,
+      stage: stageKeys[this.stageCodes[at]!]!,
+      firstOrder: dateOfDay(this.firstDays[at]!),
+      lastOrder: dateOfDay(this.lastDays[at]!),
+      lostOn: dateOfDay(this.lostDays[at]!),
+    };
+  }
+
+  /** The stage of customer ID, or undefined when the customer had no purchase (ids are ascending: a binary search). */
+  stageOf(id: number): Stage | undefined {
+    let low = 0;
+    let high = this.size - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const found = this.ids[middle]!;
+      if (found === id) return stageKeys[this.stageCodes[middle]!];
+      if (found < id) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
+  /** Customers not lost. */
+  active(): number {
+    let count = 0;
+    const lost = stageKeys.indexOf('lost');
+    for (let at = 0; at < this.size; at++) if (this.stageCodes[at] !== lost) count++;
+    return count;
+  }
+
+  /** Customers whose first purchase falls in [since, asOf] (since null: any day up to asOf). */
+  firstBuyingIn(range: { since: string | null; asOf: string }): number {
+    const from = range.since === null ? -Infinity : dayOf(range.since);
+    const to = dayOf(range.asOf);
+    let count = 0;
+    for (let at = 0; at < this.size; at++) if (this.firstDays[at]! >= from && this.firstDays[at]! <= to) count++;
+    return count;
+  }
+
+  /** Positions of the customers lost whose lost day is on or after SINCE (null: every lost customer), in id order. */
+  lostSince(since: string | null): number[] {
+    const from = since === null ? -Infinity : dayOf(since);
+    const lost = stageKeys.indexOf('lost');
+    const positions: number[] = [];
+    for (let at = 0; at < this.size; at++) if (this.stageCodes[at] === lost && this.lostDays[at]! >= from) positions.push(at);
+    return positions;
+  }
+
+  /** Positions of the customers at STAGE, in id order. */
+  atStage(stage: Stage): number[] {
+    const code = stageKeys.indexOf(stage);
+    const positions: number[] = [];
+    for (let at = 0; at < this.size; at++) if (this.stageCodes[at] === code) positions.push(at);
+    return positions;
+  }
+
+  idAt(at: number): number {
+    return this.ids[at]!;
+  }
+
+  /** Every standing as an object (a few customers: tests, small shops). */
+  toArray(): CustomerStanding[] {
+    return Array.from({ length: this.size }, (_, at) => this.at(at));
+  }
 }
 
 /**
@@ -58,9 +170,9 @@ export async function* classifiedCustomers(sql: Sql, period: Period): AsyncItera
 }
 
 /** Every customer with an order up to asOf, their lifecycle stage as of then, and when they count as lost. */
-export async function customerStandings(sql: Sql, asOf: string, includePartners = false): Promise<CustomerStanding[]> {
-  const standings: CustomerStanding[] = [];
-  for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) for (const customer of batch) standings.push(standingOf(customer));
+export async function customerStandings(sql: Sql, asOf: string, includePartners = false): Promise<Standings> {
+  const standings = new Standings();
+  for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) for (const customer of batch) standings.add(customer);
   return standings;
 }
 
@@ -68,11 +180,11 @@ export async function customerStandings(sql: Sql, asOf: string, includePartners 
  * customerStandings and stageSummaries of all history up to asOf from one pass over the orders (the dashboard
  * shows both, and each alone reads every order): the same values as the two calls.
  */
-export async function standingsAndStages(sql: Sql, asOf: string, includePartners = false): Promise<{ standings: CustomerStanding[]; stages: StageSummary[] }> {
-  const standings: CustomerStanding[] = [];
+export async function standingsAndStages(sql: Sql, asOf: string, includePartners = false): Promise<{ standings: Standings; stages: StageSummary[] }> {
+  const standings = new Standings();
   const tally = new StageTally();
   for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) {
-    for (const customer of batch) standings.push(standingOf(customer));
+    for (const customer of batch) standings.add(customer);
     tally.add(batch);
   }
   return { standings, stages: tally.summary() };
@@ -84,8 +196,8 @@ export async function lostIn(sql: Sql, period: ReportPeriod): Promise<CustomerSt
 }
 
 /** lostIn over standings already computed as of the period's end (one pass over the orders, not two). */
-export function lostAmong(standings: readonly CustomerStanding[], period: ReportPeriod): CustomerStanding[] {
-  return standings.filter((customer) => customer.stage === 'lost' && (period.since === null || customer.lostOn >= period.since));
+export function lostAmong(standings: Standings, period: ReportPeriod): CustomerStanding[] {
+  return standings.lostSince(period.since).map((at) => standings.at(at));
 }
 
 /** Won back: the first order in the period came after a silence the lost rule would have called lost. */
@@ -101,9 +213,11 @@ export async function pyramidLevels(sql: Sql, period: ReportPeriod): Promise<Pyr
   return buildPyramid(await pyramidTiers(sql, period, defaultCuts));
 }
 
-/** Customer id → pyramid tier (0 platinum … 3 lead) over the period's orders. */
-export async function tierByCustomer(sql: Sql, period: Period): Promise<Map<number, number>> {
-  return new Map([...(await customerTiers(sql, period, defaultCuts))].map(([id, value]) => [id, value.tier]));
+/** Customer id → pyramid tier (0 platinum … 3 lead) over the period's orders (with ONLY, of those customers alone). */
+export async function tierByCustomer(sql: Sql, period: Period, only?: ReadonlySet<number>): Promise<Map<number, number>> {
+  const tiers = new Map<number, number>();
+  for (const [id, value] of await customerTiers(sql, period, defaultCuts, only)) tiers.set(id, value.tier);
+  return tiers;
 }
 
 /** The customers of the period scored and segmented as OPTIONS say (crm rfm, crm segment). */
@@ -130,8 +244,9 @@ export async function stageSummaries(sql: Sql, period: Period): Promise<StageSum
 
 /** The four loyalty forms (and unknown: no survey) over every customer, as of the period's end. */
 export async function loyaltySummaries(sql: Sql, period: Period): Promise<LoyaltySummary[]> {
-  const facts = await loyaltyFacts(sql, period, 90);
-  return summariseLoyalty(facts.map((fact) => ({ facts: fact, form: loyaltyForm(fact) })));
+  const tally = new LoyaltyTally();
+  for await (const batch of loyaltyFactBatches(sql, period, 90)) tally.add(batch.map((fact) => ({ facts: fact, form: loyaltyForm(fact) })));
+  return tally.summary();
 }
 
 /** Everything a snapshot of the period stores, read and computed (crm snapshot save). */

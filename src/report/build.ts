@@ -1,15 +1,15 @@
 // Builds any `crm report NAME` from the database: the one core call the report command makes (no clock, no terminal).
 import type { Sql } from '../db/engine/sql.js';
-import { cohortCells, customerProfits, orderCoverage, productTotals } from '../db/report-sales.js';
+import { cohortCells, customerProfitBatches, customerProfits, orderCoverage, productTotals } from '../db/report-sales.js';
 import { complaintTimes, ownerContacts, ownerSales } from '../db/report-people.js';
 import { advancePayments, paymentsRecorded, receivableTotals, receivables } from '../db/receivables.js';
 import type { ResolvedPeriod } from './period.js';
-import { cohortsReport, productsReport, profitReport, type ReportContext } from './sales-reports.js';
+import { cohortsReport, productsReport, profitFacts, profitListing, profitReport, type ReportContext } from './sales-reports.js';
 import { receivablesReport, salespeopleReport } from './people-reports.js';
 import type { Lang, Report } from './types.js';
-import { customerValues, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
+import { customerValues, type CustomerValue, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
-import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type CustomerStanding } from './analysis-inputs.js';
+import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type Standings } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
@@ -27,7 +27,12 @@ export interface BuildOptions {
    * customerStandings(…, period.asOf, period.includePartners) when the caller has them already (the dashboard builds
    * summary and lost as of one date): those two reports then do not read every order again to classify it.
    */
-  standings?: readonly CustomerStanding[];
+  standings?: Standings;
+  /**
+   * Only the first LIMIT rows of the ranked listings (profit, lost), picked without holding the others (the
+   * dashboard's top 20); Report.rowsInAll says how many the whole list has.
+   */
+  limit?: number;
 }
 
 type Builder = (sql: Sql, options: BuildOptions, context: ReportContext) => Promise<Report>;
@@ -36,7 +41,12 @@ type Builder = (sql: Sql, options: BuildOptions, context: ReportContext) => Prom
 // database), then builds the report from those plain rows: nothing below queries in the middle of a computation.
 const builders: Record<string, Builder> = {
   products: async (sql, { period }, context) => productsReport(await productTotals(sql, period), await orderCoverage(sql, period), context),
-  profit: async (sql, { period }, context) => profitReport(await customerProfits(sql, period), await orderCoverage(sql, period, true), context),
+  profit: async (sql, { period, limit }, context) => {
+    if (limit === undefined) return profitReport(await customerProfits(sql, period), await orderCoverage(sql, period, true), context);
+    // The first LIMIT of the ranking, and what the title, notes and totals say about all of it, in one pass.
+    const { first, facts } = await profitFacts(customerProfitBatches(sql, period), limit);
+    return { ...profitListing(first, facts, await orderCoverage(sql, period, true), context), rowsInAll: facts.customers };
+  },
   salespeople: async (sql, { period }, context) =>
     salespeopleReport(await ownerSales(sql, period), await ownerContacts(sql, period), await complaintTimes(sql, period), context),
   // Receivables are a position at a date: everything billed and paid up to as-of counts, whatever the period's start.
@@ -47,19 +57,18 @@ const builders: Record<string, Builder> = {
       : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
   cohorts: async (sql, { period }, context) => cohortsReport(await cohortCells(sql, period), context),
   summary: async (sql, { period, standings: known }, context) => {
-    const inRange = (date: string, range: { since: string | null; asOf: string } | null) => range !== null && date <= range.asOf && (range.since === null || date >= range.since);
     const standings = known ?? (await customerStandings(sql, period.asOf, period.includePartners));
     const debts = (await paymentsRecorded(sql)) ? await receivableTotals(sql, period.asOf) : null;
     const previous = period.previous;
     return summaryReport(
       {
         previous: previous && previous.since !== null ? { since: previous.since, asOf: previous.asOf } : null,
-        activeCustomers: standings.filter((customer) => customer.stage !== 'lost').length,
-        newCustomers: standings.filter((customer) => inRange(customer.firstOrder, period)).length,
-        newCustomersPrevious: previous ? standings.filter((customer) => inRange(customer.firstOrder, previous)).length : null,
+        activeCustomers: standings.active(),
+        newCustomers: standings.firstBuyingIn(period),
+        newCustomersPrevious: previous ? standings.firstBuyingIn(previous) : null,
         // The standings above are as of the period's end already: reading every order again would give the same.
-        lostCustomers: lostAmong(standings, period).length,
-        lostCustomersPrevious: previous ? (await lostIn(sql, previous)).length : null,
+        lostCustomers: standings.lostSince(period.since).length,
+        lostCustomersPrevious: previous ? (await customerStandings(sql, previous.asOf, previous.includePartners)).lostSince(previous.since).length : null,
         wonBackCustomers: period.since === null ? 0 : wonBack(await returnFacts(sql, period)),
         sales: await salesTotals(sql, period),
         salesPrevious: previous ? await salesTotals(sql, previous) : null,
@@ -76,12 +85,33 @@ const builders: Record<string, Builder> = {
       context,
     );
   },
-  lost: async (sql, { period, standings: known }, context) => {
+  lost: async (sql, { period, standings: known, limit }, context) => {
     const lost = known ? lostAmong(known, period) : await lostIn(sql, period);
     // The tier they held before leaving: the pyramid of all orders up to the day before the period (else up to as-of).
     const tierDate = period.since === null ? period.asOf : addDays(period.since, -1);
-    const tiers = await tierByCustomer(sql, { since: null, asOf: tierDate, includePartners: period.includePartners });
-    return lostReport(lost, await customerValues(sql, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
+    const tierPeriod = { since: null, asOf: tierDate, includePartners: period.includePartners };
+    if (limit === undefined) {
+      const tiers = await tierByCustomer(sql, tierPeriod, new Set(lost.map((customer) => customer.customerId)));
+      return lostReport(lost, await customerValues(sql, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
+    }
+    // The most valuable LIMIT: values read a batch at a time, the best kept (lostReport's order), the totals summed.
+    const best: CustomerValue[] = [];
+    const totals = { orders: 0, revenue: 0, profit: 0 };
+    const order = (a: CustomerValue, b: CustomerValue) => b.profit_cents - a.profit_cents || a.external_id.localeCompare(b.external_id);
+    for (let start = 0; start < lost.length; start += 5_000) {
+      for (const value of await customerValues(sql, lost.slice(start, start + 5_000).map((customer) => customer.customerId), period.asOf)) {
+        totals.orders += value.orders;
+        totals.revenue += value.revenue_cents;
+        totals.profit += value.profit_cents;
+        best.push(value);
+      }
+      best.sort(order);
+      best.length = Math.min(best.length, limit);
+    }
+    const shown = new Set(best.map((value) => value.customer_id));
+    const tiers = await tierByCustomer(sql, tierPeriod, shown);
+    const report = lostReport(lost.filter((customer) => shown.has(customer.customerId)), best, tiers, tierDate, context);
+    return { ...report, rowsInAll: lost.length, totals: { ...report.totals, ...totals } };
   },
   funnel: async (sql, { period }, context) => funnelReport(leadFunnel(await leadFacts(sql, period)), context),
   partners: async (sql, { period }, context) => partnersReport(await partnerFacts(sql, period), context),

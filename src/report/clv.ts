@@ -3,6 +3,7 @@ import type { CustomerLabel } from '../db/analysis.js';
 import type { ClvResult, ClvUnit, ClvValidation } from '../analysis/clv.js';
 import { tiers } from '../analysis/pyramid.js';
 import type { Column, Lang, Report, Row } from './types.js';
+import { listingBatch } from './rfm.js';
 import { tierListingColumns } from './pyramid.js';
 
 /** Above this |correlation| between frequency and spend, Gamma-Gamma's independence assumption is doubtful (issue 9). */
@@ -78,46 +79,61 @@ function modelDescription(result: ClvResult, lang: Lang): { lines: string[]; met
   return { lines, meta, notes };
 }
 
-/** Customers by CLV, highest first (ties: more expected purchases, then customer id). */
-export function clvOrder(result: ClvResult): number[] {
+/** Customers by CLV, highest first (ties: more expected purchases, then customer id): their positions in the result. */
+export function clvOrder(result: ClvResult): Uint32Array {
   const { clvCents, expectedPurchases } = result.customers;
   const ids = result.summary.customerIds;
-  return ids.map((_, i) => i).sort((i, j) => clvCents[j]! - clvCents[i]! || expectedPurchases[j]! - expectedPurchases[i]! || ids[i]! - ids[j]!);
+  return Uint32Array.from({ length: ids.length }, (_, i) => i).sort(
+    (i, j) => clvCents[j]! - clvCents[i]! || expectedPurchases[j]! - expectedPurchases[i]! || ids[i]! - ids[j]!,
+  );
 }
 
+/**
+ * The customers by CLV. The rows are made as they are written (Report.stream), the names of each batch looked up with
+ * it: a million customers are the model's typed arrays and one array of positions, never a million row objects.
+ */
 export async function clvReport(
   result: ClvResult,
   labelsOf: (customerIds: number[]) => Promise<Map<number, CustomerLabel>>,
   options: { asOf: string; lang: Lang; limit?: number },
 ): Promise<Report> {
-  const order = clvOrder(result);
-  if (options.limit !== undefined) order.length = Math.min(order.length, options.limit);
+  let order = clvOrder(result);
+  if (options.limit !== undefined) order = order.subarray(0, Math.min(order.length, options.limit));
   const { summary, customers } = result;
   const perUnit = { day: 1, week: 7, month: 30 }[result.unit];
-  const labels = await labelsOf(order.map((i) => summary.customerIds[i]!));
-  const rows: Row[] = order.map((i) => {
-    const label = labels.get(summary.customerIds[i]!);
-    return {
-      customer_id: label?.externalId ?? null,
-      name: label?.name ?? null,
-      frequency: summary.frequency[i]!,
-      recency: summary.recencyDays[i]! / perUnit,
-      T: summary.ageDays[i]! / perUnit,
-      monetary: Math.round(summary.monetaryCents[i]!),
-      p_alive: customers.pAlive[i]!,
-      expected_purchases: customers.expectedPurchases[i]!,
-      expected_order_value: Math.round(customers.expectedValueCents[i]!),
-      clv: Math.round(customers.clvCents[i]!),
-    };
-  });
+  const rowsOf = async (part: Uint32Array): Promise<Row[]> => {
+    const labels = await labelsOf(Array.from(part, (i) => summary.customerIds[i]!));
+    return Array.from(part, (i) => {
+      const label = labels.get(summary.customerIds[i]!);
+      return {
+        customer_id: label?.externalId ?? null,
+        name: label?.name ?? null,
+        frequency: summary.frequency[i]!,
+        recency: summary.recencyDays[i]! / perUnit,
+        T: summary.ageDays[i]! / perUnit,
+        monetary: Math.round(summary.monetaryCents[i]!),
+        p_alive: customers.pAlive[i]!,
+        expected_purchases: customers.expectedPurchases[i]!,
+        expected_order_value: Math.round(customers.expectedValueCents[i]!),
+        clv: Math.round(customers.clvCents[i]!),
+      };
+    });
+  };
   const { lines, meta, notes } = modelDescription(result, options.lang);
+  const shown = order;
   return {
     name: 'clv',
-    title: `Customer lifetime value as of ${options.asOf}, next ${result.horizon.text} (${rows.length} customers)`,
-    titleZh: `客户终身价值（截至 ${options.asOf}，未来 ${result.horizon.text}，${rows.length} 位客户）`,
+    title: `Customer lifetime value as of ${options.asOf}, next ${result.horizon.text} (${shown.length} customers)`,
+    titleZh: `客户终身价值（截至 ${options.asOf}，未来 ${result.horizon.text}，${shown.length} 位客户）`,
     asOf: options.asOf,
     columns: clvColumns(result.unit),
-    rows,
+    rows: [],
+    stream: {
+      count: shown.length,
+      batches: async function* () {
+        for (let start = 0; start < shown.length; start += listingBatch) yield await rowsOf(shown.subarray(start, start + listingBatch));
+      },
+    },
     preamble: lines,
     meta,
     notes,
@@ -253,8 +269,22 @@ export async function clvTierCustomersReport(
 ): Promise<Report> {
   const ids = result.summary.customerIds;
   const chosen = clvOrder(result).filter((i) => options.tier === null || placement.tier[i] === options.tier);
-  const labels = await labelsOf(chosen.map((i) => ids[i]!));
   const tierName = options.tier === null ? null : tiers[options.tier]!;
+  const rowsOf = async (part: Uint32Array): Promise<Row[]> => {
+    const labels = await labelsOf(Array.from(part, (i) => ids[i]!));
+    return Array.from(part, (i) => {
+      const tier = tiers[placement.tier[i]!]!;
+      return {
+        rank: placement.rank[i]!,
+        customer_id: labels.get(ids[i]!)?.externalId ?? null,
+        name: labels.get(ids[i]!)?.name ?? null,
+        tier: options.lang === 'zh' ? tier.nameZh : tier.name,
+        p_alive: result.customers.pAlive[i]!,
+        expected_purchases: result.customers.expectedPurchases[i]!,
+        clv: Math.round(result.customers.clvCents[i]!),
+      };
+    });
+  };
   return {
     name: 'pyramid-clv-customers',
     title: `${tierName ? `${tierName.name} customers` : 'Customers'} by predicted value (CLV, next ${result.horizon.text}) as of ${options.asOf} (${chosen.length})`,
@@ -266,17 +296,13 @@ export async function clvTierCustomersReport(
       { key: 'expected_purchases', label: 'Expected purchases', labelZh: '预期购买次数', type: 'number' },
       { key: 'clv', label: 'CLV', labelZh: '客户终身价值', type: 'money' },
     ],
-    rows: chosen.map((i) => {
-      const tier = tiers[placement.tier[i]!]!;
-      return {
-        rank: placement.rank[i]!,
-        customer_id: labels.get(ids[i]!)?.externalId ?? null,
-        name: labels.get(ids[i]!)?.name ?? null,
-        tier: options.lang === 'zh' ? tier.nameZh : tier.name,
-        p_alive: result.customers.pAlive[i]!,
-        expected_purchases: result.customers.expectedPurchases[i]!,
-        clv: Math.round(result.customers.clvCents[i]!),
-      };
-    }),
+    rows: [],
+    // Made as they are written, a batch of names at a time (crm clv streams its listing the same way).
+    stream: {
+      count: chosen.length,
+      batches: async function* () {
+        for (let start = 0; start < chosen.length; start += listingBatch) yield await rowsOf(chosen.subarray(start, start + listingBatch));
+      },
+    },
   };
 }

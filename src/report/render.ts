@@ -1,11 +1,11 @@
 // Renders any Report as a terminal table, JSON, CSV or Markdown. Formatting only; no computation.
 import { Chalk } from 'chalk';
 import { centsToUnits, formatCents, formatNumber } from '../util/money.js';
-import type { CellValue, Column, Lang, OutputFormat, Report, Row } from './types.js';
+import { rowCount, type CellValue, type Column, type Lang, type OutputFormat, type Report, type Row } from './types.js';
 import { codeWords } from './codes.js';
 import { visibleLines, visibleText } from './visible.js';
 import { isoWithOffset, showLocal } from '../util/zone.js';
-import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableWidth, type Align, type Cell } from './table.js';
+import { columnsThatFit, columnWidths, drawTable, drawVerticalTable, tableDrawer, tableWidth, textWidth, type Align, type Cell } from './table.js';
 
 export interface RenderOptions {
   color?: boolean;
@@ -80,7 +80,8 @@ const numericTypes = new Set(['integer', 'number', 'money', 'percent', 'probabil
  * Every text a table prints (cells, headings, title, notes, picture) goes through visibleText first, so
  * escape sequences in the data are shown, not obeyed; crm's own colour is added after that.
  */
-export function renderTable(report: Report, options: RenderOptions = {}): string {
+/** How a table paints: headings, borders, and the cells of a row (plain text kept for measuring). */
+function tablePaint(report: Report, options: RenderOptions) {
   const lang = options.lang ?? 'en';
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const head = (column: Column): string => visibleText(heading(column, lang));
@@ -89,9 +90,6 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
     border: (text: string) => (options.color ? chalk.grey(text) : text),
   };
   const alerts = new Set(report.alertRows ?? []);
-  const screenLimit = options.screen?.rows && !report.vertical ? screenfulRows(options.screen.rows) : null;
-  /** Lines under the table about what the screen left out. */
-  const extra: string[] = [];
   const red = (text: string): string => chalk.red(text);
   // Cells keep their plain text for measuring; the red of an alert row or a negative number is painted after padding.
   const cells = (row: Row, index = -1): Cell[] =>
@@ -103,6 +101,15 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
     });
   const bold = (cell: Cell): Cell =>
     typeof cell === 'string' ? { text: cell, paint: (text) => chalk.bold(text) } : { text: cell.text, paint: (text) => chalk.bold(cell.paint(text)) };
+  const aligns = report.columns.map((column): Align => (numericTypes.has(column.type) ? 'right' : 'left'));
+  return { lang, chalk, head, style, cells, bold, aligns };
+}
+
+export function renderTable(report: Report, options: RenderOptions = {}): string {
+  const { lang, chalk, head, style, cells, bold } = tablePaint(report, options);
+  const screenLimit = options.screen?.rows && !report.vertical ? screenfulRows(options.screen.rows) : null;
+  /** Lines under the table about what the screen left out. */
+  const extra: string[] = [];
   const textOf = (cell: Cell): string => (typeof cell === 'string' ? cell : cell.text);
   const drawn = (): string => {
     if (report.vertical) {
@@ -134,8 +141,8 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
       widths = kept.map((index) => widths[index]!);
       for (let at = 0; at < rows.length; at += 1) rows[at] = kept.map((index) => rows[at]![index]!);
     }
-    if (shown.length < report.rows.length) {
-      const more = formatNumber(report.rows.length - shown.length, 0);
+    if (shown.length < rowCount(report)) {
+      const more = formatNumber(rowCount(report) - shown.length, 0);
       extra.unshift(lang === 'zh' ? `…… 还有 ${more} 行（用 --limit 或 --format csv 查看）` : `… and ${more} more (use --limit or --format csv)`);
     }
     return drawTable({ head: headings, rows, aligns, style, widths });
@@ -143,7 +150,7 @@ export function renderTable(report: Report, options: RenderOptions = {}): string
   const title = visibleText(lang === 'zh' && report.titleZh ? report.titleZh : report.title);
   const lines = [options.color ? chalk.bold(title) : title];
   lines.push(...(report.preamble ?? []).map(visibleText));
-  if (report.rows.length === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
+  if (rowCount(report) === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
   else lines.push(drawn(), ...extra);
   if (options.pictures && report.picture) lines.push(visibleLines(report.picture));
   for (const note of (report.notes ?? []).map(visibleText)) lines.push(options.color ? chalk.dim(note) : note);
@@ -252,4 +259,165 @@ export function render(report: Report, format: OutputFormat, options: RenderOpti
     case 'md':
       return renderMarkdown(report, options);
   }
+}
+
+/** Text gathered into pieces of about 64 KiB, so a million short lines are a few hundred writes. */
+class Pieces {
+  private parts: string[] = [];
+  private length = 0;
+  add(text: string): void {
+    this.parts.push(text);
+    this.length += text.length;
+  }
+  /** The text gathered, when there is enough of it (or when FORCE), and starts again. */
+  take(force = false): string | null {
+    if (this.length === 0 || (!force && this.length < 64 * 1024)) return null;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.length = 0;
+    return text;
+  }
+}
+
+async function* batchesOf(report: Report): AsyncIterable<readonly Row[]> {
+  if (report.stream) yield* report.stream.batches();
+  else yield report.rows;
+}
+
+/** The first N rows of a report (those a screenful shows). */
+async function firstRows(report: Report, count: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  if (count <= 0) return rows;
+  for await (const batch of batchesOf(report)) {
+    for (const row of batch) {
+      rows.push(row);
+      if (rows.length >= count) return rows;
+    }
+  }
+  return rows;
+}
+
+/**
+ * The report as render() writes it, in pieces: a report whose rows are a stream (Report.stream) is written as its rows
+ * are made (CSV, JSON and Markdown a row at a time; a table on a terminal takes its first screenful; a table for a
+ * pipe or a file reads the rows twice, once to measure the columns and once to draw them), so its rows are never all
+ * held. The text is byte for byte what render() returns for the same rows.
+ */
+export async function* renderChunks(report: Report, format: OutputFormat, options: RenderOptions = {}): AsyncGenerator<string> {
+  if (!report.stream) {
+    yield render(report, format, options);
+    return;
+  }
+  const pieces = new Pieces();
+  const lines = async function* (texts: Iterable<string>) {
+    for (const text of texts) pieces.add(text);
+    const piece = pieces.take();
+    if (piece !== null) yield piece;
+  };
+  switch (format) {
+    case 'csv': {
+      pieces.add(report.columns.map((column) => csvCell(column.key)).join(',') + '\r\n');
+      for await (const batch of batchesOf(report)) {
+        yield* lines(batch.map((row) => report.columns.map((column) => csvCell(dataValue(column, row[column.key] ?? null, options.zone))).join(',') + '\r\n'));
+      }
+      break;
+    }
+    case 'json': {
+      if (report.json === 'object' || report.sections?.length) {
+        yield render({ ...report, rows: await firstRows(report, Number.POSITIVE_INFINITY), stream: undefined }, format, options);
+        return;
+      }
+      // The document with a marker where the rows go, split there: the rows are written between, indented as
+      // JSON.stringify(…, null, 2) indents the elements of an array at that depth.
+      const marker = `\u0000rows-${Math.random()}\u0000`;
+      const shape =
+        report.json === 'array'
+          ? marker
+          : { report: report.name, as_of: report.asOf ?? null, columns: columnMeta(report), rows: marker, notes: report.notes ?? [], ...(report.meta ?? {}) };
+      const whole = JSON.stringify(shape, null, 2) + '\n';
+      const at = whole.indexOf(JSON.stringify(marker));
+      const indent = report.json === 'array' ? '' : '  ';
+      pieces.add(whole.slice(0, at) + '[');
+      let written = 0;
+      for await (const batch of batchesOf(report)) {
+        yield* lines(
+          jsonRows({ ...report, rows: batch as Row[] }, options.zone).map(
+            (row) => (written++ === 0 ? '\n' : ',\n') + `${indent}  ` + JSON.stringify(row, null, 2).replace(/\n/g, `\n${indent}  `),
+          ),
+        );
+      }
+      pieces.add((written === 0 ? ']' : `\n${indent}]`) + whole.slice(at + JSON.stringify(marker).length));
+      break;
+    }
+    case 'md': {
+      const lang = options.lang ?? 'en';
+      const title = lang === 'zh' && report.titleZh ? report.titleZh : report.title;
+      const head: string[] = [`## ${markdownCell(title)}`, ''];
+      if (report.preamble?.length) head.push(...report.preamble.map((line) => `${markdownCell(line)}  `), '');
+      const line = (row: Row, bold: boolean): string => {
+        const cells = report.columns.map((column) => {
+          const text = markdownCell(displayValue(column, row[column.key] ?? null, { lang, zone: options.zone }));
+          return bold && text ? `**${text}**` : text;
+        });
+        return `| ${cells.join(' | ')} |\n`;
+      };
+      if (report.stream.count === 0) {
+        head.push(lang === 'zh' ? '（无数据）' : '(no rows)');
+        yield* lines(head.map((text) => `${text}\n`));
+      } else {
+        head.push(`| ${report.columns.map((column) => markdownCell(heading(column, lang))).join(' | ')} |`);
+        head.push(`| ${report.columns.map((column) => (numericTypes.has(column.type) ? '---:' : '---')).join(' | ')} |`);
+        yield* lines(head.map((text) => `${text}\n`));
+        for await (const batch of batchesOf(report)) yield* lines(batch.map((row) => line(row, false)));
+        if (report.totals) pieces.add(line(report.totals, true));
+      }
+      const tail: string[] = [];
+      if (report.notes?.length) tail.push('', ...report.notes.map((note) => `> ${markdownCell(note)}`));
+      for (const section of report.sections ?? []) tail.push('', renderMarkdown(section, options).replace(/\n$/, ''));
+      yield* lines(tail.map((text) => `${text}\n`));
+      break;
+    }
+    case 'table': {
+      if (report.vertical || report.stream.count === 0 || options.screen?.rows) {
+        // A screenful (or a record, or nothing): the rows shown are few; renderTable says how many more there are.
+        const shown = options.screen?.rows && !report.vertical ? screenfulRows(options.screen.rows) : Number.POSITIVE_INFINITY;
+        yield renderTable({ ...report, rows: await firstRows(report, shown) }, options);
+        return;
+      }
+      // For a pipe or a file, every row and column: measured in one pass over the rows, drawn in a second.
+      const { lang, chalk, head, style, cells, bold, aligns } = tablePaint(report, options);
+      const headings = report.columns.map(head);
+      const widths = columnWidths(headings, report.totals ? [cells(report.totals)] : []);
+      let index = 0;
+      for await (const batch of batchesOf(report)) {
+        for (const row of batch) {
+          cells(row, index++).forEach((cell, column) => {
+            const width = textWidth(typeof cell === 'string' ? cell : cell.text);
+            if (!(width <= widths[column]!)) widths[column] = width;
+          });
+        }
+      }
+      const drawer = tableDrawer({ head: headings, aligns, style, widths });
+      const title = visibleText(lang === 'zh' && report.titleZh ? report.titleZh : report.title);
+      pieces.add([options.color ? chalk.bold(title) : title, ...(report.preamble ?? []).map(visibleText), ...drawer.top()].join('\n'));
+      index = 0;
+      for await (const batch of batchesOf(report)) {
+        const drawn: string[] = [];
+        for (const row of batch) {
+          for (const text of drawer.row(cells(row, index), index)) drawn.push('\n', text);
+          index += 1;
+        }
+        yield* lines(drawn);
+      }
+      if (report.totals) for (const text of drawer.row(cells(report.totals).map(bold), index)) pieces.add('\n' + text);
+      const tail = [drawer.bottom()];
+      if (options.pictures && report.picture) tail.push(visibleLines(report.picture));
+      for (const note of (report.notes ?? []).map(visibleText)) tail.push(options.color ? chalk.dim(note) : note);
+      for (const section of report.sections ?? []) tail.push('', renderTable(section, options).replace(/\n$/, ''));
+      pieces.add('\n' + tail.join('\n') + '\n');
+      break;
+    }
+  }
+  const rest = pieces.take(true);
+  if (rest !== null) yield rest;
 }

@@ -48,47 +48,64 @@ export interface CustomerSelection {
   limit?: number;
 }
 
-/** Per-customer scores, best first (rfm_score, then revenue), as R's rfm table plus the segment. */
+/** Rows of a listing made at a time (each batch's names looked up together). */
+export const listingBatch = 2_000;
+
+/**
+ * Per-customer scores, best first (rfm_score, then revenue), as R's rfm table plus the segment. The rows are made as
+ * they are written (Report.stream): the order is a typed array of indexes, and the names of each batch of rows are
+ * looked up when the batch is made, so a million customers are never a million row objects.
+ */
 export async function rfmCustomersReport(
   scores: RfmScores,
   segmentation: Segmentation,
-  /** Looks up id and name of the customers that are listed (only those: a --limit needs few). */
+  /** Looks up id and name of the customers that are listed, a batch at a time. */
   labelsOf: (customerIds: number[]) => Promise<Map<number, CustomerLabel>>,
   options: { asOf: string; lang: Lang; selection?: CustomerSelection; title?: string },
 ): Promise<Report> {
   const wanted = options.selection?.segment;
-  const indexes: number[] = [];
+  let chosen = new Uint32Array(scores.customerIds.length);
+  let count = 0;
   for (let i = 0; i < scores.customerIds.length; i++) {
     const segment = segmentation.labels[segmentation.segmentOf[i]!]!;
     if (wanted && !segmentNamed(segment, wanted)) continue;
-    indexes.push(i);
+    chosen[count++] = i;
   }
   const score = (i: number) => rfmScore(scores.rScore[i]!, scores.fScore[i]!, scores.mScore[i]!);
-  indexes.sort((a, b) => score(b) - score(a) || scores.monetaryCents[b]! - scores.monetaryCents[a]! || scores.customerIds[a]! - scores.customerIds[b]!);
-  if (options.selection?.limit !== undefined) indexes.length = Math.min(indexes.length, options.selection.limit);
-  const labels = await labelsOf(indexes.map((i) => scores.customerIds[i]!));
-  const rows: Row[] = indexes.map((i) => {
-    const customer = labels.get(scores.customerIds[i]!);
-    return {
-      customer_id: customer?.externalId ?? null,
-      name: customer?.name ?? null,
-      recency_days: scores.recencyDays[i]!,
-      frequency: scores.frequency[i]!,
-      monetary: scores.monetaryCents[i]!,
-      r_score: scores.rScore[i]!,
-      f_score: scores.fScore[i]!,
-      m_score: scores.mScore[i]!,
-      rfm_score: score(i),
-      segment: label(segmentation.labels[segmentation.segmentOf[i]!]!, options.lang),
-    };
-  });
+  chosen = chosen.subarray(0, count).sort((a, b) => score(b) - score(a) || scores.monetaryCents[b]! - scores.monetaryCents[a]! || scores.customerIds[a]! - scores.customerIds[b]!);
+  if (options.selection?.limit !== undefined) chosen = chosen.subarray(0, Math.min(chosen.length, options.selection.limit));
+  const indexes = chosen;
+  const rowsOf = async (part: Uint32Array): Promise<Row[]> => {
+    const labels = await labelsOf(Array.from(part, (i) => scores.customerIds[i]!));
+    return Array.from(part, (i) => {
+      const customer = labels.get(scores.customerIds[i]!);
+      return {
+        customer_id: customer?.externalId ?? null,
+        name: customer?.name ?? null,
+        recency_days: scores.recencyDays[i]!,
+        frequency: scores.frequency[i]!,
+        monetary: scores.monetaryCents[i]!,
+        r_score: scores.rScore[i]!,
+        f_score: scores.fScore[i]!,
+        m_score: scores.mScore[i]!,
+        rfm_score: score(i),
+        segment: label(segmentation.labels[segmentation.segmentOf[i]!]!, options.lang),
+      };
+    });
+  };
   return {
     name: 'rfm',
-    title: `${options.title ?? 'RFM scores'} as of ${options.asOf} (${rows.length} customers)`,
-    titleZh: `RFM 评分（截至 ${options.asOf}，${rows.length} 位客户）`,
+    title: `${options.title ?? 'RFM scores'} as of ${options.asOf} (${indexes.length} customers)`,
+    titleZh: `RFM 评分（截至 ${options.asOf}，${indexes.length} 位客户）`,
     asOf: options.asOf,
     columns: rfmCustomerColumns,
-    rows,
+    rows: [],
+    stream: {
+      count: indexes.length,
+      batches: async function* () {
+        for (let start = 0; start < indexes.length; start += listingBatch) yield await rowsOf(indexes.subarray(start, start + listingBatch));
+      },
+    },
     notes: [cutsNote(scores, options.lang), ...baselineNotes(segmentation, options.lang)],
   };
 }

@@ -108,9 +108,57 @@ export function paretoHead(customers: CustomerProfit[], topPercent = 20): { cust
   return { customers: count, profitPercent: share(customers[count - 1]!.cumulative_profit_cents, total) };
 }
 
+/** What the profit report says about the whole list (its title, notes, totals and picture), whichever rows it lists. */
+export interface ProfitFacts {
+  customers: number;
+  totalProfitCents: number;
+  orders: number;
+  revenueCents: number;
+  /** Customers with a loss. */
+  losing: number;
+  /** rank → cumulative profit, at the ranks the Pareto head and the decile bars read. */
+  cumulativeAt: Map<number, number>;
+}
+
+const decilePercents = [10, 20, 30, 50, 80, 100];
+/** The rank that closes the top PERCENT % of COUNT customers (at least the first). */
+const rankAt = (count: number, percent: number): number => Math.max(1, Math.ceil((count * percent) / 100));
+
+/**
+ * The facts of a list read a row at a time: the rows up to rank KEEP are returned, the rest only counted, so a million
+ * customers are never all held (the dashboard's top 20).
+ */
+export async function profitFacts(batches: AsyncIterable<CustomerProfit[]> | CustomerProfit[][], keep = Number.POSITIVE_INFINITY): Promise<{ first: CustomerProfit[]; facts: ProfitFacts }> {
+  const first: CustomerProfit[] = [];
+  const facts: ProfitFacts = { customers: 0, totalProfitCents: 0, orders: 0, revenueCents: 0, losing: 0, cumulativeAt: new Map() };
+  let wanted: Set<number> | null = null;
+  for await (const batch of batches) {
+    for (const customer of batch) {
+      if (wanted === null) {
+        facts.customers = customer.customers;
+        facts.totalProfitCents = customer.total_profit_cents;
+        wanted = new Set([paretoTop, ...decilePercents].map((percent) => rankAt(customer.customers, percent)));
+      }
+      if (first.length < keep) first.push(customer);
+      facts.orders += customer.orders;
+      facts.revenueCents += customer.revenue_cents;
+      if (customer.profit_cents < 0) facts.losing += 1;
+      if (wanted.has(customer.rank)) facts.cumulativeAt.set(customer.rank, customer.cumulative_profit_cents);
+    }
+  }
+  return { first, facts };
+}
+
+const paretoTop = 20;
+
 /** docs/rules.md#reports, profit contribution analysis: customers by profit with cumulative shares (Pareto). */
-export function profitReport(customers: CustomerProfit[], coverage: OrderCoverage, context: ReportContext): Report {
-  const total = customers[0]?.total_profit_cents ?? 0;
+export async function profitReport(customers: CustomerProfit[], coverage: OrderCoverage, context: ReportContext): Promise<Report> {
+  return profitListing(customers, (await profitFacts([customers])).facts, coverage, context);
+}
+
+/** The profit report listing CUSTOMERS (all of them, or the first of the ranking) with FACTS about the whole list. */
+export function profitListing(customers: CustomerProfit[], facts: ProfitFacts, coverage: OrderCoverage, context: ReportContext): Report {
+  const total = facts.totalProfitCents;
   const rows: Row[] = customers.map((customer) => ({
     rank: customer.rank,
     customer_id: customer.external_id,
@@ -122,19 +170,17 @@ export function profitReport(customers: CustomerProfit[], coverage: OrderCoverag
     cumulative_profit_percent: share(customer.cumulative_profit_cents, total),
     cumulative_customers_percent: (100 * customer.rank) / customer.customers,
   }));
-  const head = paretoHead(customers);
+  const cumulativeShare = (percent: number) => share(facts.cumulativeAt.get(rankAt(facts.customers, percent)) ?? 0, total);
+  const headPercent = facts.customers === 0 ? null : cumulativeShare(paretoTop);
   const headline =
-    head.profitPercent === null
+    headPercent === null
       ? ''
-      : say(context.lang, `: the top 20 % of customers bring ${head.profitPercent.toFixed(1)} % of profit`, `：前 20 % 的客户带来 ${head.profitPercent.toFixed(1)} % 的利润`);
+      : say(context.lang, `: the top 20 % of customers bring ${headPercent.toFixed(1)} % of profit`, `：前 20 % 的客户带来 ${headPercent.toFixed(1)} % 的利润`);
   const notes = coverageNotes(coverage, context.lang);
-  const losing = customers.filter((customer) => customer.profit_cents < 0).length;
+  const losing = facts.losing;
   if (losing) notes.push(say(context.lang, `${plural(losing, 'customer')} losing money: they pull the cumulative share down at the bottom`, `${losing} 位客户亏损：排在末尾，使累计占比回落`));
-  if (customers.length && total <= 0) notes.push(say(context.lang, 'total profit is not positive: no shares of it are shown', '总利润不为正：不显示利润占比'));
-  const deciles = [10, 20, 30, 50, 80, 100].map((percent) => {
-    const count = Math.max(1, Math.ceil((customers.length * percent) / 100));
-    return { label: say(context.lang, `top ${percent} %`, `前 ${percent} %`), percent: share(customers[count - 1]?.cumulative_profit_cents ?? 0, total) };
-  });
+  if (facts.customers && total <= 0) notes.push(say(context.lang, 'total profit is not positive: no shares of it are shown', '总利润不为正：不显示利润占比'));
+  const deciles = decilePercents.map((percent) => ({ label: say(context.lang, `top ${percent} %`, `前 ${percent} %`), percent: cumulativeShare(percent) }));
   return {
     name: 'profit',
     title: `Profit contribution, ${periodText(context)}${headline}`,
@@ -144,12 +190,12 @@ export function profitReport(customers: CustomerProfit[], coverage: OrderCoverag
     rows,
     totals: {
       name: say(context.lang, 'Total', '合计'),
-      orders: customers.reduce((sum, customer) => sum + customer.orders, 0),
-      revenue: customers.reduce((sum, customer) => sum + customer.revenue_cents, 0),
+      orders: facts.orders,
+      revenue: facts.revenueCents,
       profit: total,
     },
     notes,
-    picture: rows.length && total > 0 ? `${say(context.lang, 'Share of profit from the top customers', '头部客户的利润占比')}\n${barChart(deciles)}` : undefined,
+    picture: facts.customers && total > 0 ? `${say(context.lang, 'Share of profit from the top customers', '头部客户的利润占比')}\n${barChart(deciles)}` : undefined,
   };
 }
 

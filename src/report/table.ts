@@ -63,9 +63,28 @@ export function columnWidths(head: string[], rows: Cell[][]): number[] {
 }
 
 export function drawTable(layout: TableLayout): string {
-  const { head, rows, aligns } = layout;
-  const style = layout.style ?? plain;
+  const { head, rows } = layout;
   const widths = layout.widths ?? columnWidths(head, rows);
+  const drawer = tableDrawer({ head, aligns: layout.aligns, style: layout.style, widths });
+  const lines = drawer.top();
+  rows.forEach((row, index) => lines.push(...drawer.row(row, index)));
+  lines.push(drawer.bottom());
+  return lines.join('\n');
+}
+
+/**
+ * The lines of a table at widths measured beforehand, a row at a time: what drawTable joins, for a listing written
+ * as its rows are made (report/render.ts renderChunks).
+ */
+export function tableDrawer(layout: Omit<TableLayout, 'rows'> & { widths: number[] }): {
+  /** The top rule and the heading row. */
+  top: () => string[];
+  /** The rule above row INDEX (none above the first when there is no heading) and the row. */
+  row: (cells: Cell[], index: number) => string[];
+  bottom: () => string;
+} {
+  const { head, aligns, widths } = layout;
+  const style = layout.style ?? plain;
   const rule = (left: string, middle: string, right: string): string =>
     style.border(left + widths.map((width) => '─'.repeat(width + 2)).join(middle) + right);
   const bar = style.border('│');
@@ -81,14 +100,16 @@ export function drawTable(layout: TableLayout): string {
       })
       .join(bar) +
     bar;
-  const lines = [rule('┌', '┬', '┐')];
-  if (head.length > 0) lines.push(line(head, (text) => (text === '' ? text : style.head(text))));
-  rows.forEach((row, index) => {
-    if (index > 0 || head.length > 0) lines.push(rule('├', '┼', '┤'));
-    lines.push(line(row, (text) => text));
-  });
-  lines.push(rule('└', '┴', '┘'));
-  return lines.join('\n');
+  const between = rule('├', '┼', '┤');
+  return {
+    top: () => {
+      const lines = [rule('┌', '┬', '┐')];
+      if (head.length > 0) lines.push(line(head, (text) => (text === '' ? text : style.head(text))));
+      return lines;
+    },
+    row: (cells, index) => (index > 0 || head.length > 0 ? [between, line(cells, (text) => text)] : [line(cells, (text) => text)]),
+    bottom: () => rule('└', '┴', '┘'),
+  };
 }
 
 /** A two-column "label │ value" table for a single record; labels painted like headings. */

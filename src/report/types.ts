@@ -37,6 +37,14 @@ export interface Report {
   titleZh?: string;
   columns: Column[];
   rows: Row[];
+  /**
+   * Rows made while they are written (a listing of every customer), instead of `rows` (then empty): CSV, JSON and
+   * Markdown write them as they come, a table on a terminal takes the first screenful, so a million rows are never
+   * all in memory (report/render.ts renderChunks).
+   */
+  stream?: RowStream;
+  /** When `rows` are only the first of a ranked list (the dashboard's top 20): how many rows the whole list has. */
+  rowsInAll?: number;
   /** One-line notes the reader must know, printed under a table. */
   notes?: string[];
   /** A totals row for tables and Markdown (never in CSV/JSON rows). */
@@ -65,6 +73,17 @@ export interface Report {
    */
   sections?: Report[];
 }
+
+/** Rows produced a batch at a time, in order. */
+export interface RowStream {
+  /** How many rows the batches hold in all (known before the first is made: titles and "… and N more" say it). */
+  count: number;
+  /** The rows, a batch at a time; each call starts again from the first (a table to a file measures, then draws). */
+  batches: () => AsyncIterable<readonly Row[]>;
+}
+
+/** How many rows a report has, whether it holds them or makes them as they are written. */
+export const rowCount = (report: Report): number => report.stream?.count ?? report.rows.length;
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'md';
 export const outputFormats: readonly OutputFormat[] = ['table', 'json', 'csv', 'md'];

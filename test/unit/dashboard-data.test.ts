@@ -22,13 +22,13 @@ afterAll(() => db.close());
 describe('standingsAndStages', () => {
   it('gives the standings and the stage summary of the two separate calls, from one pass', async () => {
     const shared = await standingsAndStages(sql, asOf);
-    expect(shared.standings).toEqual(await customerStandings(sql, asOf));
+    expect(shared.standings.toArray()).toEqual((await customerStandings(sql, asOf)).toArray());
     expect(shared.stages).toEqual(await stageSummaries(sql, { since: null, asOf }));
     // A: average gap 31 days (2024-01-10 → 02-10, two purchase days), so lost after max(365, 4 × 31) = 365 days:
     // 2024-02-10 + 365 days = 2025-02-09 (2024 has a 29 February), long before as-of.
-    const a = shared.standings.find((standing) => standing.firstOrder === '2024-01-10')!;
+    const a = shared.standings.toArray().find((standing) => standing.firstOrder === '2024-01-10')!;
     expect(a).toMatchObject({ stage: 'lost', lastOrder: '2024-02-10', lostOn: '2025-02-09' });
-    expect(shared.standings).toHaveLength(3);
+    expect(shared.standings.size).toBe(3);
     expect(shared.stages.map((stage) => [stage.stage.key, stage.customers])).toEqual([['exploration', 1], ['formation', 1], ['stability', 0], ['decline', 0], ['lost', 1]]);
   });
 

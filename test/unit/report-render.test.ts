@@ -1,6 +1,6 @@
 // The output rules of issue 6, checked on the renderer: widths, alignment, money, red negatives, CSV and JSON.
 import { describe, expect, it } from 'vitest';
-import { render, renderCsv, renderJson, renderTable } from '../../src/report/render.js';
+import { render, renderChunks, renderCsv, renderJson, renderTable } from '../../src/report/render.js';
 import { bar, barChart, sparkLine } from '../../src/report/charts.js';
 import { textWidth } from '../../src/report/table.js';
 import type { Report } from '../../src/report/types.js';
@@ -123,5 +123,47 @@ describe('charts', () => {
     [[1, 2, 3, 4, 5, 6, 7, 8], '▁▂▃▄▅▆▇█'],
   ])('sparkLine(%j) = %s', (values, expected) => {
     expect(sparkLine(values)).toBe(expected);
+  });
+});
+
+describe('rows written as they are made (Report.stream)', () => {
+  // The same report with its rows in batches: every format must be byte for byte what render() prints.
+  const streamed = (base: Report, size: number): Report => ({
+    ...base,
+    rows: [],
+    stream: {
+      count: base.rows.length,
+      batches: async function* () {
+        for (let start = 0; start < base.rows.length; start += size) yield base.rows.slice(start, start + size);
+      },
+    },
+  });
+  const joined = async (base: Report, format: 'table' | 'json' | 'csv' | 'md', options = {}) => {
+    let text = '';
+    for await (const chunk of renderChunks(streamed(base, 2), format, options)) text += chunk;
+    return text;
+  };
+  const many: Report = { ...report, rows: Array.from({ length: 5000 }, (_, i) => ({ name: `n${i}\n"x"`, orders: i, profit: -i * 7, share: i / 3 })) };
+  const variants: [string, Report][] = [
+    ['with totals, notes and a picture', report],
+    ['without rows', { ...report, rows: [], totals: undefined }],
+    ['a bare JSON array', { ...report, json: 'array', totals: undefined }],
+    ['an empty bare JSON array', { ...report, json: 'array', rows: [] }],
+    ['further keys and a preamble', { ...report, meta: { fit: { a: 1, b: [1, 2] } }, preamble: ['a = 1'] }],
+    ['5,000 rows (several pieces)', many],
+  ];
+  for (const [name, base] of variants) {
+    it(`${name}: table, JSON, CSV and Markdown as render() makes them`, async () => {
+      for (const format of ['table', 'json', 'csv', 'md'] as const) {
+        expect(await joined(base, format, { zone: 'Asia/Shanghai' })).toBe(render(base, format, { zone: 'Asia/Shanghai' }));
+      }
+      expect(await joined(base, 'table', { color: true, lang: 'zh' })).toBe(render(base, 'table', { color: true, lang: 'zh' }));
+    });
+  }
+
+  it('a table on a terminal takes the first screenful and says how many more there are', async () => {
+    const screen = { columns: 200, rows: 30 };
+    expect(await joined(many, 'table', { screen })).toBe(render(many, 'table', { screen }));
+    expect(await joined(many, 'table', { screen })).toContain('… and 4,989 more');
   });
 });

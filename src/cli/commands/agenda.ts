@@ -34,7 +34,7 @@ Examples:
     const { CrmError, ExitCode } = await import('../../errors.js');
     const today = flags.asOf === undefined ? context.today() : requireDate(flags.asOf, '--as-of');
     const sql = await context.openStore();
-    const inputs = await gatherAgenda(sql, today, flags.includePartners === true, context.zone());
+    const inputs = await gatherAgenda(sql, today, flags.includePartners === true, context.zone(), flags.all ? null : undefined);
     const report = agendaReport(inputs, context.lang(flags), flags.all ? { perKind: null } : {});
     await context.emit(report, flags);
     // Every item counts, the ones the caps left out of the list too.

@@ -51,8 +51,8 @@ export function registerRelationship(program: Command, context: CliContext): voi
   ).action(async (flags: PeriodFlags & { window: string; willingAt: string; customers?: boolean }) => {
     const { periodOf } = await import('../analysis-flags.js');
     const { flagLimits, parsePositiveInteger } = await import('../context.js');
-    const { loyaltyForm, summariseLoyalty } = await import('../../analysis/loyalty.js');
-    const { loyaltyFacts } = await import('../../db/relationship.js');
+    const { LoyaltyTally, loyaltyForm } = await import('../../analysis/loyalty.js');
+    const { loyaltyFactBatches, loyaltyFacts } = await import('../../db/relationship.js');
     const report = await import('../../report/relationship.js');
     const { UsageError } = await import('../../errors.js');
     const windowDays = parsePositiveInteger(flags.window, '--window', flagLimits.days);
@@ -61,12 +61,16 @@ export function registerRelationship(program: Command, context: CliContext): voi
     if (!(willingAt > 0 && willingAt <= 10)) throw new UsageError(`--willing-at: "${flags.willingAt}" is not a number above 0 and at most 10 (C runs from 0.1 to 10)`);
     const period = periodOf(context, flags);
     const lang = context.lang(flags);
-    const rows = (await loyaltyFacts(await context.openStore(), period, windowDays)).map((facts) => ({ facts, form: loyaltyForm(facts, { willingAt, windowDays }) }));
+    const sql = await context.openStore();
     if (flags.customers) {
+      const rows = (await loyaltyFacts(sql, period, windowDays)).map((facts) => ({ facts, form: loyaltyForm(facts, { willingAt, windowDays }) }));
       await context.emit(report.loyaltyCustomersReport(rows, { asOf: period.asOf, lang }), flags);
       return;
     }
-    await context.emit(report.loyaltySummaryReport(summariseLoyalty(rows), { asOf: period.asOf, lang, windowDays, willingAt }), flags);
+    // The summary tallies the customers a batch at a time (a million are never all held).
+    const tally = new LoyaltyTally();
+    for await (const batch of loyaltyFactBatches(sql, period, windowDays)) tally.add(batch.map((facts) => ({ facts, form: loyaltyForm(facts, { willingAt, windowDays }) })));
+    await context.emit(report.loyaltySummaryReport(tally.summary(), { asOf: period.asOf, lang, windowDays, willingAt }), flags);
   });
 
   withPeriodOptions(

@@ -83,14 +83,10 @@ export function monthsSpanned(from: string, to: string): number {
   return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
 }
 
-function firstRows(report: Report, count: number): Report {
-  return { ...report, rows: report.rows.slice(0, count) };
-}
-
-/** A report's first `count` rows and how many it had; the other rows are let go at once (the profit list has one per customer). */
-async function firstOf(report: Promise<Report>, count: number): Promise<{ report: Report; total: number }> {
-  const whole = await report;
-  return { report: firstRows(whole, count), total: whole.rows.length };
+/** A ranked list built with only its first rows (BuildOptions.limit), and how many rows the whole list has. */
+async function firstOf(report: Promise<Report>): Promise<{ report: Report; total: number }> {
+  const first = await report;
+  return { report: first, total: first.rowsInAll ?? first.rows.length };
 }
 
 /**
@@ -103,8 +99,8 @@ async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ su
     ? await standingsAndStages(sql, period.asOf, period.includePartners)
     : { standings: await customerStandings(sql, period.asOf, period.includePartners), stages: await stageSummaries(sql, period) };
   const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
-  const build = (name: string, chosen: ResolvedPeriod) => buildReport(sql, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined });
-  return { summary: await build('summary', options.summaryPeriod), lost: await firstOf(build('lost', period), dashboardListLength), stages };
+  const build = (name: string, chosen: ResolvedPeriod, limit?: number) => buildReport(sql, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined, limit });
+  return { summary: await build('summary', options.summaryPeriod), lost: await firstOf(build('lost', period, dashboardListLength)), stages };
 }
 
 export async function gatherDashboard(sql: Sql, options: DashboardOptions): Promise<DashboardData> {
@@ -123,7 +119,7 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
   const start = period.since !== null && period.since > first ? period.since : first;
   const months = lastMonths(await monthlyRevenue(sql, { since: start, asOf }), asOf, monthsSpanned(start, asOf));
   const cohorts = await build('cohorts');
-  const profit = await firstOf(build('profit'), dashboardListLength);
+  const profit = await firstOf(buildReport(sql, 'profit', { period, lang, today: options.today, limit: dashboardListLength }));
   return {
     lang,
     zone: options.zone,

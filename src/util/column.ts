@@ -1,0 +1,21 @@
+// A column of numbers read a row at a time into a typed array that grows by doubling: a million values are 8 MB,
+// with no array of boxed numbers copied into it at the end (db/analysis.ts rfmInputs, db/clv.ts purchaseSummary).
+
+export class Float64Column {
+  private data = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The values pushed, as a view of the column's storage (no copy). */
+  values(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
