@@ -7,6 +7,7 @@ import { runCrm, tempDir } from './helpers/cli.js';
 import { postgresAvailable } from './helpers/engines.js';
 import { sampleFile } from './helpers/sample-store.js';
 import { addMember, teamDatabase, type TeamDb } from './helpers/team.js';
+import { hasTmux, Terminal } from './helpers/terminal.js';
 
 interface CustomerRow {
   customer_id: string;
@@ -132,6 +133,8 @@ describe.skipIf(!postgresAvailable)('a team on PostgreSQL', () => {
       fs.writeFileSync(file, text);
       return file;
     };
+    const backup = path.join(dir, 'owner-backup.db');
+    expect((await team.crm('owner', ['backup', backup])).code).toBe(0);
     const cases: string[][] = [
       ['import', 'customers', csv('c.csv', 'customer_id,name\nX1,Someone\n')],
       ['import', 'orders', csv('o.csv', `order_id,customer_id,order_date,amount\nX1,${owned['王伟']![0]},2026-11-01,10\n`)],
@@ -141,6 +144,7 @@ describe.skipIf(!postgresAvailable)('a team on PostgreSQL', () => {
       ['backup', path.join(dir, 'b.db')],
       ['team', 'add', 'someone', '--name', 'Someone', '--role', 'sales', '--password-file', csv('pw.txt', 'x\n')],
       ['team', 'list'],
+      ['restore', backup, '--yes'],
     ];
     for (const argv of cases) {
       const result = await team.crm('wang', argv, { cwd: dir });
@@ -249,6 +253,41 @@ describe.skipIf(!postgresAvailable)('a team on PostgreSQL', () => {
     expect((await team.crm('owner', ['team', 'rm', team.login('zhou'), '--yes'])).stderr).toContain('1 customer now unowned');
     expect((await team.sql<CustomerRow>('owner', "SELECT owner FROM customers WHERE external_id = 'ZHOU-1'"))[0]!.owner).toBeNull();
     expect((await team.crm('owner', ['team', 'rm', team.login('nobody'), '--yes'])).code).toBe(1);
+  });
+
+  it.skipIf(!hasTmux)('asks a new login\'s password twice on a terminal, without showing it', async () => {
+    const login = team.login('ask');
+    const ask = new Terminal(['--db', team.url('owner'), 'team', 'add', login, '--name', 'Asked', '--role', 'sales'], {});
+    try {
+      await ask.waitFor(`Password for ${login}`);
+      ask.type('typed-secret-1');
+      ask.press('Enter');
+      await ask.waitFor('Again');
+      ask.type('typed-secret-1');
+      ask.press('Enter');
+      const screen = await ask.waitFor('[exit 0]');
+      expect(screen).not.toContain('typed-secret-1');
+    } finally {
+      ask.close();
+    }
+    const url = new URL(team.url('ask'));
+    url.password = 'typed-secret-1';
+    expect((await runCrm(['--db', url.toString(), 'customer', 'list'])).code).toBe(0);
+    // Two different answers: nothing is created.
+    const differ = new Terminal(['--db', team.url('owner'), 'team', 'add', team.login('ask2'), '--name', 'Asked twice', '--role', 'sales'], {});
+    try {
+      await differ.waitFor('Password for');
+      differ.type('one');
+      differ.press('Enter');
+      await differ.waitFor('Again');
+      differ.type('two');
+      differ.press('Enter');
+      expect(await differ.waitFor('[exit 2]')).toContain('the two passwords differ');
+    } finally {
+      differ.close();
+    }
+    expect(await team.sql('owner', 'SELECT 1 FROM pg_roles WHERE rolname = $1', [team.login('ask2')])).toEqual([]);
+    expect((await team.crm('owner', ['team', 'rm', login, '--yes'])).code).toBe(0);
   });
 
   it('says a wrong password in one line, exit 4, without the password', async () => {
