@@ -102,6 +102,19 @@ INSERT INTO orders (external_id, customer_id, order_date, product, quantity, amo
       const baseline = repeat(3, () => measure('psql', [bigUrl, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', '-'], { input: script }));
       record(`postgres: ${name}`, figure, baseline, { text: 'reported (issue 20 sets the goal)', check: () => null });
     }
+    // The whole-shop commands on the server, with crm rfm on the same server (same run) as their baseline: the summary
+    // within 2× of it, clv within 3×; the agenda and the dashboard by time and peak memory (issue 20: < 300 MB).
+    log('PostgreSQL whole-shop commands against crm rfm there (median of 3):');
+    const rfmOnServer = repeat(3, () => crmRun(bigUrl, ['rfm', '--as-of', asOf, '--format', 'csv', '--output', out]));
+    const underMb = (figure) => figure.rssMb === null || figure.rssMb < 300;
+    for (const [name, crmArgs, target] of [
+      ['report summary', ['report', 'summary', '--as-of', asOf, '--format', 'csv', '--output', out], { text: '≤ 2× crm rfm, < 300 MB', check: (figure, ratio) => ratio !== null && ratio <= 2 && underMb(figure) }],
+      ['clv', ['clv', '--as-of', asOf, '--format', 'csv', '--output', out], { text: '≤ 3× crm rfm, < 300 MB', check: (figure, ratio) => ratio !== null && ratio <= 3 && underMb(figure) }],
+      ['agenda', ['agenda', '--as-of', asOf, '--format', 'csv', '--output', out], { text: '< 300 MB', check: (figure) => underMb(figure) }],
+      ['dashboard', ['dashboard', '--as-of', asOf, '--output', `${work}/dashboard-pg.html`], { text: '< 300 MB', check: (figure) => underMb(figure) }],
+    ]) {
+      record(`postgres: ${name} (baseline: crm rfm there)`, repeat(3, () => crmRun(bigUrl, crmArgs)), rfmOnServer, target);
+    }
   } finally {
     for (const name of made) {
       try {
