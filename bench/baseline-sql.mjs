@@ -5,6 +5,17 @@ const pragmas = 'PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA fo
 const sales = "(status IS NULL OR lower(trim(status)) NOT IN ('refunded', 'refund', 'cancelled', 'canceled', 'void', 'returned', '退款', '已退款', '取消', '已取消', '退货'))";
 
 export const baselineSql = {
+  // issue 20's import baseline: the sqlite3 tool's .import of the same rows into a typed table with a text primary key
+  // (a new file, the same pragmas; .import runs in one transaction). The cheapest way for sqlite3 to put the rows in a
+  // table keyed by their id: no foreign key, no secondary index, no conversion.
+  importCustomersPlain: (file) => `${pragmas}CREATE TABLE customers_plain (customer_id TEXT PRIMARY KEY, name TEXT NOT NULL, company TEXT, email TEXT, phone TEXT, city TEXT, channel TEXT, owner TEXT, created_at TEXT);
+.mode csv
+.import --skip 1 ${quote(file)} customers_plain
+`,
+  importOrdersPlain: (file) => `${pragmas}CREATE TABLE orders_plain (order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, order_date TEXT NOT NULL, product TEXT, quantity INTEGER, amount REAL NOT NULL, cost REAL, status TEXT);
+.mode csv
+.import --skip 1 ${quote(file)} orders_plain
+`,
   // Same schema (created by crm init), same pragmas, one transaction, amounts converted to cents.
   importCustomers: (file) => `${pragmas}BEGIN;
 CREATE TEMP TABLE staging (customer_id TEXT, name TEXT, company TEXT, email TEXT, phone TEXT, city TEXT, channel TEXT, owner TEXT, created_at TEXT);
