@@ -108,6 +108,11 @@ export interface ImportWork {
   /** Set when the rows are staged in bulk and merged at the end (PostgreSQL COPY path): then write and check are not used. */
   readonly bulk?: BulkStaging;
   write(row: ImportRow, line: number): Promise<WriteOutcome | null>;
+  /**
+   * SQLite: the rows of one parsed batch (all valid), written in order, the outcome of each; many new rows per statement
+   * where it can (db/import-sqlite.ts). With stopAtRejection it returns at the first rejected row, its outcome last.
+   */
+  writeMany?: (items: readonly { row?: ImportRow; line: number }[], stopAtRejection: boolean) => Promise<(WriteOutcome | null)[]>;
   /** The checks write() would make against the database, without writing (to report all problems under abort). */
   check(row: ImportRow): Promise<Rejection | null>;
   /** Called before each batch of rows with the rows read so far (a SQLite bulk load defers the table's indexes). */

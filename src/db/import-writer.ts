@@ -10,6 +10,7 @@ import {
   complaintColumns, customerColumns, duplicateId, interactionColumns, paymentColumns, previousRunOfContent, surveyColumns, trackedTables,
   unknownCustomer, type ImportWork, type RunRecord, type TrackedTable, type Value, type Values, type WriteOutcome, type WriterOptions,
 } from './import-store.js';
+import { MultiRowInsert, ROWS_PER_STATEMENT, sqliteHandleOf } from './import-sqlite.js';
 import { dropOrderLines, LineStaging, orderColumns, readOrderLines, type StoredLine } from './order-lines.js';
 import { billed, purchase } from './report-sales.js';
 import type { ImportKind } from '../import/fields.js';
@@ -437,6 +438,8 @@ class KeyedUpsert {
   private readonly updateText: string;
   /** Whether a row brings its own created_at (a customers file's column); other tables take the run's time. */
   private readonly ownCreatedAt: boolean;
+  /** SQLite: many new rows in one statement (db/import-sqlite.ts); null on PostgreSQL. */
+  private readonly multi: MultiRowInsert | null;
 
   constructor(
     private readonly session: ImportSession,
@@ -459,6 +462,13 @@ class KeyedUpsert {
     this.ownCreatedAt = table === 'customers';
     this.insertText = `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at, created_by, updated_by)
       VALUES (?, ${marks}, ${this.ownCreatedAt ? '?' : stamp(session.now)}, ${stamp(session.writtenAt)}, ?, ?) ON CONFLICT (external_id) DO NOTHING`;
+    const handle = sqliteHandleOf(session.sql);
+    this.multi = handle === null ? null : new MultiRowInsert(
+      handle,
+      `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at, created_by, updated_by) VALUES`,
+      `(?, ${marks}, ${this.ownCreatedAt ? '?' : stamp(session.now)}, ${stamp(session.writtenAt)}, @actor, @actor)`,
+      session.sql.actor,
+    );
     // Right after an insert that found the key taken: on PostgreSQL it also reads the id that insert used up.
     this.selectText = `SELECT id, updated_at, ${list}${session.takenId(table)} FROM ${table} WHERE external_id = ?`;
     // PostgreSQL only (othersWrite): the row read again under a row lock before this run changes it.
@@ -480,6 +490,31 @@ class KeyedUpsert {
       session.noteCreated(this.table, inserted);
       return 'new';
     });
+  }
+
+  /** Whether insertMany can be used (SQLite). */
+  get many(): boolean {
+    return this.multi !== null;
+  }
+
+  /**
+   * SQLite's fast path: ROWS new rows in one statement, PARAMS row after row as upsert binds them (external id, values,
+   * and for customers created_at). False when a key was taken or repeated: then nothing was written, and the rows go
+   * through upsert one by one.
+   */
+  insertMany(params: Value[], rows: number): boolean {
+    const first = this.multi!.insert(params, rows);
+    if (first === null) return false;
+    this.session.noteCreated(this.table, first);
+    this.session.noteCreated(this.table, first + rows - 1);
+    return true;
+  }
+
+  /** The params of one row for insertMany, appended to PARAMS. */
+  pushRow(params: Value[], externalId: string, values: readonly Value[], createdAt?: string | null): void {
+    params.push(externalId);
+    for (const value of values) params.push(value);
+    if (this.ownCreatedAt) params.push(createdAt ?? this.session.now);
   }
 
   private same(row: Values, values: readonly Value[]): boolean {
@@ -628,6 +663,10 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
    */
   const mergedAway = async (row: CustomerRow): Promise<boolean> => !(await kindOf(row.externalId)) && (await session.alias(row.externalId)) !== undefined;
 
+  const customerValues = (fileValues: CustomerRow['values']): Value[] =>
+    customerColumnsInFile.map((column) =>
+      column === 'status' ? (fileValues.status ?? 'active') : column === 'kind' ? (fileValues.kind ?? 'customer') : (fileValues[column] ?? null),
+    );
   const writeCustomer = async (row: CustomerRow): Promise<WriteOutcome> => {
     if (session.hasAliases && (await mergedAway(row))) return 'merged';
     if (kindInFile) {
@@ -648,9 +687,7 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
       if (partner !== null && typeof partner !== 'number') return partner;
       fileValues.referred_by = partner;
     }
-    const values = customerColumnsInFile.map((column) =>
-      column === 'status' ? (fileValues.status ?? 'active') : column === 'kind' ? (fileValues.kind ?? 'customer') : (fileValues[column] ?? null),
-    ) as Value[];
+    const values = customerValues(fileValues);
     // created_at arrives as a UTC instant: a bare date or a time without a zone is the shop's wall clock (a bare date
     // the start of that day in the shop's zone), one with Z or an offset names itself, so exported values round-trip.
     const createdAt = typeof row.values.created_at === 'string' ? row.values.created_at : null;
@@ -741,23 +778,91 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
     return outcome === 'duplicate' ? duplicateId('complaint_id', key) : outcome;
   };
 
-  return {
-    write(row: ImportRow, line: number): Promise<WriteOutcome | null> {
-      switch (row.kind) {
-        case 'customers':
-          return writeCustomer(row);
-        case 'orders':
-          return writeOrder(row, line);
-        case 'interactions':
-          return writeInteraction(row);
-        case 'payments':
-          return writePayment(row);
-        case 'surveys':
-          return writeSurvey(row);
-        case 'complaints':
-          return writeComplaint(row);
+  const write = (row: ImportRow, line: number): Promise<WriteOutcome | null> => {
+    switch (row.kind) {
+      case 'customers':
+        return writeCustomer(row);
+      case 'orders':
+        return writeOrder(row, line);
+      case 'interactions':
+        return writeInteraction(row);
+      case 'payments':
+        return writePayment(row);
+      case 'surveys':
+        return writeSurvey(row);
+      case 'complaints':
+        return writeComplaint(row);
+    }
+  };
+
+  // SQLite's fast path (db/import-sqlite.ts) takes the rows that need nothing looked up but their key: an order with its
+  // own id and a customer already known (one row per order), a customers row without kind or referred_by, in a
+  // database without merged ids. Everything else, and every row of a statement that met a taken key, goes through write().
+  const fastCustomers = customers.many && !session.hasAliases && !kindInFile && !customerColumnsInFile.includes('referred_by');
+  const fastOrders = orders.many && !lines && !session.hasAliases;
+  /** After a statement meets a taken key (a re-import meets them all along), the next runs of rows skip the attempt: 1, 2, 4 … 64. */
+  let skipAfterTaken = 0;
+  let skipping = 0;
+  const isRejection = (outcome: WriteOutcome | null): boolean => outcome !== null && typeof outcome === 'object';
+  const writeMany = async (items: readonly { row?: ImportRow; line: number }[], stopAtRejection: boolean): Promise<(WriteOutcome | null)[]> => {
+    const outcomes: (WriteOutcome | null)[] = [];
+    const table = kind === 'customers' ? customers : orders;
+    const params: Value[] = [];
+    let pending: number[] = [];
+    /** Writes the pending run of rows; false when it stopped at a rejection. */
+    const flush = async (): Promise<boolean> => {
+      if (pending.length === 0) return true;
+      const run = pending;
+      pending = [];
+      if (skipping > 0) skipping -= 1;
+      else if (table.insertMany(params, run.length)) {
+        params.length = 0;
+        skipAfterTaken = 0;
+        for (let count = 0; count < run.length; count += 1) outcomes.push('new');
+        return true;
+      } else {
+        skipAfterTaken = Math.min(64, skipAfterTaken === 0 ? 1 : skipAfterTaken * 2);
+        skipping = skipAfterTaken;
       }
-    },
+      params.length = 0;
+      for (const index of run) {
+        const outcome = await write(items[index]!.row!, items[index]!.line);
+        outcomes.push(outcome);
+        if (stopAtRejection && isRejection(outcome)) return false;
+      }
+      return true;
+    };
+    for (let index = 0; index < items.length; index += 1) {
+      const row = items[index]!.row!;
+      let fast = false;
+      if (row.kind === 'orders' && fastOrders && row.externalId !== null) {
+        const customerId = session.cachedCustomerId(row.customerExternalId) ?? (await session.customerId(row.customerExternalId));
+        if (customerId !== undefined) {
+          // In the order of orderColumns.
+          orders.pushRow(params, row.externalId, [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status]);
+          fast = true;
+        }
+      } else if (row.kind === 'customers' && fastCustomers) {
+        customers.pushRow(params, row.externalId, customerValues(row.values), typeof row.values.created_at === 'string' ? row.values.created_at : null);
+        fast = true;
+      }
+      if (fast) {
+        pending.push(index);
+        if (pending.length >= ROWS_PER_STATEMENT && !(await flush())) return outcomes;
+        continue;
+      }
+      if (!(await flush())) return outcomes;
+      const outcome = await write(row, items[index]!.line);
+      outcomes.push(outcome);
+      if (stopAtRejection && isRejection(outcome)) return outcomes;
+    }
+    await flush();
+    return outcomes;
+  };
+
+  return {
+    write,
+    writeMany: fastCustomers || fastOrders ? writeMany : undefined,
     /** The checks write() would make against the database, without writing (to report all problems under abort). */
     async check(row: ImportRow): Promise<Rejection | null> {
       if (row.kind === 'customers') {

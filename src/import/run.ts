@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Sql } from '../db/engine/sql.js';
-import { startImport, type ImportWork } from '../db/import-store.js';
+import { startImport, type ImportWork, type WriteOutcome } from '../db/import-store.js';
 import type { LineImportOutcome } from '../db/order-lines.js';
 import { DataRejectedError, UsageError } from '../errors.js';
 import type { InputEncoding } from './decode.js';
 import type { ImportKind } from './fields.js';
-import { parseCsv, type ParseEvent, type ParseOptions } from './parse.js';
+import { parseCsv, type ParsedItem, type ParseEvent, type ParseOptions } from './parse.js';
 import { checkRejectsFile, RejectsWriter } from './rejects.js';
 import { parseMapOverrides } from './headers.js';
 
@@ -213,21 +213,48 @@ export async function importFile(sql: Sql, options: ImportOptions): Promise<Impo
       }
       // A bulk load rebuilds secondary indexes once at the end instead of updating them per row.
       await session!.beforeBatch(summary.rowsRead);
+      const tally = (item: ParsedItem, outcome: WriteOutcome | null): void => {
+        if (outcome === null) return;
+        if (outcome === 'new') summary.rowsNew += 1;
+        else if (outcome === 'changed') summary.rowsChanged += 1;
+        else if (outcome === 'unchanged') summary.rowsUnchanged += 1;
+        else if (outcome === 'merged') summary.merged.skipped += 1;
+        else reject(item.line, item.record, outcome.field, outcome.value, outcome.reason);
+      };
+      // Under abort, once a row is bad nothing will be kept: keep checking to report, stop writing.
+      // (Rows only checked are not counted as new, changed or unchanged: nothing will be written.)
+      const stopped = (): boolean => onError === 'abort' && summary.rowsRejected > 0;
+      const writeMany = session!.writeMany;
+      if (writeMany) {
+        // SQLite: the valid rows between two rejected ones are written together (many per statement), in file order.
+        let group: ParsedItem[] = [];
+        const writeGroup = async (): Promise<void> => {
+          if (group.length === 0) return;
+          const items = group;
+          group = [];
+          const outcomes = await writeMany(items, onError === 'abort');
+          for (let index = 0; index < outcomes.length; index += 1) tally(items[index]!, outcomes[index]!);
+          for (let index = outcomes.length; index < items.length; index += 1) tally(items[index]!, await session!.check(items[index]!.row!));
+        };
+        for (const item of event.items) {
+          summary.rowsRead += 1;
+          if (item.rejection) {
+            await writeGroup();
+            reject(item.line, item.record, item.rejection.field, item.rejection.value, item.rejection.reason);
+          } else if (stopped()) tally(item, await session!.check(item.row!));
+          else group.push(item);
+        }
+        await writeGroup();
+        options.onProgress?.(event.bytesRead, totalBytes);
+        continue;
+      }
       for (const item of event.items) {
         summary.rowsRead += 1;
         if (item.rejection) {
           reject(item.line, item.record, item.rejection.field, item.rejection.value, item.rejection.reason);
           continue;
         }
-        // Under abort, once a row is bad nothing will be kept: keep checking to report, stop writing.
-        // (Rows only checked are not counted as new, changed or unchanged: nothing will be written.)
-        const outcome = await (onError === 'abort' && summary.rowsRejected > 0 ? session!.check(item.row!) : session!.write(item.row!, item.line));
-        if (outcome === null) continue;
-        if (outcome === 'new') summary.rowsNew += 1;
-        else if (outcome === 'changed') summary.rowsChanged += 1;
-        else if (outcome === 'unchanged') summary.rowsUnchanged += 1;
-        else if (outcome === 'merged') summary.merged.skipped += 1;
-        else reject(item.line, item.record, outcome.field, outcome.value, outcome.reason);
+        tally(item, await (stopped() ? session!.check(item.row!) : session!.write(item.row!, item.line)));
       }
       options.onProgress?.(event.bytesRead, totalBytes);
     }
