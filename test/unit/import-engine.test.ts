@@ -26,6 +26,29 @@ describe.each(engines)('import engine on %s', (engine) => {
     await db.close();
   });
 
+  it('a file of many rows, some new, one changed, one repeated, one unknown customer: the same outcome as row by row (SQLite writes new rows many per statement)', async () => {
+    const { sql: db, write } = await setup();
+    await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\nC2,Bob\n') });
+    const order = (index: number, amount = 10, customer = index % 2 ? 'C1' : 'C2') => `O${index},${customer},2026-01-02,${amount}`;
+    const head = 'order_id,customer_id,order_date,amount\n';
+    const first = await run(db, { kind: 'orders', file: write('o1.csv', head + Array.from({ length: 300 }, (_, index) => order(index)).join('\n') + '\n') });
+    expect(first).toMatchObject({ rowsNew: 300, rowsChanged: 0, rowsUnchanged: 0, rowsRejected: 0 });
+    const rows = Array.from({ length: 600 }, (_, index) => order(index, index === 150 ? 11 : 10));
+    rows[400] = order(20);
+    rows[450] = order(450, 10, 'C9');
+    const second = await run(db, { kind: 'orders', file: write('o2.csv', head + rows.join('\n') + '\n'), onError: 'skip' });
+    expect(second).toMatchObject({ rowsRead: 600, rowsNew: 298, rowsChanged: 1, rowsUnchanged: 299, rowsRejected: 2 });
+    expect(second.problems.map((problem) => [problem.line, problem.field, problem.value])).toEqual([[402, 'order_id', 'O20'], [452, 'customer_id', 'C9']]);
+    expect(await db.value('SELECT count(*) FROM orders')).toBe(598);
+    // What crm import undo would delete: exactly the 298 new orders.
+    const created = `SELECT count(*) FROM orders o WHERE EXISTS (SELECT 1 FROM import_created r WHERE r.run_id = ? AND r.table_name = 'orders'
+      AND o.id BETWEEN r.first_id AND r.last_id)`;
+    expect(await db.value(created, [second.runId])).toBe(298);
+    expect(await db.value(created, [first.runId])).toBe(300);
+    expect(await db.value("SELECT count(*) FROM orders WHERE created_by IS NULL OR updated_by IS NULL")).toBe(0);
+    await db.close();
+  });
+
   it('a changed customer is updated, its history kept, and the previous values recorded', async () => {
     const { sql: db, write } = await setup();
     await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name,email,city\nC1,Ann,ann@example.com,Paris\nC2,Bob,,Rome\n') });
