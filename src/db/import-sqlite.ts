@@ -10,7 +10,7 @@ import type { Sql } from './engine/sql.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
-/** Rows per statement: measured (bench/, import orders at 100k) against 16 to 256. */
+/** Rows per statement (9-10 values each, far below SQLite's limit of bound values); other sizes not yet measured. */
 export const ROWS_PER_STATEMENT = 128;
 
 /** INSERT of many rows into one table, all or nothing. */
