@@ -1,7 +1,7 @@
 // The one bridge from the commands and reports to issue 4's analysis (lifecycle, pyramid, segments, loyalty, snapshots,
 // campaign audiences): each function here reads what an analysis needs from the store (src/db) first, then hands the
 // analysis (src/analysis, plain data in and out) the rows. If that API moves, only this file does.
-import { classifyLifecycle, defaultLifecycleRules, StageTally, type CustomerStage, type Stage, type StageSummary } from '../analysis/lifecycle.js';
+import { averageGapDays, classifyLifecycle, defaultLifecycleRules, lifecycleStage, StageTally, type CustomerStage, type LifecycleFacts, type Stage, type StageSummary } from '../analysis/lifecycle.js';
 import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
 import { segmentCustomers, type SegmentedCustomers, type SegmentOptions } from '../analysis/customer-segments.js';
 import { summariseSegments, type Segmentation, type SegmentSummary } from '../analysis/segments.js';
@@ -14,7 +14,7 @@ import { campaignAudience, planCampaign, type AudienceCriteria, type CampaignPla
 import { customerLabels, rfmInputs, type Period } from '../db/analysis.js';
 import { purchaseSummary } from '../db/clv.js';
 import { customerTiers, pyramidTiers, type PyramidCuts } from '../db/pyramid.js';
-import { allPurchaseHistories, loyaltyFactBatches, purchaseHistories } from '../db/relationship.js';
+import { allPurchaseHistories, lifecycleRows, loyaltyFactBatches, purchaseHistories } from '../db/relationship.js';
 import type { Sql } from '../db/engine/sql.js';
 import type { ReturnFacts } from '../db/report-customers.js';
 import { addDays, daysBetween } from '../util/dates.js';
@@ -68,14 +68,19 @@ export class Standings {
   size = 0;
 
   add(customer: CustomerStage): void {
+    this.push(customer.history.id, customer.stage, customer.history.first_order, customer.history.last_order, customer.averageGapDays);
+  }
+
+  /** One customer's standing from what the lifecycle rules made of them (customer ids ascending). */
+  push(id: number, stage: Stage, firstOrder: string, lastOrder: string, averageGapDays: number | null): void {
     if (this.size === this.ids.length) this.grow();
     const rules = defaultLifecycleRules;
-    const lostAfter = Math.max(rules.lostDays, customer.averageGapDays === null ? 0 : rules.lostGapFactor * customer.averageGapDays);
+    const lostAfter = Math.max(rules.lostDays, averageGapDays === null ? 0 : rules.lostGapFactor * averageGapDays);
     const at = this.size++;
-    this.ids[at] = customer.history.id;
-    this.stageCodes[at] = stageKeys.indexOf(customer.stage);
-    this.firstDays[at] = dayOf(customer.history.first_order);
-    this.lastDays[at] = dayOf(customer.history.last_order);
+    this.ids[at] = id;
+    this.stageCodes[at] = stageKeys.indexOf(stage);
+    this.firstDays[at] = dayOf(firstOrder);
+    this.lastDays[at] = dayOf(lastOrder);
     this.lostDays[at] = this.lastDays[at]! + Math.ceil(lostAfter);
   }
 
@@ -171,9 +176,7 @@ export async function* classifiedCustomers(sql: Sql, period: Period): AsyncItera
 
 /** Every customer with an order up to asOf, their lifecycle stage as of then, and when they count as lost. */
 export async function customerStandings(sql: Sql, asOf: string, includePartners = false): Promise<Standings> {
-  const standings = new Standings();
-  for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) for (const customer of batch) standings.add(customer);
-  return standings;
+  return (await lifecycleStandings(sql, asOf, includePartners)).standings;
 }
 
 /**
@@ -181,13 +184,40 @@ export async function customerStandings(sql: Sql, asOf: string, includePartners 
  * shows both, and each alone reads every order): the same values as the two calls.
  */
 export async function standingsAndStages(sql: Sql, asOf: string, includePartners = false): Promise<{ standings: Standings; stages: StageSummary[] }> {
+  return lifecycleStandings(sql, asOf, includePartners);
+}
+
+/**
+ * customerStandings as of asOf, the stage counts of all history up to then (stageSummaries with no start), and with
+ * PREVIOUS (an earlier date) customerStandings as of that date too: all from one pass over the orders, the same
+ * values as the separate calls (report summary's lost customers of the previous period read no order twice).
+ */
+export async function lifecycleStandings(
+  sql: Sql,
+  asOf: string,
+  includePartners = false,
+  previous: string | null = null,
+): Promise<{ standings: Standings; stages: StageSummary[]; previous: Standings | null }> {
+  if (previous !== null && previous > asOf) throw new Error(`lifecycleStandings: ${previous} is after ${asOf}`);
+  const rules = defaultLifecycleRules;
   const standings = new Standings();
+  const before = previous === null ? null : new Standings();
   const tally = new StageTally();
-  for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) {
-    for (const customer of batch) standings.add(customer);
-    tally.add(batch);
+  const classify = (id: number, first: string, last: string, purchaseDays: number, recentCents: number, priorCents: number, date: string, into: Standings): { stage: Stage; recencyDays: number } => {
+    const facts: LifecycleFacts = { recencyDays: daysBetween(last, date), tenureDays: daysBetween(first, date), purchaseDays, recentCents, priorCents };
+    const stage = lifecycleStage(facts, rules);
+    into.push(id, stage, first, last, averageGapDays(facts));
+    return { stage, recencyDays: facts.recencyDays };
+  };
+  for await (const batch of lifecycleRows(sql, { asOf, includePartners }, rules.spendWindowDays, previous)) {
+    for (const row of batch) {
+      const [id, first, last, purchaseDays, revenueCents, recentCents, priorCents] = row;
+      const now = classify(id, first, last, purchaseDays, recentCents, priorCents, asOf, standings);
+      tally.count(now.stage, revenueCents, now.recencyDays);
+      if (before !== null && row[7] !== null && row[7] !== undefined) classify(id, first, row[7], purchaseDays - row[8]!, row[9]!, row[10]!, previous!, before);
+    }
   }
-  return { standings, stages: tally.summary() };
+  return { standings, stages: tally.summary(), previous: before };
 }
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */

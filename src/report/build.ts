@@ -9,7 +9,7 @@ import { receivablesReport, salespeopleReport } from './people-reports.js';
 import type { Lang, Report } from './types.js';
 import { customerValues, type CustomerValue, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
-import { customerStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type Standings } from './analysis-inputs.js';
+import { customerStandings, lifecycleStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type Standings } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
@@ -28,6 +28,8 @@ export interface BuildOptions {
    * summary and lost as of one date): those two reports then do not read every order again to classify it.
    */
   standings?: Standings;
+  /** customerStandings as of period.previous.asOf, when the caller has them already (summary's lost of the previous period). */
+  previousStandings?: Standings;
   /**
    * Only the first LIMIT rows of the ranked listings (profit, lost), picked without holding the others (the
    * dashboard's top 20); Report.rowsInAll says how many the whole list has.
@@ -56,10 +58,14 @@ const builders: Record<string, Builder> = {
       ? receivablesReport(await receivables(sql, period.asOf), await advancePayments(sql, period.asOf), { ...context, since: null })
       : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
   cohorts: async (sql, { period }, context) => cohortsReport(await cohortCells(sql, period), context),
-  summary: async (sql, { period, standings: known }, context) => {
-    const standings = known ?? (await customerStandings(sql, period.asOf, period.includePartners));
-    const debts = (await paymentsRecorded(sql)) ? await receivableTotals(sql, period.asOf) : null;
+  summary: async (sql, { period, standings: known, previousStandings }, context) => {
     const previous = period.previous;
+    // The previous period's lost customers need the standings as of its end: read in the same pass over the orders.
+    const together = previous !== null && previousStandings === undefined && Boolean(previous.includePartners) === Boolean(period.includePartners) && previous.asOf <= period.asOf;
+    const read = known ? null : await lifecycleStandings(sql, period.asOf, period.includePartners, together ? previous.asOf : null);
+    const standings = known ?? read!.standings;
+    const before = previous === null ? null : (previousStandings ?? read?.previous ?? (await customerStandings(sql, previous.asOf, previous.includePartners)));
+    const debts = (await paymentsRecorded(sql)) ? await receivableTotals(sql, period.asOf) : null;
     return summaryReport(
       {
         previous: previous && previous.since !== null ? { since: previous.since, asOf: previous.asOf } : null,
@@ -68,7 +74,7 @@ const builders: Record<string, Builder> = {
         newCustomersPrevious: previous ? standings.firstBuyingIn(previous) : null,
         // The standings above are as of the period's end already: reading every order again would give the same.
         lostCustomers: standings.lostSince(period.since).length,
-        lostCustomersPrevious: previous ? (await customerStandings(sql, previous.asOf, previous.includePartners)).lostSince(previous.since).length : null,
+        lostCustomersPrevious: previous ? before!.lostSince(previous.since).length : null,
         wonBackCustomers: period.since === null ? 0 : wonBack(await returnFacts(sql, period)),
         sales: await salesTotals(sql, period),
         salesPrevious: previous ? await salesTotals(sql, previous) : null,

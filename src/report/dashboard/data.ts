@@ -6,7 +6,7 @@ import type { RfGrid } from '../../analysis/rf-grid.js';
 import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
 import type { Sql } from '../../db/engine/sql.js';
 import { monthlyRevenue } from '../../db/report-sales.js';
-import { customerStandings, loyaltySummaries, scoredSegments, stageSummaries, standingsAndStages } from '../analysis-inputs.js';
+import { lifecycleStandings, loyaltySummaries, scoredSegments, stageSummaries, type Standings } from '../analysis-inputs.js';
 import type { StageSummary } from '../../analysis/lifecycle.js';
 import { buildReport } from '../build.js';
 import { addMonths, type ResolvedPeriod } from '../period.js';
@@ -94,13 +94,21 @@ async function firstOf(report: Promise<Report>): Promise<{ report: Report; total
  * page's date, which reads every order, so that is done once here (not three times) and let go before the rest.
  */
 async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ summary: Report; lost: { report: Report; total: number }; stages: StageSummary[] }> {
-  const { analysisPeriod: period, lang, today } = options;
-  const { standings, stages } = period.since === null
-    ? await standingsAndStages(sql, period.asOf, period.includePartners)
-    : { standings: await customerStandings(sql, period.asOf, period.includePartners), stages: await stageSummaries(sql, period) };
+  const { analysisPeriod: period, summaryPeriod, lang, today } = options;
   const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
-  const build = (name: string, chosen: ResolvedPeriod, limit?: number) => buildReport(sql, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined, limit });
-  return { summary: await build('summary', options.summaryPeriod), lost: await firstOf(build('lost', period, dashboardListLength)), stages };
+  // The summary's previous period ends earlier: its standings come from the same pass over the orders.
+  const earlier = summaryPeriod.previous;
+  const previousAsOf = same(summaryPeriod) && earlier && Boolean(earlier.includePartners) === Boolean(period.includePartners) && earlier.asOf <= period.asOf ? earlier.asOf : null;
+  const read = await lifecycleStandings(sql, period.asOf, period.includePartners, previousAsOf);
+  const { standings } = read;
+  const stages = period.since === null ? read.stages : await stageSummaries(sql, period);
+  const build = (name: string, chosen: ResolvedPeriod, limit?: number, previousStandings?: Standings) =>
+    buildReport(sql, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined, previousStandings, limit });
+  return {
+    summary: await build('summary', summaryPeriod, undefined, read.previous ?? undefined),
+    lost: await firstOf(build('lost', period, dashboardListLength)),
+    stages,
+  };
 }
 
 export async function gatherDashboard(sql: Sql, options: DashboardOptions): Promise<DashboardData> {

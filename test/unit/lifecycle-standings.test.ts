@@ -1,0 +1,55 @@
+// lifecycleStandings: the standings as of a date and as of an earlier one from one pass over the orders, the same
+// as classifying every purchase history as of each date on its own (classifiedCustomers), on both engines.
+import { describe, expect, it } from 'vitest';
+import { StageTally } from '../../src/analysis/lifecycle.js';
+import { classifiedCustomers, lifecycleStandings, Standings } from '../../src/report/analysis-inputs.js';
+import type { Sql } from '../../src/db/engine/sql.js';
+import { engines } from '../helpers/engines.js';
+import { testSqlOn } from '../helpers/same-data.js';
+
+async function oneDateAtATime(sql: Sql, asOf: string): Promise<{ standings: Standings; stages: ReturnType<StageTally['summary']> }> {
+  const standings = new Standings();
+  const tally = new StageTally();
+  for await (const batch of classifiedCustomers(sql, { asOf, since: null })) {
+    for (const customer of batch) standings.add(customer);
+    tally.add(batch);
+  }
+  return { standings, stages: tally.summary() };
+}
+
+describe.each(engines)('lifecycleStandings (%s)', (engine) => {
+  it('gives the earlier date the standings a pass of its own gives: first, last, purchase days, spend windows', async () => {
+    const sql = await testSqlOn(engine, [
+      // bought only after the earlier date: not there then
+      { customer: 'new', date: '2026-11-10', amount: 50 },
+      // two orders on one day before, one after: two purchase days then, three now
+      { customer: 'steady', date: '2025-01-05', amount: 10 },
+      { customer: 'steady', date: '2025-01-05', amount: 20 },
+      { customer: 'steady', date: '2026-08-20', amount: 30 },
+      { customer: 'steady', date: '2026-11-02', amount: 40 },
+      // lost by the earlier date, back since
+      { customer: 'back', date: '2024-03-01', amount: 70 },
+      { customer: 'back', date: '2026-11-20', amount: 80 },
+      // a return after the earlier date: no purchase day, but it counts in the spend windows of now only
+      { customer: 'returner', date: '2026-07-15', amount: 90 },
+      { customer: 'returner', date: '2026-10-01', amount: 100 },
+      { customer: 'returner', date: '2026-11-05', amount: -60 },
+      // only a return before the earlier date, a purchase after
+      { customer: 'odd', date: '2026-09-01', amount: -5 },
+      { customer: 'odd', date: '2026-11-11', amount: 15 },
+      // lost long ago
+      { customer: 'gone', date: '2023-05-05', amount: 25 },
+      { customer: 'gone', date: '2023-06-05', amount: 25 },
+    ]);
+    for (const [asOf, previous] of [['2026-11-30', '2026-10-31'], ['2026-11-30', '2026-11-30'], ['2026-11-30', '2024-01-01'], ['2026-11-30', '2026-11-04']] as const) {
+      const read = await lifecycleStandings(sql, asOf, false, previous);
+      const now = await oneDateAtATime(sql, asOf);
+      const then = await oneDateAtATime(sql, previous);
+      expect(read.standings.toArray()).toEqual(now.standings.toArray());
+      expect(read.stages).toEqual(now.stages);
+      expect(read.previous!.toArray()).toEqual(then.standings.toArray());
+    }
+    expect((await lifecycleStandings(sql, '2026-11-30')).previous).toBeNull();
+    await sql.close();
+  });
+});
