@@ -53,9 +53,10 @@ export function purchaseHistories(sql: Sql, period: Period, windowDays: number):
  * [id, first purchase, last purchase, purchase days, revenue, recent, prior] (purchaseHistories' columns).
  * With PREVIOUS (an earlier as-of date, same partners rule), the same pass also gives what the rules read as of
  * then, so an earlier date costs no second pass over the orders: [last purchase up to then (null: none; the
- * first purchase is then the same one), purchase days after then, recent and prior as of then].
+ * first purchase is then the same one), purchase days after then, recent and prior as of then, the first purchase
+ * after then (null: none)].
  */
-export type LifecycleRow = [number, string, string, number, number, number, number, ...([] | [string | null, number, number, number])];
+export type LifecycleRow = [number, string, string, number, number, number, number, ...([] | [string | null, number, number, number, string | null])];
 
 export function lifecycleRows(sql: Sql, period: { asOf: string; includePartners?: boolean }, windowDays: number, previous: string | null = null): AsyncIterable<LifecycleRow[]> {
   const then = previous === null
@@ -63,7 +64,8 @@ export function lifecycleRows(sql: Sql, period: { asOf: string; includePartners?
     : `, max(CASE WHEN ${purchase} AND order_date <= @previous THEN order_date END),
        count(DISTINCT CASE WHEN ${purchase} AND order_date > @previous THEN order_date END),
        sum(CASE WHEN order_date > @previousRecentStart AND order_date <= @previous THEN amount_cents ELSE 0 END),
-       sum(CASE WHEN order_date > @previousPriorStart AND order_date <= @previousRecentStart THEN amount_cents ELSE 0 END)`;
+       sum(CASE WHEN order_date > @previousPriorStart AND order_date <= @previousRecentStart THEN amount_cents ELSE 0 END),
+       min(CASE WHEN ${purchase} AND order_date > @previous THEN order_date END)`;
   return sql.rowBatches<LifecycleRow>(
     `SELECT customer_id, min(CASE WHEN ${purchase} THEN order_date END), max(CASE WHEN ${purchase} THEN order_date END),
             count(DISTINCT CASE WHEN ${purchase} THEN order_date END), sum(amount_cents),

@@ -187,22 +187,36 @@ export async function standingsAndStages(sql: Sql, asOf: string, includePartners
   return lifecycleStandings(sql, asOf, includePartners);
 }
 
+/** What lifecycleStandings read in its one pass over the orders. */
+export interface LifecycleRead {
+  standings: Standings;
+  /** Customers per stage over all history up to asOf (stageSummaries with no start). */
+  stages: StageSummary[];
+  /** The standings as of previousAsOf (null: not asked for). */
+  previous: Standings | null;
+  previousAsOf: string | null;
+  /** Customers won back after previousAsOf (null: not asked for). */
+  wonBack: number | null;
+}
+
 /**
  * customerStandings as of asOf, the stage counts of all history up to then (stageSummaries with no start), and with
- * PREVIOUS (an earlier date) customerStandings as of that date too: all from one pass over the orders, the same
- * values as the separate calls (report summary's lost customers of the previous period read no order twice).
+ * PREVIOUS (an earlier date) customerStandings as of that date too, and how many customers were won back after it
+ * (wonBack of returnFacts for the period that starts the day after PREVIOUS): all from one pass over the orders, the
+ * same values as the separate calls (report summary reads no order twice).
  */
 export async function lifecycleStandings(
   sql: Sql,
   asOf: string,
   includePartners = false,
   previous: string | null = null,
-): Promise<{ standings: Standings; stages: StageSummary[]; previous: Standings | null }> {
+): Promise<LifecycleRead> {
   if (previous !== null && previous > asOf) throw new Error(`lifecycleStandings: ${previous} is after ${asOf}`);
   const rules = defaultLifecycleRules;
   const standings = new Standings();
   const before = previous === null ? null : new Standings();
   const tally = new StageTally();
+  let back = 0;
   const classify = (id: number, first: string, last: string, purchaseDays: number, recentCents: number, priorCents: number, date: string, into: Standings): { stage: Stage; recencyDays: number } => {
     const facts: LifecycleFacts = { recencyDays: daysBetween(last, date), tenureDays: daysBetween(first, date), purchaseDays, recentCents, priorCents };
     const stage = lifecycleStage(facts, rules);
@@ -214,10 +228,14 @@ export async function lifecycleStandings(
       const [id, first, last, purchaseDays, revenueCents, recentCents, priorCents] = row;
       const now = classify(id, first, last, purchaseDays, recentCents, priorCents, asOf, standings);
       tally.count(now.stage, revenueCents, now.recencyDays);
-      if (before !== null && row[7] !== null && row[7] !== undefined) classify(id, first, row[7], purchaseDays - row[8]!, row[9]!, row[10]!, previous!, before);
+      if (before !== null && row[7] !== null && row[7] !== undefined) {
+        const daysBefore = purchaseDays - row[8]!;
+        classify(id, first, row[7], daysBefore, row[9]!, row[10]!, previous!, before);
+        if (row[11] !== null && row[11] !== undefined && isWonBack({ first_ever: first, last_before: row[7], purchase_days_before: daysBefore, first_in_period: row[11] })) back++;
+      }
     }
   }
-  return { standings, stages: tally.summary(), previous: before };
+  return { standings, stages: tally.summary(), previous: before, previousAsOf: previous, wonBack: before === null ? null : back };
 }
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */
@@ -232,11 +250,13 @@ export function lostAmong(standings: Standings, period: ReportPeriod): CustomerS
 
 /** Won back: the first order in the period came after a silence the lost rule would have called lost. */
 export function wonBack(facts: ReturnFacts[]): number {
+  return facts.filter(isWonBack).length;
+}
+
+function isWonBack(customer: Pick<ReturnFacts, 'first_ever' | 'last_before' | 'purchase_days_before' | 'first_in_period'>): boolean {
   const rules = defaultLifecycleRules;
-  return facts.filter((customer) => {
-    const gap = customer.purchase_days_before >= 2 ? daysBetween(customer.first_ever, customer.last_before) / (customer.purchase_days_before - 1) : 0;
-    return daysBetween(customer.last_before, customer.first_in_period) >= Math.max(rules.lostDays, rules.lostGapFactor * gap);
-  }).length;
+  const gap = customer.purchase_days_before >= 2 ? daysBetween(customer.first_ever, customer.last_before) / (customer.purchase_days_before - 1) : 0;
+  return daysBetween(customer.last_before, customer.first_in_period) >= Math.max(rules.lostDays, rules.lostGapFactor * gap);
 }
 
 export async function pyramidLevels(sql: Sql, period: ReportPeriod): Promise<PyramidLevel[]> {

@@ -9,7 +9,7 @@ import { receivablesReport, salespeopleReport } from './people-reports.js';
 import type { Lang, Report } from './types.js';
 import { customerValues, type CustomerValue, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
-import { customerStandings, lifecycleStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type Standings } from './analysis-inputs.js';
+import { customerStandings, lifecycleStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type LifecycleRead } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
@@ -24,12 +24,10 @@ export interface BuildOptions {
   /** The real today (follow-ups and complaints due "now"); reports of the past use asOf instead. */
   today: string;
   /**
-   * customerStandings(…, period.asOf, period.includePartners) when the caller has them already (the dashboard builds
-   * summary and lost as of one date): those two reports then do not read every order again to classify it.
+   * lifecycleStandings(…, period.asOf, period.includePartners, …) when the caller has read it already (the dashboard
+   * builds summary and lost as of one date): those two reports then do not read every order again to classify it.
    */
-  standings?: Standings;
-  /** customerStandings as of period.previous.asOf, when the caller has them already (summary's lost of the previous period). */
-  previousStandings?: Standings;
+  lifecycle?: LifecycleRead;
   /**
    * Only the first LIMIT rows of the ranked listings (profit, lost), picked without holding the others (the
    * dashboard's top 20); Report.rowsInAll says how many the whole list has.
@@ -58,13 +56,17 @@ const builders: Record<string, Builder> = {
       ? receivablesReport(await receivables(sql, period.asOf), await advancePayments(sql, period.asOf), { ...context, since: null })
       : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
   cohorts: async (sql, { period }, context) => cohortsReport(await cohortCells(sql, period), context),
-  summary: async (sql, { period, standings: known, previousStandings }, context) => {
+  summary: async (sql, { period, lifecycle: known }, context) => {
     const previous = period.previous;
-    // The previous period's lost customers need the standings as of its end: read in the same pass over the orders.
-    const together = previous !== null && previousStandings === undefined && Boolean(previous.includePartners) === Boolean(period.includePartners) && previous.asOf <= period.asOf;
-    const read = known ? null : await lifecycleStandings(sql, period.asOf, period.includePartners, together ? previous.asOf : null);
-    const standings = known ?? read!.standings;
-    const before = previous === null ? null : (previousStandings ?? read?.previous ?? (await customerStandings(sql, previous.asOf, previous.includePartners)));
+    // The previous period's lost customers need the standings as of its end, and the won back the purchases before
+    // this period's start: both come from the same pass over the orders as this period's standings.
+    const samePartners = previous !== null && Boolean(previous.includePartners) === Boolean(period.includePartners);
+    const read = known ?? (await lifecycleStandings(sql, period.asOf, period.includePartners, samePartners && previous.asOf <= period.asOf ? previous.asOf : null));
+    const standings = read.standings;
+    const before = previous === null ? null : samePartners && read.previousAsOf === previous.asOf ? read.previous! : await customerStandings(sql, previous.asOf, previous.includePartners);
+    const wonBackCount = period.since === null
+      ? 0
+      : read.previousAsOf !== null && read.previousAsOf === addDays(period.since, -1) ? read.wonBack! : wonBack(await returnFacts(sql, period));
     const debts = (await paymentsRecorded(sql)) ? await receivableTotals(sql, period.asOf) : null;
     return summaryReport(
       {
@@ -75,7 +77,7 @@ const builders: Record<string, Builder> = {
         // The standings above are as of the period's end already: reading every order again would give the same.
         lostCustomers: standings.lostSince(period.since).length,
         lostCustomersPrevious: previous ? before!.lostSince(previous.since).length : null,
-        wonBackCustomers: period.since === null ? 0 : wonBack(await returnFacts(sql, period)),
+        wonBackCustomers: wonBackCount,
         sales: await salesTotals(sql, period),
         salesPrevious: previous ? await salesTotals(sql, previous) : null,
         followupsOverdue: await openFollowUpCount(sql, null, addDays(period.asOf, -1)),
@@ -91,8 +93,8 @@ const builders: Record<string, Builder> = {
       context,
     );
   },
-  lost: async (sql, { period, standings: known, limit }, context) => {
-    const lost = known ? lostAmong(known, period) : await lostIn(sql, period);
+  lost: async (sql, { period, lifecycle: known, limit }, context) => {
+    const lost = known ? lostAmong(known.standings, period) : await lostIn(sql, period);
     // The tier they held before leaving: the pyramid of all orders up to the day before the period (else up to as-of).
     const tierDate = period.since === null ? period.asOf : addDays(period.since, -1);
     const tierPeriod = { since: null, asOf: tierDate, includePartners: period.includePartners };

@@ -2,7 +2,9 @@
 // as classifying every purchase history as of each date on its own (classifiedCustomers), on both engines.
 import { describe, expect, it } from 'vitest';
 import { StageTally } from '../../src/analysis/lifecycle.js';
-import { classifiedCustomers, lifecycleStandings, Standings } from '../../src/report/analysis-inputs.js';
+import { classifiedCustomers, lifecycleStandings, Standings, wonBack } from '../../src/report/analysis-inputs.js';
+import { returnFacts } from '../../src/db/report-customers.js';
+import { addDays } from '../../src/util/dates.js';
 import type { Sql } from '../../src/db/engine/sql.js';
 import { engines } from '../helpers/engines.js';
 import { testSqlOn } from '../helpers/same-data.js';
@@ -18,7 +20,7 @@ async function oneDateAtATime(sql: Sql, asOf: string): Promise<{ standings: Stan
 }
 
 describe.each(engines)('lifecycleStandings (%s)', (engine) => {
-  it('gives the earlier date the standings a pass of its own gives: first, last, purchase days, spend windows', async () => {
+  it('gives the earlier date the standings a pass of its own gives (first, last, purchase days, spend windows) and the won back after it', async () => {
     const sql = await testSqlOn(engine, [
       // bought only after the earlier date: not there then
       { customer: 'new', date: '2026-11-10', amount: 50 },
@@ -41,15 +43,19 @@ describe.each(engines)('lifecycleStandings (%s)', (engine) => {
       { customer: 'gone', date: '2023-05-05', amount: 25 },
       { customer: 'gone', date: '2023-06-05', amount: 25 },
     ]);
-    for (const [asOf, previous] of [['2026-11-30', '2026-10-31'], ['2026-11-30', '2026-11-30'], ['2026-11-30', '2024-01-01'], ['2026-11-30', '2026-11-04']] as const) {
+    for (const [asOf, previous] of [['2026-11-30', '2026-10-31'], ['2026-11-30', '2026-11-30'], ['2026-11-30', '2024-01-01'], ['2026-11-30', '2026-11-04'], ['2026-11-30', '2026-11-19']] as const) {
       const read = await lifecycleStandings(sql, asOf, false, previous);
       const now = await oneDateAtATime(sql, asOf);
       const then = await oneDateAtATime(sql, previous);
       expect(read.standings.toArray()).toEqual(now.standings.toArray());
       expect(read.stages).toEqual(now.stages);
       expect(read.previous!.toArray()).toEqual(then.standings.toArray());
+      expect(read.previousAsOf).toBe(previous);
+      expect(read.wonBack).toBe(wonBack(await returnFacts(sql, { since: addDays(previous, 1), asOf })));
     }
-    expect((await lifecycleStandings(sql, '2026-11-30')).previous).toBeNull();
+    // 'back' bought again after 999 days: won back after 2026-10-31
+    expect((await lifecycleStandings(sql, '2026-11-30', false, '2026-10-31')).wonBack).toBe(1);
+    expect(await lifecycleStandings(sql, '2026-11-30')).toMatchObject({ previous: null, previousAsOf: null, wonBack: null });
     await sql.close();
   });
 });

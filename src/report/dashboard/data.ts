@@ -6,7 +6,7 @@ import type { RfGrid } from '../../analysis/rf-grid.js';
 import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
 import type { Sql } from '../../db/engine/sql.js';
 import { monthlyRevenue } from '../../db/report-sales.js';
-import { lifecycleStandings, loyaltySummaries, scoredSegments, stageSummaries, type Standings } from '../analysis-inputs.js';
+import { lifecycleStandings, loyaltySummaries, scoredSegments, stageSummaries } from '../analysis-inputs.js';
 import type { StageSummary } from '../../analysis/lifecycle.js';
 import { buildReport } from '../build.js';
 import { addMonths, type ResolvedPeriod } from '../period.js';
@@ -100,15 +100,9 @@ async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ su
   const earlier = summaryPeriod.previous;
   const previousAsOf = same(summaryPeriod) && earlier && Boolean(earlier.includePartners) === Boolean(period.includePartners) && earlier.asOf <= period.asOf ? earlier.asOf : null;
   const read = await lifecycleStandings(sql, period.asOf, period.includePartners, previousAsOf);
-  const { standings } = read;
   const stages = period.since === null ? read.stages : await stageSummaries(sql, period);
-  const build = (name: string, chosen: ResolvedPeriod, limit?: number, previousStandings?: Standings) =>
-    buildReport(sql, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined, previousStandings, limit });
-  return {
-    summary: await build('summary', summaryPeriod, undefined, read.previous ?? undefined),
-    lost: await firstOf(build('lost', period, dashboardListLength)),
-    stages,
-  };
+  const build = (name: string, chosen: ResolvedPeriod, limit?: number) => buildReport(sql, name, { period: chosen, lang, today, lifecycle: same(chosen) ? read : undefined, limit });
+  return { summary: await build('summary', summaryPeriod), lost: await firstOf(build('lost', period, dashboardListLength)), stages };
 }
 
 export async function gatherDashboard(sql: Sql, options: DashboardOptions): Promise<DashboardData> {
