@@ -65,7 +65,21 @@ export class Standings {
   private firstDays = new Int32Array(1024);
   private lastDays = new Int32Array(1024);
   private lostDays = new Int32Array(1024);
+  /** With values (lifecycleStandings' `values`): purchases, revenue and profit over all history up to asOf. */
+  private orders: Float64Array | null;
+  private revenue: Float64Array | null;
+  private profit: Float64Array | null;
   size = 0;
+
+  constructor(values = false) {
+    this.orders = values ? new Float64Array(1024) : null;
+    this.revenue = values ? new Float64Array(1024) : null;
+    this.profit = values ? new Float64Array(1024) : null;
+  }
+
+  get hasValues(): boolean {
+    return this.profit !== null;
+  }
 
   add(customer: CustomerStage): void {
     this.push(customer.history.id, customer.stage, customer.history.first_order, customer.history.last_order, customer.averageGapDays);
@@ -84,6 +98,28 @@ export class Standings {
     this.lostDays[at] = this.lastDays[at]! + Math.ceil(lostAfter);
   }
 
+  /** The values of the customer last pushed. */
+  setValues(orders: number, revenueCents: number, profitCents: number): void {
+    const at = this.size - 1;
+    this.orders![at] = orders;
+    this.revenue![at] = revenueCents;
+    this.profit![at] = profitCents;
+  }
+
+  /** Purchases, revenue and profit of the customer at position AT (a Standings made with values). */
+  valuesAt(at: number): { orders: number; revenueCents: number; profitCents: number } {
+    return { orders: this.orders![at]!, revenueCents: this.revenue![at]!, profitCents: this.profit![at]! };
+  }
+
+  profitAt(at: number): number {
+    return this.profit![at]!;
+  }
+
+  /** Every customer's purchases, revenue and profit, position by position (views, not copies). */
+  valueColumns(): { orders: Float64Array; revenue: Float64Array; profit: Float64Array } {
+    return { orders: this.orders!.subarray(0, this.size), revenue: this.revenue!.subarray(0, this.size), profit: this.profit!.subarray(0, this.size) };
+  }
+
   private grow(): void {
     const grown = <T extends Float64Array | Uint8Array | Int32Array>(array: T): T => {
       const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
@@ -95,6 +131,9 @@ export class Standings {
     this.firstDays = grown(this.firstDays);
     this.lastDays = grown(this.lastDays);
     this.lostDays = grown(this.lostDays);
+    if (this.orders) this.orders = grown(this.orders);
+    if (this.revenue) this.revenue = grown(this.revenue);
+    if (this.profit) this.profit = grown(this.profit);
   }
 
   /** The standing of the customer at position AT (0 … size − 1). */
@@ -176,7 +215,7 @@ export async function* classifiedCustomers(sql: Sql, period: Period): AsyncItera
 
 /** Every customer with an order up to asOf, their lifecycle stage as of then, and when they count as lost. */
 export async function customerStandings(sql: Sql, asOf: string, includePartners = false): Promise<Standings> {
-  return (await lifecycleStandings(sql, asOf, includePartners)).standings;
+  return (await lifecycleStandings(sql, asOf, { includePartners })).standings;
 }
 
 /**
@@ -184,7 +223,7 @@ export async function customerStandings(sql: Sql, asOf: string, includePartners 
  * shows both, and each alone reads every order): the same values as the two calls.
  */
 export async function standingsAndStages(sql: Sql, asOf: string, includePartners = false): Promise<{ standings: Standings; stages: StageSummary[] }> {
-  return lifecycleStandings(sql, asOf, includePartners);
+  return lifecycleStandings(sql, asOf, { includePartners });
 }
 
 /** What lifecycleStandings read in its one pass over the orders. */
@@ -203,17 +242,17 @@ export interface LifecycleRead {
  * customerStandings as of asOf, the stage counts of all history up to then (stageSummaries with no start), and with
  * PREVIOUS (an earlier date) customerStandings as of that date too, and how many customers were won back after it
  * (wonBack of returnFacts for the period that starts the day after PREVIOUS): all from one pass over the orders, the
- * same values as the separate calls (report summary reads no order twice).
+ * same values as the separate calls (report summary reads no order twice). With VALUES, the standings also keep
+ * each customer's purchases, revenue and profit (the dashboard's profit and win-back lists need no pass of their own).
  */
 export async function lifecycleStandings(
   sql: Sql,
   asOf: string,
-  includePartners = false,
-  previous: string | null = null,
+  { includePartners = false, previous = null, values = false }: { includePartners?: boolean; previous?: string | null; values?: boolean } = {},
 ): Promise<LifecycleRead> {
   if (previous !== null && previous > asOf) throw new Error(`lifecycleStandings: ${previous} is after ${asOf}`);
   const rules = defaultLifecycleRules;
-  const standings = new Standings();
+  const standings = new Standings(values);
   const before = previous === null ? null : new Standings();
   const tally = new StageTally();
   let back = 0;
@@ -228,10 +267,13 @@ export async function lifecycleStandings(
       const [id, first, last, purchaseDays, revenueCents, recentCents, priorCents] = row;
       const now = classify(id, first, last, purchaseDays, recentCents, priorCents, asOf, standings);
       tally.count(now.stage, revenueCents, now.recencyDays);
-      if (before !== null && row[7] !== null && row[7] !== undefined) {
-        const daysBefore = purchaseDays - row[8]!;
-        classify(id, first, row[7], daysBefore, row[9]!, row[10]!, previous!, before);
-        if (row[11] !== null && row[11] !== undefined && isWonBack({ first_ever: first, last_before: row[7], purchase_days_before: daysBefore, first_in_period: row[11] })) back++;
+      if (values) standings.setValues(row[7], revenueCents, row[8]);
+      const lastBefore = row[9];
+      if (before !== null && lastBefore !== null && lastBefore !== undefined) {
+        const daysBefore = purchaseDays - row[10]!;
+        classify(id, first, lastBefore, daysBefore, row[11]!, row[12]!, previous!, before);
+        const firstAfter = row[13];
+        if (firstAfter !== null && firstAfter !== undefined && isWonBack({ first_ever: first, last_before: lastBefore, purchase_days_before: daysBefore, first_in_period: firstAfter })) back++;
       }
     }
   }

@@ -37,7 +37,7 @@ describe('standingsAndStages', () => {
     const all = { since: null, asOf, previous: null };
     const lifecycle = await lifecycleStandings(sql, asOf);
     // As the dashboard reads it: with the standings as of the summary's previous period too.
-    const withPrevious = await lifecycleStandings(sql, asOf, false, period.previous.asOf);
+    const withPrevious = await lifecycleStandings(sql, asOf, { previous: period.previous.asOf, values: true });
     for (const [name, chosen] of [['summary', period], ['lost', all], ['lost', period]] as const) {
       const alone = await buildReport(sql, name, { period: chosen, lang: 'en', today: asOf });
       for (const handed of [lifecycle, withPrevious]) {

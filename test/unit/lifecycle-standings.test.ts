@@ -5,6 +5,7 @@ import { StageTally } from '../../src/analysis/lifecycle.js';
 import { classifiedCustomers, lifecycleStandings, Standings, wonBack } from '../../src/report/analysis-inputs.js';
 import { returnFacts } from '../../src/db/report-customers.js';
 import { addDays } from '../../src/util/dates.js';
+import { buildReport } from '../../src/report/build.js';
 import type { Sql } from '../../src/db/engine/sql.js';
 import { engines } from '../helpers/engines.js';
 import { testSqlOn } from '../helpers/same-data.js';
@@ -44,7 +45,7 @@ describe.each(engines)('lifecycleStandings (%s)', (engine) => {
       { customer: 'gone', date: '2023-06-05', amount: 25 },
     ]);
     for (const [asOf, previous] of [['2026-11-30', '2026-10-31'], ['2026-11-30', '2026-11-30'], ['2026-11-30', '2024-01-01'], ['2026-11-30', '2026-11-04'], ['2026-11-30', '2026-11-19']] as const) {
-      const read = await lifecycleStandings(sql, asOf, false, previous);
+      const read = await lifecycleStandings(sql, asOf, { previous });
       const now = await oneDateAtATime(sql, asOf);
       const then = await oneDateAtATime(sql, previous);
       expect(read.standings.toArray()).toEqual(now.standings.toArray());
@@ -54,8 +55,34 @@ describe.each(engines)('lifecycleStandings (%s)', (engine) => {
       expect(read.wonBack).toBe(wonBack(await returnFacts(sql, { since: addDays(previous, 1), asOf })));
     }
     // 'back' bought again after 999 days: won back after 2026-10-31
-    expect((await lifecycleStandings(sql, '2026-11-30', false, '2026-10-31')).wonBack).toBe(1);
+    expect((await lifecycleStandings(sql, '2026-11-30', { previous: '2026-10-31' })).wonBack).toBe(1);
     expect(await lifecycleStandings(sql, '2026-11-30')).toMatchObject({ previous: null, previousAsOf: null, wonBack: null });
+    await sql.close();
+  });
+
+  it('hands the dashboard the first rows of report profit and report lost as each ranks them alone, ties included', async () => {
+    // Equal profits: the ranking breaks ties by customer id; some of the tied are cut off at the limit.
+    const sql = await testSqlOn(engine, [
+      { customer: 'd', date: '2023-01-05', amount: 50, cost: 10 },
+      { customer: 'b', date: '2023-02-05', amount: 60, cost: 20 },
+      { customer: 'c', date: '2023-03-05', amount: 40, cost: 0 },
+      { customer: 'a', date: '2023-04-05', amount: 45, cost: 5 },
+      { customer: 'e', date: '2023-04-06', amount: 10, cost: 30 },
+      { customer: 'f', date: '2026-11-01', amount: 100, cost: 10 },
+      { customer: 'g', date: '2026-10-01', amount: 40, cost: 0 },
+      { customer: 'g', date: '2026-11-02', amount: -5, cost: null },
+    ]);
+    const asOf = '2026-11-30';
+    const all = { since: null, asOf, previous: null };
+    const recent = { since: '2025-01-01', asOf, previous: { since: '2023-02-02', asOf: '2024-12-31' } };
+    const lifecycle = await lifecycleStandings(sql, asOf, { values: true });
+    for (const limit of [0, 1, 2, 3, 20]) {
+      for (const [name, period] of [['profit', all], ['lost', all], ['lost', recent]] as const) {
+        const alone = await buildReport(sql, name, { period, lang: 'en', today: asOf, limit });
+        expect(await buildReport(sql, name, { period, lang: 'en', today: asOf, limit, lifecycle }), `${name} ${period.since} ${limit}`).toEqual(alone);
+      }
+    }
+    expect((await buildReport(sql, 'profit', { period: all, lang: 'en', today: asOf, limit: 3, lifecycle })).rows.map((row) => row.customer_id)).toEqual(['f', 'a', 'b']);
     await sql.close();
   });
 });
