@@ -16,6 +16,7 @@ import { addMonths } from './period.js';
 import { addDays } from '../util/dates.js';
 import { leadFacts, partnerFacts } from '../db/leads.js';
 import { leadFunnel } from '../analysis/funnel.js';
+import { defaultCuts, tierAtPosition } from '../analysis/pyramid.js';
 import { funnelReport, partnersReport } from './lead-reports.js';
 
 export interface BuildOptions {
@@ -123,7 +124,8 @@ const builders: Record<string, Builder> = {
         best.length = Math.min(best.length, limit);
       }
       const shown = new Set(best.map((value) => value.customer_id));
-      const tiers = await tierByCustomer(sql, tierPeriod, shown);
+      // Over all history the tiers rank the very profits the standings hold: no pass of their own.
+      const tiers = period.since === null ? tiersAmong(standings, candidates.filter((at) => shown.has(standings.idAt(at)))) : await tierByCustomer(sql, tierPeriod, shown);
       const report = lostReport(candidates.filter((at) => shown.has(standings.idAt(at))).map((at) => standings.at(at)), best, tiers, tierDate, context);
       return { ...report, rowsInAll: positions.length, totals: { ...report.totals, ...totals } };
     }
@@ -159,6 +161,19 @@ const builders: Record<string, Builder> = {
 
 /** lostReport's order: most profit first, then by customer id. */
 const lostOrder = (a: CustomerValue, b: CustomerValue) => b.profit_cents - a.profit_cents || a.external_id.localeCompare(b.external_id);
+
+/** Customer id → pyramid tier (the default cuts, all history up to the standings' date) of the customers at POSITIONS. */
+function tiersAmong(standings: Standings, positions: readonly number[]): Map<number, number> {
+  const { profit } = standings.valueColumns();
+  const tiers = new Map<number, number>();
+  for (const at of positions) {
+    // rank(): one more than the customers with more profit.
+    let above = 0;
+    for (let other = 0; other < profit.length; other++) if (profit[other]! > profit[at]!) above++;
+    tiers.set(standings.idAt(at), tierAtPosition(above + 1, profit.length, defaultCuts));
+  }
+  return tiers;
+}
 
 /** The COUNT-th largest of VALUES (-Infinity when there are fewer: every value is at least that). */
 function kthLargest(values: Float64Array, count: number): number {

@@ -6,6 +6,8 @@ import { classifiedCustomers, lifecycleStandings, Standings, wonBack } from '../
 import { returnFacts } from '../../src/db/report-customers.js';
 import { addDays } from '../../src/util/dates.js';
 import { buildReport } from '../../src/report/build.js';
+import { defaultCuts, tierAtPosition } from '../../src/analysis/pyramid.js';
+import { customerTiers } from '../../src/db/pyramid.js';
 import type { Sql } from '../../src/db/engine/sql.js';
 import { engines } from '../helpers/engines.js';
 import { testSqlOn } from '../helpers/same-data.js';
@@ -83,6 +85,16 @@ describe.each(engines)('lifecycleStandings (%s)', (engine) => {
       }
     }
     expect((await buildReport(sql, 'profit', { period: all, lang: 'en', today: asOf, limit: 3, lifecycle })).rows.map((row) => row.customer_id)).toEqual(['f', 'a', 'b']);
+    // tierAtPosition over the standings' profits gives every customer the tier the pyramid's SQL gives.
+    const { profit } = lifecycle.standings.valueColumns();
+    const inSql = await customerTiers(sql, { since: null, asOf }, defaultCuts);
+    for (const cuts of [defaultCuts, [10, 30, 60] as const]) {
+      const expected = cuts === defaultCuts ? inSql : await customerTiers(sql, { since: null, asOf }, cuts);
+      for (let at = 0; at < profit.length; at++) {
+        const position = 1 + profit.filter((other) => other > profit[at]!).length;
+        expect(tierAtPosition(position, profit.length, cuts)).toBe(expected.get(lifecycle.standings.idAt(at))!.tier);
+      }
+    }
     await sql.close();
   });
 });
