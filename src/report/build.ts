@@ -8,7 +8,7 @@ import { cohortsReport, productsReport, profitFacts, profitFactsOf, profitListin
 import { receivablesReport, salespeopleReport } from './people-reports.js';
 import type { Lang, Report } from './types.js';
 import { customerNamesById, customerValues, type CustomerValue, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
-import { monthlyRevenue, salesTotals } from '../db/report-sales.js';
+import { monthlyRevenue, salesTotals, type MonthRevenue } from '../db/report-sales.js';
 import { customerStandings, lifecycleStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type LifecycleRead, type Standings } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
 import { lostReport, satisfactionReport } from './customer-reports.js';
@@ -29,6 +29,8 @@ export interface BuildOptions {
    * builds summary and lost as of one date): those two reports then do not read every order again to classify it.
    */
   lifecycle?: LifecycleRead;
+  /** monthlyRevenue over [since, asOf] when the caller has read it already (the dashboard's chart covers the summary's months). */
+  monthlyRevenue?: { since: string; asOf: string; rows: MonthRevenue[] };
   /**
    * Only the first LIMIT rows of the ranked listings (profit, lost), picked without holding the others (the
    * dashboard's top 20); Report.rowsInAll says how many the whole list has.
@@ -60,7 +62,7 @@ const builders: Record<string, Builder> = {
       ? receivablesReport(await receivables(sql, period.asOf), await advancePayments(sql, period.asOf), { ...context, since: null })
       : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
   cohorts: async (sql, { period }, context) => cohortsReport(await cohortCells(sql, period), context),
-  summary: async (sql, { period, lifecycle: known }, context) => {
+  summary: async (sql, { period, lifecycle: known, monthlyRevenue: knownMonths }, context) => {
     const previous = period.previous;
     // The previous period's lost customers need the standings as of its end, and the won back the purchases before
     // this period's start: both come from the same pass over the orders as this period's standings.
@@ -92,7 +94,7 @@ const builders: Record<string, Builder> = {
         pyramid: await pyramidLevels(sql, period),
         segments: await segmentSummaries(sql, period),
         // The spark line: the twelve calendar months up to the as-of month.
-        months: await monthlyRevenue(sql, { since: addMonths(`${period.asOf.slice(0, 7)}-01`, -11), asOf: period.asOf }),
+        months: await monthsFrom(sql, addMonths(`${period.asOf.slice(0, 7)}-01`, -11), period.asOf, knownMonths),
       },
       context,
     );
@@ -158,6 +160,13 @@ const builders: Record<string, Builder> = {
   satisfaction: async (sql, { period }, context) =>
     satisfactionReport(await surveysIn(sql, period), await tierByCustomer(sql, period), await loyaltySummaries(sql, period), context),
 };
+
+/** monthlyRevenue from SINCE (a first of a month) to asOf, taken from KNOWN when that covers them. */
+async function monthsFrom(sql: Sql, since: string, asOf: string, known?: { since: string; asOf: string; rows: MonthRevenue[] }): Promise<MonthRevenue[]> {
+  // Every order of a month from SINCE's on is on or after KNOWN's start when that is no later than SINCE.
+  if (known && known.asOf === asOf && known.since <= since) return known.rows.filter((row) => row.month >= since.slice(0, 7));
+  return monthlyRevenue(sql, { since, asOf });
+}
 
 /** lostReport's order: most profit first, then by customer id. */
 const lostOrder = (a: CustomerValue, b: CustomerValue) => b.profit_cents - a.profit_cents || a.external_id.localeCompare(b.external_id);

@@ -5,7 +5,7 @@ import { buildPyramid, defaultCuts } from '../../analysis/pyramid.js';
 import type { RfGrid } from '../../analysis/rf-grid.js';
 import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
 import type { Sql } from '../../db/engine/sql.js';
-import { monthlyRevenue } from '../../db/report-sales.js';
+import { monthlyRevenue, type MonthRevenue } from '../../db/report-sales.js';
 import { lifecycleStandings, loyaltySummaries, scoredSegments, stageSummaries } from '../analysis-inputs.js';
 import type { StageSummary } from '../../analysis/lifecycle.js';
 import { buildReport } from '../build.js';
@@ -93,7 +93,7 @@ async function firstOf(report: Promise<Report>): Promise<{ report: Report; total
  * The summary, the win-back list, the lifecycle stages and the top customers by profit: all four read every order up to
  * the page's date per customer, so that is done once here (not four times) and let go before the rest.
  */
-async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ summary: Report; lost: { report: Report; total: number }; profit: { report: Report; total: number }; stages: StageSummary[] }> {
+async function lifecycleParts(sql: Sql, options: DashboardOptions, months: { since: string; asOf: string; rows: MonthRevenue[] }): Promise<{ summary: Report; lost: { report: Report; total: number }; profit: { report: Report; total: number }; stages: StageSummary[] }> {
   const { analysisPeriod: period, summaryPeriod, lang, today } = options;
   const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
   // The summary's previous period ends earlier: its standings come from the same pass over the orders.
@@ -101,7 +101,8 @@ async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ su
   const previousAsOf = same(summaryPeriod) && earlier && Boolean(earlier.includePartners) === Boolean(period.includePartners) && earlier.asOf <= period.asOf ? earlier.asOf : null;
   const read = await lifecycleStandings(sql, period.asOf, { includePartners: period.includePartners, previous: previousAsOf, values: true });
   const stages = period.since === null ? read.stages : await stageSummaries(sql, period);
-  const build = (name: string, chosen: ResolvedPeriod, limit?: number) => buildReport(sql, name, { period: chosen, lang, today, lifecycle: same(chosen) ? read : undefined, limit });
+  const build = (name: string, chosen: ResolvedPeriod, limit?: number) =>
+    buildReport(sql, name, { period: chosen, lang, today, lifecycle: same(chosen) ? read : undefined, monthlyRevenue: months, limit });
   return {
     summary: await build('summary', summaryPeriod),
     lost: await firstOf(build('lost', period, dashboardListLength)),
@@ -114,7 +115,12 @@ async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ su
 export async function gatherDashboard(sql: Sql, options: DashboardOptions): Promise<DashboardData> {
   const { lang, analysisPeriod: period } = options;
   const asOf = period.asOf;
-  const { summary, lost, profit, stages } = await lifecycleParts(sql, options);
+  // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
+  // Read first: the summary's spark line takes its twelve months from them when they cover those.
+  const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
+  const start = period.since !== null && period.since > first ? period.since : first;
+  const monthRows = await monthlyRevenue(sql, { since: start, asOf });
+  const { summary, lost, profit, stages } = await lifecycleParts(sql, options, { since: start, asOf, rows: monthRows });
   const build = (name: string) => buildReport(sql, name, { period, lang, today: options.today });
 
   // The tiers' own totals say how many orders had no cost: no second pass over the orders for the note.
@@ -122,10 +128,7 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
   const coverage = tierCoverage(tierTotals);
   const pyramid = pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
   const { segments, rfGrid } = await segmentParts(sql, period, lang);
-  // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
-  const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
-  const start = period.since !== null && period.since > first ? period.since : first;
-  const months = lastMonths(await monthlyRevenue(sql, { since: start, asOf }), asOf, monthsSpanned(start, asOf));
+  const months = lastMonths(monthRows, asOf, monthsSpanned(start, asOf));
   const cohorts = await build('cohorts');
   return {
     lang,
