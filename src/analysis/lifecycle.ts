@@ -106,13 +106,16 @@ export class StageTally {
   private all = 0;
 
   add(customers: Iterable<CustomerStage>): void {
-    for (const customer of customers) {
-      const total = this.totals.get(customer.stage)!;
-      total.customers++;
-      total.revenue += customer.history.revenue_cents;
-      total.recency += customer.facts.recencyDays;
-      this.all++;
-    }
+    for (const customer of customers) this.count(customer.stage, customer.history.revenue_cents, customer.facts.recencyDays);
+  }
+
+  /** One customer at STAGE, with their revenue and days since the last purchase. */
+  count(stage: Stage, revenueCents: number, recencyDays: number): void {
+    const total = this.totals.get(stage)!;
+    total.customers++;
+    total.revenue += revenueCents;
+    total.recency += recencyDays;
+    this.all++;
   }
 
   summary(): StageSummary[] {

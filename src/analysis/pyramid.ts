@@ -17,6 +17,15 @@ export const tiers: readonly Tier[] = [
 /** docs/rules.md#value-pyramid: top 1 %, to 5 %, to 20 % of customers; the rest is lead. */
 export const defaultCuts = [1, 5, 20] as const;
 
+/**
+ * The tier (0 platinum … 3 lead) of the customer at rank POSITION (rank(): tied customers share the best position)
+ * among TOTAL customers: the rule db/pyramid.ts applies in SQL, for a caller that ranked the profits itself.
+ */
+export function tierAtPosition(position: number, total: number, cuts: readonly [number, number, number]): number {
+  for (let tier = 0; tier < 3; tier++) if ((position - 1) * 100 < total * cuts[tier]!) return tier;
+  return 3;
+}
+
 export function tierIndex(key: string): number {
   return tiers.findIndex((tier) => tier.key === key.toLowerCase() || tier.name.toLowerCase() === key.toLowerCase() || tier.nameZh === key);
 }

@@ -47,6 +47,46 @@ export function purchaseHistories(sql: Sql, period: Period, windowDays: number):
   );
 }
 
+/**
+ * What the lifecycle rules read of every customer with a purchase up to asOf, as one row of numbers and dates
+ * (no names: the standings and the stage counts need none), in customer id order, a batch at a time:
+ * [id, first purchase, last purchase, purchase days, revenue, recent, prior] (purchaseHistories' columns), then
+ * [purchases, profit] (with returns netted: customerProfits' and customerValues' figures over all history).
+ * With PREVIOUS (an earlier as-of date, same partners rule), the same pass also gives what the rules read as of
+ * then, so an earlier date costs no second pass over the orders: [last purchase up to then (null: none; the
+ * first purchase is then the same one), purchase days after then, recent and prior as of then, the first purchase
+ * after then (null: none)].
+ */
+export type LifecycleRow = [number, string, string, number, number, number, number, number, number, ...([] | [string | null, number, number, number, string | null])];
+
+export function lifecycleRows(sql: Sql, period: { asOf: string; includePartners?: boolean }, windowDays: number, previous: string | null = null): AsyncIterable<LifecycleRow[]> {
+  const then = previous === null
+    ? ''
+    : `, max(CASE WHEN ${purchase} AND order_date <= @previous THEN order_date END),
+       count(DISTINCT CASE WHEN ${purchase} AND order_date > @previous THEN order_date END),
+       sum(CASE WHEN order_date > @previousRecentStart AND order_date <= @previous THEN amount_cents ELSE 0 END),
+       sum(CASE WHEN order_date > @previousPriorStart AND order_date <= @previousRecentStart THEN amount_cents ELSE 0 END),
+       min(CASE WHEN ${purchase} AND order_date > @previous THEN order_date END)`;
+  return sql.rowBatches<LifecycleRow>(
+    `SELECT customer_id, min(CASE WHEN ${purchase} THEN order_date END), max(CASE WHEN ${purchase} THEN order_date END),
+            count(DISTINCT CASE WHEN ${purchase} THEN order_date END), sum(amount_cents),
+            sum(CASE WHEN order_date > @recentStart THEN amount_cents ELSE 0 END),
+            sum(CASE WHEN order_date > @priorStart AND order_date <= @recentStart THEN amount_cents ELSE 0 END),
+            ${purchases}, sum(amount_cents - coalesce(cost_cents, 0))${then}
+     FROM orders
+     WHERE ${analysedOrders(sql.dialect)}
+     GROUP BY customer_id HAVING ${purchases} > 0
+     ${sql.dialect.orderAsGrouped('customer_id')}`,
+    {
+      ...periodParams({ asOf: period.asOf, since: null, includePartners: period.includePartners }),
+      recentStart: addDays(period.asOf, -windowDays),
+      priorStart: addDays(period.asOf, -2 * windowDays),
+      ...(previous === null ? {} : { previous, previousRecentStart: addDays(previous, -windowDays), previousPriorStart: addDays(previous, -2 * windowDays) }),
+    },
+    5000,
+  );
+}
+
 /** Every history of purchaseHistories in one array (a list of customers, or a command that needs them all). */
 export async function allPurchaseHistories(sql: Sql, period: Period, windowDays: number): Promise<PurchaseHistory[]> {
   const histories: PurchaseHistory[] = [];

@@ -58,6 +58,16 @@ export async function customerValues(sql: Sql, customerIds: readonly number[], a
   );
 }
 
+/** The external id, name and owner of each customer of IDS, in external id order (byte order on both engines). */
+export async function customerNamesById(sql: Sql, ids: readonly number[]): Promise<{ id: number; external_id: string; name: string; owner: string | null }[]> {
+  if (ids.length === 0) return [];
+  return sql.all(
+    `WITH wanted AS (${sql.dialect.jsonValues('@ids', 'bigint')})
+     SELECT c.id, c.external_id, c.name, c.owner FROM wanted JOIN customers c ON c.id = wanted.value ORDER BY c.external_id`,
+    { ids: JSON.stringify(ids) },
+  );
+}
+
 export interface SurveyRow {
   customer_id: number;
   owner: string;

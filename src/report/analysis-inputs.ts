@@ -1,7 +1,7 @@
 // The one bridge from the commands and reports to issue 4's analysis (lifecycle, pyramid, segments, loyalty, snapshots,
 // campaign audiences): each function here reads what an analysis needs from the store (src/db) first, then hands the
 // analysis (src/analysis, plain data in and out) the rows. If that API moves, only this file does.
-import { classifyLifecycle, defaultLifecycleRules, StageTally, type CustomerStage, type Stage, type StageSummary } from '../analysis/lifecycle.js';
+import { averageGapDays, classifyLifecycle, defaultLifecycleRules, lifecycleStage, StageTally, type CustomerStage, type LifecycleFacts, type Stage, type StageSummary } from '../analysis/lifecycle.js';
 import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
 import { segmentCustomers, type SegmentedCustomers, type SegmentOptions } from '../analysis/customer-segments.js';
 import { summariseSegments, type Segmentation, type SegmentSummary } from '../analysis/segments.js';
@@ -14,7 +14,7 @@ import { campaignAudience, planCampaign, type AudienceCriteria, type CampaignPla
 import { customerLabels, rfmInputs, type Period } from '../db/analysis.js';
 import { purchaseSummary } from '../db/clv.js';
 import { customerTiers, pyramidTiers, type PyramidCuts } from '../db/pyramid.js';
-import { allPurchaseHistories, loyaltyFactBatches, purchaseHistories } from '../db/relationship.js';
+import { allPurchaseHistories, lifecycleRows, loyaltyFactBatches, purchaseHistories } from '../db/relationship.js';
 import type { Sql } from '../db/engine/sql.js';
 import type { ReturnFacts } from '../db/report-customers.js';
 import { addDays, daysBetween } from '../util/dates.js';
@@ -65,18 +65,59 @@ export class Standings {
   private firstDays = new Int32Array(1024);
   private lastDays = new Int32Array(1024);
   private lostDays = new Int32Array(1024);
+  /** With values (lifecycleStandings' `values`): purchases, revenue and profit over all history up to asOf. */
+  private orders: Float64Array | null;
+  private revenue: Float64Array | null;
+  private profit: Float64Array | null;
   size = 0;
 
+  constructor(values = false) {
+    this.orders = values ? new Float64Array(1024) : null;
+    this.revenue = values ? new Float64Array(1024) : null;
+    this.profit = values ? new Float64Array(1024) : null;
+  }
+
+  get hasValues(): boolean {
+    return this.profit !== null;
+  }
+
   add(customer: CustomerStage): void {
+    this.push(customer.history.id, customer.stage, customer.history.first_order, customer.history.last_order, customer.averageGapDays);
+  }
+
+  /** One customer's standing from what the lifecycle rules made of them (customer ids ascending). */
+  push(id: number, stage: Stage, firstOrder: string, lastOrder: string, averageGapDays: number | null): void {
     if (this.size === this.ids.length) this.grow();
     const rules = defaultLifecycleRules;
-    const lostAfter = Math.max(rules.lostDays, customer.averageGapDays === null ? 0 : rules.lostGapFactor * customer.averageGapDays);
+    const lostAfter = Math.max(rules.lostDays, averageGapDays === null ? 0 : rules.lostGapFactor * averageGapDays);
     const at = this.size++;
-    this.ids[at] = customer.history.id;
-    this.stageCodes[at] = stageKeys.indexOf(customer.stage);
-    this.firstDays[at] = dayOf(customer.history.first_order);
-    this.lastDays[at] = dayOf(customer.history.last_order);
+    this.ids[at] = id;
+    this.stageCodes[at] = stageKeys.indexOf(stage);
+    this.firstDays[at] = dayOf(firstOrder);
+    this.lastDays[at] = dayOf(lastOrder);
     this.lostDays[at] = this.lastDays[at]! + Math.ceil(lostAfter);
+  }
+
+  /** The values of the customer last pushed. */
+  setValues(orders: number, revenueCents: number, profitCents: number): void {
+    const at = this.size - 1;
+    this.orders![at] = orders;
+    this.revenue![at] = revenueCents;
+    this.profit![at] = profitCents;
+  }
+
+  /** Purchases, revenue and profit of the customer at position AT (a Standings made with values). */
+  valuesAt(at: number): { orders: number; revenueCents: number; profitCents: number } {
+    return { orders: this.orders![at]!, revenueCents: this.revenue![at]!, profitCents: this.profit![at]! };
+  }
+
+  profitAt(at: number): number {
+    return this.profit![at]!;
+  }
+
+  /** Every customer's purchases, revenue and profit, position by position (views, not copies). */
+  valueColumns(): { orders: Float64Array; revenue: Float64Array; profit: Float64Array } {
+    return { orders: this.orders!.subarray(0, this.size), revenue: this.revenue!.subarray(0, this.size), profit: this.profit!.subarray(0, this.size) };
   }
 
   private grow(): void {
@@ -90,6 +131,9 @@ export class Standings {
     this.firstDays = grown(this.firstDays);
     this.lastDays = grown(this.lastDays);
     this.lostDays = grown(this.lostDays);
+    if (this.orders) this.orders = grown(this.orders);
+    if (this.revenue) this.revenue = grown(this.revenue);
+    if (this.profit) this.profit = grown(this.profit);
   }
 
   /** The standing of the customer at position AT (0 … size − 1). */
@@ -171,9 +215,7 @@ export async function* classifiedCustomers(sql: Sql, period: Period): AsyncItera
 
 /** Every customer with an order up to asOf, their lifecycle stage as of then, and when they count as lost. */
 export async function customerStandings(sql: Sql, asOf: string, includePartners = false): Promise<Standings> {
-  const standings = new Standings();
-  for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) for (const customer of batch) standings.add(customer);
-  return standings;
+  return (await lifecycleStandings(sql, asOf, { includePartners })).standings;
 }
 
 /**
@@ -181,13 +223,61 @@ export async function customerStandings(sql: Sql, asOf: string, includePartners 
  * shows both, and each alone reads every order): the same values as the two calls.
  */
 export async function standingsAndStages(sql: Sql, asOf: string, includePartners = false): Promise<{ standings: Standings; stages: StageSummary[] }> {
-  const standings = new Standings();
+  return lifecycleStandings(sql, asOf, { includePartners });
+}
+
+/** What lifecycleStandings read in its one pass over the orders. */
+export interface LifecycleRead {
+  standings: Standings;
+  /** Customers per stage over all history up to asOf (stageSummaries with no start). */
+  stages: StageSummary[];
+  /** The standings as of previousAsOf (null: not asked for). */
+  previous: Standings | null;
+  previousAsOf: string | null;
+  /** Customers won back after previousAsOf (null: not asked for). */
+  wonBack: number | null;
+}
+
+/**
+ * customerStandings as of asOf, the stage counts of all history up to then (stageSummaries with no start), and with
+ * PREVIOUS (an earlier date) customerStandings as of that date too, and how many customers were won back after it
+ * (wonBack of returnFacts for the period that starts the day after PREVIOUS): all from one pass over the orders, the
+ * same values as the separate calls (report summary reads no order twice). With VALUES, the standings also keep
+ * each customer's purchases, revenue and profit (the dashboard's profit and win-back lists need no pass of their own).
+ */
+export async function lifecycleStandings(
+  sql: Sql,
+  asOf: string,
+  { includePartners = false, previous = null, values = false }: { includePartners?: boolean; previous?: string | null; values?: boolean } = {},
+): Promise<LifecycleRead> {
+  if (previous !== null && previous > asOf) throw new Error(`lifecycleStandings: ${previous} is after ${asOf}`);
+  const rules = defaultLifecycleRules;
+  const standings = new Standings(values);
+  const before = previous === null ? null : new Standings();
   const tally = new StageTally();
-  for await (const batch of classifiedCustomers(sql, { asOf, since: null, includePartners })) {
-    for (const customer of batch) standings.add(customer);
-    tally.add(batch);
+  let back = 0;
+  const classify = (id: number, first: string, last: string, purchaseDays: number, recentCents: number, priorCents: number, date: string, into: Standings): { stage: Stage; recencyDays: number } => {
+    const facts: LifecycleFacts = { recencyDays: daysBetween(last, date), tenureDays: daysBetween(first, date), purchaseDays, recentCents, priorCents };
+    const stage = lifecycleStage(facts, rules);
+    into.push(id, stage, first, last, averageGapDays(facts));
+    return { stage, recencyDays: facts.recencyDays };
+  };
+  for await (const batch of lifecycleRows(sql, { asOf, includePartners }, rules.spendWindowDays, previous)) {
+    for (const row of batch) {
+      const [id, first, last, purchaseDays, revenueCents, recentCents, priorCents] = row;
+      const now = classify(id, first, last, purchaseDays, recentCents, priorCents, asOf, standings);
+      tally.count(now.stage, revenueCents, now.recencyDays);
+      if (values) standings.setValues(row[7], revenueCents, row[8]);
+      const lastBefore = row[9];
+      if (before !== null && lastBefore !== null && lastBefore !== undefined) {
+        const daysBefore = purchaseDays - row[10]!;
+        classify(id, first, lastBefore, daysBefore, row[11]!, row[12]!, previous!, before);
+        const firstAfter = row[13];
+        if (firstAfter !== null && firstAfter !== undefined && isWonBack({ first_ever: first, last_before: lastBefore, purchase_days_before: daysBefore, first_in_period: firstAfter })) back++;
+      }
+    }
   }
-  return { standings, stages: tally.summary() };
+  return { standings, stages: tally.summary(), previous: before, previousAsOf: previous, wonBack: before === null ? null : back };
 }
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */
@@ -202,11 +292,13 @@ export function lostAmong(standings: Standings, period: ReportPeriod): CustomerS
 
 /** Won back: the first order in the period came after a silence the lost rule would have called lost. */
 export function wonBack(facts: ReturnFacts[]): number {
+  return facts.filter(isWonBack).length;
+}
+
+function isWonBack(customer: Pick<ReturnFacts, 'first_ever' | 'last_before' | 'purchase_days_before' | 'first_in_period'>): boolean {
   const rules = defaultLifecycleRules;
-  return facts.filter((customer) => {
-    const gap = customer.purchase_days_before >= 2 ? daysBetween(customer.first_ever, customer.last_before) / (customer.purchase_days_before - 1) : 0;
-    return daysBetween(customer.last_before, customer.first_in_period) >= Math.max(rules.lostDays, rules.lostGapFactor * gap);
-  }).length;
+  const gap = customer.purchase_days_before >= 2 ? daysBetween(customer.first_ever, customer.last_before) / (customer.purchase_days_before - 1) : 0;
+  return daysBetween(customer.last_before, customer.first_in_period) >= Math.max(rules.lostDays, rules.lostGapFactor * gap);
 }
 
 export async function pyramidLevels(sql: Sql, period: ReportPeriod): Promise<PyramidLevel[]> {

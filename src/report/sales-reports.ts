@@ -151,6 +151,30 @@ export async function profitFacts(batches: AsyncIterable<CustomerProfit[]> | Cus
 
 const paretoTop = 20;
 
+/**
+ * The facts profitFacts reads from the ranking, from every customer's purchases, revenue and profit in any order
+ * (the cumulative profit at a rank is the sum of that many largest profits, whichever of equal ones comes first).
+ */
+export function profitFactsOf(columns: { orders: ArrayLike<number>; revenue: ArrayLike<number>; profit: Float64Array }): ProfitFacts {
+  const count = columns.profit.length;
+  const facts: ProfitFacts = { customers: count, totalProfitCents: 0, orders: 0, revenueCents: 0, losing: 0, cumulativeAt: new Map() };
+  for (let at = 0; at < count; at++) {
+    facts.totalProfitCents += columns.profit[at]!;
+    facts.orders += columns.orders[at]!;
+    facts.revenueCents += columns.revenue[at]!;
+    if (columns.profit[at]! < 0) facts.losing += 1;
+  }
+  if (count === 0) return facts;
+  const wanted = new Set([paretoTop, ...decilePercents].map((percent) => rankAt(count, percent)));
+  const descending = columns.profit.slice().sort().reverse();
+  let cumulative = 0;
+  for (let rank = 1; rank <= count; rank++) {
+    cumulative += descending[rank - 1]!;
+    if (wanted.has(rank)) facts.cumulativeAt.set(rank, cumulative);
+  }
+  return facts;
+}
+
 /** docs/rules.md#reports, profit contribution analysis: customers by profit with cumulative shares (Pareto). */
 export async function profitReport(customers: CustomerProfit[], coverage: OrderCoverage, context: ReportContext): Promise<Report> {
   return profitListing(customers, (await profitFacts([customers])).facts, coverage, context);

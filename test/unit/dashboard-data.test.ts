@@ -2,7 +2,7 @@
 // the lifecycle chart: the shared values must be exactly those each report computes on its own.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
-import { customerStandings, stageSummaries, standingsAndStages } from '../../src/report/analysis-inputs.js';
+import { customerStandings, lifecycleStandings, stageSummaries, standingsAndStages } from '../../src/report/analysis-inputs.js';
 import { buildReport } from '../../src/report/build.js';
 import { SqliteSql } from '../../src/db/engine/sqlite.js';
 import { testDb } from '../helpers/db.js';
@@ -35,14 +35,17 @@ describe('standingsAndStages', () => {
   it('makes the same summary and win-back list when the reports are handed the standings', async () => {
     const period = { since: '2026-10-02', asOf, previous: { since: '2026-09-02', asOf: '2026-10-01' } };
     const all = { since: null, asOf, previous: null };
-    const { standings } = await standingsAndStages(sql, asOf);
+    const lifecycle = await lifecycleStandings(sql, asOf);
+    // As the dashboard reads it: with the standings as of the summary's previous period too.
+    const withPrevious = await lifecycleStandings(sql, asOf, { previous: period.previous.asOf, values: true });
     for (const [name, chosen] of [['summary', period], ['lost', all], ['lost', period]] as const) {
       const alone = await buildReport(sql, name, { period: chosen, lang: 'en', today: asOf });
-      const handed = await buildReport(sql, name, { period: chosen, lang: 'en', today: asOf, standings });
-      expect(handed, `${name} ${chosen.since}`).toEqual(alone);
+      for (const handed of [lifecycle, withPrevious]) {
+        expect(await buildReport(sql, name, { period: chosen, lang: 'en', today: asOf, lifecycle: handed }), `${name} ${chosen.since}`).toEqual(alone);
+      }
     }
     // The win-back list over all history names A, lost on 2025-02-09.
-    const lost = await buildReport(sql, 'lost', { period: all, lang: 'en', today: asOf, standings });
+    const lost = await buildReport(sql, 'lost', { period: all, lang: 'en', today: asOf, lifecycle });
     expect(lost.rows.map((row) => [row.customer_id, row.lost_on])).toEqual([['A', '2025-02-09']]);
   });
 });

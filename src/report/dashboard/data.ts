@@ -5,8 +5,8 @@ import { buildPyramid, defaultCuts } from '../../analysis/pyramid.js';
 import type { RfGrid } from '../../analysis/rf-grid.js';
 import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
 import type { Sql } from '../../db/engine/sql.js';
-import { monthlyRevenue } from '../../db/report-sales.js';
-import { customerStandings, loyaltySummaries, scoredSegments, stageSummaries, standingsAndStages } from '../analysis-inputs.js';
+import { monthlyRevenue, type MonthRevenue } from '../../db/report-sales.js';
+import { lifecycleStandings, loyaltySummaries, scoredSegments, stageSummaries } from '../analysis-inputs.js';
 import type { StageSummary } from '../../analysis/lifecycle.js';
 import { buildReport } from '../build.js';
 import { addMonths, type ResolvedPeriod } from '../period.js';
@@ -90,23 +90,37 @@ async function firstOf(report: Promise<Report>): Promise<{ report: Report; total
 }
 
 /**
- * The summary, the win-back list and the lifecycle stages: all three classify every customer's lifecycle as of the
- * page's date, which reads every order, so that is done once here (not three times) and let go before the rest.
+ * The summary, the win-back list, the lifecycle stages and the top customers by profit: all four read every order up to
+ * the page's date per customer, so that is done once here (not four times) and let go before the rest.
  */
-async function lifecycleParts(sql: Sql, options: DashboardOptions): Promise<{ summary: Report; lost: { report: Report; total: number }; stages: StageSummary[] }> {
-  const { analysisPeriod: period, lang, today } = options;
-  const { standings, stages } = period.since === null
-    ? await standingsAndStages(sql, period.asOf, period.includePartners)
-    : { standings: await customerStandings(sql, period.asOf, period.includePartners), stages: await stageSummaries(sql, period) };
+async function lifecycleParts(sql: Sql, options: DashboardOptions, months: { since: string; asOf: string; rows: MonthRevenue[] }): Promise<{ summary: Report; lost: { report: Report; total: number }; profit: { report: Report; total: number }; stages: StageSummary[] }> {
+  const { analysisPeriod: period, summaryPeriod, lang, today } = options;
   const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
-  const build = (name: string, chosen: ResolvedPeriod, limit?: number) => buildReport(sql, name, { period: chosen, lang, today, standings: same(chosen) ? standings : undefined, limit });
-  return { summary: await build('summary', options.summaryPeriod), lost: await firstOf(build('lost', period, dashboardListLength)), stages };
+  // The summary's previous period ends earlier: its standings come from the same pass over the orders.
+  const earlier = summaryPeriod.previous;
+  const previousAsOf = same(summaryPeriod) && earlier && Boolean(earlier.includePartners) === Boolean(period.includePartners) && earlier.asOf <= period.asOf ? earlier.asOf : null;
+  const read = await lifecycleStandings(sql, period.asOf, { includePartners: period.includePartners, previous: previousAsOf, values: true });
+  const stages = period.since === null ? read.stages : await stageSummaries(sql, period);
+  const build = (name: string, chosen: ResolvedPeriod, limit?: number) =>
+    buildReport(sql, name, { period: chosen, lang, today, lifecycle: same(chosen) ? read : undefined, monthlyRevenue: months, limit });
+  return {
+    summary: await build('summary', summaryPeriod),
+    lost: await firstOf(build('lost', period, dashboardListLength)),
+    // The profit list ranks the same sums over the same orders as the lifecycle pass read (all history).
+    profit: await firstOf(build('profit', period, dashboardListLength)),
+    stages,
+  };
 }
 
 export async function gatherDashboard(sql: Sql, options: DashboardOptions): Promise<DashboardData> {
   const { lang, analysisPeriod: period } = options;
   const asOf = period.asOf;
-  const { summary, lost, stages } = await lifecycleParts(sql, options);
+  // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
+  // Read first: the summary's spark line takes its twelve months from them when they cover those.
+  const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
+  const start = period.since !== null && period.since > first ? period.since : first;
+  const monthRows = await monthlyRevenue(sql, { since: start, asOf });
+  const { summary, lost, profit, stages } = await lifecycleParts(sql, options, { since: start, asOf, rows: monthRows });
   const build = (name: string) => buildReport(sql, name, { period, lang, today: options.today });
 
   // The tiers' own totals say how many orders had no cost: no second pass over the orders for the note.
@@ -114,12 +128,8 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
   const coverage = tierCoverage(tierTotals);
   const pyramid = pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
   const { segments, rfGrid } = await segmentParts(sql, period, lang);
-  // The last 24 months, or fewer when --since/--period starts later: the chart covers the page's span like the rest.
-  const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
-  const start = period.since !== null && period.since > first ? period.since : first;
-  const months = lastMonths(await monthlyRevenue(sql, { since: start, asOf }), asOf, monthsSpanned(start, asOf));
+  const months = lastMonths(monthRows, asOf, monthsSpanned(start, asOf));
   const cohorts = await build('cohorts');
-  const profit = await firstOf(buildReport(sql, 'profit', { period, lang, today: options.today, limit: dashboardListLength }));
   return {
     lang,
     zone: options.zone,
