@@ -42,7 +42,8 @@ export const engines: Engine[] = postgresAvailable ? ['sqlite', 'postgres'] : ['
 const created: string[] = [];
 let counter = 0;
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** FN with a connection as the test server's admin login, closed after. */
+export async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: postgresAdminUrl });
   await client.connect();
   try {

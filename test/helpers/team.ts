@@ -4,21 +4,11 @@
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { runCrm, type RunOptions, type RunResult } from './cli.js';
-import { postgresAdminUrl, postgresUrl } from './engines.js';
+import { admin, postgresUrl } from './engines.js';
 
 let counter = 0;
 const databases: string[] = [];
 const logins: string[] = [];
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 export interface TeamDb {
   /** The database's name on the test server. */
