@@ -44,3 +44,10 @@ export class DatabaseError extends CrmError {
     super(message, ExitCode.database, details);
   }
 }
+
+/** A statement a PostgreSQL server's privileges or row-level security refused (42501): exit 2, nothing changed. */
+export class RefusedByServer extends CrmError {
+  constructor(message: string) {
+    super(message, ExitCode.usage);
+  }
+}

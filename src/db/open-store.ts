@@ -1,6 +1,6 @@
 // Opens the database a --db value names, on either engine, as the one connection type (db/engine/sql.ts):
 // a path is a SQLite file (db/open.ts), a postgres:// or postgresql:// URL a PostgreSQL database.
-import { CrmError, DatabaseError, ExitCode } from '../errors.js';
+import { DatabaseError, RefusedByServer } from '../errors.js';
 import { latestSchemaVersion, migrations } from './migrations.js';
 import { regrantTeamAfterMigration } from './team.js';
 import { openDatabase, schemaVersion, type OpenOptions } from './open.js';
@@ -54,7 +54,7 @@ export async function migratePostgres(sql: PgSql, create: boolean): Promise<numb
   if (before === latestSchemaVersion) return before;
   return migrateUnderLock(sql, check).catch((error: unknown) => {
     // A team member's login may read and write rows, not change the schema: the tables' owner upgrades it.
-    if ((error as { code?: unknown }).code === '42501' || (error instanceof CrmError && error.exitCode === ExitCode.usage && /refused/.test(error.message))) {
+    if (error instanceof RefusedByServer) {
       throw new DatabaseError(
         `${sql.label}: the database is at schema version ${before} and this crm needs ${latestSchemaVersion}; the owner of its tables upgrades it (any crm command run as that login does); nothing was changed`,
       );

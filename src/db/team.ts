@@ -127,8 +127,7 @@ export async function grantTeam(sql: Sql, group?: string): Promise<void> {
 /** After a migration on a database with a team: the new tables are granted too. */
 export async function regrantTeamAfterMigration(sql: Sql): Promise<void> {
   const group = await groupName(sql);
-  const exists = await sql.value<number>('SELECT 1 FROM pg_roles WHERE rolname = ?', [group]);
-  if (exists && (await ownsTables(sql))) await grantTeam(sql, group);
+  if ((await loginExists(sql, group)) && (await ownsTables(sql))) await grantTeam(sql, group);
 }
 
 export interface NewMember {
@@ -160,11 +159,12 @@ export async function addMember(sql: Sql, member: NewMember): Promise<AddResult>
         ? `${member.login} is already on the team (as ${known.name}, ${known.role}); nothing was changed`
         : `the name ${member.name} is already ${known.login}'s; give each person their own name; nothing was changed`);
     }
-    if (!(await sql.value<number>('SELECT 1 FROM pg_roles WHERE rolname = ?', [group]))) {
-      if (!(await ownsTables(sql))) throw new CrmError(`the team is not set up yet: the owner of the tables adds the first member; nothing was changed`);
+    const owner = await ownsTables(sql);
+    if (!(await loginExists(sql, group))) {
+      if (!owner) throw new CrmError(`the team is not set up yet: the owner of the tables adds the first member; nothing was changed`);
       await sql.exec(`CREATE ROLE ${quoteIdentifier(group)} NOLOGIN`);
     }
-    if (await ownsTables(sql)) await grantTeam(sql, group);
+    if (owner) await grantTeam(sql, group);
     const existing = await sql.get<{ superuser: boolean }>('SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = ?', [member.login]);
     const login = quoteIdentifier(member.login);
     // The verifier is base64 and digits this process made: nothing in it can end the literal.
@@ -219,7 +219,8 @@ async function memberOf(sql: Sql, login: string): Promise<{ login: string; name:
 export async function setPassword(sql: Sql, login: string, verifier: string, now: string): Promise<void> {
   requireServer(sql);
   checkLogin(login);
-  const self = (await sql.value<string>('SELECT CAST(current_user AS TEXT)')) === login;
+  // The connection's login, read once when it connected.
+  const self = sql.actor === login;
   if (!self) await memberOf(sql, login);
   await sql.transaction(async () => {
     await sql.exec(`ALTER ROLE ${quoteIdentifier(login)} PASSWORD '${verifier}'`);
@@ -244,8 +245,7 @@ export async function removeMember(sql: Sql, login: string, to: string | null, n
   checkLogin(login);
   return sql.transaction(async () => {
     const member = await memberOf(sql, login);
-    const me = (await sql.value<string>('SELECT CAST(current_user AS TEXT)'))!;
-    if (login === me) throw new UsageError('you cannot take yourself off the team; another owner can');
+    if (login === sql.actor) throw new UsageError('you cannot take yourself off the team; another owner can');
     const heir = to === null ? null : await memberOf(sql, checkLogin(to));
     if (heir?.login === login) throw new UsageError('--to names the login being removed; name another member');
     const moved = await sql.run(

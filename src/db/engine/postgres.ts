@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import pgpassHelper from 'pgpass/lib/helper.js';
-import { CrmError, DatabaseError, ExitCode } from '../../errors.js';
+import { DatabaseError, RefusedByServer, type CrmError } from '../../errors.js';
 import { postgresDialect } from './dialect.js';
 import type { Params, RunResult, Sql } from './sql.js';
 
@@ -246,7 +246,7 @@ export function serverProblem(label: string, error: unknown): CrmError | null {
   if (code === '40P01' || code === '55P03') return new DatabaseError(`${label}: the database is busy with another writer; try again when it finishes`);
   if (code === '25006') return new DatabaseError(`${label}: the server accepts no writes here (a read-only server or replica)`);
   // A team's rules (db/team-schema.ts): a row or table this login may not touch. The statement changed nothing.
-  if (code === '42501') return new CrmError(`${label}: the server refused this for that login (${error.message}); nothing was changed`, ExitCode.usage);
+  if (code === '42501') return new RefusedByServer(`${label}: the server refused this for that login (${error.message}); nothing was changed`);
   return null;
 }
 
