@@ -25,6 +25,10 @@ export interface CustomerFile {
   referrer: Pick<CustomerRecord, 'external_id' | 'name'> | null;
   /** Campaigns the customer is in: "autumn-letter (control until 2026-09-30: do not contact)". */
   campaigns: string[];
+  /** The member level and the sales that make it (db/members.ts), when the shop has levels. */
+  member?: { level: string | null; growthCents: number; basis: 'growth' | 'lifetime' };
+  /** The points balance and what expires in the next 30 days (db/points.ts), when the shop runs points. */
+  points?: { balance: number; expiringSoon: number; expiringBy: string };
 }
 
 export interface CustomerFileOptions {

@@ -1,5 +1,6 @@
 // Customer records: listing, lookup, search and manual adds. The only SQL about customers outside imports.
 import type { Sql } from './engine/sql.js';
+import { growthSql, levelOfSql } from './members.js';
 import { billed, purchase } from './report-sales.js';
 
 export interface CustomerListRow {
@@ -21,6 +22,8 @@ export interface CustomerListRow {
   orders: number;
   revenue_cents: number;
   last_order: string | null;
+  /** The member level (db/members.ts), when the listing asked for it. */
+  level?: string | null;
 }
 
 export type CustomerSort = 'name' | 'id' | 'revenue' | 'orders' | 'last-order' | 'created';
@@ -36,6 +39,9 @@ export interface CustomerFilter {
   tag?: string;
   sort?: CustomerSort;
   limit?: number;
+  /** Member levels as of a day (db/members.ts levelParams): adds each customer's level; with `level`, only that level. */
+  members?: { levelAsOf: string; levelSince: string | null };
+  level?: string;
 }
 
 const orderBy = (sql: Sql): Record<CustomerSort, string> => ({
@@ -65,8 +71,10 @@ const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c
 export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<CustomerListRow[]> {
   // Tags are a comma-separated list; a tag filter matches one whole tag. The source is compared in lower case: the
   // parameter is lowered here (lower() of a parameter would fold more than ASCII on a PostgreSQL server's collation).
-  const text = `SELECT ${listColumns} FROM customers c
+  const level = levelOfSql(growthSql('c.id'));
+  const text = `SELECT ${listColumns}${filter.members ? `, ${level} AS level` : ''} FROM customers c
     WHERE (CAST(@owner AS TEXT) IS NULL OR c.owner = @owner)
+      ${filter.members && filter.level !== undefined ? `AND ${level} = @level` : ''}
       AND (CAST(@kind AS TEXT) IS NULL OR c.kind = @kind)
       AND (CAST(@source AS TEXT) IS NULL OR lower(trim(c.channel)) = trim(@source))
       AND (CAST(@city AS TEXT) IS NULL OR c.city = @city)
@@ -80,6 +88,7 @@ export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<C
     city: filter.city ?? null,
     tag: filter.tag ?? null,
     limit: filter.limit ?? null,
+    ...(filter.members ? { ...filter.members, level: filter.level ?? null } : {}),
   });
 }
 

@@ -1,4 +1,5 @@
-import { teamSchemaPostgres } from './team-schema.js';
+import { postgresDialect } from './engine/dialect.js';
+import { ofVisibleCustomer, policies, seesAll, teamSchemaPostgres } from './team-schema.js';
 
 // Numbered schema migrations, applied in order on PRAGMA user_version. Append only: never edit a released step.
 
@@ -26,6 +27,62 @@ const authoredTables: readonly string[] = ['customers', 'orders', 'interactions'
 const loggedTables: readonly string[] = ['import_runs', 'audit_log'];
 /** crm customer show lists a customer's changes from the audit log on the timeline (db/customer-file.ts). */
 const auditIndex = 'CREATE INDEX audit_log_customer ON audit_log(customer_id) WHERE customer_id IS NOT NULL;';
+
+// Version 20: members and points (会员积分; db/members.ts, db/points.ts). Levels and points rules are the shop's settings
+// (a manager's); the ledger is one row per change of a customer's points, never rewritten: earning and reversing rows
+// are keyed by the order (order_id, order_seq), so re-importing orders never earns twice.
+const membersTables = `
+-- A customer's level is derived from their sales (growth: the last 12 months, or lifetime), never stored per customer.
+-- crm member levels set replaces the whole ladder; basis is the same on every row.
+CREATE TABLE member_levels (
+  name TEXT PRIMARY KEY,
+  threshold_cents INTEGER NOT NULL UNIQUE CHECK (threshold_cents >= 0),
+  basis TEXT NOT NULL CHECK (basis IN ('growth', 'lifetime')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  created_by TEXT,
+  updated_by TEXT
+) WITHOUT ROWID;
+-- The points rule in force from a day on (the latest effective_from not after an order's date earns that order).
+-- A new rule is a new row: the rows already earned keep their points.
+CREATE TABLE points_rules (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  effective_from TEXT NOT NULL UNIQUE,
+  earn INTEGER NOT NULL CHECK (earn > 0),
+  per_cents INTEGER NOT NULL CHECK (per_cents > 0),
+  expire TEXT NOT NULL,
+  level_bonus TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  created_by TEXT,
+  updated_by TEXT
+);
+CREATE TABLE points_ledger (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  external_id TEXT UNIQUE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  on_date TEXT NOT NULL,
+  points INTEGER NOT NULL CHECK (points <> 0),
+  kind TEXT NOT NULL CHECK (kind IN ('earn', 'reverse', 'add', 'redeem', 'expire', 'adjust')),
+  order_id INTEGER REFERENCES orders(id) ON DELETE CASCADE,
+  order_seq INTEGER,
+  rule_id INTEGER REFERENCES points_rules(id),
+  level TEXT,
+  bonus_permille INTEGER,
+  expires_on TEXT,
+  reason TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  created_by TEXT,
+  updated_by TEXT
+);
+CREATE UNIQUE INDEX points_ledger_order ON points_ledger(order_id, order_seq) WHERE order_id IS NOT NULL;
+CREATE INDEX points_ledger_customer ON points_ledger(customer_id, on_date);
+CREATE INDEX points_ledger_date ON points_ledger(on_date);
+-- crm snapshot diff shows who moved between levels: the level each customer held at the snapshot's date.
+ALTER TABLE snapshot_customers ADD COLUMN level TEXT;
+`;
+const membersAuthored = ['member_levels', 'points_rules', 'points_ledger'];
 
 export const migrations: Migration[] = [
   {
@@ -484,6 +541,23 @@ CREATE TABLE team_members (
 `,
     // The row-level security that makes the roles hold on the server (db/team-schema.ts).
     postgres: teamSchemaPostgres,
+  },
+  // 18 and 19 are other work (numbers are never reused).
+  {
+    version: 20,
+    description: 'members and points: levels by growth value, points rules from a date, the points ledger; snapshots keep the level',
+    sql: membersTables,
+    // Who wrote a row as in version 16; who sees and writes which rows as in version 17 (db/team-schema.ts): everyone
+    // reads the levels and rules and a manager sets them; a salesperson reads and adds ledger rows of their own
+    // customers (crm points add, redeem, and the earning their orders bring); changing or removing a ledger row is a manager's.
+    postgres: `
+${postgresDialect.ddl(membersTables)}
+${membersAuthored.map((table) => `ALTER TABLE ${table} ALTER COLUMN created_by SET DEFAULT CAST(current_user AS TEXT), ALTER COLUMN updated_by SET DEFAULT CAST(current_user AS TEXT);
+CREATE TRIGGER ${table}_updated_by BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION crm_updated_by();`).join('\n')}
+${policies('member_levels', { read: 'true', add: seesAll, change: seesAll, remove: seesAll })}
+${policies('points_rules', { read: 'true', add: seesAll, change: seesAll, remove: seesAll })}
+${policies('points_ledger', { read: ofVisibleCustomer, add: ofVisibleCustomer, change: seesAll, remove: seesAll })}
+`,
   },
 ];
 

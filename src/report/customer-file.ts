@@ -107,18 +107,34 @@ export function customerFileReport(file: CustomerFile, now: string, lang: 'en' |
   const profit = totals.cost_cents === null ? null : totals.revenue_cents - totals.cost_cents;
   const level = satisfaction.level === null ? null : lang === 'zh' ? satisfactionLevelZh[satisfaction.level] : satisfaction.level;
   const round = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 10_000);
+  const memberColumns: Column[] = [
+    ...(file.member
+      ? [
+          { key: 'member_level', label: 'Member level', labelZh: '会员等级', type: 'text' },
+          { key: 'growth', label: file.member.basis === 'growth' ? 'Growth (sales, last 12 months)' : 'Growth (sales, lifetime)', labelZh: file.member.basis === 'growth' ? '成长值（近 12 个月消费）' : '成长值（累计消费）', type: 'money' },
+        ] satisfies Column[]
+      : []),
+    ...(file.points
+      ? [
+          { key: 'points', label: 'Points', labelZh: '积分', type: 'integer' },
+          { key: 'points_expiring', label: `Points expiring by ${file.points.expiringBy}`, labelZh: `${file.points.expiringBy} 前到期积分`, type: 'integer' },
+        ] satisfies Column[]
+      : []),
+  ];
   return {
     name: 'customer',
     title: `${customer.name} (${customer.external_id})`,
     json: 'object',
     vertical: true,
-    columns: cardColumns,
+    columns: memberColumns.length ? [...cardColumns.slice(0, 13), ...memberColumns, ...cardColumns.slice(13)] : cardColumns,
     rows: [
       {
         customer_id: customer.external_id, name: customer.name, company: customer.company, email: customer.email,
         phone: customer.phone, city: customer.city, region: customer.region, channel: customer.channel, owner: customer.owner,
         tags: customer.tags, notes: customer.notes, status: customer.status, kind: customer.kind, converted_at: customer.converted_at,
         dropped: customer.dropped_at ? `${customer.dropped_at}: ${customer.drop_reason ?? ''}` : null,
+        ...(file.member ? { member_level: file.member.level, growth: file.member.growthCents } : {}),
+        ...(file.points ? { points: file.points.balance, points_expiring: file.points.expiringSoon } : {}),
         referred_by: file.referrer ? `${file.referrer.external_id} ${file.referrer.name}` : null,
         campaigns: file.campaigns.length ? file.campaigns.join('; ') : null, created_at: customer.created_at,
         orders: totals.orders, revenue: totals.revenue_cents, profit, first_order: totals.first_order, last_order: totals.last_order,

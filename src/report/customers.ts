@@ -52,7 +52,11 @@ export interface CustomerListOptions {
   noun?: 'matches' | 'customers';
   /** The shop's time zone: the day a lead was recorded is its day there (default UTC). */
   zone?: string;
+  /** The shop has member levels: a level column after the kind (db/members.ts). */
+  levels?: boolean;
 }
+
+const levelColumn: Column = { key: 'level', label: 'Level', labelZh: '会员等级', type: 'text' };
 
 /** "showing the first 50 matches; use --limit for more", or null when the listing is whole. */
 export function limitNote(options: CustomerListOptions): string | null {
@@ -83,7 +87,8 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers',
       ],
     };
   }
-  const columns = options.source ? [...listColumns.slice(0, 3), sourceColumn, ...listColumns.slice(3)] : listColumns;
+  const extra = [...(options.source ? [sourceColumn] : []), ...(options.levels ? [levelColumn] : [])];
+  const columns = [...listColumns.slice(0, 3), ...extra, ...listColumns.slice(3)];
   return {
     name: 'customers',
     title: `${title} (${rows.length})`,
@@ -91,7 +96,8 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers',
     json: 'array',
     columns,
     rows: rows.map((row) => ({
-      customer_id: row.external_id, name: row.name, kind: row.kind, ...(options.source ? { source: row.channel } : {}), company: row.company, city: row.city,
+      customer_id: row.external_id, name: row.name, kind: row.kind, ...(options.source ? { source: row.channel } : {}),
+      ...(options.levels ? { level: row.level ?? null } : {}), company: row.company, city: row.city,
       owner: row.owner, email: row.email, phone: row.phone, tags: row.tags, orders: row.orders, revenue: row.revenue_cents, last_order: row.last_order,
     })),
     ...(limitNote(options) === null ? {} : { notes: [limitNote(options)!] }),

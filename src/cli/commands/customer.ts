@@ -13,6 +13,7 @@ interface ListFlags extends OutputOptions {
   owner?: string;
   city?: string;
   tag?: string;
+  level?: string;
   sort: CustomerSort;
   limit?: string;
 }
@@ -102,17 +103,26 @@ export function registerCustomer(program: Command, context: CliContext): void {
       .option('--owner <name>', 'only customers of this salesperson')
       .option('--city <city>', 'only customers in this city')
       .option('--tag <tag>', 'only customers with this tag')
+      .option('--level <name>', 'only members of this level (crm member levels), as of today')
       .addOption(new Option('--sort <key>', 'sort order').choices([...customerSorts]).default('name'))
       .option('--limit <n>', 'at most N customers')
-      .addHelpText('after', '\nExamples:\n  $ crm customer list --city 上海 --sort revenue --limit 20\n  $ crm customer list --kind lead --source fair\n  $ crm customer list --format csv --output customers.csv'),
+      .addHelpText('after', '\nExamples:\n  $ crm customer list --city 上海 --sort revenue --limit 20\n  $ crm customer list --kind lead --source fair\n  $ crm customer list --level 金卡\n  $ crm customer list --format csv --output customers.csv'),
   ).action(async (flags: ListFlags) => {
     const { listCustomers } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const db = await context.openStore();
+    const { readLevels, levelParams } = await import('../../db/members.js');
+    const ladder = await readLevels(db);
+    if (flags.level !== undefined && !ladder.levels.some((level) => level.name === flags.level)) {
+      throw new UsageError(ladder.levels.length === 0
+        ? `--level ${flags.level}: the shop has no member levels yet (crm member levels set "普通=0 银卡=2000 金卡=5000")`
+        : `--level ${flags.level}: not a member level (levels: ${ladder.levels.map((level) => level.name).join(', ')})`);
+    }
+    const members = ladder.levels.length > 0 ? levelParams(ladder, context.today()) : undefined;
     // One row more than the limit tells a listing that stopped at it from one that happens to be that long.
-    const { rows, stoppedAt } = limited(await listCustomers(db, { ...flags, limit: limit === undefined ? undefined : limit + 1 }), limit);
-    const options = { leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags), zone: context.zone(), stoppedAt, noun: 'customers' as const };
+    const { rows, stoppedAt } = limited(await listCustomers(db, { ...flags, members, limit: limit === undefined ? undefined : limit + 1 }), limit);
+    const options = { levels: members !== undefined, leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags), zone: context.zone(), stoppedAt, noun: 'customers' as const };
     await context.emit(customerListReport(rows, 'Customers', options), flags);
     await sayLimit(context, flags, options);
   });
@@ -132,6 +142,9 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const found = await resolveCustomer(context, db, reference);
     const { customerFileFacts } = await import('../../db/customer-file.js');
     const file = buildCustomerFile(await customerFileFacts(db, found, flags.all ? null : 10), { today: context.today() });
+    const { readLevels, customerLevel } = await import('../../db/members.js');
+    const ladder = await readLevels(db);
+    if (ladder.levels.length > 0) file.member = { ...(await customerLevel(db, ladder, found.id, context.today())), basis: ladder.basis };
     await context.emit(customerFileReport(file, nowIso(context), context.lang(flags)), flags);
   });
 

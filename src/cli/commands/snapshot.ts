@@ -9,6 +9,7 @@ interface SaveFlags extends ScoreFlags {
 
 interface DiffFlags extends OutputOptions {
   customers?: boolean;
+  levels?: boolean;
   high: string;
 }
 
@@ -42,14 +43,17 @@ export function registerSnapshot(program: Command, context: CliContext): void {
     const customers = await snapshotOf(sql, { ...options, cuts });
     const replaced = (await snapshotByDate(sql, options.period.asOf)) !== undefined;
     if (customers.clvUnavailable) context.info(`no p_alive or CLV in this snapshot: ${customers.clvUnavailable}`);
-    await saveSnapshot(
+    const { readLevels, saveSnapshotLevels } = await import('../../db/members.js');
+    const ladder = await readLevels(sql);
+    // The member level each customer held at the date goes in with the rest, in the same transaction.
+    await sql.transaction(async () => saveSnapshotLevels(sql, ladder, await saveSnapshot(
       sql,
       {
         as_of: options.period.asOf, since: options.period.since ?? null, bins: options.bins, rules: options.rulesSource,
         cuts: cuts.join(','), customers: customers.count, created_at: context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       },
       customers.rows,
-    );
+    ), options.period.asOf), 'write');
     await context.emit(
       {
         name: 'snapshot-save',
@@ -82,6 +86,7 @@ export function registerSnapshot(program: Command, context: CliContext): void {
       .command('diff [from] [to]')
       .description('movement matrix between two snapshots (default: the last two), then who fell from a high-value segment or tier')
       .option('--customers', 'only the customers who fell (for a call list)')
+      .option('--levels', 'only the member level moves (crm member levels): who went up or down')
       .option('--high <segments>', 'segments that count as high value, comma-separated', 'Champions,Loyal Customers,Potential Loyalist')
       .addHelpText('after', '\nExamples:\n  $ crm snapshot diff\n  $ crm snapshot diff 2026-10-31 2026-11-30\n  $ crm snapshot diff --customers --format csv --output fell.csv'),
   ).action(async (fromRaw: string | undefined, toRaw: string | undefined, flags: DiffFlags) => {
@@ -129,13 +134,29 @@ export function registerSnapshot(program: Command, context: CliContext): void {
       await context.emit(fell, flags);
       return;
     }
+    const members = await import('../../db/members.js');
+    const { levelMovesReport } = await import('../../report/members.js');
+    const hasLevels = await members.snapshotsHaveLevels(sql, from.id, to.id);
+    const levelMoves = hasLevels || flags.levels
+      ? levelMovesReport(await members.levelMoves(sql, from.id, to.id), (await members.readLevels(sql)).levels, { from: from.as_of, to: to.as_of, lang })
+      : null;
+    if (flags.levels) {
+      if (!hasLevels) context.info('these snapshots hold no member levels: set them with crm member levels set, then crm snapshot save');
+      await context.emit(levelMoves!, flags);
+      return;
+    }
     const matrix = report.movementReport(movementMatrix(movements, defaultSegmentRules.map((rule) => rule.name)), dates);
     matrix.notes!.push(`${fell.rows.length} customer(s) fell from ${high.join(', ')} or to a lower tier: crm snapshot diff ${from.as_of} ${to.as_of} --customers`);
+    if (levelMoves) matrix.notes!.push(`${levelMoves.rows.reduce((sum, row) => sum + Number(row.customers), 0)} customer(s) changed member level: crm snapshot diff ${from.as_of} ${to.as_of} --levels`);
     await context.emit(matrix, flags);
     // On a terminal (and in Markdown) the list follows the matrix; CSV and JSON carry one report each.
     if ((flags.format ?? 'table') === 'table' || flags.format === 'md') {
       if (flags.output === undefined) context.io.stdout.write('\n');
       if (flags.output === undefined) await context.emit(fell, flags);
+      if (flags.output === undefined && levelMoves) {
+        context.io.stdout.write('\n');
+        await context.emit(levelMoves, flags);
+      }
     }
   });
 }
