@@ -10,6 +10,12 @@ export async function undoImport(context: CliContext, runId: number, flags: { ye
     await confirmOrRequireYes(context, flags.yes, `Undo import run ${runId} (${run.kind} from ${run.file_name}: ${run.rows_new} new, ${run.rows_changed} changed)?`);
   }
   const result = await undoImportRun(sql, runId, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  // Points follow the orders: earning of removed orders went with them (ON DELETE CASCADE); orders given back their
+  // earlier status or amount are brought up to date (README "Members and points").
+  if (result.kind === 'orders') {
+    const { syncLedger } = await import('./commands/points.js');
+    await syncLedger(context, sql);
+  }
   const list = (counts: Record<string, number | undefined>): string =>
     Object.entries(counts).map(([table, count]) => `${count} ${table}`).join(', ') || 'nothing';
   if (flags.format === 'json') {

@@ -126,7 +126,7 @@ function scrubFile(sql: SqliteSql): boolean {
 }
 
 /** The tables forget writes to: their dead row versions hold the erased values on PostgreSQL until VACUUM. */
-const touchedTables = ['customers', 'interactions', 'complaints', 'payments', 'audit_log', 'import_changes'];
+const touchedTables = ['customers', 'interactions', 'complaints', 'payments', 'points_ledger', 'audit_log', 'import_changes'];
 
 /**
  * PostgreSQL: an UPDATE leaves the old row version (with the erased values) in the table until VACUUM removes it,
@@ -229,6 +229,8 @@ export async function forgetCustomer(sql: Sql, id: number, now: string): Promise
     const paymentsCleared = (
       await sql.run('UPDATE payments SET method = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ? AND method IS NOT NULL', [now, sql.actor, id])
     ).changes;
+    // Points added or redeemed by hand keep their points and day, not the words typed with them (schema version 20).
+    await sql.run('UPDATE points_ledger SET reason = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ? AND reason IS NOT NULL', [now, sql.actor, id]);
     // Earlier audit rows keep that an edit or merge happened, not the values it wrote or replaced.
     const audit = await scrubAuditTrail(sql, id);
     // import_changes holds earlier values (names, e-mails, summaries, payment methods) for crm import undo: they

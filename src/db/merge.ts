@@ -28,6 +28,8 @@ export async function mergeCustomers(sql: Sql, keep: CustomerRecord, other: Cust
     // Every row the merge changes says who merged (on PostgreSQL the server stamps updated_by on any UPDATE anyway).
     const actor = sql.actor;
     for (const table of historyTables) await sql.run(`UPDATE ${table} SET customer_id = ?, updated_by = ? WHERE customer_id = ?`, [keep.id, actor, other.id]);
+    // OTHER's points go with their orders (schema version 20): KEEP's balance is the sum of both.
+    await sql.run('UPDATE points_ledger SET customer_id = ?, updated_by = ? WHERE customer_id = ?', [keep.id, actor, other.id]);
     const plan: MergePlan = mergePlan(keep, other);
     const filled = Object.keys(plan.fill) as FillableField[];
     if (filled.length) {

@@ -145,6 +145,16 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const { readLevels, customerLevel } = await import('../../db/members.js');
     const ladder = await readLevels(db);
     if (ladder.levels.length > 0) file.member = { ...(await customerLevel(db, ladder, found.id, context.today())), basis: ladder.basis };
+    const points = await import('../../db/points.js');
+    if (await points.runsPoints(db)) {
+      const { syncLedger } = await import('./points.js');
+      await syncLedger(context, db, found.id);
+      const { expiringBefore } = await import('../../analysis/points.js');
+      const { addDays } = await import('../../util/dates.js');
+      const standing = await points.customerStanding(db, found.id, context.today());
+      const by = addDays(context.today(), 30);
+      file.points = { balance: standing.balance, expiringSoon: expiringBefore(standing, by), expiringBy: by };
+    }
     await context.emit(customerFileReport(file, nowIso(context), context.lang(flags)), flags);
   });
 

@@ -170,6 +170,12 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
     if (flags.format === 'json' && totals) context.info(totals);
     if (flags.format === 'json') context.io.stdout.write(summaryJson(summary, !summary.dryRun));
     else context.say(summaryText(summary, problemLine));
+    // Orders earn points as they arrive (README "Members and points"), keyed by the order: a re-import earns nothing twice.
+    if (kind === 'orders' && !summary.dryRun && summary.rowsNew + summary.rowsChanged > 0) {
+      const { syncLedger } = await import('./points.js');
+      const synced = await syncLedger(context, sql);
+      if (synced.earned + synced.adjusted > 0) context.info(`points: ${synced.earned} order(s) earned, ${synced.adjusted} adjusted (refunds, cancellations, corrected amounts)`);
+    }
     const control = summary.controlContacts;
     if (control.contacts > 0) {
       // As crm log --campaign warns for one contact: a contacted control customer spoils the comparison.

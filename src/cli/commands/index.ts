@@ -27,6 +27,7 @@ import { registerCampaign } from './campaign.js';
 import { registerDb } from './db.js';
 import { registerTeam } from './team.js';
 import { registerMember } from './member.js';
+import { registerPoints } from './points.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
@@ -34,5 +35,5 @@ export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
   registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard, registerClv, registerLead, registerCampaign,
-  registerDb, registerTeam, registerMember,
+  registerDb, registerTeam, registerMember, registerPoints,
 ];

@@ -1,0 +1,272 @@
+// The points ledger (schema version 20): rules from a date, the rows orders earn and take back (keyed by the order, so
+// re-importing orders never earns twice), points added and redeemed by hand, and each customer's standing (FIFO and
+// expiry: analysis/points.ts). README "Members and points".
+import { levelOf } from '../analysis/members.js';
+import { expiresOn, orderPoints, pointsStanding, ruleOn, type ExpireRule, type LedgerEntry, type PointsRule, type PointsStanding } from '../analysis/points.js';
+import { CrmError } from '../errors.js';
+import type { Sql } from './engine/sql.js';
+import { readLevels, type LevelLadder } from './members.js';
+import { billed } from './report-sales.js';
+
+interface RuleRow {
+  id: number;
+  effective_from: string;
+  earn: number;
+  per_cents: number;
+  expire: string;
+  level_bonus: string;
+}
+
+const ruleOf = (row: RuleRow): PointsRule => ({
+  id: Number(row.id), effectiveFrom: row.effective_from, earn: Number(row.earn), perCents: Number(row.per_cents),
+  expire: row.expire as ExpireRule, bonusPermille: JSON.parse(row.level_bonus) as Record<string, number>,
+});
+
+/** Every rule, the earliest first. */
+export async function readRules(sql: Sql): Promise<PointsRule[]> {
+  return (await sql.all<RuleRow>('SELECT id, effective_from, earn, per_cents, expire, level_bonus FROM points_rules ORDER BY effective_from')).map(ruleOf);
+}
+
+/** The latest day an order earned points under the rules (a new rule may not start on or before it), or null. */
+export async function lastEarnedDay(sql: Sql): Promise<string | null> {
+  return (await sql.value<string>("SELECT max(o.order_date) FROM points_ledger p JOIN orders o ON o.id = p.order_id WHERE p.kind = 'earn'")) ?? null;
+}
+
+/**
+ * Adds the rule in force from its day on (crm points rules set). The past is never rewritten: a rule may not start on
+ * or before the day of an order that already earned (CrmError, exit 1), and rows already written keep their points.
+ */
+export async function addRule(sql: Sql, rule: Omit<PointsRule, 'id'>, now: string): Promise<void> {
+  await sql.transaction(async () => {
+    const last = await lastEarnedDay(sql);
+    if (last !== null && rule.effectiveFrom <= last) {
+      throw new CrmError(`--from ${rule.effectiveFrom}: orders up to ${last} have already earned points under the rules in force then; a new rule starts after ${last} (changing rules never rewrites the past); nothing was changed`);
+    }
+    await sql.run('DELETE FROM points_rules WHERE effective_from = ?', [rule.effectiveFrom]);
+    await sql.run(
+      `INSERT INTO points_rules (effective_from, earn, per_cents, expire, level_bonus, created_at, updated_at, created_by, updated_by)
+       VALUES (@from, @earn, @per, @expire, @bonus, @now, @now, @actor, @actor)`,
+      { from: rule.effectiveFrom, earn: rule.earn, per: rule.perCents, expire: rule.expire, bonus: JSON.stringify(rule.bonusPermille), now, actor: sql.actor },
+    );
+  }, 'write');
+}
+
+interface Candidate {
+  id: number;
+  customer_id: number;
+  order_date: string;
+  amount_cents: number;
+  is_billed: number;
+  net: number | null;
+  seq: number | null;
+  rule_id: number | null;
+  bonus_permille: number | null;
+  level: string | null;
+  growth_before: number | null;
+}
+
+export interface SyncResult {
+  /** Orders that earned for the first time. */
+  earned: number;
+  /** Orders whose points changed: taken back (refunded, cancelled, a lower amount) or given again. */
+  adjusted: number;
+}
+
+const BATCH = 500;
+
+/**
+ * Brings the ledger up to date with the orders (every customer, or one): an order that counts (not refunded or
+ * cancelled) and has a rule in force on its day earns `orderPoints` once, at the rule, level and bonus of that day,
+ * dated the order's day; an order whose points no longer match (refunded or cancelled: 0; a corrected amount) gets a
+ * row making up the difference, dated TODAY, at the rule and bonus it first earned under. Read in batches of orders by
+ * id, so memory stays small at any size; idempotent, and safe against a second crm doing the same (ON CONFLICT).
+ */
+export async function syncPoints(sql: Sql, today: string, now: string, customerId: number | null = null): Promise<SyncResult> {
+  const rules = await readRules(sql);
+  const result: SyncResult = { earned: 0, adjusted: 0 };
+  if (rules.length === 0) return result;
+  const ladder = await readLevels(sql);
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  const first = rules[0]!.effectiveFrom;
+  const d = sql.dialect;
+  // The level an order earns its bonus at: the one the customer held before it, from sales in the 12 months before its
+  // day (lifetime: all before it), under today's ladder.
+  const growthBefore = `(SELECT coalesce(sum(g.amount_cents), 0) FROM orders g
+      WHERE g.customer_id = x.customer_id AND g.order_date < x.order_date
+        AND (CAST(@lifetime AS INTEGER) = 1 OR g.order_date >= ${d.monthsBefore('x.order_date', 12)})
+        AND ${billed.replace(/\bstatus\b/g, 'g.status')})`;
+  const text = `
+    WITH x AS (
+      SELECT o.id, o.customer_id, o.order_date, o.amount_cents, CASE WHEN ${billed.replace(/\bstatus\b/g, 'o.status')} THEN 1 ELSE 0 END AS is_billed,
+             (SELECT sum(p.points) FROM points_ledger p WHERE p.order_id = o.id) AS net,
+             (SELECT max(p.order_seq) FROM points_ledger p WHERE p.order_id = o.id) AS seq
+      FROM orders o
+      WHERE o.id > @after AND (CAST(@customer AS INTEGER) IS NULL OR o.customer_id = @customer)
+    ),
+    y AS (
+      SELECT x.*, e.rule_id, e.bonus_permille, e.level
+      FROM x LEFT JOIN points_ledger e ON e.order_id = x.id AND e.order_seq = 1
+    )
+    SELECT y.id, y.customer_id, y.order_date, y.amount_cents, y.is_billed, y.net, y.seq, y.rule_id, y.bonus_permille, y.level,
+           CASE WHEN y.seq IS NULL THEN ${growthBefore.replace(/\bx\./g, 'y.')} END AS growth_before
+    FROM y LEFT JOIN points_rules r ON r.id = y.rule_id
+    WHERE (y.seq IS NULL AND y.is_billed = 1 AND y.order_date >= @first)
+       OR (y.seq IS NOT NULL AND coalesce(y.net, 0) <> CASE WHEN y.is_billed = 1 THEN (y.amount_cents / r.per_cents) * r.earn * y.bonus_permille / 1000 ELSE 0 END)
+    ORDER BY y.id
+    LIMIT ${BATCH}`;
+  const insert = `INSERT INTO points_ledger (customer_id, on_date, points, kind, order_id, order_seq, rule_id, level, bonus_permille, expires_on,
+                     created_at, updated_at, created_by, updated_by)
+                  VALUES (@customer, @on, @points, @kind, @order, @seq, @rule, @level, @bonus, @expires, @now, @now, @actor, @actor)
+                  ON CONFLICT (order_id, order_seq) WHERE order_id IS NOT NULL DO NOTHING`;
+  let after = 0;
+  for (;;) {
+    const batch = await sql.all<Candidate>(text, { after, customer: customerId, first, lifetime: ladder.basis === 'lifetime' ? 1 : 0 });
+    if (batch.length === 0) break;
+    await sql.transaction(async () => {
+      for (const order of batch) {
+        const row = earningRow(order, byId, rules, ladder, today);
+        if (row === null) continue;
+        const written = await sql.run(insert, { ...row, now, actor: sql.actor });
+        if (written.changes > 0) {
+          if (order.seq === null) result.earned++;
+          else result.adjusted++;
+        }
+      }
+    }, 'write');
+    after = Number(batch[batch.length - 1]!.id);
+    if (batch.length < BATCH) break;
+  }
+  return result;
+}
+
+/** The ledger row that brings one order's points to what they should be, or null when none is needed. */
+function earningRow(order: Candidate, byId: ReadonlyMap<number, PointsRule>, rules: readonly PointsRule[], ladder: LevelLadder, today: string) {
+  const amount = Number(order.amount_cents);
+  const isBilled = Number(order.is_billed) === 1;
+  if (order.seq === null) {
+    const rule = ruleOn(rules, order.order_date);
+    if (rule === null) return null;
+    const level = ladder.levels.length === 0 ? null : levelOf(Number(order.growth_before ?? 0), ladder.levels);
+    const bonus = level === null ? 1000 : rule.bonusPermille[level] ?? 1000;
+    const points = orderPoints(amount, rule, bonus);
+    if (points === 0) return null;
+    return {
+      customer: order.customer_id, on: order.order_date, points, kind: points > 0 ? 'earn' : 'reverse', order: order.id, seq: 1, rule: rule.id, level, bonus,
+      expires: points > 0 ? expiresOn(order.order_date, rule.expire) : null,
+    };
+  }
+  const rule = byId.get(Number(order.rule_id))!;
+  const bonus = Number(order.bonus_permille);
+  const wanted = isBilled ? orderPoints(amount, rule, bonus) : 0;
+  const delta = wanted - Number(order.net ?? 0);
+  if (delta === 0) return null;
+  return {
+    customer: order.customer_id, on: today, points: delta, kind: delta > 0 ? 'earn' : 'reverse', order: order.id, seq: Number(order.seq) + 1, rule: rule.id,
+    level: order.level, bonus, expires: delta > 0 ? expiresOn(today, rule.expire) : null,
+  };
+}
+
+interface EntryRow {
+  id: number;
+  on_date: string;
+  points: number;
+  order_id: number | null;
+  expires_on: string | null;
+}
+
+const entryOf = (row: EntryRow): LedgerEntry => ({ id: Number(row.id), onDate: row.on_date, points: Number(row.points), orderId: row.order_id === null ? null : Number(row.order_id), expiresOn: row.expires_on });
+
+/** One customer's standing as of a day (balance after expiry, FIFO). */
+export async function customerStanding(sql: Sql, customerId: number, asOf: string): Promise<PointsStanding> {
+  const rows = await sql.all<EntryRow>('SELECT id, on_date, points, order_id, expires_on FROM points_ledger WHERE customer_id = ? ORDER BY on_date, id', [customerId]);
+  return pointsStanding(rows.map(entryOf), asOf);
+}
+
+/**
+ * Every customer's standing as of a day, one customer at a time, read in batches in (customer, date, id) order: the
+ * ledger of a million customers is never held at once. FN gets each customer's id and standing.
+ */
+export async function eachStanding(sql: Sql, asOf: string, fn: (customerId: number, standing: PointsStanding) => void): Promise<void> {
+  let current: number | null = null;
+  let entries: LedgerEntry[] = [];
+  const flush = (): void => {
+    if (current !== null) fn(current, pointsStanding(entries, asOf));
+  };
+  for await (const batch of sql.batches<EntryRow & { customer_id: number }>(
+    'SELECT customer_id, id, on_date, points, order_id, expires_on FROM points_ledger WHERE on_date <= @asOf ORDER BY customer_id, on_date, id',
+    { asOf },
+  )) {
+    for (const row of batch) {
+      const customer = Number(row.customer_id);
+      if (customer !== current) {
+        flush();
+        current = customer;
+        entries = [];
+      }
+      entries.push(entryOf(row));
+    }
+  }
+  flush();
+}
+
+export interface LedgerRow {
+  id: number;
+  on_date: string;
+  points: number;
+  kind: string;
+  order_ref: string | null;
+  level: string | null;
+  bonus_permille: number | null;
+  expires_on: string | null;
+  reason: string | null;
+  external_id: string | null;
+  created_by: string | null;
+}
+
+/** A customer's ledger, oldest first (crm points show). */
+export async function customerLedger(sql: Sql, customerId: number): Promise<LedgerRow[]> {
+  return sql.all<LedgerRow>(
+    `SELECT p.id, p.on_date, p.points, p.kind, o.external_id AS order_ref, p.level, p.bonus_permille, p.expires_on, p.reason, p.external_id, p.created_by
+     FROM points_ledger p LEFT JOIN orders o ON o.id = p.order_id
+     WHERE p.customer_id = ? ORDER BY p.on_date, p.id`,
+    [customerId],
+  );
+}
+
+export interface ManualEntry {
+  customerId: number;
+  onDate: string;
+  points: number;
+  kind: 'add' | 'redeem';
+  reason: string;
+  /** For points added: their last day. */
+  expiresOn: string | null;
+}
+
+/**
+ * Writes points added or redeemed by hand. A redemption is refused (exit 1, nothing written) when it is
+ * more than the balance on its day; the customer's row is held meanwhile, so two redemptions at once cannot both pass.
+ */
+export async function addManualEntry(sql: Sql, entry: ManualEntry, now: string): Promise<{ id: number; balance: number }> {
+  return sql.transaction(async () => {
+    await sql.get(`SELECT id FROM customers WHERE id = ?${sql.dialect.rowLock}`, [entry.customerId]);
+    if (entry.kind === 'redeem') {
+      const standing = await customerStanding(sql, entry.customerId, entry.onDate);
+      if (-entry.points > standing.balance) {
+        throw new CrmError(`cannot redeem ${-entry.points} points: the balance is ${standing.balance} on ${entry.onDate}; nothing was written`);
+      }
+    }
+    const id = (await sql.insert(
+      `INSERT INTO points_ledger (customer_id, on_date, points, kind, expires_on, reason, created_at, updated_at, created_by, updated_by)
+       VALUES (@customer, @on, @points, @kind, @expires, @reason, @now, @now, @actor, @actor)`,
+      { customer: entry.customerId, on: entry.onDate, points: entry.points, kind: entry.kind, expires: entry.expiresOn, reason: entry.reason, now, actor: sql.actor },
+    ))!;
+    const balance = (await customerStanding(sql, entry.customerId, entry.onDate)).balance;
+    return { id, balance };
+  }, 'write');
+}
+
+/** Whether the shop runs points: a rule, or a ledger (an imported one, points added by hand). */
+export async function runsPoints(sql: Sql): Promise<boolean> {
+  return (await sql.value('SELECT 1 FROM points_rules UNION ALL SELECT 1 FROM points_ledger LIMIT 1')) !== undefined;
+}
