@@ -106,7 +106,7 @@ export interface Expiry {
 export interface PointsStanding {
   /** What the customer can use on the as-of day (negative when more was taken back than was left). */
   balance: number;
-  /** Points that expired up to the as-of day (each on the day after its last day), oldest first. */
+  /** Points that expired up to the as-of day (on the day after their last day, one entry per day), oldest first. */
   expired: Expiry[];
   /** Credits still open at the as-of day, with what is left of each: oldest first. */
   open: { onDate: string; points: number; expiresOn: string | null }[];
@@ -134,7 +134,11 @@ export function pointsStanding(entries: Iterable<LedgerEntry>, asOf: string): Po
     for (let i = 0; i < lots.length; i++) {
       const lot = lots[i]!;
       if (lot.expiresOn !== null && lot.expiresOn < day && lot.left > 0) {
-        expired.push({ on: addDays(lot.expiresOn, 1), points: lot.left });
+        // One expiry per day: lots that end on the same day go together.
+        const on = addDays(lot.expiresOn, 1);
+        const same = expired.find((expiry) => expiry.on === on);
+        if (same) same.points += lot.left;
+        else expired.push({ on, points: lot.left });
         lot.left = 0;
       }
     }

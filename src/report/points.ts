@@ -63,6 +63,7 @@ export function ledgerReport(customer: { external_id: string; name: string }, ro
     ],
     rows: all,
     totals: { date: 'balance', points: standing.balance },
+    meta: { customer_id: customer.external_id, balance: standing.balance, expired: expiredTotal, expiring: standing.expiring, expiring_before: standing.expiringBy },
     notes: [
       `balance ${standing.balance}: the ledger's ${rows.reduce((sum, row) => sum + Number(row.points), 0)} less ${expiredTotal} expired (the oldest points are used first; points expire after their last day)`,
       ...(standing.expiring > 0 ? [`${standing.expiring} points expire before ${standing.expiringBy} unless used`] : []),

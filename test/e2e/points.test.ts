@@ -1,0 +1,131 @@
+// End-to-end, both engines: points earned by orders (once per order, at the level bonus of the order's day), reversed by
+// refunds, added, redeemed oldest first, expiring. Every number is worked out by hand in the comments.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCrm, tempDir } from '../helpers/cli.js';
+import { engines, newDatabase, scalar, tableCounts, type Engine } from '../helpers/engines.js';
+
+// P1's orders. Ladder 普通=0 银卡=2000 金卡=5000; rule 1 point per 1.00 from 2025-01-01, 金卡 ×1.5, end of next year.
+//   A1 2025-03-01 2,500.00  level before: nothing bought → 普通 ×1      → 2,500 (last day 2026-12-31)
+//   A2 2025-06-01 3,000.40  before: 2,500 in the 12 months → 银卡 ×1    → 3,000 (2026-12-31)
+//   A3 2025-09-01 1,000.00  before: 5,500.40 → 金卡 ×1.5                → 1,500 (2026-12-31)
+//   A4 2026-10-01   200.99  before (2025-10-01 … 2026-09-30): 0 → 普通 ×1 → 200 (2027-12-31)
+//   earned 7,200
+const orders = (a4Status: string) => `order_id,customer_id,order_date,amount,status
+A1,P1,2025-03-01,2500.00,paid
+A2,P1,2025-06-01,3000.40,paid
+A3,P1,2025-09-01,1000.00,paid
+A4,P1,2026-10-01,200.99,${a4Status}
+B1,P2,2024-12-31,900.00,paid
+`;
+
+async function shop(engine: Engine) {
+  const dir = tempDir();
+  const db = await newDatabase(engine);
+  const env = { CRM_DB: db };
+  fs.writeFileSync(path.join(dir, 'customers.csv'), 'customer_id,name\nP1,Pat One\nP2,Pat Two\n');
+  fs.writeFileSync(path.join(dir, 'orders.csv'), orders('paid'));
+  const steps = [
+    ['init'], ['import', 'customers', path.join(dir, 'customers.csv')],
+    ['member', 'levels', 'set', '普通=0 银卡=2000 金卡=5000'],
+    ['points', 'rules', 'set', '--earn', '1', '--per', '1', '--level-bonus', '金卡=1.5', '--from', '2025-01-01'],
+    ['import', 'orders', path.join(dir, 'orders.csv')],
+  ];
+  for (const argv of steps) {
+    const result = await runCrm(argv, { env });
+    expect(result.code, `${argv.join(' ')}: ${result.stderr}`).toBe(0);
+  }
+  return { dir, db, env };
+}
+
+const at = (day: string) => new Date(`${day}T09:00:00Z`);
+
+async function show(env: Record<string, string>, day = '2026-11-23') {
+  const result = await runCrm(['points', 'show', 'P1', '--format', 'json'], { env, now: at(day) });
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as { balance: number; rows: { date: string; points: number; kind: string; order: string | null; level: string | null; expires_on: string | null }[]; notes: string[] };
+}
+
+describe.each(engines)('points on %s', (engine) => {
+  it('orders earn once, at the level bonus of their day; a refund takes its points back; re-imports earn nothing twice', async () => {
+    const { dir, db, env } = await shop(engine);
+    const ledger = await show(env);
+    expect(ledger.rows.map((row) => [row.order, row.points, row.level, row.expires_on])).toEqual([
+      ['A1', 2500, '普通 ×1', '2026-12-31'],
+      ['A2', 3000, '银卡 ×1', '2026-12-31'],
+      ['A3', 1500, '金卡 ×1.5', '2026-12-31'],
+      ['A4', 200, '普通 ×1', '2027-12-31'],
+    ]);
+    // B1 is before the rule's first day: no points.
+    expect(await scalar(db, "SELECT count(*) FROM points_ledger p JOIN customers c ON c.id = p.customer_id WHERE c.external_id = 'P2'")).toBe(0);
+    expect(ledger.balance).toBe(7200);
+
+    const again = await runCrm(['import', 'orders', path.join(dir, 'orders.csv')], { env });
+    expect(again.code).toBe(0);
+    await runCrm(['points', 'sync'], { env });
+    expect(await scalar(db, 'SELECT count(*) FROM points_ledger')).toBe(4);
+
+    // A4 refunded: −200 dated the day crm saw it; importing the same file again changes nothing more.
+    fs.writeFileSync(path.join(dir, 'orders.csv'), orders('refunded'));
+    const refunded = await runCrm(['import', 'orders', path.join(dir, 'orders.csv')], { env, now: at('2026-11-24') });
+    expect(refunded.stderr).toContain('points: 0 order(s) earned, 1 adjusted');
+    await runCrm(['import', 'orders', path.join(dir, 'orders.csv')], { env, now: at('2026-11-25') });
+    const after = await show(env, '2026-11-25');
+    expect(after.rows.at(-1)).toMatchObject({ date: '2026-11-24', points: -200, kind: 'reverse', order: 'A4' });
+    expect(after.balance).toBe(7000);
+    // Paid again after all: the 200 come back once.
+    fs.writeFileSync(path.join(dir, 'orders.csv'), orders('paid'));
+    await runCrm(['import', 'orders', path.join(dir, 'orders.csv')], { env, now: at('2026-11-26') });
+    await runCrm(['import', 'orders', path.join(dir, 'orders.csv')], { env, now: at('2026-11-26') });
+    expect((await show(env, '2026-11-26')).balance).toBe(7200);
+    expect(await scalar(db, 'SELECT count(*) FROM points_ledger')).toBe(6);
+  });
+
+  it('redeeming uses the oldest points first; more than the balance is refused with nothing written; the rest expires', async () => {
+    const { db, env } = await shop(engine);
+    const tooMuch = await runCrm(['points', 'redeem', 'P1', '7201', '--for', 'a teapot'], { env });
+    expect(tooMuch.code).toBe(1);
+    expect(tooMuch.stderr.trim()).toBe('crm: cannot redeem 7201 points: the balance is 7200 on 2026-11-23; nothing was written');
+    expect(await scalar(db, "SELECT count(*) FROM points_ledger WHERE kind = 'redeem'")).toBe(0);
+
+    // 5,000 redeemed: all of A1's 2,500 and 2,500 of A2's 3,000. Left: 500 (A2) + 1,500 (A3), last day 2026-12-31, and 200 (A4).
+    const redeemed = await runCrm(['points', 'redeem', 'P1', '5000', '--for', 'tea set', '--format', 'json'], { env });
+    expect(JSON.parse(redeemed.stdout)).toMatchObject({ customer_id: 'P1', points: -5000, kind: 'redeem', balance: 2200 });
+    // On 2026-12-06 the 2,000 with last day 2026-12-31 expire within 30 days.
+    const soon = await show(env, '2026-12-06');
+    expect(soon.notes).toContain('2000 points expire before 2027-01-05 unless used');
+    // On 2027-01-02 they have expired (on 2027-01-01): 200 are left.
+    const later = await show(env, '2027-01-02');
+    expect(later.balance).toBe(200);
+    expect(later.rows.find((row) => row.kind === 'expired')).toMatchObject({ date: '2027-01-01', points: -2000 });
+
+    const added = await runCrm(['points', 'add', 'P1', '100', '--reason', 'birthday', '--format', 'json'], { env, now: at('2027-01-02') });
+    expect(JSON.parse(added.stdout)).toMatchObject({ points: 100, kind: 'add', balance: 300 });
+    expect(await scalar(db, "SELECT expires_on FROM points_ledger WHERE kind = 'add'")).toBe('2028-12-31');
+  });
+
+  it('bad values: one line, exit 2, nothing written; a rule never rewrites the past', async () => {
+    const { db, env } = await shop(engine);
+    const before = await tableCounts(db);
+    const bad = [
+      ['points', 'add', 'P1', '0', '--reason', 'x'], ['points', 'add', 'P1', '1.5', '--reason', 'x'], ['points', 'add', 'P1', '10'],
+      ['points', 'redeem', 'P1', '-5', '--for', 'x'], ['points', 'redeem', 'P1', '5'], ['points', 'add', 'nobody', '5', '--reason', 'x'],
+      ['points', 'rules', 'set', '--earn', '0', '--per', '1'], ['points', 'rules', 'set', '--earn', '1', '--per', '0'],
+      ['points', 'rules', 'set', '--earn', '1', '--per', '1', '--expire', '2y'], ['points', 'rules', 'set', '--earn', '1', '--per', '1', '--level-bonus', '铂金=2'],
+      ['points', 'rules', 'set', '--earn', '1'], ['points', 'add', 'P1', '5', '--reason', 'x', '--date', '2027-01-01'],
+    ];
+    for (const argv of bad) {
+      const result = await runCrm(argv, { env });
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), argv.join(' ')).toHaveLength(1);
+    }
+    const past = await runCrm(['points', 'rules', 'set', '--earn', '2', '--per', '1', '--from', '2026-01-01'], { env });
+    expect(past.code).toBe(1);
+    expect(past.stderr).toContain('orders up to 2026-10-01 have already earned points');
+    expect(await tableCounts(db)).toEqual(before);
+    // A rule from the day after the last earned order is fine, and leaves every earned row as it was.
+    expect((await runCrm(['points', 'rules', 'set', '--earn', '2', '--per', '1', '--from', '2026-10-02'], { env })).code).toBe(0);
+    expect((await show(env)).balance).toBe(7200);
+  });
+});
