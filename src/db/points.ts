@@ -270,3 +270,97 @@ export async function addManualEntry(sql: Sql, entry: ManualEntry, now: string):
 export async function runsPoints(sql: Sql): Promise<boolean> {
   return (await sql.value('SELECT 1 FROM points_rules UNION ALL SELECT 1 FROM points_ledger LIMIT 1')) !== undefined;
 }
+
+export interface LedgerImportRow {
+  line: number;
+  pointsId: string;
+  customerId: string;
+  date: string;
+  points: number;
+  kind: string;
+  reason: string | null;
+  expiresOn: string | null;
+}
+
+export interface LedgerImportProblem {
+  line: number;
+  field: string;
+  value: string;
+  reason: string;
+}
+
+export interface LedgerImportResult {
+  read: number;
+  added: number;
+  unchanged: number;
+  problems: LedgerImportProblem[];
+  rejected: number;
+}
+
+/** Problems listed in full; the rest are counted. */
+const SHOWN_PROBLEMS = 20;
+
+/**
+ * Writes a points ledger from the old system (crm import points), all or nothing: rows are written as they are read,
+ * in one transaction, and any bad row rolls the whole file back (the caller throws after this returns problems).
+ * Idempotent by the old system's id (points_ledger.external_id): a row imported before with the same values is
+ * unchanged; with other values it is a problem. Credits without a last day get the rules' (end of next year by default).
+ */
+export async function importLedger(sql: Sql, rows: AsyncIterable<LedgerImportRow | LedgerImportProblem>, now: string): Promise<LedgerImportResult> {
+  const result: LedgerImportResult = { read: 0, added: 0, unchanged: 0, problems: [], rejected: 0 };
+  const problem = (found: LedgerImportProblem): void => {
+    result.rejected++;
+    if (result.problems.length < SHOWN_PROBLEMS) result.problems.push(found);
+  };
+  const rules = await readRules(sql);
+  await sql.transaction(async () => {
+    // The ids this file named so far, in the database rather than in memory (a ledger may have millions of rows).
+    await sql.run('CREATE TEMP TABLE IF NOT EXISTS points_import_seen (id TEXT PRIMARY KEY)');
+    await sql.run('DELETE FROM points_import_seen');
+    for await (const row of rows) {
+      result.read++;
+      if (!('pointsId' in row)) {
+        problem(row);
+        continue;
+      }
+      const customer = await sql.value<number>(
+        'SELECT id FROM customers WHERE external_id = @id UNION ALL SELECT customer_id FROM customer_aliases WHERE external_id = @id LIMIT 1',
+        { id: row.customerId },
+      );
+      if (customer === undefined) {
+        problem({ line: row.line, field: 'customer_id', value: row.customerId, reason: 'no such customer (import customers first)' });
+        continue;
+      }
+      if ((await sql.run('INSERT INTO points_import_seen (id) VALUES (?) ON CONFLICT (id) DO NOTHING', [row.pointsId])).changes === 0) {
+        problem({ line: row.line, field: 'points_id', value: row.pointsId, reason: 'named twice in this file' });
+        continue;
+      }
+      const expires = row.points > 0 ? row.expiresOn ?? expiresOn(row.date, ruleOn(rules, row.date)?.expire ?? 'end-of-next-year') : null;
+      const existing = await sql.get<{ customer_id: number; on_date: string; points: number; kind: string; reason: string | null; expires_on: string | null }>(
+        'SELECT customer_id, on_date, points, kind, reason, expires_on FROM points_ledger WHERE external_id = ?',
+        [row.pointsId],
+      );
+      if (existing) {
+        const same = Number(existing.customer_id) === Number(customer) && existing.on_date === row.date && Number(existing.points) === row.points
+          && existing.kind === row.kind && existing.reason === row.reason && existing.expires_on === expires;
+        if (same) result.unchanged++;
+        else problem({ line: row.line, field: 'points_id', value: row.pointsId, reason: 'imported before with other values; an old ledger row is not changed' });
+        continue;
+      }
+      await sql.run(
+        `INSERT INTO points_ledger (external_id, customer_id, on_date, points, kind, expires_on, reason, created_at, updated_at, created_by, updated_by)
+         VALUES (@external, @customer, @on, @points, @kind, @expires, @reason, @now, @now, @actor, @actor)`,
+        { external: row.pointsId, customer, on: row.date, points: row.points, kind: row.kind, expires, reason: row.reason, now, actor: sql.actor },
+      );
+      result.added++;
+    }
+    await sql.run('DROP TABLE points_import_seen');
+    // All or nothing: a bad row anywhere rolls back what was written (the caller reports the problems).
+    if (result.rejected > 0) throw new LedgerRejected();
+  }, 'write').catch((error: unknown) => {
+    if (!(error instanceof LedgerRejected)) throw error;
+  });
+  return result;
+}
+
+class LedgerRejected extends Error {}

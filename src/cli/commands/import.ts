@@ -6,6 +6,7 @@ import { importKinds, type ImportKind } from '../../import/fields.js';
 import type { ImportSummary } from '../../import/run.js';
 import { formatNumber } from '../../util/money.js';
 import { flagLimits, parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+import { registerPointsImport } from './points.js';
 
 interface ImportFlags {
   map: string[];
@@ -232,6 +233,8 @@ Examples:
       sub.option('--credit-prefix <text>', 'line-item files: an order id starting with this is a credit note (default: C + digits when the other ids are digits)');
     }
   }
+  // A points ledger from the old system (README "Members and points"): its own reader, not a kind of the CSV engine.
+  registerPointsImport(command, context);
   withOutputOptions(
     command
       .command('log')

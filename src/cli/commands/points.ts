@@ -163,3 +163,35 @@ export function registerPoints(program: Command, context: CliContext): void {
     await context.emit(ledgerReport(customer, await customerLedger(sql, customer.id), { balance: standing.balance, expiring: expiringBefore(standing, by), expiringBy: by, expired: standing.expired }, today), flags);
   });
 }
+
+/** crm import points FILE: registered on crm import (import.ts) by this module. */
+export function registerPointsImport(importCommand: Command, context: CliContext): void {
+  importCommand
+    .command('points <file>')
+    .description('import a points ledger from the old system (points_id, customer_id, date, points, kind, reason, expires_on): all or nothing, idempotent by points_id')
+    .addOption(new Option('-f, --format <format>', 'summary as text or JSON').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExample:\n  $ crm import points samples/points.csv')
+    .action(async (file: string, flags: { format: 'table' | 'json' }) => {
+      const { readPointsFile, problemText } = await import('../../import/points-file.js');
+      const { importLedger } = await import('../../db/points.js');
+      const { DataRejectedError } = await import('../../errors.js');
+      const { nowIso } = await import('../daily-values.js');
+      const path = await import('node:path');
+      if (file === '-') throw new UsageError('crm import points reads a file, not stdin: name the file');
+      const sql = await context.openStore();
+      const { requireRole } = await import('../../db/team.js');
+      await requireRole(sql, 'manager', 'import points');
+      const label = path.basename(file);
+      const result = await importLedger(sql, readPointsFile(file, label), nowIso(context));
+      const summary = { file: label, written: result.rejected === 0, rows_read: result.read, new: result.added, unchanged: result.unchanged, rejected: result.rejected, problems: result.problems.map((problem) => problemText(label, problem)) };
+      if (result.rejected > 0) {
+        if (flags.format === 'json') context.io.stdout.write(JSON.stringify({ ...summary, new: 0, unchanged: 0 }, null, 2) + '\n');
+        const more = result.rejected - result.problems.length;
+        throw new DataRejectedError(`${label}: ${result.rejected} bad row${result.rejected === 1 ? '' : 's'}; nothing was written`, [
+          ...summary.problems, ...(more > 0 ? [`… and ${more} more`] : []),
+        ]);
+      }
+      if (flags.format === 'json') context.io.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      else context.say(`points from ${label}: ${result.read} rows read: ${result.added} new, ${result.unchanged} unchanged (already imported), 0 rejected\n`);
+    });
+}
