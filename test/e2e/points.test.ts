@@ -128,4 +128,40 @@ describe.each(engines)('points on %s', (engine) => {
     expect((await runCrm(['points', 'rules', 'set', '--earn', '2', '--per', '1', '--from', '2026-10-02'], { env })).code).toBe(0);
     expect((await show(env)).balance).toBe(7200);
   });
+
+  it('crm import points: an old ledger, idempotent by its id, all or nothing with each bad row named', async () => {
+    const { dir, db, env } = await shop(engine);
+    const file = path.join(dir, 'points.csv');
+    // 300 earned in 2024 (last day by default: 2025-12-31), 100 redeemed; 40 given with their own last day.
+    fs.writeFileSync(file, '\uFEFF积分流水号,会员编号,日期,积分,类型,说明,到期日\nOLD-1,P2,2024-05-01,300,获得,old shop,\nOLD-2,P2,2024-08-01,-100,兑换,cup,\nOLD-3,P2,2024-09-01,40,赠送,gift,2027-06-30\n');
+    const first = await runCrm(['import', 'points', file, '--format', 'json'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ written: true, rows_read: 3, new: 3, unchanged: 0, rejected: 0 });
+    const again = await runCrm(['import', 'points', file, '--format', 'json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ new: 0, unchanged: 3 });
+    expect(await scalar(db, 'SELECT count(*) FROM points_ledger WHERE external_id IS NOT NULL')).toBe(3);
+    expect(await scalar(db, "SELECT expires_on FROM points_ledger WHERE external_id = 'OLD-1'")).toBe('2025-12-31');
+    // As of 2026-11-23: the 200 left of 2024's 300 expired on 2026-01-01; the 40 remain.
+    const p2 = JSON.parse((await runCrm(['points', 'show', 'P2', '--format', 'json'], { env })).stdout);
+    expect(p2).toMatchObject({ balance: 40, expired: 200 });
+
+    const before = await tableCounts(db);
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, 'points_id,customer_id,date,points,kind\nN1,P2,2024-05-01,5,earn\nN2,NOBODY,2024-05-01,5,earn\nN3,P2,2024-02-30,5,earn\nN1,P2,2024-05-01,5,earn\nN4,P2,2024-05-01,5,redeem\nOLD-2,P2,2024-08-01,-99,redeem\n');
+    const rejected = await runCrm(['import', 'points', bad], { env });
+    expect(rejected.code).toBe(3);
+    expect(rejected.stderr.split('\n').filter(Boolean)).toEqual([
+      'crm: bad.csv: 5 bad rows; nothing was written',
+      '  bad.csv:3: customer_id "NOBODY": no such customer (import customers first)',
+      '  bad.csv:4: date "2024-02-30": not a date (YYYY-MM-DD)',
+      '  bad.csv:5: points_id "N1": named twice in this file',
+      '  bad.csv:6: points "5": redeem rows take points: below 0 (write -5)',
+      '  bad.csv:7: points_id "OLD-2": imported before with other values; an old ledger row is not changed',
+    ]);
+    expect(await tableCounts(db)).toEqual(before);
+    const header = path.join(dir, 'header.csv');
+    fs.writeFileSync(header, 'id,customer\n1,P2\n');
+    expect((await runCrm(['import', 'points', header], { env })).code).toBe(3);
+    expect((await runCrm(['import', 'points', path.join(dir, 'missing.csv')], { env })).code).toBe(2);
+  });
 });
