@@ -174,3 +174,32 @@ export function pointsStanding(entries: Iterable<LedgerEntry>, asOf: string): Po
 export function expiringBefore(standing: PointsStanding, by: string): number {
   return standing.open.filter((lot) => lot.expiresOn !== null && lot.expiresOn < by).reduce((sum, lot) => sum + lot.points, 0);
 }
+
+/** What one customer's points did in a period, and where they stand at its end (crm report points adds these up by level). */
+export interface PointsFlows {
+  /** Points given in the period: earned by orders, added by hand, brought from the old system. */
+  issued: number;
+  /** Points taken back in the period (refunds, cancellations, lower amounts, corrections). */
+  takenBack: number;
+  redeemed: number;
+  /** Points expired in the period (worked out by FIFO, and expiries the old system recorded). */
+  expired: number;
+  /** The balance at the period's end. */
+  outstanding: number;
+}
+
+/** One customer's flows over [since (null: from the start), asOf]; ENTRIES in date, id order with their kinds. */
+export function pointsFlows(entries: readonly (LedgerEntry & { kind: string })[], since: string | null, asOf: string): PointsFlows {
+  const standing = pointsStanding(entries, asOf);
+  const flows: PointsFlows = { issued: 0, takenBack: 0, redeemed: 0, expired: 0, outstanding: standing.balance };
+  const inPeriod = (day: string): boolean => (since === null || day >= since) && day <= asOf;
+  for (const entry of entries) {
+    if (!inPeriod(entry.onDate)) continue;
+    if (entry.points > 0) flows.issued += entry.points;
+    else if (entry.kind === 'redeem') flows.redeemed -= entry.points;
+    else if (entry.kind === 'expire') flows.expired -= entry.points;
+    else flows.takenBack -= entry.points;
+  }
+  for (const expiry of standing.expired) if (inPeriod(expiry.on)) flows.expired += expiry.points;
+  return flows;
+}

@@ -5,7 +5,7 @@ import { levelOf } from '../analysis/members.js';
 import { expiresOn, orderPoints, pointsStanding, ruleOn, type ExpireRule, type LedgerEntry, type PointsRule, type PointsStanding } from '../analysis/points.js';
 import { CrmError } from '../errors.js';
 import type { Sql } from './engine/sql.js';
-import { readLevels, type LevelLadder } from './members.js';
+import { growthSql, levelOfSql, levelParams, readLevels, type LevelLadder } from './members.js';
 import { billed } from './report-sales.js';
 
 interface RuleRow {
@@ -364,3 +364,91 @@ export async function importLedger(sql: Sql, rows: AsyncIterable<LedgerImportRow
 }
 
 class LedgerRejected extends Error {}
+
+export interface ExpiringCustomer {
+  customer_id: string;
+  name: string;
+  owner: string | null;
+  points: number;
+  balance: number;
+  /** The earliest last day among the points that expire. */
+  last_day: string;
+}
+
+export interface ExpiringPoints {
+  customers: number;
+  points: number;
+  /** The customers with most points expiring, most first (at most `limit`; all with null). */
+  top: ExpiringCustomer[];
+}
+
+/**
+ * Points whose last day falls within [today, before): per customer, from each one's FIFO standing, streamed (one
+ * customer at a time), keeping only the `limit` with most points expiring. Reads the ledger as it is (no sync).
+ */
+export async function expiringPoints(sql: Sql, today: string, before: string, limit: number | null): Promise<ExpiringPoints> {
+  const found: { id: number; points: number; balance: number; lastDay: string }[] = [];
+  let customers = 0;
+  let points = 0;
+  await eachStanding(sql, today, (customerId, standing) => {
+    const open = standing.open.filter((lot) => lot.expiresOn !== null && lot.expiresOn < before);
+    const expiring = open.reduce((sum, lot) => sum + lot.points, 0);
+    if (expiring <= 0) return;
+    customers++;
+    points += expiring;
+    found.push({ id: customerId, points: expiring, balance: standing.balance, lastDay: open.map((lot) => lot.expiresOn!).sort()[0]! });
+    if (limit !== null && found.length > limit * 4) {
+      found.sort((a, b) => b.points - a.points || a.id - b.id);
+      found.length = limit;
+    }
+  });
+  found.sort((a, b) => b.points - a.points || a.id - b.id);
+  if (limit !== null && found.length > limit) found.length = limit;
+  const top: ExpiringCustomer[] = [];
+  for (const item of found) {
+    const customer = await sql.get<{ external_id: string; name: string; owner: string | null }>('SELECT external_id, name, owner FROM customers WHERE id = ?', [item.id]);
+    if (customer) top.push({ customer_id: customer.external_id, name: customer.name, owner: customer.owner, points: item.points, balance: item.balance, last_day: item.lastDay });
+  }
+  return { customers, points, top };
+}
+
+/**
+ * Every customer with points, one at a time with their level as of AS_OF and their ledger up to it (kinds included),
+ * read in batches: crm report points adds them up by level without holding a million customers.
+ */
+export async function eachLedger(
+  sql: Sql,
+  ladder: LevelLadder,
+  asOf: string,
+  fn: (level: string | null, entries: (LedgerEntry & { kind: string })[]) => void,
+): Promise<void> {
+  let current: number | null = null;
+  let level: string | null = null;
+  let entries: (LedgerEntry & { kind: string })[] = [];
+  const flush = (): void => {
+    if (current !== null) fn(level, entries);
+  };
+  // Each customer's level once (a materialised list of the customers with points), not once per ledger row.
+  const levelColumn = ladder.levels.length === 0 ? 'CAST(NULL AS TEXT)' : levelOfSql(growthSql('c.id'));
+  for await (const batch of sql.batches<EntryRow & { customer_id: number; kind: string; level: string | null }>(
+    `WITH lv AS MATERIALIZED (
+       SELECT c.id, ${levelColumn} AS level FROM customers c WHERE c.id IN (SELECT customer_id FROM points_ledger)
+     )
+     SELECT p.customer_id, p.id, p.on_date, p.points, p.order_id, p.expires_on, p.kind, lv.level
+     FROM points_ledger p JOIN lv ON lv.id = p.customer_id
+     WHERE p.on_date <= @asOf ORDER BY p.customer_id, p.on_date, p.id`,
+    { asOf, ...levelParams(ladder, asOf) },
+  )) {
+    for (const row of batch) {
+      const customer = Number(row.customer_id);
+      if (customer !== current) {
+        flush();
+        current = customer;
+        level = row.level;
+        entries = [];
+      }
+      entries.push({ ...entryOf(row), kind: row.kind });
+    }
+  }
+  flush();
+}

@@ -36,6 +36,14 @@ Examples:
     const sql = await context.openStore();
     const inputs = await gatherAgenda(sql, today, flags.includePartners === true, context.zone(), flags.all ? null : undefined);
     const report = agendaReport(inputs, context.lang(flags), flags.all ? { perKind: null } : {});
+    // Points that expire in the next 30 days (README "Members and points"): a section of its own, when the shop runs points.
+    const points = await import('../../db/points.js');
+    if (await points.runsPoints(sql)) {
+      const { addDays } = await import('../../util/dates.js');
+      const { expiringReport } = await import('../../report/points.js');
+      const before = addDays(today, 30);
+      report.sections = [...(report.sections ?? []), expiringReport(await points.expiringPoints(sql, today, before, flags.all ? null : 20), today, before, flags.all === true)];
+    }
     await context.emit(report, flags);
     // Every item counts, the ones the caps left out of the list too.
     const items = agendaItemCount(inputs);

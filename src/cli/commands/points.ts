@@ -195,3 +195,36 @@ export function registerPointsImport(importCommand: Command, context: CliContext
       else context.say(`points from ${label}: ${result.read} rows read: ${result.added} new, ${result.unchanged} unchanged (already imported), 0 rejected\n`);
     });
 }
+
+/** crm report points: registered with the other reports (report.ts), built here. */
+export async function pointsReportCommand(context: CliContext, flags: import('../report-flags.js').ReportFlags & { worth: string; all?: boolean }): Promise<void> {
+  const worth = /^(\d{1,6})(?:\.(\d{1,5}))?$/.exec(flags.worth.trim());
+  if (!worth) throw new UsageError(`--worth "${flags.worth}": what one point is worth, an amount such as 0.01 (up to 5 decimals)`);
+  const worthMillicents = Number(worth[1]) * 100_000 + Number((worth[2] ?? '').padEnd(5, '0'));
+  const { reportPeriod } = await import('../report-flags.js');
+  const period = reportPeriod(context, flags, 'all');
+  const sql = await context.openStore();
+  await syncLedger(context, sql);
+  const { readLevels } = await import('../../db/members.js');
+  const { eachLedger, expiringPoints } = await import('../../db/points.js');
+  const { pointsFlows } = await import('../../analysis/points.js');
+  const { pointsReport, expiringReport } = await import('../../report/points.js');
+  const { addDays } = await import('../../util/dates.js');
+  const ladder = await readLevels(sql);
+  const byLevel = new Map<string | null, import('../../report/points.js').LevelFlows>();
+  await eachLedger(sql, ladder, period.asOf, (level, entries) => {
+    const flows = pointsFlows(entries, period.since, period.asOf);
+    const total = byLevel.get(level) ?? { customers: 0, issued: 0, takenBack: 0, redeemed: 0, expired: 0, outstanding: 0 };
+    if (flows.outstanding !== 0 || flows.issued + flows.takenBack + flows.redeemed + flows.expired !== 0) total.customers++;
+    total.issued += flows.issued;
+    total.takenBack += flows.takenBack;
+    total.redeemed += flows.redeemed;
+    total.expired += flows.expired;
+    total.outstanding += flows.outstanding;
+    byLevel.set(level, total);
+  });
+  const report = pointsReport(byLevel, ladder.levels.map((level) => level.name), { since: period.since, asOf: period.asOf, worthMillicents, worthText: flags.worth.trim() });
+  const before = addDays(period.asOf, 30);
+  report.sections = [expiringReport(await expiringPoints(sql, period.asOf, before, flags.all ? null : 20), period.asOf, before, flags.all === true)];
+  await context.emit(report, flags);
+}

@@ -43,4 +43,19 @@ Examples:
       await context.emit(await buildReport(sql, entry.name, { period, lang: context.lang(flags), today: context.today() }), flags);
     });
   }
+
+  // The points programme (README "Members and points"): its own action, for --worth and the ledger's upkeep.
+  withReportPeriodOptions(
+    withOutputOptions(
+      report
+        .command('points')
+        .description('points by member level: issued, taken back, redeemed, expired, outstanding and its value; points expiring in the next 30 days')
+        .option('--worth <amount>', 'what one point is worth when redeemed, in the shop\'s currency', '0.01')
+        .option('--all', 'every customer whose points expire in the next 30 days (default: the 20 with most)')
+        .addHelpText('after', '\nDefault period: everything up to --as-of.\nExamples:\n  $ crm report points --period 2026 --worth 0.01\n  $ crm report points --format json'),
+    ),
+  ).action(async (flags: ReportFlags & { worth: string; all?: boolean }) => {
+    const { pointsReportCommand } = await import('./points.js');
+    await pointsReportCommand(context, flags);
+  });
 }
