@@ -164,4 +164,30 @@ describe.each(engines)('points on %s', (engine) => {
     expect((await runCrm(['import', 'points', header], { env })).code).toBe(3);
     expect((await runCrm(['import', 'points', path.join(dir, 'missing.csv')], { env })).code).toBe(2);
   });
+
+  it('crm report points adds up by level; points expiring within 30 days are in the report and the agenda', async () => {
+    const { dir, env } = await shop(engine);
+    await runCrm(['points', 'redeem', 'P1', '5000', '--for', 'tea set'], { env });
+    fs.writeFileSync(path.join(dir, 'orders.csv'), orders('refunded'));
+    await runCrm(['import', 'orders', path.join(dir, 'orders.csv')], { env, now: at('2026-11-24') });
+    // 2026 so far (to 2026-12-05). P1's level then: nothing billed in the 12 months (A4 refunded) → 普通.
+    //   issued in 2026: A4's 200; taken back: the same 200 (2026-11-24); redeemed 5,000 (2026-11-23); nothing expired yet.
+    //   outstanding: 7,200 − 5,000 − 200 = 2,000, worth 20.00 at 0.01 a point.
+    const now = at('2026-12-05');
+    const report = await runCrm(['report', 'points', '--period', '2026', '--format', 'json'], { env, now });
+    expect(report.code, report.stderr).toBe(0);
+    const parsed = JSON.parse(report.stdout);
+    expect(parsed.rows).toEqual([{ level: '普通', customers: 1, issued: 200, taken_back: 200, redeemed: 5000, expired: 0, outstanding: 2000, value: 20 }]);
+    // 500 left of A2 and 1,500 of A3 have 2026-12-31 as their last day: within 30 days of 2026-12-05.
+    const expiring = [{ customer_id: 'P1', name: 'Pat One', owner: null, points: 2000, last_day: '2026-12-31', balance: 2000, what_to_do: 'remind them to use 2000 points by 2026-12-31' }];
+    expect(parsed.sections.points_expiring.rows).toEqual(expiring);
+    const worth = JSON.parse((await runCrm(['report', 'points', '--worth', '0.05', '--format', 'json'], { env, now })).stdout);
+    expect(worth.rows[0]).toMatchObject({ issued: 7200, outstanding: 2000, value: 100 });
+    expect((await runCrm(['report', 'points', '--worth', 'abc'], { env, now })).code).toBe(2);
+    const agenda = await runCrm(['agenda', '--format', 'json'], { env, now });
+    expect(JSON.parse(agenda.stdout).sections.points_expiring.rows).toEqual(expiring);
+    // In 2027 the 2,000 have expired: the report of 2027 so far says so.
+    const later = JSON.parse((await runCrm(['report', 'points', '--period', '2027', '--format', 'json'], { env, now: at('2027-01-02') })).stdout);
+    expect(later.rows[0]).toMatchObject({ issued: 0, expired: 2000, outstanding: 0 });
+  });
 });
