@@ -330,3 +330,22 @@ fs.writeFileSync(path.join(out, 'surveys.csv'), csv(
 ));
 console.log(`samples: ${interactions.length} interactions, ${payments.length} payments, ${surveys.length} surveys`);
 
+
+// The old points system's ledger (crm import points; README "Members and points"): what it recorded up to 2024-12-31,
+// the day before the shop's points rules start in crm (--from 2025-01-01), so no order earns twice. One point per
+// whole yuan of each 2024 sale, a birthday gift for every fourth member and a redemption for every third, with the
+// Chinese headers and kinds such a system exports. No random numbers: the files above are unchanged by it.
+const oldEarned = new Map();
+const oldLedger = [];
+for (const o of [...orders, ...extraOrders].filter((o) => o.date <= '2024-12-31' && o.status !== 'refunded' && Number(o.amount) > 0)
+  .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : 1))) {
+  const points = Math.floor(Number(o.amount));
+  oldLedger.push([`JF-${o.id}`, o.customer, o.date, points, '获得', `消费 ${o.id}`]);
+  oldEarned.set(o.customer, (oldEarned.get(o.customer) ?? 0) + points);
+}
+[...oldEarned.keys()].sort().forEach((customer, index) => {
+  if (index % 4 === 0) oldLedger.push([`JF-G${String(index + 1).padStart(3, '0')}`, customer, '2024-12-15', 88, '赠送', '生日礼']);
+  if (index % 3 === 0) oldLedger.push([`JF-R${String(index + 1).padStart(3, '0')}`, customer, '2024-12-20', -Math.max(1, Math.floor(oldEarned.get(customer) / 2)), '兑换', '茶具一套']);
+});
+fs.writeFileSync(path.join(out, 'points.csv'), csv(['积分流水号', '会员编号', '日期', '积分', '类型', '说明'], oldLedger));
+console.log(`samples: ${oldLedger.length} rows of the old points ledger`);

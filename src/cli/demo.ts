@@ -25,6 +25,9 @@ export const samplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.ur
  */
 export const sampleCampaign = { name: 'autumn-letter', tier: 'lead', asOf: '2026-08-01', holdout: 20, seed: 2026, windowDays: 60 } as const;
 
+/** The sample member programme (README "Members and points"): levels by growth, 1 point per yuan from 2025, bonus for 金卡 and 钻石. */
+export const sampleMembers = { levels: '普通=0 银卡=2000 金卡=5000 钻石=10000', rulesFrom: '2025-01-01', bonus: ['金卡=1.2 钻石=1.5'] } as const;
+
 export async function runDemo(context: CliContext, dbFile: string): Promise<void> {
   const file = path.resolve(context.io.cwd, dbFile);
   if (fs.existsSync(file) && !isDemoDatabase(file, samplesDir)) {
@@ -51,6 +54,20 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     await createCampaign(store, { name: sampleCampaign.name, startedOn: sampleCampaign.asOf, ...plan.stored, holdoutPercent: sampleCampaign.holdout, seed: sampleCampaign.seed, windowDays: sampleCampaign.windowDays, treated: plan.treated, control: plan.control }, context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
     const contacts = await importFile(store, { kind: 'interactions', file: path.join(samplesDir, 'campaign-contacts.csv'), now: context.io.now });
     context.info(`  campaign ${sampleCampaign.name}: ${plan.treated.length} customers to contact, ${plan.control.length} held back; imported ${contacts.rowsNew} more contacts (campaign-contacts.csv)`);
+    // The member programme: `crm member levels set …`, `crm points rules set …`, `crm import points samples/points.csv`.
+    const { parseLevels } = await import('../analysis/members.js');
+    const { parseLevelBonus } = await import('../analysis/points.js');
+    const { setLevels } = await import('../db/members.js');
+    const { addRule, importLedger, syncPoints } = await import('../db/points.js');
+    const { readPointsFile } = await import('../import/points-file.js');
+    const nowText = context.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const levels = parseLevels(sampleMembers.levels) as Exclude<ReturnType<typeof parseLevels>, string>;
+    await setLevels(store, { basis: 'growth', levels }, nowText);
+    const bonus = parseLevelBonus(sampleMembers.bonus, levels.map((level) => level.name)) as Record<string, number>;
+    await addRule(store, { effectiveFrom: sampleMembers.rulesFrom, earn: 1, perCents: 100, expire: 'end-of-next-year', bonusPermille: bonus }, nowText);
+    const ledger = await importLedger(store, readPointsFile(path.join(samplesDir, 'points.csv'), 'points.csv'), nowText);
+    const earned = await syncPoints(store, context.today(), nowText);
+    context.info(`  members: levels ${sampleMembers.levels}; 1 point per yuan from ${sampleMembers.rulesFrom} (${sampleMembers.bonus.join(' ')}); ${ledger.added} rows of the old points ledger (points.csv); ${earned.earned} orders earned points`);
     context.info('');
     const format = { format: 'table' as const };
     await context.emit(overviewReport(await overview(store)), format);
@@ -83,6 +100,7 @@ export async function runDemo(context: CliContext, dbFile: string): Promise<void
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} report list      (and crm agenda for today's to-do)`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} dashboard --as-of ${asOf} --output report.html      (open it in a browser)`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} campaign report ${sampleCampaign.name}      (did the autumn letter work?)`);
+    context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} report points --worth 0.01      (the member programme: points by level, what expires soon)`);
     context.info(`     crm --db ${path.relative(context.io.cwd, file) || file} clv --as-of ${asOf} --limit 20      (who is still with us, and what each is worth)`);
   } finally {
     db.close();
