@@ -4,6 +4,7 @@
 import { levelOf } from '../analysis/members.js';
 import { expiresOn, orderPoints, pointsStanding, ruleOn, type ExpireRule, type LedgerEntry, type PointsRule, type PointsStanding } from '../analysis/points.js';
 import { CrmError } from '../errors.js';
+import { addMonths } from '../report/period.js';
 import type { Sql } from './engine/sql.js';
 import { growthSql, levelOfSql, levelParams, readLevels, type LevelLadder } from './members.js';
 import { billed } from './report-sales.js';
@@ -62,7 +63,6 @@ interface Candidate {
   rule_id: number | null;
   bonus_permille: number | null;
   level: string | null;
-  growth_before: number | null;
 }
 
 export interface SyncResult {
@@ -72,7 +72,8 @@ export interface SyncResult {
   adjusted: number;
 }
 
-const BATCH = 500;
+/** Customers whose orders are brought up to date together (their orders are read, and their rows written, at once). */
+const CUSTOMER_CHUNK = 200;
 
 /**
  * Brings the ledger up to date with the orders (every customer, or one): an order that counts (not refunded or
@@ -88,43 +89,44 @@ export async function syncPoints(sql: Sql, today: string, now: string, customerI
   const ladder = await readLevels(sql);
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const first = rules[0]!.effectiveFrom;
-  const d = sql.dialect;
-  // The level an order earns its bonus at: the one the customer held before it, from sales in the 12 months before its
-  // day (lifetime: all before it), under today's ladder.
-  const growthBefore = `(SELECT coalesce(sum(g.amount_cents), 0) FROM orders g
-      WHERE g.customer_id = x.customer_id AND g.order_date < x.order_date
-        AND (CAST(@lifetime AS INTEGER) = 1 OR g.order_date >= ${d.monthsBefore('x.order_date', 12)})
-        AND ${billed.replace(/\bstatus\b/g, 'g.status')})`;
   const text = `
     WITH x AS (
       SELECT o.id, o.customer_id, o.order_date, o.amount_cents, CASE WHEN ${billed.replace(/\bstatus\b/g, 'o.status')} THEN 1 ELSE 0 END AS is_billed,
              (SELECT sum(p.points) FROM points_ledger p WHERE p.order_id = o.id) AS net,
              (SELECT max(p.order_seq) FROM points_ledger p WHERE p.order_id = o.id) AS seq
       FROM orders o
-      WHERE o.id > @after AND (CAST(@customer AS INTEGER) IS NULL OR o.customer_id = @customer)
+      WHERE o.customer_id BETWEEN @low AND @high
     ),
     y AS (
       SELECT x.*, e.rule_id, e.bonus_permille, e.level
       FROM x LEFT JOIN points_ledger e ON e.order_id = x.id AND e.order_seq = 1
     )
-    SELECT y.id, y.customer_id, y.order_date, y.amount_cents, y.is_billed, y.net, y.seq, y.rule_id, y.bonus_permille, y.level,
-           CASE WHEN y.seq IS NULL THEN ${growthBefore.replace(/\bx\./g, 'y.')} END AS growth_before
+    SELECT y.id, y.customer_id, y.order_date, y.amount_cents, y.is_billed, y.net, y.seq, y.rule_id, y.bonus_permille, y.level
     FROM y LEFT JOIN points_rules r ON r.id = y.rule_id
     WHERE (y.seq IS NULL AND y.is_billed = 1 AND y.order_date >= @first)
        OR (y.seq IS NOT NULL AND coalesce(y.net, 0) <> CASE WHEN y.is_billed = 1 THEN (y.amount_cents / r.per_cents) * r.earn * y.bonus_permille / 1000 ELSE 0 END)
-    ORDER BY y.id
-    LIMIT ${BATCH}`;
+    ORDER BY y.customer_id, y.id`;
   const insert = `INSERT INTO points_ledger (customer_id, on_date, points, kind, order_id, order_seq, rule_id, level, bonus_permille, expires_on,
                      created_at, updated_at, created_by, updated_by)
                   VALUES (@customer, @on, @points, @kind, @order, @seq, @rule, @level, @bonus, @expires, @now, @now, @actor, @actor)
                   ON CONFLICT (order_id, order_seq) WHERE order_id IS NOT NULL DO NOTHING`;
+  // A chunk of customers at a time (by id, from the customers' key: a range both engines read in order), all the
+  // orders of those customers: each customer's orders are read once however many there are.
   let after = 0;
   for (;;) {
-    const batch = await sql.all<Candidate>(text, { after, customer: customerId, first, lifetime: ladder.basis === 'lifetime' ? 1 : 0 });
-    if (batch.length === 0) break;
+    const ids = customerId === null
+      ? await sql.column<number>(`SELECT id FROM customers WHERE id > @after ORDER BY id LIMIT ${CUSTOMER_CHUNK}`, { after })
+      : after === 0 ? [customerId] : [];
+    if (ids.length === 0) break;
+    const low = Number(ids[0]);
+    const high = Number(ids[ids.length - 1]);
+    after = high;
+    const batch = await sql.all<Candidate>(text, { low, high, first });
+    if (batch.length === 0) continue;
+    const growth = ladder.levels.length === 0 ? null : await growthBefore(sql, low, high, batch.some((order) => order.seq === null), ladder, batch);
     await sql.transaction(async () => {
       for (const order of batch) {
-        const row = earningRow(order, byId, rules, ladder, today);
+        const row = earningRow(order, byId, rules, ladder, today, growth?.get(Number(order.id)) ?? 0);
         if (row === null) continue;
         const written = await sql.run(insert, { ...row, now, actor: sql.actor });
         if (written.changes > 0) {
@@ -133,20 +135,60 @@ export async function syncPoints(sql: Sql, today: string, now: string, customerI
         }
       }
     }, 'write');
-    after = Number(batch[batch.length - 1]!.id);
-    if (batch.length < BATCH) break;
+  }
+  return result;
+}
+
+/**
+ * Each order's growth value before it (its level's basis: billed sales in the 12 months before its day, or all before
+ * it), from the billed orders of the chunk's customers [LOW, HIGH], read once and summed by prefix sums: linear in a
+ * customer's orders (a per-order sum in SQL was quadratic for a customer with thousands).
+ */
+async function growthBefore(sql: Sql, low: number, high: number, needed: boolean, ladder: LevelLadder, orders: readonly Candidate[]): Promise<Map<number, number>> {
+  const result = new Map<number, number>();
+  if (!needed) return result;
+  const history = new Map<number, { dates: string[]; prefix: number[] }>();
+  for (const row of await sql.rows<[number, string, number]>(
+    `SELECT customer_id, order_date, amount_cents FROM orders
+     WHERE customer_id BETWEEN @low AND @high AND ${billed}
+     ORDER BY customer_id, order_date`,
+    { low, high },
+  )) {
+    const customer = Number(row[0]);
+    let entry = history.get(customer);
+    if (!entry) history.set(customer, (entry = { dates: [], prefix: [0] }));
+    entry.dates.push(row[1]);
+    entry.prefix.push(entry.prefix[entry.prefix.length - 1]! + Number(row[2]));
+  }
+  /** How many of the sorted dates come before DAY. */
+  const before = (dates: readonly string[], day: string): number => {
+    let low = 0;
+    let high = dates.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (dates[middle]! < day) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  for (const order of orders) {
+    const entry = history.get(Number(order.customer_id));
+    if (!entry) continue;
+    const end = before(entry.dates, order.order_date);
+    const start = ladder.basis === 'lifetime' ? 0 : before(entry.dates, addMonths(order.order_date, -12));
+    result.set(Number(order.id), entry.prefix[end]! - entry.prefix[start]!);
   }
   return result;
 }
 
 /** The ledger row that brings one order's points to what they should be, or null when none is needed. */
-function earningRow(order: Candidate, byId: ReadonlyMap<number, PointsRule>, rules: readonly PointsRule[], ladder: LevelLadder, today: string) {
+function earningRow(order: Candidate, byId: ReadonlyMap<number, PointsRule>, rules: readonly PointsRule[], ladder: LevelLadder, today: string, growthBeforeCents: number) {
   const amount = Number(order.amount_cents);
   const isBilled = Number(order.is_billed) === 1;
   if (order.seq === null) {
     const rule = ruleOn(rules, order.order_date);
     if (rule === null) return null;
-    const level = ladder.levels.length === 0 ? null : levelOf(Number(order.growth_before ?? 0), ladder.levels);
+    const level = ladder.levels.length === 0 ? null : levelOf(growthBeforeCents, ladder.levels);
     const bonus = level === null ? 1000 : rule.bonusPermille[level] ?? 1000;
     const points = orderPoints(amount, rule, bonus);
     if (points === 0) return null;

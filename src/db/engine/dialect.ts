@@ -34,11 +34,6 @@ export interface Dialect {
   /** Whether the instant in text A (ISO 8601, any precision) is later than the one in text B. */
   instantAfter(a: string, b: string): string;
   /**
-   * The YYYY-MM-DD date MONTHS (a constant) calendar months before the date in text DATE, the day clamped to the
-   * month's length as report/period.ts addMonths does (2024-03-31 − 1 month = 2024-02-29).
-   */
-  monthsBefore(date: string, months: number): string;
-  /**
    * What a SELECT of one row ends with to hold that row until the transaction ends (points redeem, db/points.ts): nothing on
    * SQLite, where a write transaction (BEGIN IMMEDIATE) already keeps every other writer out; FOR NO KEY UPDATE on PostgreSQL.
    */
@@ -58,10 +53,6 @@ export const sqliteDialect: Dialect = {
   caseless: (expr) => `${expr} COLLATE NOCASE`,
   instr: (haystack, needle) => `instr(${haystack}, ${needle})`,
   instantAfter: (a, b) => `julianday(${a}) > julianday(${b})`,
-  // date(…, '-N months') overflows into the next month (03-31 − 1 month = 03-02): then the month's last day instead.
-  monthsBefore: (date, months) =>
-    `(CASE WHEN substr(date(${date}, '-${months} months'), 9, 2) = substr(${date}, 9, 2) THEN date(${date}, '-${months} months')
-      ELSE date(${date}, 'start of month', '-${months} months', '+1 month', '-1 day') END)`,
   rowLock: '',
 };
 
@@ -93,7 +84,6 @@ export const postgresDialect: Dialect = {
   caseless: (expr) => `lower(${expr}) COLLATE "C"`,
   instr: (haystack, needle) => `strpos(${haystack}, ${needle})`,
   instantAfter: (a, b) => `CAST(${a} AS timestamptz) > CAST(${b} AS timestamptz)`,
-  monthsBefore: (date, months) => `to_char(CAST(${date} AS date) - interval '${months} months', 'YYYY-MM-DD')`,
   rowLock: ' FOR NO KEY UPDATE',
 };
 
