@@ -1,6 +1,6 @@
 // Customer records: listing, lookup, search and manual adds. The only SQL about customers outside imports.
 import type { Sql } from './engine/sql.js';
-import { growthSql, levelOfSql } from './members.js';
+import { memberLevelSql } from './members.js';
 import { billed, purchase } from './report-sales.js';
 
 export interface CustomerListRow {
@@ -71,7 +71,7 @@ const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c
 export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<CustomerListRow[]> {
   // Tags are a comma-separated list; a tag filter matches one whole tag. The source is compared in lower case: the
   // parameter is lowered here (lower() of a parameter would fold more than ASCII on a PostgreSQL server's collation).
-  const level = levelOfSql(growthSql('c.id'));
+  const level = memberLevelSql();
   const text = `SELECT ${listColumns}${filter.members ? `, ${level} AS level` : ''} FROM customers c
     WHERE (CAST(@owner AS TEXT) IS NULL OR c.owner = @owner)
       ${filter.members && filter.level !== undefined ? `AND ${level} = @level` : ''}

@@ -45,6 +45,9 @@ export const growthSql = (customer: string): string =>
 export const levelOfSql = (growth: string): string =>
   `(SELECT l.name FROM member_levels l WHERE l.threshold_cents <= ${growth} ORDER BY l.threshold_cents DESC LIMIT 1)`;
 
+/** SQL for the level of the customer row aliased c: a lead (no purchase yet) has none. */
+export const memberLevelSql = (): string => `CASE WHEN c.kind = 'lead' THEN NULL ELSE ${levelOfSql(growthSql('c.id'))} END`;
+
 /** The parameters growthSql reads, for a ladder as of a day. */
 export function levelParams(ladder: LevelLadder, asOf: string): { levelAsOf: string; levelSince: string | null } {
   const window = levelWindow(asOf, ladder.basis);
@@ -56,10 +59,10 @@ export interface CustomerLevel {
   level: string | null;
 }
 
-/** One customer's growth value and level as of a day (crm customer show). */
-export async function customerLevel(sql: Sql, ladder: LevelLadder, customerId: number, asOf: string): Promise<CustomerLevel> {
+/** One customer's growth value and level as of a day (crm customer show); a lead has none. */
+export async function customerLevel(sql: Sql, ladder: LevelLadder, customerId: number, asOf: string, lead = false): Promise<CustomerLevel> {
   const growth = Number(await sql.value<number>(`SELECT ${growthSql('@customerId')}`, { customerId, ...levelParams(ladder, asOf) }));
-  const level = await sql.value<string>(`SELECT ${levelOfSql('@growth')}`, { growth });
+  const level = lead ? undefined : await sql.value<string>(`SELECT ${levelOfSql('CAST(@growth AS BIGINT)')}`, { growth });
   return { growthCents: growth, level: level ?? null };
 }
 
@@ -105,7 +108,7 @@ export async function snapshotsHaveLevels(sql: Sql, fromId: number, toId: number
 /** Contacts per level as of a day, counted in SQL (a million customers are never read out). Null: below the ladder. */
 export async function membersPerLevel(sql: Sql, ladder: LevelLadder, asOf: string): Promise<Map<string | null, number>> {
   const rows = await sql.all<{ level: string | null; customers: number }>(
-    `SELECT level, count(*) AS customers FROM (SELECT ${levelOfSql(growthSql('c.id'))} AS level FROM customers c) x GROUP BY level`,
+    `SELECT level, count(*) AS customers FROM (SELECT ${levelOfSql(growthSql('c.id'))} AS level FROM customers c WHERE c.kind <> 'lead') x GROUP BY level`,
     levelParams(ladder, asOf),
   );
   return new Map(rows.map((row) => [row.level, Number(row.customers)]));

@@ -144,7 +144,7 @@ export function registerCustomer(program: Command, context: CliContext): void {
     const file = buildCustomerFile(await customerFileFacts(db, found, flags.all ? null : 10), { today: context.today() });
     const { readLevels, customerLevel } = await import('../../db/members.js');
     const ladder = await readLevels(db);
-    if (ladder.levels.length > 0) file.member = { ...(await customerLevel(db, ladder, found.id, context.today())), basis: ladder.basis };
+    if (ladder.levels.length > 0) file.member = { ...(await customerLevel(db, ladder, found.id, context.today(), found.kind === 'lead')), basis: ladder.basis };
     const points = await import('../../db/points.js');
     if (await points.runsPoints(db)) {
       const { syncLedger } = await import('./points.js');
