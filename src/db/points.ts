@@ -283,6 +283,8 @@ export interface ManualEntry {
   reason: string;
   /** For points added: their last day. */
   expiresOn: string | null;
+  /** Today: a redemption dated earlier must leave today's balance covered too. */
+  today: string;
 }
 
 /**
@@ -293,9 +295,12 @@ export async function addManualEntry(sql: Sql, entry: ManualEntry, now: string):
   return sql.transaction(async () => {
     await sql.get(`SELECT id FROM customers WHERE id = ?${sql.dialect.rowLock}`, [entry.customerId]);
     if (entry.kind === 'redeem') {
+      // The balance on the day, and (for a day in the past) today's too: what was redeemed since must stay covered.
       const standing = await customerStanding(sql, entry.customerId, entry.onDate);
-      if (-entry.points > standing.balance) {
-        throw new CrmError(`cannot redeem ${-entry.points} points: the balance is ${standing.balance} on ${entry.onDate}; nothing was written`);
+      const now = entry.today > entry.onDate ? (await customerStanding(sql, entry.customerId, entry.today)).balance : standing.balance;
+      const available = Math.min(standing.balance, now);
+      if (-entry.points > available) {
+        throw new CrmError(`cannot redeem ${-entry.points} points: the balance is ${available}${available === standing.balance ? ` on ${entry.onDate}` : ' after what was used since'}; nothing was written`);
       }
     }
     const id = (await sql.insert(

@@ -35,6 +35,11 @@ const listColumns: Column[] = [
 /** `crm report list`: every report with one line (and the agenda, which is its own command). */
 export function reportListReport(lang: 'en' | 'zh'): Report {
   const rows = reportCatalogue.map((entry) => ({ report: entry.name, description: lang === 'zh' ? entry.descriptionZh : entry.description }));
+  // crm report points has its own command (--worth; cli/commands/points.ts): listed here with the others.
+  rows.push({
+    report: 'points',
+    description: lang === 'zh' ? '会员积分：按等级的发放、冲回、兑换、过期、未用余额及其价值；30 天内到期的积分' : 'member points by level: issued, taken back, redeemed, expired, outstanding and its value; points expiring in 30 days',
+  });
   return {
     name: 'report-list',
     title: 'Reports (crm report NAME)',

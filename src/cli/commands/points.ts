@@ -55,7 +55,7 @@ async function entryCommand(context: CliContext, kind: 'add' | 'redeem', referen
   const rule = ruleOn(await readRules(sql), onDate);
   const written = await addManualEntry(
     sql,
-    { customerId: customer.id, onDate, points: kind === 'add' ? points : -points, kind, reason, expiresOn: kind === 'add' ? expiresOn(onDate, rule?.expire ?? 'end-of-next-year') : null },
+    { customerId: customer.id, onDate, points: kind === 'add' ? points : -points, kind, reason, expiresOn: kind === 'add' ? expiresOn(onDate, rule?.expire ?? 'end-of-next-year') : null, today },
     nowIso(context),
   );
   const balance = (await import('../../db/points.js')).customerStanding;
