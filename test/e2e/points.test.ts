@@ -190,4 +190,31 @@ describe.each(engines)('points on %s', (engine) => {
     const later = JSON.parse((await runCrm(['report', 'points', '--period', '2027', '--format', 'json'], { env, now: at('2027-01-02') })).stdout);
     expect(later.rows[0]).toMatchObject({ issued: 0, expired: 2000, outstanding: 0 });
   });
+
+  it('merge moves the points, forget clears the reasons, undo of an orders import takes its points away', async () => {
+    const { dir, db, env } = await shop(engine);
+    await runCrm(['points', 'add', 'P2', '40', '--reason', 'called to say sorry'], { env });
+    await runCrm(['points', 'redeem', 'P1', '100', '--for', 'a gift for Pat'], { env });
+    expect((await runCrm(['customer', 'merge', 'P1', 'P2', '--yes'], { env })).code).toBe(0);
+    expect((await show(env)).balance).toBe(7200 - 100 + 40);
+    expect((await runCrm(['customer', 'forget', 'P1', '--yes'], { env })).code).toBe(0);
+    expect(await scalar(db, 'SELECT count(*) FROM points_ledger WHERE reason IS NOT NULL')).toBe(0);
+    expect((await show(env)).balance).toBe(7140);
+
+    // A new orders file, imported and undone: its earning goes with it.
+    fs.writeFileSync(path.join(dir, 'more.csv'), 'order_id,customer_id,order_date,amount\nA9,P1,2026-11-01,50.00\n');
+    const imported = await runCrm(['import', 'orders', path.join(dir, 'more.csv'), '--format', 'json'], { env });
+    expect((await show(env)).balance).toBe(7190);
+    expect((await runCrm(['import', 'undo', String(JSON.parse(imported.stdout).run_id), '--yes'], { env })).code).toBe(0);
+    expect((await show(env)).balance).toBe(7140);
+  });
+
+  it('a redemption dated in the past must leave today\'s balance covered', async () => {
+    const { env } = await shop(engine);
+    expect((await runCrm(['points', 'redeem', 'P1', '7000', '--for', 'teapot'], { env })).code).toBe(0);
+    // On 2026-10-01 the balance was 7,200, but 7,000 have been used since: 200 are left to cover it.
+    const backdated = await runCrm(['points', 'redeem', 'P1', '300', '--for', 'cups', '--date', '2026-10-01'], { env });
+    expect(backdated.code).toBe(1);
+    expect(backdated.stderr).toContain('the balance is 200 after what was used since');
+  });
 });
