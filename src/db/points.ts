@@ -79,10 +79,11 @@ const CUSTOMER_CHUNK = 200;
  * Brings the ledger up to date with the orders (every customer, or one): an order that counts (not refunded or
  * cancelled) and has a rule in force on its day earns `orderPoints` once, at the rule, level and bonus of that day,
  * dated the order's day; an order whose points no longer match (refunded or cancelled: 0; a corrected amount) gets a
- * row making up the difference, dated TODAY, at the rule and bonus it first earned under. Read in batches of orders by
- * id, so memory stays small at any size; idempotent, and safe against a second crm doing the same (ON CONFLICT).
+ * row making up the difference, dated TODAY, at the rule and bonus it first earned under. Every customer, or the ones
+ * given, a chunk of customers at a time, so memory stays small at any size; idempotent, and safe against a second crm
+ * doing the same (ON CONFLICT).
  */
-export async function syncPoints(sql: Sql, today: string, now: string, customerId: number | null = null): Promise<SyncResult> {
+export async function syncPoints(sql: Sql, today: string, now: string, customers: number | readonly number[] | null = null): Promise<SyncResult> {
   const rules = await readRules(sql);
   const result: SyncResult = { earned: 0, adjusted: 0 };
   if (rules.length === 0) return result;
@@ -95,7 +96,7 @@ export async function syncPoints(sql: Sql, today: string, now: string, customerI
              (SELECT sum(p.points) FROM points_ledger p WHERE p.order_id = o.id) AS net,
              (SELECT max(p.order_seq) FROM points_ledger p WHERE p.order_id = o.id) AS seq
       FROM orders o
-      WHERE o.customer_id BETWEEN @low AND @high
+      WHERE o.customer_id IN (${sql.dialect.jsonValues('@ids', 'bigint')})
     ),
     y AS (
       SELECT x.*, e.rule_id, e.bonus_permille, e.level
@@ -110,20 +111,22 @@ export async function syncPoints(sql: Sql, today: string, now: string, customerI
                      created_at, updated_at, created_by, updated_by)
                   VALUES (@customer, @on, @points, @kind, @order, @seq, @rule, @level, @bonus, @expires, @now, @now, @actor, @actor)
                   ON CONFLICT (order_id, order_seq) WHERE order_id IS NOT NULL DO NOTHING`;
-  // A chunk of customers at a time (by id, from the customers' key: a range both engines read in order), all the
-  // orders of those customers: each customer's orders are read once however many there are.
+  // A chunk of customers at a time (every customer by the customers' key, or the ones asked for), all the orders of
+  // those customers: each customer's orders are read once however many there are.
+  const given = customers === null ? null : typeof customers === 'number' ? [customers] : [...customers];
   let after = 0;
+  let offset = 0;
   for (;;) {
-    const ids = customerId === null
-      ? await sql.column<number>(`SELECT id FROM customers WHERE id > @after ORDER BY id LIMIT ${CUSTOMER_CHUNK}`, { after })
-      : after === 0 ? [customerId] : [];
+    const ids = given === null
+      ? (await sql.column<number>(`SELECT id FROM customers WHERE id > @after ORDER BY id LIMIT ${CUSTOMER_CHUNK}`, { after })).map(Number)
+      : given.slice(offset, offset + CUSTOMER_CHUNK);
     if (ids.length === 0) break;
-    const low = Number(ids[0]);
-    const high = Number(ids[ids.length - 1]);
-    after = high;
-    const batch = await sql.all<Candidate>(text, { low, high, first });
+    after = ids[ids.length - 1]!;
+    offset += ids.length;
+    const chunk = JSON.stringify(ids);
+    const batch = await sql.all<Candidate>(text, { ids: chunk, first });
     if (batch.length === 0) continue;
-    const growth = ladder.levels.length === 0 ? null : await growthBefore(sql, low, high, batch.some((order) => order.seq === null), ladder, batch);
+    const growth = ladder.levels.length === 0 ? null : await growthBefore(sql, chunk, batch.some((order) => order.seq === null), ladder, batch);
     await sql.transaction(async () => {
       for (const order of batch) {
         const row = earningRow(order, byId, rules, ladder, today, growth?.get(Number(order.id)) ?? 0);
@@ -141,18 +144,18 @@ export async function syncPoints(sql: Sql, today: string, now: string, customerI
 
 /**
  * Each order's growth value before it (its level's basis: billed sales in the 12 months before its day, or all before
- * it), from the billed orders of the chunk's customers [LOW, HIGH], read once and summed by prefix sums: linear in a
+ * it), from the billed orders of the chunk's customers (IDS, a JSON list), read once and summed by prefix sums: linear in a
  * customer's orders (a per-order sum in SQL was quadratic for a customer with thousands).
  */
-async function growthBefore(sql: Sql, low: number, high: number, needed: boolean, ladder: LevelLadder, orders: readonly Candidate[]): Promise<Map<number, number>> {
+async function growthBefore(sql: Sql, ids: string, needed: boolean, ladder: LevelLadder, orders: readonly Candidate[]): Promise<Map<number, number>> {
   const result = new Map<number, number>();
   if (!needed) return result;
   const history = new Map<number, { dates: string[]; prefix: number[] }>();
   for (const row of await sql.rows<[number, string, number]>(
     `SELECT customer_id, order_date, amount_cents FROM orders
-     WHERE customer_id BETWEEN @low AND @high AND ${billed}
+     WHERE customer_id IN (${sql.dialect.jsonValues('@ids', 'bigint')}) AND ${billed}
      ORDER BY customer_id, order_date`,
-    { low, high },
+    { ids },
   )) {
     const customer = Number(row[0]);
     let entry = history.get(customer);
@@ -498,4 +501,24 @@ export async function eachLedger(
     }
   }
   flush();
+}
+
+/** An orders import that changed at most this many orders brings only its customers up to date; a bigger one, all. */
+const TARGETED_SYNC_ORDERS = 20_000;
+
+/**
+ * After an orders import (run RUN_ID, ORDERS new or changed orders): the ledger of the customers whose orders it added
+ * or changed, read from its undo record (import_created ranges, import_changes), or of everyone for a big file.
+ */
+export async function syncAfterImport(sql: Sql, runId: number, orders: number, today: string, now: string): Promise<SyncResult> {
+  if (orders > TARGETED_SYNC_ORDERS) return syncPoints(sql, today, now);
+  const customers = await sql.column<number>(
+    `SELECT DISTINCT o.customer_id FROM import_created r JOIN orders o ON o.id BETWEEN r.first_id AND r.last_id
+     WHERE r.run_id = @run AND r.table_name = 'orders'
+     UNION
+     SELECT o.customer_id FROM import_changes c JOIN orders o ON o.id = c.row_id
+     WHERE c.run_id = @run AND c.table_name = 'orders'`,
+    { run: runId },
+  );
+  return syncPoints(sql, today, now, customers.map(Number).sort((a, b) => a - b));
 }

@@ -173,8 +173,11 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
     else context.say(summaryText(summary, problemLine));
     // Orders earn points as they arrive (README "Members and points"), keyed by the order: a re-import earns nothing twice.
     if (kind === 'orders' && !summary.dryRun && summary.rowsNew + summary.rowsChanged > 0) {
-      const { syncLedger } = await import('./points.js');
-      const synced = await syncLedger(context, sql);
+      const { syncAfterImport } = await import('../../db/points.js');
+      const { nowIso } = await import('../daily-values.js');
+      const synced = summary.runId === null
+        ? { earned: 0, adjusted: 0 }
+        : await syncAfterImport(sql, summary.runId, summary.rowsNew + summary.rowsChanged, context.today(), nowIso(context));
       if (synced.earned + synced.adjusted > 0) context.info(`points: ${synced.earned} order(s) earned, ${synced.adjusted} adjusted (refunds, cancellations, corrected amounts)`);
     }
     const control = summary.controlContacts;
