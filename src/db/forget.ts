@@ -222,6 +222,9 @@ export async function forgetCustomer(sql: Sql, id: number, now: string): Promise
     const interactionsCleared = (
       await sql.run("UPDATE interactions SET summary = '', outcome = NULL, follow_up_note = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ?", [now, sql.actor, id])
     ).changes;
+    // An e-mail crm import mail filed is keyed by its Message-ID, which often holds the person's address: the key
+    // becomes the row's own ("mail-erased:<id>"; with no e-mail left, the mail does not match the person again).
+    await sql.run("UPDATE interactions SET external_id = 'mail-erased:' || CAST(id AS TEXT) WHERE customer_id = ? AND external_id LIKE 'mail:%'", [id]);
     const complaintsCleared = (
       await sql.run("UPDATE complaints SET summary = '', resolution = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ?", [now, sql.actor, id])
     ).changes;

@@ -485,6 +485,16 @@ CREATE TABLE team_members (
     // The row-level security that makes the roles hold on the server (db/team-schema.ts).
     postgres: teamSchemaPostgres,
   },
+  // Version 18 is the cadences' (issue 21, keeping in touch); the steps run in order and a missing number is skipped.
+  {
+    version: 19,
+    description: 'e-mail on the customer file: which way an interaction went (in: the customer wrote; out: the shop wrote)',
+    sql: `
+-- crm import mail (import/mail-run.ts) sets it on the e-mails it files; crm log and older rows leave it NULL (not known).
+-- A row's own rules (row-level security on the server) already cover the new column.
+ALTER TABLE interactions ADD COLUMN direction TEXT CHECK (direction IN ('in', 'out'));
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

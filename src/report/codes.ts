@@ -75,6 +75,9 @@ export const timelineTypeLabels: CodeLabels = {
   call: ['call', '电话'],
   visit: ['visit', '拜访'],
   email: ['email', '邮件'],
+  // An e-mail crm import mail filed: the customer wrote (in) or was written to (out).
+  'email-in': ['email in', '收到邮件'],
+  'email-out': ['email out', '发出邮件'],
   message: ['message', '消息'],
   meeting: ['meeting', '会议'],
   note: ['note', '备注'],

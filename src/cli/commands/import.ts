@@ -6,6 +6,7 @@ import { importKinds, type ImportKind } from '../../import/fields.js';
 import type { ImportSummary } from '../../import/run.js';
 import { formatNumber } from '../../util/money.js';
 import { flagLimits, parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+import { registerImportMail } from './import-mail.js';
 
 interface ImportFlags {
   map: string[];
@@ -188,7 +189,7 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
 export function registerImport(program: Command, context: CliContext): void {
   const command = program
     .command('import')
-    .description('import CSV files (customers, orders, interactions, payments, surveys, complaints); list past runs; undo one')
+    .description('import CSV files (customers, orders, interactions, payments, surveys, complaints) and mail; list past runs; undo one')
     .addHelpText(
       'after',
       `
@@ -200,6 +201,7 @@ Examples:
   $ cat orders.csv | crm import orders - --format json
   $ crm import orders CDNOW_sample.txt --no-header --delimiter whitespace \\
       --columns customer_id,-,order_date,-,amount --create-customers
+  $ crm import mail samples/mail.mbox
   $ crm import log
   $ crm import undo 12 --yes`,
     );
@@ -226,6 +228,7 @@ Examples:
       sub.option('--credit-prefix <text>', 'line-item files: an order id starting with this is a credit note (default: C + digits when the other ids are digits)');
     }
   }
+  registerImportMail(command, context);
   withOutputOptions(
     command
       .command('log')

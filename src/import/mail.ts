@@ -1,0 +1,207 @@
+// Reading mail for crm import mail: where the messages come from (an mbox file, a folder of .eml files, or one .eml
+// file) and what crm takes from each (addresses, date, subject, attachment names, a key). MIME, encoded words
+// (=?UTF-8?B?…?=, =?GB2312?B?…?=) and body charsets (GBK, …) are postal-mime's; the mbox framing is import/mbox.ts.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import PostalMime, { type Address, type Email } from 'postal-mime';
+import { DataRejectedError, UsageError } from '../errors.js';
+import { fileErrorReason } from '../files/file-errors.js';
+import { looksLikeMbox, splitMbox } from './mbox.js';
+
+/** One message as read from the source, before parsing. */
+export interface RawMail {
+  /** Where it is, for messages: "message 3 (line 120)" in an mbox, the file name in a folder. */
+  where: string;
+  raw: Buffer;
+  /** The mbox From_ line after "From " (sender and delivery time), null for .eml files. */
+  envelope: string | null;
+}
+
+export interface MailAddress {
+  /** Lower case (customers' e-mails are matched without case). */
+  address: string;
+  /** The display name as decoded ("张三"), or "". */
+  name: string;
+}
+
+/** What crm takes from one message. */
+export interface MailMessage {
+  where: string;
+  /** The Message-ID without its angle brackets, or "sha256:…" of the From, To, Cc, Date and Subject headers. */
+  key: string;
+  hasMessageId: boolean;
+  /** UTC instant, to the second (as interactions.occurred_at). */
+  occurredAt: string;
+  /** Where the date came from: the Date header, else the newest Received header, else the mbox From_ line. */
+  dateFrom: 'date' | 'received' | 'envelope';
+  subject: string;
+  from: MailAddress[];
+  /** To and Cc together (a customer there was written to). */
+  recipients: MailAddress[];
+  /** File names of the attachments (inline images the HTML shows are not attachments). */
+  attachments: string[];
+}
+
+export type MailSourceKind = 'mbox' | 'folder' | 'eml';
+
+/** The source PATH names: an mbox file, a folder of .eml files, or one .eml file; anything else is refused (exit 3). */
+export async function mailSourceKind(file: string): Promise<MailSourceKind> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(file);
+  } catch (error) {
+    throw new UsageError(`${file}: cannot read it: ${fileErrorReason(error)}`);
+  }
+  if (stat.isDirectory()) {
+    const names = await emlFiles(file);
+    if (names.length === 0) throw new DataRejectedError(`${file}: a folder without .eml files: crm import mail reads an mbox file or a folder of .eml files; nothing was written`);
+    return 'folder';
+  }
+  if (!stat.isFile()) throw new DataRejectedError(`${file}: not a file or folder; nothing was written`);
+  const head = await readHead(file);
+  if (looksLikeMbox(head)) return 'mbox';
+  if (/\.eml$/i.test(file)) return 'eml';
+  throw new DataRejectedError(
+    `${file}: neither an mbox file (its first line does not start with "From ") nor a folder of .eml files; nothing was written`,
+  );
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(5);
+    const { bytesRead } = await handle.read(buffer, 0, 5, 0);
+    return buffer.subarray(0, bytesRead);
+  } catch (error) {
+    throw new UsageError(`${file}: cannot read it: ${fileErrorReason(error)}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The .eml files of a folder, in name order (byte order: the same on every machine). */
+async function emlFiles(folder: string): Promise<string[]> {
+  const entries = await fs.promises.readdir(folder, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && /\.eml$/i.test(entry.name))
+    .map((entry) => entry.name)
+    .sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+}
+
+/**
+ * The messages of the source, one at a time, with a hash of everything read (the run log's content hash: the same
+ * mailbox imported twice is named as such). `hash.digest()` is valid once the iteration ended.
+ */
+export async function* rawMails(file: string, kind: MailSourceKind, hash: ReturnType<typeof createHash>): AsyncGenerator<RawMail> {
+  if (kind === 'mbox') {
+    const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+    async function* hashed(): AsyncGenerator<Buffer> {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    }
+    for await (const message of splitMbox(hashed())) {
+      yield { where: `message ${message.number} (line ${message.line})`, raw: message.raw, envelope: message.envelope };
+    }
+    return;
+  }
+  const names = kind === 'folder' ? await emlFiles(file) : [path.basename(file)];
+  const folder = kind === 'folder' ? file : path.dirname(file);
+  for (const name of names) {
+    const raw = await fs.promises.readFile(path.join(folder, name));
+    hash.update(`${name}\n${raw.length}\n`);
+    hash.update(raw);
+    yield { where: kind === 'folder' ? name : 'message 1', raw, envelope: null };
+  }
+}
+
+function mailboxes(list: Address | Address[] | undefined): MailAddress[] {
+  const out: MailAddress[] = [];
+  const add = (name: string, address: string | undefined): void => {
+    const clean = (address ?? '').trim().toLowerCase();
+    if (clean !== '' && clean.includes('@')) out.push({ address: clean, name: name.trim() });
+  };
+  for (const item of list === undefined ? [] : Array.isArray(list) ? list : [list]) {
+    if (item.group) for (const member of item.group) add(member.name, member.address);
+    else add(item.name, item.address);
+  }
+  return out;
+}
+
+/** An instant as interactions store it: UTC, to the second. */
+function instant(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A date in RFC 5322 form ("Tue, 3 Nov 2026 10:00:00 +0800"), or null. */
+function parseMailDate(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const cleaned = text.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  if (cleaned === '') return null;
+  const ms = Date.parse(cleaned);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** The mbox From_ line's time ("sender@x Tue Nov  3 10:00:00 2026"): asctime, read as UTC (it carries no zone). */
+function envelopeDate(envelope: string | null): number | null {
+  if (envelope === null) return null;
+  const match = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{1,2}:\d{2}(?::\d{2})?)\s+(\d{4})/.exec(envelope);
+  if (!match) return null;
+  return parseMailDate(`${match[2]} ${match[1]} ${match[4]} ${match[3]} +0000`);
+}
+
+const header = (email: Email, key: string): string | undefined => email.headers.find((item) => item.key === key)?.value;
+
+/** Why a message cannot be read, as "FILE: WHERE: WHY; nothing was written" (exit 3). */
+export function badMessage(file: string, where: string, why: string): DataRejectedError {
+  return new DataRejectedError(`${file}: ${where}: ${why}; nothing was written`);
+}
+
+/**
+ * Parses one message. Refused (exit 3, naming the file and the message): what postal-mime cannot parse, a message
+ * without headers (garbled, or not mail) or without From, and one without any date (no Date header that reads, no
+ * Received header with a date, no mbox From_ line date).
+ */
+export async function parseMail(file: string, mail: RawMail): Promise<MailMessage> {
+  let email: Email;
+  try {
+    email = await PostalMime.parse(mail.raw, { attachmentEncoding: 'arraybuffer' });
+  } catch (error) {
+    throw badMessage(file, mail.where, `cannot be read as mail (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  if (email.headers.length === 0) throw badMessage(file, mail.where, 'has no mail headers (garbled, or not an e-mail)');
+  if (header(email, 'from') === undefined) throw badMessage(file, mail.where, 'has no From header');
+  let dateFrom: MailMessage['dateFrom'] = 'date';
+  let ms = parseMailDate(header(email, 'date'));
+  if (ms === null) {
+    dateFrom = 'received';
+    // The newest Received header is the first; its date follows the last ";".
+    const received = email.headers.find((item) => item.key === 'received' && item.value.includes(';'));
+    ms = parseMailDate(received?.value.slice(received.value.lastIndexOf(';') + 1));
+  }
+  if (ms === null) {
+    dateFrom = 'envelope';
+    ms = envelopeDate(mail.envelope);
+  }
+  if (ms === null) throw badMessage(file, mail.where, 'has no date (no Date header that reads as a date, no Received header with one, no mbox "From " line time)');
+  const messageId = (email.messageId ?? '').trim().replace(/^<|>$/g, '').trim();
+  const key = messageId !== ''
+    ? messageId
+    : `sha256:${createHash('sha256').update(['from', 'to', 'cc', 'date', 'subject'].map((name) => header(email, name) ?? '').join('\n')).digest('hex').slice(0, 32)}`;
+  const attachments = email.attachments
+    .filter((attachment) => !attachment.related && (attachment.disposition === 'attachment' || attachment.filename))
+    .map((attachment) => attachment.filename ?? `(unnamed ${attachment.mimeType})`);
+  return {
+    where: mail.where,
+    key,
+    hasMessageId: messageId !== '',
+    occurredAt: instant(ms),
+    dateFrom,
+    subject: (email.subject ?? '').replace(/\s+/g, ' ').trim(),
+    from: mailboxes(email.from),
+    recipients: [...mailboxes(email.to), ...mailboxes(email.cc)],
+    attachments,
+  };
+}
