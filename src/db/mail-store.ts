@@ -11,8 +11,8 @@ export interface MailCustomer {
 
 /**
  * Every customer's e-mail, lower case → the customers with it (a shop may have two records with one address; each
- * gets the message). A field holding several addresses ("a@x.cn; b@x.cn") counts each. Read once per run, in batches;
- * on a server a salesperson reads only the customers row-level security shows them.
+ * gets the message). A field holding several addresses ("a@x.cn; b@x.cn") counts each. Read once per run, in batches,
+ * outside a transaction; on a server a salesperson reads only the customers row-level security shows them.
  */
 export async function customersByEmail(sql: Sql): Promise<Map<string, MailCustomer[]>> {
   const byEmail = new Map<string, MailCustomer[]>();

@@ -94,10 +94,12 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
     interactionsExisting: 0, unmatched: 0, unmatchedAddressCount: 0, unmatchedAddresses: [], leadsCreated: 0, withAttachments: 0,
     withoutMessageId: 0, datedWithoutDateHeader: 0, shopAddresses: [], sameContentAsRun: null, elapsedMs: 0,
   };
+  // Read before the run's transaction opens: on PostgreSQL a read in batches is a cursor in a transaction of its own
+  // (db/engine/postgres.ts), which the session's BEGIN is not known to. A customer added meanwhile is not matched.
+  const customers = await customersByEmail(sql);
   const session = new ImportSession(sql, started);
   await session.begin();
   try {
-    const customers = await customersByEmail(sql);
     const shopSide = new Set<string>(me);
     const unmatched = new Map<string, UnmatchedAddress>();
     const pending: Pending[] = [];

@@ -35,6 +35,7 @@ export interface MailMessage {
   occurredAt: string;
   /** Where the date came from: the Date header, else the newest Received header, else the mbox From_ line. */
   dateFrom: 'date' | 'received' | 'envelope';
+  /** The Subject; without one, the first line of the text body (at most 80 characters); '' when neither has text. */
   subject: string;
   from: MailAddress[];
   /** To and Cc together (a customer there was written to). */
@@ -152,6 +153,15 @@ function envelopeDate(envelope: string | null): number | null {
   return parseMailDate(`${match[2]} ${match[1]} ${match[4]} ${match[3]} +0000`);
 }
 
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** The first line of a body with text on it, at most 80 characters (a summary for a message without a subject). */
+function firstLine(text: string): string {
+  const line = text.split(/\r?\n/).map(oneLine).find((item) => item !== '') ?? '';
+  const chars = [...line];
+  return chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : line;
+}
+
 const header = (email: Email, key: string): string | undefined => email.headers.find((item) => item.key === key)?.value;
 
 /** Why a message cannot be read, as "FILE: WHERE: WHY; nothing was written" (exit 3). */
@@ -199,7 +209,7 @@ export async function parseMail(file: string, mail: RawMail): Promise<MailMessag
     hasMessageId: messageId !== '',
     occurredAt: instant(ms),
     dateFrom,
-    subject: (email.subject ?? '').replace(/\s+/g, ' ').trim(),
+    subject: oneLine(email.subject ?? '') || firstLine(email.text ?? ''),
     from: mailboxes(email.from),
     recipients: [...mailboxes(email.to), ...mailboxes(email.cc)],
     attachments,
