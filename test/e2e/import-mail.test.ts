@@ -75,7 +75,7 @@ describe.each(engines)('crm import mail on %s', (engine) => {
     const first = await crm(['import', 'mail', mbox]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('7 messages read: 6 with customers, 1 with nobody known');
-    expect(first.stdout).toContain("6 e-mails filed on customers' timelines, 1 already there");
+    expect(first.stdout).toContain("6 e-mails filed on customers' timelines, 1 already there (filed by an earlier run, or a copy of a message earlier in this mail)");
     expect(first.stdout).toMatch(/\n +1 {2}chen\.jing@example\.com \(Chen Jing\)\n/);
     expect(await filed(db)).toEqual(expectedFromMbox);
     expect(await scalar<number>(db, "SELECT count(*) FROM interactions WHERE kind = 'email' AND direction IS NOT NULL")).toBe(6);

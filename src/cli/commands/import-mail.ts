@@ -21,7 +21,8 @@ export function mailSummaryText(summary: MailSummary): string {
   const lines: string[] = [];
   lines.push(`mail from ${summary.file} (${summary.source === 'folder' ? 'folder of .eml files' : summary.source}): ${summary.dryRun ? 'dry run (nothing written)' : `run ${summary.runId}`}`);
   lines.push(`  ${count(summary.messages, 'message')} read: ${formatNumber(summary.matched)} with customers, ${formatNumber(summary.unmatched)} with nobody known`);
-  lines.push(`  ${count(summary.interactionsNew, 'e-mail')} filed on customers' timelines, ${formatNumber(summary.interactionsExisting)} already there`);
+  lines.push(`  ${count(summary.interactionsNew, 'e-mail')} filed on customers' timelines, ${formatNumber(summary.interactionsExisting)} already there${
+    summary.interactionsExisting > 0 ? ' (filed by an earlier run, or a copy of a message earlier in this mail)' : ''}`);
   if (summary.withAttachments > 0) lines.push(`  ${count(summary.withAttachments, 'filing')} with attachments (their names are in the outcome; the files are not stored)`);
   if (summary.withoutMessageId > 0) lines.push(`  ${count(summary.withoutMessageId, 'message')} without a Message-ID: keyed by a hash of From, To, Cc, Date and Subject`);
   if (summary.datedWithoutDateHeader > 0) lines.push(`  ${count(summary.datedWithoutDateHeader, 'message')} without a readable Date header: dated by Received or the mbox "From " line`);
