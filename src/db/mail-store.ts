@@ -38,8 +38,19 @@ export function mailInteractionKey(customerExternalId: string, messageKey: strin
   return `mail:${customerExternalId}:${messageKey}`;
 }
 
-export async function interactionKeyExists(sql: Sql, key: string): Promise<boolean> {
-  return (await sql.value('SELECT 1 FROM interactions WHERE external_id = ?', [key])) !== undefined;
+/**
+ * Whether the message is filed on the customer already: under its key, or under the key of a customer merged into it
+ * (crm customer merge moves the filings and keeps the merged id as an alias: docs/rules.md#merged-customers).
+ */
+export async function mailFiled(session: ImportSession, customer: MailCustomer, messageKey: string): Promise<boolean> {
+  const { sql } = session;
+  if ((await sql.value('SELECT 1 FROM interactions WHERE external_id = ?', [mailInteractionKey(customer.externalId, messageKey)])) !== undefined) return true;
+  if (!session.hasAliases) return false;
+  return (await sql.value(
+    `SELECT 1 FROM customer_aliases a JOIN interactions i ON i.external_id = 'mail:' || a.external_id || ':' || CAST(@messageKey AS TEXT)
+     WHERE a.customer_id = @customerId LIMIT 1`,
+    { customerId: customer.id, messageKey },
+  )) !== undefined;
 }
 
 export interface MailInteraction {

@@ -5,7 +5,8 @@
 // - A message is filed on every customer whose e-mail is in its From, To or Cc (without case): in when the customer
 //   is in From (they wrote to the shop), out when in To or Cc. One message naming two customers is filed on each.
 // - Its key is "mail:<customer id>:<Message-ID>" (or a hash of From, To, Cc, Date and Subject when it has none), so a
-//   message already filed on that customer (an earlier run, or a copy earlier in the same mailbox) adds nothing.
+//   message already filed on that customer (an earlier run, or a copy earlier in the same mailbox, or on a customer
+//   merged into it since) adds nothing.
 // - Date: the Date header, else the newest Received header's date, else the mbox From_ line's time (read as UTC).
 // - Summary: the subject; the attachments' names go into outcome ("attachments: a.pdf, b.jpg"); bodies are not kept.
 // - A message that names no customer is unmatched: its addresses are listed (top N), except the shop's own: those
@@ -17,7 +18,7 @@ import type { Sql } from '../db/engine/sql.js';
 import { ImportSession } from '../db/import-writer.js';
 import { previousRunOfContent } from '../db/import-store.js';
 import {
-  addMailInteraction, addMailLead, customersByEmail, interactionKeyExists, mailInteractionKey, type MailCustomer,
+  addMailInteraction, addMailLead, customersByEmail, mailFiled, mailInteractionKey, type MailCustomer,
 } from '../db/mail-store.js';
 import { mailSourceKind, parseMail, rawMails, type MailAddress, type MailMessage } from './mail.js';
 
@@ -106,11 +107,11 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
     const hash = createHash('sha256');
 
     const file = async (message: MailMessage, customer: MailCustomer, direction: 'in' | 'out'): Promise<void> => {
-      const key = mailInteractionKey(customer.externalId, message.key);
-      if (await interactionKeyExists(sql, key)) {
+      if (await mailFiled(session, customer, message.key)) {
         summary.interactionsExisting += 1;
         return;
       }
+      const key = mailInteractionKey(customer.externalId, message.key);
       const outcome = attachmentsNote(message.attachments);
       await addMailInteraction(session, { key, customerId: customer.id, occurredAt: message.occurredAt, summary: message.subject, outcome, direction });
       summary.interactionsNew += 1;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCrm, samples, tempDir } from '../helpers/cli.js';
+import { runCrm, samples, spawnCrm, tempDir } from '../helpers/cli.js';
 import { engines, newDatabase, postgresAvailable, query, scalar, tableCounts } from '../helpers/engines.js';
 import { addMember, teamDatabase, type TeamDb } from '../helpers/team.js';
 
@@ -153,7 +153,24 @@ describe.each(engines)('crm import mail on %s', (engine) => {
     expect(csv.code).toBe(3);
     expect(csv.stderr.trim().split('\n')).toHaveLength(1);
     expect(csv.stderr).toContain('neither an mbox file');
+    // In a folder the bad message is named by its file; the good one before it is not written either.
+    fs.mkdirSync(path.join(dir, 'mail'));
+    fs.copyFileSync(path.join(folder, '2026-11-08-yang.eml'), path.join(dir, 'mail', 'a.eml'));
+    fs.writeFileSync(path.join(dir, 'mail', 'b.eml'), 'To: shop@chaye.example.cn\nSubject: no sender\nDate: Mon, 9 Nov 2026 15:30:00 +0800\n\nx\n');
+    const eml = spawnCrm(['--db', db, 'import', 'mail', path.join(dir, 'mail')]);
+    expect(eml.code).toBe(3);
+    expect(eml.stderr.trim()).toBe(`crm: ${path.join(dir, 'mail')}: b.eml: has no From header; nothing was written`);
     expect(await tableCounts(db)).toEqual(before);
+  });
+
+  it('a message filed on a customer merged into another since is not filed again', async () => {
+    // C9001 takes in C0001 (and its e-mail, its own being empty): C0001's filing moves there under its old key.
+    expect((await crm(['customer', 'add', '--id', 'C9001', '--name', '高建国 (new record)'])).code).toBe(0);
+    const merged = await crm(['customer', 'merge', 'C9001', 'C0001', '--yes']);
+    expect(merged.code, merged.stderr).toBe(0);
+    const again = await json(['import', 'mail', mbox]);
+    expect(again).toMatchObject({ new: 0, unchanged: 7 });
+    expect((await filed(db)).filter((row) => row.customer === 'C9001').map((row) => row.external_id)).toEqual(['mail:C0001:20261102091427.gao1@example.cn']);
   });
 
   it('crm customer forget erases the Message-ID keys of the person\'s mail', async () => {
