@@ -1,9 +1,11 @@
 // Reading mail for crm import mail: where the messages come from (an mbox file, a folder of .eml files, or one .eml
 // file) and what crm takes from each (addresses, date, subject, attachment names, a key). MIME, encoded words
 // (=?UTF-8?B?…?=, =?GB2312?B?…?=) and body charsets (GBK, …) are postal-mime's; the mbox framing is import/mbox.ts.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { DataRejectedError, UsageError } from '../errors.js';
 import { fileErrorReason } from '../files/file-errors.js';
@@ -118,11 +120,28 @@ export async function* rawMails(file: string, kind: MailSourceKind, hash: Return
   }
 }
 
-function mailboxes(list: Address | Address[] | undefined): MailAddress[] {
+/**
+ * A header some Chinese mail programs write as raw GBK bytes instead of an encoded word: postal-mime reads bytes
+ * that are not UTF-8 one character each (Latin-1). Such text (parseMail calls this only for a header whose raw bytes
+ * are 8-bit in a header section that is not UTF-8) is read again in the charset the message declares, or GB18030
+ * (GBK's superset) when it declares none, ASCII or UTF-8; a message declaring a Latin charset, or text that does not
+ * read cleanly in GB18030 (a Latin-1 "Café"), stays as it was.
+ */
+export function eightBitHeader(text: string, declared: string | null): string {
+  if (!/[\u0080-\u00ff]/.test(text) || /[^\u0000-\u00ff]/.test(text)) return text;
+  // A message that says it is Latin is read as postal-mime read it (closely enough: Latin-1).
+  if (declared !== null && /^(iso-?8859-\d+|latin-?\d|windows-125\d)$/i.test(declared)) return text;
+  const bytes = Buffer.from(text, 'latin1');
+  const charset = declared !== null && iconv.encodingExists(declared) && !/^(us-ascii|ascii|utf-?8)$/i.test(declared) ? declared : 'gb18030';
+  const decoded = iconv.decode(bytes, charset);
+  return decoded.includes('\ufffd') ? text : decoded;
+}
+
+function mailboxes(list: Address | Address[] | undefined, fix: (text: string) => string): MailAddress[] {
   const out: MailAddress[] = [];
   const add = (name: string, address: string | undefined): void => {
     const clean = (address ?? '').trim().toLowerCase();
-    if (clean !== '' && clean.includes('@')) out.push({ address: clean, name: name.trim() });
+    if (clean !== '' && clean.includes('@')) out.push({ address: clean, name: fix(name.trim()) });
   };
   for (const item of list === undefined ? [] : Array.isArray(list) ? list : [list]) {
     if (item.group) for (const member of item.group) add(member.name, member.address);
@@ -162,6 +181,14 @@ function firstLine(text: string): string {
   return chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : line;
 }
 
+/** The bytes before the first empty line (the message's headers). */
+function headerSection(raw: Buffer): Buffer {
+  const lf = raw.indexOf('\n\n');
+  const crlf = raw.indexOf('\n\r\n');
+  const ends = [lf, crlf].filter((at) => at !== -1);
+  return ends.length === 0 ? raw : raw.subarray(0, Math.min(...ends));
+}
+
 const header = (email: Email, key: string): string | undefined => email.headers.find((item) => item.key === key)?.value;
 
 /** Why a message cannot be read, as "FILE: WHERE: WHY; nothing was written" (exit 3). */
@@ -196,6 +223,12 @@ export async function parseMail(file: string, mail: RawMail): Promise<MailMessag
     ms = envelopeDate(mail.envelope);
   }
   if (ms === null) throw badMessage(file, mail.where, 'has no date (no Date header that reads as a date, no Received header with one, no mbox "From " line time)');
+  // Raw 8-bit headers that are not UTF-8 (GBK from some mail programs): read again by eightBitHeader, in the charset
+  // the message's own Content-Type names (a multipart message names none at the top).
+  const declared = /charset\s*=\s*"?([^";\s]+)/i.exec(header(email, 'content-type') ?? '')?.[1] ?? null;
+  const eightBit = !isUtf8(headerSection(mail.raw));
+  const fixer = (key: string) => (text: string): string =>
+    eightBit && /[\u0080-\u00ff]/.test(header(email, key) ?? '') ? eightBitHeader(text, declared) : text;
   const messageId = (email.messageId ?? '').trim().replace(/^<|>$/g, '').trim();
   const key = messageId !== ''
     ? messageId
@@ -209,9 +242,9 @@ export async function parseMail(file: string, mail: RawMail): Promise<MailMessag
     hasMessageId: messageId !== '',
     occurredAt: instant(ms),
     dateFrom,
-    subject: oneLine(email.subject ?? '') || firstLine(email.text ?? ''),
-    from: mailboxes(email.from),
-    recipients: [...mailboxes(email.to), ...mailboxes(email.cc)],
+    subject: fixer('subject')(oneLine(email.subject ?? '')) || firstLine(email.text ?? ''),
+    from: mailboxes(email.from, fixer('from')),
+    recipients: [...mailboxes(email.to, fixer('to')), ...mailboxes(email.cc, fixer('cc'))],
     attachments,
   };
 }

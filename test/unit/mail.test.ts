@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { DataRejectedError } from '../../src/errors.js';
 import { looksLikeMbox, splitMbox, type MboxMessage } from '../../src/import/mbox.js';
-import { mailSourceKind, parseMail, type MailMessage } from '../../src/import/mail.js';
+import { eightBitHeader, mailSourceKind, parseMail, type MailMessage } from '../../src/import/mail.js';
 import { samples, tempDir } from '../helpers/cli.js';
 
 async function split(text: string | Buffer, chunk = 7): Promise<MboxMessage[]> {
@@ -68,6 +68,22 @@ describe('reading a message', () => {
     expect(message.recipients).toEqual([{ address: 'shop@x.cn', name: '' }, { address: 'li4@example.cn', name: '李秀英' }]);
     // 08:29:51 at +08:00 is 00:29:51 UTC; the key is the Message-ID without its brackets.
     expect(message).toMatchObject({ occurredAt: '2026-11-04T00:29:51Z', dateFrom: 'date', key: 'GB-4711@mail.example.cn', hasMessageId: true });
+  });
+
+  it('reads raw GBK bytes in headers (no encoded word) in the declared charset, or GB18030; UTF-8 and Latin text stay', async () => {
+    const gbk = (text: string) => iconv.encode(text, 'gbk');
+    const raw = (charset: string | null) => Buffer.concat([
+      Buffer.from('From: '), gbk('张三'), Buffer.from(' <z@x.cn>\nSubject: '), gbk('报价单确认'),
+      Buffer.from(`\nDate: Wed, 4 Nov 2026 08:29:51 +0800${charset === null ? '' : `\nContent-Type: text/plain; charset=${charset}`}\n\nhi\n`),
+    ]);
+    for (const charset of ['gb2312', null, 'us-ascii']) {
+      const message = await parse(raw(charset));
+      expect([message.subject, message.from[0]!.name], String(charset)).toEqual(['报价单确认', '张三']);
+    }
+    // A message that says it is Latin-1 keeps postal-mime's reading; an encoded-word "Crème brûlée" is never re-read.
+    expect((await parse(Buffer.concat([Buffer.from('From: a@x.cn\nSubject: Caf'), Buffer.from([0xe9]), Buffer.from('\nContent-Type: text/plain; charset=iso-8859-1\nDate: Wed, 4 Nov 2026 08:29:51 +0800\n\nx\n')]))).subject).toBe('Café');
+    expect((await parse(`From: a@x.cn\nSubject: ${b64('Crème brûlée', 'UTF-8')}\nDate: Wed, 4 Nov 2026 08:29:51 +0800\n\nx\n`)).subject).toBe('Crème brûlée');
+    expect(eightBitHeader('Caf\u00e9', null)).toBe('Caf\u00e9');
   });
 
   it('reads a GBK body: without a subject its first line is the summary', async () => {
