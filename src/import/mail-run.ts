@@ -33,7 +33,8 @@ export interface MailImportOptions {
   /** Owner of the leads --create-leads makes (db/team.ts ownerOfNewCustomers). */
   leadOwner?: string | null;
   now?: () => Date;
-  onProgress?: (messages: number) => void;
+  /** Bytes of an mbox read so far, and its size (a progress bar). */
+  onProgress?: (read: number, total: number) => void;
 }
 
 export interface UnmatchedAddress {
@@ -106,7 +107,7 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
     const pending: Pending[] = [];
     const hash = createHash('sha256');
 
-    const file = async (message: MailMessage, customer: MailCustomer, direction: 'in' | 'out'): Promise<void> => {
+    const fileOn = async (message: MailMessage, customer: MailCustomer, direction: 'in' | 'out'): Promise<void> => {
       if (await mailFiled(session, customer, message.key)) {
         summary.interactionsExisting += 1;
         return;
@@ -118,7 +119,7 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
       if (outcome !== null) summary.withAttachments += 1;
     };
 
-    for await (const raw of rawMails(options.file, source, hash)) {
+    for await (const raw of rawMails(options.file, source, hash, options.onProgress)) {
       const message = await parseMail(options.file, raw);
       summary.messages += 1;
       if (!message.hasMessageId) summary.withoutMessageId += 1;
@@ -138,7 +139,7 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
         // The other side of a message with a customer is the shop's (whoever is no customer there).
         if (directions.has('in')) for (const { address } of message.recipients) if (!customers.has(address)) shopSide.add(address);
         if (directions.has('out')) for (const { address } of message.from) if (!customers.has(address)) shopSide.add(address);
-        for (const { customer, direction } of found.values()) await file(message, customer, direction);
+        for (const { customer, direction } of found.values()) await fileOn(message, customer, direction);
       } else {
         summary.unmatched += 1;
         const addresses = [...new Set([...message.from, ...message.recipients].map((item) => item.address))];
@@ -150,7 +151,6 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
         for (const address of addresses) unmatched.get(address)!.messages += 1;
         if (options.createLeads) pending.push({ message, addresses });
       }
-      options.onProgress?.(summary.messages);
     }
 
     // Most messages first, then the address (a stable order); the shop's own addresses are not "unmatched".
@@ -171,7 +171,7 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
         const from = new Set(message.from.map((item) => item.address));
         for (const address of addresses) {
           const lead = leads.get(address);
-          if (lead !== undefined) await file(message, lead, from.has(address) ? 'in' : 'out');
+          if (lead !== undefined) await fileOn(message, lead, from.has(address) ? 'in' : 'out');
         }
       }
     }

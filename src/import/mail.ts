@@ -96,12 +96,18 @@ async function emlFiles(folder: string): Promise<string[]> {
  * The messages of the source, one at a time, with a hash of everything read (the run log's content hash: the same
  * mailbox imported twice is named as such). `hash.digest()` is valid once the iteration ended.
  */
-export async function* rawMails(file: string, kind: MailSourceKind, hash: ReturnType<typeof createHash>): AsyncGenerator<RawMail> {
+export async function* rawMails(
+  file: string, kind: MailSourceKind, hash: ReturnType<typeof createHash>, onBytes?: (read: number, total: number) => void,
+): AsyncGenerator<RawMail> {
   if (kind === 'mbox') {
+    const total = (await fs.promises.stat(file)).size;
     const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+    let read = 0;
     async function* hashed(): AsyncGenerator<Buffer> {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         hash.update(chunk);
+        read += chunk.length;
+        onBytes?.(read, total);
         yield chunk;
       }
     }

@@ -61,9 +61,17 @@ async function runMailImport(context: CliContext, file: string, flags: MailFlags
     throw new UsageError(`${access.login} (sales) may not import mail with --create-leads: addresses of colleagues' customers are not visible to a salesperson and would become duplicate leads; a manager or the owner does this; nothing was changed`);
   }
   const { importMail } = await import('../../import/mail-run.js');
-  const summary = await importMail(sql, {
-    file, dryRun: flags.dryRun, createLeads: flags.createLeads, me: flags.me, top, leadOwner: await ownerOfNewCustomers(sql), now: context.io.now,
-  });
+  const { startProgress } = await import('../../ui/progress.js');
+  const progress = context.progress ? await startProgress(context.io.stderr, 'importing mail') : null;
+  let summary: MailSummary;
+  try {
+    summary = await importMail(sql, {
+      file, dryRun: flags.dryRun, createLeads: flags.createLeads, me: flags.me, top, leadOwner: await ownerOfNewCustomers(sql), now: context.io.now,
+      onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
+    });
+  } finally {
+    progress?.stop();
+  }
   if (flags.format === 'json') context.io.stdout.write(mailSummaryJson(summary));
   else context.say(mailSummaryText(summary));
 }
