@@ -8,7 +8,8 @@
 //   message already filed on that customer (an earlier run, or a copy earlier in the same mailbox, or on a customer
 //   merged into it since) adds nothing.
 // - Date: the Date header, else the newest Received header's date, else the mbox From_ line's time (read as UTC).
-// - Summary: the subject; the attachments' names go into outcome ("attachments: a.pdf, b.jpg"); bodies are not kept.
+// - Summary: the subject (without one, the first line of the text); the attachments' names go into outcome
+//   ("attachments: a.pdf, b.jpg"); bodies are not kept.
 // - A message that names no customer is unmatched: its addresses are listed (top N), except the shop's own: those
 //   named with --me, and those the matched messages show on the shop's side (the To of a message a customer sent, the
 //   From of one sent to a customer). --create-leads makes a lead of each listed address and files the messages there.
@@ -136,8 +137,9 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
       if (found.size > 0) {
         summary.matched += 1;
         const directions = new Set([...found.values()].map((item) => item.direction));
-        // The other side of a message with a customer is the shop's (whoever is no customer there).
-        if (directions.has('in')) for (const { address } of message.recipients) if (!customers.has(address)) shopSide.add(address);
+        // The other side of a message with a customer is the shop's (whoever is no customer there): the To of a message
+        // a customer wrote (not its Cc: that may be the customer's colleague), the From of one written to a customer.
+        if (directions.has('in')) for (const { address } of message.to) if (!customers.has(address)) shopSide.add(address);
         if (directions.has('out')) for (const { address } of message.from) if (!customers.has(address)) shopSide.add(address);
         for (const { customer, direction } of found.values()) await fileOn(message, customer, direction);
       } else {

@@ -42,6 +42,8 @@ export interface MailMessage {
   from: MailAddress[];
   /** To and Cc together (a customer there was written to). */
   recipients: MailAddress[];
+  /** To alone (the shop, when a customer wrote: mail-run.ts learns the shop's addresses from it). */
+  to: MailAddress[];
   /** File names of the attachments (inline images the HTML shows are not attachments). */
   attachments: string[];
 }
@@ -251,6 +253,7 @@ export async function parseMail(file: string, mail: RawMail): Promise<MailMessag
     subject: fixer('subject')(oneLine(email.subject ?? '')) || firstLine(email.text ?? ''),
     from: mailboxes(email.from, fixer('from')),
     recipients: [...mailboxes(email.to, fixer('to')), ...mailboxes(email.cc, fixer('cc'))],
+    to: mailboxes(email.to, fixer('to')),
     attachments,
   };
 }

@@ -139,6 +139,16 @@ describe.each(engines)('crm import mail on %s', (engine) => {
     expect(without.unmatched_addresses.map((item: { address: string }) => item.address)).toEqual(['lin.tao@example.net', 'shop@chaye.example.cn']);
     const withMe = await json(['import', 'mail', path.join(dir, 'lin.eml'), '--dry-run', '--me', 'Shop@Chaye.example.cn']);
     expect(withMe.unmatched_addresses.map((item: { address: string }) => item.address)).toEqual(['lin.tao@example.net']);
+    // A customer writing to the shop shows the shop's address (To); whoever they copy in (Cc) is not the shop.
+    fs.writeFileSync(path.join(dir, 'two.mbox'), [
+      'From gao1@example.cn Mon Nov  9 09:00:00 2026', 'From: gao1@example.cn', 'To: office@chaye.example.cn', 'Cc: assistant@gao.example.cn',
+      'Subject: order', 'Date: Mon, 9 Nov 2026 09:00:00 +0800', '', 'x', '',
+      'From assistant@gao.example.cn Mon Nov  9 10:00:00 2026', 'From: assistant@gao.example.cn', 'To: office@chaye.example.cn',
+      'Subject: the order', 'Date: Mon, 9 Nov 2026 10:00:00 +0800', '', 'y', '',
+    ].join('\n'));
+    const learned = await json(['import', 'mail', path.join(dir, 'two.mbox'), '--dry-run']);
+    expect(learned).toMatchObject({ matched: 1, unmatched: 1, shop_addresses: ['office@chaye.example.cn'] });
+    expect(learned.unmatched_addresses).toEqual([{ address: 'assistant@gao.example.cn', name: '', messages: 1 }]);
   });
 
   it('refuses a garbled message or a path that is no mailbox in one line, exit 3, nothing written', async () => {
