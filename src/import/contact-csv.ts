@@ -77,11 +77,13 @@ function joinName(first: string, middle: string, last: string): string | null {
 
 /** Reads a Google or Outlook contacts CSV (already decoded text). Throws ContactCsvError naming the line. */
 export function parseContactCsv(text: string, delimiter: string): { format: ContactCsvFormat; contacts: RawContact[] } {
-  let records: { record: string[]; info: { lines: number } }[];
+  // raw: each record's text, whose line breaks number the next record's first line (csv-parse's info.lines counts a
+  // CRLF inside quotes twice).
+  let records: { record: string[]; raw: string }[];
   try {
     records = parse(text, {
-      delimiter, relax_column_count: true, bom: true, info: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'],
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+      delimiter, relax_column_count: true, bom: true, raw: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'],
+    }) as unknown as { record: string[]; raw: string }[];
   } catch (error) {
     const lines = (error as { lines?: number }).lines;
     throw new ContactCsvError(`line ${lines ?? 1}: ${(error as Error).message.replace(/^Invalid Record Length: /, '')}`);
@@ -92,13 +94,14 @@ export function parseContactCsv(text: string, delimiter: string): { format: Cont
   if (format === null) throw new ContactCsvError(`line 1: not a contacts file: the header is not that of ${knownHeaders}`);
   const columns = columnsOf(header.record, format);
   const contacts: RawContact[] = [];
-  let previousEnd = header.info.lines;
-  for (const { record, info } of records.slice(1)) {
-    const line = previousEnd + 1;
-    previousEnd = info.lines;
+  const breaks = (raw: string): number => raw.match(/\r\n|\n|\r/g)?.length ?? 0;
+  let line = 1 + breaks(header.raw);
+  for (const { record, raw } of records.slice(1)) {
+    const recordLine = line;
+    line += breaks(raw);
     if (record.every((cell) => cell.trim() === '')) continue;
     if (record.length > header.record.length && record.slice(header.record.length).some((cell) => cell.trim() !== '')) {
-      throw new ContactCsvError(`line ${line}: ${record.length} cells under a header of ${header.record.length} (a comma inside a value without quotes?)`);
+      throw new ContactCsvError(`line ${recordLine}: ${record.length} cells under a header of ${header.record.length} (a comma inside a value without quotes?)`);
     }
     // crm export's CSV writes text a spreadsheet would run as a formula with a leading ' (export/write.ts exportCell): one comes off.
     const cell = (index: number): string => (index === -1 ? '' : (record[index] ?? '').trim().replace(/^'(?='*[=+\-@\t\r])/, ''));
@@ -106,7 +109,7 @@ export function parseContactCsv(text: string, delimiter: string): { format: Cont
     const many = (indexes: number[]): string[] => indexes.flatMap((index) => cell(index).split(/\s*:::\s*/)).filter((value) => value !== '');
     const name = cell(columns.full) || joinName(cell(columns.first), cell(columns.middle), cell(columns.last));
     contacts.push({
-      where: `line ${line}`, name: name || null, company: cell(columns.company) || null, emails: many(columns.emails), phones: many(columns.phones),
+      where: `line ${recordLine}`, name: name || null, company: cell(columns.company) || null, emails: many(columns.emails), phones: many(columns.phones),
       city: cell(columns.city) || null, region: cell(columns.region) || null, notes: cell(columns.notes) || null, uid: null,
     });
   }
