@@ -1,10 +1,13 @@
 // crm import contacts: the vCard and contacts-CSV readers, the matching rules and the export writers, each awkward
 // corner by hand (README "crm import contacts"; src/import/vcard.ts, contact-csv.ts, analysis/contact-match.ts).
+import fs from 'node:fs';
+import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { planContacts, type StoredCustomer } from '../../src/analysis/contact-match.js';
 import { parseContactCsv } from '../../src/import/contact-csv.js';
-import { checkContacts, type Contact, type RawContact } from '../../src/import/contacts.js';
+import { checkContacts, readContactFile, type Contact, type RawContact } from '../../src/import/contacts.js';
+import { tempDir } from '../helpers/cli.js';
 import { decodeQuotedPrintable, parseVcards, unfold } from '../../src/import/vcard.js';
 import { contactsFile, foldLine, googleRow } from '../../src/export/contacts.js';
 import type { ContactExportRow } from '../../src/db/contacts.js';
@@ -238,5 +241,28 @@ describe('contacts export', () => {
     expect(contacts.map((card) => [card.name, card.company, card.emails, card.phones, card.city, card.region, card.notes])).toEqual(
       rows.map((row) => [row.name, row.company, [row.email], [row.phone], row.city, row.region, row.notes]),
     );
+  });
+});
+
+describe('reading a contacts file', () => {
+  const write = (name: string, content: Buffer | string): string => {
+    const file = path.join(tempDir(), name);
+    fs.writeFileSync(file, content);
+    return file;
+  };
+
+  it('tells a vCard file from a CSV by its content, whatever its name; a GBK Outlook CSV and a UTF-8 Google CSV with BOM and CRLF', () => {
+    const gbk = write('outlook.txt', iconv.encode('名,姓,电子邮件地址,移动电话\r\n伟,王,wang@example.cn,13800138000\r\n', 'gbk'));
+    expect(readContactFile(gbk, 'outlook.txt')).toMatchObject({ format: 'outlook', encoding: 'gbk', contacts: [{ name: '王伟', phoneKeys: ['13800138000'] }] });
+    const bom = write('google.csv', '\uFEFFFirst Name,Last Name,E-mail 1 - Value\r\nAnn,Lee,Ann.Lee@Example.com\r\n');
+    expect(readContactFile(bom, 'google.csv')).toMatchObject({ format: 'google', contacts: [{ name: 'Ann Lee', emailKeys: ['ann.lee@example.com'] }] });
+    const card = write('card.csv', '\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nTEL:+86 138 0013 8000\r\nEND:VCARD\r\n');
+    expect(readContactFile(card, 'card.csv')).toMatchObject({ format: 'vcard', contacts: [{ where: 'card 1 (line 2)', phoneKeys: ['13800138000'] }] });
+  });
+
+  it('refuses an empty file, a text that is neither, and a missing file (a usage error)', () => {
+    expect(() => readContactFile(write('empty.vcf', ''), 'empty.vcf')).toThrow('empty.vcf: line 1: the file is empty');
+    expect(() => readContactFile(write('notes.txt', 'hello\nworld\n'), 'notes.txt')).toThrow(/^notes\.txt: line 1: neither a vCard file/);
+    expect(() => readContactFile(path.join(tempDir(), 'missing.vcf'), 'missing.vcf')).toThrow('missing.vcf: no such file');
   });
 });
