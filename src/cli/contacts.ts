@@ -134,9 +134,9 @@ export interface ContactExportFlags {
 export async function exportContactsCommand(context: CliContext, flags: ContactExportFlags): Promise<void> {
   const format = flags.format ?? 'vcf';
   if (format !== 'vcf' && format !== 'csv') throw new UsageError(`crm export contacts --format ${format}: use vcf (vCard 4.0) or csv (Google Contacts)`);
-  const { customerSorts } = await import('../db/customers.js');
+  const sorts = ['name', 'id', 'created'];
   if (flags.kind !== undefined && !['customer', 'lead', 'partner'].includes(flags.kind)) throw new UsageError(`--kind "${flags.kind}": not one of customer, lead, partner`);
-  if (flags.sort !== undefined && !(customerSorts as readonly string[]).includes(flags.sort)) throw new UsageError(`--sort "${flags.sort}": not one of ${customerSorts.join(', ')}`);
+  if (flags.sort !== undefined && !sorts.includes(flags.sort)) throw new UsageError(`--sort "${flags.sort}": not one of ${sorts.join(', ')} (a phone book is not sorted by sales)`);
   const filter: CustomerFilter = {
     kind: flags.kind, source: flags.source, owner: flags.owner, city: flags.city, tag: flags.tag, sort: flags.sort as CustomerSort | undefined,
     limit: flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows),

@@ -139,14 +139,10 @@ export interface ContactExportRow {
 
 /** The customers crm customer list would list under FILTER (its order and limit), with the fields a contact carries. */
 export async function contactsForExport(sql: Sql, filter: CustomerFilter): Promise<ContactExportRow[]> {
+  // As crm customer list sorts; a phone book is not sorted by sales (the command offers name, id and created).
+  const byName = `${sql.dialect.caseless('c.name')}, c.id`;
   const order: Record<NonNullable<CustomerFilter['sort']>, string> = {
-    name: `${sql.dialect.caseless('c.name')}, c.id`,
-    id: 'c.external_id, c.id',
-    created: 'c.created_at DESC, c.id',
-    // Sorting by sales is a listing's business; a phone book is sorted by name.
-    revenue: `${sql.dialect.caseless('c.name')}, c.id`,
-    orders: `${sql.dialect.caseless('c.name')}, c.id`,
-    'last-order': `${sql.dialect.caseless('c.name')}, c.id`,
+    name: byName, id: 'c.external_id, c.id', created: 'c.created_at DESC, c.id', revenue: byName, orders: byName, 'last-order': byName,
   };
   return sql.all<ContactExportRow>(
     `SELECT c.${contactFields.join(', c.')}, c.external_id FROM customers c WHERE ${customerFilterWhere(sql)}
