@@ -82,8 +82,8 @@ export interface MailLead {
 
 /**
  * A lead for an address no customer has (--create-leads): channel 'email', the owner given (a salesperson's own
- * name on a server, db/team.ts ownerOfNewCustomers), id "M" and the row id ("M000123", or with a suffix when a
- * customer already has that id).
+ * name on a server, db/team.ts ownerOfNewCustomers), id "L" and the row id ("L000123", as crm import contacts names
+ * its leads), with a suffix when a customer has or had that id.
  */
 export async function addMailLead(session: ImportSession, lead: MailLead): Promise<MailCustomer> {
   const { sql } = session;
@@ -94,7 +94,7 @@ export async function addMailLead(session: ImportSession, lead: MailLead): Promi
     { ...lead, pending, now: session.now, writtenAt: session.writtenAt, actor: sql.actor },
   ))!;
   session.noteCreated('customers', id);
-  const base = `M${String(id).padStart(6, '0')}`;
+  const base = `L${String(id).padStart(6, '0')}`;
   let externalId = base;
   for (let suffix = 2; (await sql.value('SELECT 1 FROM customers WHERE external_id = ?', [externalId])) !== undefined
     || (await sql.value('SELECT 1 FROM customer_aliases WHERE external_id = ?', [externalId])) !== undefined; suffix += 1) {

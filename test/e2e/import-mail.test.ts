@@ -119,7 +119,7 @@ describe.each(engines)('crm import mail on %s', (engine) => {
     const lead = await query<{ external_id: string; name: string; email: string; kind: string; channel: string; owner: string | null }>(
       db, "SELECT external_id, name, email, kind, channel, owner FROM customers WHERE email = 'lin.tao@example.net'",
     );
-    expect(lead).toEqual([{ external_id: expect.stringMatching(/^M\d{6}$/) as unknown as string, name: 'Lin Tao', email: 'lin.tao@example.net', kind: 'lead', channel: 'email', owner: null }]);
+    expect(lead).toEqual([{ external_id: expect.stringMatching(/^L\d{6}$/) as unknown as string, name: 'Lin Tao', email: 'lin.tao@example.net', kind: 'lead', channel: 'email', owner: null }]);
     const mine = (await filed(db)).filter((row) => row.customer === lead[0]!.external_id || row.customer === 'L0001');
     expect(mine.map((row) => [row.customer, row.summary, row.direction])).toEqual([
       ['L0001', '想了解批发价格', 'in'],
