@@ -161,6 +161,9 @@ describe.each(engines)('crm import mail on %s', (engine) => {
     expect(garbled.stderr.trim()).toBe(`crm: ${path.join(dir, 'bad.mbox')}: message 8 (line ${good.toString('latin1').split('\n').length}): has no mail headers (garbled, or not an e-mail); nothing was written`);
     const csv = await crm(['import', 'mail', path.join(samples, 'customers.csv')]);
     expect(csv.code).toBe(3);
+    const asJson = await crm(['import', 'mail', path.join(dir, 'bad.mbox'), '--format', 'json']);
+    expect(asJson.code).toBe(3);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ written: false, kind: 'mail', error: expect.stringContaining('message 8') as unknown as string });
     expect(csv.stderr.trim().split('\n')).toHaveLength(1);
     expect(csv.stderr).toContain('neither an mbox file');
     // In a folder the bad message is named by its file; the good one before it is not written either.

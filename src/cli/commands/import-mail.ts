@@ -1,7 +1,7 @@
 // crm import mail PATH: flags, the team rule, and the summary (the work is import/mail-run.ts).
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { UsageError } from '../../errors.js';
+import { DataRejectedError, UsageError } from '../../errors.js';
 import type { MailSummary } from '../../import/mail-run.js';
 import { formatNumber } from '../../util/money.js';
 import { flagLimits, parsePositiveInteger, type CliContext } from '../context.js';
@@ -69,6 +69,12 @@ async function runMailImport(context: CliContext, file: string, flags: MailFlags
       file, dryRun: flags.dryRun, createLeads: flags.createLeads, me: flags.me, top, leadOwner: await ownerOfNewCustomers(sql), now: context.io.now,
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
     });
+  } catch (error) {
+    // A batch job asking for JSON gets it on a refusal too (written: false), besides the one line and exit 3.
+    if (flags.format === 'json' && error instanceof DataRejectedError) {
+      context.io.stdout.write(JSON.stringify({ written: false, kind: 'mail', file, error: error.message }, null, 2) + '\n');
+    }
+    throw error;
   } finally {
     progress?.stop();
   }
