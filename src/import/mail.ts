@@ -9,6 +9,7 @@ import iconv from 'iconv-lite';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { DataRejectedError, UsageError } from '../errors.js';
 import { fileErrorReason } from '../files/file-errors.js';
+import { FIRST_YEAR, LAST_YEAR } from '../util/dates.js';
 import { looksLikeMbox, splitMbox } from './mbox.js';
 
 /** One message as read from the source, before parsing. */
@@ -163,13 +164,15 @@ function instant(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** A date in RFC 5322 form ("Tue, 3 Nov 2026 10:00:00 +0800"), or null. */
+/** A date in RFC 5322 form ("Tue, 3 Nov 2026 10:00:00 +0800"), or null; also null outside the years crm accepts. */
 function parseMailDate(text: string | undefined): number | null {
   if (text === undefined) return null;
   const cleaned = text.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
   if (cleaned === '') return null;
   const ms = Date.parse(cleaned);
-  return Number.isFinite(ms) ? ms : null;
+  if (!Number.isFinite(ms)) return null;
+  const year = new Date(ms).getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR ? ms : null;
 }
 
 /** The mbox From_ line's time ("sender@x Tue Nov  3 10:00:00 2026"): asctime, read as UTC (it carries no zone). */

@@ -120,6 +120,9 @@ describe('reading a message', () => {
     expect(received).toMatchObject({ occurredAt: '2026-11-03T22:10:00Z', dateFrom: 'received' });
     const envelope = await parse('From: a@x.cn\nSubject: s\nDate: someday\n\nx\n', 'a@x.cn Sat Nov  7 03:20:00 2026');
     expect(envelope).toMatchObject({ occurredAt: '2026-11-07T03:20:00Z', dateFrom: 'envelope' });
+    // A Date outside the years crm accepts (1900–2200: a broken clock) is no date either.
+    const broken = await parse('From: a@x.cn\nSubject: s\nDate: Thu, 1 Jan 1870 00:00:00 +0000\n\nx\n', 'a@x.cn Sat Nov  7 03:20:00 2026');
+    expect(broken).toMatchObject({ occurredAt: '2026-11-07T03:20:00Z', dateFrom: 'envelope' });
   });
 
   it('refuses, naming the file and message, a garbled message, one without From, and one without any date', async () => {
