@@ -1,0 +1,168 @@
+// crm cadence and crm followups --due (issue 21): who has not heard from the shop for longer than their cadence.
+// Read: the rules, each customer's last contact (db/cadence.ts) and, for the kinds of rule in use, the segment, tier
+// and stage as crm segment, crm pyramid and crm lifecycle compute them (analysis-inputs.ts); decided by
+// analysis/cadence.ts. Nothing per customer is stored.
+import { DueCheck, everyText, MostOverdue, ruleText, countsFrom, type CadenceRule, type CustomerClasses, type DueFacts } from '../analysis/cadence.js';
+import { defaultCuts, tiers } from '../analysis/pyramid.js';
+import { cadenceRules, contactFacts, type StoredRule } from '../db/cadence.js';
+import type { Sql } from '../db/engine/sql.js';
+import { tierColumns } from '../db/pyramid.js';
+import { customerStandings, segmentedCustomers, type Standings } from './analysis-inputs.js';
+import { say } from './sales-reports.js';
+import type { Column, Lang, Report } from './types.js';
+
+export interface DueCustomer extends DueFacts {
+  customerId: number;
+  externalId: string;
+  name: string;
+  owner: string | null;
+  phone: string | null;
+  /** The last contact as stored (an instant), null when never contacted. */
+  lastContactAt: string | null;
+  /** The day the cadence counts from: the last contact's, else the day they became a customer. */
+  since: string;
+}
+
+export interface DueList {
+  /** Whether any rule is set (without one nobody is ever due). */
+  rules: number;
+  /** The due customers kept (all, or the first LIMIT), most overdue first. */
+  due: DueCustomer[];
+  /** How many are due in all. */
+  count: number;
+}
+
+/** Index of ID in ascending IDS, or −1. */
+function find(ids: ArrayLike<number>, id: number): number {
+  let low = 0;
+  let high = ids.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const found = ids[middle]!;
+    if (found === id) return middle;
+    if (found < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
+/**
+ * Where each customer stands as of TODAY for the kinds of rule in use, computed once: segments by the default RFM rules
+ * (5 bins, crm segment), tiers by the default cuts (crm pyramid), stages by the default lifecycle rules (crm lifecycle;
+ * STANDINGS when the caller has them: the agenda reads the orders once), all over every order up to today, partners
+ * left out as those commands leave them. Compact columns looked up by id: no object per customer.
+ */
+async function classifier(sql: Sql, today: string, rules: readonly CadenceRule[], standings?: Standings): Promise<(id: number) => CustomerClasses> {
+  const uses = new Set(rules.map((rule) => rule.selector));
+  const period = { asOf: today, since: null };
+  const segments = uses.has('segment') ? await segmentedCustomers(sql, { period, bins: 5 }) : null;
+  const tierOf = uses.has('tier') ? await tierColumns(sql, period, defaultCuts) : null;
+  const stages = uses.has('stage') ? (standings ?? (await customerStandings(sql, today))) : null;
+  return (id) => {
+    let segment: string | null = null;
+    if (segments) {
+      const at = find(segments.scores.customerIds, id);
+      if (at >= 0) segment = segments.segmentation.labels[segments.segmentation.segmentOf[at]!]!.name;
+    }
+    let tier: string | null = null;
+    if (tierOf) {
+      const at = find(tierOf.ids, id);
+      if (at >= 0) tier = tiers[tierOf.tiers[at]!]!.key;
+    }
+    return { customerId: id, segment, tier, stage: stages?.stageOf(id) ?? null };
+  };
+}
+
+/**
+ * The customers due for a contact on TODAY (the shop's day; contacts after it are not read), most overdue first.
+ * LIMIT keeps only the first ones (the agenda's top N; the count is of all); OWNER one salesperson's customers.
+ */
+export async function dueCustomers(sql: Sql, today: string, options: { limit?: number | null; owner?: string | null; standings?: Standings } = {}): Promise<DueList> {
+  const rules = await cadenceRules(sql);
+  if (rules.length === 0) return { rules: 0, due: [], count: 0 };
+  const classesOf = await classifier(sql, today, rules, options.standings);
+  const check = new DueCheck(rules, today);
+  const kept = new MostOverdue<DueCustomer>(options.limit ?? null);
+  for await (const batch of contactFacts(sql, today, options.owner ?? null)) {
+    for (const customer of batch) {
+      const since = countsFrom(customer.last_contact_day, { convertedOn: customer.converted_on, firstOrder: customer.first_order, enteredOn: customer.entered_on });
+      // Not a customer yet on that day (an agenda --as-of before they were entered).
+      if (since > today) continue;
+      const due = check.check(classesOf(customer.id), since);
+      if (due === null) continue;
+      kept.add({
+        ...due, customerId: customer.id, externalId: customer.external_id, name: customer.name, owner: customer.owner, phone: customer.phone,
+        lastContactAt: customer.last_contact_at, since,
+      });
+    }
+  }
+  return { rules: rules.length, due: kept.list(), count: kept.count };
+}
+
+export const dueColumns: Column[] = [
+  { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },
+  { key: 'name', label: 'Name', labelZh: '客户名称', type: 'text' },
+  { key: 'owner', label: 'Owner', labelZh: '负责人', type: 'text' },
+  { key: 'phone', label: 'Phone', labelZh: '电话', type: 'text' },
+  { key: 'last_contact_at', label: 'Last contact', labelZh: '最近联系', type: 'datetime' },
+  { key: 'days_since', label: 'Days since', labelZh: '未联系天数', type: 'integer' },
+  { key: 'rule', label: 'Rule', labelZh: '规则', type: 'text' },
+  { key: 'every', label: 'Every', labelZh: '频率', type: 'text' },
+  { key: 'due_on', label: 'Due', labelZh: '应联系日期', type: 'date' },
+  { key: 'days_overdue', label: 'Days late', labelZh: '逾期天数', type: 'integer' },
+];
+
+/** crm followups --due: a bare JSON array like crm followups, overdue rows (not merely due today) red on a terminal. */
+export function dueReport(list: DueList, today: string, lang: Lang): Report {
+  const t = (en: string, zh: string) => say(lang, en, zh);
+  const rows = list.due.map((due) => ({
+    customer_id: due.externalId, name: due.name, owner: due.owner, phone: due.phone, last_contact_at: due.lastContactAt, days_since: due.daysSince,
+    rule: ruleText(due.rule), every: everyText(due.rule.every), due_on: due.dueOn, days_overdue: due.daysOverdue,
+  }));
+  const notes: string[] = [];
+  if (list.rules === 0) notes.push(t('no cadence rules are set: crm cadence set --tier gold --every 30d', '尚未设置联系频率：crm cadence set --tier gold --every 30d'));
+  if (list.due.some((due) => due.lastContactAt === null)) {
+    notes.push(t('no last contact: never contacted, counted from the day they became a customer', '无最近联系：从未联系，从成为客户之日起计算'));
+  }
+  if (rows.length) notes.push(t('a contact logged with crm log resets the count', '用 crm log 记录联系后重新计算'));
+  return {
+    name: 'followups-due',
+    title: `Customers due for a contact on ${today} (${list.count})`,
+    titleZh: `${today} 应联系的客户（${list.count}）`,
+    asOf: today,
+    json: 'array',
+    columns: dueColumns,
+    rows,
+    alertRows: rows.flatMap((row, index) => (row.days_overdue > 0 ? [index] : [])),
+    notes,
+  };
+}
+
+export const ruleColumns: Column[] = [
+  { key: 'id', label: 'ID', labelZh: '编号', type: 'integer' },
+  { key: 'selector', label: 'For', labelZh: '对象', type: 'text' },
+  { key: 'name', label: 'Name', labelZh: '名称', type: 'text' },
+  { key: 'customer_name', label: 'Customer name', labelZh: '客户名称', type: 'text' },
+  { key: 'every', label: 'Every', labelZh: '频率', type: 'text' },
+  { key: 'updated_at', label: 'Set', labelZh: '设置时间', type: 'datetime' },
+  { key: 'updated_by', label: 'By', labelZh: '设置人', type: 'text' },
+];
+
+/** crm cadence list. */
+export function rulesReport(rules: readonly StoredRule[], today: string, lang: Lang): Report {
+  const t = (en: string, zh: string) => say(lang, en, zh);
+  return {
+    name: 'cadence',
+    title: `Cadence rules (${rules.length})`,
+    titleZh: `联系频率规则（${rules.length}）`,
+    asOf: today,
+    columns: ruleColumns,
+    rows: rules.map((rule) => ({
+      id: rule.id, selector: rule.selector, name: rule.selector === 'customer' ? (rule.customerExternalId ?? null) : rule.name,
+      customer_name: rule.customerName, every: everyText(rule.every), updated_at: rule.updatedAt, updated_by: rule.updatedBy,
+    })),
+    notes: rules.length
+      ? [t('a customer several rules match is due by the most frequent one (crm followups --due)', '多条规则适用时按最频繁的一条（crm followups --due）')]
+      : [t('no rules yet: crm cadence set --tier gold --every 30d', '尚无规则：crm cadence set --tier gold --every 30d')],
+  };
+}
