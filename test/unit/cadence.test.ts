@@ -1,0 +1,152 @@
+// Keeping in touch (crm cadence): intervals, which rule applies, and when a customer is due. Numbers checked by hand.
+import { describe, expect, it } from 'vitest';
+import {
+  addEvery, applyingRule, countsFrom, DueCheck, dueOf, latestDueContact, MostOverdue, parseEvery, selectorName,
+  type CadenceRule, type CustomerClasses, type DueFacts,
+} from '../../src/analysis/cadence.js';
+
+const rule = (id: number, selector: CadenceRule['selector'], name: string | null, every: string, customerId: number | null = null): CadenceRule => ({
+  id, selector, name, customerId, every: parseEvery(every)!,
+});
+const customer = (over: Partial<CustomerClasses> = {}): CustomerClasses => ({ customerId: 7, segment: null, tier: null, stage: null, ...over });
+
+describe('--every', () => {
+  it.each([
+    ['30d', { count: 30, unit: 'd' }],
+    ['30', { count: 30, unit: 'd' }],
+    [' 2W ', { count: 2, unit: 'w' }],
+    ['3m', { count: 3, unit: 'm' }],
+    ['3650d', { count: 3650, unit: 'd' }],
+    ['521w', { count: 521, unit: 'w' }],
+    ['120m', { count: 120, unit: 'm' }],
+  ])('%j is %j', (text, every) => expect(parseEvery(text)).toEqual(every));
+
+  it.each(['0d', '0m', '3651d', '522w', '121m', '1.5m', '-3d', '2y', '', 'often'])('%j is refused', (text) => expect(parseEvery(text)).toBeNull());
+});
+
+describe('the interval after a day', () => {
+  it('adds days, weeks and calendar months (a day the month lacks is its last)', () => {
+    expect(addEvery('2026-11-23', parseEvery('30d')!)).toBe('2026-12-23');
+    expect(addEvery('2026-11-23', parseEvery('2w')!)).toBe('2026-12-07');
+    expect(addEvery('2026-01-31', parseEvery('1m')!)).toBe('2026-02-28');
+    expect(addEvery('2024-01-31', parseEvery('1m')!)).toBe('2024-02-29');
+    expect(addEvery('2026-11-30', parseEvery('3m')!)).toBe('2027-02-28');
+  });
+
+  it('the latest last contact that makes a customer due today', () => {
+    // 2026-10-24 + 30 days = 2026-11-23.
+    expect(latestDueContact('2026-11-23', parseEvery('30d')!)).toBe('2026-10-24');
+    expect(latestDueContact('2026-11-23', parseEvery('2w')!)).toBe('2026-11-09');
+    // 01-28 … 01-31 + 1 month are all 02-28: the last of them.
+    expect(latestDueContact('2026-02-28', parseEvery('1m')!)).toBe('2026-01-31');
+    // 02-28 + 1m = 03-28 ≤ 03-31, 03-01 + 1m = 04-01 > 03-31.
+    expect(latestDueContact('2026-03-31', parseEvery('1m')!)).toBe('2026-02-28');
+    expect(latestDueContact('2026-03-15', parseEvery('1m')!)).toBe('2026-02-15');
+  });
+});
+
+describe('which rule applies', () => {
+  const gold = rule(1, 'tier', 'gold', '30d');
+  const atRisk = rule(2, 'segment', 'At Risk', '3w');
+  const decline = rule(3, 'stage', 'decline', '1m');
+  const own = rule(4, 'customer', null, '4w', 7);
+
+  it('only the rules the customer matches', () => {
+    expect(applyingRule([gold, atRisk], customer({ tier: 'iron', segment: 'Champions' }), '2026-10-20')).toBeNull();
+    expect(applyingRule([gold, atRisk, own], customer({ customerId: 8, tier: 'gold' }), '2026-10-20')!.rule).toBe(gold);
+  });
+
+  it('the most frequent wins: a gold customer at risk is due by the 3 weeks, not the 30 days', () => {
+    const due = dueOf([gold, atRisk], customer({ tier: 'gold', segment: 'At Risk' }), '2026-10-20', '2026-11-23');
+    // 2026-10-20 + 21 days = 2026-11-10, 13 days before the 23rd; 34 days since the last contact.
+    expect(due).toEqual({ rule: atRisk, dueOn: '2026-11-10', daysSince: 34, daysOverdue: 13 });
+  });
+
+  it('months against days: the one whose next contact comes first from that day', () => {
+    const days = rule(5, 'tier', 'gold', '30d');
+    const month = rule(6, 'stage', 'decline', '1m');
+    const both = customer({ tier: 'gold', stage: 'decline' });
+    // From 01-31: a month is 02-28 (28 days), before 30 days (03-02).
+    expect(applyingRule([days, month], both, '2026-01-31')).toEqual({ rule: month, dueOn: '2026-02-28' });
+    // From 03-01: a month is 04-01 (31 days), after 30 days (03-31).
+    expect(applyingRule([days, month], both, '2026-03-01')).toEqual({ rule: days, dueOn: '2026-03-31' });
+  });
+
+  it('a tie goes to the more specific rule: the customer\'s own, then stage, tier, segment', () => {
+    const everyone = customer({ tier: 'gold', segment: 'At Risk', stage: 'decline' });
+    const fourWeeks = [rule(10, 'segment', 'At Risk', '28d'), rule(11, 'tier', 'gold', '4w'), rule(12, 'stage', 'decline', '28d'), rule(13, 'customer', null, '4w', 7)];
+    expect(applyingRule(fourWeeks, everyone, '2026-11-01')!.rule.id).toBe(13);
+    expect(applyingRule(fourWeeks.slice(0, 3), everyone, '2026-11-01')!.rule.id).toBe(12);
+    expect(applyingRule(fourWeeks.slice(0, 2), everyone, '2026-11-01')!.rule.id).toBe(11);
+  });
+
+  it('a customer\'s own rule cannot make a kind of customer less frequent: it is one more rule', () => {
+    const slow = rule(20, 'customer', null, '3m', 7);
+    expect(dueOf([gold, slow], customer({ tier: 'gold' }), '2026-10-01', '2026-11-23')!.rule).toBe(gold);
+  });
+});
+
+describe('when a customer is due', () => {
+  const every30 = [rule(1, 'customer', null, '30d', 7)];
+
+  it('on the day itself (0 days late), not the day before', () => {
+    expect(dueOf(every30, customer(), '2026-10-24', '2026-11-22')).toBeNull();
+    expect(dueOf(every30, customer(), '2026-10-24', '2026-11-23')).toEqual({ rule: every30[0], dueOn: '2026-11-23', daysSince: 30, daysOverdue: 0 });
+    expect(dueOf(every30, customer(), '2026-10-24', '2026-11-24')!.daysOverdue).toBe(1);
+  });
+
+  it('never contacted: from the day they became a customer', () => {
+    // A converted lead: the conversion day.
+    expect(countsFrom(null, { convertedOn: '2026-06-01', firstOrder: '2026-03-10', enteredOn: '2026-01-02' })).toBe('2026-06-01');
+    // Otherwise the earlier of the first order and the day they were entered (an old customer imported today).
+    expect(countsFrom(null, { convertedOn: null, firstOrder: '2026-03-10', enteredOn: '2026-06-01' })).toBe('2026-03-10');
+    expect(countsFrom(null, { convertedOn: null, firstOrder: '2026-08-10', enteredOn: '2026-06-01' })).toBe('2026-06-01');
+    expect(countsFrom(null, { convertedOn: null, firstOrder: null, enteredOn: '2026-06-01' })).toBe('2026-06-01');
+    // Any contact counts from its day.
+    expect(countsFrom('2026-11-01', { convertedOn: '2026-06-01', firstOrder: null, enteredOn: '2026-01-02' })).toBe('2026-11-01');
+  });
+
+  it('DueCheck says what dueOf says, day by day around the boundaries', () => {
+    const rules = [rule(1, 'tier', 'gold', '1m'), rule(2, 'segment', 'At Risk', '2w'), rule(3, 'customer', null, '45d', 7)];
+    const classes = [customer({ tier: 'gold' }), customer({ segment: 'At Risk', customerId: 9 }), customer({ tier: 'gold', segment: 'At Risk' }), customer(), customer({ customerId: 9 })];
+    for (const today of ['2026-02-28', '2026-03-01', '2026-03-31', '2026-11-23']) {
+      const check = new DueCheck(rules, today);
+      for (let back = 0; back < 70; back++) {
+        const since = new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+        for (const one of classes) expect(check.check(one, since), `${today} ${since} ${JSON.stringify(one)}`).toEqual(dueOf(rules, one, since, today));
+      }
+    }
+  });
+});
+
+describe('the most overdue first, a bounded few kept', () => {
+  it('keeps the first LIMIT in order and counts them all', () => {
+    const base = rule(1, 'tier', 'gold', '30d');
+    const item = (customerId: number, daysOverdue: number, daysSince: number): DueFacts & { customerId: number } => ({ rule: base, dueOn: '2026-11-01', daysOverdue, daysSince, customerId });
+    const kept = new MostOverdue(2);
+    for (const one of [item(1, 3, 33), item(2, 9, 39), item(3, 9, 50), item(4, 0, 30), item(5, 9, 39)]) kept.add(one);
+    expect(kept.count).toBe(5);
+    // 9 days late, the longest silence first, then the lower id.
+    expect(kept.list().map((one) => one.customerId)).toEqual([3, 2]);
+    const all = new MostOverdue(null);
+    for (let id = 1; id <= 3000; id++) all.add(item(id, id % 7, 30 + (id % 7)));
+    expect(all.list()).toHaveLength(3000);
+    const few = new MostOverdue(20);
+    for (let id = 1; id <= 3000; id++) few.add(item(id, id % 7, 30 + (id % 7)));
+    expect(few.list().map((one) => one.customerId)).toEqual(Array.from({ length: 20 }, (_, i) => 6 + 7 * i));
+  });
+});
+
+describe('what a rule may name', () => {
+  it('segments, tiers and stages in any case or in Chinese; anything else lists the names known', () => {
+    expect(selectorName('segment', 'at risk')).toEqual({ name: 'At Risk' });
+    expect(selectorName('segment', 'others')).toEqual({ name: 'Others' });
+    expect(selectorName('tier', '黄金客户')).toEqual({ name: 'gold' });
+    expect(selectorName('tier', 'Platinum')).toEqual({ name: 'platinum' });
+    expect(selectorName('stage', 'Decline')).toEqual({ name: 'decline' });
+    expect(selectorName('stage', '流失')).toEqual({ name: 'lost' });
+    expect(selectorName('tier', 'golden')).toEqual({ unknown: '--tier "golden": no such tier (known: platinum (铂金客户), gold (黄金客户), iron (钢铁客户), lead (重铅客户))' });
+    expect(selectorName('stage', '')).toMatchObject({ unknown: expect.stringContaining('known: exploration (考察期), formation') });
+    expect(selectorName('segment', 'VIP')).toMatchObject({ unknown: expect.stringMatching(/^--segment "VIP": no such segment \(known: Champions \(.*\), .*Others \(其他\)\)$/) });
+  });
+});
