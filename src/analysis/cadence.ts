@@ -77,6 +77,17 @@ export function ruleText(rule: Pick<CadenceRule, 'selector' | 'name' | 'customer
   return `${rule.selector} ${rule.selector === 'customer' ? (rule.customerExternalId ?? `#${rule.customerId}`) : rule.name}`;
 }
 
+/**
+ * The order rules are listed in: segments, tiers, stages, customers; segments by name, tiers from platinum down, stages
+ * in their lifecycle order, customers by external id.
+ */
+export function compareRules(a: CadenceRule, b: CadenceRule): number {
+  const rank = (rule: CadenceRule): number =>
+    rule.selector === 'tier' ? tiers.findIndex((tier) => tier.key === rule.name) : rule.selector === 'stage' ? stages.findIndex((stage) => stage.key === rule.name) : 0;
+  const text = (rule: CadenceRule): string => (rule.selector === 'customer' ? (rule.customerExternalId ?? '') : (rule.name ?? ''));
+  return selectors.indexOf(a.selector) - selectors.indexOf(b.selector) || rank(a) - rank(b) || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : a.id - b.id);
+}
+
 /** The segments a rule may name: the default RFM rules' (5 bins, as crm segment) and Others. */
 const segmentLabels = [...defaultSegmentRules.map((rule) => ({ name: rule.name, nameZh: rule.nameZh })), { name: OTHERS, nameZh: OTHERS_ZH }];
 

@@ -2,7 +2,7 @@
 // Read: the rules, each customer's last contact (db/cadence.ts) and, for the kinds of rule in use, the segment, tier
 // and stage as crm segment, crm pyramid and crm lifecycle compute them (analysis-inputs.ts); decided by
 // analysis/cadence.ts. Nothing per customer is stored.
-import { DueCheck, everyText, MostOverdue, ruleText, countsFrom, type CadenceRule, type CustomerClasses, type DueFacts } from '../analysis/cadence.js';
+import { compareRules, DueCheck, everyText, MostOverdue, ruleText, countsFrom, type CadenceRule, type CustomerClasses, type DueFacts } from '../analysis/cadence.js';
 import { defaultCuts, tiers } from '../analysis/pyramid.js';
 import { cadenceRules, contactFacts, type StoredRule } from '../db/cadence.js';
 import type { Sql } from '../db/engine/sql.js';
@@ -157,7 +157,7 @@ export function rulesReport(rules: readonly StoredRule[], today: string, lang: L
     titleZh: `联系频率规则（${rules.length}）`,
     asOf: today,
     columns: ruleColumns,
-    rows: rules.map((rule) => ({
+    rows: [...rules].sort(compareRules).map((rule) => ({
       id: rule.id, selector: rule.selector, name: rule.selector === 'customer' ? (rule.customerExternalId ?? null) : rule.name,
       customer_name: rule.customerName, every: everyText(rule.every), updated_at: rule.updatedAt, updated_by: rule.updatedBy,
     })),
