@@ -47,7 +47,8 @@ function withSelectors(command: Command): Command {
 export function registerCadence(program: Command, context: CliContext): void {
   const cadence = program
     .command('cadence')
-    .description('how often customers should hear from the shop: rules by segment, tier, stage or customer (crm followups --due lists who is due)');
+    .description('how often customers should hear from the shop: rules by segment, tier, stage or customer (crm followups --due lists who is due)')
+    .addHelpText('after', '\nExamples:\n  $ crm cadence set --tier gold --every 30d\n  $ crm cadence list\n  $ crm followups --due');
 
   withSelectors(cadence.command('set').description('set how often a segment, tier, stage or customer should be contacted (again: replaces the interval)'))
     .requiredOption('--every <interval>', 'the interval: 30d, 2w, 3m (days, weeks, calendar months)')
