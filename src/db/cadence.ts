@@ -103,12 +103,7 @@ export async function removeCadence(sql: Sql, id: number): Promise<boolean> {
 /** One customer as deciding who is due reads them. */
 export interface ContactFacts {
   id: number;
-  external_id: string;
-  name: string;
-  owner: string | null;
-  phone: string | null;
-  /** The last contact logged up to the end of asOf (any interaction), as stored, and its day on the shop's clock. */
-  last_contact_at: string | null;
+  /** The day of the last contact logged up to the end of asOf (any interaction), on the shop's clock. */
   last_contact_day: string | null;
   /** A converted lead's conversion day. */
   converted_on: string | null;
@@ -119,18 +114,17 @@ export interface ContactFacts {
 }
 
 /**
- * Customers (not leads or partners, not forgotten) with their last contact up to the end of ASOF and the days their
- * cadence may count from, in id order, a batch at a time (a million customers are never held at once). Each
+ * Customers (not leads or partners, not forgotten) with their last contact's day up to the end of ASOF and the days
+ * their cadence may count from, in id order, a batch at a time (a million customers are never held at once). Each
  * customer's last contact and first order are one look-up in the indexes interactions(customer_id, occurred_at) and
  * orders(customer_id, order_date, …). OWNER keeps one salesperson's customers.
  */
 export function contactFacts(sql: Sql, asOf: string, owner: string | null): AsyncIterable<ContactFacts[]> {
   const { asOfEnd } = dayBounds(sql, null, asOf);
   return sql.batches<ContactFacts>(
-    `SELECT id, external_id, name, owner, phone, last_contact_at, ${shopDay(sql, 'last_contact_at')} AS last_contact_day,
-            converted_on, first_order, ${shopDay(sql, 'created_at')} AS entered_on
+    `SELECT id, ${shopDay(sql, 'last_contact_at')} AS last_contact_day, converted_on, first_order, ${shopDay(sql, 'created_at')} AS entered_on
      FROM (
-       SELECT c.id, c.external_id, c.name, c.owner, c.phone, c.created_at, substr(c.converted_at, 1, 10) AS converted_on,
+       SELECT c.id, c.created_at, substr(c.converted_at, 1, 10) AS converted_on,
               (SELECT max(i.occurred_at) FROM interactions i WHERE i.customer_id = c.id AND i.occurred_at < @asOfEnd) AS last_contact_at,
               (SELECT min(o.order_date) FROM orders o WHERE o.customer_id = c.id AND o.order_date <= @asOf) AS first_order
        FROM customers c
@@ -140,4 +134,32 @@ export function contactFacts(sql: Sql, asOf: string, owner: string | null): Asyn
     { asOf, asOfEnd, owner },
     5_000,
   );
+}
+
+/** What a listing of due customers shows of each. */
+export interface ContactLabel {
+  id: number;
+  external_id: string;
+  name: string;
+  owner: string | null;
+  phone: string | null;
+  /** The last contact up to the end of asOf, as stored; null when never contacted. */
+  last_contact_at: string | null;
+}
+
+/** The labels of the customers IDS (a batch of a listing), by id. */
+export async function contactLabels(sql: Sql, ids: readonly number[], asOf: string): Promise<Map<number, ContactLabel>> {
+  const { asOfEnd } = dayBounds(sql, null, asOf);
+  const labels = new Map<number, ContactLabel>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500);
+    const rows = await sql.all<ContactLabel>(
+      `SELECT c.id, c.external_id, c.name, c.owner, c.phone,
+              (SELECT max(i.occurred_at) FROM interactions i WHERE i.customer_id = c.id AND i.occurred_at < ?) AS last_contact_at
+       FROM customers c WHERE c.id IN (${chunk.map(() => '?').join(', ')})`,
+      [asOfEnd, ...chunk],
+    );
+    for (const row of rows) labels.set(row.id, row);
+  }
+  return labels;
 }

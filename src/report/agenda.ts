@@ -141,7 +141,8 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
   const recorded = await paymentsRecorded(sql);
   const debts = recorded ? (await receivables(sql, today)).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0) : [];
   // crm cadence: the stages are the standings above (one pass over the orders); only the first perKind are kept.
-  const due = await dueCustomers(sql, today, { limit: perKind, standings });
+  const due = await dueCustomers(sql, today, { standings });
+  const contactDue = await due.slice(0, perKind ?? due.count);
   return {
     today,
     zone,
@@ -153,8 +154,8 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
     snapshotDate: valuable[0]?.as_of ?? null,
     fading: fadingKept.kept.map((customer) => ({ customer: customer.customer, before: customer.before, pAlive: customer.pAlive })),
     pAliveUnavailable,
-    contactDue: due.due,
-    omitted: Object.fromEntries([...slippingKept.omitted, ...fadingKept.omitted, ...(due.count > due.due.length ? [['contact_due', due.count - due.due.length] as const] : [])]),
+    contactDue,
+    omitted: Object.fromEntries([...slippingKept.omitted, ...fadingKept.omitted, ...(due.count > contactDue.length ? [['contact_due', due.count - contactDue.length] as const] : [])]),
   };
 }
 

@@ -2,14 +2,15 @@
 // Read: the rules, each customer's last contact (db/cadence.ts) and, for the kinds of rule in use, the segment, tier
 // and stage as crm segment, crm pyramid and crm lifecycle compute them (analysis-inputs.ts); decided by
 // analysis/cadence.ts. Nothing per customer is stored.
-import { compareRules, DueCheck, everyText, MostOverdue, ruleText, countsFrom, type CadenceRule, type CustomerClasses, type DueFacts } from '../analysis/cadence.js';
+import { compareRules, countsFrom, DueCheck, DueColumns, everyText, ruleText, type CadenceRule, type CustomerClasses, type DueFacts } from '../analysis/cadence.js';
 import { defaultCuts, tiers } from '../analysis/pyramid.js';
-import { cadenceRules, contactFacts, type StoredRule } from '../db/cadence.js';
+import { cadenceRules, contactFacts, contactLabels, type StoredRule } from '../db/cadence.js';
 import type { Sql } from '../db/engine/sql.js';
 import { tierColumns } from '../db/pyramid.js';
 import { customerStandings, segmentedCustomers, type Standings } from './analysis-inputs.js';
 import { say } from './sales-reports.js';
-import type { Column, Lang, Report } from './types.js';
+import { addDays } from '../util/dates.js';
+import type { Column, Lang, Report, Row } from './types.js';
 
 export interface DueCustomer extends DueFacts {
   customerId: number;
@@ -24,12 +25,14 @@ export interface DueCustomer extends DueFacts {
 }
 
 export interface DueList {
-  /** Whether any rule is set (without one nobody is ever due). */
+  /** How many rules are set (without one nobody is ever due). */
   rules: number;
-  /** The due customers kept (all, or the first LIMIT), most overdue first. */
-  due: DueCustomer[];
-  /** How many are due in all. */
+  /** How many customers are due. */
   count: number;
+  /** Whether any due customer was never contacted. */
+  neverContacted: boolean;
+  /** The due customers from position START to END (most overdue first), with their names read for those alone. */
+  slice(start: number, end: number): Promise<DueCustomer[]>;
 }
 
 /** Index of ID in ascending IDS, or −1. */
@@ -74,30 +77,53 @@ async function classifier(sql: Sql, today: string, rules: readonly CadenceRule[]
 }
 
 /**
- * The customers due for a contact on TODAY (the shop's day; contacts after it are not read), most overdue first.
- * LIMIT keeps only the first ones (the agenda's top N; the count is of all); OWNER one salesperson's customers.
+ * The customers due for a contact on TODAY (the shop's day; contacts after it are not read), most overdue first, kept
+ * as a few numbers each (DueColumns) while the customers stream past; names are read only for the ones listed.
+ * OWNER keeps one salesperson's customers; STANDINGS are the lifecycle standings as of TODAY if the caller has them.
  */
-export async function dueCustomers(sql: Sql, today: string, options: { limit?: number | null; owner?: string | null; standings?: Standings } = {}): Promise<DueList> {
+export async function dueCustomers(sql: Sql, today: string, options: { owner?: string | null; standings?: Standings } = {}): Promise<DueList> {
   const rules = await cadenceRules(sql);
-  if (rules.length === 0) return { rules: 0, due: [], count: 0 };
-  const classesOf = await classifier(sql, today, rules, options.standings);
-  const check = new DueCheck(rules, today);
-  const kept = new MostOverdue<DueCustomer>(options.limit ?? null);
-  for await (const batch of contactFacts(sql, today, options.owner ?? null)) {
-    for (const customer of batch) {
-      const since = countsFrom(customer.last_contact_day, { convertedOn: customer.converted_on, firstOrder: customer.first_order, enteredOn: customer.entered_on });
-      // Not a customer yet on that day (an agenda --as-of before they were entered).
-      if (since > today) continue;
-      const due = check.check(classesOf(customer.id), since);
-      if (due === null) continue;
-      kept.add({
-        ...due, customerId: customer.id, externalId: customer.external_id, name: customer.name, owner: customer.owner, phone: customer.phone,
-        lastContactAt: customer.last_contact_at, since,
-      });
+  const due = new DueColumns();
+  let neverContacted = false;
+  if (rules.length) {
+    const classesOf = await classifier(sql, today, rules, options.standings);
+    const check = new DueCheck(rules, today);
+    const position = new Map<CadenceRule, number>(rules.map((rule, index) => [rule, index]));
+    for await (const batch of contactFacts(sql, today, options.owner ?? null)) {
+      for (const customer of batch) {
+        const since = countsFrom(customer.last_contact_day, { convertedOn: customer.converted_on, firstOrder: customer.first_order, enteredOn: customer.entered_on });
+        // Not a customer yet on that day (an agenda --as-of before they were entered).
+        if (since > today) continue;
+        const facts = check.check(classesOf(customer.id), since);
+        if (facts === null) continue;
+        if (customer.last_contact_day === null) neverContacted = true;
+        due.add(customer.id, facts, position.get(facts.rule)!);
+      }
     }
   }
-  return { rules: rules.length, due: kept.list(), count: kept.count };
+  const order = due.order();
+  return {
+    rules: rules.length,
+    count: due.count,
+    neverContacted,
+    async slice(start, end) {
+      const listed = Array.from(order.subarray(start, Math.min(end, order.length)), (at) => due.at(at));
+      const labels = await contactLabels(sql, listed.map((one) => one.customerId), today);
+      return listed.map((one) => {
+        const label = labels.get(one.customerId)!;
+        const rule = rules[one.rule]!;
+        return {
+          rule, dueOn: addDays(today, -one.daysOverdue), daysSince: one.daysSince, daysOverdue: one.daysOverdue,
+          customerId: one.customerId, externalId: label.external_id, name: label.name, owner: label.owner, phone: label.phone,
+          lastContactAt: label.last_contact_at, since: addDays(today, -one.daysSince),
+        };
+      });
+    },
+  };
 }
+
+/** Rows of a listing made at a time. */
+const listingBatch = 5_000;
 
 export const dueColumns: Column[] = [
   { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },
@@ -112,19 +138,20 @@ export const dueColumns: Column[] = [
   { key: 'days_overdue', label: 'Days late', labelZh: '逾期天数', type: 'integer' },
 ];
 
-/** crm followups --due: a bare JSON array like crm followups, overdue rows (not merely due today) red on a terminal. */
+/**
+ * crm followups --due: a bare JSON array like crm followups; the rows are made a batch at a time as they are written
+ * (Report.stream), so a million due customers are never a million row objects.
+ */
 export function dueReport(list: DueList, today: string, lang: Lang): Report {
   const t = (en: string, zh: string) => say(lang, en, zh);
-  const rows = list.due.map((due) => ({
+  const rowOf = (due: DueCustomer): Row => ({
     customer_id: due.externalId, name: due.name, owner: due.owner, phone: due.phone, last_contact_at: due.lastContactAt, days_since: due.daysSince,
     rule: ruleText(due.rule), every: everyText(due.rule.every), due_on: due.dueOn, days_overdue: due.daysOverdue,
-  }));
+  });
   const notes: string[] = [];
   if (list.rules === 0) notes.push(t('no cadence rules are set: crm cadence set --tier gold --every 30d', '尚未设置联系频率：crm cadence set --tier gold --every 30d'));
-  if (list.due.some((due) => due.lastContactAt === null)) {
-    notes.push(t('no last contact: never contacted, counted from the day they became a customer', '无最近联系：从未联系，从成为客户之日起计算'));
-  }
-  if (rows.length) notes.push(t('a contact logged with crm log resets the count', '用 crm log 记录联系后重新计算'));
+  if (list.neverContacted) notes.push(t('no last contact: never contacted, counted from the day they became a customer', '无最近联系：从未联系，从成为客户之日起计算'));
+  if (list.count) notes.push(t('a contact logged with crm log resets the count', '用 crm log 记录联系后重新计算'));
   return {
     name: 'followups-due',
     title: `Customers due for a contact on ${today} (${list.count})`,
@@ -132,8 +159,13 @@ export function dueReport(list: DueList, today: string, lang: Lang): Report {
     asOf: today,
     json: 'array',
     columns: dueColumns,
-    rows,
-    alertRows: rows.flatMap((row, index) => (row.days_overdue > 0 ? [index] : [])),
+    rows: [],
+    stream: {
+      count: list.count,
+      batches: async function* () {
+        for (let start = 0; start < list.count; start += listingBatch) yield (await list.slice(start, start + listingBatch)).map(rowOf);
+      },
+    },
     notes,
   };
 }

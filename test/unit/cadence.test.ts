@@ -1,8 +1,8 @@
 // Keeping in touch (crm cadence): intervals, which rule applies, and when a customer is due. Numbers checked by hand.
 import { describe, expect, it } from 'vitest';
 import {
-  addEvery, applyingRule, countsFrom, DueCheck, dueOf, latestDueContact, MostOverdue, parseEvery, selectorName,
-  type CadenceRule, type CustomerClasses, type DueFacts,
+  addEvery, applyingRule, countsFrom, DueCheck, DueColumns, dueOf, latestDueContact, parseEvery, selectorName,
+  type CadenceRule, type CustomerClasses,
 } from '../../src/analysis/cadence.js';
 
 const rule = (id: number, selector: CadenceRule['selector'], name: string | null, every: string, customerId: number | null = null): CadenceRule => ({
@@ -119,21 +119,17 @@ describe('when a customer is due', () => {
   });
 });
 
-describe('the most overdue first, a bounded few kept', () => {
-  it('keeps the first LIMIT in order and counts them all', () => {
-    const base = rule(1, 'tier', 'gold', '30d');
-    const item = (customerId: number, daysOverdue: number, daysSince: number): DueFacts & { customerId: number } => ({ rule: base, dueOn: '2026-11-01', daysOverdue, daysSince, customerId });
-    const kept = new MostOverdue(2);
-    for (const one of [item(1, 3, 33), item(2, 9, 39), item(3, 9, 50), item(4, 0, 30), item(5, 9, 39)]) kept.add(one);
-    expect(kept.count).toBe(5);
-    // 9 days late, the longest silence first, then the lower id.
-    expect(kept.list().map((one) => one.customerId)).toEqual([3, 2]);
-    const all = new MostOverdue(null);
-    for (let id = 1; id <= 3000; id++) all.add(item(id, id % 7, 30 + (id % 7)));
-    expect(all.list()).toHaveLength(3000);
-    const few = new MostOverdue(20);
-    for (let id = 1; id <= 3000; id++) few.add(item(id, id % 7, 30 + (id % 7)));
-    expect(few.list().map((one) => one.customerId)).toEqual(Array.from({ length: 20 }, (_, i) => 6 + 7 * i));
+describe('the due customers as columns, most overdue first', () => {
+  it('orders by days late, then the longest silence, then the lower id', () => {
+    const due = new DueColumns();
+    for (const [id, daysOverdue, daysSince, rule] of [[1, 3, 33, 0], [2, 9, 39, 1], [3, 9, 50, 0], [4, 0, 30, 2], [5, 9, 39, 0]] as const) due.add(id, { daysOverdue, daysSince }, rule);
+    expect(due.count).toBe(5);
+    // 9 days late: 50 days since first, then ids 2 and 5 with 39; then 3 days late, then 0.
+    expect(Array.from(due.order(), (at) => due.at(at).customerId)).toEqual([3, 2, 5, 1, 4]);
+    expect(due.at(due.order()[0]!)).toEqual({ customerId: 3, daysSince: 50, daysOverdue: 9, rule: 0 });
+    const many = new DueColumns();
+    for (let id = 3000; id >= 1; id--) many.add(id, { daysOverdue: id % 7, daysSince: 30 + (id % 7) }, 0);
+    expect(Array.from(many.order().subarray(0, 5), (at) => many.at(at).customerId)).toEqual([6, 13, 20, 27, 34]);
   });
 });
 
