@@ -171,6 +171,19 @@ describe.each(engines)('crm cadence on %s', (engine) => {
   });
 });
 
+describe.each(engines)('crm cadence and customer merge on %s', (engine) => {
+  it('the merged record\'s own cadence passes to the kept one, unless it has its own', async () => {
+    const t = await withRules(engine);
+    expect((await t.crm(['customer', 'merge', 'K1', 'K3', '--yes'])).code).toBe(0);
+    expect(await query(t.db, "SELECT c.external_id, r.every_count, r.every_unit FROM cadence_rules r JOIN customers c ON c.id = r.customer_id")).toEqual([{ external_id: 'K1', every_count: 30, every_unit: 'd' }]);
+    // K1 is platinum (2w) and has K3's 30 days now: the 2 weeks still apply (most frequent).
+    expect((await dueOf(t.crm)).map((row) => [row.customer_id, row.rule])).toEqual([['K2', 'tier lead'], ['K1', 'tier platinum']]);
+    expect((await t.crm(['cadence', 'set', '--customer', 'K2', '--every', '1w'])).code).toBe(0);
+    expect((await t.crm(['customer', 'merge', 'K1', 'K2', '--yes'])).code).toBe(0);
+    expect(await query(t.db, 'SELECT every_count, every_unit FROM cadence_rules WHERE customer_id IS NOT NULL')).toEqual([{ every_count: 30, every_unit: 'd' }]);
+  });
+});
+
 describe.skipIf(!postgresAvailable)('crm cadence: the same output on both engines', () => {
   it('followups --due and agenda print byte for byte the same', async () => {
     const sqlite = await withRules('sqlite');

@@ -1,5 +1,7 @@
 // Keeping in touch (crm cadence): intervals, which rule applies, and when a customer is due. Numbers checked by hand.
 import { describe, expect, it } from 'vitest';
+import { agendaItemCount, agendaReport } from '../../src/report/agenda.js';
+import type { DueCustomer } from '../../src/report/cadence.js';
 import {
   addEvery, applyingRule, countsFrom, DueCheck, DueColumns, dueOf, latestDueContact, parseEvery, selectorName,
   type CadenceRule, type CustomerClasses,
@@ -144,5 +146,30 @@ describe('what a rule may name', () => {
     expect(selectorName('tier', 'golden')).toEqual({ unknown: '--tier "golden": no such tier (known: platinum (铂金客户), gold (黄金客户), iron (钢铁客户), lead (重铅客户))' });
     expect(selectorName('stage', '')).toMatchObject({ unknown: expect.stringContaining('known: exploration (考察期), formation') });
     expect(selectorName('segment', 'VIP')).toMatchObject({ unknown: expect.stringMatching(/^--segment "VIP": no such segment \(known: Champions \(.*\), .*Others \(其他\)\)$/) });
+  });
+});
+
+describe('the agenda\'s contact_due items', () => {
+  it('close the list with why and what to do; the rest are counted in a line and by --check', () => {
+    const gold = rule(1, 'tier', 'gold', '30d');
+    const due = (externalId: string, lastContactAt: string | null, daysSince: number, daysOverdue: number, phone: string | null): DueCustomer => ({
+      rule: gold, dueOn: '2026-11-13', daysSince, daysOverdue, customerId: 1, externalId, name: `name ${externalId}`, owner: '王伟', phone, lastContactAt, since: '2026-10-14',
+    });
+    const inputs = {
+      today: '2026-11-23', followUps: [], complaints: [], slipping: [], debts: [], paymentsRecorded: true, snapshotDate: '2026-11-01', fading: [], pAliveUnavailable: null,
+      // The gathering keeps the first 20 (most overdue) and counts the rest.
+      contactDue: [due('C1', '2026-10-14T08:00:00Z', 40, 10, '138'), due('C2', null, 30, 0, null), ...Array.from({ length: 18 }, (_, i) => due(`D${i}`, null, 30, 0, null))],
+      omitted: { contact_due: 1234 },
+    };
+    expect(agendaItemCount(inputs)).toBe(1254);
+    const report = agendaReport(inputs, 'en');
+    expect(report.rows).toHaveLength(20);
+    expect(report.rows.slice(0, 2)).toEqual([
+      { priority: 1, kind: 'contact_due', customer_id: 'C1', name: 'name C1', owner: '王伟', why: 'no contact for 40 days (tier gold, every 30d; due 2026-11-13, 10 days late)', what_to_do: 'get in touch (138), then: crm log C1 --kind call --summary "…"', amount: null },
+      { priority: 2, kind: 'contact_due', customer_id: 'C2', name: 'name C2', owner: '王伟', why: 'never contacted in 30 days as a customer (tier gold, every 30d; due 2026-11-13)', what_to_do: 'get in touch, then: crm log C2 --kind call --summary "…"', amount: null },
+    ]);
+    expect(report.title).toBe('Agenda for 2026-11-23: 1,254 to do (the first 20 of each kind)');
+    expect(report.notes).toContain('… and 1,234 more customers due for a contact (crm followups --due)');
+    expect(agendaReport(inputs, 'zh').rows[0]!.why).toBe('40 天未联系（tier gold, every 30d；应于 2026-11-13 联系，逾期 10 天）');
   });
 });
