@@ -10,8 +10,7 @@ import { formatCents } from '../util/money.js';
 import { addDays, daysBetween } from '../util/dates.js';
 import { localDayOf } from '../util/zone.js';
 import { customerStandings, defaultHighValueSegments, pAliveNow, tierByCustomer, tiers, type Stage } from './analysis-inputs.js';
-import { dueCustomers, type DueCustomer } from './cadence.js';
-import { ruleText, everyText } from '../analysis/cadence.js';
+import { dueCustomers, ruleWords, type DueCustomer } from './cadence.js';
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
@@ -259,7 +258,7 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOp
     });
   }
   for (const due of inputs.contactDue ?? []) {
-    const rule = `${ruleText(due.rule)}, every ${everyText(due.rule.every)}`;
+    const rule = ruleWords(due.rule, lang);
     const late = due.daysOverdue ? t(`, ${due.daysOverdue} days late`, `，逾期 ${due.daysOverdue} 天`) : '';
     items.push({
       kind: 'contact_due', customer_id: due.externalId, name: due.name, owner: due.owner,

@@ -4,6 +4,8 @@
 // analysis/cadence.ts. Nothing per customer is stored.
 import { compareRules, countsFrom, DueCheck, DueColumns, everyText, ruleText, type CadenceRule, type CustomerClasses, type DueFacts } from '../analysis/cadence.js';
 import { defaultCuts, tiers } from '../analysis/pyramid.js';
+import { stages } from '../analysis/lifecycle.js';
+import { defaultSegmentRules, OTHERS, OTHERS_ZH } from '../analysis/segment-rules.js';
 import { cadenceRules, contactFacts, contactLabels, type StoredRule } from '../db/cadence.js';
 import type { Sql } from '../db/engine/sql.js';
 import { tierColumns } from '../db/pyramid.js';
@@ -124,6 +126,18 @@ export async function dueCustomers(sql: Sql, today: string, options: { owner?: s
 
 /** Rows of a listing made at a time. */
 const listingBatch = 5_000;
+
+/** The rule that applies, in words for a sentence (the agenda's why): `tier gold, every 30d`, `黄金客户，每 30 天`. */
+export function ruleWords(rule: CadenceRule, lang: Lang): string {
+  if (lang !== 'zh') return `${ruleText(rule)}, every ${everyText(rule.every)}`;
+  const zh =
+    rule.selector === 'tier' ? tiers.find((tier) => tier.key === rule.name)?.nameZh
+    : rule.selector === 'stage' ? stages.find((stage) => stage.key === rule.name)?.nameZh
+    : rule.selector === 'segment' ? (rule.name === OTHERS ? OTHERS_ZH : defaultSegmentRules.find((segment) => segment.name === rule.name)?.nameZh)
+    : `客户 ${rule.customerExternalId ?? `#${rule.customerId}`}`;
+  const unit = rule.every.unit === 'd' ? '天' : rule.every.unit === 'w' ? '周' : '个月';
+  return `${zh ?? rule.name}，每 ${rule.every.count} ${unit}`;
+}
 
 export const dueColumns: Column[] = [
   { key: 'customer_id', label: 'Customer', labelZh: '客户编号', type: 'text' },

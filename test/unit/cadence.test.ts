@@ -170,6 +170,6 @@ describe('the agenda\'s contact_due items', () => {
     ]);
     expect(report.title).toBe('Agenda for 2026-11-23: 1,254 to do (the first 20 of each kind)');
     expect(report.notes).toContain('… and 1,234 more customers due for a contact (crm followups --due)');
-    expect(agendaReport(inputs, 'zh').rows[0]!.why).toBe('40 天未联系（tier gold, every 30d；应于 2026-11-13 联系，逾期 10 天）');
+    expect(agendaReport(inputs, 'zh').rows[0]!.why).toBe('40 天未联系（黄金客户，每 30 天；应于 2026-11-13 联系，逾期 10 天）');
   });
 });
