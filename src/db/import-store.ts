@@ -13,7 +13,7 @@ import type { ImportRow, Rejection } from '../import/validate.js';
 export type WriteOutcome = 'new' | 'changed' | 'unchanged' | 'merged' | Rejection;
 
 export interface RunRecord {
-  kind: ImportKind;
+  kind: ImportKind | 'contacts';
   fileName: string;
   contentHash: string;
   startedAt: string;

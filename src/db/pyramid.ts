@@ -129,3 +129,16 @@ export async function tierColumns(sql: Sql, period: Period, cuts: PyramidCuts): 
   }
   return { ids: ids.values(), tiers: Uint8Array.from(tiers.values()) };
 }
+
+/**
+ * Interactions per customer in the period (the pyramid's contacts column), as [customer id, count] rows a batch at a
+ * time: for a caller that has every customer's other figures already (the dashboard's one pass over the orders).
+ */
+export function interactionCounts(sql: Sql, period: Period): AsyncIterable<[number, number][]> {
+  const { sinceAt, asOfEnd } = dayBounds(sql, period.since, period.asOf);
+  return sql.rowBatches<[number, number]>(
+    `SELECT customer_id, count(*) FROM interactions WHERE occurred_at >= @sinceAt AND occurred_at < @asOfEnd GROUP BY customer_id`,
+    { sinceAt, asOfEnd },
+    10_000,
+  );
+}

@@ -6,6 +6,7 @@ import { importKinds, type ImportKind } from '../../import/fields.js';
 import type { ImportSummary } from '../../import/run.js';
 import { formatNumber } from '../../util/money.js';
 import { flagLimits, parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+import { registerContactsImport } from '../contacts.js';
 
 interface ImportFlags {
   map: string[];
@@ -226,6 +227,8 @@ Examples:
       sub.option('--credit-prefix <text>', 'line-item files: an order id starting with this is a credit note (default: C + digits when the other ids are digits)');
     }
   }
+  // crm import contacts (vCard, Google / Outlook CSV): its own module, matched by e-mail and phone instead of by id.
+  registerContactsImport(command, context);
   withOutputOptions(
     command
       .command('log')

@@ -33,6 +33,8 @@ export interface Dialect {
   instr(haystack: string, needle: string): string;
   /** Whether the instant in text A (ISO 8601, any precision) is later than the one in text B. */
   instantAfter(a: string, b: string): string;
+  /** The distinct non-null values of EXPR in a group as one comma-separated text, in no particular order (NULL: none). */
+  distinctList(expr: string): string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -48,6 +50,7 @@ export const sqliteDialect: Dialect = {
   caseless: (expr) => `${expr} COLLATE NOCASE`,
   instr: (haystack, needle) => `instr(${haystack}, ${needle})`,
   instantAfter: (a, b) => `julianday(${a}) > julianday(${b})`,
+  distinctList: (expr) => `group_concat(DISTINCT ${expr})`,
 };
 
 /**
@@ -78,5 +81,6 @@ export const postgresDialect: Dialect = {
   caseless: (expr) => `lower(${expr}) COLLATE "C"`,
   instr: (haystack, needle) => `strpos(${haystack}, ${needle})`,
   instantAfter: (a, b) => `CAST(${a} AS timestamptz) > CAST(${b} AS timestamptz)`,
+  distinctList: (expr) => `string_agg(DISTINCT ${expr}, ',')`,
 };
 
