@@ -2,7 +2,6 @@
 import { analysedOrders, periodParams, purchases, type Period } from './analysis.js';
 import { dayBounds } from './day-bounds.js';
 import type { Sql } from './engine/sql.js';
-import { Float64Column } from '../util/column.js';
 
 /** Cumulative shares of customers from the top, in percent: platinum, gold, iron (lead is the rest). */
 export type PyramidCuts = readonly [platinum: number, gold: number, iron: number];
@@ -111,23 +110,6 @@ export async function customerTiers(sql: Sql, period: Period, cuts: PyramidCuts,
   const rows = sql.rowBatches<[number, number, number]>(`${tiered(sql)} SELECT customer_id, tier, profit FROM tiered`, params(sql, period, cuts), 10_000);
   for await (const batch of rows) for (const [id, tier, profit] of batch) if (!only || only.has(id)) tiers.set(id, { tier, profitCents: profit });
   return tiers;
-}
-
-/**
- * Every customer's tier in the period (customerTiers' ranking), customer ids ascending, as two typed columns: a
- * million customers are 9 MB here, not a map of objects (crm cadence looks tiers up by id).
- */
-export async function tierColumns(sql: Sql, period: Period, cuts: PyramidCuts): Promise<{ ids: Float64Array; tiers: Uint8Array }> {
-  const ids = new Float64Column();
-  const tiers = new Float64Column();
-  const rows = sql.rowBatches<[number, number]>(`${tiered(sql)} SELECT customer_id, tier FROM tiered ORDER BY customer_id`, params(sql, period, cuts), 10_000);
-  for await (const batch of rows) {
-    for (const [id, tier] of batch) {
-      ids.push(id);
-      tiers.push(tier);
-    }
-  }
-  return { ids: ids.values(), tiers: Uint8Array.from(tiers.values()) };
 }
 
 /**

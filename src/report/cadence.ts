@@ -3,13 +3,12 @@
 // and stage as crm segment, crm pyramid and crm lifecycle compute them (analysis-inputs.ts); decided by
 // analysis/cadence.ts. Nothing per customer is stored.
 import { compareRules, countsFrom, DueCheck, DueColumns, everyText, ruleText, type CadenceRule, type CustomerClasses, type DueFacts } from '../analysis/cadence.js';
-import { defaultCuts, tiers } from '../analysis/pyramid.js';
+import { defaultCuts, tierOfEach, tiers } from '../analysis/pyramid.js';
 import { stages } from '../analysis/lifecycle.js';
 import { defaultSegmentRules, OTHERS, OTHERS_ZH } from '../analysis/segment-rules.js';
 import { cadenceRules, contactFacts, contactLabels, type StoredRule } from '../db/cadence.js';
 import type { Sql } from '../db/engine/sql.js';
-import { tierColumns } from '../db/pyramid.js';
-import { customerStandings, segmentedCustomers, type Standings } from './analysis-inputs.js';
+import { customerStandings, fromLifecycle, lifecycleStandings, type Standings } from './analysis-inputs.js';
 import { say } from './sales-reports.js';
 import { addDays } from '../util/dates.js';
 import type { Column, Lang, Report, Row } from './types.js';
@@ -37,44 +36,42 @@ export interface DueList {
   slice(start: number, end: number): Promise<DueCustomer[]>;
 }
 
-/** Index of ID in ascending IDS, or −1. */
-function find(ids: ArrayLike<number>, id: number): number {
-  let low = 0;
-  let high = ids.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const found = ids[middle]!;
-    if (found === id) return middle;
-    if (found < id) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
-}
-
 /**
- * Where each customer stands as of TODAY for the kinds of rule in use, computed once: segments by the default RFM rules
- * (5 bins, crm segment), tiers by the default cuts (crm pyramid), stages by the default lifecycle rules (crm lifecycle;
- * STANDINGS when the caller has them: the agenda reads the orders once), all over every order up to today, partners
- * left out as those commands leave them. Compact columns looked up by id: no object per customer.
+ * Where each customer stands as of TODAY for the kinds of rule in use, computed once over every order up to today,
+ * partners left out as crm segment, crm pyramid and crm lifecycle leave them: with segment or tier rules, one pass over
+ * the orders (lifecycleStandings with values) gives the stages, the RFM segments (default rules, 5 bins: fromLifecycle,
+ * as the dashboard makes them) and the tiers (default cuts, ranked by profit as crm pyramid ranks); with stage rules
+ * alone the standings suffice (STANDINGS when the caller has them: the agenda reads the orders once). Compact columns
+ * looked up by position: no object per customer.
  */
-async function classifier(sql: Sql, today: string, rules: readonly CadenceRule[], standings?: Standings): Promise<(id: number) => CustomerClasses> {
+async function classifier(sql: Sql, today: string, rules: readonly CadenceRule[], given?: Standings): Promise<(id: number) => CustomerClasses> {
   const uses = new Set(rules.map((rule) => rule.selector));
   const period = { asOf: today, since: null };
-  const segments = uses.has('segment') ? await segmentedCustomers(sql, { period, bins: 5 }) : null;
-  const tierOf = uses.has('tier') ? await tierColumns(sql, period, defaultCuts) : null;
-  const stages = uses.has('stage') ? (standings ?? (await customerStandings(sql, today))) : null;
+  let standings: Standings | null = null;
+  let segmentNames: string[] | null = null;
+  let segmentOf: Int16Array | null = null;
+  let tierOf: Uint8Array | null = null;
+  if (uses.has('segment') || uses.has('tier')) {
+    const read = await lifecycleStandings(sql, today, { values: true });
+    standings = read.standings;
+    if (uses.has('segment')) {
+      const { segmentation } = fromLifecycle(read, period)!.segments();
+      segmentNames = segmentation.labels.map((label) => label.name);
+      segmentOf = segmentation.segmentOf;
+    }
+    if (uses.has('tier')) tierOf = tierOfEach(standings.valueColumns().profit, defaultCuts);
+  } else if (uses.has('stage')) {
+    standings = given ?? (await customerStandings(sql, today));
+  }
   return (id) => {
-    let segment: string | null = null;
-    if (segments) {
-      const at = find(segments.scores.customerIds, id);
-      if (at >= 0) segment = segments.segmentation.labels[segments.segmentation.segmentOf[at]!]!.name;
-    }
-    let tier: string | null = null;
-    if (tierOf) {
-      const at = find(tierOf.ids, id);
-      if (at >= 0) tier = tiers[tierOf.tiers[at]!]!.key;
-    }
-    return { customerId: id, segment, tier, stage: stages?.stageOf(id) ?? null };
+    const at = standings === null ? -1 : standings.positionOf(id);
+    if (at < 0) return { customerId: id, segment: null, tier: null, stage: null };
+    return {
+      customerId: id,
+      segment: segmentOf ? segmentNames![segmentOf[at]!]! : null,
+      tier: tierOf ? tiers[tierOf[at]!]!.key : null,
+      stage: uses.has('stage') ? (standings!.stageOf(id) ?? null) : null,
+    };
   };
 }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runCrm, tempDir } from '../helpers/cli.js';
 import { engines, newDatabase, postgresAvailable, query, type Engine } from '../helpers/engines.js';
 import { addMember, teamDatabase } from '../helpers/team.js';
+import { dailyDbAt } from '../helpers/daily.js';
 
 // K1 buys most (platinum of 2 buyers), K2 is the other buyer (lead tier), K3 has bought nothing yet.
 const customersCsv = `customer_id,name,owner,phone,created_at
@@ -168,6 +169,34 @@ describe.each(engines)('crm cadence on %s', (engine) => {
     expect((await t.crm(['customer', 'forget', 'K3', '--yes'])).code).toBe(0);
     expect(await query(t.db, "SELECT selector FROM cadence_rules WHERE selector = 'customer'")).toEqual([]);
     expect((await dueOf(t.crm)).map((row) => row.customer_id)).toEqual(['K2', 'K1']);
+  });
+});
+
+describe.each(engines)('crm cadence on the sample shop (%s): the same segments, tiers and stages as crm segment, pyramid and lifecycle', (engine) => {
+  it('each due customer follows the most frequent rule of the kinds they are in', async () => {
+    const t = await dailyDbAt(['customers', 'orders'], engine);
+    // Half a year after the samples: everyone's last contact (or first order) is more than 3 weeks back.
+    const later = { now: new Date('2027-06-01T09:00:00Z') };
+    for (const argv of [['--segment', 'At Risk', '--every', '1w'], ['--tier', 'gold', '--every', '2w'], ['--stage', 'lost', '--every', '3w']]) {
+      expect((await t.crm(['cadence', 'set', ...argv])).code).toBe(0);
+    }
+    const ids = async (argv: string[]): Promise<Set<string>> => {
+      const result = await t.crm([...argv, '--format', 'json'], later);
+      expect(result.code, result.stderr).toBe(0);
+      return new Set((JSON.parse(result.stdout) as { rows: { customer_id: string }[] }).rows.map((row) => row.customer_id));
+    };
+    const atRisk = await ids(['segment', '--customers', '--segment', 'At Risk']);
+    const gold = await ids(['pyramid', '--customers', '--tier', 'gold']);
+    const lost = await ids(['lifecycle', '--stage', 'lost']);
+    expect(atRisk.size).toBeGreaterThan(0);
+    expect(gold.size).toBeGreaterThan(0);
+    expect(lost.size).toBeGreaterThan(0);
+    const due = await dueOf(t.crm, [], later);
+    const byRule = (rule: string) => new Set(due.filter((row) => row.rule === rule).map((row) => row.customer_id));
+    expect(byRule('segment At Risk')).toEqual(atRisk);
+    expect(byRule('tier gold')).toEqual(new Set([...gold].filter((id) => !atRisk.has(id))));
+    expect(byRule('stage lost')).toEqual(new Set([...lost].filter((id) => !atRisk.has(id) && !gold.has(id))));
+    expect(due).toHaveLength(new Set([...atRisk, ...gold, ...lost]).size);
   });
 });
 

@@ -1,5 +1,6 @@
 // Keeping in touch (crm cadence): intervals, which rule applies, and when a customer is due. Numbers checked by hand.
 import { describe, expect, it } from 'vitest';
+import { tierOfEach } from '../../src/analysis/pyramid.js';
 import { agendaItemCount, agendaReport } from '../../src/report/agenda.js';
 import type { DueCustomer } from '../../src/report/cadence.js';
 import {
@@ -171,5 +172,16 @@ describe('the agenda\'s contact_due items', () => {
     expect(report.title).toBe('Agenda for 2026-11-23: 1,254 to do (the first 20 of each kind)');
     expect(report.notes).toContain('… and 1,234 more customers due for a contact (crm followups --due)');
     expect(agendaReport(inputs, 'zh').rows[0]!.why).toBe('40 天未联系（黄金客户，每 30 天；应于 2026-11-13 联系，逾期 10 天）');
+  });
+});
+
+describe('each customer\'s tier from their profit (--tier rules)', () => {
+  it('ranks by profit, a tie sharing the better position, cut at the shares', () => {
+    // 5 customers, cuts 20/40/60 %: position 1 platinum, 2 gold, 3 iron, 4–5 lead; the two 10s share position 3.
+    expect(Array.from(tierOfEach(Float64Array.from([50, 10, 10, -5, 100]), [20, 40, 60]))).toEqual([1, 2, 2, 3, 0]);
+    // The default cuts over 150 customers: the top 1 % is 2 customers (⌈1.5⌉), to 5 % 8, to 20 % 30.
+    const profits = Float64Array.from({ length: 150 }, (_, i) => 1000 - i);
+    const tierOf = tierOfEach(profits, [1, 5, 20]);
+    expect([0, 1, 2, 3].map((tier) => tierOf.filter((one) => one === tier).length)).toEqual([2, 6, 22, 120]);
   });
 });
