@@ -67,6 +67,27 @@ export function tierTotalsOf(columns: CustomerValueColumns, cuts: readonly [numb
   return sums.filter((sum) => sum.customers > 0);
 }
 
+/**
+ * Each customer's tier (0 platinum … 3 lead) from their profit, position by position: ranked as tierTotalsOf ranks them
+ * (rank(): a tie shares the best position) and cut with tierAtPosition (crm cadence's --tier rules).
+ */
+export function tierOfEach(profit: Float64Array, cuts: readonly [number, number, number]): Uint8Array {
+  const total = profit.length;
+  const ascending = Float64Array.from(profit).sort();
+  const tierOf = new Uint8Array(total);
+  for (let at = 0; at < total; at++) {
+    let low = 0;
+    let high = total;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (ascending[middle]! <= profit[at]!) low = middle + 1;
+      else high = middle;
+    }
+    tierOf[at] = tierAtPosition(total - low + 1, total, cuts);
+  }
+  return tierOf;
+}
+
 export function tierIndex(key: string): number {
   return tiers.findIndex((tier) => tier.key === key.toLowerCase() || tier.name.toLowerCase() === key.toLowerCase() || tier.nameZh === key);
 }

@@ -232,6 +232,8 @@ export async function forgetCustomer(sql: Sql, id: number, now: string): Promise
     const paymentsCleared = (
       await sql.run('UPDATE payments SET method = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ? AND method IS NOT NULL', [now, sql.actor, id])
     ).changes;
+    // A cadence of their own (crm cadence set --customer): a forgotten person is not to be contacted again.
+    await sql.run('DELETE FROM cadence_rules WHERE customer_id = ?', [id]);
     // Earlier audit rows keep that an edit or merge happened, not the values it wrote or replaced.
     const audit = await scrubAuditTrail(sql, id);
     // import_changes holds earlier values (names, e-mails, summaries, payment methods) for crm import undo: they

@@ -1,4 +1,5 @@
-import { teamSchemaPostgres } from './team-schema.js';
+import { postgresDialect } from './engine/dialect.js';
+import { ofVisibleCustomer, policies, seesAll, teamSchemaPostgres } from './team-schema.js';
 
 // Numbered schema migrations, applied in order on PRAGMA user_version. Append only: never edit a released step.
 
@@ -26,6 +27,28 @@ const authoredTables: readonly string[] = ['customers', 'orders', 'interactions'
 const loggedTables: readonly string[] = ['import_runs', 'audit_log'];
 /** crm customer show lists a customer's changes from the audit log on the timeline (db/customer-file.ts). */
 const auditIndex = 'CREATE INDEX audit_log_customer ON audit_log(customer_id) WHERE customer_id IS NOT NULL;';
+
+/**
+ * Version 18 (crm cadence, db/cadence.ts): one rule per segment (its English name), tier or stage (their keys), or per
+ * customer; the interval is a count of days, weeks or months. Nothing per customer is stored: who is due is computed.
+ */
+const cadenceTable = `
+CREATE TABLE cadence_rules (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  selector TEXT NOT NULL CHECK (selector IN ('segment', 'tier', 'stage', 'customer')),
+  name TEXT,
+  customer_id INTEGER REFERENCES customers(id) ON DELETE CASCADE,
+  every_count INTEGER NOT NULL CHECK (every_count > 0),
+  every_unit TEXT NOT NULL CHECK (every_unit IN ('d', 'w', 'm')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  created_by TEXT,
+  updated_by TEXT,
+  CHECK (CASE WHEN selector = 'customer' THEN customer_id IS NOT NULL AND name IS NULL ELSE customer_id IS NULL AND name IS NOT NULL END)
+);
+CREATE UNIQUE INDEX cadence_rules_named ON cadence_rules(selector, name) WHERE customer_id IS NULL;
+CREATE UNIQUE INDEX cadence_rules_customer ON cadence_rules(customer_id) WHERE customer_id IS NOT NULL;
+`;
 
 export const migrations: Migration[] = [
   {
@@ -485,7 +508,19 @@ CREATE TABLE team_members (
     // The row-level security that makes the roles hold on the server (db/team-schema.ts).
     postgres: teamSchemaPostgres,
   },
-  // Version 18 is the cadences' (issue 21, keeping in touch); the steps run in order and a missing number is skipped.
+  {
+    version: 18,
+    description: 'keeping in touch: how often a segment, tier, stage or one customer should hear from the shop (crm cadence)',
+    sql: cadenceTable,
+    // Rules are the shop's: everyone reads them (a rule naming one customer only those who see that customer), a
+    // manager or the owner writes them; the server stamps who changed a rule as on the other tables (version 16).
+    postgres: `
+${postgresDialect.ddl(cadenceTable)}
+ALTER TABLE cadence_rules ALTER COLUMN created_by SET DEFAULT CAST(current_user AS TEXT), ALTER COLUMN updated_by SET DEFAULT CAST(current_user AS TEXT);
+CREATE TRIGGER cadence_rules_updated_by BEFORE UPDATE ON cadence_rules FOR EACH ROW EXECUTE FUNCTION crm_updated_by();
+${policies('cadence_rules', { read: `customer_id IS NULL OR ${ofVisibleCustomer}`, add: seesAll, change: seesAll, remove: seesAll })}
+`,
+  },
   {
     version: 19,
     description: 'e-mail on the customer file: which way an interaction went (in: the customer wrote; out: the shop wrote)',

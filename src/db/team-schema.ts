@@ -17,15 +17,15 @@ REVOKE ALL ON FUNCTION crm_team_role(TEXT), crm_team_name(TEXT) FROM PUBLIC;
 `;
 
 // Each wrapped in a sub-select, so PostgreSQL evaluates it once per statement, not once per row.
-const seesAll = "(SELECT crm_team_role(CAST(current_user AS TEXT))) IN ('owner', 'manager')";
+export const seesAll = "(SELECT crm_team_role(CAST(current_user AS TEXT))) IN ('owner', 'manager')";
 const isOwner = "(SELECT crm_team_role(CAST(current_user AS TEXT))) = 'owner'";
 const myName = '(SELECT crm_team_name(CAST(current_user AS TEXT)))';
 /** A row of a customer the caller sees (customers' own policy applies inside the sub-select). */
-const ofVisibleCustomer = `${seesAll} OR customer_id IN (SELECT id FROM customers)`;
+export const ofVisibleCustomer = `${seesAll} OR customer_id IN (SELECT id FROM customers)`;
 const mine = `${seesAll} OR created_by = CAST(current_user AS TEXT)`;
 
 /** Row-level security on TABLE: who may read, add, change and remove rows. */
-function policies(table: string, rules: { read: string; add: string; change: string; remove: string }): string {
+export function policies(table: string, rules: { read: string; add: string; change: string; remove: string }): string {
   return `
 ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
 CREATE POLICY ${table}_read ON ${table} FOR SELECT USING (${rules.read});

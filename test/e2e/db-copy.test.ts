@@ -87,7 +87,7 @@ describe('crm db copy', () => {
     const counts = await tableCounts(source);
     const reported = JSON.parse(copied.stdout) as { table: string; rows: number }[];
     expect(Object.fromEntries(reported.map((row) => [row.table, row.rows]))).toEqual(Object.fromEntries(Object.entries(counts).filter(([name]) => name !== 'sqlite_sequence')));
-    expect(copied.stderr).toMatch(/^copied \d+ rows in 17 tables from .*crm\.db to postgresql:\/\/crm_test@.* \(schema version \d+, \d+ ms\)\n$/);
+    expect(copied.stderr).toMatch(/^copied \d+ rows in 18 tables from .*crm\.db to postgresql:\/\/crm_test@.* \(schema version \d+, \d+ ms\)\n$/);
     const second = await newDatabase('postgres');
     await crmOk(server, ['db', 'copy', '--to', second]);
     const back = path.join(tempDir(), 'back.db');

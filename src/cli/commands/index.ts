@@ -26,6 +26,7 @@ import { registerLead } from './lead.js';
 import { registerCampaign } from './campaign.js';
 import { registerDb } from './db.js';
 import { registerTeam } from './team.js';
+import { registerCadence } from './cadence.js';
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
@@ -33,5 +34,5 @@ export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
   registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard, registerClv, registerLead, registerCampaign,
-  registerDb, registerTeam,
+  registerDb, registerTeam, registerCadence,
 ];
