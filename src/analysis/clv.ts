@@ -72,50 +72,109 @@ export function historyKey(frequency: number, recencyDays: number, ageDays: numb
 
 /** Customers with identical (frequency, recency, T) share one group: the fit and the predictions run per group. */
 export function groupPurchases(summary: PurchaseSummary, unit: ClvUnit): { groups: PurchaseGroups; groupOf: Uint32Array } {
+  const n = summary.customerIds.length;
+  // Every history packed into one number (the usual case): the groups are the distinct numbers, found by sorting
+  // them, so a million customers cost a few typed arrays instead of a Map of a million keys.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const key = historyKey(summary.frequency[i]!, summary.recencyDays[i]!, summary.ageDays[i]!);
+    if (typeof key === 'string') return groupPurchasesByText(summary, unit);
+    keys[i] = key;
+  }
+  const sorted = Float64Array.from(keys).sort();
+  let distinct = 0;
+  for (let i = 0; i < n; i += 1) if (i === 0 || sorted[i] !== sorted[distinct - 1]) sorted[distinct++] = sorted[i]!;
+  // Groups are numbered in the order they first appear (as the customers come), which the fit's sums follow.
+  const numberOf = new Int32Array(distinct).fill(-1);
+  const groupOf = new Uint32Array(n);
+  const firsts: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const at = binarySearch(sorted, distinct, keys[i]!);
+    if (numberOf[at] === -1) {
+      numberOf[at] = firsts.length;
+      firsts.push(i);
+    }
+    groupOf[i] = numberOf[at]!;
+  }
+  return { groups: groupsOf(summary, unit, firsts, groupOf), groupOf };
+}
+
+/** The position of VALUE among the first LENGTH values of ascending SORTED (it is there). */
+function binarySearch(sorted: Float64Array, length: number, value: number): number {
+  let low = 0;
+  let high = length - 1;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The groups' histories from the first customer of each, and their sizes. */
+function groupsOf(summary: PurchaseSummary, unit: ClvUnit, firsts: readonly number[], groupOf: Uint32Array): PurchaseGroups {
   const perUnit = daysPerUnit[unit];
+  const count = new Float64Array(firsts.length);
+  for (const group of groupOf) count[group]! += 1;
+  return {
+    frequency: Float64Array.from(firsts, (i) => summary.frequency[i]!),
+    recency: Float64Array.from(firsts, (i) => summary.recencyDays[i]! / perUnit),
+    T: Float64Array.from(firsts, (i) => summary.ageDays[i]! / perUnit),
+    count,
+  };
+}
+
+/** groupPurchases for histories that do not pack into a number (days that are not whole, or too many): text keys. */
+function groupPurchasesByText(summary: PurchaseSummary, unit: ClvUnit): { groups: PurchaseGroups; groupOf: Uint32Array } {
   const index = new Map<number | string, number>();
-  const frequency: number[] = [];
-  const recency: number[] = [];
-  const T: number[] = [];
-  const count: number[] = [];
+  const firsts: number[] = [];
   const groupOf = new Uint32Array(summary.customerIds.length);
   for (let i = 0; i < summary.customerIds.length; i += 1) {
     const key = historyKey(summary.frequency[i]!, summary.recencyDays[i]!, summary.ageDays[i]!);
     let group = index.get(key);
     if (group === undefined) {
-      group = count.length;
+      group = firsts.length;
       index.set(key, group);
-      frequency.push(summary.frequency[i]!);
-      recency.push(summary.recencyDays[i]! / perUnit);
-      T.push(summary.ageDays[i]! / perUnit);
-      count.push(0);
+      firsts.push(i);
     }
-    count[group]! += 1;
     groupOf[i] = group;
   }
-  return { groups: { frequency: Float64Array.from(frequency), recency: Float64Array.from(recency), T: Float64Array.from(T), count: Float64Array.from(count) }, groupOf };
+  return { groups: groupsOf(summary, unit, firsts, groupOf), groupOf };
 }
 
 /** Repeat customers with a positive mean repeat value, grouped by (frequency, value in currency units). */
 export function groupSpend(summary: PurchaseSummary): SpendGroups {
-  // Groups by frequency, then by value: number keys (a distinct double is a distinct key, as its text was), in the
-  // order the groups first appear, which the fit's sums follow.
-  const index = new Map<number, Map<number, number>>();
+  // Groups by frequency and value (a distinct double is a distinct value), numbered in the order they first appear,
+  // which the fit's sums follow. Found by sorting the customers' positions, not with a map of every value.
+  const n = summary.customerIds.length;
+  const value = new Float64Array(n);
+  let eligible = 0;
+  for (let i = 0; i < n; i += 1) {
+    value[i] = summary.monetaryCents[i]! / 100;
+    if (summary.frequency[i]! > 0 && value[i]! > 0) eligible += 1;
+  }
+  const positions = new Uint32Array(eligible);
+  for (let i = 0, at = 0; i < n; i += 1) if (summary.frequency[i]! > 0 && value[i]! > 0) positions[at++] = i;
+  const x = summary.frequency;
+  const sorted = Uint32Array.from(positions).sort((a, b) => x[a]! - x[b]! || value[a]! - value[b]!);
+  // Each customer's place among the distinct (frequency, value) pairs, in sorted order.
+  const sortedGroup = new Uint32Array(n);
+  let distinct = 0;
+  sorted.forEach((i, at) => {
+    const previous = sorted[at - 1];
+    if (at === 0 || x[i] !== x[previous!] || value[i] !== value[previous!]) distinct += 1;
+    sortedGroup[i] = distinct - 1;
+  });
+  const numberOf = new Int32Array(distinct).fill(-1);
   const frequency: number[] = [];
   const monetary: number[] = [];
   const count: number[] = [];
-  for (let i = 0; i < summary.customerIds.length; i += 1) {
-    const x = summary.frequency[i]!;
-    const m = summary.monetaryCents[i]! / 100;
-    if (x <= 0 || !(m > 0)) continue;
-    let byValue = index.get(x);
-    if (byValue === undefined) index.set(x, (byValue = new Map()));
-    let group = byValue.get(m);
-    if (group === undefined) {
-      group = count.length;
-      byValue.set(m, group);
-      frequency.push(x);
-      monetary.push(m);
+  for (const i of positions) {
+    let group = numberOf[sortedGroup[i]!]!;
+    if (group === -1) {
+      group = numberOf[sortedGroup[i]!] = count.length;
+      frequency.push(x[i]!);
+      monetary.push(value[i]!);
       count.push(0);
     }
     count[group]! += 1;

@@ -52,16 +52,19 @@ export class LoyaltyTally {
   private readonly perForm = new Map(loyaltyForms.map((form) => [form.key, { customers: 0, surveyed: 0, satisfaction: 0, revenueCents: 0 }]));
 
   add(customers: readonly { facts: LoyaltyFacts; form: LoyaltyForm }[]): void {
-    for (const customer of customers) {
-      this.total += 1;
-      const tally = this.perForm.get(customer.form);
-      if (!tally) continue;
-      tally.customers += 1;
-      tally.revenueCents += customer.facts.revenue_cents;
-      if (customer.facts.satisfaction !== null) {
-        tally.surveyed += 1;
-        tally.satisfaction += customer.facts.satisfaction;
-      }
+    for (const customer of customers) this.count(customer.form, customer.facts.revenue_cents, customer.facts.satisfaction);
+  }
+
+  /** One customer of FORM, with their revenue and satisfaction (null: no survey). */
+  count(form: LoyaltyForm, revenueCents: number, satisfaction: number | null): void {
+    this.total += 1;
+    const tally = this.perForm.get(form);
+    if (!tally) return;
+    tally.customers += 1;
+    tally.revenueCents += revenueCents;
+    if (satisfaction !== null) {
+      tally.surveyed += 1;
+      tally.satisfaction += satisfaction;
     }
   }
 

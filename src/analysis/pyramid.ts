@@ -26,6 +26,68 @@ export function tierAtPosition(position: number, total: number, cuts: readonly [
   return 3;
 }
 
+/** Every customer's figures over the period, position by position (one position per customer with a purchase). */
+export interface CustomerValueColumns {
+  orders: Float64Array;
+  revenue: Float64Array;
+  profit: Float64Array;
+  withoutCost: Float64Array;
+  interactions: Float64Array;
+}
+
+/**
+ * The tier totals db/pyramid.ts pyramidTiers sums in SQL, from every customer's figures already read (the dashboard's
+ * one pass over the orders): customers ranked by profit with rank() (a tie shares the best position), cut with
+ * tierAtPosition; one row per non-empty tier, in tier order.
+ */
+export function tierTotalsOf(columns: CustomerValueColumns, cuts: readonly [number, number, number]): TierTotals[] {
+  const { profit } = columns;
+  const total = profit.length;
+  const ascending = Float64Array.from(profit).sort();
+  const sums = [0, 1, 2, 3].map((tier) => ({ tier, customers: 0, orders: 0, revenue_cents: 0, profit_cents: 0, loss_making: 0, interactions: 0, orders_without_cost: 0 }));
+  for (let at = 0; at < total; at++) {
+    const value = profit[at]!;
+    // Customers with more profit: those after the last position holding VALUE in ascending order.
+    let low = 0;
+    let high = total;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (ascending[middle]! <= value) low = middle + 1;
+      else high = middle;
+    }
+    const sum = sums[tierAtPosition(total - low + 1, total, cuts)]!;
+    sum.customers += 1;
+    sum.orders += columns.orders[at]!;
+    sum.revenue_cents += columns.revenue[at]!;
+    sum.profit_cents += value;
+    if (value < 0) sum.loss_making += 1;
+    sum.interactions += columns.interactions[at]!;
+    sum.orders_without_cost += columns.withoutCost[at]!;
+  }
+  return sums.filter((sum) => sum.customers > 0);
+}
+
+/**
+ * Each customer's tier (0 platinum … 3 lead) from their profit, position by position: ranked as tierTotalsOf ranks them
+ * (rank(): a tie shares the best position) and cut with tierAtPosition (crm cadence's --tier rules).
+ */
+export function tierOfEach(profit: Float64Array, cuts: readonly [number, number, number]): Uint8Array {
+  const total = profit.length;
+  const ascending = Float64Array.from(profit).sort();
+  const tierOf = new Uint8Array(total);
+  for (let at = 0; at < total; at++) {
+    let low = 0;
+    let high = total;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (ascending[middle]! <= profit[at]!) low = middle + 1;
+      else high = middle;
+    }
+    tierOf[at] = tierAtPosition(total - low + 1, total, cuts);
+  }
+  return tierOf;
+}
+
 export function tierIndex(key: string): number {
   return tiers.findIndex((tier) => tier.key === key.toLowerCase() || tier.name.toLowerCase() === key.toLowerCase() || tier.nameZh === key);
 }

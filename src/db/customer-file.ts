@@ -53,7 +53,10 @@ export async function historyCounts(sql: Sql, customerId: number): Promise<Histo
 
 export interface TimelineEntry {
   at: string;
-  /** An interaction's kind, 'order', 'return', 'payment', or a change from the audit log ('edit', 'merge', 'lead-convert', …). */
+  /**
+   * An interaction's kind ('email-in' and 'email-out' for mail whose direction is known: crm import mail), 'order',
+   * 'return', 'payment', or a change from the audit log ('edit', 'merge', 'lead-convert', …).
+   */
   type: string;
   ref: string;
   detail: string;
@@ -145,7 +148,7 @@ export async function customerTimeline(sql: Sql, customerId: number, limit: numb
   const rows = await sql.rows<TimelineRow>(
     `SELECT at, type, ref, amount_cents, owner, source, row_id, summary, outcome, follow_up_at, follow_up_done, product, quantity, status, method, order_ref, author
      FROM (
-       SELECT occurred_at AS at, kind AS type, '#' || id AS ref, NULL AS amount_cents, owner, 'interaction' AS source, id AS row_id,
+       SELECT occurred_at AS at, CASE WHEN direction IS NULL THEN kind ELSE kind || '-' || direction END AS type, '#' || id AS ref, NULL AS amount_cents, owner, 'interaction' AS source, id AS row_id,
               summary, outcome, follow_up_at, CASE WHEN follow_up_done_at IS NOT NULL THEN 1 ELSE 0 END AS follow_up_done,
               NULL AS product, NULL AS quantity, NULL AS status, NULL AS method, NULL AS order_ref, created_by AS author, id AS tie, 3 AS rank
          FROM interactions WHERE customer_id = @id

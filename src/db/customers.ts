@@ -68,28 +68,40 @@ const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c
   (SELECT coalesce(sum(o.amount_cents), 0) FROM orders o WHERE o.customer_id = c.id AND ${billed}) AS revenue_cents,
   (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND o.${purchase}) AS last_order`;
 
-export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<CustomerListRow[]> {
-  // Tags are a comma-separated list; a tag filter matches one whole tag. The source is compared in lower case: the
-  // parameter is lowered here (lower() of a parameter would fold more than ASCII on a PostgreSQL server's collation).
-  const level = memberLevelSql();
-  const text = `SELECT ${listColumns}${filter.members ? `, ${level} AS level` : ''} FROM customers c
-    WHERE (CAST(@owner AS TEXT) IS NULL OR c.owner = @owner)
-      ${filter.members && filter.level !== undefined ? `AND ${level} = @level` : ''}
+/**
+ * The WHERE condition of crm customer list's filters (alias c for customers), also used by crm export contacts. Tags are
+ * a comma-separated list; a tag filter matches one whole tag. The source is compared in lower case: the parameter is
+ * lowered here (lower() of a parameter would fold more than ASCII on a PostgreSQL server's collation).
+ */
+export function customerFilterWhere(sql: Sql): string {
+  return `(CAST(@owner AS TEXT) IS NULL OR c.owner = @owner)
       AND (CAST(@kind AS TEXT) IS NULL OR c.kind = @kind)
       AND (CAST(@source AS TEXT) IS NULL OR lower(trim(c.channel)) = trim(@source))
       AND (CAST(@city AS TEXT) IS NULL OR c.city = @city)
-      AND (CAST(@tag AS TEXT) IS NULL OR ${sql.dialect.instr("',' || replace(coalesce(c.tags, ''), ' ', '') || ','", "',' || replace(@tag, ' ', '') || ','")} > 0)
-    ORDER BY ${orderBy(sql)[filter.sort ?? 'name']}
-    ${limitClause(filter.limit)}`;
-  return sql.all<CustomerListRow>(text, {
+      AND (CAST(@tag AS TEXT) IS NULL OR ${sql.dialect.instr("',' || replace(coalesce(c.tags, ''), ' ', '') || ','", "',' || replace(@tag, ' ', '') || ','")} > 0)`;
+}
+
+/** The parameters of customerFilterWhere (and @limit). */
+export function customerFilterParams(filter: CustomerFilter): Record<string, string | number | null> {
+  return {
     owner: filter.owner ?? null,
     kind: filter.kind ?? null,
     source: filter.source === undefined ? null : asciiLower(filter.source),
     city: filter.city ?? null,
     tag: filter.tag ?? null,
     limit: filter.limit ?? null,
-    ...(filter.members ? { ...filter.members, level: filter.level ?? null } : {}),
-  });
+  };
+}
+
+export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<CustomerListRow[]> {
+  // With member levels (db/members.ts): each customer's level, and --level's filter on it.
+  const level = memberLevelSql();
+  const text = `SELECT ${listColumns}${filter.members ? `, ${level} AS level` : ''} FROM customers c
+    WHERE ${customerFilterWhere(sql)}
+      ${filter.members && filter.level !== undefined ? `AND ${level} = @level` : ''}
+    ORDER BY ${orderBy(sql)[filter.sort ?? 'name']}
+    ${limitClause(filter.limit)}`;
+  return sql.all<CustomerListRow>(text, { ...customerFilterParams(filter), ...(filter.members ? { ...filter.members, level: filter.level ?? null } : {}) });
 }
 
 /** Substring search over name, company, e-mail and phone (Chinese substrings of any length work). */

@@ -42,12 +42,12 @@ const tables: Record<ExportKind, ExportTable> = {
   interactions: {
     columns: [
       'interaction_id', 'customer_id', 'kind', 'occurred_at', 'summary', 'outcome', 'owner', 'follow_up_at', 'follow_up_done_at',
-      'follow_up_note', 'campaign',
+      'follow_up_note', 'campaign', 'direction',
     ],
     money: [],
     numeric: [],
     sql: `SELECT i.external_id AS interaction_id, c.external_id AS customer_id, i.kind, i.occurred_at, i.summary, i.outcome,
-                 i.owner, i.follow_up_at, i.follow_up_done_at, i.follow_up_note, k.name AS campaign
+                 i.owner, i.follow_up_at, i.follow_up_done_at, i.follow_up_note, k.name AS campaign, i.direction
           FROM interactions i JOIN customers c ON c.id = i.customer_id LEFT JOIN campaigns k ON k.id = i.campaign_id ORDER BY i.id`,
   },
   payments: {

@@ -222,6 +222,9 @@ export async function forgetCustomer(sql: Sql, id: number, now: string): Promise
     const interactionsCleared = (
       await sql.run("UPDATE interactions SET summary = '', outcome = NULL, follow_up_note = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ?", [now, sql.actor, id])
     ).changes;
+    // An e-mail crm import mail filed is keyed by its Message-ID, which often holds the person's address: the key
+    // becomes the row's own ("mail-erased:<id>"; with no e-mail left, the mail does not match the person again).
+    await sql.run("UPDATE interactions SET external_id = 'mail-erased:' || CAST(id AS TEXT) WHERE customer_id = ? AND external_id LIKE 'mail:%'", [id]);
     const complaintsCleared = (
       await sql.run("UPDATE complaints SET summary = '', resolution = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ?", [now, sql.actor, id])
     ).changes;
@@ -231,6 +234,8 @@ export async function forgetCustomer(sql: Sql, id: number, now: string): Promise
     ).changes;
     // Points added or redeemed by hand keep their points and day, not the words typed with them (schema version 20).
     await sql.run('UPDATE points_ledger SET reason = NULL, updated_at = ?, updated_by = ? WHERE customer_id = ? AND reason IS NOT NULL', [now, sql.actor, id]);
+    // A cadence of their own (crm cadence set --customer): a forgotten person is not to be contacted again.
+    await sql.run('DELETE FROM cadence_rules WHERE customer_id = ?', [id]);
     // Earlier audit rows keep that an edit or merge happened, not the values it wrote or replaced.
     const audit = await scrubAuditTrail(sql, id);
     // import_changes holds earlier values (names, e-mails, summaries, payment methods) for crm import undo: they

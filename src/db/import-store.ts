@@ -13,7 +13,8 @@ import type { ImportRow, Rejection } from '../import/validate.js';
 export type WriteOutcome = 'new' | 'changed' | 'unchanged' | 'merged' | Rejection;
 
 export interface RunRecord {
-  kind: ImportKind;
+  /** A CSV kind, 'contacts' (crm import contacts) or 'mail' (crm import mail, import/mail-run.ts). */
+  kind: ImportKind | 'contacts' | 'mail';
   fileName: string;
   contentHash: string;
   startedAt: string;

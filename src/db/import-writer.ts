@@ -621,7 +621,7 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
   // campaign_id and the follow-up's completion are written only from files with those columns, so an older file
   // never unlinks a contact or reopens a follow-up done since.
   const withCampaign = inFile('campaign');
-  const interactionExtras = (['follow_up_done_at', 'follow_up_note'] as const).filter(inFile);
+  const interactionExtras = (['follow_up_done_at', 'follow_up_note', 'direction'] as const).filter(inFile);
   const interactions = new KeyedUpsert(session, 'interactions', [...interactionColumns, ...interactionExtras, ...(withCampaign ? ['campaign_id'] : [])]);
   const campaignOf = async (name: string | null): Promise<number | null | Rejection> => {
     if (name === null) return null;
@@ -734,7 +734,9 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
     // In the order of interactionColumns.
     const values: Value[] = [customerId, row.interactionKind, row.occurredAt, row.summary, row.outcome, row.owner, row.followUpAt];
     const key = row.externalId ?? (await session.derivedKey('i:', [row.customerExternalId, ...values.slice(1)]));
-    for (const extra of interactionExtras) values.push(extra === 'follow_up_done_at' ? row.followUpDoneAt : row.followUpNote);
+    for (const extra of interactionExtras) {
+      values.push(extra === 'follow_up_done_at' ? row.followUpDoneAt : extra === 'follow_up_note' ? row.followUpNote : row.direction);
+    }
     if (withCampaign) {
       const campaignId = await campaignOf(row.campaign);
       if (campaignId !== null && typeof campaignId !== 'number') return campaignId;

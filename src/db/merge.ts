@@ -67,6 +67,8 @@ export async function mergeCustomers(sql: Sql, keep: CustomerRecord, other: Cust
        ON CONFLICT (external_id) DO UPDATE SET customer_id = excluded.customer_id, merged_at = excluded.merged_at`,
       [other.external_id, keep.id, now],
     );
+    // OTHER's own cadence (crm cadence set --customer) passes to KEEP unless KEEP has one; the deletion drops the rest.
+    await sql.run('UPDATE cadence_rules SET customer_id = ?, updated_at = ?, updated_by = ? WHERE customer_id = ? AND NOT EXISTS (SELECT 1 FROM cadence_rules WHERE customer_id = ?)', [keep.id, now, actor, other.id, keep.id]);
     await sql.run('DELETE FROM customers WHERE id = ?', [other.id]);
     const keepAfter = await historyCounts(sql, keep.id);
     for (const table of historyTables) {

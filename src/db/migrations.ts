@@ -28,6 +28,28 @@ const loggedTables: readonly string[] = ['import_runs', 'audit_log'];
 /** crm customer show lists a customer's changes from the audit log on the timeline (db/customer-file.ts). */
 const auditIndex = 'CREATE INDEX audit_log_customer ON audit_log(customer_id) WHERE customer_id IS NOT NULL;';
 
+/**
+ * Version 18 (crm cadence, db/cadence.ts): one rule per segment (its English name), tier or stage (their keys), or per
+ * customer; the interval is a count of days, weeks or months. Nothing per customer is stored: who is due is computed.
+ */
+const cadenceTable = `
+CREATE TABLE cadence_rules (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  selector TEXT NOT NULL CHECK (selector IN ('segment', 'tier', 'stage', 'customer')),
+  name TEXT,
+  customer_id INTEGER REFERENCES customers(id) ON DELETE CASCADE,
+  every_count INTEGER NOT NULL CHECK (every_count > 0),
+  every_unit TEXT NOT NULL CHECK (every_unit IN ('d', 'w', 'm')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  created_by TEXT,
+  updated_by TEXT,
+  CHECK (CASE WHEN selector = 'customer' THEN customer_id IS NOT NULL AND name IS NULL ELSE customer_id IS NULL AND name IS NOT NULL END)
+);
+CREATE UNIQUE INDEX cadence_rules_named ON cadence_rules(selector, name) WHERE customer_id IS NULL;
+CREATE UNIQUE INDEX cadence_rules_customer ON cadence_rules(customer_id) WHERE customer_id IS NOT NULL;
+`;
+
 // Version 20: members and points (会员积分; db/members.ts, db/points.ts). Levels and points rules are the shop's settings
 // (a manager's); the ledger is one row per change of a customer's points, never rewritten: earning and reversing rows
 // are keyed by the order (order_id, order_seq), so re-importing orders never earns twice.
@@ -542,7 +564,28 @@ CREATE TABLE team_members (
     // The row-level security that makes the roles hold on the server (db/team-schema.ts).
     postgres: teamSchemaPostgres,
   },
-  // 18 and 19 are other work (numbers are never reused).
+  {
+    version: 18,
+    description: 'keeping in touch: how often a segment, tier, stage or one customer should hear from the shop (crm cadence)',
+    sql: cadenceTable,
+    // Rules are the shop's: everyone reads them (a rule naming one customer only those who see that customer), a
+    // manager or the owner writes them; the server stamps who changed a rule as on the other tables (version 16).
+    postgres: `
+${postgresDialect.ddl(cadenceTable)}
+ALTER TABLE cadence_rules ALTER COLUMN created_by SET DEFAULT CAST(current_user AS TEXT), ALTER COLUMN updated_by SET DEFAULT CAST(current_user AS TEXT);
+CREATE TRIGGER cadence_rules_updated_by BEFORE UPDATE ON cadence_rules FOR EACH ROW EXECUTE FUNCTION crm_updated_by();
+${policies('cadence_rules', { read: `customer_id IS NULL OR ${ofVisibleCustomer}`, add: seesAll, change: seesAll, remove: seesAll })}
+`,
+  },
+  {
+    version: 19,
+    description: 'e-mail on the customer file: which way an interaction went (in: the customer wrote; out: the shop wrote)',
+    sql: `
+-- crm import mail (import/mail-run.ts) sets it on the e-mails it files; crm log and older rows leave it NULL (not known).
+-- A row's own rules (row-level security on the server) already cover the new column.
+ALTER TABLE interactions ADD COLUMN direction TEXT CHECK (direction IN ('in', 'out'));
+`,
+  },
   {
     version: 20,
     description: 'members and points: levels by growth value, points rules from a date, the points ledger; snapshots keep the level',

@@ -111,3 +111,16 @@ export async function customerTiers(sql: Sql, period: Period, cuts: PyramidCuts,
   for await (const batch of rows) for (const [id, tier, profit] of batch) if (!only || only.has(id)) tiers.set(id, { tier, profitCents: profit });
   return tiers;
 }
+
+/**
+ * Interactions per customer in the period (the pyramid's contacts column), as [customer id, count] rows a batch at a
+ * time: for a caller that has every customer's other figures already (the dashboard's one pass over the orders).
+ */
+export function interactionCounts(sql: Sql, period: Period): AsyncIterable<[number, number][]> {
+  const { sinceAt, asOfEnd } = dayBounds(sql, period.since, period.asOf);
+  return sql.rowBatches<[number, number]>(
+    `SELECT customer_id, count(*) FROM interactions WHERE occurred_at >= @sinceAt AND occurred_at < @asOfEnd GROUP BY customer_id`,
+    { sinceAt, asOfEnd },
+    10_000,
+  );
+}

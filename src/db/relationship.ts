@@ -52,27 +52,44 @@ export function purchaseHistories(sql: Sql, period: Period, windowDays: number):
  * (no names: the standings and the stage counts need none), in customer id order, a batch at a time:
  * [id, first purchase, last purchase, purchase days, revenue, recent, prior] (purchaseHistories' columns), then
  * [purchases, profit] (with returns netted: customerProfits' and customerValues' figures over all history).
- * With PREVIOUS (an earlier as-of date, same partners rule), the same pass also gives what the rules read as of
- * then, so an earlier date costs no second pass over the orders: [last purchase up to then (null: none; the
- * first purchase is then the same one), purchase days after then, recent and prior as of then, the first purchase
- * after then (null: none)].
+ * Then what the rules read as of PREVIOUS (an earlier as-of date, same partners rule), so an earlier date costs no
+ * second pass over the orders: [last purchase up to then (null: none; the first purchase is then the same one),
+ * purchase days after then, recent and prior as of then, the first purchase after then (null: none)]; all null
+ * when PREVIOUS is null.
+ * With EXTRAS (the dashboard), what its other sections read of the same orders: [orders without a cost (returns
+ * included, as the pyramid counts them), purchases in the last extras.recentDays days up to asOf (loyalty's window),
+ * the calendar months with a purchase as 'YYYY-MM,YYYY-MM,…' in no particular order (the cohorts)].
  */
-export type LifecycleRow = [number, string, string, number, number, number, number, number, number, ...([] | [string | null, number, number, number, string | null])];
+export type LifecycleRow = [
+  number, string, string, number, number, number, number, number, number,
+  string | null, number | null, number | null, number | null, string | null,
+  ...([] | [number, number, string | null]),
+];
 
-export function lifecycleRows(sql: Sql, period: { asOf: string; includePartners?: boolean }, windowDays: number, previous: string | null = null): AsyncIterable<LifecycleRow[]> {
+export function lifecycleRows(
+  sql: Sql,
+  period: { asOf: string; includePartners?: boolean },
+  windowDays: number,
+  previous: string | null = null,
+  extras: { recentDays: number } | null = null,
+): AsyncIterable<LifecycleRow[]> {
   const then = previous === null
-    ? ''
+    ? ', NULL, NULL, NULL, NULL, NULL'
     : `, max(CASE WHEN ${purchase} AND order_date <= @previous THEN order_date END),
        count(DISTINCT CASE WHEN ${purchase} AND order_date > @previous THEN order_date END),
        sum(CASE WHEN order_date > @previousRecentStart AND order_date <= @previous THEN amount_cents ELSE 0 END),
        sum(CASE WHEN order_date > @previousPriorStart AND order_date <= @previousRecentStart THEN amount_cents ELSE 0 END),
        min(CASE WHEN ${purchase} AND order_date > @previous THEN order_date END)`;
+  const more = extras === null
+    ? ''
+    : `, sum(CASE WHEN cost_cents IS NULL THEN 1 ELSE 0 END), sum(CASE WHEN ${purchase} AND order_date > @extrasRecentStart THEN 1 ELSE 0 END),
+       ${sql.dialect.distinctList(`CASE WHEN ${purchase} THEN substr(order_date, 1, 7) END`)}`;
   return sql.rowBatches<LifecycleRow>(
     `SELECT customer_id, min(CASE WHEN ${purchase} THEN order_date END), max(CASE WHEN ${purchase} THEN order_date END),
             count(DISTINCT CASE WHEN ${purchase} THEN order_date END), sum(amount_cents),
             sum(CASE WHEN order_date > @recentStart THEN amount_cents ELSE 0 END),
             sum(CASE WHEN order_date > @priorStart AND order_date <= @recentStart THEN amount_cents ELSE 0 END),
-            ${purchases}, sum(amount_cents - coalesce(cost_cents, 0))${then}
+            ${purchases}, sum(amount_cents - coalesce(cost_cents, 0))${then}${more}
      FROM orders
      WHERE ${analysedOrders(sql.dialect)}
      GROUP BY customer_id HAVING ${purchases} > 0
@@ -82,6 +99,7 @@ export function lifecycleRows(sql: Sql, period: { asOf: string; includePartners?
       recentStart: addDays(period.asOf, -windowDays),
       priorStart: addDays(period.asOf, -2 * windowDays),
       ...(previous === null ? {} : { previous, previousRecentStart: addDays(previous, -windowDays), previousPriorStart: addDays(previous, -2 * windowDays) }),
+      ...(extras === null ? {} : { extrasRecentStart: addDays(period.asOf, -extras.recentDays) }),
     },
     5000,
   );
@@ -116,6 +134,27 @@ export function loyaltyFactBatches(sql: Sql, period: Period, windowDays: number)
   return sql.batches<LoyaltyFacts>(loyaltyFactsText(sql), loyaltyParams(period, windowDays), 5_000);
 }
 
+/**
+ * Every customer loyalty counts (loyaltyFacts' rows), as [id, satisfaction or null], in id order, a batch at a time:
+ * for a caller that has every customer's orders already (the dashboard's one pass over the orders).
+ */
+export function loyaltySurveyBatches(sql: Sql, period: Period): AsyncIterable<[number, number | null][]> {
+  return sql.rowBatches<[number, number | null]>(
+    `WITH ${latestSurvey}
+     SELECT c.id, s.satisfaction FROM customers c LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1
+     WHERE ${analysedContact('c')}
+     ORDER BY c.id`,
+    { asOf: period.asOf, includePartners: period.includePartners ? 1 : 0 },
+    10_000,
+  );
+}
+
+const latestSurvey = `latest_survey AS (
+       SELECT customer_id, perceived / expected AS satisfaction, would_recommend,
+              row_number() OVER (PARTITION BY customer_id ORDER BY surveyed_on DESC, id DESC) AS newest
+       FROM surveys WHERE surveyed_on <= @asOf
+     )`;
+
 const loyaltyParams = (period: Period, windowDays: number) => ({ ...periodParams(period), recentStart: addDays(period.asOf, -windowDays) });
 
 const loyaltyFactsText = (sql: Sql): string =>
@@ -123,11 +162,7 @@ const loyaltyFactsText = (sql: Sql): string =>
        SELECT customer_id, ${purchases} AS orders, sum(CASE WHEN ${purchase} AND order_date > @recentStart THEN 1 ELSE 0 END) AS recent_orders,
               sum(amount_cents) AS revenue_cents
        FROM orders WHERE ${analysedOrders(sql.dialect)} GROUP BY customer_id HAVING ${purchases} > 0
-     ), latest_survey AS (
-       SELECT customer_id, perceived / expected AS satisfaction, would_recommend,
-              row_number() OVER (PARTITION BY customer_id ORDER BY surveyed_on DESC, id DESC) AS newest
-       FROM surveys WHERE surveyed_on <= @asOf
-     )
+     ), ${latestSurvey}
      SELECT c.id, c.external_id, c.name, s.satisfaction, s.would_recommend,
             coalesce(p.orders, 0) AS orders, coalesce(p.recent_orders, 0) AS recent_orders, coalesce(p.revenue_cents, 0) AS revenue_cents
      FROM customers c

@@ -83,10 +83,15 @@ export interface OrderCoverage {
  * `customersOnly`: only the orders a customer analysis reads (partners' left out unless window.includePartners).
  */
 export async function orderCoverage(sql: Sql, window: OrderWindow, customersOnly = false): Promise<OrderCoverage> {
+  // Counted per status first: whether a status is billed is worked out once per status, not once per order
+  // (lower(trim(status)) over 5M orders was two thirds of this statement's time).
   return (await sql.get<OrderCoverage>(
-    `SELECT coalesce(${countWhere(billed)}, 0) AS orders, coalesce(${countWhere(`${billed} AND cost_cents IS NULL`)}, 0) AS orders_without_cost,
-            coalesce(${countWhere(`NOT ${billed}`)}, 0) AS not_billed
-     FROM orders WHERE ${inWindowCovered(sql.dialect)} AND (@customersOnly = 0 OR ${notPartnerOrder})`,
+    `SELECT coalesce(sum(CASE WHEN ${billed} THEN orders ELSE 0 END), 0) AS orders,
+            coalesce(sum(CASE WHEN ${billed} THEN without_cost ELSE 0 END), 0) AS orders_without_cost,
+            coalesce(sum(CASE WHEN ${billed} THEN 0 ELSE orders END), 0) AS not_billed
+     FROM (SELECT status, count(*) AS orders, ${countWhere('cost_cents IS NULL')} AS without_cost
+           FROM orders WHERE ${inWindowCovered(sql.dialect)} AND (@customersOnly = 0 OR ${notPartnerOrder})
+           GROUP BY status) AS per_status`,
     { ...windowParams(window), customersOnly: customersOnly ? 1 : 0 },
   ))!;
 }

@@ -84,6 +84,8 @@ const interactionsFields: KindFields = {
     // When the follow-up was done (crm followups done) and its note: what crm export writes.
     { name: 'follow_up_done_at', type: 'datetime', aliases: ['follow_up_done_at', 'follow_up_done', 'followed_up_at', '跟进完成时间', '完成跟进时间', '跟进完成日期'] },
     { name: 'follow_up_note', type: 'text', aliases: ['follow_up_note', 'follow_up_result', '跟进备注', '跟进结果'] },
+    // Which way it went: in (the customer wrote or called) or out (the shop did); crm import mail sets it on e-mails.
+    { name: 'direction', type: 'text', aliases: ['direction', 'in_out', '方向', '收发'] },
   ],
   required: [['customer_id'], ['kind'], ['occurred_at']],
 };

@@ -46,6 +46,8 @@ export interface InteractionRow {
   followUpNote: string | null;
   /** The campaign the contact was for, by name (the column is optional). */
   campaign: string | null;
+  /** in or out (the direction column, optional; written only from files that have it). */
+  direction: 'in' | 'out' | null;
 }
 
 export interface PaymentRow {
@@ -178,6 +180,19 @@ function orderRow(reader: RecordReader): OrderRow {
   };
 }
 
+const directionAliases: Record<string, 'in' | 'out'> = {
+  in: 'in', incoming: 'in', inbound: 'in', 收: 'in', 收到: 'in', 来: 'in',
+  out: 'out', outgoing: 'out', outbound: 'out', 发: 'out', 发出: 'out', 去: 'out',
+};
+
+/** The direction column: in, out (or incoming/outgoing, 收/发), empty for not known. */
+function interactionDirection(raw: string | null): 'in' | 'out' | null {
+  if (raw === null) return null;
+  const direction = directionAliases[raw.toLowerCase()];
+  if (direction === undefined) reject('direction', raw, 'not in or out');
+  return direction;
+}
+
 function interactionRow(reader: RecordReader): InteractionRow {
   const rawKind = reader.required('kind');
   const kind = interactionKindAliases[rawKind] ?? rawKind.toLowerCase();
@@ -200,6 +215,7 @@ function interactionRow(reader: RecordReader): InteractionRow {
     followUpDoneAt,
     followUpNote: reader.text('follow_up_note') ?? null,
     campaign: reader.text('campaign') ?? null,
+    direction: interactionDirection(reader.text('direction') ?? null),
   };
 }
 

@@ -10,6 +10,7 @@ import { formatCents } from '../util/money.js';
 import { addDays, daysBetween } from '../util/dates.js';
 import { localDayOf } from '../util/zone.js';
 import { customerStandings, defaultHighValueSegments, pAliveNow, tierByCustomer, tiers, type Stage } from './analysis-inputs.js';
+import { dueCustomers, ruleWords, type DueCustomer } from './cadence.js';
 import { say } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
 
@@ -47,6 +48,8 @@ export interface AgendaInputs {
   fading: FadingCustomer[];
   /** Why p_alive could not be checked today (too little data for the model), or null. */
   pAliveUnavailable: string | null;
+  /** Customers due for a contact by their cadence (crm cadence), most overdue first (the first perKind; the rest in omitted). */
+  contactDue?: DueCustomer[];
   /** Items of a kind the gathering already left out beyond the cap (gatherAgenda's perKind): counted, not listed. */
   omitted?: Readonly<Record<string, number>>;
 }
@@ -136,6 +139,9 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
   const weekAgo = addDays(today, -agendaRules.complaintDays);
   const recorded = await paymentsRecorded(sql);
   const debts = recorded ? (await receivables(sql, today)).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0) : [];
+  // crm cadence: the stages are the standings above (one pass over the orders); only the first perKind are kept.
+  const due = await dueCustomers(sql, today, { standings });
+  const contactDue = await due.slice(0, perKind ?? due.count);
   return {
     today,
     zone,
@@ -147,7 +153,8 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
     snapshotDate: valuable[0]?.as_of ?? null,
     fading: fadingKept.kept.map((customer) => ({ customer: customer.customer, before: customer.before, pAlive: customer.pAlive })),
     pAliveUnavailable,
-    omitted: Object.fromEntries([...slippingKept.omitted, ...fadingKept.omitted]),
+    contactDue,
+    omitted: Object.fromEntries([...slippingKept.omitted, ...fadingKept.omitted, ...(due.count > contactDue.length ? [['contact_due', due.count - contactDue.length] as const] : [])]),
   };
 }
 
@@ -174,6 +181,7 @@ const agendaKinds: readonly { kind: string; one: string; many: string; zh: strin
   { kind: 'valuable_went_quiet', one: 'valuable customer gone quiet', many: 'valuable customers gone quiet', zh: '位已流失的高价值客户', see: 'crm agenda --all' },
   { kind: 'valuable_p_alive_fell', one: 'valuable customer whose p_alive fell', many: 'valuable customers whose p_alive fell', zh: '位活跃概率下降的高价值客户', see: 'crm agenda --all' },
   { kind: 'receivable_over_60_days', one: 'customer owing for over 60 days', many: 'customers owing for over 60 days', zh: '位欠款超过 60 天的客户', see: 'crm report receivables' },
+  { kind: 'contact_due', one: 'customer due for a contact', many: 'customers due for a contact', zh: '位到期应联系的客户', see: 'crm followups --due' },
 ];
 
 /** "… and 1,230 more overdue follow-ups (crm followups --overdue)". */
@@ -184,7 +192,7 @@ function moreLine(kind: (typeof agendaKinds)[number], left: number, lang: Lang):
 
 /** Every item the agenda has, listed or left out by the caps (`crm agenda --check` counts them). */
 export function agendaItemCount(inputs: AgendaInputs): number {
-  return inputs.followUps.length + inputs.complaints.length + inputs.slipping.length + inputs.fading.length + inputs.debts.length + omittedCount(inputs);
+  return inputs.followUps.length + inputs.complaints.length + inputs.slipping.length + inputs.fading.length + inputs.debts.length + (inputs.contactDue?.length ?? 0) + omittedCount(inputs);
 }
 
 export interface AgendaOptions {
@@ -247,6 +255,18 @@ export function agendaReport(inputs: AgendaInputs, lang: Lang, options: AgendaOp
       why: t(`owes ${formatCents(old)} for over 60 days (oldest unpaid order ${debt.oldest_unpaid})`, `超过 60 天欠款 ${formatCents(old)}（最早未付订单 ${debt.oldest_unpaid}）`),
       what_to_do: t(`ask for payment; record it: crm pay ${debt.external_id} AMOUNT`, `催收；收款后：crm pay ${debt.external_id} 金额`),
       amount: old,
+    });
+  }
+  for (const due of inputs.contactDue ?? []) {
+    const rule = ruleWords(due.rule, lang);
+    const late = due.daysOverdue ? t(`, ${due.daysOverdue} days late`, `，逾期 ${due.daysOverdue} 天`) : '';
+    items.push({
+      kind: 'contact_due', customer_id: due.externalId, name: due.name, owner: due.owner,
+      why: due.lastContactAt === null
+        ? t(`never contacted in ${due.daysSince} days as a customer (${rule}; due ${due.dueOn}${late})`, `成为客户 ${due.daysSince} 天从未联系（${rule}；应于 ${due.dueOn} 联系${late}）`)
+        : t(`no contact for ${due.daysSince} days (${rule}; due ${due.dueOn}${late})`, `${due.daysSince} 天未联系（${rule}；应于 ${due.dueOn} 联系${late}）`),
+      what_to_do: t(`get in touch${due.phone ? ` (${due.phone})` : ''}, then: crm log ${due.externalId} --kind call --summary "…"`, `联系客户${due.phone ? `（${due.phone}）` : ''}，然后：crm log ${due.externalId} --kind call --summary "…"`),
+      amount: null,
     });
   }
   // Each kind keeps its first items (the list's own order: most overdue, most valuable, oldest debt first); a line says how many more.

@@ -2,10 +2,11 @@
 // campaign audiences): each function here reads what an analysis needs from the store (src/db) first, then hands the
 // analysis (src/analysis, plain data in and out) the rows. If that API moves, only this file does.
 import { averageGapDays, classifyLifecycle, defaultLifecycleRules, lifecycleStage, StageTally, type CustomerStage, type LifecycleFacts, type Stage, type StageSummary } from '../analysis/lifecycle.js';
-import { buildPyramid, defaultCuts, tiers, type PyramidLevel } from '../analysis/pyramid.js';
+import { buildPyramid, defaultCuts, tierTotalsOf, tiers, type PyramidLevel } from '../analysis/pyramid.js';
 import { segmentCustomers, type SegmentedCustomers, type SegmentOptions } from '../analysis/customer-segments.js';
 import { summariseSegments, type Segmentation, type SegmentSummary } from '../analysis/segments.js';
-import { LoyaltyTally, loyaltyForm, type LoyaltySummary } from '../analysis/loyalty.js';
+import { defaultLoyaltyRules, LoyaltyTally, loyaltyForm, type LoyaltySummary } from '../analysis/loyalty.js';
+import { CohortTally, type CohortCount } from '../analysis/cohorts.js';
 import { rfGrid, type RfGrid } from '../analysis/rf-grid.js';
 import type { RfmScores } from '../analysis/rfm.js';
 import { defaultHighValueSegments, snapshotCustomers } from '../analysis/snapshot.js';
@@ -13,8 +14,8 @@ import { ClvError, probabilitiesAlive } from '../analysis/clv.js';
 import { campaignAudience, planCampaign, type AudienceCriteria, type CampaignPlan } from '../analysis/campaign-audience.js';
 import { customerLabels, rfmInputs, type Period } from '../db/analysis.js';
 import { purchaseSummary } from '../db/clv.js';
-import { customerTiers, pyramidTiers, type PyramidCuts } from '../db/pyramid.js';
-import { allPurchaseHistories, lifecycleRows, loyaltyFactBatches, purchaseHistories } from '../db/relationship.js';
+import { customerTiers, interactionCounts, pyramidTiers, type PyramidCuts, type TierTotals } from '../db/pyramid.js';
+import { allPurchaseHistories, lifecycleRows, loyaltyFactBatches, loyaltySurveyBatches, purchaseHistories } from '../db/relationship.js';
 import type { Sql } from '../db/engine/sql.js';
 import type { ReturnFacts } from '../db/report-customers.js';
 import { addDays, daysBetween } from '../util/dates.js';
@@ -65,16 +66,23 @@ export class Standings {
   private firstDays = new Int32Array(1024);
   private lastDays = new Int32Array(1024);
   private lostDays = new Int32Array(1024);
-  /** With values (lifecycleStandings' `values`): purchases, revenue and profit over all history up to asOf. */
+  /**
+   * With values (lifecycleStandings' `values`): purchases, revenue and profit over all history up to asOf, the orders
+   * without a cost among them, and the purchases in the recent window the values were read with.
+   */
   private orders: Float64Array | null;
   private revenue: Float64Array | null;
   private profit: Float64Array | null;
+  private withoutCost: Float64Array | null;
+  private recentPurchases: Float64Array | null;
   size = 0;
 
   constructor(values = false) {
     this.orders = values ? new Float64Array(1024) : null;
     this.revenue = values ? new Float64Array(1024) : null;
     this.profit = values ? new Float64Array(1024) : null;
+    this.withoutCost = values ? new Float64Array(1024) : null;
+    this.recentPurchases = values ? new Float64Array(1024) : null;
   }
 
   get hasValues(): boolean {
@@ -99,11 +107,13 @@ export class Standings {
   }
 
   /** The values of the customer last pushed. */
-  setValues(orders: number, revenueCents: number, profitCents: number): void {
+  setValues(orders: number, revenueCents: number, profitCents: number, withoutCost = 0, recentPurchases = 0): void {
     const at = this.size - 1;
     this.orders![at] = orders;
     this.revenue![at] = revenueCents;
     this.profit![at] = profitCents;
+    this.withoutCost![at] = withoutCost;
+    this.recentPurchases![at] = recentPurchases;
   }
 
   /** Purchases, revenue and profit of the customer at position AT (a Standings made with values). */
@@ -115,9 +125,28 @@ export class Standings {
     return this.profit![at]!;
   }
 
-  /** Every customer's purchases, revenue and profit, position by position (views, not copies). */
-  valueColumns(): { orders: Float64Array; revenue: Float64Array; profit: Float64Array } {
-    return { orders: this.orders!.subarray(0, this.size), revenue: this.revenue!.subarray(0, this.size), profit: this.profit!.subarray(0, this.size) };
+  /** Every customer's purchases, revenue and profit, orders without a cost and recent purchases, position by position (views, not copies). */
+  valueColumns(): { orders: Float64Array; revenue: Float64Array; profit: Float64Array; withoutCost: Float64Array; recentPurchases: Float64Array } {
+    return {
+      orders: this.orders!.subarray(0, this.size),
+      revenue: this.revenue!.subarray(0, this.size),
+      profit: this.profit!.subarray(0, this.size),
+      withoutCost: this.withoutCost!.subarray(0, this.size),
+      recentPurchases: this.recentPurchases!.subarray(0, this.size),
+    };
+  }
+
+  /** Days from each customer's last purchase to DATE, position by position. */
+  recencyDays(date: string): Float64Array {
+    const day = dayOf(date);
+    const days = new Float64Array(this.size);
+    for (let at = 0; at < this.size; at++) days[at] = day - this.lastDays[at]!;
+    return days;
+  }
+
+  /** Every customer's id, position by position (a copy). */
+  idList(): number[] {
+    return Array.from(this.ids.subarray(0, this.size));
   }
 
   private grow(): void {
@@ -134,6 +163,8 @@ export class Standings {
     if (this.orders) this.orders = grown(this.orders);
     if (this.revenue) this.revenue = grown(this.revenue);
     if (this.profit) this.profit = grown(this.profit);
+    if (this.withoutCost) this.withoutCost = grown(this.withoutCost);
+    if (this.recentPurchases) this.recentPurchases = grown(this.recentPurchases);
   }
 
   /** The standing of the customer at position AT (0 … size − 1). */
@@ -149,16 +180,22 @@ export class Standings {
 
   /** The stage of customer ID, or undefined when the customer had no purchase (ids are ascending: a binary search). */
   stageOf(id: number): Stage | undefined {
+    const at = this.positionOf(id);
+    return at < 0 ? undefined : stageKeys[this.stageCodes[at]!];
+  }
+
+  /** The position of customer ID, or -1 when the customer had no purchase. */
+  positionOf(id: number): number {
     let low = 0;
     let high = this.size - 1;
     while (low <= high) {
       const middle = (low + high) >> 1;
       const found = this.ids[middle]!;
-      if (found === id) return stageKeys[this.stageCodes[middle]!];
+      if (found === id) return middle;
       if (found < id) low = middle + 1;
       else high = middle - 1;
     }
-    return undefined;
+    return -1;
   }
 
   /** Customers not lost. */
@@ -236,6 +273,12 @@ export interface LifecycleRead {
   previousAsOf: string | null;
   /** Customers won back after previousAsOf (null: not asked for). */
   wonBack: number | null;
+  /** With values: the cohorts of all history up to asOf (crm report cohorts' cells), and the loyalty window the standings' recent purchases count. */
+  cohorts: CohortTally | null;
+  recentDays: number | null;
+  /** The date and partners rule the pass read with. */
+  asOf: string;
+  includePartners: boolean;
 }
 
 /**
@@ -243,13 +286,17 @@ export interface LifecycleRead {
  * PREVIOUS (an earlier date) customerStandings as of that date too, and how many customers were won back after it
  * (wonBack of returnFacts for the period that starts the day after PREVIOUS): all from one pass over the orders, the
  * same values as the separate calls (report summary reads no order twice). With VALUES, the standings also keep
- * each customer's purchases, revenue and profit (the dashboard's profit and win-back lists need no pass of their own).
+ * each customer's purchases, revenue and profit, orders without a cost and purchases in loyalty's window, and the
+ * pass tallies the cohorts: the dashboard's profit and win-back lists, pyramid, segments, loyalty and cohorts need
+ * no pass of their own (fromLifecycle).
  */
 export async function lifecycleStandings(
   sql: Sql,
   asOf: string,
   { includePartners = false, previous = null, values = false }: { includePartners?: boolean; previous?: string | null; values?: boolean } = {},
 ): Promise<LifecycleRead> {
+  const recentDays = values ? defaultLoyaltyRules.windowDays : null;
+  const cohorts = values ? new CohortTally() : null;
   if (previous !== null && previous > asOf) throw new Error(`lifecycleStandings: ${previous} is after ${asOf}`);
   const rules = defaultLifecycleRules;
   const standings = new Standings(values);
@@ -262,14 +309,17 @@ export async function lifecycleStandings(
     into.push(id, stage, first, last, averageGapDays(facts));
     return { stage, recencyDays: facts.recencyDays };
   };
-  for await (const batch of lifecycleRows(sql, { asOf, includePartners }, rules.spendWindowDays, previous)) {
+  for await (const batch of lifecycleRows(sql, { asOf, includePartners }, rules.spendWindowDays, previous, recentDays === null ? null : { recentDays })) {
     for (const row of batch) {
       const [id, first, last, purchaseDays, revenueCents, recentCents, priorCents] = row;
       const now = classify(id, first, last, purchaseDays, recentCents, priorCents, asOf, standings);
       tally.count(now.stage, revenueCents, now.recencyDays);
-      if (values) standings.setValues(row[7], revenueCents, row[8]);
+      if (values) {
+        standings.setValues(row[7], revenueCents, row[8], row[14], row[15]);
+        if (row[16]) cohorts!.add(row[16].split(','));
+      }
       const lastBefore = row[9];
-      if (before !== null && lastBefore !== null && lastBefore !== undefined) {
+      if (before !== null && lastBefore !== null) {
         const daysBefore = purchaseDays - row[10]!;
         classify(id, first, lastBefore, daysBefore, row[11]!, row[12]!, previous!, before);
         const firstAfter = row[13];
@@ -277,7 +327,7 @@ export async function lifecycleStandings(
       }
     }
   }
-  return { standings, stages: tally.summary(), previous: before, previousAsOf: previous, wonBack: before === null ? null : back };
+  return { standings, stages: tally.summary(), previous: before, previousAsOf: previous, wonBack: before === null ? null : back, cohorts, recentDays, asOf, includePartners };
 }
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */
@@ -339,6 +389,68 @@ export async function loyaltySummaries(sql: Sql, period: Period): Promise<Loyalt
   const tally = new LoyaltyTally();
   for await (const batch of loyaltyFactBatches(sql, period, 90)) tally.add(batch.map((fact) => ({ facts: fact, form: loyaltyForm(fact) })));
   return tally.summary();
+}
+
+/**
+ * What the dashboard's other sections read of the orders, from a lifecycleStandings pass made with values (all history
+ * up to its date, its partners rule): the same figures as scoredSegments, pyramidTiers, loyaltySummaries and
+ * cohortCells for a period with no start and that date, without four more passes over the orders. Null when READ
+ * cannot stand for PERIOD (a start date, another date or partners rule, or a pass without values).
+ */
+export function fromLifecycle(read: LifecycleRead, period: Period): FromLifecycle | null {
+  const standings = read.standings;
+  if ((period.since ?? null) !== null || !standings.hasValues || read.cohorts === null) return null;
+  if (read.asOf !== period.asOf || read.includePartners !== Boolean(period.includePartners)) return null;
+  return new FromLifecycle(read, period);
+}
+
+export class FromLifecycle {
+  constructor(
+    private readonly read: LifecycleRead,
+    private readonly period: Period,
+  ) {}
+
+  /** scoredSegments: recency, purchases and revenue are what rfmInputs reads, customer by customer in id order. */
+  segments(): { summaries: SegmentSummary[]; scores: RfmScores; segmentation: Segmentation; grid: RfGrid } {
+    const standings = this.read.standings;
+    const { orders, revenue } = standings.valueColumns();
+    const inputs = { customerIds: standings.idList(), recencyDays: standings.recencyDays(this.period.asOf), frequency: Float64Array.from(orders), monetaryCents: Float64Array.from(revenue) };
+    const { scores, segmentation } = segmentCustomers(inputs, { bins: 5 });
+    return { summaries: summariseSegments(scores, segmentation), scores, segmentation, grid: rfGrid(scores) };
+  }
+
+  /** pyramidTiers: the customers' figures ranked here; only the interactions are read. */
+  async tiers(sql: Sql, cuts: PyramidCuts): Promise<TierTotals[]> {
+    const standings = this.read.standings;
+    const interactions = new Float64Array(standings.size);
+    for await (const batch of interactionCounts(sql, this.period)) {
+      for (const [id, count] of batch) {
+        const at = standings.positionOf(id);
+        if (at >= 0) interactions[at] = count;
+      }
+    }
+    return tierTotalsOf({ ...standings.valueColumns(), interactions }, cuts);
+  }
+
+  /** loyaltySummaries over the default 90-day window: only each customer's latest survey is read. */
+  async loyalty(sql: Sql): Promise<LoyaltySummary[]> {
+    const standings = this.read.standings;
+    const { orders, revenue, recentPurchases } = standings.valueColumns();
+    const tally = new LoyaltyTally();
+    for await (const batch of loyaltySurveyBatches(sql, this.period)) {
+      for (const [id, satisfaction] of batch) {
+        const at = standings.positionOf(id);
+        const facts = at < 0 ? { satisfaction, orders: 0, recent_orders: 0 } : { satisfaction, orders: orders[at]!, recent_orders: recentPurchases[at]! };
+        tally.count(loyaltyForm(facts), at < 0 ? 0 : revenue[at]!, satisfaction);
+      }
+    }
+    return tally.summary();
+  }
+
+  /** cohortCells of the period. */
+  cohorts(): CohortCount[] {
+    return this.read.cohorts!.counts(this.period.since ?? null);
+  }
 }
 
 /** Everything a snapshot of the period stores, read and computed (crm snapshot save). */

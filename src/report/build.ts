@@ -61,7 +61,11 @@ const builders: Record<string, Builder> = {
     (await paymentsRecorded(sql))
       ? receivablesReport(await receivables(sql, period.asOf), await advancePayments(sql, period.asOf), { ...context, since: null })
       : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
-  cohorts: async (sql, { period }, context) => cohortsReport(await cohortCells(sql, period), context),
+  cohorts: async (sql, { period, lifecycle: known }, context) => {
+    // A lifecycle pass with values as of the same date tallied the same cells (whole history; cohorts from since on).
+    const tallied = known?.cohorts && known.asOf === period.asOf && known.includePartners === Boolean(period.includePartners) ? known.cohorts.counts(period.since) : null;
+    return cohortsReport(tallied ?? (await cohortCells(sql, period)), context);
+  },
   summary: async (sql, { period, lifecycle: known, monthlyRevenue: knownMonths }, context) => {
     const previous = period.previous;
     // The previous period's lost customers need the standings as of its end, and the won back the purchases before

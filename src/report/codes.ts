@@ -24,6 +24,7 @@ export const agendaKindLabels: CodeLabels = {
   valuable_went_quiet: ['valuable customer gone quiet', '高价值客户已流失'],
   valuable_p_alive_fell: ['valuable customer probably stopped', '高价值客户可能已停购'],
   receivable_over_60_days: ['owes for over 60 days', '欠款超过60天'],
+  contact_due: ['due for a contact', '到期应联系'],
 };
 
 /** crm campaign report's verdict. */
@@ -75,6 +76,9 @@ export const timelineTypeLabels: CodeLabels = {
   call: ['call', '电话'],
   visit: ['visit', '拜访'],
   email: ['email', '邮件'],
+  // An e-mail crm import mail filed: the customer wrote (in) or was written to (out).
+  'email-in': ['email in', '收到邮件'],
+  'email-out': ['email out', '发出邮件'],
   message: ['message', '消息'],
   meeting: ['meeting', '会议'],
   note: ['note', '备注'],

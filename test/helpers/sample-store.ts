@@ -1,5 +1,5 @@
 // A CRM with a row in every table (customers of each kind, orders with and without lines, contacts, a campaign,
-// complaints, payments, surveys, import runs and their undo records, a merge alias, a snapshot, audit rows), as a
+// complaints, payments, surveys, import runs and their undo records, a merge alias, a snapshot, audit rows, cadence rules), as a
 // SQLite file made with crm's own commands, and the same data on PostgreSQL through crm db copy.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -27,6 +27,8 @@ export async function sampleFile(dir = tempDir()): Promise<string> {
   await crmOk(db, ['customer', 'edit', 'C0005', '--city', 'Hangzhou']);
   await crmOk(db, ['customer', 'merge', 'C0006', 'C0007', '--yes']);
   await crmOk(db, ['snapshot', 'save', '--as-of', '2026-10-31']);
+  await crmOk(db, ['cadence', 'set', '--tier', 'gold', '--every', '30d']);
+  await crmOk(db, ['cadence', 'set', '--customer', 'C0008', '--every', '2w']);
   // A team's members, as a file taken home from a server (crm backup, db copy) has them: crm team itself needs a server.
   const file = new Database(db);
   try {

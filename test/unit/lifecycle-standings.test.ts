@@ -2,12 +2,13 @@
 // as classifying every purchase history as of each date on its own (classifiedCustomers), on both engines.
 import { describe, expect, it } from 'vitest';
 import { StageTally } from '../../src/analysis/lifecycle.js';
-import { classifiedCustomers, lifecycleStandings, Standings, wonBack } from '../../src/report/analysis-inputs.js';
+import { classifiedCustomers, fromLifecycle, lifecycleStandings, loyaltySummaries, scoredSegments, Standings, wonBack } from '../../src/report/analysis-inputs.js';
+import { cohortCells } from '../../src/db/report-sales.js';
 import { returnFacts } from '../../src/db/report-customers.js';
 import { addDays } from '../../src/util/dates.js';
 import { buildReport } from '../../src/report/build.js';
 import { defaultCuts, tierAtPosition } from '../../src/analysis/pyramid.js';
-import { customerTiers } from '../../src/db/pyramid.js';
+import { customerTiers, pyramidTiers } from '../../src/db/pyramid.js';
 import type { Sql } from '../../src/db/engine/sql.js';
 import { engines } from '../helpers/engines.js';
 import { testSqlOn } from '../helpers/same-data.js';
@@ -94,6 +95,62 @@ describe.each(engines)('lifecycleStandings (%s)', (engine) => {
         const position = 1 + profit.filter((other) => other > profit[at]!).length;
         expect(tierAtPosition(position, profit.length, cuts)).toBe(expected.get(lifecycle.standings.idAt(at))!.tier);
       }
+    }
+    await sql.close();
+  });
+
+  it('hands the dashboard the pyramid, segments, loyalty and cohorts each reads alone, from the same pass', async () => {
+    // Ties in profit at the cuts, orders without cost, a return, customers without orders, interactions and surveys
+    // in and out of the period, purchases in and out of loyalty's 90 days, several orders in one month.
+    const orders = [
+      { customer: 'a', date: '2024-01-05', amount: 50, cost: 10 },
+      { customer: 'a', date: '2026-11-02', amount: 50, cost: null },
+      { customer: 'b', date: '2025-02-05', amount: 60, cost: 20 },
+      { customer: 'b', date: '2025-02-25', amount: 20, cost: 20 },
+      { customer: 'c', date: '2025-03-05', amount: 40, cost: 0 },
+      { customer: 'd', date: '2026-09-05', amount: 40, cost: 0 },
+      { customer: 'd', date: '2026-10-05', amount: -10, cost: null },
+      { customer: 'e', date: '2026-04-06', amount: 10, cost: 30 },
+      { customer: 'f', date: '2026-11-01', amount: 100, cost: 10 },
+      { customer: 'f', date: '2026-12-03', amount: 100, cost: 10 },
+      { customer: 'g', date: '2026-10-01', amount: 40, cost: 0 },
+      { customer: 'g', date: '2026-11-02', amount: 25, cost: null },
+      { customer: 'h', date: '2026-08-01', amount: -5, cost: null },
+    ];
+    const sql = await testSqlOn(engine, orders, {
+      customers: ['silent', 'quiet'],
+      interactions: [
+        { customer: 'a', at: '2026-11-03T10:00:00Z' },
+        { customer: 'a', at: '2026-11-04T10:00:00Z' },
+        { customer: 'f', at: '2026-12-05T10:00:00Z' },
+        { customer: 'silent', at: '2026-11-05T10:00:00Z' },
+      ],
+      surveys: [
+        { customer: 'a', date: '2026-10-01', expected: 4, perceived: 5 },
+        { customer: 'b', date: '2026-01-01', expected: 5, perceived: 3 },
+        { customer: 'g', date: '2026-11-01', expected: 4, perceived: 4 },
+        { customer: 'quiet', date: '2026-06-01', expected: 3, perceived: 4 },
+        { customer: 'f', date: '2026-12-04', expected: 2, perceived: 5 },
+      ],
+    });
+    for (const asOf of ['2026-11-30', '2026-10-04', '2026-12-31']) {
+      const period = { since: null, asOf };
+      const read = await lifecycleStandings(sql, asOf, { values: true });
+      const known = fromLifecycle(read, period)!;
+      expect(known, asOf).not.toBeNull();
+      expect(await known.tiers(sql, defaultCuts)).toEqual(await pyramidTiers(sql, period, defaultCuts));
+      expect(await known.tiers(sql, [10, 30, 60])).toEqual(await pyramidTiers(sql, period, [10, 30, 60]));
+      expect(known.segments()).toEqual(await scoredSegments(sql, period));
+      expect(await known.loyalty(sql)).toEqual(await loyaltySummaries(sql, period));
+      expect(known.cohorts()).toEqual(await cohortCells(sql, period));
+      // A start date, another date or another partners rule: not the same orders.
+      expect(fromLifecycle(read, { since: '2025-01-01', asOf })).toBeNull();
+      expect(fromLifecycle(read, { since: null, asOf: '2026-11-29' })).toBeNull();
+      expect(fromLifecycle(read, { since: null, asOf, includePartners: true })).toBeNull();
+      expect(fromLifecycle(await lifecycleStandings(sql, asOf), period)).toBeNull();
+      // report cohorts with a start takes its cells from the pass too: the cohorts from that month on.
+      const since = { since: '2025-03-01', asOf, previous: null };
+      expect(await buildReport(sql, 'cohorts', { period: since, lang: 'en', today: asOf, lifecycle: read })).toEqual(await buildReport(sql, 'cohorts', { period: since, lang: 'en', today: asOf }));
     }
     await sql.close();
   });

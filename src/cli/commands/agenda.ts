@@ -13,7 +13,7 @@ export function registerAgenda(program: Command, context: CliContext): void {
   withOutputOptions(
     program
       .command('agenda')
-      .description("today's to-do: follow-ups due and overdue, complaints open over a week, valuable customers slipping or whose p_alive fell, debts over 60 days")
+      .description("today's to-do: follow-ups due and overdue, complaints open over a week, valuable customers slipping or whose p_alive fell, debts over 60 days, customers due for a contact")
       .option('--check', 'exit 10 when there is anything to do, 0 when there is nothing (the list is printed either way)')
       .option('--as-of <date>', 'the agenda of another day (default today)')
       .option('--all', 'every item (default: the first 20 of each kind, with a line saying how many more)')
@@ -24,7 +24,8 @@ export function registerAgenda(program: Command, context: CliContext): void {
 Each item says why it is there and what to do. Valuable customers (platinum, gold or a high-value
 segment) are compared with the last snapshot (crm snapshot save); without one, those in decline are listed.
 Those whose p_alive (crm clv) fell below 0.5 since that snapshot are listed too. Debts are listed once
-payments are recorded (crm pay, crm import payments). At most 20 items of each kind, then how many more.
+payments are recorded (crm pay, crm import payments). Customers due for a contact by their cadence (crm cadence)
+close the list. At most 20 items of each kind, then how many more.
 Examples:
   $ crm agenda
   $ crm agenda --check --format md --output agenda.md || mail -s "crm agenda" me@example.com < agenda.md`,

@@ -4,21 +4,30 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CliContext } from '../context.js';
+import type { ContactExportFlags } from '../contacts.js';
 
 // As db/export.ts exportKinds (repeated here so that registering the command loads no database code).
 const kinds = ['customers', 'orders', 'interactions', 'payments', 'surveys', 'complaints'] as const;
 
-interface ExportFlags {
-  format: 'csv' | 'json';
+interface ExportFlags extends ContactExportFlags {
+  format?: 'csv' | 'json' | 'vcf';
   output?: string;
 }
 
-async function runExport(context: CliContext, what: string, flags: ExportFlags): Promise<void> {
+async function runExport(context: CliContext, what: string, given: ExportFlags): Promise<void> {
   const { UsageError } = await import('../../errors.js');
+  if (what === 'contacts') {
+    const { exportContactsCommand } = await import('../contacts.js');
+    return exportContactsCommand(context, given);
+  }
+  const filters = (['kind', 'source', 'owner', 'city', 'tag', 'sort', 'limit'] as const).filter((flag) => given[flag] !== undefined);
+  if (filters.length) throw new UsageError(`--${filters[0]} selects customers for crm export contacts only`);
+  if (given.format === 'vcf') throw new UsageError('--format vcf is for crm export contacts; the other kinds are csv or json');
+  const flags = { ...given, format: given.format ?? 'csv' } as { format: 'csv' | 'json'; output?: string };
   const { exportToFile, writeExport } = await import('../../export/write.js');
   const { readSnapshot, campaignsToRecreate } = await import('../../db/export.js');
   const selected = what === 'all' ? [...kinds] : kinds.filter((kind) => kind === what);
-  if (selected.length === 0) throw new UsageError(`export: "${what}" is not one of ${[...kinds, 'all'].join(', ')}`);
+  if (selected.length === 0) throw new UsageError(`export: "${what}" is not one of ${[...kinds, 'all', 'contacts'].join(', ')}`);
   const toStdout = flags.output === undefined || flags.output === '-';
   if (toStdout && selected.length > 1) throw new UsageError('crm export all writes one file per kind: give --output DIR');
   const sql = await context.openStore({ readonly: true });
@@ -66,9 +75,16 @@ async function runExport(context: CliContext, what: string, flags: ExportFlags):
 export function registerExport(program: Command, context: CliContext): void {
   program
     .command('export <what>')
-    .description('write customers, orders, interactions, payments, surveys, complaints or all of them with the column names crm import reads')
-    .addOption(new Option('-f, --format <format>', 'csv (re-importable) or json').choices(['csv', 'json']).default('csv'))
-    .option('-o, --output <dir>', 'write KIND.csv (or .json) files into DIR (created if missing); default stdout for one kind')
+    .description('write customers, orders, interactions, payments, surveys, complaints or all of them with the column names crm import reads; contacts: a phone book (vCard or Google CSV)')
+    .addOption(new Option('-f, --format <format>', 'csv (re-importable, the default) or json; for contacts vcf (vCard 4.0, the default) or csv (Google Contacts)').choices(['csv', 'json', 'vcf']))
+    .option('-o, --output <dir>', 'write KIND.csv (or .json) files into DIR (created if missing); default stdout for one kind; for contacts: the FILE')
+    .addOption(new Option('--kind <kind>', 'contacts: only this kind (as crm customer list)').choices(['customer', 'lead', 'partner']))
+    .option('--source <source>', 'contacts: only contacts met this way')
+    .option('--owner <name>', 'contacts: only customers of this salesperson')
+    .option('--city <city>', 'contacts: only customers in this city')
+    .option('--tag <tag>', 'contacts: only customers with this tag')
+    .option('--sort <key>', 'contacts: name (default), id or created')
+    .option('--limit <n>', 'contacts: at most N')
     .addHelpText(
       'after',
       `
@@ -78,7 +94,9 @@ orders, interactions, payments, surveys, complaints.
 Examples:
   $ crm export all --output export/
   $ crm export customers > customers.csv
-  $ crm export orders --format json --output export/`,
+  $ crm export orders --format json --output export/
+  $ crm export contacts --city 上海 --output shanghai.vcf
+  $ crm export contacts --format csv --tag vip > vip-google.csv`,
     )
     .action(async (what: string, flags: ExportFlags) => runExport(context, what, flags));
 }

@@ -9,6 +9,7 @@ interface ListFlags extends OutputOptions {
   overdue?: boolean;
   today?: boolean;
   week?: boolean;
+  due?: boolean;
   owner?: string;
 }
 
@@ -19,7 +20,8 @@ export function registerFollowups(program: Command, context: CliContext): void {
       .description('follow-ups due: overdue, today, this week; oldest first, with the last contact')
       .addOption(new Option('--overdue', 'only those due before today').conflicts(['today', 'week']))
       .addOption(new Option('--today', 'only those due today').conflicts(['week']))
-      .option('--week', 'those due today and in the six days after')
+      .addOption(new Option('--week', 'those due today and in the six days after'))
+      .addOption(new Option('--due', 'instead: customers due for a contact by their cadence (crm cadence), most overdue first').conflicts(['overdue', 'today', 'week']))
       .option('--owner <name>', 'only follow-ups of this salesperson')
       .addHelpText(
         'after',
@@ -29,9 +31,17 @@ Without a filter, every open follow-up is listed. Overdue rows are red on a term
 Examples:
   $ crm followups --today --owner 王伟
   $ crm followups --overdue --format json        (the nightly job)
-  $ crm followups done 42 --note "called back, sending samples"`,
+  $ crm followups done 42 --note "called back, sending samples"
+  $ crm followups --due --owner 王伟              (not contacted for longer than their cadence)`,
       ),
   ).action(async (flags: ListFlags) => {
+    if (flags.due) {
+      const { dueCustomers, dueReport } = await import('../../report/cadence.js');
+      const today = context.today();
+      const sql = await context.openStore();
+      await context.emit(dueReport(await dueCustomers(sql, today, { owner: flags.owner ?? null }), today, context.lang(flags)), flags);
+      return;
+    }
     const { dueRange } = await import('../../analysis/follow-ups.js');
     const { listFollowUps } = await import('../../db/interactions.js');
     const { followUpsReport } = await import('../../report/follow-ups.js');

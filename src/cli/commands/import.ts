@@ -6,6 +6,8 @@ import { importKinds, type ImportKind } from '../../import/fields.js';
 import type { ImportSummary } from '../../import/run.js';
 import { formatNumber } from '../../util/money.js';
 import { flagLimits, parsePositiveInteger, withOutputOptions, type CliContext, type OutputOptions } from '../context.js';
+import { registerContactsImport } from '../contacts.js';
+import { registerImportMail } from './import-mail.js';
 import { registerPointsImport } from './points.js';
 
 interface ImportFlags {
@@ -198,7 +200,7 @@ async function runImport(context: CliContext, kind: ImportKind, file: string, fl
 export function registerImport(program: Command, context: CliContext): void {
   const command = program
     .command('import')
-    .description('import CSV files (customers, orders, interactions, payments, surveys, complaints); list past runs; undo one')
+    .description('import CSV files (customers, orders, interactions, payments, surveys, complaints) and mail; list past runs; undo one')
     .addHelpText(
       'after',
       `
@@ -210,6 +212,7 @@ Examples:
   $ cat orders.csv | crm import orders - --format json
   $ crm import orders CDNOW_sample.txt --no-header --delimiter whitespace \\
       --columns customer_id,-,order_date,-,amount --create-customers
+  $ crm import mail samples/mail.mbox
   $ crm import log
   $ crm import undo 12 --yes`,
     );
@@ -236,6 +239,9 @@ Examples:
       sub.option('--credit-prefix <text>', 'line-item files: an order id starting with this is a credit note (default: C + digits when the other ids are digits)');
     }
   }
+  // crm import contacts (vCard, Google / Outlook CSV): its own module, matched by e-mail and phone instead of by id.
+  registerContactsImport(command, context);
+  registerImportMail(command, context);
   // A points ledger from the old system (README "Members and points"): its own reader, not a kind of the CSV engine.
   registerPointsImport(command, context);
   withOutputOptions(

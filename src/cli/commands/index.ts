@@ -26,6 +26,7 @@ import { registerLead } from './lead.js';
 import { registerCampaign } from './campaign.js';
 import { registerDb } from './db.js';
 import { registerTeam } from './team.js';
+import { registerCadence } from './cadence.js';
 import { registerMember } from './member.js';
 import { registerPoints } from './points.js';
 
@@ -35,5 +36,5 @@ export const commandModules: RegisterCommand[] = [
   registerInit, registerImport, registerCustomer, registerDemo, registerLog, registerFollowups, registerComplaint, registerPay,
   registerSurvey, registerBackup, registerDoctor, registerExport, registerRfm, registerSegment, registerPyramid,
   registerRelationship, registerSnapshot, registerReport, registerAgenda, registerDashboard, registerClv, registerLead, registerCampaign,
-  registerDb, registerTeam, registerMember, registerPoints,
+  registerDb, registerTeam, registerCadence, registerMember, registerPoints,
 ];

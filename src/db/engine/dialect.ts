@@ -38,6 +38,8 @@ export interface Dialect {
    * SQLite, where a write transaction (BEGIN IMMEDIATE) already keeps every other writer out; FOR NO KEY UPDATE on PostgreSQL.
    */
   rowLock: string;
+  /** The distinct non-null values of EXPR in a group as one comma-separated text, in no particular order (NULL: none). */
+  distinctList(expr: string): string;
 }
 
 export const sqliteDialect: Dialect = {
@@ -54,6 +56,7 @@ export const sqliteDialect: Dialect = {
   instr: (haystack, needle) => `instr(${haystack}, ${needle})`,
   instantAfter: (a, b) => `julianday(${a}) > julianday(${b})`,
   rowLock: '',
+  distinctList: (expr) => `group_concat(DISTINCT ${expr})`,
 };
 
 /**
@@ -85,5 +88,6 @@ export const postgresDialect: Dialect = {
   instr: (haystack, needle) => `strpos(${haystack}, ${needle})`,
   instantAfter: (a, b) => `CAST(${a} AS timestamptz) > CAST(${b} AS timestamptz)`,
   rowLock: ' FOR NO KEY UPDATE',
+  distinctList: (expr) => `string_agg(DISTINCT ${expr}, ',')`,
 };
 

@@ -6,7 +6,7 @@ import type { RfGrid } from '../../analysis/rf-grid.js';
 import { pyramidTiers, tierCoverage } from '../../db/pyramid.js';
 import type { Sql } from '../../db/engine/sql.js';
 import { monthlyRevenue, type MonthRevenue } from '../../db/report-sales.js';
-import { lifecycleStandings, loyaltySummaries, scoredSegments, stageSummaries } from '../analysis-inputs.js';
+import { fromLifecycle, lifecycleStandings, loyaltySummaries, scoredSegments, stageSummaries, type FromLifecycle, type LifecycleRead } from '../analysis-inputs.js';
 import type { StageSummary } from '../../analysis/lifecycle.js';
 import { buildReport } from '../build.js';
 import { addMonths, type ResolvedPeriod } from '../period.js';
@@ -93,7 +93,7 @@ async function firstOf(report: Promise<Report>): Promise<{ report: Report; total
  * The summary, the win-back list, the lifecycle stages and the top customers by profit: all four read every order up to
  * the page's date per customer, so that is done once here (not four times) and let go before the rest.
  */
-async function lifecycleParts(sql: Sql, options: DashboardOptions, months: { since: string; asOf: string; rows: MonthRevenue[] }): Promise<{ summary: Report; lost: { report: Report; total: number }; profit: { report: Report; total: number }; stages: StageSummary[] }> {
+async function lifecycleParts(sql: Sql, options: DashboardOptions, months: { since: string; asOf: string; rows: MonthRevenue[] }): Promise<{ read: LifecycleRead; summary: Report; lost: { report: Report; total: number }; profit: { report: Report; total: number }; stages: StageSummary[] }> {
   const { analysisPeriod: period, summaryPeriod, lang, today } = options;
   const same = (chosen: ResolvedPeriod) => chosen.asOf === period.asOf && Boolean(chosen.includePartners) === Boolean(period.includePartners);
   // The summary's previous period ends earlier: its standings come from the same pass over the orders.
@@ -104,6 +104,7 @@ async function lifecycleParts(sql: Sql, options: DashboardOptions, months: { sin
   const build = (name: string, chosen: ResolvedPeriod, limit?: number) =>
     buildReport(sql, name, { period: chosen, lang, today, lifecycle: same(chosen) ? read : undefined, monthlyRevenue: months, limit });
   return {
+    read,
     summary: await build('summary', summaryPeriod),
     lost: await firstOf(build('lost', period, dashboardListLength)),
     // The profit list ranks the same sums over the same orders as the lifecycle pass read (all history).
@@ -120,16 +121,17 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
   const first = addMonths(`${asOf.slice(0, 7)}-01`, -(dashboardMonths - 1));
   const start = period.since !== null && period.since > first ? period.since : first;
   const monthRows = await monthlyRevenue(sql, { since: start, asOf });
-  const { summary, lost, profit, stages } = await lifecycleParts(sql, options, { since: start, asOf, rows: monthRows });
-  const build = (name: string) => buildReport(sql, name, { period, lang, today: options.today });
+  const { read, summary, lost, profit, stages } = await lifecycleParts(sql, options, { since: start, asOf, rows: monthRows });
+  // Over all history (the default), the lifecycle pass read what the pyramid, segments, loyalty and cohorts need too.
+  const known = fromLifecycle(read, period);
 
   // The tiers' own totals say how many orders had no cost: no second pass over the orders for the note.
-  const tierTotals = await pyramidTiers(sql, period, defaultCuts);
+  const tierTotals = known ? await known.tiers(sql, defaultCuts) : await pyramidTiers(sql, period, defaultCuts);
   const coverage = tierCoverage(tierTotals);
   const pyramid = pyramidReport(buildPyramid(tierTotals), { asOf, lang, cuts: defaultCuts, ordersWithoutCost: coverage.ordersWithoutCost, orders: coverage.orders });
-  const { segments, rfGrid } = await segmentParts(sql, period, lang);
+  const { segments, rfGrid } = await segmentParts(sql, period, lang, known);
   const months = lastMonths(monthRows, asOf, monthsSpanned(start, asOf));
-  const cohorts = await build('cohorts');
+  const cohorts = await buildReport(sql, 'cohorts', { period, lang, today: options.today, lifecycle: read });
   return {
     lang,
     zone: options.zone,
@@ -143,7 +145,7 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
     cohorts: { ...cohorts, rows: cohorts.rows.slice(-dashboardCohorts) },
     cohortsTotal: cohorts.rows.length,
     lifecycle: lifecycleSummaryReport(stages, { asOf, lang }),
-    loyalty: loyaltySummaryReport(await loyaltySummaries(sql, period), { asOf, lang, windowDays: 90, willingAt: 1 }),
+    loyalty: loyaltySummaryReport(known ? await known.loyalty(sql) : await loyaltySummaries(sql, period), { asOf, lang, windowDays: 90, willingAt: 1 }),
     topCustomers: profit.report,
     topCustomersTotal: profit.total,
     winBack: lost.report,
@@ -152,8 +154,8 @@ export async function gatherDashboard(sql: Sql, options: DashboardOptions): Prom
 }
 
 /** The segment report and the R×F grid; every customer's scores behind them are let go on return. */
-async function segmentParts(sql: Sql, period: ResolvedPeriod, lang: Lang): Promise<{ segments: Report; rfGrid: RfGrid }> {
-  const segmented = await scoredSegments(sql, period);
+async function segmentParts(sql: Sql, period: ResolvedPeriod, lang: Lang, known: FromLifecycle | null): Promise<{ segments: Report; rfGrid: RfGrid }> {
+  const segmented = known ? known.segments() : await scoredSegments(sql, period);
   const segments = segmentSummaryReport(segmented.summaries, segmented.segmentation, { asOf: period.asOf, lang, notes: segmentNotes('default', segmented.scores, lang) });
   return { segments, rfGrid: segmented.grid };
 }
