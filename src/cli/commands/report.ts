@@ -7,7 +7,7 @@ import { withReportPeriodOptions, type ReportFlags } from '../report-flags.js';
 export function registerReport(program: Command, context: CliContext): void {
   const report = program
     .command('report')
-    .description('reports: summary, products, profit, salespeople, receivables, lost, satisfaction, cohorts, funnel, partners')
+    .description('reports: summary, products, profit, salespeople, receivables, lost, satisfaction, cohorts, funnel, partners, points')
     .addHelpText(
       'after',
       `
