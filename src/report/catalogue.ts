@@ -38,7 +38,7 @@ export function reportListReport(lang: 'en' | 'zh'): Report {
   // crm report points has its own command (--worth; cli/commands/points.ts): listed here with the others.
   rows.push({
     report: 'points',
-    description: lang === 'zh' ? '会员积分：按等级的发放、冲回、兑换、过期、未用余额及其价值；30 天内到期的积分' : 'member points by level: issued, taken back, redeemed, expired, outstanding and its value; points expiring in 30 days',
+    description: lang === 'zh' ? '会员积分：按等级的发放、冲回、兑换、过期、未用余额及其价值；30 天内到期的积分' : 'member points by level: issued, taken back, redeemed, expired, outstanding and its value; expiring soon',
   });
   return {
     name: 'report-list',
