@@ -70,9 +70,11 @@ export interface RfmInputs {
  */
 export async function rfmInputs(sql: Sql, period: Period): Promise<RfmInputs> {
   const customerIds: number[] = [];
-  const recency = new Float64Column();
-  const frequency = new Float64Column();
-  const monetary = new Float64Column();
+  // Customers who bought are at most all customers: each column is one allocation (util/column.ts).
+  const capacity = (await sql.value<number>('SELECT count(*) FROM customers')) ?? 0;
+  const recency = new Float64Column(capacity);
+  const frequency = new Float64Column(capacity);
+  const monetary = new Float64Column(capacity);
   const rows = sql.rowBatches<[number, number, number, number]>(
     `SELECT customer_id, ${sql.dialect.daysBetween('CAST(@asOf AS TEXT)', `max(CASE WHEN ${purchase} THEN order_date END)`)},
             ${purchases}, sum(amount_cents)

