@@ -63,25 +63,40 @@ const listColumns = `c.id, c.external_id, c.name, c.company, c.email, c.phone, c
   (SELECT max(o.order_date) FROM orders o WHERE o.customer_id = c.id AND ${billed} AND o.${purchase}) AS last_order`;
 
 export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<CustomerListRow[]> {
-  // Tags are a comma-separated list; a tag filter matches one whole tag. The source is compared in lower case: the
-  // parameter is lowered here (lower() of a parameter would fold more than ASCII on a PostgreSQL server's collation).
-  const text = `SELECT ${listColumns} FROM customers c
-    WHERE (CAST(@owner AS TEXT) IS NULL OR c.owner = @owner)
+  return sql.all<CustomerListRow>(listText(sql, filter), listParams(filter));
+}
+
+/** listCustomers a batch at a time, in its order (a million customers are never all held). */
+export function customerListBatches(sql: Sql, filter: CustomerFilter): AsyncIterable<CustomerListRow[]> {
+  return sql.batches<CustomerListRow>(listText(sql, filter), listParams(filter), 2_000);
+}
+
+/** How many customers listCustomers gives for FILTER without its limit (the listing's title says it first). */
+export async function countCustomers(sql: Sql, filter: CustomerFilter): Promise<number> {
+  return (await sql.value<number>(`SELECT count(*) FROM customers c WHERE ${listWhere(sql)}`, listParams({ ...filter, limit: undefined }))) ?? 0;
+}
+
+// Tags are a comma-separated list; a tag filter matches one whole tag. The source is compared in lower case: the
+// parameter is lowered here (lower() of a parameter would fold more than ASCII on a PostgreSQL server's collation).
+const listWhere = (sql: Sql): string => `(CAST(@owner AS TEXT) IS NULL OR c.owner = @owner)
       AND (CAST(@kind AS TEXT) IS NULL OR c.kind = @kind)
       AND (CAST(@source AS TEXT) IS NULL OR lower(trim(c.channel)) = trim(@source))
       AND (CAST(@city AS TEXT) IS NULL OR c.city = @city)
-      AND (CAST(@tag AS TEXT) IS NULL OR ${sql.dialect.instr("',' || replace(coalesce(c.tags, ''), ' ', '') || ','", "',' || replace(@tag, ' ', '') || ','")} > 0)
+      AND (CAST(@tag AS TEXT) IS NULL OR ${sql.dialect.instr("',' || replace(coalesce(c.tags, ''), ' ', '') || ','", "',' || replace(@tag, ' ', '') || ','")} > 0)`;
+
+const listText = (sql: Sql, filter: CustomerFilter): string => `SELECT ${listColumns} FROM customers c
+    WHERE ${listWhere(sql)}
     ORDER BY ${orderBy(sql)[filter.sort ?? 'name']}
     ${limitClause(filter.limit)}`;
-  return sql.all<CustomerListRow>(text, {
-    owner: filter.owner ?? null,
-    kind: filter.kind ?? null,
-    source: filter.source === undefined ? null : asciiLower(filter.source),
-    city: filter.city ?? null,
-    tag: filter.tag ?? null,
-    limit: filter.limit ?? null,
-  });
-}
+
+const listParams = (filter: CustomerFilter) => ({
+  owner: filter.owner ?? null,
+  kind: filter.kind ?? null,
+  source: filter.source === undefined ? null : asciiLower(filter.source),
+  city: filter.city ?? null,
+  tag: filter.tag ?? null,
+  limit: filter.limit ?? null,
+});
 
 /** Substring search over name, company, e-mail and phone (Chinese substrings of any length work). */
 export async function searchCustomers(sql: Sql, text: string, limit: number): Promise<CustomerListRow[]> {
