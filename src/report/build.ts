@@ -11,7 +11,7 @@ import { customerNamesById, customerValues, type CustomerValue, openComplaintCou
 import { monthlyRevenue, salesTotals, type MonthRevenue } from '../db/report-sales.js';
 import { customerStandings, lifecycleStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type LifecycleRead, type Standings } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
-import { lostReport, satisfactionReport } from './customer-reports.js';
+import { lostReport, lostStreamReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
 import { addDays } from '../util/dates.js';
 import { leadFacts, partnerFacts } from '../db/leads.js';
@@ -131,11 +131,31 @@ const builders: Record<string, Builder> = {
       const report = lostReport(candidates.filter((at) => shown.has(standings.idAt(at))).map((at) => standings.at(at)), best, tiers, tierDate, context);
       return { ...report, rowsInAll: positions.length, totals: { ...report.totals, ...totals } };
     }
-    const lost = known ? lostAmong(known.standings, period) : await lostIn(sql, period);
     if (limit === undefined) {
-      const tiers = await tierByCustomer(sql, tierPeriod, new Set(lost.map((customer) => customer.customerId)));
-      return lostReport(lost, await customerValues(sql, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
+      // Every lost customer, most profitable first, from the standings' figures (their profit orders them, their sums
+      // are the totals); the rest of a row is read as the rows are written, so a million are never all held.
+      const standings = known?.standings.hasValues
+        ? known.standings
+        : (await lifecycleStandings(sql, period.asOf, { includePartners: period.includePartners, values: true })).standings;
+      const positions = standings.lostSince(period.since);
+      const totals = { orders: 0, revenue: 0, profit: 0 };
+      for (const at of positions) {
+        const value = standings.valuesAt(at);
+        totals.orders += value.orders;
+        totals.revenue += value.revenueCents;
+        totals.profit += value.profitCents;
+      }
+      const tiers = await tierByCustomer(sql, tierPeriod, new Set(positions.map((at) => standings.idAt(at))));
+      return lostStreamReport(
+        { positions, standingAt: (at) => standings.at(at), profitAt: (at) => standings.profitAt(at) },
+        (ids) => customerValues(sql, ids, period.asOf),
+        tiers,
+        totals,
+        tierDate,
+        context,
+      );
     }
+    const lost = known ? lostAmong(known.standings, period) : await lostIn(sql, period);
     // The most valuable LIMIT: values read a batch at a time, the best kept (lostReport's order), the totals summed.
     const best: CustomerValue[] = [];
     const totals = { orders: 0, revenue: 0, profit: 0 };
