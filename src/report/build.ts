@@ -1,10 +1,10 @@
 // Builds any `crm report NAME` from the database: the one core call the report command makes (no clock, no terminal).
 import type { Sql } from '../db/engine/sql.js';
-import { cohortCells, customerProfitBatches, customerProfits, orderCoverage, productTotals, type CustomerProfit } from '../db/report-sales.js';
+import { cohortCells, customerProfitBatches, customerProfitColumns, orderCoverage, productTotals, type CustomerProfit } from '../db/report-sales.js';
 import { complaintTimes, ownerContacts, ownerSales } from '../db/report-people.js';
 import { advancePayments, paymentsRecorded, receivableTotals, receivables } from '../db/receivables.js';
 import type { ResolvedPeriod } from './period.js';
-import { cohortsReport, productsReport, profitFacts, profitFactsOf, profitListing, profitReport, type ProfitFacts, type ReportContext } from './sales-reports.js';
+import { cohortsReport, productsReport, profitFacts, profitFactsOf, profitListing, profitStream, type ProfitFacts, type ReportContext } from './sales-reports.js';
 import { receivablesReport, salespeopleReport } from './people-reports.js';
 import type { Lang, Report } from './types.js';
 import { customerNamesById, customerValues, type CustomerValue, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
@@ -45,7 +45,13 @@ type Builder = (sql: Sql, options: BuildOptions, context: ReportContext) => Prom
 const builders: Record<string, Builder> = {
   products: async (sql, { period }, context) => productsReport(await productTotals(sql, period), await orderCoverage(sql, period), context),
   profit: async (sql, { period, limit, lifecycle: known }, context) => {
-    if (limit === undefined) return profitReport(await customerProfits(sql, period), await orderCoverage(sql, period, true), context);
+    if (limit === undefined) {
+      // Every customer's figures from one pass over the orders (no names, no ranking): the whole list's facts, and its
+      // order as a typed array; the names are read a batch of rows at a time as they are written.
+      const columns = await customerProfitColumns(sql, period);
+      const facts = profitFactsOf(columns);
+      return profitListing(profitStream(columns, facts, (ids) => customerNamesById(sql, ids)), facts, await orderCoverage(sql, period, true), context);
+    }
     // All history: the lifecycle pass has every customer's profit already (the same orders, the same sums).
     const head = known?.standings.hasValues && period.since === null ? await profitHead(sql, known.standings, limit) : null;
     if (head) return { ...profitListing(head.rows, head.facts, await orderCoverage(sql, period, true), context), rowsInAll: head.facts.customers };
