@@ -16,16 +16,12 @@ export interface MergeResult {
   keepAfter: HistoryCounts;
 }
 
-export async function duplicateCandidates(sql: Sql): Promise<DuplicateCandidate[]> {
-  return sql.all<DuplicateCandidate>(candidatesText);
-}
-
-/** duplicateCandidates a batch at a time, in id order (each call reads again from the first). */
+/** Every customer as crm customer duplicates compares them, a batch at a time, in id order (each call reads again from the first). */
 export function duplicateCandidateBatches(sql: Sql): AsyncIterable<DuplicateCandidate[]> {
   return sql.batches<DuplicateCandidate>(candidatesText, undefined, 10_000);
 }
 
-/** How many customers duplicateCandidates gives. */
+/** How many customers duplicateCandidateBatches gives. */
 export async function duplicateCandidateCount(sql: Sql): Promise<number> {
   return (await sql.value<number>('SELECT count(*) FROM customers')) ?? 0;
 }

@@ -176,11 +176,6 @@ export function profitFactsOf(columns: { orders: ArrayLike<number>; revenue: Arr
   return facts;
 }
 
-/** docs/rules.md#reports, profit contribution analysis: customers by profit with cumulative shares (Pareto). */
-export async function profitReport(customers: CustomerProfit[], coverage: OrderCoverage, context: ReportContext): Promise<Report> {
-  return profitListing(customers, (await profitFacts([customers])).facts, coverage, context);
-}
-
 /** One customer of the ranking as a row of the profit report (TOTAL: the whole list's profit). */
 const profitRow = (customer: CustomerProfit, total: number): Row => ({
   rank: customer.rank,
@@ -195,6 +190,7 @@ const profitRow = (customer: CustomerProfit, total: number): Row => ({
 });
 
 /**
+ * docs/rules.md#reports, profit contribution analysis: customers by profit with cumulative shares (Pareto).
  * The profit report listing CUSTOMERS (all of them, or the first of the ranking; or the whole ranking read a batch at a
  * time as it is written, never all held) with FACTS about the whole list.
  */
