@@ -31,8 +31,8 @@ export function registerRelationship(program: Command, context: CliContext): voi
       // The chosen customers' figures are kept as columns of numbers, their names looked up as the rows are written.
       const chosen = new report.LifecycleListing();
       for await (const batch of classifiedCustomers(sql, period)) for (const customer of batch) if (!stage || customer.stage === stage.key) chosen.add(customer);
-      const { customerLabels } = await import('../../db/analysis.js');
-      const listing = report.lifecycleCustomersReport(chosen, (ids) => customerLabels(sql, ids), { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) });
+      const { listedLabels } = await import('../../db/relationship.js');
+      const listing = report.lifecycleCustomersReport(chosen, (ids) => listedLabels(sql, ids), { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) });
       await context.emit(withReturnsNote(listing, netted, lang), flags);
       return;
     }
@@ -69,8 +69,8 @@ export function registerRelationship(program: Command, context: CliContext): voi
       // The customers' figures are kept as columns of numbers, their names looked up as the rows are written.
       const listing = new report.LoyaltyListing();
       for await (const batch of loyaltyFactBatches(sql, period, windowDays)) for (const facts of batch) listing.add(facts, loyaltyForm(facts, { willingAt, windowDays }));
-      const { customerLabels } = await import('../../db/analysis.js');
-      await context.emit(report.loyaltyCustomersReport(listing, (ids) => customerLabels(sql, ids), { asOf: period.asOf, lang }), flags);
+      const { listedLabels } = await import('../../db/relationship.js');
+      await context.emit(report.loyaltyCustomersReport(listing, (ids) => listedLabels(sql, ids), { asOf: period.asOf, lang }), flags);
       return;
     }
     // The summary tallies the customers a batch at a time (a million are never all held).
