@@ -105,12 +105,79 @@ export function withinDistance(a: readonly number[], b: readonly number[], max: 
  * linked by a name are not compared again. Groups are ordered by their first customer.
  */
 export function groupDuplicates(customers: readonly DuplicateCandidate[]): DuplicateGroup[] {
-  const count = customers.length;
-  const parent = new Int32Array(count);
-  const size = new Int32Array(count).fill(1);
-  const reasons = new Uint8Array(count);
-  for (let index = 0; index < count; index += 1) parent[index] = index;
-  const find = (index: number): number => {
+  const links = new DuplicateLinks(customers.length);
+  links.add(customers, 0);
+  links.compareNames();
+  const found = links.groupIndex();
+  return Array.from({ length: found.groups }, (_, group) => ({
+    members: Array.from(found.members.subarray(found.starts[group]!, found.starts[group + 1]!), (index) => customers[index]!).sort((x, y) => x.id - y.id),
+    reasons: reasonsOf(found.reasons[group]!),
+  })).sort((x, y) => x.members[0]!.id - y.members[0]!.id);
+}
+
+/** The reasons of a group's bits (EMAIL, PHONE, NAME), in the order same e-mail, same phone, similar name. */
+export const reasonsOf = (bits: number): DuplicateReason[] => reasonOrder.filter((_, bit) => bits & (1 << bit));
+
+/**
+ * The groups as a few typed arrays (DuplicateLinks.groupIndex): group g's members are the customers at indexes
+ * members[starts[g]] … members[starts[g + 1] − 1], in index order; groups are ordered by their first member.
+ */
+export interface DuplicateGroupIndex {
+  groups: number;
+  members: Int32Array;
+  starts: Int32Array;
+  /** Per group, the reasons as bits (reasonsOf). */
+  reasons: Uint8Array;
+  /** The customer id at each index. */
+  ids: Float64Array;
+}
+
+/**
+ * One of PARTS shares of the keys (e-mails, phones, blocks of names), by a hash of the key: a key is always in the same
+ * part, so the links found part by part are those found all at once, with a PARTS-th of the keys held at a time.
+ */
+export interface Part {
+  index: number;
+  parts: number;
+}
+
+const wholePart: Part = { index: 0, parts: 1 };
+
+/** Whether KEY is in PART (FNV-1a over its UTF-16 code units). */
+function inPart(key: string, part: Part): boolean {
+  if (part.parts === 1) return true;
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < key.length; at++) hash = Math.imul(hash ^ key.charCodeAt(at), 0x01000193);
+  return (hash >>> 0) % part.parts === part.index;
+}
+
+/**
+ * groupDuplicates over customers fed a batch at a time in id order (index = place in that order), so a million are
+ * never all held: only their ids and the union-find (typed arrays), and the keys of one part at a time (Part: a pass
+ * over the customers per part, each part's e-mails, phones and names let go before the next). The groups are
+ * groupDuplicates' exactly: a union-find ends in the same sets and reasons whatever order the links come in.
+ */
+export class DuplicateLinks {
+  private readonly parent: Int32Array;
+  private readonly size: Int32Array;
+  private readonly reasons: Uint8Array;
+  /** The first customer of each e-mail and of each phone seen (two maps: one pass may feed both). */
+  private first = { [EMAIL]: new Map<string, number>(), [PHONE]: new Map<string, number>() } as Record<number, Map<string, number>>;
+  private blocks = new Map<string, Map<string, number>>();
+
+  /** The customer id at each index (every batch fed records its customers'). */
+  private readonly ids: Float64Array;
+
+  constructor(readonly count: number) {
+    this.ids = new Float64Array(count);
+    this.parent = new Int32Array(count);
+    this.size = new Int32Array(count).fill(1);
+    this.reasons = new Uint8Array(count);
+    for (let index = 0; index < count; index += 1) this.parent[index] = index;
+  }
+
+  private find(index: number): number {
+    const parent = this.parent;
     let root = index;
     while (parent[root] !== root) root = parent[root]!;
     while (parent[index] !== root) {
@@ -119,68 +186,120 @@ export function groupDuplicates(customers: readonly DuplicateCandidate[]): Dupli
       index = next;
     }
     return root;
-  };
-  const union = (x: number, y: number, reason: number): void => {
-    let left = find(x);
-    let right = find(y);
+  }
+
+  private union(x: number, y: number, reason: number): void {
+    let left = this.find(x);
+    let right = this.find(y);
     if (left === right) {
-      reasons[left]! |= reason;
+      this.reasons[left]! |= reason;
       return;
     }
-    if (size[left]! < size[right]!) [left, right] = [right, left];
-    parent[right] = left;
-    size[left]! += size[right]!;
-    reasons[left] = reasons[left]! | reasons[right]! | reason;
-  };
-  const byKey = (key: (customer: DuplicateCandidate) => string | null, reason: number): void => {
-    const first = new Map<string, number>();
-    customers.forEach((customer, index) => {
+    if (this.size[left]! < this.size[right]!) [left, right] = [right, left];
+    this.parent[right] = left;
+    this.size[left]! += this.size[right]!;
+    this.reasons[left] = this.reasons[left]! | this.reasons[right]! | reason;
+  }
+
+  private byKey(customers: readonly DuplicateCandidate[], start: number, key: (customer: DuplicateCandidate) => string | null, reason: number, part: Part): void {
+    customers.forEach((customer, offset) => {
+      const index = start + offset;
+      if (index >= this.count) return;
       const value = key(customer);
-      if (value === null) return;
+      if (value === null || !inPart(value, part)) return;
+      const first = this.first[reason]!;
       const seen = first.get(value);
       if (seen === undefined) first.set(value, index);
-      else union(seen, index, reason);
+      else this.union(seen, index, reason);
     });
-  };
-  byKey((customer) => normaliseEmail(customer.email), EMAIL);
-  byKey((customer) => normalisePhone(customer.phone), PHONE);
-  // Names: equal keys in one city through a map; distinct long keys compared within their city and first letter.
-  const blocks = new Map<string, Map<string, number>>();
-  customers.forEach((customer, index) => {
-    const city = cityKey(customer.city);
-    const key = nameKey(customer.name);
-    if (city === null || key === '') return;
-    const block = `${city}\u0000${String.fromCodePoint(key.codePointAt(0)!)}`;
-    const keys = blocks.get(block) ?? new Map<string, number>();
-    blocks.set(block, keys);
-    const seen = keys.get(key);
-    if (seen === undefined) keys.set(key, index);
-    else union(seen, index, NAME);
-  });
-  for (const keys of blocks.values()) {
-    const long = [...keys].map(([key, index]) => ({ points: [...key].map((char) => char.codePointAt(0)!), index })).filter((key) => key.points.length >= MIN_FUZZY_LENGTH);
-    for (let i = 0; i < long.length; i += 1) {
-      for (let j = i + 1; j < long.length; j += 1) {
-        const a = long[i]!;
-        const b = long[j]!;
-        const root = find(a.index);
-        if (root === find(b.index) && reasons[root]! & NAME) continue;
-        if (withinDistance(a.points, b.points, allowedDistance(Math.max(a.points.length, b.points.length)))) union(a.index, b.index, NAME);
+  }
+
+  /** A batch of customers, the first at index START: linked by e-mail, phone and name (only the keys in PART). */
+  add(customers: readonly DuplicateCandidate[], start: number, part: Part = wholePart): void {
+    customers.forEach((customer, offset) => {
+      if (start + offset < this.count) this.ids[start + offset] = customer.id;
+    });
+    this.emails(customers, start, part);
+    this.phones(customers, start, part);
+    this.names(customers, start, part);
+  }
+
+  /** A batch of customers, the first at index START: linked by e-mail (only the e-mails in PART). */
+  emails(customers: readonly DuplicateCandidate[], start: number, part: Part = wholePart): void {
+    this.byKey(customers, start, (customer) => normaliseEmail(customer.email), EMAIL, part);
+  }
+
+  /** A batch of customers: linked by phone (only the phones in PART). */
+  phones(customers: readonly DuplicateCandidate[], start: number, part: Part = wholePart): void {
+    this.byKey(customers, start, (customer) => normalisePhone(customer.phone), PHONE, part);
+  }
+
+  /** The e-mails and phones (of a part) are all in: their keys are let go. */
+  endKey(): void {
+    this.first = { [EMAIL]: new Map<string, number>(), [PHONE]: new Map<string, number>() };
+  }
+
+  /**
+   * A batch of customers: names, equal keys in one city linked through a map, the distinct keys kept per city and
+   * first letter (only the blocks of city and first letter in PART).
+   */
+  names(customers: readonly DuplicateCandidate[], start: number, part: Part = wholePart): void {
+    customers.forEach((customer, offset) => {
+      const index = start + offset;
+      if (index >= this.count) return;
+      const city = cityKey(customer.city);
+      const key = nameKey(customer.name);
+      if (city === null || key === '') return;
+      const block = `${city}\u0000${String.fromCodePoint(key.codePointAt(0)!)}`;
+      if (!inPart(block, part)) return;
+      const keys = this.blocks.get(block) ?? new Map<string, number>();
+      this.blocks.set(block, keys);
+      const seen = keys.get(key);
+      if (seen === undefined) keys.set(key, index);
+      else this.union(seen, index, NAME);
+    });
+  }
+
+  /** Every name is in: distinct long keys compared within their city and first letter; then the keys are let go. */
+  compareNames(): void {
+    for (const keys of this.blocks.values()) {
+      const long = [...keys].map(([key, index]) => ({ points: [...key].map((char) => char.codePointAt(0)!), index })).filter((key) => key.points.length >= MIN_FUZZY_LENGTH);
+      for (let i = 0; i < long.length; i += 1) {
+        for (let j = i + 1; j < long.length; j += 1) {
+          const a = long[i]!;
+          const b = long[j]!;
+          const root = this.find(a.index);
+          if (root === this.find(b.index) && this.reasons[root]! & NAME) continue;
+          if (withinDistance(a.points, b.points, allowedDistance(Math.max(a.points.length, b.points.length)))) this.union(a.index, b.index, NAME);
+        }
       }
     }
+    this.blocks = new Map();
   }
-  const members = new Map<number, DuplicateCandidate[]>();
-  customers.forEach((customer, index) => {
-    const root = find(index);
-    if (size[root]! < 2) return;
-    const group = members.get(root) ?? [];
-    members.set(root, group);
-    group.push(customer);
-  });
-  return [...members]
-    .map(([root, group]) => ({
-      members: group.sort((x, y) => x.id - y.id),
-      reasons: reasonOrder.filter((_, bit) => reasons[root]! & (1 << bit)),
-    }))
-    .sort((x, y) => x.members[0]!.id - y.members[0]!.id);
+
+  /** The groups of two or more linked customers, ordered by their first (lowest index) customer. */
+  groupIndex(): DuplicateGroupIndex {
+    const groupOfRoot = new Int32Array(this.count).fill(-1);
+    const groupOf = new Int32Array(this.count).fill(-1);
+    let groups = 0;
+    for (let index = 0; index < this.count; index++) {
+      const root = this.find(index);
+      if (this.size[root]! < 2) continue;
+      if (groupOfRoot[root] === -1) groupOfRoot[root] = groups++;
+      groupOf[index] = groupOfRoot[root]!;
+    }
+    const starts = new Int32Array(groups + 1);
+    const reasons = new Uint8Array(groups);
+    for (let index = 0; index < this.count; index++) if (groupOf[index]! >= 0) starts[groupOf[index]! + 1]! += 1;
+    for (let group = 0; group < groups; group++) starts[group + 1]! += starts[group]!;
+    const members = new Int32Array(starts[groups]!);
+    const next = starts.slice(0, groups);
+    for (let index = 0; index < this.count; index++) {
+      const group = groupOf[index]!;
+      if (group < 0) continue;
+      members[next[group]!++] = index;
+      reasons[group] = this.reasons[this.find(index)]!;
+    }
+    return { groups, members, starts, reasons, ids: this.ids };
+  }
 }

@@ -93,15 +93,30 @@ export function customerFilterParams(filter: CustomerFilter): Record<string, str
   };
 }
 
-export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<CustomerListRow[]> {
-  // With member levels (db/members.ts): each customer's level, and --level's filter on it.
-  const level = memberLevelSql();
-  const text = `SELECT ${listColumns}${filter.members ? `, ${level} AS level` : ''} FROM customers c
-    WHERE ${customerFilterWhere(sql)}
-      ${filter.members && filter.level !== undefined ? `AND ${level} = @level` : ''}
+/** The filters' condition, with member levels (db/members.ts) --level's on each customer's level too. */
+const listWhere = (sql: Sql, filter: CustomerFilter): string =>
+  `${customerFilterWhere(sql)} ${filter.members && filter.level !== undefined ? `AND ${memberLevelSql()} = @level` : ''}`;
+
+const listText = (sql: Sql, filter: CustomerFilter): string => `SELECT ${listColumns}${filter.members ? `, ${memberLevelSql()} AS level` : ''} FROM customers c
+    WHERE ${listWhere(sql, filter)}
     ORDER BY ${orderBy(sql)[filter.sort ?? 'name']}
     ${limitClause(filter.limit)}`;
-  return sql.all<CustomerListRow>(text, { ...customerFilterParams(filter), ...(filter.members ? { ...filter.members, level: filter.level ?? null } : {}) });
+
+const listParams = (filter: CustomerFilter) => ({ ...customerFilterParams(filter), ...(filter.members ? { ...filter.members, level: filter.level ?? null } : {}) });
+
+export async function listCustomers(sql: Sql, filter: CustomerFilter): Promise<CustomerListRow[]> {
+  return sql.all<CustomerListRow>(listText(sql, filter), listParams(filter));
+}
+
+/** listCustomers a batch at a time, in its order (a million customers are never all held). */
+export function customerListBatches(sql: Sql, filter: CustomerFilter): AsyncIterable<CustomerListRow[]> {
+  return sql.batches<CustomerListRow>(listText(sql, filter), listParams(filter), 2_000);
+}
+
+/** How many customers listCustomers gives for FILTER without its limit (the listing's title says it first). */
+export async function countCustomers(sql: Sql, filter: CustomerFilter): Promise<number> {
+  const all = { ...filter, limit: undefined };
+  return (await sql.value<number>(`SELECT count(*) FROM customers c WHERE ${listWhere(sql, all)}`, listParams(all))) ?? 0;
 }
 
 /** Substring search over name, company, e-mail and phone (Chinese substrings of any length work). */

@@ -16,8 +16,29 @@ export interface MergeResult {
   keepAfter: HistoryCounts;
 }
 
-export async function duplicateCandidates(sql: Sql): Promise<DuplicateCandidate[]> {
-  return sql.all<DuplicateCandidate>('SELECT id, external_id, name, email, phone, city FROM customers ORDER BY id');
+/** Every customer as crm customer duplicates compares them, a batch at a time, in id order (each call reads again from the first). */
+export function duplicateCandidateBatches(sql: Sql): AsyncIterable<DuplicateCandidate[]> {
+  return sql.batches<DuplicateCandidate>(candidatesText, undefined, 10_000);
+}
+
+/** How many customers duplicateCandidateBatches gives. */
+export async function duplicateCandidateCount(sql: Sql): Promise<number> {
+  return (await sql.value<number>('SELECT count(*) FROM customers')) ?? 0;
+}
+
+const candidatesText = 'SELECT id, external_id, name, email, phone, city FROM customers ORDER BY id';
+
+/** The external id, name and city of the customers IDS (the members of a batch of duplicate groups), by id. */
+export async function duplicateMembers(sql: Sql, ids: readonly number[]): Promise<Map<number, { id: number; external_id: string; name: string; city: string | null }>> {
+  const members = new Map<number, { id: number; external_id: string; name: string; city: string | null }>();
+  if (ids.length === 0) return members;
+  const rows = await sql.all<{ id: number; external_id: string; name: string; city: string | null }>(
+    `WITH wanted AS (${sql.dialect.jsonValues('@ids', 'bigint')})
+     SELECT c.id, c.external_id, c.name, c.city FROM wanted JOIN customers c ON c.id = wanted.value`,
+    { ids: JSON.stringify(ids) },
+  );
+  for (const row of rows) members.set(row.id, row);
+  return members;
 }
 
 /** Moves all of OTHER's history to KEEP, fills KEEP's empty fields, deletes OTHER; throws (and rolls back) if any row would be lost. */

@@ -90,16 +90,33 @@ export interface TierCustomer {
 
 /** The customers of one tier (or all when tier is null), most profitable first. */
 export async function pyramidCustomers(sql: Sql, period: Period, cuts: PyramidCuts, tier: number | null): Promise<TierCustomer[]> {
-  return sql.all<TierCustomer>(
-    `${tiered(sql)}
+  return sql.all<TierCustomer>(tierCustomersText(sql), { ...params(sql, period, cuts), tier });
+}
+
+/** pyramidCustomers a batch at a time, in its order (a million customers are never all held). */
+export function pyramidCustomerBatches(sql: Sql, period: Period, cuts: PyramidCuts, tier: number | null): AsyncIterable<TierCustomer[]> {
+  return sql.batches<TierCustomer>(tierCustomersText(sql), { ...params(sql, period, cuts), tier }, 2_000);
+}
+
+/** How many customers pyramidCustomers gives (the listing's title says it before the rows). */
+export async function pyramidCustomerCount(sql: Sql, period: Period, cuts: PyramidCuts, tier: number | null): Promise<number> {
+  return (
+    (await sql.value<number>(
+      `${tiered(sql)}
+       SELECT count(*) FROM tiered t JOIN customers c ON c.id = t.customer_id
+       WHERE CAST(@tier AS BIGINT) IS NULL OR t.tier = CAST(@tier AS BIGINT)`,
+      { ...params(sql, period, cuts), tier },
+    )) ?? 0
+  );
+}
+
+const tierCustomersText = (sql: Sql): string =>
+  `${tiered(sql)}
      SELECT c.id, c.external_id, c.name, t.tier, t.position, t.orders, t.revenue AS revenue_cents, t.profit AS profit_cents,
             coalesce(contacts.interactions, 0) AS interactions
      FROM tiered t JOIN customers c ON c.id = t.customer_id LEFT JOIN contacts ON contacts.customer_id = t.customer_id
      WHERE CAST(@tier AS BIGINT) IS NULL OR t.tier = CAST(@tier AS BIGINT)
-     ORDER BY t.position, c.external_id`,
-    { ...params(sql, period, cuts), tier },
-  );
-}
+     ORDER BY t.position, c.external_id`;
 
 /**
  * Tier of every customer with orders in the period (for snapshots): customer id → tier number; with ONLY, of those

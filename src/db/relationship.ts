@@ -170,3 +170,18 @@ const loyaltyFactsText = (sql: Sql): string =>
      LEFT JOIN latest_survey s ON s.customer_id = c.id AND s.newest = 1
      WHERE ${analysedContact('c')}
      ORDER BY c.id`;
+
+/**
+ * External id and name of the customers IDS (a batch of a listing's rows), in one statement whatever their number:
+ * on a server, one round trip per batch.
+ */
+export async function listedLabels(sql: Sql, ids: readonly number[]): Promise<Map<number, { externalId: string; name: string }>> {
+  const labels = new Map<number, { externalId: string; name: string }>();
+  if (ids.length === 0) return labels;
+  const rows = await sql.rows<[number, string, string]>(
+    `WITH wanted AS (${sql.dialect.jsonValues('@ids', 'bigint')}) SELECT c.id, c.external_id, c.name FROM wanted JOIN customers c ON c.id = wanted.value`,
+    { ids: JSON.stringify(ids) },
+  );
+  for (const [id, externalId, name] of rows) labels.set(id, { externalId, name });
+  return labels;
+}

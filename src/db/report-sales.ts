@@ -1,6 +1,7 @@
 // The SQL of the sales reports (products, profit, cohorts, monthly revenue): billed orders aggregated inside the
 // database, on either engine (one set of statements; ARCHITECTURE.md#storage).
 import { notBilledStatuses } from '../analysis/balance.js';
+import { Float64Column } from '../util/column.js';
 import type { Dialect } from './engine/dialect.js';
 import type { Sql } from './engine/sql.js';
 
@@ -160,12 +161,36 @@ export function customerProfitBatches(sql: Sql, window: OrderWindow): AsyncItera
   return sql.batches<CustomerProfit>(customerProfitsText(sql, window), windowParams(window), 5_000);
 }
 
-const customerProfitsText = (sql: Sql, window: OrderWindow): string =>
+/**
+ * The purchases, revenue and profit of every customer customerProfits lists, with their ids, in no particular order and
+ * without names or ranking: the whole list's facts, and its order, from one pass over the orders.
+ */
+export async function customerProfitColumns(sql: Sql, window: OrderWindow): Promise<{ ids: Float64Array; orders: Float64Array; revenue: Float64Array; profit: Float64Array }> {
+  const ids = new Float64Column();
+  const orders = new Float64Column();
+  const revenue = new Float64Column();
+  const profit = new Float64Column();
+  const text = `${perCustomerProfit(sql, window)} SELECT c.id, p.orders, p.revenue, p.profit FROM per_customer p JOIN customers c ON c.id = p.customer_id`;
+  for await (const batch of sql.rowBatches<[number, number, number, number]>(text, windowParams(window), 10_000)) {
+    for (const [id, purchases, cents, profitCents] of batch) {
+      ids.push(id);
+      orders.push(purchases);
+      revenue.push(cents);
+      profit.push(profitCents);
+    }
+  }
+  return { ids: ids.values(), orders: orders.values(), revenue: revenue.values(), profit: profit.values() };
+}
+
+const perCustomerProfit = (sql: Sql, window: OrderWindow): string =>
   `WITH per_customer AS (
      SELECT customer_id, ${countWhere(purchase)} AS orders, sum(amount_cents) AS revenue, sum(amount_cents - coalesce(cost_cents, 0)) AS profit
      FROM orders WHERE ${inWindow(sql.dialect, window)} AND ${customerSales}
      GROUP BY customer_id HAVING ${countWhere(purchase)} > 0
-   )
+   )`;
+
+const customerProfitsText = (sql: Sql, window: OrderWindow): string =>
+  `${perCustomerProfit(sql, window)}
    SELECT row_number() OVER ranking AS rank, c.external_id, c.name, c.owner, p.orders, p.revenue AS revenue_cents, p.profit AS profit_cents,
           sum(p.profit) OVER (ranking ROWS UNBOUNDED PRECEDING) AS cumulative_profit_cents,
           sum(p.profit) OVER () AS total_profit_cents, count(*) OVER () AS customers

@@ -1,17 +1,17 @@
 // Builds any `crm report NAME` from the database: the one core call the report command makes (no clock, no terminal).
 import type { Sql } from '../db/engine/sql.js';
-import { cohortCells, customerProfitBatches, customerProfits, orderCoverage, productTotals, type CustomerProfit } from '../db/report-sales.js';
+import { cohortCells, customerProfitBatches, customerProfitColumns, orderCoverage, productTotals, type CustomerProfit } from '../db/report-sales.js';
 import { complaintTimes, ownerContacts, ownerSales } from '../db/report-people.js';
 import { advancePayments, paymentsRecorded, receivableTotals, receivables } from '../db/receivables.js';
 import type { ResolvedPeriod } from './period.js';
-import { cohortsReport, productsReport, profitFacts, profitFactsOf, profitListing, profitReport, type ProfitFacts, type ReportContext } from './sales-reports.js';
+import { cohortsReport, productsReport, profitFacts, profitFactsOf, profitListing, profitStream, type ProfitFacts, type ReportContext } from './sales-reports.js';
 import { receivablesReport, salespeopleReport } from './people-reports.js';
 import type { Lang, Report } from './types.js';
 import { customerNamesById, customerValues, type CustomerValue, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals, type MonthRevenue } from '../db/report-sales.js';
 import { customerStandings, lifecycleStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type LifecycleRead, type Standings } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
-import { lostReport, satisfactionReport } from './customer-reports.js';
+import { lostReport, lostStreamReport, satisfactionReport } from './customer-reports.js';
 import { addMonths } from './period.js';
 import { addDays } from '../util/dates.js';
 import { leadFacts, partnerFacts } from '../db/leads.js';
@@ -45,7 +45,13 @@ type Builder = (sql: Sql, options: BuildOptions, context: ReportContext) => Prom
 const builders: Record<string, Builder> = {
   products: async (sql, { period }, context) => productsReport(await productTotals(sql, period), await orderCoverage(sql, period), context),
   profit: async (sql, { period, limit, lifecycle: known }, context) => {
-    if (limit === undefined) return profitReport(await customerProfits(sql, period), await orderCoverage(sql, period, true), context);
+    if (limit === undefined) {
+      // Every customer's figures from one pass over the orders (no names, no ranking): the whole list's facts, and its
+      // order as a typed array; the names are read a batch of rows at a time as they are written.
+      const columns = await customerProfitColumns(sql, period);
+      const facts = profitFactsOf(columns);
+      return profitListing(profitStream(columns, facts, (ids) => customerNamesById(sql, ids)), facts, await orderCoverage(sql, period, true), context);
+    }
     // All history: the lifecycle pass has every customer's profit already (the same orders, the same sums).
     const head = known?.standings.hasValues && period.since === null ? await profitHead(sql, known.standings, limit) : null;
     if (head) return { ...profitListing(head.rows, head.facts, await orderCoverage(sql, period, true), context), rowsInAll: head.facts.customers };
@@ -135,11 +141,31 @@ const builders: Record<string, Builder> = {
       const report = lostReport(candidates.filter((at) => shown.has(standings.idAt(at))).map((at) => standings.at(at)), best, tiers, tierDate, context);
       return { ...report, rowsInAll: positions.length, totals: { ...report.totals, ...totals } };
     }
-    const lost = known ? lostAmong(known.standings, period) : await lostIn(sql, period);
     if (limit === undefined) {
-      const tiers = await tierByCustomer(sql, tierPeriod, new Set(lost.map((customer) => customer.customerId)));
-      return lostReport(lost, await customerValues(sql, lost.map((customer) => customer.customerId), period.asOf), tiers, tierDate, context);
+      // Every lost customer, most profitable first, from the standings' figures (their profit orders them, their sums
+      // are the totals); the rest of a row is read as the rows are written, so a million are never all held.
+      const standings = known?.standings.hasValues
+        ? known.standings
+        : (await lifecycleStandings(sql, period.asOf, { includePartners: period.includePartners, values: true })).standings;
+      const positions = standings.lostSince(period.since);
+      const totals = { orders: 0, revenue: 0, profit: 0 };
+      for (const at of positions) {
+        const value = standings.valuesAt(at);
+        totals.orders += value.orders;
+        totals.revenue += value.revenueCents;
+        totals.profit += value.profitCents;
+      }
+      const tiers = await tierByCustomer(sql, tierPeriod, new Set(positions.map((at) => standings.idAt(at))));
+      return lostStreamReport(
+        { positions, standingAt: (at) => standings.at(at), profitAt: (at) => standings.profitAt(at) },
+        (ids) => customerValues(sql, ids, period.asOf),
+        tiers,
+        totals,
+        tierDate,
+        context,
+      );
     }
+    const lost = known ? lostAmong(known.standings, period) : await lostIn(sql, period);
     // The most valuable LIMIT: values read a batch at a time, the best kept (lostReport's order), the totals summed.
     const best: CustomerValue[] = [];
     const totals = { orders: 0, revenue: 0, profit: 0 };

@@ -7,6 +7,7 @@ import type { CustomerStanding } from './analysis-inputs.js';
 import { tiers } from './analysis-inputs.js';
 import { periodText, say, type ReportContext } from './sales-reports.js';
 import type { Column, Lang, Report, Row } from './types.js';
+import { rankedStream } from './stream.js';
 
 const tierName = (tier: number | undefined, lang: Lang): string | null => (tier === undefined ? null : lang === 'zh' ? tiers[tier]!.nameZh : tiers[tier]!.name);
 
@@ -28,25 +29,54 @@ export const lostColumns: Column[] = [
 export function lostReport(lost: CustomerStanding[], values: CustomerValue[], tierBefore: Map<number, number>, tierDate: string, context: ReportContext): Report {
   const standing = new Map(lost.map((customer) => [customer.customerId, customer]));
   const rows = values
-    .map((value) => ({
-      customer_id: value.external_id, name: value.name, owner: value.owner, lost_on: standing.get(value.customer_id)!.lostOn,
-      last_order: standing.get(value.customer_id)!.lastOrder, orders: value.orders, revenue: value.revenue_cents, profit: value.profit_cents,
-      tier_before: tierName(tierBefore.get(value.customer_id), context.lang), last_contact_at: value.last_contact_at, last_contact: value.last_contact,
-    }))
+    .map((value) => lostRow(value, standing.get(value.customer_id)!, tierBefore, context.lang))
     .sort((a, b) => b.profit - a.profit || a.customer_id.localeCompare(b.customer_id));
+  const totals = {
+    orders: rows.reduce((sum, row) => sum + row.orders, 0),
+    revenue: rows.reduce((sum, row) => sum + row.revenue, 0),
+    profit: rows.reduce((sum, row) => sum + row.profit, 0),
+  };
+  return lostListing({ rows }, totals, tierDate, context);
+}
+
+/**
+ * lostReport with its rows made as they are written (Report.stream), most profitable first: LOST holds the lost
+ * customers' standings (at POSITIONS) and their profit, the rest of a row (name, owner, figures, last contact) is read
+ * a batch of rows at a time by VALUESOF; TOTALS are the figures summed over them all.
+ */
+export function lostStreamReport(
+  lost: { positions: readonly number[]; standingAt: (position: number) => CustomerStanding; profitAt: (position: number) => number },
+  valuesOf: (customerIds: number[]) => Promise<CustomerValue[]>,
+  tierBefore: Map<number, number>,
+  totals: { orders: number; revenue: number; profit: number },
+  tierDate: string,
+  context: ReportContext,
+): Report {
+  const stream = rankedStream({
+    key: Float64Array.from(lost.positions, lost.profitAt),
+    ids: Float64Array.from(lost.positions, (position) => lost.standingAt(position).customerId),
+    lookup: async (ids) => new Map((await valuesOf(ids)).map((value) => [value.customer_id, value])),
+    externalId: (value) => value.external_id,
+    row: (entry, value) => lostRow(value!, lost.standingAt(lost.positions[entry]!), tierBefore, context.lang),
+  });
+  return lostListing({ rows: [], stream }, totals, tierDate, context);
+}
+
+const lostRow = (value: CustomerValue, standing: CustomerStanding, tierBefore: Map<number, number>, lang: Lang) => ({
+  customer_id: value.external_id, name: value.name, owner: value.owner, lost_on: standing.lostOn,
+  last_order: standing.lastOrder, orders: value.orders, revenue: value.revenue_cents, profit: value.profit_cents,
+  tier_before: tierName(tierBefore.get(value.customer_id), lang), last_contact_at: value.last_contact_at, last_contact: value.last_contact,
+});
+
+function lostListing(listed: Pick<Report, 'rows' | 'stream'>, totals: { orders: number; revenue: number; profit: number }, tierDate: string, context: ReportContext): Report {
   return {
     name: 'lost',
     title: `Customers lost, ${periodText(context)}: the win-back list`,
     titleZh: `流失客户（挽回名单），${periodText(context)}`,
     asOf: context.asOf,
     columns: lostColumns,
-    rows,
-    totals: {
-      name: say(context.lang, 'Total', '合计'),
-      orders: rows.reduce((sum, row) => sum + row.orders, 0),
-      revenue: rows.reduce((sum, row) => sum + row.revenue, 0),
-      profit: rows.reduce((sum, row) => sum + row.profit, 0),
-    },
+    ...listed,
+    totals: { name: say(context.lang, 'Total', '合计'), ...totals },
     notes: [
       say(context.lang, 'lost on = last order + 365 days, or + 4× their average gap between purchases when that is longer', '流失日期 = 最后下单 + 365 天，若平均购买间隔的 4 倍更长则按后者'),
       say(context.lang, `tier before: the value pyramid of all orders up to ${tierDate}`, `流失前层级：截至 ${tierDate} 全部订单的价值金字塔`),

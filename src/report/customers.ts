@@ -1,7 +1,8 @@
 // Customer listings (crm customer list / search) as reports; the customer file is report/customer-file.ts.
 import { contactKindLabels, leadStateLabels } from './codes.js';
 import type { CustomerListRow } from '../db/customers.js';
-import type { Column, Lang, Report } from './types.js';
+import type { Column, Lang, Report, Row } from './types.js';
+import { streamOf } from './stream.js';
 import { localDayOf } from '../util/zone.js';
 
 const listColumns: Column[] = [
@@ -66,15 +67,25 @@ export function limitNote(options: CustomerListOptions): string | null {
   return `showing the first ${count} ${options.noun ?? 'customers'}; use --limit for more`;
 }
 
-export function customerListReport(rows: CustomerListRow[], title = 'Customers', options: CustomerListOptions = {}): Report {
+/** Customers read a batch at a time (crm customer list): COUNT of them in all. */
+export interface CustomerRowStream {
+  count: number;
+  batches: () => AsyncIterable<readonly CustomerListRow[]>;
+}
+
+/** The listing of ROWS, or of a stream of them (written as they are read, never all held); the same text either way. */
+export function customerListReport(rows: CustomerListRow[] | CustomerRowStream, title = 'Customers', options: CustomerListOptions = {}): Report {
+  const count = Array.isArray(rows) ? rows.length : rows.count;
+  const listed = (toRow: (row: CustomerListRow) => Row): Pick<Report, 'rows' | 'stream'> =>
+    Array.isArray(rows) ? { rows: rows.map(toRow) } : { rows: [], stream: streamOf(rows.count, rows.batches, (batch) => batch.map(toRow)) };
   if (options.leads) {
     return {
       name: 'customers',
-      title: `Leads (${rows.length})`,
-      titleZh: `销售线索（${rows.length}）`,
+      title: `Leads (${count})`,
+      titleZh: `销售线索（${count}）`,
       json: 'array',
       columns: leadColumns,
-      rows: rows.map((row) => ({
+      ...listed((row) => ({
         customer_id: row.external_id, name: row.name, kind: row.kind, source: row.channel, owner: row.owner, company: row.company, city: row.city,
         phone: row.phone, email: row.email, recorded_on: localDayOf(row.created_at, options.zone ?? 'UTC'), state: row.dropped_at ? `dropped ${row.dropped_at}` : 'open',
         drop_reason: row.drop_reason,
@@ -91,11 +102,11 @@ export function customerListReport(rows: CustomerListRow[], title = 'Customers',
   const columns = [...listColumns.slice(0, 3), ...extra, ...listColumns.slice(3)];
   return {
     name: 'customers',
-    title: `${title} (${rows.length})`,
-    titleZh: `客户（${rows.length}）`,
+    title: `${title} (${count})`,
+    titleZh: `客户（${count}）`,
     json: 'array',
     columns,
-    rows: rows.map((row) => ({
+    ...listed((row) => ({
       customer_id: row.external_id, name: row.name, kind: row.kind, ...(options.source ? { source: row.channel } : {}),
       ...(options.levels ? { level: row.level ?? null } : {}), company: row.company, city: row.city,
       owner: row.owner, email: row.email, phone: row.phone, tags: row.tags, orders: row.orders, revenue: row.revenue_cents, last_order: row.last_order,

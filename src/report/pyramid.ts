@@ -2,7 +2,8 @@
 import type { PyramidLevel, Tier } from '../analysis/pyramid.js';
 import type { TierCustomer } from '../db/pyramid.js';
 import { tiers } from '../analysis/pyramid.js';
-import type { Column, Lang, Report } from './types.js';
+import type { Column, Lang, Report, Row } from './types.js';
+import { streamOf } from './stream.js';
 
 /** The first columns of a tier's customer listing (crm pyramid --customers, by profit or by CLV). */
 export const tierListingColumns: Column[] = [
@@ -111,12 +112,28 @@ export function pyramidReport(levels: PyramidLevel[], options: PyramidReportOpti
   };
 }
 
-export function tierCustomersReport(rows: TierCustomer[], options: { asOf: string; lang: Lang; tier: Tier | null }): Report {
+/** The customers of a tier (crm pyramid --customers): ROWS, or a stream of them written as they are read (never all held). */
+export function tierCustomersReport(
+  rows: TierCustomer[] | { count: number; batches: () => AsyncIterable<readonly TierCustomer[]> },
+  options: { asOf: string; lang: Lang; tier: Tier | null },
+): Report {
   const which = options.tier ? tierLabel(options.tier, options.lang) : options.lang === 'zh' ? '全部层级' : 'All tiers';
+  const count = Array.isArray(rows) ? rows.length : rows.count;
+  const toRow = (row: TierCustomer): Row => ({
+    rank: row.position,
+    customer_id: row.external_id,
+    name: row.name,
+    tier: tierLabel(tiers[row.tier]!, options.lang),
+    orders: row.orders,
+    revenue: row.revenue_cents,
+    profit: row.profit_cents,
+    interactions: row.interactions,
+    loss_making: row.profit_cents < 0 ? (options.lang === 'zh' ? '是' : 'yes') : null,
+  });
   return {
     name: 'pyramid-customers',
-    title: `${which}: customers by profit as of ${options.asOf} (${rows.length})`,
-    titleZh: `${which}：按利润排列的客户（截至 ${options.asOf}，${rows.length} 位）`,
+    title: `${which}: customers by profit as of ${options.asOf} (${count})`,
+    titleZh: `${which}：按利润排列的客户（截至 ${options.asOf}，${count} 位）`,
     asOf: options.asOf,
     columns: [
       ...tierListingColumns,
@@ -126,16 +143,6 @@ export function tierCustomersReport(rows: TierCustomer[], options: { asOf: strin
       { key: 'interactions', label: 'Interactions', labelZh: '互动次数', type: 'integer' },
       { key: 'loss_making', label: 'Loss-making', labelZh: '亏损', type: 'text' },
     ],
-    rows: rows.map((row) => ({
-      rank: row.position,
-      customer_id: row.external_id,
-      name: row.name,
-      tier: tierLabel(tiers[row.tier]!, options.lang),
-      orders: row.orders,
-      revenue: row.revenue_cents,
-      profit: row.profit_cents,
-      interactions: row.interactions,
-      loss_making: row.profit_cents < 0 ? (options.lang === 'zh' ? '是' : 'yes') : null,
-    })),
+    ...(Array.isArray(rows) ? { rows: rows.map(toRow) } : { rows: [], stream: streamOf(rows.count, rows.batches, (batch) => batch.map(toRow)) }),
   };
 }

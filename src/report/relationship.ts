@@ -6,7 +6,11 @@ import { stages } from '../analysis/lifecycle.js';
 import { levelNames, relationshipNames, type TierAdvice } from '../analysis/advise.js';
 import type { LoyaltyFacts } from '../db/relationship.js';
 import { tierLabel } from './pyramid.js';
-import type { Lang, Report } from './types.js';
+import type { Lang, Report, Row } from './types.js';
+import type { CustomerLabel } from '../db/analysis.js';
+import { rankedStream } from './stream.js';
+import { addDays } from '../util/dates.js';
+import { Float64Column } from '../util/column.js';
 
 const named = (item: { name: string; nameZh: string }, lang: Lang): string => (lang === 'zh' ? item.nameZh : item.name);
 const total = (lang: Lang): string => (lang === 'zh' ? '合计' : 'Total');
@@ -32,14 +36,79 @@ export function lifecycleSummaryReport(summary: StageSummary[], options: { asOf:
   };
 }
 
-/** A call list: customers of a stage (or all), most valuable (revenue) first. */
-export function lifecycleCustomersReport(customers: CustomerStage[], options: { asOf: string; lang: Lang; stageName?: string }): Report {
-  const sorted = [...customers].sort((a, b) => b.history.revenue_cents - a.history.revenue_cents || a.history.external_id.localeCompare(b.history.external_id));
+/**
+ * The customers of a lifecycle listing, a typed array of numbers each (a million customers are some 70 MB here, outside
+ * the JavaScript heap, not a million objects); names and external ids are looked up as the rows are written.
+ */
+export class LifecycleListing {
+  private readonly columns = {
+    ids: new Float64Column(), revenue: new Float64Column(), stage: new Float64Column(), recency: new Float64Column(), tenure: new Float64Column(),
+    orders: new Float64Column(), gap: new Float64Column(), recent: new Float64Column(), prior: new Float64Column(),
+  };
+  private views: { [name in keyof LifecycleListing['columns']]: Float64Array } | null = null;
+
+  add(customer: CustomerStage): void {
+    const columns = this.columns;
+    columns.ids.push(customer.history.id);
+    columns.revenue.push(customer.history.revenue_cents);
+    columns.stage.push(stages.findIndex((stage) => stage.key === customer.stage));
+    columns.recency.push(customer.facts.recencyDays);
+    columns.tenure.push(customer.facts.tenureDays);
+    columns.orders.push(customer.history.orders);
+    // NaN: no gap (one purchase day).
+    columns.gap.push(customer.averageGapDays ?? Number.NaN);
+    columns.recent.push(customer.history.recent_cents);
+    columns.prior.push(customer.history.prior_cents);
+  }
+
+  get size(): number {
+    return this.columns.ids.length;
+  }
+
+  /** The columns as they stand (every customer added). */
+  values(): { [name in keyof LifecycleListing['columns']]: Float64Array } {
+    const columns = this.columns;
+    this.views ??= {
+      ids: columns.ids.values(), revenue: columns.revenue.values(), stage: columns.stage.values(), recency: columns.recency.values(), tenure: columns.tenure.values(),
+      orders: columns.orders.values(), gap: columns.gap.values(), recent: columns.recent.values(), prior: columns.prior.values(),
+    };
+    return this.views;
+  }
+
+  /** Entry AT as a row of the listing (its last order is recency days before ASOF, as the recency was counted). */
+  row(at: number, label: CustomerLabel | undefined, asOf: string, lang: Lang): Row {
+    const columns = this.values();
+    const gap = columns.gap[at]!;
+    return {
+      customer_id: label?.externalId ?? null,
+      name: label?.name ?? null,
+      stage: named(stages[columns.stage[at]!]!, lang),
+      recency_days: columns.recency[at]!,
+      tenure_days: columns.tenure[at]!,
+      orders: columns.orders[at]!,
+      average_gap_days: Number.isNaN(gap) ? null : gap,
+      revenue: columns.revenue[at]!,
+      recent_revenue: columns.recent[at]!,
+      prior_revenue: columns.prior[at]!,
+      last_order: addDays(asOf, -columns.recency[at]!),
+    };
+  }
+}
+
+/**
+ * A call list: customers of a stage (or all), most valuable (revenue) first. The rows are made as they are written
+ * (Report.stream): only their order is held, and LABELSOF looks up the names of a batch of rows at a time.
+ */
+export function lifecycleCustomersReport(
+  customers: LifecycleListing,
+  labelsOf: (customerIds: number[]) => Promise<Map<number, CustomerLabel>>,
+  options: { asOf: string; lang: Lang; stageName?: string },
+): Report {
   const which = options.stageName ?? (options.lang === 'zh' ? '全部阶段' : 'All stages');
   return {
     name: 'lifecycle-customers',
-    title: `${which}: customers by value as of ${options.asOf} (${sorted.length})`,
-    titleZh: `${which}：按价值排列的客户（截至 ${options.asOf}，${sorted.length} 位）`,
+    title: `${which}: customers by value as of ${options.asOf} (${customers.size})`,
+    titleZh: `${which}：按价值排列的客户（截至 ${options.asOf}，${customers.size} 位）`,
     asOf: options.asOf,
     columns: [
       { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
@@ -54,19 +123,14 @@ export function lifecycleCustomersReport(customers: CustomerStage[], options: { 
       { key: 'prior_revenue', label: '90 days before', labelZh: '前90天', type: 'money' },
       { key: 'last_order', label: 'Last order', labelZh: '最近下单', type: 'date' },
     ],
-    rows: sorted.map((customer) => ({
-      customer_id: customer.history.external_id,
-      name: customer.history.name,
-      stage: named(stages.find((stage) => stage.key === customer.stage)!, options.lang),
-      recency_days: customer.facts.recencyDays,
-      tenure_days: customer.facts.tenureDays,
-      orders: customer.history.orders,
-      average_gap_days: customer.averageGapDays,
-      revenue: customer.history.revenue_cents,
-      recent_revenue: customer.history.recent_cents,
-      prior_revenue: customer.history.prior_cents,
-      last_order: customer.history.last_order,
-    })),
+    rows: [],
+    stream: rankedStream({
+      key: customers.values().revenue,
+      ids: customers.values().ids,
+      lookup: labelsOf,
+      externalId: (label) => label.externalId,
+      row: (at, label) => customers.row(at, label, options.asOf, options.lang),
+    }),
   };
 }
 
@@ -100,12 +164,54 @@ export function loyaltySummaryReport(summary: LoyaltySummary[], options: { asOf:
   };
 }
 
-export function loyaltyCustomersReport(rows: { facts: LoyaltyFacts; form: LoyaltyForm }[], options: { asOf: string; lang: Lang }): Report {
-  const sorted = [...rows].sort((a, b) => b.facts.revenue_cents - a.facts.revenue_cents || a.facts.external_id.localeCompare(b.facts.external_id));
+/** The customers of a loyalty listing, a typed array of numbers each (outside the JavaScript heap); names and external ids are looked up as the rows are written. */
+export class LoyaltyListing {
+  private readonly columns = {
+    ids: new Float64Column(), revenue: new Float64Column(), form: new Float64Column(), satisfaction: new Float64Column(), orders: new Float64Column(), recentOrders: new Float64Column(),
+  };
+  private views: { [name in keyof LoyaltyListing['columns']]: Float64Array } | null = null;
+
+  add(facts: LoyaltyFacts, form: LoyaltyForm): void {
+    const columns = this.columns;
+    columns.ids.push(facts.id);
+    columns.revenue.push(facts.revenue_cents);
+    columns.form.push(loyaltyForms.findIndex((item) => item.key === form));
+    // NaN: no survey.
+    columns.satisfaction.push(facts.satisfaction ?? Number.NaN);
+    columns.orders.push(facts.orders);
+    columns.recentOrders.push(facts.recent_orders);
+  }
+
+  get size(): number {
+    return this.columns.ids.length;
+  }
+
+  /** The columns as they stand (every customer added). */
+  values(): { [name in keyof LoyaltyListing['columns']]: Float64Array } {
+    const columns = this.columns;
+    this.views ??= {
+      ids: columns.ids.values(), revenue: columns.revenue.values(), form: columns.form.values(), satisfaction: columns.satisfaction.values(),
+      orders: columns.orders.values(), recentOrders: columns.recentOrders.values(),
+    };
+    return this.views;
+  }
+
+  row(at: number, label: CustomerLabel | undefined, lang: Lang): Row {
+    const columns = this.values();
+    const satisfaction = columns.satisfaction[at]!;
+    return {
+      customer_id: label?.externalId ?? null, name: label?.name ?? null, form: named(loyaltyForms[columns.form[at]!]!, lang),
+      satisfaction: Number.isNaN(satisfaction) ? null : satisfaction, orders: columns.orders[at]!, recent_orders: columns.recentOrders[at]!, revenue: columns.revenue[at]!,
+    };
+  }
+}
+
+/** Customers with their loyalty form, most valuable (revenue) first, made as they are written (Report.stream; LABELSOF names a batch). */
+export function loyaltyCustomersReport(customers: LoyaltyListing, labelsOf: (customerIds: number[]) => Promise<Map<number, CustomerLabel>>, options: { asOf: string; lang: Lang }): Report {
   return {
     name: 'loyalty-customers',
-    title: `Customers by loyalty as of ${options.asOf} (${sorted.length})`,
-    titleZh: `客户忠诚明细（截至 ${options.asOf}，${sorted.length} 位）`,
+    title: `Customers by loyalty as of ${options.asOf} (${customers.size})`,
+    titleZh: `客户忠诚明细（截至 ${options.asOf}，${customers.size} 位）`,
     asOf: options.asOf,
     columns: [
       { key: 'customer_id', label: 'ID', labelZh: '客户编号', type: 'text' },
@@ -116,10 +222,14 @@ export function loyaltyCustomersReport(rows: { facts: LoyaltyFacts; form: Loyalt
       { key: 'recent_orders', label: 'Recent orders', labelZh: '近期订单', type: 'integer' },
       { key: 'revenue', label: 'Revenue', labelZh: '销售额', type: 'money' },
     ],
-    rows: sorted.map(({ facts, form }) => ({
-      customer_id: facts.external_id, name: facts.name, form: named(loyaltyForms.find((item) => item.key === form)!, options.lang),
-      satisfaction: facts.satisfaction, orders: facts.orders, recent_orders: facts.recent_orders, revenue: facts.revenue_cents,
-    })),
+    rows: [],
+    stream: rankedStream({
+      key: customers.values().revenue,
+      ids: customers.values().ids,
+      lookup: labelsOf,
+      externalId: (label) => label.externalId,
+      row: (at, label) => customers.row(at, label, options.lang),
+    }),
   };
 }
 

@@ -2,7 +2,8 @@
 import type { CohortCell, CustomerProfit, OrderCoverage, ProductTotals } from '../db/report-sales.js';
 import { addMonths } from './period.js';
 import { barChart } from './charts.js';
-import type { Column, Lang, Report, Row } from './types.js';
+import type { Column, Lang, Report, Row, RowStream } from './types.js';
+import { rankedStream } from './stream.js';
 
 export interface ReportContext {
   since: string | null;
@@ -175,25 +176,35 @@ export function profitFactsOf(columns: { orders: ArrayLike<number>; revenue: Arr
   return facts;
 }
 
-/** docs/rules.md#reports, profit contribution analysis: customers by profit with cumulative shares (Pareto). */
-export async function profitReport(customers: CustomerProfit[], coverage: OrderCoverage, context: ReportContext): Promise<Report> {
-  return profitListing(customers, (await profitFacts([customers])).facts, coverage, context);
-}
+/** One customer of the ranking as a row of the profit report (TOTAL: the whole list's profit). */
+const profitRow = (customer: CustomerProfit, total: number): Row => ({
+  rank: customer.rank,
+  customer_id: customer.external_id,
+  name: customer.name,
+  owner: customer.owner,
+  orders: customer.orders,
+  revenue: customer.revenue_cents,
+  profit: customer.profit_cents,
+  cumulative_profit_percent: share(customer.cumulative_profit_cents, total),
+  cumulative_customers_percent: (100 * customer.rank) / customer.customers,
+});
 
-/** The profit report listing CUSTOMERS (all of them, or the first of the ranking) with FACTS about the whole list. */
-export function profitListing(customers: CustomerProfit[], facts: ProfitFacts, coverage: OrderCoverage, context: ReportContext): Report {
+/**
+ * docs/rules.md#reports, profit contribution analysis: customers by profit with cumulative shares (Pareto).
+ * The profit report listing CUSTOMERS (all of them, or the first of the ranking; or the whole ranking read a batch at a
+ * time as it is written, never all held) with FACTS about the whole list.
+ */
+export function profitListing(
+  customers: CustomerProfit[] | RowStream,
+  facts: ProfitFacts,
+  coverage: OrderCoverage,
+  context: ReportContext,
+): Report {
   const total = facts.totalProfitCents;
-  const rows: Row[] = customers.map((customer) => ({
-    rank: customer.rank,
-    customer_id: customer.external_id,
-    name: customer.name,
-    owner: customer.owner,
-    orders: customer.orders,
-    revenue: customer.revenue_cents,
-    profit: customer.profit_cents,
-    cumulative_profit_percent: share(customer.cumulative_profit_cents, total),
-    cumulative_customers_percent: (100 * customer.rank) / customer.customers,
-  }));
+  const toRow = (customer: CustomerProfit): Row => profitRow(customer, total);
+  const listed: Pick<Report, 'rows' | 'stream'> = Array.isArray(customers)
+    ? { rows: customers.map(toRow) }
+    : { rows: [], stream: customers };
   const cumulativeShare = (percent: number) => share(facts.cumulativeAt.get(rankAt(facts.customers, percent)) ?? 0, total);
   const headPercent = facts.customers === 0 ? null : cumulativeShare(paretoTop);
   const headline =
@@ -211,7 +222,7 @@ export function profitListing(customers: CustomerProfit[], facts: ProfitFacts, c
     titleZh: `利润贡献分析，${periodText(context)}${headline}`,
     asOf: context.asOf,
     columns: profitColumns,
-    rows,
+    ...listed,
     totals: {
       name: say(context.lang, 'Total', '合计'),
       orders: facts.orders,
@@ -220,6 +231,45 @@ export function profitListing(customers: CustomerProfit[], facts: ProfitFacts, c
     },
     notes,
     picture: facts.customers && total > 0 ? `${say(context.lang, 'Share of profit from the top customers', '头部客户的利润占比')}\n${barChart(deciles)}` : undefined,
+  };
+}
+
+/**
+ * The whole ranking of crm report profit (customerProfits' rows, most profitable first, ties in external id order) made
+ * as it is written, from every customer's figures in COLUMNS: only the order is held, and NAMESOF reads the names of a
+ * batch of rows (in external id order, as the database sorts them) when the batch is made.
+ */
+export function profitStream(
+  columns: { ids: Float64Array; orders: ArrayLike<number>; revenue: ArrayLike<number>; profit: Float64Array },
+  facts: ProfitFacts,
+  namesOf: (ids: number[]) => Promise<{ id: number; external_id: string; name: string; owner: string | null }[]>,
+): RowStream {
+  let rank = 0;
+  let cumulative = 0;
+  const stream = rankedStream({
+    key: columns.profit,
+    ids: columns.ids,
+    lookup: async (ids) => new Map((await namesOf(ids)).map((customer) => [customer.id, customer])),
+    externalId: (customer) => customer.external_id,
+    ties: 'lookup',
+    row: (at, customer) => {
+      rank += 1;
+      cumulative += columns.profit[at]!;
+      return profitRow({
+        rank, external_id: customer?.external_id ?? '', name: customer?.name ?? '', owner: customer?.owner ?? null, orders: columns.orders[at]!,
+        revenue_cents: columns.revenue[at]!, profit_cents: columns.profit[at]!, cumulative_profit_cents: cumulative,
+        total_profit_cents: facts.totalProfitCents, customers: facts.customers,
+      }, facts.totalProfitCents);
+    },
+  });
+  return {
+    count: stream.count,
+    // Each reading starts the ranks and running sums again (a table for a file reads the rows twice).
+    batches: () => {
+      rank = 0;
+      cumulative = 0;
+      return stream.batches();
+    },
   };
 }
 

@@ -55,7 +55,7 @@ describe('code columns', () => {
 
   it('every map has English and Chinese words for each code, and no two codes share words', () => {
     expect(Object.keys(agendaKindLabels).sort()).toEqual(
-      ['complaint_open', 'followup_due', 'followup_overdue', 'receivable_over_60_days', 'valuable_in_decline', 'valuable_p_alive_fell', 'valuable_went_quiet'],
+      ['complaint_open', 'contact_due', 'followup_due', 'followup_overdue', 'receivable_over_60_days', 'valuable_in_decline', 'valuable_p_alive_fell', 'valuable_went_quiet'],
     );
     expect(Object.keys(verdictLabels).sort()).toEqual(['harmed', 'no_effect', 'too_small', 'worked']);
     expect(Object.keys(checkStatusLabels).sort()).toEqual(['fail', 'info', 'ok', 'warn']);

@@ -2,9 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  groupDuplicates, nameKey, normaliseEmail, normalisePhone, withinDistance, type DuplicateCandidate,
+  groupDuplicates, nameKey, normaliseEmail, normalisePhone, reasonsOf, withinDistance, type DuplicateCandidate,
 } from '../../src/analysis/duplicates.js';
 import { levenshtein, similarNames } from '../helpers/similar-names.js';
+import { duplicatesOf } from '../../src/report/duplicates.js';
 
 describe('normalisation', () => {
   it.each([
@@ -144,6 +145,35 @@ describe('groupDuplicates', () => {
         expect(grouped(customers)).toEqual(naiveGroups(customers));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('read a pass at a time, the keys a share at a time (crm customer duplicates on a big shop), the same groups', async () => {
+    const names = ['Emma Clarke', 'Emma Clark', 'Clarke Emma', 'Oliver Smith', 'Olivia Smith', '王伟', '王玮', '王 伟', 'Generated Person 12', 'Generated Person 13'];
+    const arbitrary = fc.array(
+      fc.record({
+        name: fc.constantFrom(...names),
+        email: fc.option(fc.constantFrom('a@x.cn', 'A@x.cn', 'b@x.cn', 'c@x.cn'), { nil: null }),
+        phone: fc.option(fc.constantFrom('13800138000', '+86 138 0013 8000', '021-62345678', '021 6234 5679'), { nil: null }),
+        city: fc.option(fc.constantFrom('上海', 'Hangzhou', 'hangzhou', 'Beijing'), { nil: null }),
+      }),
+      { maxLength: 30 },
+    );
+    // Batches of 4 customers, keys in shares of 1,000 (one pass for all keys), 3 and 7 customers' worth.
+    const read = (customers: DuplicateCandidate[]) => async function* () {
+      for (let start = 0; start < customers.length; start += 4) yield customers.slice(start, start + 4);
+    };
+    await fc.assert(
+      fc.asyncProperty(arbitrary, fc.constantFrom(1_000, 3, 7), async (records, keysPerPass) => {
+        const customers = records.map((record, index) => customer(index + 1, record.name, record));
+        const found = await duplicatesOf(customers.length, read(customers), keysPerPass);
+        const groups = Array.from({ length: found.groups }, (_, group) => [
+          Array.from(found.members.subarray(found.starts[group]!, found.starts[group + 1]!), (index) => found.ids[index]!),
+          reasonsOf(found.reasons[group]!).join('; '),
+        ]);
+        expect(groups).toEqual(grouped(customers));
+      }),
+      { numRuns: 200 },
     );
   });
 });

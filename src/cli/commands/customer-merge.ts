@@ -10,11 +10,13 @@ export function registerCustomerMerge(customer: Command, context: CliContext): v
       .description('groups of customers that are probably the same: same e-mail or phone, or very similar names in one city')
       .addHelpText('after', '\nE-mails are compared in lower case, phones by their digits (without +86/0086 or an extension),\nnames ignoring case, width, spaces, punctuation and word order. One row per group of linked customers.\nExamples:\n  $ crm customer duplicates\n  $ crm customer duplicates --format csv --output duplicates.csv'),
   ).action(async (flags: OutputOptions) => {
-    const { duplicateCandidates } = await import('../../db/merge.js');
-    const { groupDuplicates } = await import('../../analysis/duplicates.js');
-    const { duplicatesReport } = await import('../../report/duplicates.js');
+    const { duplicateCandidateBatches, duplicateCandidateCount, duplicateMembers } = await import('../../db/merge.js');
+    const { duplicatesOf, duplicatesReport } = await import('../../report/duplicates.js');
     const db = await context.openStore();
-    await context.emit(duplicatesReport(groupDuplicates(await duplicateCandidates(db)), context.lang(flags)), flags);
+    // The customers are read a pass at a time and linked in typed arrays; the members of each batch of groups are read
+    // as its rows are written: never all held.
+    const found = await duplicatesOf(await duplicateCandidateCount(db), () => duplicateCandidateBatches(db));
+    await context.emit(duplicatesReport({ found, membersOf: (ids) => duplicateMembers(db, ids) }, context.lang(flags)), flags);
   });
 
   customer

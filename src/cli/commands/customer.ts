@@ -108,7 +108,7 @@ export function registerCustomer(program: Command, context: CliContext): void {
       .option('--limit <n>', 'at most N customers')
       .addHelpText('after', '\nExamples:\n  $ crm customer list --city 上海 --sort revenue --limit 20\n  $ crm customer list --kind lead --source fair\n  $ crm customer list --level 金卡\n  $ crm customer list --format csv --output customers.csv'),
   ).action(async (flags: ListFlags) => {
-    const { listCustomers } = await import('../../db/customers.js');
+    const { countCustomers, customerListBatches } = await import('../../db/customers.js');
     const { customerListReport } = await import('../../report/customers.js');
     const limit = flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows);
     const db = await context.openStore();
@@ -120,10 +120,12 @@ export function registerCustomer(program: Command, context: CliContext): void {
         : `--level ${flags.level}: not a member level (levels: ${ladder.levels.map((level) => level.name).join(', ')})`);
     }
     const members = ladder.levels.length > 0 ? levelParams(ladder, context.today()) : undefined;
-    // One row more than the limit tells a listing that stopped at it from one that happens to be that long.
-    const { rows, stoppedAt } = limited(await listCustomers(db, { ...flags, members, limit: limit === undefined ? undefined : limit + 1 }), limit);
+    // Counted first (the title says how many), then read as the rows are written: a million are never all held.
+    const all = await countCustomers(db, { ...flags, members, limit: undefined });
+    const stoppedAt = limit !== undefined && all > limit ? limit : undefined;
+    const count = stoppedAt ?? all;
     const options = { levels: members !== undefined, leads: flags.kind === 'lead', source: flags.source !== undefined, lang: context.lang(flags), zone: context.zone(), stoppedAt, noun: 'customers' as const };
-    await context.emit(customerListReport(rows, 'Customers', options), flags);
+    await context.emit(customerListReport({ count, batches: () => customerListBatches(db, { ...flags, members, limit: count }) }, 'Customers', options), flags);
     await sayLimit(context, flags, options);
   });
 

@@ -50,13 +50,14 @@ export function registerPyramid(program: Command, context: CliContext): void {
       return;
     }
     const sql = await context.openStore();
-    const { pyramidTiers, pyramidCustomers } = await import('../../db/pyramid.js');
+    const { pyramidTiers, pyramidCustomerBatches, pyramidCustomerCount } = await import('../../db/pyramid.js');
     const report = await import('../../report/pyramid.js');
     const { returnsNetted } = await import('../../db/analysis.js');
     const { withReturnsNote } = await import('../../report/returns-note.js');
     const netted = await returnsNetted(sql, period);
     if (flags.customers || tier !== null) {
-      const rows = await pyramidCustomers(sql, period, cuts, tier);
+      // Counted first (the title says how many), then read as the rows are written: a million are never all held.
+      const rows = { count: await pyramidCustomerCount(sql, period, cuts, tier), batches: () => pyramidCustomerBatches(sql, period, cuts, tier) };
       await context.emit(withReturnsNote(report.tierCustomersReport(rows, { asOf: period.asOf, lang, tier: tier === null ? null : tiers[tier]! }), netted, lang), flags);
       return;
     }

@@ -28,9 +28,12 @@ export function registerRelationship(program: Command, context: CliContext): voi
     const { withReturnsNote } = await import('../../report/returns-note.js');
     const netted = await returnsNetted(sql, period);
     if (flags.customers || stage) {
-      const chosen = [];
-      for await (const batch of classifiedCustomers(sql, period)) chosen.push(...batch.filter((customer) => !stage || customer.stage === stage.key));
-      await context.emit(withReturnsNote(report.lifecycleCustomersReport(chosen, { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) }), netted, lang), flags);
+      // The chosen customers' figures are kept as columns of numbers, their names looked up as the rows are written.
+      const chosen = new report.LifecycleListing();
+      for await (const batch of classifiedCustomers(sql, period)) for (const customer of batch) if (!stage || customer.stage === stage.key) chosen.add(customer);
+      const { listedLabels } = await import('../../db/relationship.js');
+      const listing = report.lifecycleCustomersReport(chosen, (ids) => listedLabels(sql, ids), { asOf: period.asOf, lang, stageName: stage && (lang === 'zh' ? stage.nameZh : stage.name) });
+      await context.emit(withReturnsNote(listing, netted, lang), flags);
       return;
     }
     const tally = new StageTally();
@@ -52,7 +55,7 @@ export function registerRelationship(program: Command, context: CliContext): voi
     const { periodOf } = await import('../analysis-flags.js');
     const { flagLimits, parsePositiveInteger } = await import('../context.js');
     const { LoyaltyTally, loyaltyForm } = await import('../../analysis/loyalty.js');
-    const { loyaltyFactBatches, loyaltyFacts } = await import('../../db/relationship.js');
+    const { loyaltyFactBatches } = await import('../../db/relationship.js');
     const report = await import('../../report/relationship.js');
     const { UsageError } = await import('../../errors.js');
     const windowDays = parsePositiveInteger(flags.window, '--window', flagLimits.days);
@@ -63,8 +66,11 @@ export function registerRelationship(program: Command, context: CliContext): voi
     const lang = context.lang(flags);
     const sql = await context.openStore();
     if (flags.customers) {
-      const rows = (await loyaltyFacts(sql, period, windowDays)).map((facts) => ({ facts, form: loyaltyForm(facts, { willingAt, windowDays }) }));
-      await context.emit(report.loyaltyCustomersReport(rows, { asOf: period.asOf, lang }), flags);
+      // The customers' figures are kept as columns of numbers, their names looked up as the rows are written.
+      const listing = new report.LoyaltyListing();
+      for await (const batch of loyaltyFactBatches(sql, period, windowDays)) for (const facts of batch) listing.add(facts, loyaltyForm(facts, { willingAt, windowDays }));
+      const { listedLabels } = await import('../../db/relationship.js');
+      await context.emit(report.loyaltyCustomersReport(listing, (ids) => listedLabels(sql, ids), { asOf: period.asOf, lang }), flags);
       return;
     }
     // The summary tallies the customers a batch at a time (a million are never all held).
