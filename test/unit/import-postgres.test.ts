@@ -90,3 +90,26 @@ describe.skipIf(!postgresAvailable)('PostgreSQL bulk import, when it fails part-
     }
   });
 });
+
+describe.skipIf(!postgresAvailable)('PostgreSQL: a read in batches inside a transaction begun by a plain BEGIN', () => {
+  it('reads in that transaction and commits nothing: a ROLLBACK after it still takes everything back', async () => {
+    const { url, sql } = await filled();
+    try {
+      const before = await tableCounts(url);
+      await sql.exec('BEGIN');
+      await sql.run("UPDATE customers SET name = 'changed' WHERE external_id = 'C1'");
+      let read = 0;
+      for await (const batch of sql.batches<{ name: string }>('SELECT name FROM customers ORDER BY id', undefined, 7)) read += batch.length;
+      expect(read).toBe(50);
+      expect(sql.inTransaction).toBe(true);
+      // still inside the same transaction: the change is visible here, and gone after the ROLLBACK
+      expect(await sql.value("SELECT name FROM customers WHERE external_id = 'C1'")).toBe('changed');
+      await sql.exec('ROLLBACK');
+      expect(sql.inTransaction).toBe(false);
+      expect(await sql.value("SELECT name FROM customers WHERE external_id = 'C1'")).toBe('Name 1');
+      expect(await tableCounts(url)).toEqual(before);
+    } finally {
+      await sql.close();
+    }
+  });
+});

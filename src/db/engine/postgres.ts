@@ -322,6 +322,18 @@ export class PgSql implements Sql {
   }
 
   async exec(text: string): Promise<void> {
+    // A transaction begun and ended by plain statements (an import session's BEGIN … COMMIT) counts as transaction()'s
+    // does: a read in batches inside it then uses the open transaction, instead of beginning one of its own and
+    // committing the session's work with it when the rows are read.
+    const verb = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\b(?!\s+TO\b)/i.exec(text)?.[1]?.toUpperCase();
+    if (verb === undefined) return void (await this.send(text));
+    if (verb === 'BEGIN' || verb.startsWith('START')) {
+      await this.send(text);
+      this.depth++;
+      return;
+    }
+    // The transaction is over whether its end succeeds or the connection breaks.
+    if (this.depth > 0) this.depth--;
     await this.send(text);
   }
 
