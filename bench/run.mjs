@@ -14,6 +14,20 @@ import { postgresBench } from './postgres.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const crm = path.join(root, 'bin/crm');
 const args = process.argv.slice(2);
+const usage = 'usage: npm run bench [-- --size 25k|100k|1m|10m|5m] [--runs N] [--db postgresql://ADMIN@HOST/DB] [--analysis-only]';
+// Anything else is a mistake, not a run: a full run at the default size takes most of an hour.
+const known = new Set(['--size', '--runs', '--db']);
+for (let at = 0; at < args.length; at += 1) {
+  if (args[at] === '--help' || args[at] === '-h') {
+    console.log(usage);
+    process.exit(0);
+  }
+  if (known.has(args[at])) at += 1;
+  else if (args[at] !== '--analysis-only') {
+    console.error(`unknown argument ${args[at]}\n${usage}`);
+    process.exit(2);
+  }
+}
 const option = (name, fallback) => {
   const at = args.indexOf(`--${name}`);
   return at === -1 ? fallback : args[at + 1];
