@@ -75,13 +75,13 @@ export function groupPurchases(summary: PurchaseSummary, unit: ClvUnit): { group
   const n = summary.customerIds.length;
   // Every history packed into one number (the usual case): the groups are the distinct numbers, found by sorting
   // them, so a million customers cost a few typed arrays instead of a Map of a million keys.
-  const keys = new Float64Array(n);
+  const sorted = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
     const key = historyKey(summary.frequency[i]!, summary.recencyDays[i]!, summary.ageDays[i]!);
     if (typeof key === 'string') return groupPurchasesByText(summary, unit);
-    keys[i] = key;
+    sorted[i] = key;
   }
-  const sorted = Float64Array.from(keys).sort();
+  sorted.sort();
   let distinct = 0;
   for (let i = 0; i < n; i += 1) if (i === 0 || sorted[i] !== sorted[distinct - 1]) sorted[distinct++] = sorted[i]!;
   // Groups are numbered in the order they first appear (as the customers come), which the fit's sums follow.
@@ -89,7 +89,7 @@ export function groupPurchases(summary: PurchaseSummary, unit: ClvUnit): { group
   const groupOf = new Uint32Array(n);
   const firsts: number[] = [];
   for (let i = 0; i < n; i += 1) {
-    const at = binarySearch(sorted, distinct, keys[i]!);
+    const at = binarySearch(sorted, distinct, historyKey(summary.frequency[i]!, summary.recencyDays[i]!, summary.ageDays[i]!) as number);
     if (numberOf[at] === -1) {
       numberOf[at] = firsts.length;
       firsts.push(i);
@@ -226,13 +226,23 @@ export function discountedPurchases(expected: (t: number) => number, horizon: Ho
 }
 
 export interface ClvCustomers {
-  pAlive: Float64Array;
-  expectedPurchases: Float64Array;
+  /**
+   * Each customer's group (customers with the same frequency, recency and age: groupPurchases), whose p_alive and
+   * expected purchases are theirs (pAliveAt, expectedPurchasesAt): two figures per history, not per customer.
+   */
+  groupOf: Uint32Array;
+  groupAlive: Float64Array;
+  groupPurchases: Float64Array;
   /** Gamma-Gamma conditional mean of one purchase, cents. */
   expectedValueCents: Float64Array;
   /** Discounted value over the horizon, cents. */
   clvCents: Float64Array;
 }
+
+/** Customer I's probability of being alive. */
+export const pAliveAt = (customers: ClvCustomers, i: number): number => customers.groupAlive[customers.groupOf[i]!]!;
+/** Customer I's expected purchases over the horizon. */
+export const expectedPurchasesAt = (customers: ClvCustomers, i: number): number => customers.groupPurchases[customers.groupOf[i]!]!;
 
 export interface ClvResult {
   summary: PurchaseSummary;
@@ -346,8 +356,9 @@ export function analyseClv(summary: PurchaseSummary, options: ClvOptions): ClvRe
   }
   const n = summary.customerIds.length;
   const customers: ClvCustomers = {
-    pAlive: new Float64Array(n),
-    expectedPurchases: new Float64Array(n),
+    groupOf,
+    groupAlive,
+    groupPurchases,
     expectedValueCents: new Float64Array(n),
     clvCents: new Float64Array(n),
   };
@@ -356,8 +367,6 @@ export function analyseClv(summary: PurchaseSummary, options: ClvOptions): ClvRe
     // Gamma-Gamma knows only positive spend: repeat purchases that net to less than nothing (returns booked as
     // negative orders) count as spending 0, so a customer's expected order value and CLV are never negative.
     const value = expectedAverageValue(gammaGamma.params, summary.frequency[i]!, Math.max(0, summary.monetaryCents[i]!) / 100) * 100;
-    customers.pAlive[i] = groupAlive[g]!;
-    customers.expectedPurchases[i] = groupPurchases[g]!;
     customers.expectedValueCents[i] = value;
     customers.clvCents[i] = value * groupDiscounted[g]!;
   }

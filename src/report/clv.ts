@@ -1,6 +1,6 @@
 // crm clv reports: per-customer p_alive, expected purchases, value and CLV with the fitted parameters; the hold-out check.
 import type { CustomerLabel } from '../db/analysis.js';
-import type { ClvResult, ClvUnit, ClvValidation } from '../analysis/clv.js';
+import { expectedPurchasesAt, pAliveAt, type ClvResult, type ClvUnit, type ClvValidation } from '../analysis/clv.js';
 import { tiers } from '../analysis/pyramid.js';
 import type { Column, Lang, Report, Row } from './types.js';
 import { listingBatch } from './rfm.js';
@@ -81,10 +81,11 @@ function modelDescription(result: ClvResult, lang: Lang): { lines: string[]; met
 
 /** Customers by CLV, highest first (ties: more expected purchases, then customer id): their positions in the result. */
 export function clvOrder(result: ClvResult): Uint32Array {
-  const { clvCents, expectedPurchases } = result.customers;
+  const { clvCents } = result.customers;
   const ids = result.summary.customerIds;
+  const purchases = (i: number) => expectedPurchasesAt(result.customers, i);
   return Uint32Array.from({ length: ids.length }, (_, i) => i).sort(
-    (i, j) => clvCents[j]! - clvCents[i]! || expectedPurchases[j]! - expectedPurchases[i]! || ids[i]! - ids[j]!,
+    (i, j) => clvCents[j]! - clvCents[i]! || purchases(j) - purchases(i) || ids[i]! - ids[j]!,
   );
 }
 
@@ -112,8 +113,8 @@ export async function clvReport(
         recency: summary.recencyDays[i]! / perUnit,
         T: summary.ageDays[i]! / perUnit,
         monetary: Math.round(summary.monetaryCents[i]!),
-        p_alive: customers.pAlive[i]!,
-        expected_purchases: customers.expectedPurchases[i]!,
+        p_alive: pAliveAt(customers, i),
+        expected_purchases: expectedPurchasesAt(customers, i),
         expected_order_value: Math.round(customers.expectedValueCents[i]!),
         clv: Math.round(customers.clvCents[i]!),
       };
@@ -203,13 +204,13 @@ export function emptyHoldoutWarning(options: { calibrationEnd: string; asOf: str
 /** crm pyramid --by clv: per tier, customers, their predicted value and share of it, purchases and mean p_alive. */
 export function clvPyramidReport(result: ClvResult, placement: { tier: Uint8Array }, options: { asOf: string; lang: Lang; cuts: readonly number[] }): Report {
   const totals = tiers.map(() => ({ customers: 0, clv: 0, purchases: 0, alive: 0 }));
-  const { clvCents, expectedPurchases, pAlive } = result.customers;
+  const { clvCents } = result.customers;
   for (let i = 0; i < clvCents.length; i += 1) {
     const level = totals[placement.tier[i]!]!;
     level.customers += 1;
     level.clv += clvCents[i]!;
-    level.purchases += expectedPurchases[i]!;
-    level.alive += pAlive[i]!;
+    level.purchases += expectedPurchasesAt(result.customers, i);
+    level.alive += pAliveAt(result.customers, i);
   }
   const customers = clvCents.length;
   const totalClv = totals.reduce((sum, level) => sum + level.clv, 0);
@@ -279,8 +280,8 @@ export async function clvTierCustomersReport(
         customer_id: labels.get(ids[i]!)?.externalId ?? null,
         name: labels.get(ids[i]!)?.name ?? null,
         tier: options.lang === 'zh' ? tier.nameZh : tier.name,
-        p_alive: result.customers.pAlive[i]!,
-        expected_purchases: result.customers.expectedPurchases[i]!,
+        p_alive: pAliveAt(result.customers, i),
+        expected_purchases: expectedPurchasesAt(result.customers, i),
         clv: Math.round(result.customers.clvCents[i]!),
       };
     });
