@@ -16,22 +16,13 @@
 //   a second customer), and so is an empty card.
 import { crmIdOfUid, type Contact } from '../import/contacts.js';
 import { normaliseEmail, normalisePhone } from './duplicates.js';
+import type { CustomerRecord } from '../db/customers.js';
 
 export const contactFields = ['name', 'company', 'email', 'phone', 'city', 'region', 'notes'] as const;
 export type ContactField = (typeof contactFields)[number];
 
-export interface StoredCustomer {
-  id: number;
-  external_id: string;
-  name: string;
-  company: string | null;
-  email: string | null;
-  phone: string | null;
-  city: string | null;
-  region: string | null;
-  notes: string | null;
-  kind: string;
-}
+/** What matching reads of a stored customer: the contact fields, the ids and the kind (db/customers.ts CustomerRecord). */
+export type StoredCustomer = Pick<CustomerRecord, 'id' | 'external_id' | 'kind' | ContactField>;
 
 export interface FieldChange {
   field: ContactField;

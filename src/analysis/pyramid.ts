@@ -42,20 +42,11 @@ export interface CustomerValueColumns {
  */
 export function tierTotalsOf(columns: CustomerValueColumns, cuts: readonly [number, number, number]): TierTotals[] {
   const { profit } = columns;
-  const total = profit.length;
-  const ascending = Float64Array.from(profit).sort();
+  const tierOf = tierOfEach(profit, cuts);
   const sums = [0, 1, 2, 3].map((tier) => ({ tier, customers: 0, orders: 0, revenue_cents: 0, profit_cents: 0, loss_making: 0, interactions: 0, orders_without_cost: 0 }));
-  for (let at = 0; at < total; at++) {
+  for (let at = 0; at < profit.length; at++) {
     const value = profit[at]!;
-    // Customers with more profit: those after the last position holding VALUE in ascending order.
-    let low = 0;
-    let high = total;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (ascending[middle]! <= value) low = middle + 1;
-      else high = middle;
-    }
-    const sum = sums[tierAtPosition(total - low + 1, total, cuts)]!;
+    const sum = sums[tierOf[at]!]!;
     sum.customers += 1;
     sum.orders += columns.orders[at]!;
     sum.revenue_cents += columns.revenue[at]!;

@@ -5,8 +5,8 @@
 import type { Sql } from './engine/sql.js';
 import { ImportSession } from './import-writer.js';
 import { previousRunOfContent } from './import-store.js';
-import { asciiLower, customerFilterWhere, customerFilterParams, type CustomerFilter } from './customers.js';
-import { contactFields, planContacts, type ContactPlan, type StoredCustomer } from '../analysis/contact-match.js';
+import { asciiLower, customerFilterWhere, customerFilterParams, type CustomerFilter, type CustomerRecord } from './customers.js';
+import { contactFields, planContacts, type ContactField, type ContactPlan, type StoredCustomer } from '../analysis/contact-match.js';
 import type { Contact } from '../import/contacts.js';
 
 /** The phone without spaces, dashes and brackets: the expression of the index customers_phone_digits. */
@@ -126,16 +126,8 @@ export async function importContacts(sql: Sql, contacts: readonly Contact[], opt
   }
 }
 
-export interface ContactExportRow {
-  external_id: string;
-  name: string;
-  company: string | null;
-  email: string | null;
-  phone: string | null;
-  city: string | null;
-  region: string | null;
-  notes: string | null;
-}
+/** What a contact carries of a customer, for crm export contacts. */
+export type ContactExportRow = Pick<CustomerRecord, 'external_id' | ContactField>;
 
 /** The customers crm customer list would list under FILTER (its order and limit), with the fields a contact carries. */
 export async function contactsForExport(sql: Sql, filter: CustomerFilter): Promise<ContactExportRow[]> {

@@ -273,9 +273,8 @@ export interface LifecycleRead {
   previousAsOf: string | null;
   /** Customers won back after previousAsOf (null: not asked for). */
   wonBack: number | null;
-  /** With values: the cohorts of all history up to asOf (crm report cohorts' cells), and the loyalty window the standings' recent purchases count. */
+  /** With values: the cohorts of all history up to asOf (crm report cohorts' cells); the standings' recent purchases count loyalty's default window. */
   cohorts: CohortTally | null;
-  recentDays: number | null;
   /** The date and partners rule the pass read with. */
   asOf: string;
   includePartners: boolean;
@@ -327,7 +326,7 @@ export async function lifecycleStandings(
       }
     }
   }
-  return { standings, stages: tally.summary(), previous: before, previousAsOf: previous, wonBack: before === null ? null : back, cohorts, recentDays, asOf, includePartners };
+  return { standings, stages: tally.summary(), previous: before, previousAsOf: previous, wonBack: before === null ? null : back, cohorts, asOf, includePartners };
 }
 
 /** Customers whose lost date falls in the period and who are still lost at its end. */
