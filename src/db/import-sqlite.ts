@@ -1,7 +1,7 @@
 // SQLite's fast path for the new rows of an import (ARCHITECTURE.md#storage): many rows in one INSERT statement,
 // through the better-sqlite3 handle (statements prepared once per row count), instead of one statement and one await
 // per row. The rules stay the row-by-row writer's (db/import-writer.ts): a statement either inserts every row it is
-// given, or (a key already in the table, or twice among its rows) fails as a whole and changes nothing, and the writer
+// given, or (a key already in the table or twice among its rows, or an order's customer not found) fails as a whole and changes nothing, and the writer
 // then takes those rows one by one as before. So a first import of a file goes fast, and a re-import, a changed row or a
 // repeated id get exactly the outcome, counts and rejections they always had.
 import type Database from 'better-sqlite3';
@@ -41,15 +41,18 @@ export class MultiRowInsert {
   }
 
   /**
-   * Inserts ROWS rows whose values are PARAMS, row after row: the id of the first, or null when a key was taken (then
-   * nothing was written: a failing statement is undone as a whole, and the transaction goes on).
+   * Inserts ROWS rows whose values are PARAMS, row after row: the id of the first, or null when a key was taken or a
+   * value looked up was not found (then nothing was written: a failing statement is undone as a whole, and the
+   * transaction goes on).
    */
   insert(params: unknown[], rows: number): number | null {
     let result: Database.RunResult;
     try {
       result = this.statement(rows).run(params, this.named);
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return null;
+      // A key taken, or a value looked up in the statement not found (db/import-writer.ts orderManyMarks).
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_NOTNULL') return null;
       throw error;
     }
     if (result.changes !== rows) throw new Error(`a multi-row insert wrote ${result.changes} of ${rows} rows`);

@@ -441,10 +441,15 @@ class KeyedUpsert {
   /** SQLite: many new rows in one statement (db/import-sqlite.ts); null on PostgreSQL. */
   private readonly multi: MultiRowInsert | null;
 
+  /**
+   * MANYMARKS: the marks of the columns in a multi-row insert, when one is not a plain `?` (orders look their customer
+   * up there, by the external id bound in its place).
+   */
   constructor(
     private readonly session: ImportSession,
     private readonly table: TrackedTable,
     private readonly columns: readonly string[],
+    manyMarks?: string,
   ) {
     // Table and column names come from the fixed lists in this file, never from user text; values are parameters.
     const list = columns.join(', ');
@@ -466,7 +471,7 @@ class KeyedUpsert {
     this.multi = handle === null ? null : new MultiRowInsert(
       handle,
       `INSERT INTO ${table} (external_id, ${list}, created_at, updated_at, created_by, updated_by) VALUES`,
-      `(?, ${marks}, ${this.ownCreatedAt ? '?' : stamp(session.now)}, ${stamp(session.writtenAt)}, @actor, @actor)`,
+      `(?, ${manyMarks ?? marks}, ${this.ownCreatedAt ? '?' : stamp(session.now)}, ${stamp(session.writtenAt)}, @actor, @actor)`,
       session.sql.actor,
     );
     // Right after an insert that found the key taken: on PostgreSQL it also reads the id that insert used up.
@@ -611,7 +616,11 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
     return id;
   };
 
-  const orders = new KeyedUpsert(session, 'orders', orderColumns);
+  // SQLite's many-row inserts find the customer in the statement: an order row binds the customer's external id, and
+  // an id not in the table leaves customer_id NULL, which fails the statement (NOT NULL); its rows then go through
+  // write() one by one, which rejects the row or creates the customer as before.
+  const orderManyMarks = orderColumns.map((column) => (column === 'customer_id' ? '(SELECT id FROM customers WHERE external_id = ?)' : '?')).join(', ');
+  const orders = new KeyedUpsert(session, 'orders', orderColumns, orderManyMarks);
   // A unit_price column makes an order file a line-item file: its rows are staged and written as orders at the end.
   const lines = kind === 'orders' && inFile('unit_price') ? new LineStaging(session, { creditPrefix: options.creditPrefix ?? null }) : null;
   await lines?.start();
@@ -838,12 +847,9 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
       const row = items[index]!.row!;
       let fast = false;
       if (row.kind === 'orders' && fastOrders && row.externalId !== null) {
-        const customerId = session.cachedCustomerId(row.customerExternalId) ?? (await session.customerId(row.customerExternalId));
-        if (customerId !== undefined) {
-          // In the order of orderColumns.
-          orders.pushRow(params, row.externalId, [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status]);
-          fast = true;
-        }
+        // In the order of orderColumns, the customer by its external id (orderManyMarks).
+        orders.pushRow(params, row.externalId, [row.customerExternalId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status]);
+        fast = true;
       } else if (row.kind === 'customers' && fastCustomers) {
         customers.pushRow(params, row.externalId, customerValues(row.values), typeof row.values.created_at === 'string' ? row.values.created_at : null);
         fast = true;
