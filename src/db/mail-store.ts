@@ -9,28 +9,81 @@ export interface MailCustomer {
   externalId: string;
 }
 
+/** Characters that separate the addresses of a field holding several ("a@x.cn; b@x.cn"). */
+const SEVERAL = /[,;\s]+/;
+/** The separators a field holding several addresses is found by (SQL LIKE, any engine). */
+const SEPARATORS = [',', ';', ' ', '\t', '\n', '\r', '\u3000'];
+/** Addresses looked up per statement. */
+const LOOKUP_CHUNK = 500;
+/** Addresses remembered between lookups: beyond this the memory is cleared (a run's mail, not the customer file). */
+const REMEMBERED = 100_000;
+
 /**
- * Every customer's e-mail, lower case → the customers with it (a shop may have two records with one address; each
- * gets the message). A field holding several addresses ("a@x.cn; b@x.cn") counts each. Read once per run, in batches,
- * outside a transaction; on a server a salesperson reads only the customers row-level security shows them.
+ * The customers a message names, by e-mail without case (a shop may have two records with one address; each gets the
+ * message), looked up as the messages name them, through the index customers_email_lower, so a run's memory follows
+ * its mail, not the size of the customer file. A field holding several addresses ("a@x.cn; b@x.cn") counts each: such
+ * fields are read once when the run starts. On a server a salesperson finds only the customers row-level security
+ * shows them. (On SQLite, lower() folds only ASCII letters: an address with capital letters beyond ASCII is found
+ * as written in lower case, as by crm import contacts.)
  */
-export async function customersByEmail(sql: Sql): Promise<Map<string, MailCustomer[]>> {
-  const byEmail = new Map<string, MailCustomer[]>();
-  for await (const batch of sql.batches<{ id: number; external_id: string; email: string }>(
-    "SELECT id, external_id, email FROM customers WHERE email IS NOT NULL AND email <> '' ORDER BY id",
-  )) {
-    for (const row of batch) {
-      for (const part of row.email.split(/[,;\s]+/)) {
+export class CustomersByEmail {
+  private readonly known = new Map<string, MailCustomer[]>();
+
+  private constructor(
+    private readonly sql: Sql,
+    private readonly several: ReadonlyMap<string, readonly MailCustomer[]>,
+  ) {}
+
+  static async open(sql: Sql): Promise<CustomersByEmail> {
+    const several = new Map<string, MailCustomer[]>();
+    const rows = await sql.all<{ id: number; external_id: string; email: string }>(
+      `SELECT id, external_id, email FROM customers
+       WHERE email IS NOT NULL AND (${SEPARATORS.map(() => 'email LIKE ?').join(' OR ')}) ORDER BY id`,
+      SEPARATORS.map((separator) => `%${separator}%`),
+    );
+    for (const row of rows) {
+      for (const part of row.email.split(SEVERAL)) {
         const address = part.trim().toLowerCase();
         if (!address.includes('@')) continue;
-        const list = byEmail.get(address);
+        const list = several.get(address);
         const customer = { id: row.id, externalId: row.external_id };
-        if (list === undefined) byEmail.set(address, [customer]);
+        if (list === undefined) several.set(address, [customer]);
         else if (!list.some((known) => known.id === row.id)) list.push(customer);
       }
     }
+    return new CustomersByEmail(sql, several);
   }
-  return byEmail;
+
+  /** Looks up the ADDRESSES (lower case) not looked up yet; get and has then answer for them. */
+  async load(addresses: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(addresses)].filter((address) => !this.known.has(address));
+    if (wanted.length === 0) return;
+    if (this.known.size + wanted.length > REMEMBERED) this.known.clear();
+    for (const address of wanted) this.known.set(address, [...(this.several.get(address) ?? [])]);
+    for (let start = 0; start < wanted.length; start += LOOKUP_CHUNK) {
+      const chunk = wanted.slice(start, start + LOOKUP_CHUNK);
+      const rows = await this.sql.all<{ id: number; external_id: string; address: string }>(
+        `SELECT id, external_id, lower(email) AS address FROM customers
+         WHERE email IS NOT NULL AND lower(email) IN (${this.sql.dialect.jsonValues('@addresses', 'text')}) ORDER BY id`,
+        { addresses: JSON.stringify(chunk) },
+      );
+      for (const row of rows) {
+        const list = this.known.get(row.address);
+        if (list === undefined || list.some((known) => known.id === row.id)) continue;
+        list.push({ id: row.id, externalId: row.external_id });
+        if (list.length > 1 && list[list.length - 2]!.id > row.id) list.sort((a, b) => a.id - b.id);
+      }
+    }
+  }
+
+  /** The customers with ADDRESS, in id order (after load). */
+  get(address: string): readonly MailCustomer[] {
+    return this.known.get(address) ?? [];
+  }
+
+  has(address: string): boolean {
+    return this.get(address).length > 0;
+  }
 }
 
 /** The interaction id a message was filed under for one customer: "mail:<customer id>:<Message-ID or hash>". */

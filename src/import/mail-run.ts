@@ -19,7 +19,7 @@ import type { Sql } from '../db/engine/sql.js';
 import { ImportSession } from '../db/import-writer.js';
 import { previousRunOfContent } from '../db/import-store.js';
 import {
-  addMailInteraction, addMailLead, customersByEmail, mailFiled, mailInteractionKey, type MailCustomer,
+  addMailInteraction, addMailLead, CustomersByEmail, mailFiled, mailInteractionKey, type MailCustomer,
 } from '../db/mail-store.js';
 import { mailSourceKind, parseMail, rawMails, type MailAddress, type MailMessage } from './mail.js';
 
@@ -79,6 +79,9 @@ interface Pending {
   addresses: string[];
 }
 
+/** Messages whose addresses are looked up together. */
+const MESSAGES_PER_LOOKUP = 200;
+
 const attachmentsNote = (names: readonly string[]): string | null => (names.length === 0 ? null : `attachments: ${names.join(', ')}`);
 
 /** A lead's name from a message: the display name, else the part of the address before "@". */
@@ -97,12 +100,10 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
     interactionsExisting: 0, unmatched: 0, unmatchedAddressCount: 0, unmatchedAddresses: [], leadsCreated: 0, withAttachments: 0,
     withoutMessageId: 0, datedWithoutDateHeader: 0, shopAddresses: [], sameContentAsRun: null, elapsedMs: 0,
   };
-  // Read before the run's transaction opens: on PostgreSQL a read in batches is a cursor in a transaction of its own
-  // (db/engine/postgres.ts), which the session's BEGIN is not known to. A customer added meanwhile is not matched.
-  const customers = await customersByEmail(sql);
   const session = new ImportSession(sql, started);
   await session.begin();
   try {
+    const customers = await CustomersByEmail.open(sql);
     const shopSide = new Set<string>(me);
     const unmatched = new Map<string, UnmatchedAddress>();
     const pending: Pending[] = [];
@@ -120,8 +121,15 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
       if (outcome !== null) summary.withAttachments += 1;
     };
 
-    for await (const raw of rawMails(options.file, source, hash, options.onProgress)) {
-      const message = await parseMail(options.file, raw);
+    // Messages are taken a chunk at a time: the customers their addresses name are looked up together.
+    let chunk: MailMessage[] = [];
+    const fileChunk = async (): Promise<void> => {
+      const messages = chunk;
+      chunk = [];
+      await customers.load(messages.flatMap((message) => [...message.from, ...message.recipients, ...message.to].map((item) => item.address)));
+      for (const message of messages) await fileMessage(message);
+    };
+    const fileMessage = async (message: MailMessage): Promise<void> => {
       summary.messages += 1;
       if (!message.hasMessageId) summary.withoutMessageId += 1;
       if (message.dateFrom !== 'date') summary.datedWithoutDateHeader += 1;
@@ -153,7 +161,12 @@ export async function importMail(sql: Sql, options: MailImportOptions): Promise<
         for (const address of addresses) unmatched.get(address)!.messages += 1;
         if (options.createLeads) pending.push({ message, addresses });
       }
+    };
+    for await (const raw of rawMails(options.file, source, hash, options.onProgress)) {
+      chunk.push(await parseMail(options.file, raw));
+      if (chunk.length >= MESSAGES_PER_LOOKUP) await fileChunk();
     }
+    await fileChunk();
 
     // Most messages first, then the address (a stable order); the shop's own addresses are not "unmatched".
     const listed = [...unmatched.values()]

@@ -2,7 +2,9 @@
 // time). The messages themselves are parsed by postal-mime (import/mail.ts); this is only the mbox framing.
 //
 // A message starts at a "From " line (the From_ line: "From sender@example.com Tue Nov  3 10:00:00 2026") at the start
-// of the file or after an empty line, which ends the message before it. Lines of a body that began with "From " were
+// of the file or after an empty line, which ends the message before it; or at a From_ line with no empty line before
+// it when the line is a full postmark (a sender and a date, as mail programs write it): some programs write no empty
+// line between messages, and a body line of text ("From the warehouse …") has no date. Lines of a body that began with "From " were
 // written as ">From " by the mail program; mboxrd writes ">>From " for a body line ">From ", and reading one ">" off
 // every line matching ^>+From  gives the body back in both mboxrd and mboxo files (mboxo cannot tell the two apart;
 // a body line that really began with ">From " comes back as "From ", a difference no contact summary shows).
@@ -23,6 +25,16 @@ const NL = 0x0a;
 const FROM = Buffer.from('From ');
 /** ">" followed by more ">" and "From ": one ">" is removed. */
 const quotedFrom = /^>+From /;
+
+/**
+ * A From_ line as mail programs write it: a sender (or "-"), then the delivery time in asctime form, a zone or its
+ * name maybe before the year ("From MAILER-DAEMON Fri Jul  8 12:08:34 2011", "From 1@xxx Sat Mar 12 19:08:42 +0000 2016").
+ */
+const POSTMARK = /^From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d{2}(?::\d{2})? +(?:(?:[+-]\d{4}|[A-Z]{3,5}) +)?\d{4}\s*$/;
+
+function isPostmark(line: Buffer): boolean {
+  return line.length <= 256 && POSTMARK.test(line.toString('latin1'));
+}
 
 function startsWithFrom(line: Buffer): boolean {
   return line.length >= FROM.length && line.subarray(0, FROM.length).equals(FROM);
@@ -85,7 +97,7 @@ export async function* splitMbox(stream: Readable | AsyncIterable<Buffer | strin
   };
   for await (const line of lines(stream)) {
     lineNumber += 1;
-    if (previousEmpty && startsWithFrom(line)) {
+    if (startsWithFrom(line) && (previousEmpty || isPostmark(line))) {
       // The empty line before a From_ line separates messages: it is dropped.
       pendingEmpty = null;
       const done = finish();

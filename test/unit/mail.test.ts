@@ -43,6 +43,14 @@ describe('splitting an mbox', () => {
     expect(messages[0]!.raw.toString()).toBe('Subject: q\r\n\r\nline\r\n\r\n\r\nend\r\nFrom b@x\r\n');
   });
 
+  it('starts a message at a full postmark (sender and date) even with no empty line before it, as some programs write them', async () => {
+    const messages = await split('From a@x Mon Nov  2 09:15:00 2026\nSubject: one\n\nbody 1\nFrom b@x Tue Nov  3 10:00:00 +0000 2026\nSubject: two\n\nHello\nFrom the desk of Bob\nFrom - Wed Nov  4 11:00 2026\r\nSubject: three\n\nx\n');
+    expect(messages.map((m) => [m.number, m.line, m.envelope])).toEqual([
+      [1, 1, 'a@x Mon Nov  2 09:15:00 2026'], [2, 5, 'b@x Tue Nov  3 10:00:00 +0000 2026'], [3, 10, '- Wed Nov  4 11:00 2026'],
+    ]);
+    expect(messages.map((m) => m.raw.toString())).toEqual(['Subject: one\n\nbody 1\n', 'Subject: two\n\nHello\nFrom the desk of Bob\n', 'Subject: three\n\nx\n']);
+  });
+
   it('keeps the bytes of a GBK body as they are (decoding is the parser\'s)', async () => {
     const body = iconv.encode('报价单已收到\n', 'gbk');
     const [message] = await split(Buffer.concat([Buffer.from('From a@x Mon Nov  2 09:15:00 2026\nSubject: q\n\n'), body]), 3);
