@@ -76,14 +76,18 @@ export interface SurveyRow {
   perceived: number;
 }
 
+const surveysInText = `SELECT s.customer_id, coalesce(nullif(trim(c.owner), ''), '(no owner)') AS owner, s.surveyed_on, s.expected, s.perceived
+     FROM surveys s JOIN customers c ON c.id = s.customer_id
+     WHERE s.surveyed_on >= @since AND s.surveyed_on <= @asOf ORDER BY s.surveyed_on, s.id`;
+
 /** Surveys taken in the period, with the customer's owner. */
 export async function surveysIn(sql: Sql, window: OrderWindow): Promise<SurveyRow[]> {
-  return sql.all<SurveyRow>(
-    `SELECT s.customer_id, coalesce(nullif(trim(c.owner), ''), '(no owner)') AS owner, s.surveyed_on, s.expected, s.perceived
-     FROM surveys s JOIN customers c ON c.id = s.customer_id
-     WHERE s.surveyed_on >= @since AND s.surveyed_on <= @asOf ORDER BY s.surveyed_on, s.id`,
-    { since: window.since ?? '0000-00-00', asOf: window.asOf },
-  );
+  return sql.all<SurveyRow>(surveysInText, { since: window.since ?? '0000-00-00', asOf: window.asOf });
+}
+
+/** surveysIn a batch at a time (a report over every survey of a large shop). */
+export function surveyBatches(sql: Sql, window: OrderWindow): AsyncIterable<SurveyRow[]> {
+  return sql.batches<SurveyRow>(surveysInText, { since: window.since ?? '0000-00-00', asOf: window.asOf });
 }
 
 /** Follow-ups still open that are due from FROM (null: any day before) to TO, as many as crm followups lists. */

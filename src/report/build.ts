@@ -7,11 +7,11 @@ import type { ResolvedPeriod } from './period.js';
 import { cohortsReport, productsReport, profitFacts, profitFactsOf, profitListing, profitStream, type ProfitFacts, type ReportContext } from './sales-reports.js';
 import { receivablesReport, salespeopleReport } from './people-reports.js';
 import type { Lang, Report } from './types.js';
-import { customerNamesById, customerValues, type CustomerValue, openComplaintCount, openFollowUpCount, returnFacts, surveysIn } from '../db/report-customers.js';
+import { customerNamesById, customerValues, type CustomerValue, openComplaintCount, openFollowUpCount, returnFacts, surveyBatches } from '../db/report-customers.js';
 import { monthlyRevenue, salesTotals, type MonthRevenue } from '../db/report-sales.js';
 import { customerStandings, lifecycleStandings, loyaltySummaries, lostAmong, lostIn, pyramidLevels, segmentSummaries, tierByCustomer, wonBack, type LifecycleRead, type Standings } from './analysis-inputs.js';
 import { summaryReport } from './summary-report.js';
-import { lostReport, lostStreamReport, satisfactionReport } from './customer-reports.js';
+import { lostReport, lostStreamReport, satisfactionReport, tallySatisfaction } from './customer-reports.js';
 import { addMonths } from './period.js';
 import { addDays } from '../util/dates.js';
 import { leadFacts, partnerFacts } from '../db/leads.js';
@@ -187,8 +187,13 @@ const builders: Record<string, Builder> = {
   },
   funnel: async (sql, { period }, context) => funnelReport(leadFunnel(await leadFacts(sql, period)), context),
   partners: async (sql, { period }, context) => partnersReport(await partnerFacts(sql, period), context),
-  satisfaction: async (sql, { period }, context) =>
-    satisfactionReport(await surveysIn(sql, period), await tierByCustomer(sql, period), await loyaltySummaries(sql, period), context),
+  satisfaction: async (sql, { period }, context) => {
+    // Surveys are read twice, a batch at a time: for whose tier is needed, then to tally them (never all held).
+    const surveyed = new Set<number>();
+    for await (const batch of surveyBatches(sql, period)) for (const survey of batch) surveyed.add(survey.customer_id);
+    const tierOf = surveyed.size > 0 ? await tierByCustomer(sql, period, surveyed) : new Map<number, number>();
+    return satisfactionReport(await tallySatisfaction(surveyBatches(sql, period), tierOf), await loyaltySummaries(sql, period), context);
+  },
 };
 
 /** monthlyRevenue from SINCE (a first of a month) to asOf, taken from KNOWN when that covers them. */

@@ -1,7 +1,7 @@
 // The lost-customer (win-back) and satisfaction reports as values. Pure: rows in, Report out.
 import { groupByLabels } from './codes.js';
 import type { LoyaltySummary } from '../analysis/loyalty.js';
-import { satisfactionIndex, satisfactionLevel } from '../analysis/satisfaction.js';
+import { SatisfactionTally, type SatisfactionGroup } from '../analysis/satisfaction.js';
 import type { CustomerValue, SurveyRow } from '../db/report-customers.js';
 import type { CustomerStanding } from './analysis-inputs.js';
 import { tiers } from './analysis-inputs.js';
@@ -102,31 +102,45 @@ const loyaltyColumns: Column[] = [
   { key: 'average_c', label: 'Average C', labelZh: '平均满意指数', type: 'number' },
 ];
 
-function satisfactionRow(groupBy: string, group: string, surveys: SurveyRow[]): Row {
-  const indexes = surveys.map(satisfactionIndex).filter((value): value is number => value !== null);
-  const count = (level: string) => (indexes.length ? (100 * indexes.filter((index) => satisfactionLevel(index) === level).length) / indexes.length : null);
+function satisfactionRow(groupBy: string, group: string, tally: SatisfactionGroup): Row {
   return {
-    group_by: groupBy, group, surveys: surveys.length, customers: new Set(surveys.map((survey) => survey.customer_id)).size,
-    average_c: indexes.length ? indexes.reduce((sum, value) => sum + value, 0) / indexes.length : null,
-    satisfied_percent: count('satisfied'), acceptable_percent: count('acceptable'), dissatisfied_percent: count('dissatisfied'),
+    group_by: groupBy, group, surveys: tally.surveys, customers: tally.customers, average_c: tally.averageC,
+    satisfied_percent: tally.percent?.satisfied ?? null, acceptable_percent: tally.percent?.acceptable ?? null, dissatisfied_percent: tally.percent?.dissatisfied ?? null,
   };
 }
 
+/** The surveys of crm report satisfaction tallied: all together, by owner, by pyramid tier (null: no orders in the period). */
+export interface SatisfactionGroups {
+  all: SatisfactionGroup | null;
+  owners: [string, SatisfactionGroup][];
+  tiers: [number | null, SatisfactionGroup][];
+}
+
+/** Tallies SURVEYS (batches, in survey order) into the report's groups; TIEROF has the tier of each surveyed customer. */
+export async function tallySatisfaction(surveys: AsyncIterable<readonly SurveyRow[]>, tierOf: ReadonlyMap<number, number>): Promise<SatisfactionGroups> {
+  const all = new SatisfactionTally<'all'>();
+  const owners = new SatisfactionTally<string>();
+  const byTier = new SatisfactionTally<number | null>();
+  for await (const batch of surveys) {
+    for (const survey of batch) {
+      all.add('all', survey.customer_id, survey);
+      owners.add(survey.owner, survey.customer_id, survey);
+      byTier.add(tierOf.get(survey.customer_id) ?? null, survey.customer_id, survey);
+    }
+  }
+  return { all: all.summary()[0]?.[1] ?? null, owners: owners.summary(), tiers: byTier.summary() };
+}
+
 /** 客户满意: C = perceived / expected per survey in the period, all together, by owner and by pyramid tier; loyalty forms below. */
-export function satisfactionReport(surveys: SurveyRow[], tierOf: Map<number, number>, loyalty: LoyaltySummary[], context: ReportContext): Report {
-  const groups = (key: (survey: SurveyRow) => string): [string, SurveyRow[]][] => {
-    const map = new Map<string, SurveyRow[]>();
-    for (const survey of surveys) map.set(key(survey), [...(map.get(key(survey)) ?? []), survey]);
-    return [...map.entries()];
-  };
+export function satisfactionReport(groups: SatisfactionGroups, loyalty: LoyaltySummary[], context: ReportContext): Report {
   const noOrders = say(context.lang, '(no orders in the period)', '（本期无订单）');
-  const tierKey = (survey: SurveyRow) => tierName(tierOf.get(survey.customer_id), context.lang) ?? noOrders;
-  const tierRank = (name: string) => { const index = tiers.findIndex((tier) => tier.name === name || tier.nameZh === name); return index < 0 ? 9 : index; };
-  const rows: Row[] = surveys.length
+  // Tiers in pyramid order, then the surveys of customers without orders in the period.
+  const tierRank = (tier: number | null): number => (tier === null ? tiers.length : tier);
+  const rows: Row[] = groups.all
     ? [
-        satisfactionRow('all', say(context.lang, 'All surveys', '全部问卷'), surveys),
-        ...groups((survey) => survey.owner).sort(([a], [b]) => a.localeCompare(b)).map(([owner, list]) => satisfactionRow('owner', owner, list)),
-        ...groups(tierKey).sort(([a], [b]) => tierRank(a) - tierRank(b)).map(([tier, list]) => satisfactionRow('tier', tier, list)),
+        satisfactionRow('all', say(context.lang, 'All surveys', '全部问卷'), groups.all),
+        ...[...groups.owners].sort(([a], [b]) => a.localeCompare(b)).map(([owner, tally]) => satisfactionRow('owner', owner, tally)),
+        ...[...groups.tiers].sort(([a], [b]) => tierRank(a) - tierRank(b)).map(([tier, tally]) => satisfactionRow('tier', tierName(tier ?? undefined, context.lang) ?? noOrders, tally)),
       ]
     : [];
   const known = loyalty.some((form) => form.form.key !== 'unknown' && form.customers > 0);
