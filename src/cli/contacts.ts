@@ -142,14 +142,21 @@ export async function exportContactsCommand(context: CliContext, flags: ContactE
     limit: flags.limit === undefined ? undefined : parsePositiveInteger(flags.limit, '--limit', flagLimits.rows),
   };
   const { contactsForExport } = await import('../db/contacts.js');
-  const { contactsFile } = await import('../export/contacts.js');
+  const { contactsHead, contactsText } = await import('../export/contacts.js');
   const sql = await context.openStore({ readonly: true });
-  const rows = await contactsForExport(sql, filter);
-  const text = contactsFile(rows, format);
+  // Written a batch of customers at a time, as they are read: never the whole phone book in memory.
+  let count = 0;
+  const chunks = async function* (): AsyncGenerator<string> {
+    yield contactsHead(format);
+    for await (const batch of contactsForExport(sql, filter)) {
+      count += batch.length;
+      yield contactsText(batch, format);
+    }
+  };
   if (flags.output === undefined || flags.output === '-') {
-    context.io.stdout.write(text);
+    await context.writeChunks(null, chunks());
     return;
   }
-  await context.writeOutput(flags.output, text);
-  context.info(`wrote ${rows.length} contact${rows.length === 1 ? '' : 's'} to ${flags.output}`);
+  await context.writeChunks(flags.output, chunks());
+  context.info(`wrote ${count} contact${count === 1 ? '' : 's'} to ${flags.output}`);
 }

@@ -147,6 +147,27 @@ export class CliContext {
   }
 
   /**
+   * Writes CHUNKS as they come: to the file a path option names (as writeOutput: whole or not at all, never over the
+   * database, its journals or its backups), or with FILE null to stdout, waiting when a pipe asks to.
+   */
+  async writeChunks(file: string | null, chunks: AsyncIterable<string>, flag = '--output'): Promise<void> {
+    if (file === null) {
+      for await (const chunk of chunks) await writeWaiting(this.io.stdout, chunk);
+      return;
+    }
+    const { AtomicFile } = await import('../files/atomic-file.js');
+    const target = this.dbTarget();
+    const output = AtomicFile.create(path.resolve(this.io.cwd, file), { flag, shown: file, databaseFile: target.engine === 'sqlite' ? target.file : undefined });
+    try {
+      for await (const chunk of chunks) output.write(chunk);
+      output.commit();
+    } catch (error) {
+      output.abort();
+      throw error;
+    }
+  }
+
+  /**
    * Renders a report in the requested format to stdout or --output, as it is rendered: a report whose rows are made
    * as they are written (Report.stream) is never whole in memory. A file is still written whole or not at all.
    */

@@ -129,14 +129,17 @@ export async function importContacts(sql: Sql, contacts: readonly Contact[], opt
 /** What a contact carries of a customer, for crm export contacts. */
 export type ContactExportRow = Pick<CustomerRecord, 'external_id' | ContactField>;
 
-/** The customers crm customer list would list under FILTER (its order and limit), with the fields a contact carries. */
-export async function contactsForExport(sql: Sql, filter: CustomerFilter): Promise<ContactExportRow[]> {
+/**
+ * The customers crm customer list would list under FILTER (its order and limit), with the fields a contact carries, a
+ * batch at a time (a phone book of a million customers is written as it is read).
+ */
+export function contactsForExport(sql: Sql, filter: CustomerFilter): AsyncIterable<ContactExportRow[]> {
   // As crm customer list sorts; a phone book is not sorted by sales (the command offers name, id and created).
   const byName = `${sql.dialect.caseless('c.name')}, c.id`;
   const order: Record<NonNullable<CustomerFilter['sort']>, string> = {
     name: byName, id: 'c.external_id, c.id', created: 'c.created_at DESC, c.id', revenue: byName, orders: byName, 'last-order': byName,
   };
-  return sql.all<ContactExportRow>(
+  return sql.batches<ContactExportRow>(
     `SELECT c.${contactFields.join(', c.')}, c.external_id FROM customers c WHERE ${customerFilterWhere(sql)}
      ORDER BY ${order[filter.sort ?? 'name']}${filter.limit === undefined ? '' : ' LIMIT @limit'}`,
     customerFilterParams(filter),

@@ -31,14 +31,52 @@ export interface Receivable {
  * An age bucket is a range of order dates ([asOf − 30, asOf] is 0–30 days): order dates are ISO text.
  */
 export async function receivables(sql: Sql, asOf: string): Promise<Receivable[]> {
-  return sql.all<Receivable>(
-    `${owedByCustomer(sql)}
+  return sql.all<Receivable>(receivablesText(sql, ''), owedParams(asOf));
+}
+
+/** receivables() a batch at a time (crm report receivables of a shop where a million customers owe). */
+export function receivableBatches(sql: Sql, asOf: string): AsyncIterable<Receivable[]> {
+  return sql.batches<Receivable>(receivablesText(sql, ''), owedParams(asOf));
+}
+
+/**
+ * The customers who owe for over 60 days (crm agenda), in receivables() order: the first LIMIT of them (null: all),
+ * and how many there are.
+ */
+export async function receivablesOver60(sql: Sql, asOf: string, limit: number | null): Promise<{ rows: Receivable[]; count: number }> {
+  const over60 = 'WHERE d.days_61_90_cents + d.days_over_90_cents > 0';
+  const rows = await sql.all<Receivable>(`${receivablesText(sql, over60)}${limit === null ? '' : ' LIMIT @limit'}`, { ...owedParams(asOf), limit });
+  const count = limit === null || rows.length < limit
+    ? rows.length
+    : (await sql.value<number>(`${owedByCustomer(sql)} SELECT count(*) FROM owed d ${over60}`, owedParams(asOf)))!;
+  return { rows, count };
+}
+
+const receivablesText = (sql: Sql, where: string): string => `${owedByCustomer(sql)}
      SELECT c.id AS customer_id, c.external_id, c.name, c.owner, d.owed_cents, d.oldest_unpaid,
             d.days_0_30_cents, d.days_31_60_cents, d.days_61_90_cents, d.days_over_90_cents
-     FROM owed d JOIN customers c ON c.id = d.customer_id
-     ORDER BY d.oldest_unpaid NULLS FIRST, d.owed_cents DESC, c.external_id`,
+     FROM owed d JOIN customers c ON c.id = d.customer_id ${where}
+     ORDER BY d.oldest_unpaid NULLS FIRST, d.owed_cents DESC, c.external_id`;
+
+/** How many customers owe, and the sums of receivables() over them (the report's totals row). */
+export interface ReceivableSums {
+  customers: number;
+  owed_cents: number;
+  days_0_30_cents: number;
+  days_31_60_cents: number;
+  days_61_90_cents: number;
+  days_over_90_cents: number;
+}
+
+export async function receivableSums(sql: Sql, asOf: string): Promise<ReceivableSums> {
+  return (await sql.get<ReceivableSums>(
+    `${owedByCustomer(sql)}
+     SELECT count(*) AS customers, coalesce(sum(owed_cents), 0) AS owed_cents, coalesce(sum(days_0_30_cents), 0) AS days_0_30_cents,
+            coalesce(sum(days_31_60_cents), 0) AS days_31_60_cents, coalesce(sum(days_61_90_cents), 0) AS days_61_90_cents,
+            coalesce(sum(days_over_90_cents), 0) AS days_over_90_cents
+     FROM owed`,
     owedParams(asOf),
-  );
+  ))!;
 }
 
 export interface ReceivableTotals {

@@ -70,8 +70,17 @@ export function googleRow(row: ContactExportRow): string {
   return cells.map((cell) => exportCell(cell, false)).join(',') + '\r\n';
 }
 
-/** The whole file. CSV starts with a byte order mark (Excel shows Chinese names), CRLF line ends in both. */
+/** What the file starts with: nothing for vCard; CSV starts with a byte order mark (Excel shows Chinese names). */
+export function contactsHead(format: ContactExportFormat): string {
+  return format === 'vcf' ? '' : `\uFEFF${googleHeader.join(',')}\r\n`;
+}
+
+/** The text of ROWS in the file (CRLF line ends in both formats). */
+export function contactsText(rows: readonly ContactExportRow[], format: ContactExportFormat): string {
+  return rows.map(format === 'vcf' ? vcard : googleRow).join('');
+}
+
+/** The whole file. */
 export function contactsFile(rows: readonly ContactExportRow[], format: ContactExportFormat): string {
-  if (format === 'vcf') return rows.map(vcard).join('');
-  return `\uFEFF${googleHeader.join(',')}\r\n${rows.map(googleRow).join('')}`;
+  return contactsHead(format) + contactsText(rows, format);
 }

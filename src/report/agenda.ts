@@ -4,7 +4,7 @@ import { daysOverdue } from '../analysis/follow-ups.js';
 import { listComplaints, type ComplaintListRow } from '../db/complaints.js';
 import { listFollowUps, type FollowUpRow } from '../db/interactions.js';
 import type { Sql } from '../db/engine/sql.js';
-import { paymentsRecorded, receivables, type Receivable } from '../db/receivables.js';
+import { paymentsRecorded, receivablesOver60, type Receivable } from '../db/receivables.js';
 import { customerValues, valuableInLastSnapshot, type CustomerValue } from '../db/report-customers.js';
 import { formatCents } from '../util/money.js';
 import { addDays, daysBetween } from '../util/dates.js';
@@ -138,7 +138,9 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
   const fadingKept = await mostProfitable(sql, fading, today, perKind, () => 'valuable_p_alive_fell');
   const weekAgo = addDays(today, -agendaRules.complaintDays);
   const recorded = await paymentsRecorded(sql);
-  const debts = recorded ? (await receivables(sql, today)).filter((debt) => debt.days_61_90_cents + debt.days_over_90_cents > 0) : [];
+  // Only the first perKind debts are read; the rest are counted.
+  const over60 = recorded ? await receivablesOver60(sql, today, perKind) : { rows: [], count: 0 };
+  const debts = over60.rows;
   // crm cadence: the stages are the standings above (one pass over the orders); only the first perKind are kept.
   const due = await dueCustomers(sql, today, { standings });
   const contactDue = await due.slice(0, perKind ?? due.count);
@@ -154,7 +156,11 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
     fading: fadingKept.kept.map((customer) => ({ customer: customer.customer, before: customer.before, pAlive: customer.pAlive })),
     pAliveUnavailable,
     contactDue,
-    omitted: Object.fromEntries([...slippingKept.omitted, ...fadingKept.omitted, ...(due.count > contactDue.length ? [['contact_due', due.count - contactDue.length] as const] : [])]),
+    omitted: Object.fromEntries([
+      ...slippingKept.omitted, ...fadingKept.omitted,
+      ...(over60.count > debts.length ? [['receivable_over_60_days', over60.count - debts.length] as const] : []),
+      ...(due.count > contactDue.length ? [['contact_due', due.count - contactDue.length] as const] : []),
+    ]),
   };
 }
 

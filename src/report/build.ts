@@ -2,7 +2,7 @@
 import type { Sql } from '../db/engine/sql.js';
 import { cohortCells, customerProfitBatches, customerProfitColumns, orderCoverage, productTotals, type CustomerProfit } from '../db/report-sales.js';
 import { complaintTimes, ownerContacts, ownerSales } from '../db/report-people.js';
-import { advancePayments, paymentsRecorded, receivableTotals, receivables } from '../db/receivables.js';
+import { advancePayments, paymentsRecorded, receivableBatches, receivableSums, receivableTotals } from '../db/receivables.js';
 import type { ResolvedPeriod } from './period.js';
 import { cohortsReport, productsReport, profitFacts, profitFactsOf, profitListing, profitStream, type ProfitFacts, type ReportContext } from './sales-reports.js';
 import { receivablesReport, salespeopleReport } from './people-reports.js';
@@ -65,7 +65,11 @@ const builders: Record<string, Builder> = {
   // A shop that never recorded a payment gets no receivables: every billed order would look owed (docs/rules.md#receivables).
   receivables: async (sql, { period }, context) =>
     (await paymentsRecorded(sql))
-      ? receivablesReport(await receivables(sql, period.asOf), await advancePayments(sql, period.asOf), { ...context, since: null })
+      ? receivablesReport(
+          { sums: await receivableSums(sql, period.asOf), batches: () => receivableBatches(sql, period.asOf) },
+          await advancePayments(sql, period.asOf),
+          { ...context, since: null },
+        )
       : receivablesReport(null, { customers: 0, credit_cents: 0 }, { ...context, since: null }),
   cohorts: async (sql, { period, lifecycle: known }, context) => {
     // A lifecycle pass with values as of the same date tallied the same cells (whole history; cohorts from since on).

@@ -1,6 +1,7 @@
 // The people and money reports as values: salesperson performance and receivables. Pure: rows in, Report out.
 import { daysBetweenTimes } from '../analysis/complaints.js';
-import type { Credit, Receivable } from '../db/receivables.js';
+import type { Credit, Receivable, ReceivableSums } from '../db/receivables.js';
+import { streamOf } from './stream.js';
 import type { ComplaintTimes, OwnerContacts, OwnerSales } from '../db/report-people.js';
 import { periodText, plural, say, type ReportContext } from './sales-reports.js';
 import { formatCents } from '../util/money.js';
@@ -95,23 +96,31 @@ export function noPaymentsNote(lang: Lang): string {
   );
 }
 
+/** Who owes, for receivablesReport: how many and the sums (the totals row), and the rows a batch at a time, in order. */
+export interface ReceivableListing {
+  sums: ReceivableSums;
+  batches: () => AsyncIterable<readonly Receivable[]>;
+}
+
+const receivableRow = (debt: Receivable): Row => ({
+  customer_id: debt.external_id,
+  name: debt.name,
+  owner: debt.owner,
+  owed: debt.owed_cents,
+  oldest_unpaid: debt.oldest_unpaid,
+  days_0_30: debt.days_0_30_cents,
+  days_31_60: debt.days_31_60_cents,
+  days_61_90: debt.days_61_90_cents,
+  days_over_90: debt.days_over_90_cents,
+});
+
 /**
  * 回款管理: who owes what as of a date, aged by order date; payments pay the oldest orders first. DEBTS is null when the
- * shop records no payments: an empty report that says so.
+ * shop records no payments: an empty report that says so. The rows are written as they are read (a million debtors are
+ * never all in memory).
  */
-export function receivablesReport(debts: Receivable[] | null, credit: Credit, context: ReportContext): Report {
-  const rows: Row[] = (debts ?? []).map((debt) => ({
-    customer_id: debt.external_id,
-    name: debt.name,
-    owner: debt.owner,
-    owed: debt.owed_cents,
-    oldest_unpaid: debt.oldest_unpaid,
-    days_0_30: debt.days_0_30_cents,
-    days_31_60: debt.days_31_60_cents,
-    days_61_90: debt.days_61_90_cents,
-    days_over_90: debt.days_over_90_cents,
-  }));
-  const sum = (key: string): number => rows.reduce((total, row) => total + (row[key] as number), 0);
+export function receivablesReport(debts: ReceivableListing | null, credit: Credit, context: ReportContext): Report {
+  const sums = debts?.sums ?? { customers: 0, owed_cents: 0, days_0_30_cents: 0, days_31_60_cents: 0, days_61_90_cents: 0, days_over_90_cents: 0 };
   const notes = [
     debts === null
       ? noPaymentsNote(context.lang)
@@ -126,10 +135,11 @@ export function receivablesReport(debts: Receivable[] | null, credit: Credit, co
     titleZh: `应收账款（截至 ${context.asOf}）`,
     asOf: context.asOf,
     columns: receivableColumns,
-    rows,
+    rows: [],
+    ...(debts === null ? {} : { stream: streamOf(sums.customers, debts.batches, (batch) => batch.map(receivableRow)) }),
     totals: {
       name: say(context.lang, 'Total', '合计'),
-      owed: sum('owed'), days_0_30: sum('days_0_30'), days_31_60: sum('days_31_60'), days_61_90: sum('days_61_90'), days_over_90: sum('days_over_90'),
+      owed: sums.owed_cents, days_0_30: sums.days_0_30_cents, days_31_60: sums.days_31_60_cents, days_61_90: sums.days_61_90_cents, days_over_90: sums.days_over_90_cents,
     },
     notes,
   };

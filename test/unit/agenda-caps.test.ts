@@ -1,7 +1,10 @@
 // crm agenda at real sizes (issue 17): at most 20 items of each kind with a line for the rest, and no debts for a
 // shop that records no payments.
 import { describe, expect, it } from 'vitest';
-import { agendaItemCount, agendaReport, type AgendaInputs } from '../../src/report/agenda.js';
+import { agendaItemCount, agendaReport, gatherAgenda, type AgendaInputs } from '../../src/report/agenda.js';
+import { importFile } from '../../src/import/run.js';
+import { engines } from '../helpers/engines.js';
+import { importSandboxOn } from '../helpers/import-sandbox.js';
 import type { FollowUpRow } from '../../src/db/interactions.js';
 import type { Receivable } from '../../src/db/receivables.js';
 
@@ -63,5 +66,25 @@ describe('agenda caps', () => {
     expect(report.rows).toEqual([]);
     expect(report.notes![0]).toBe('no payments are recorded, so no debts are listed: record payments (crm pay, crm import payments) to see who owes');
     expect(agendaReport(inputs({}), 'en').notes!.join('\n')).not.toContain('no payments');
+  });
+});
+
+describe.each(engines)('agenda debts gathered on %s', (engine) => {
+  it('reads only the first 20 customers owing for over 60 days, oldest debt first, and counts the rest', async () => {
+    const { sql, write } = await importSandboxOn(engine);
+    const now = () => new Date('2026-11-23T10:00:00Z');
+    // 23 customers, each with an order in 2026 (day i of June: older first), unpaid; one payment, so payments are recorded.
+    const ids = Array.from({ length: 23 }, (_, index) => index + 1);
+    await importFile(sql, { kind: 'customers', file: write('c.csv', `customer_id,name\n${ids.map((id) => `C${id},Customer ${id}`).join('\n')}\nC99,Payer\n`), now });
+    await importFile(sql, { kind: 'orders', file: write('o.csv', `order_id,customer_id,order_date,amount\n${ids.map((id) => `O${id},C${id},2026-06-${String(id).padStart(2, '0')},100`).join('\n')}\nO99,C99,2026-06-01,50\n`), now });
+    await importFile(sql, { kind: 'payments', file: write('p.csv', 'payment_id,customer_id,paid_on,amount\nP1,C99,2026-06-02,50\n'), now });
+    const capped = await gatherAgenda(sql, '2026-11-23');
+    expect(capped.debts.map((debt) => debt.external_id)).toEqual(ids.slice(0, 20).map((id) => `C${id}`));
+    expect(capped.omitted).toMatchObject({ receivable_over_60_days: 3 });
+    expect(agendaReport(capped, 'en').notes).toContain('… and 3 more customers owing for over 60 days (crm report receivables)');
+    const all = await gatherAgenda(sql, '2026-11-23', false, 'UTC', null);
+    expect(all.debts).toHaveLength(23);
+    expect(all.omitted?.receivable_over_60_days).toBeUndefined();
+    await sql.close();
   });
 });
