@@ -10,18 +10,55 @@ import { analyseClv, ClvError, pAliveAt, parseHorizon } from './clv.js';
 /** Segments that count as high value when a snapshot diff looks for customers who fell. */
 export const defaultHighValueSegments = ['Champions', 'Loyal Customers', 'Potential Loyalist'];
 
+/** What a snapshot looks up by customer id (a Map, or columns by id: a million customers without a million objects). */
+export interface ById<T> {
+  get(customerId: number): T | undefined;
+}
+
+/** The position of ID in IDS (ascending), or -1. */
+export function positionOfId(ids: ArrayLike<number>, id: number): number {
+  let low = 0;
+  let high = ids.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = ids[middle]!;
+    if (at === id) return middle;
+    if (at < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
+/** p_alive and CLV by customer, or why the model could not be fitted (then the snapshot stores NULL for them). */
+export interface ClvStandings extends ById<{ pAlive: number; clvCents: number }> {
+  unavailable: string | null;
+}
+
 /**
  * Each customer's p_alive and CLV (crm clv's defaults: weeks, 12 months, 10 % a year) as of the date, from the whole
- * history up to it (db/clv.ts purchaseSummary); or why the model could not be fitted (then the snapshot stores NULL for them).
+ * history up to it (db/clv.ts purchaseSummary, customers in ascending id order); or why the model could not be fitted.
+ * Kept in two columns beside the ids: the model's own memory is free once this returns.
  */
-export function clvStandings(summary: PurchaseSummary): { byCustomer: Map<number, { pAlive: number; clvCents: number }>; unavailable: string | null } {
-  const byCustomer = new Map<number, { pAlive: number; clvCents: number }>();
+export function clvStandings(summary: PurchaseSummary): ClvStandings {
   try {
     const result = analyseClv(summary, { unit: 'week', horizon: parseHorizon('12m', 'week')!, discountRate: 0.1 });
-    result.summary.customerIds.forEach((id, i) => byCustomer.set(id, { pAlive: pAliveAt(result.customers, i), clvCents: Math.round(result.customers.clvCents[i]!) }));
-    return { byCustomer, unavailable: null };
+    const ids = Float64Array.from(result.summary.customerIds);
+    const pAlive = new Float64Array(ids.length);
+    const clvCents = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      if (i > 0 && !(ids[i]! > ids[i - 1]!)) throw new Error('clvStandings: the purchase summary is not in ascending customer id order');
+      pAlive[i] = pAliveAt(result.customers, i);
+      clvCents[i] = Math.round(result.customers.clvCents[i]!);
+    }
+    return {
+      get: (customerId) => {
+        const at = positionOfId(ids, customerId);
+        return at < 0 ? undefined : { pAlive: pAlive[at]!, clvCents: clvCents[at]! };
+      },
+      unavailable: null,
+    };
   } catch (error) {
-    if (error instanceof ClvError) return { byCustomer, unavailable: error.message };
+    if (error instanceof ClvError) return { get: () => undefined, unavailable: error.message };
     throw error;
   }
 }
@@ -31,11 +68,11 @@ export interface SnapshotInputs {
   /** RFM measures over the period. */
   rfm: RfmInputs;
   /** Pyramid tier and profit per customer over the period, by the snapshot's cuts. */
-  tiers: ReadonlyMap<number, { tier: number; profitCents: number }>;
+  tiers: ById<{ tier: number; profitCents: number }>;
   /** Lifecycle stage per customer over the period (classifyLifecycle of the purchase histories, classified as they are read). */
-  stages: ReadonlyMap<number, Stage>;
-  /** All history up to the date, for the CLV model. */
-  clv: PurchaseSummary;
+  stages: ById<Stage>;
+  /** p_alive and CLV from all history up to the date (clvStandings). */
+  clv: ClvStandings;
 }
 
 /** Computes everything first, then yields one row per customer for the insert. */
@@ -43,7 +80,7 @@ export function snapshotCustomers(inputs: SnapshotInputs, options: Omit<SegmentO
   const { scores, segmentation } = segmentCustomers(inputs.rfm, { ...options, scheme: 'rules' });
   const tiers = inputs.tiers;
   const stageOf = inputs.stages;
-  const clv = clvStandings(inputs.clv);
+  const clv = inputs.clv;
   function* rows(): Generator<SnapshotCustomer> {
     for (let i = 0; i < scores.customerIds.length; i++) {
       const customerId = scores.customerIds[i]!;
@@ -60,8 +97,8 @@ export function snapshotCustomers(inputs: SnapshotInputs, options: Omit<SegmentO
         segment: segmentation.labels[segmentation.segmentOf[i]!]!.name,
         tier: tier?.tier ?? 3,
         stage: stageOf.get(customerId) ?? 'lost',
-        pAlive: clv.byCustomer.get(customerId)?.pAlive ?? null,
-        clvCents: clv.byCustomer.get(customerId)?.clvCents ?? null,
+        pAlive: clv.get(customerId)?.pAlive ?? null,
+        clvCents: clv.get(customerId)?.clvCents ?? null,
       };
     }
   }

@@ -124,9 +124,13 @@ const tierCustomersText = (sql: Sql): string =>
  */
 export async function customerTiers(sql: Sql, period: Period, cuts: PyramidCuts, only?: ReadonlySet<number>): Promise<Map<number, { tier: number; profitCents: number }>> {
   const tiers = new Map<number, { tier: number; profitCents: number }>();
-  const rows = sql.rowBatches<[number, number, number]>(`${tiered(sql)} SELECT customer_id, tier, profit FROM tiered`, params(sql, period, cuts), 10_000);
-  for await (const batch of rows) for (const [id, tier, profit] of batch) if (!only || only.has(id)) tiers.set(id, { tier, profitCents: profit });
+  for await (const batch of customerTierRows(sql, period, cuts)) for (const [id, tier, profit] of batch) if (!only || only.has(id)) tiers.set(id, { tier, profitCents: profit });
   return tiers;
+}
+
+/** customerTiers as [customer id, tier, profit] rows, a batch at a time (for a caller that keeps them in columns). */
+export function customerTierRows(sql: Sql, period: Period, cuts: PyramidCuts): AsyncIterable<[number, number, number][]> {
+  return sql.rowBatches<[number, number, number]>(`${tiered(sql)} SELECT customer_id, tier, profit FROM tiered`, params(sql, period, cuts), 10_000);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Snapshots in the database: customers new since FROM and gone by TO both appear in the movements.
 import { describe, expect, it } from 'vitest';
-import { snapshotCustomers, type SnapshotInputs } from '../../src/analysis/snapshot.js';
+import { clvStandings, positionOfId, snapshotCustomers, type SnapshotInputs } from '../../src/analysis/snapshot.js';
 import { fallers, saveSnapshot, segmentMovements, type Movement } from '../../src/db/snapshots.js';
 import type { Sql } from '../../src/db/engine/sql.js';
 import { snapshotOf } from '../../src/report/analysis-inputs.js';
@@ -47,7 +47,7 @@ describe('snapshotCustomers (plain data in, rows out)', () => {
       rfm: { customerIds: [7, 9], recencyDays: Float64Array.from([3, 40]), frequency: Float64Array.from([4, 1]), monetaryCents: Float64Array.from([9000, 1500]) },
       tiers: new Map([[7, { tier: 0, profitCents: 6000 }]]),
       stages: new Map([[7, 'stability' as const]]),
-      clv: { customerIds: [], frequency: new Float64Array(), recencyDays: new Float64Array(), ageDays: new Float64Array(), monetaryCents: new Float64Array() },
+      clv: clvStandings({ customerIds: [], frequency: new Float64Array(), recencyDays: new Float64Array(), ageDays: new Float64Array(), monetaryCents: new Float64Array() }),
     };
     const made = snapshotCustomers(inputs, { bins: 5 });
     expect(made.count).toBe(2);
@@ -56,5 +56,15 @@ describe('snapshotCustomers (plain data in, rows out)', () => {
       [7, 0, 6000, 'stability', null],
       [9, 3, 1500, 'lost', null],
     ]);
+  });
+});
+
+describe('positionOfId', () => {
+  it('finds an id among ascending ids by halving, or says -1', () => {
+    const ids = [2, 3, 5, 8, 13, 21];
+    expect(ids.map((id) => positionOfId(ids, id))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([1, 4, 22, 0].map((id) => positionOfId(ids, id))).toEqual([-1, -1, -1, -1]);
+    expect(positionOfId([], 1)).toBe(-1);
+    expect(positionOfId(Float64Array.from([7]), 7)).toBe(0);
   });
 });
