@@ -2,6 +2,7 @@
 import { billed, customerSales, purchase, windowParams, type OrderWindow } from './report-sales.js';
 import { dayBounds } from './day-bounds.js';
 import type { Sql } from './engine/sql.js';
+import { Float64Column } from '../util/column.js';
 
 export interface ReturnFacts {
   customer_id: number;
@@ -123,12 +124,84 @@ export interface SnapshotStanding {
  * taken before `before`; an empty list when there is none.
  */
 export async function valuableInLastSnapshot(sql: Sql, before: string, maxTier: number, segments: readonly string[]): Promise<SnapshotStanding[]> {
-  return sql.all<SnapshotStanding>(
+  const columns = await valuableColumnsInLastSnapshot(sql, before, maxTier, segments);
+  return Array.from({ length: columns.count }, (_, at) => columns.standingAt(at));
+}
+
+/**
+ * valuableInLastSnapshot in columns, ascending customer id (crm agenda, where a quarter of a million customers may be
+ * valuable): a customer's stage and segment as codes into `names`, p_alive NaN where the snapshot has none.
+ */
+export class SnapshotColumns {
+  asOf: string | null = null;
+  readonly names: string[] = [];
+  private readonly codes = new Map<string, number>();
+  private readonly ids = new Float64Column();
+  private readonly tiers = new Float64Column();
+  private readonly profits = new Float64Column();
+  private readonly alive = new Float64Column();
+  private readonly stages = new Float64Column();
+  private readonly segments = new Float64Column();
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  push(row: [number, string, string, number, string, number, number | null]): void {
+    const [customerId, asOf, segment, tier, stage, profit, pAlive] = row;
+    this.asOf = asOf;
+    this.ids.push(customerId);
+    this.segments.push(this.code(segment));
+    this.tiers.push(tier);
+    this.stages.push(this.code(stage));
+    this.profits.push(profit);
+    this.alive.push(pAlive ?? Number.NaN);
+  }
+
+  private code(name: string): number {
+    let code = this.codes.get(name);
+    if (code === undefined) {
+      code = this.names.length;
+      this.names.push(name);
+      this.codes.set(name, code);
+    }
+    return code;
+  }
+
+  customerId(at: number): number {
+    return this.ids.values()[at]!;
+  }
+
+  stage(at: number): string {
+    return this.names[this.stages.values()[at]!]!;
+  }
+
+  /** p_alive at the snapshot, or null. */
+  pAlive(at: number): number | null {
+    const value = this.alive.values()[at]!;
+    return Number.isNaN(value) ? null : value;
+  }
+
+  standingAt(at: number): SnapshotStanding {
+    return {
+      customer_id: this.customerId(at), as_of: this.asOf!, segment: this.names[this.segments.values()[at]!]!, tier: this.tiers.values()[at]!,
+      stage: this.stage(at), profit_cents: this.profits.values()[at]!, p_alive: this.pAlive(at),
+    };
+  }
+}
+
+export async function valuableColumnsInLastSnapshot(sql: Sql, before: string, maxTier: number, segments: readonly string[]): Promise<SnapshotColumns> {
+  const columns = new SnapshotColumns();
+  for await (const batch of sql.rowBatches<[number, string, string, number, string, number, number | null]>(
     `SELECT sc.customer_id, s.as_of, sc.segment, sc.tier, sc.stage, sc.profit_cents, sc.p_alive
      FROM snapshot_customers sc JOIN snapshots s ON s.id = sc.snapshot_id
      WHERE s.id = (SELECT id FROM snapshots WHERE as_of < @before ORDER BY as_of DESC, id DESC LIMIT 1)
        AND (sc.tier <= @maxTier OR sc.segment IN (${sql.dialect.jsonValues('@segments', 'text')}))
      ORDER BY sc.customer_id`,
     { before, maxTier, segments: JSON.stringify(segments) },
-  );
+    10_000,
+  )) {
+    for (const row of batch) columns.push(row);
+  }
+  return columns;
 }

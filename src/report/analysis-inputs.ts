@@ -23,23 +23,22 @@ import type { ReportPeriod } from './period.js';
 
 export { defaultHighValueSegments, tiers, type Stage };
 
-/**
- * Every customer's p_alive as of the date (crm clv's BG/NBD in weeks), or why the model cannot be fitted; with ONLY,
- * the map holds those customers alone (the model is still fitted over everyone).
- */
-export async function pAliveNow(sql: Sql, asOf: string, includePartners = false, only?: ReadonlySet<number>): Promise<Map<number, number> | { unavailable: string }> {
+/** Every customer's p_alive as of the date (crm clv's BG/NBD in weeks), or why the model cannot be fitted. */
+export async function pAliveNow(sql: Sql, asOf: string, includePartners = false): Promise<PAliveColumns | { unavailable: string }> {
   const summary = await purchaseSummary(sql, asOf, includePartners);
   try {
     const alive = probabilitiesAlive(summary, 'week');
-    const map = new Map<number, number>();
-    summary.customerIds.forEach((id, i) => {
-      if (!only || only.has(id)) map.set(id, alive[i]!);
-    });
-    return map;
+    const ids = summary.customerIds;
+    return { get: (customerId) => { const at = positionOfId(ids, customerId); return at < 0 ? undefined : alive[at]; } };
   } catch (error) {
     if (error instanceof ClvError) return { unavailable: error.message };
     throw error;
   }
+}
+
+/** p_alive by customer id, kept beside the model's customers (ascending ids) rather than in a map of a million. */
+export interface PAliveColumns {
+  get(customerId: number): number | undefined;
 }
 
 export interface CustomerStanding {
