@@ -123,6 +123,23 @@ describe('grouping', () => {
   });
 });
 
+describe('groupSpend', () => {
+  it('groups repeat customers by (frequency, value) in the order they first appear, leaving out value ≤ 0 and one-time buyers', () => {
+    // (2, 10) customers 0 and 4; (1, 5) customers 1 and 3; (2, 30) customer 2; (3, 7) customer 5; customer 6 bought
+    // once, customer 7 spent less than nothing: neither is in the spend model.
+    const spend = groupSpend({
+      customerIds: [1, 2, 3, 4, 5, 6, 7, 8],
+      frequency: Float64Array.of(2, 1, 2, 1, 2, 3, 0, 1),
+      recencyDays: new Float64Array(8),
+      ageDays: new Float64Array(8),
+      monetaryCents: Float64Array.of(1000, 500, 3000, 500, 1000, 700, 0, -200),
+    });
+    expect([...spend.frequency]).toEqual([2, 1, 2, 3]);
+    expect([...spend.monetary]).toEqual([10, 5, 30, 7]);
+    expect([...spend.count]).toEqual([2, 2, 1, 1]);
+  });
+});
+
 describe('clvTiers (crm pyramid --by clv)', () => {
   it('cuts the CLV ranking like the profit pyramid, ties to the higher tier', () => {
     // 10 customers, cuts 10/30/60 %: platinum rank ≤ 1, gold ≤ 3, iron ≤ 6. Customers 2 and 3 tie for rank 3
