@@ -5,7 +5,7 @@ import type { RfmInputs } from '../db/analysis.js';
 import type { SnapshotCustomer } from '../db/snapshots.js';
 import { segmentCustomers, type SegmentOptions } from './customer-segments.js';
 import type { Stage } from './lifecycle.js';
-import { analyseClv, ClvError, pAliveAt, parseHorizon } from './clv.js';
+import { analyseClv, ClvError, clvAt, pAliveAt, parseHorizon } from './clv.js';
 
 /** Segments that count as high value when a snapshot diff looks for customers who fell. */
 export const defaultHighValueSegments = ['Champions', 'Loyal Customers', 'Potential Loyalist'];
@@ -18,7 +18,7 @@ export function clvStandings(summary: PurchaseSummary): { byCustomer: Map<number
   const byCustomer = new Map<number, { pAlive: number; clvCents: number }>();
   try {
     const result = analyseClv(summary, { unit: 'week', horizon: parseHorizon('12m', 'week')!, discountRate: 0.1 });
-    result.summary.customerIds.forEach((id, i) => byCustomer.set(id, { pAlive: pAliveAt(result.customers, i), clvCents: Math.round(result.customers.clvCents[i]!) }));
+    result.summary.customerIds.forEach((id, i) => byCustomer.set(id, { pAlive: pAliveAt(result.customers, i), clvCents: Math.round(clvAt(result, i)) }));
     return { byCustomer, unavailable: null };
   } catch (error) {
     if (error instanceof ClvError) return { byCustomer, unavailable: error.message };

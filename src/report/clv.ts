@@ -1,6 +1,6 @@
 // crm clv reports: per-customer p_alive, expected purchases, value and CLV with the fitted parameters; the hold-out check.
 import type { CustomerLabel } from '../db/analysis.js';
-import { expectedPurchasesAt, pAliveAt, type ClvResult, type ClvUnit, type ClvValidation } from '../analysis/clv.js';
+import { clvAt, expectedPurchasesAt, expectedValueAt, pAliveAt, type ClvResult, type ClvUnit, type ClvValidation } from '../analysis/clv.js';
 import { tiers } from '../analysis/pyramid.js';
 import type { Column, Lang, Report, Row } from './types.js';
 import { listingBatch } from './rfm.js';
@@ -79,14 +79,48 @@ function modelDescription(result: ClvResult, lang: Lang): { lines: string[]; met
   return { lines, meta, notes };
 }
 
-/** Customers by CLV, highest first (ties: more expected purchases, then customer id): their positions in the result. */
+/**
+ * Customers by CLV, highest first (ties: more expected purchases, then customer id): their positions in the result.
+ * A comparator sort of a million positions takes two work arrays of a million boxed numbers on the JavaScript heap
+ * (the peak of crm clv at 1M customers); instead the CLVs are sorted as numbers, each customer placed at its CLV's
+ * place (binary search) in the order they come, and only runs of equal CLV are sorted with the comparator.
+ */
 export function clvOrder(result: ClvResult): Uint32Array {
-  const { clvCents } = result.customers;
   const ids = result.summary.customerIds;
+  const n = ids.length;
+  const clv = (i: number) => clvAt(result, i);
   const purchases = (i: number) => expectedPurchasesAt(result.customers, i);
-  return Uint32Array.from({ length: ids.length }, (_, i) => i).sort(
-    (i, j) => clvCents[j]! - clvCents[i]! || purchases(j) - purchases(i) || ids[i]! - ids[j]!,
-  );
+  const byValue = (i: number, j: number) => clv(j) - clv(i) || purchases(j) - purchases(i) || ids[i]! - ids[j]!;
+  const descending = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) descending[i] = -clv(i);
+  if (descending.some(Number.isNaN)) return Uint32Array.from({ length: n }, (_, i) => i).sort(byValue);
+  descending.sort();
+  const order = new Uint32Array(n);
+  // placed[p]: customers placed so far in the run of equal CLVs that starts at p.
+  const placed = new Uint32Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const value = -clv(i);
+    let low = 0;
+    let high = n - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (descending[middle]! < value) low = middle + 1;
+      else high = middle;
+    }
+    order[low + placed[low]!++] = i;
+  }
+  for (let from = 0, to = 1; from < n; from = to, to = from + 1) {
+    while (to < n && descending[to] === descending[from]) to += 1;
+    if (to - from < 2) continue;
+    const run = order.subarray(from, to);
+    for (let k = 1; k < run.length; k += 1) {
+      if (byValue(run[k - 1]!, run[k]!) > 0) {
+        run.sort(byValue);
+        break;
+      }
+    }
+  }
+  return order;
 }
 
 /**
@@ -115,8 +149,8 @@ export async function clvReport(
         monetary: Math.round(summary.monetaryCents[i]!),
         p_alive: pAliveAt(customers, i),
         expected_purchases: expectedPurchasesAt(customers, i),
-        expected_order_value: Math.round(customers.expectedValueCents[i]!),
-        clv: Math.round(customers.clvCents[i]!),
+        expected_order_value: Math.round(expectedValueAt(result, i)),
+        clv: Math.round(clvAt(result, i)),
       };
     });
   };
@@ -204,15 +238,14 @@ export function emptyHoldoutWarning(options: { calibrationEnd: string; asOf: str
 /** crm pyramid --by clv: per tier, customers, their predicted value and share of it, purchases and mean p_alive. */
 export function clvPyramidReport(result: ClvResult, placement: { tier: Uint8Array }, options: { asOf: string; lang: Lang; cuts: readonly number[] }): Report {
   const totals = tiers.map(() => ({ customers: 0, clv: 0, purchases: 0, alive: 0 }));
-  const { clvCents } = result.customers;
-  for (let i = 0; i < clvCents.length; i += 1) {
+  const customers = result.summary.customerIds.length;
+  for (let i = 0; i < customers; i += 1) {
     const level = totals[placement.tier[i]!]!;
     level.customers += 1;
-    level.clv += clvCents[i]!;
+    level.clv += clvAt(result, i);
     level.purchases += expectedPurchasesAt(result.customers, i);
     level.alive += pAliveAt(result.customers, i);
   }
-  const customers = clvCents.length;
   const totalClv = totals.reduce((sum, level) => sum + level.clv, 0);
   const rows: Row[] = tiers.map((tier, index) => {
     const level = totals[index]!;
@@ -282,7 +315,7 @@ export async function clvTierCustomersReport(
         tier: options.lang === 'zh' ? tier.nameZh : tier.name,
         p_alive: pAliveAt(result.customers, i),
         expected_purchases: expectedPurchasesAt(result.customers, i),
-        clv: Math.round(result.customers.clvCents[i]!),
+        clv: Math.round(clvAt(result, i)),
       };
     });
   };
