@@ -180,7 +180,11 @@ export function fitBgNbd(groups: PurchaseGroups): BgNbdFit {
     customers += groups.count[i]!;
   }
   const scale = maxT > 0 ? 1 / maxT : 1;
-  const scaled = indexGroups({ ...groups, recency: groups.recency.map((v) => v * scale), T: groups.T.map((v) => v * scale) });
+  // Indexed once: the likelihood reads recency and T only through their distinct values, so the scaled search
+  // scales those (a few hundred numbers) and shares the per-group indexes with the final, unscaled likelihood.
+  const indexed = indexGroups(groups);
+  const scaledValues = (column: Distinct): Distinct => ({ values: column.values.map((v) => v * scale), indexOf: column.indexOf });
+  const scaled: IndexedGroups = { ...indexed, recencies: scaledValues(indexed.recencies), ages: scaledValues(indexed.ages) };
   const toParams = (point: number[]): BgNbdParams => ({ r: Math.exp(point[0]!), alpha: Math.exp(point[1]!), a: Math.exp(point[2]!), b: Math.exp(point[3]!) });
   // The mean log-likelihood, as lifetimes minimises, keeps the tolerances independent of the number of customers.
   // BFGS with the analytic gradient needs a few dozen evaluations where Nelder–Mead needed hundreds (a million
@@ -196,7 +200,7 @@ export function fitBgNbd(groups: PurchaseGroups): BgNbdFit {
   }
   const scaledParams = toParams(result.point);
   const params = { ...scaledParams, alpha: scaledParams.alpha / scale };
-  return { params, logLikelihood: bgNbdLogLikelihood(params, groups), converged: result.converged && Number.isFinite(result.value), iterations: result.iterations };
+  return { params, logLikelihood: bgNbdLogLikelihood(params, indexed), converged: result.converged && Number.isFinite(result.value), iterations: result.iterations };
 }
 
 /**

@@ -87,32 +87,33 @@ export function groupPurchases(summary: PurchaseSummary, unit: ClvUnit): { group
   // Groups are numbered in the order they first appear (as the customers come), which the fit's sums follow.
   const numberOf = new Int32Array(distinct).fill(-1);
   const groupOf = new Uint32Array(n);
-  const firsts: number[] = [];
+  const firsts = new Uint32Array(distinct);
+  let groups = 0;
   for (let i = 0; i < n; i += 1) {
     const at = binarySearch(sorted, distinct, historyKey(summary.frequency[i]!, summary.recencyDays[i]!, summary.ageDays[i]!) as number);
     if (numberOf[at] === -1) {
-      numberOf[at] = firsts.length;
-      firsts.push(i);
+      numberOf[at] = groups;
+      firsts[groups++] = i;
     }
     groupOf[i] = numberOf[at]!;
   }
   return { groups: groupsOf(summary, unit, firsts, groupOf), groupOf };
 }
 
-/** The position of VALUE among the first LENGTH values of ascending SORTED (it is there). */
-function binarySearch(sorted: Float64Array, length: number, value: number): number {
-  let low = 0;
-  let high = length - 1;
+/** The position of VALUE among the LENGTH ascending values of SORTED from FROM on, counted from FROM (it is there). */
+function binarySearch(sorted: Float64Array, length: number, value: number, from = 0): number {
+  let low = from;
+  let high = from + length - 1;
   while (low < high) {
     const middle = (low + high) >>> 1;
     if (sorted[middle]! < value) low = middle + 1;
     else high = middle;
   }
-  return low;
+  return low - from;
 }
 
 /** The groups' histories from the first customer of each, and their sizes. */
-function groupsOf(summary: PurchaseSummary, unit: ClvUnit, firsts: readonly number[], groupOf: Uint32Array): PurchaseGroups {
+function groupsOf(summary: PurchaseSummary, unit: ClvUnit, firsts: ArrayLike<number>, groupOf: Uint32Array): PurchaseGroups {
   const perUnit = daysPerUnit[unit];
   const count = new Float64Array(firsts.length);
   for (const group of groupOf) count[group]! += 1;
@@ -142,39 +143,57 @@ function groupPurchasesByText(summary: PurchaseSummary, unit: ClvUnit): { groups
   return { groups: groupsOf(summary, unit, firsts, groupOf), groupOf };
 }
 
-/** Repeat customers with a positive mean repeat value, grouped by (frequency, value in currency units). */
+/**
+ * Repeat customers with a positive mean repeat value, grouped by (frequency, value in currency units).
+ * Groups are numbered in the order they first appear (as the customers come), which the fit's sums follow. They are
+ * found without a comparator sort or any array per customer: the customers' values are laid out by frequency (a
+ * counting sort over the few distinct frequencies), each frequency's values sorted as numbers and made distinct,
+ * and each customer's (frequency, value) found there by binary search. A distinct double is a distinct value.
+ */
 export function groupSpend(summary: PurchaseSummary): SpendGroups {
-  // Groups by frequency and value (a distinct double is a distinct value), numbered in the order they first appear,
-  // which the fit's sums follow. Found by sorting the customers' positions, not with a map of every value.
   const n = summary.customerIds.length;
-  const value = new Float64Array(n);
-  let eligible = 0;
-  for (let i = 0; i < n; i += 1) {
-    value[i] = summary.monetaryCents[i]! / 100;
-    if (summary.frequency[i]! > 0 && value[i]! > 0) eligible += 1;
-  }
-  const positions = new Uint32Array(eligible);
-  for (let i = 0, at = 0; i < n; i += 1) if (summary.frequency[i]! > 0 && value[i]! > 0) positions[at++] = i;
   const x = summary.frequency;
-  const sorted = Uint32Array.from(positions).sort((a, b) => x[a]! - x[b]! || value[a]! - value[b]!);
-  // Each customer's place among the distinct (frequency, value) pairs, in sorted order.
-  const sortedGroup = new Uint32Array(n);
-  let distinct = 0;
-  sorted.forEach((i, at) => {
-    const previous = sorted[at - 1];
-    if (at === 0 || x[i] !== x[previous!] || value[i] !== value[previous!]) distinct += 1;
-    sortedGroup[i] = distinct - 1;
-  });
-  const numberOf = new Int32Array(distinct).fill(-1);
+  const valueAt = (i: number): number => summary.monetaryCents[i]! / 100;
+  const eligible = (i: number): boolean => x[i]! > 0 && valueAt(i) > 0;
+  // The distinct frequencies (a few hundred at most) and how many customers have each.
+  const bucketOf = new Map<number, number>();
+  const sizes: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    if (!eligible(i)) continue;
+    const bucket = bucketOf.get(x[i]!);
+    if (bucket === undefined) {
+      bucketOf.set(x[i]!, sizes.length);
+      sizes.push(1);
+    } else sizes[bucket]! += 1;
+  }
+  const start = new Float64Array(sizes.length + 1);
+  for (let b = 0; b < sizes.length; b += 1) start[b + 1] = start[b]! + sizes[b]!;
+  // Each frequency's values, side by side; then sorted and made distinct in place (distinct[b] of them stay).
+  const values = new Float64Array(start[sizes.length]!);
+  const filled = start.slice(0, sizes.length);
+  for (let i = 0; i < n; i += 1) if (eligible(i)) values[filled[bucketOf.get(x[i]!)!]!++] = valueAt(i);
+  const distinct = new Float64Array(sizes.length);
+  const firstNumber = new Float64Array(sizes.length + 1);
+  for (let b = 0; b < sizes.length; b += 1) {
+    const part = values.subarray(start[b]!, start[b + 1]!).sort();
+    let kept = 0;
+    for (let k = 0; k < part.length; k += 1) if (k === 0 || part[k] !== part[kept - 1]) part[kept++] = part[k]!;
+    distinct[b] = kept;
+    firstNumber[b + 1] = firstNumber[b]! + kept;
+  }
+  const numberOf = new Int32Array(firstNumber[sizes.length]!).fill(-1);
   const frequency: number[] = [];
   const monetary: number[] = [];
   const count: number[] = [];
-  for (const i of positions) {
-    let group = numberOf[sortedGroup[i]!]!;
+  for (let i = 0; i < n; i += 1) {
+    if (!eligible(i)) continue;
+    const b = bucketOf.get(x[i]!)!;
+    const place = firstNumber[b]! + binarySearch(values, distinct[b]!, valueAt(i), start[b]!);
+    let group = numberOf[place]!;
     if (group === -1) {
-      group = numberOf[sortedGroup[i]!] = count.length;
+      group = numberOf[place] = count.length;
       frequency.push(x[i]!);
-      monetary.push(value[i]!);
+      monetary.push(valueAt(i));
       count.push(0);
     }
     count[group]! += 1;
@@ -227,22 +246,34 @@ export function discountedPurchases(expected: (t: number) => number, horizon: Ho
 
 export interface ClvCustomers {
   /**
-   * Each customer's group (customers with the same frequency, recency and age: groupPurchases), whose p_alive and
-   * expected purchases are theirs (pAliveAt, expectedPurchasesAt): two figures per history, not per customer.
+   * Each customer's group (customers with the same frequency, recency and age: groupPurchases), whose p_alive,
+   * expected purchases and discounted purchases are theirs (pAliveAt, expectedPurchasesAt, clvAt): figures per
+   * history, not per customer. A customer's expected order value and CLV are worked out when asked (expectedValueAt,
+   * clvAt) from the summary: two columns of a million customers fewer.
    */
   groupOf: Uint32Array;
   groupAlive: Float64Array;
   groupPurchases: Float64Array;
-  /** Gamma-Gamma conditional mean of one purchase, cents. */
-  expectedValueCents: Float64Array;
-  /** Discounted value over the horizon, cents. */
-  clvCents: Float64Array;
+  /** Expected purchases over the horizon, each month's discounted (discountedPurchases): CLV = this × order value. */
+  groupDiscounted: Float64Array;
 }
 
 /** Customer I's probability of being alive. */
 export const pAliveAt = (customers: ClvCustomers, i: number): number => customers.groupAlive[customers.groupOf[i]!]!;
 /** Customer I's expected purchases over the horizon. */
 export const expectedPurchasesAt = (customers: ClvCustomers, i: number): number => customers.groupPurchases[customers.groupOf[i]!]!;
+
+/**
+ * Customer I's expected value of one purchase (the Gamma-Gamma conditional mean), cents. Gamma-Gamma knows only
+ * positive spend: repeat purchases that net to less than nothing (returns booked as negative orders) count as
+ * spending 0, so a customer's expected order value and CLV are never negative.
+ */
+export const expectedValueAt = (result: ClvResult, i: number): number =>
+  expectedAverageValue(result.gammaGamma.params, result.summary.frequency[i]!, Math.max(0, result.summary.monetaryCents[i]!) / 100) * 100;
+/** Customer I's discounted value over the horizon, cents. */
+export const clvAt = (result: ClvResult, i: number): number => expectedValueAt(result, i) * result.customers.groupDiscounted[result.customers.groupOf[i]!]!;
+/** Every customer's CLV in cents, in the summary's order (crm pyramid --by clv ranks them). */
+export const clvValues = (result: ClvResult): Float64Array => Float64Array.from({ length: result.customers.groupOf.length }, (_, i) => clvAt(result, i));
 
 export interface ClvResult {
   summary: PurchaseSummary;
@@ -354,22 +385,7 @@ export function analyseClv(summary: PurchaseSummary, options: ClvOptions): ClvRe
     if (error instanceof SeriesNotConvergedError) throw new ClvError(`expected purchases could not be computed from the fitted model: ${error.message}`);
     throw error;
   }
-  const n = summary.customerIds.length;
-  const customers: ClvCustomers = {
-    groupOf,
-    groupAlive,
-    groupPurchases,
-    expectedValueCents: new Float64Array(n),
-    clvCents: new Float64Array(n),
-  };
-  for (let i = 0; i < n; i += 1) {
-    const g = groupOf[i]!;
-    // Gamma-Gamma knows only positive spend: repeat purchases that net to less than nothing (returns booked as
-    // negative orders) count as spending 0, so a customer's expected order value and CLV are never negative.
-    const value = expectedAverageValue(gammaGamma.params, summary.frequency[i]!, Math.max(0, summary.monetaryCents[i]!) / 100) * 100;
-    customers.expectedValueCents[i] = value;
-    customers.clvCents[i] = value * groupDiscounted[g]!;
-  }
+  const customers: ClvCustomers = { groupOf, groupAlive, groupPurchases, groupDiscounted };
   return {
     summary, unit, horizon, discountRate: options.discountRate, repeatCustomers, bgNbd, gammaGamma, spendCustomers,
     correlation: spendFrequencyCorrelation(spend), customers,

@@ -5,7 +5,7 @@ import type { RfmInputs } from '../db/analysis.js';
 import type { SnapshotCustomer } from '../db/snapshots.js';
 import { segmentCustomers, type SegmentOptions } from './customer-segments.js';
 import type { Stage } from './lifecycle.js';
-import { analyseClv, ClvError, pAliveAt, parseHorizon } from './clv.js';
+import { analyseClv, ClvError, clvAt, pAliveAt, parseHorizon } from './clv.js';
 
 /** Segments that count as high value when a snapshot diff looks for customers who fell. */
 export const defaultHighValueSegments = ['Champions', 'Loyal Customers', 'Potential Loyalist'];
@@ -48,7 +48,7 @@ export function clvStandings(summary: PurchaseSummary): ClvStandings {
     for (let i = 0; i < ids.length; i++) {
       if (i > 0 && !(ids[i]! > ids[i - 1]!)) throw new Error('clvStandings: the purchase summary is not in ascending customer id order');
       pAlive[i] = pAliveAt(result.customers, i);
-      clvCents[i] = Math.round(result.customers.clvCents[i]!);
+      clvCents[i] = Math.round(clvAt(result, i));
     }
     return {
       get: (customerId) => {

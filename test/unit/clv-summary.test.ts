@@ -1,6 +1,7 @@
 // The CLV model's input (db/clv.ts) and the pure rules around the fit (analysis/clv.ts), with hand-worked numbers.
 import { afterEach, describe, expect, it } from 'vitest';
-import { analyseClv, clvTiers, discountedPurchases, groupPurchases, historyKey, groupSpend, parseHorizon, spendFrequencyCorrelation, ClvError } from '../../src/analysis/clv.js';
+import { analyseClv, clvAt, clvTiers, discountedPurchases, expectedValueAt, groupPurchases, historyKey, groupSpend, parseHorizon, spendFrequencyCorrelation, ClvError, type ClvResult } from '../../src/analysis/clv.js';
+import { clvOrder } from '../../src/report/clv.js';
 import { purchaseDaysIn, purchaseSummary } from '../../src/db/clv.js';
 import type { Sql } from '../../src/db/engine/sql.js';
 import { engines } from '../helpers/engines.js';
@@ -120,6 +121,54 @@ describe('grouping', () => {
     expect(() => analyseClv(summary, { unit: 'week', horizon: parseHorizon('12m', 'week')!, discountRate: 0.1 })).toThrow(
       'too little data for a CLV model: 3 customers with repeat purchases (of 4); at least 30 are needed',
     );
+  });
+});
+
+describe('groupSpend', () => {
+  it('groups repeat customers by (frequency, value) in the order they first appear, leaving out value ≤ 0 and one-time buyers', () => {
+    // (2, 10) customers 0 and 4; (1, 5) customers 1 and 3; (2, 30) customer 2; (3, 7) customer 5; customer 6 bought
+    // once, customer 7 spent less than nothing: neither is in the spend model.
+    const spend = groupSpend({
+      customerIds: [1, 2, 3, 4, 5, 6, 7, 8],
+      frequency: Float64Array.of(2, 1, 2, 1, 2, 3, 0, 1),
+      recencyDays: new Float64Array(8),
+      ageDays: new Float64Array(8),
+      monetaryCents: Float64Array.of(1000, 500, 3000, 500, 1000, 700, 0, -200),
+    });
+    expect([...spend.frequency]).toEqual([2, 1, 2, 3]);
+    expect([...spend.monetary]).toEqual([10, 5, 30, 7]);
+    expect([...spend.count]).toEqual([2, 2, 1, 1]);
+  });
+});
+
+describe('clvOrder (the crm clv listing)', () => {
+  // Nobody bought again (x = 0): each expected order value is the population mean v·p/(q−1) = 10 · 1 / (2 − 1) = 10,
+  // 1000 cents; CLV = 1000 × the group's discounted purchases: groups 0..3 give 2000, 2000, 5000 and 0.
+  const groupOf = Uint32Array.of(0, 3, 1, 0, 2, 1);
+  const result = {
+    summary: {
+      customerIds: [40, 10, 30, 20, 50, 5],
+      frequency: new Float64Array(6),
+      recencyDays: new Float64Array(6),
+      ageDays: new Float64Array(6),
+      monetaryCents: new Float64Array(6),
+    },
+    unit: 'week',
+    horizon: { text: '12m', units: 52.14, months: 12 },
+    discountRate: 0.1,
+    repeatCustomers: 0,
+    bgNbd: { params: { r: 1, alpha: 1, a: 1, b: 1 }, logLikelihood: 0, converged: true, iterations: 0 },
+    gammaGamma: { params: { p: 1, q: 2, v: 10 }, logLikelihood: 0, converged: true, iterations: 0 },
+    spendCustomers: 0,
+    correlation: 0,
+    customers: { groupOf, groupAlive: Float64Array.of(1, 1, 1, 1), groupPurchases: Float64Array.of(3, 4, 6, 0), groupDiscounted: Float64Array.of(2, 2, 5, 0) },
+  } satisfies ClvResult;
+
+  it('puts the highest CLV first; equal CLVs by more expected purchases, then by customer id', () => {
+    expect(expectedValueAt(result, 0)).toBe(1000);
+    expect([0, 1, 2, 3, 4, 5].map((i) => clvAt(result, i))).toEqual([2000, 0, 2000, 2000, 5000, 2000]);
+    // 5000: customer 50; 2000 with 4 purchases: ids 5 and 30; 2000 with 3: ids 20 and 40; 0: id 10.
+    expect([...clvOrder(result)]).toEqual([4, 5, 2, 3, 0, 1]);
   });
 });
 

@@ -77,7 +77,7 @@ async function clvPyramid(
 ): Promise<void> {
   const { UsageError } = await import('../../errors.js');
   if (options.since !== null) throw new UsageError('--since does not go with --by clv: the model needs each customer\'s whole history');
-  const { analyseClv, clvTiers, requireSales } = await import('../../analysis/clv.js');
+  const { analyseClv, clvTiers, clvValues, requireSales } = await import('../../analysis/clv.js');
   const { clvFlags } = await import('../analysis-flags.js');
   const modelOptions = await clvFlags({ horizon: flags.horizon ?? '12m', discount: flags.discount ?? '0.10' }, 'week');
   const sql = await context.openStore();
@@ -85,7 +85,7 @@ async function clvPyramid(
   const { customerLabels } = await import('../../db/analysis.js');
   const report = await import('../../report/clv.js');
   const result = analyseClv(requireSales(await purchaseSummary(sql, options.asOf, flags.includePartners === true), options.asOf), modelOptions);
-  const placement = clvTiers(result.customers.clvCents, options.cuts);
+  const placement = clvTiers(clvValues(result), options.cuts);
   if (flags.customers || options.tier !== null) {
     await context.emit(await report.clvTierCustomersReport(result, placement, (ids) => customerLabels(sql, ids), { asOf: options.asOf, lang: options.lang, tier: options.tier }), flags);
     return;
