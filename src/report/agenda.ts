@@ -105,9 +105,17 @@ async function mostProfitable<T extends { id: number }>(
  * profitable of each kind are gathered, the rest counted in `omitted` (agendaReport with the same cap lists the same).
  */
 export async function gatherAgenda(sql: Sql, today: string, includePartners = false, zone = 'UTC', perKind: number | null = agendaRules.perKind): Promise<AgendaInputs> {
-  const standings = await customerStandings(sql, today, includePartners);
   // The valuable customers of the last snapshot in columns (a quarter of a million of them at a million customers).
   const valuable = await valuableColumnsInLastSnapshot(sql, today, agendaRules.valuableTier, defaultHighValueSegments);
+  // p_alive: only when the last snapshot stored it for valuable customers who were then more likely alive than not. The
+  // model is fitted before the standings are read: its memory is free again (but for p_alive) by then.
+  const wereAlive: number[] = [];
+  for (let at = 0; at < valuable.count; at++) {
+    const pAlive = valuable.pAlive(at);
+    if (pAlive !== null && pAlive >= agendaRules.pAliveBelow) wereAlive.push(at);
+  }
+  const aliveNow = wereAlive.length ? await pAliveNow(sql, today, includePartners) : null;
+  const standings = await customerStandings(sql, today, includePartners);
   let slipping: { id: number; stage: Stage; before: Slipping['before'] }[] = [];
   if (valuable.count) {
     for (let at = 0; at < valuable.count; at++) {
@@ -124,25 +132,16 @@ export async function gatherAgenda(sql: Sql, today: string, includePartners = fa
       .filter((id) => (tierOf.get(id) ?? 9) <= agendaRules.valuableTier)
       .map((id) => ({ id, stage: 'decline' as Stage, before: null }));
   }
-  // p_alive: only when the last snapshot stored it for valuable customers who were then more likely alive than not.
-  const wereAlive: number[] = [];
-  for (let at = 0; at < valuable.count; at++) {
-    const pAlive = valuable.pAlive(at);
-    if (pAlive !== null && pAlive >= agendaRules.pAliveBelow) wereAlive.push(at);
-  }
   const listed = new Set(slipping.map((customer) => customer.id));
-  let fading: { id: number; before: FadingCustomer['before']; pAlive: number }[] = [];
+  const fading: { id: number; before: FadingCustomer['before']; pAlive: number }[] = [];
   let pAliveUnavailable: string | null = null;
-  if (wereAlive.length) {
-    const now = await pAliveNow(sql, today, includePartners);
-    if ('unavailable' in now) pAliveUnavailable = now.unavailable;
-    else {
-      for (const at of wereAlive) {
-        const id = valuable.customerId(at);
-        const pAlive = now.get(id);
-        if (listed.has(id) || !((pAlive ?? 1) < agendaRules.pAliveBelow)) continue;
-        fading.push({ id, before: { as_of: valuable.asOf!, pAlive: valuable.pAlive(at)! }, pAlive: pAlive! });
-      }
+  if (aliveNow !== null && 'unavailable' in aliveNow) pAliveUnavailable = aliveNow.unavailable;
+  else if (aliveNow !== null) {
+    for (const at of wereAlive) {
+      const id = valuable.customerId(at);
+      const pAlive = aliveNow.get(id);
+      if (listed.has(id) || !((pAlive ?? 1) < agendaRules.pAliveBelow)) continue;
+      fading.push({ id, before: { as_of: valuable.asOf!, pAlive: valuable.pAlive(at)! }, pAlive: pAlive! });
     }
   }
   const slippingKept = await mostProfitable(sql, slipping, today, perKind, (customer) => (customer.stage === 'lost' ? 'valuable_went_quiet' : 'valuable_in_decline'));
