@@ -261,6 +261,9 @@ if (!postgresOnly) {
     ['lifecycle --customers', ['lifecycle', '--customers', '--as-of', asOf]],
     ['pyramid --customers', ['pyramid', '--customers', '--as-of', asOf]],
     ['agenda --all', ['agenda', '--all', '--as-of', asOf]],
+    ['export contacts', ['export', 'contacts']],
+    // Last: it writes a snapshot into the database, which a later crm agenda on it compares with.
+    ['snapshot save', ['snapshot', 'save', '--as-of', asOf]],
   ]) {
     if (!crmAvailable(crmArgs[0])) continue;
     record(name, repeat(3, () => measure(process.execPath, [crm, '--db', bigDb, ...crmArgs, '--format', 'csv', '--output', out])), null, flatMemory);
