@@ -171,17 +171,22 @@ if (!postgresOnly) {
     ]);
     record('import customers', crmCustomers, sqliteCustomers, importTarget);
     if (plainCustomers) record('import customers (baseline: sqlite3 .import, text key)', crmCustomers, plainCustomers, reported);
-    const [crmOrders, plainOrders, sqliteOrders] = alternate([
+    const [crmOrders, plainOrders, sqliteOrders, floorOrders] = alternate([
       () => {
         bigDb = copyDb(customersDb, 'big.db');
         return measure(process.execPath, [crm, '--db', bigDb, 'import', 'orders', files.ordersFile]);
       },
       sqliteVersion && (() => measure('sqlite3', [plainDb()], { input: baselineSql.importOrdersPlain(files.ordersFile) })),
       sqliteVersion && (() => measure('sqlite3', [copyDb(customersDb, 'baseline-orders.db')], { input: baselineSql.importOrders(files.ordersFile) })),
+      // The floor under any importer into crm's schema with these libraries (bench/floor-orders.mjs: no crm code).
+      () => measure(process.execPath, [path.join(root, 'bench/floor-orders.mjs'), copyDb(customersDb, 'floor-orders.db'), files.ordersFile]),
     ]);
     record('import orders', crmOrders, plainOrders, rowsPerSecond(orderCount));
     log(`    ${Math.round(orderCount / crmOrders.seconds).toLocaleString('en-US')} rows/s`);
     if (sqliteOrders) record('import orders (baseline: sqlite3 into crm schema)', crmOrders, sqliteOrders, reported);
+    record('import orders (baseline: the floor, better-sqlite3 and csv-parse with no crm code)', crmOrders, floorOrders, reported);
+    if (plainOrders) record('the floor (baseline: sqlite3 .import)', floorOrders, plainOrders, reported);
+    fs.rmSync(path.join(work, 'floor-orders.db'), { force: true });
   }
 
   log('analysis (median of 3):');
