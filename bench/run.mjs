@@ -136,6 +136,8 @@ if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted) {
   fs.writeFileSync(marker, wanted);
 }
 
+let customersDb;
+let bigDb = path.join(work, 'big.db');
 // --postgres-only (with --db): only the PostgreSQL part, on the generated files; the SQLite figures are another run's.
 if (!postgresOnly) {
   // --analysis-only: reuse the database of the last full run in the same folder (imports are not measured).
@@ -158,8 +160,6 @@ if (!postgresOnly) {
     for (let run = 0; run < runs; run += 1) measures.forEach((fn, index) => fn && samples[index].push(fn()));
     return samples.map((list) => (list.length === 0 ? null : { seconds: median(list.map((sample) => sample.seconds)), rssMb: list[0].rssMb === null ? null : Math.max(...list.map((sample) => sample.rssMb)) }));
   }
-  let customersDb;
-  let bigDb = path.join(work, 'big.db');
   if (!analysisOnly) {
     const [crmCustomers, sqliteCustomers, plainCustomers] = alternate([
       () => {
