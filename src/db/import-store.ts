@@ -48,6 +48,12 @@ export interface WriterOptions {
   creditPrefix?: string | null;
   /** The customer fields the file has columns for (customers import). */
   presentCustomerFields?: string[];
+  /**
+   * SQLite, orders: where a new order's customer is found, in Node (ids cached, the default while the customers fit
+   * the cache) or in the INSERT itself (the default beyond it: a cache that cannot hold them all looks up nearly every
+   * row). Tests choose one to exercise both.
+   */
+  customerLookup?: 'node' | 'statement';
 }
 
 export const duplicateId = (field: string, externalId: string, hint = ''): Rejection => ({

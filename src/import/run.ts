@@ -35,6 +35,8 @@ export interface ImportOptions {
   creditPrefix?: string;
   /** --decimal-comma: amounts written 1.234,50 and 99,95. */
   decimalComma?: boolean;
+  /** Where new orders find their customer on SQLite (db/import-store.ts WriterOptions); by the number of customers when absent. */
+  customerLookup?: 'node' | 'statement';
   /** Called now and then with bytes read so far and the total (0 when unknown). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   now?: () => Date;
@@ -189,6 +191,7 @@ export async function importFile(sql: Sql, options: ImportOptions): Promise<Impo
         summary.delimiter = event.delimiter;
         session = await startImport(sql, now(), options.kind, {
           createCustomers: options.createCustomers, presentCustomerFields: event.fields, creditPrefix: options.creditPrefix ?? null,
+          customerLookup: options.customerLookup,
         });
         continue;
       }

@@ -49,45 +49,47 @@ describe.each(engines)('import engine on %s', (engine) => {
     await db.close();
   });
 
-  it('a first import naming an unknown customer mid-file: that row alone is rejected, or its customer created, and every order keeps its own customer', async () => {
-    const { sql: db, write } = await setup();
-    await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\nC2,Bob\n') });
-    const head = 'order_id,customer_id,order_date,amount\n';
-    const rows = Array.from({ length: 300 }, (_, index) => `O${index},${index === 200 ? 'C9' : index % 2 ? 'C1' : 'C2'},2026-01-02,10`);
-    const file = write('o.csv', head + rows.join('\n') + '\n');
-    // Each order's customer: odd numbers C1, even C2, O200 C9 (when it is kept).
-    const mismatched = `SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id
-      WHERE c.external_id <> CASE WHEN o.external_id = 'O200' THEN 'C9' WHEN CAST(substr(o.external_id, 2) AS INTEGER) % 2 = 1 THEN 'C1' ELSE 'C2' END`;
+  for (const customerLookup of ['node', 'statement'] as const) {
+    it(`a first import naming an unknown customer mid-file (customers found in ${customerLookup}): that row alone is rejected, or its customer created, and every order keeps its own customer`, async () => {
+      const { sql: db, write } = await setup();
+      await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\nC2,Bob\n') });
+      const head = 'order_id,customer_id,order_date,amount\n';
+      const rows = Array.from({ length: 300 }, (_, index) => `O${index},${index === 200 ? 'C9' : index % 2 ? 'C1' : 'C2'},2026-01-02,10`);
+      const file = write('o.csv', head + rows.join('\n') + '\n');
+      // Each order's customer: odd numbers C1, even C2, O200 C9 (when it is kept).
+      const mismatched = `SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id
+        WHERE c.external_id <> CASE WHEN o.external_id = 'O200' THEN 'C9' WHEN CAST(substr(o.external_id, 2) AS INTEGER) % 2 = 1 THEN 'C1' ELSE 'C2' END`;
 
-    const skipped = await run(db, { kind: 'orders', file, onError: 'skip' });
-    expect(skipped).toMatchObject({ rowsRead: 300, rowsNew: 299, rowsRejected: 1, customersCreated: 0 });
-    expect(skipped.problems.map((problem) => [problem.line, problem.field, problem.value])).toEqual([[202, 'customer_id', 'C9']]);
-    expect(await db.value('SELECT count(*) FROM orders')).toBe(299);
-    expect(await db.value(mismatched)).toBe(0);
+      const skipped = await run(db, { kind: 'orders', file, onError: 'skip', customerLookup });
+      expect(skipped).toMatchObject({ rowsRead: 300, rowsNew: 299, rowsRejected: 1, customersCreated: 0 });
+      expect(skipped.problems.map((problem) => [problem.line, problem.field, problem.value])).toEqual([[202, 'customer_id', 'C9']]);
+      expect(await db.value('SELECT count(*) FROM orders')).toBe(299);
+      expect(await db.value(mismatched)).toBe(0);
 
-    const aborted = write('o-abort.csv', head + rows.map((row) => row.replace(/^O/, 'A')).join('\n') + '\n');
-    await expect(run(db, { kind: 'orders', file: aborted })).rejects.toThrow(/o-abort\.csv: 1 r/);
-    expect(await db.value("SELECT count(*) FROM orders WHERE external_id LIKE 'A%'")).toBe(0);
+      const aborted = write('o-abort.csv', head + rows.map((row) => row.replace(/^O/, 'A')).join('\n') + '\n');
+      await expect(run(db, { kind: 'orders', file: aborted, customerLookup })).rejects.toThrow(/o-abort\.csv: 1 r/);
+      expect(await db.value("SELECT count(*) FROM orders WHERE external_id LIKE 'A%'")).toBe(0);
 
-    const created = await run(db, { kind: 'orders', file, createCustomers: true });
-    expect(created).toMatchObject({ rowsRead: 300, rowsNew: 1, rowsUnchanged: 299, customersCreated: 1 });
-    expect(await db.value('SELECT count(*) FROM orders')).toBe(300);
-    expect(await db.value(mismatched)).toBe(0);
-    await db.close();
-  });
+      const created = await run(db, { kind: 'orders', file, createCustomers: true, customerLookup });
+      expect(created).toMatchObject({ rowsRead: 300, rowsNew: 1, rowsUnchanged: 299, customersCreated: 1 });
+      expect(await db.value('SELECT count(*) FROM orders')).toBe(300);
+      expect(await db.value(mismatched)).toBe(0);
+      await db.close();
+    });
 
-  it('a first import with --create-customers: orders of customers not yet known are written with them, in file order', async () => {
-    const { sql: db, write } = await setup();
-    await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\n') });
-    const rows = Array.from({ length: 400 }, (_, index) => `O${index},${index % 100 === 7 ? `N${index}` : 'C1'},2026-01-02,${index + 1}`);
-    const summary = await run(db, { kind: 'orders', file: write('o.csv', 'order_id,customer_id,order_date,amount\n' + rows.join('\n') + '\n'), createCustomers: true });
-    expect(summary).toMatchObject({ rowsRead: 400, rowsNew: 400, rowsRejected: 0, customersCreated: 4 });
-    expect(await db.all("SELECT o.external_id AS id, c.external_id AS customer FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.external_id <> 'C1' ORDER BY o.id")).toEqual(
-      [7, 107, 207, 307].map((index) => ({ id: `O${index}`, customer: `N${index}` })),
-    );
-    expect(await db.value("SELECT sum(amount_cents) FROM orders")).toBe(((400 * 401) / 2) * 100);
-    await db.close();
-  });
+    it(`a first import with --create-customers (customers found in ${customerLookup}): orders of customers not yet known are written with them, in file order`, async () => {
+      const { sql: db, write } = await setup();
+      await run(db, { kind: 'customers', file: write('c.csv', 'customer_id,name\nC1,Ann\n') });
+      const rows = Array.from({ length: 400 }, (_, index) => `O${index},${index % 100 === 7 ? `N${index}` : 'C1'},2026-01-02,${index + 1}`);
+      const summary = await run(db, { kind: 'orders', file: write('o.csv', 'order_id,customer_id,order_date,amount\n' + rows.join('\n') + '\n'), createCustomers: true, customerLookup });
+      expect(summary).toMatchObject({ rowsRead: 400, rowsNew: 400, rowsRejected: 0, customersCreated: 4 });
+      expect(await db.all("SELECT o.external_id AS id, c.external_id AS customer FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.external_id <> 'C1' ORDER BY o.id")).toEqual(
+        [7, 107, 207, 307].map((index) => ({ id: `O${index}`, customer: `N${index}` })),
+      );
+      expect(await db.value("SELECT sum(amount_cents) FROM orders")).toBe(((400 * 401) / 2) * 100);
+      await db.close();
+    });
+  }
 
   it('a changed customer is updated, its history kept, and the previous values recorded', async () => {
     const { sql: db, write } = await setup();
