@@ -30,17 +30,12 @@ export interface Receivable {
  * - the rest (part paid, or a credit note among the orders): the window, over those customers' orders only.
  * An age bucket is a range of order dates ([asOf − 30, asOf] is 0–30 days): order dates are ISO text.
  */
-export async function receivables(sql: Sql, asOf: string): Promise<Receivable[]> {
-  return sql.all<Receivable>(receivablesText(sql, ''), owedParams(asOf));
-}
-
-/** receivables() a batch at a time (crm report receivables of a shop where a million customers owe). */
 export function receivableBatches(sql: Sql, asOf: string): AsyncIterable<Receivable[]> {
   return sql.batches<Receivable>(receivablesText(sql, ''), owedParams(asOf));
 }
 
 /**
- * The customers who owe for over 60 days (crm agenda), in receivables() order: the first LIMIT of them (null: all),
+ * The customers who owe for over 60 days (crm agenda), in receivableBatches() order: the first LIMIT of them (null: all),
  * and how many there are.
  */
 export async function receivablesOver60(sql: Sql, asOf: string, limit: number | null): Promise<{ rows: Receivable[]; count: number }> {
@@ -58,7 +53,7 @@ const receivablesText = (sql: Sql, where: string): string => `${owedByCustomer(s
      FROM owed d JOIN customers c ON c.id = d.customer_id ${where}
      ORDER BY d.oldest_unpaid NULLS FIRST, d.owed_cents DESC, c.external_id`;
 
-/** How many customers owe, and the sums of receivables() over them (the report's totals row). */
+/** How many customers owe, and the sums of receivableBatches() over them (the report's totals row). */
 export interface ReceivableSums {
   customers: number;
   owed_cents: number;
@@ -85,7 +80,7 @@ export interface ReceivableTotals {
   owed_over_60_cents: number;
 }
 
-/** The sums of receivables() over all customers, without a row per customer (the summary needs only these). */
+/** The sums of receivableBatches() over all customers, without a row per customer (the summary needs only these). */
 export async function receivableTotals(sql: Sql, asOf: string): Promise<ReceivableTotals> {
   return (await sql.get<ReceivableTotals>(
     `${owedByCustomer(sql)}
@@ -95,7 +90,7 @@ export async function receivableTotals(sql: Sql, asOf: string): Promise<Receivab
 }
 
 /**
- * The CTEs behind receivables(): `owed` holds one row per customer who owes something (see receivables()).
+ * The CTEs behind receivableBatches(): `owed` holds one row per customer who owes something (see receivableBatches()).
  * Written once for both engines; only the scalar max/min of the FIFO clamp and the index hint are the dialect's.
  */
 const owedByCustomer = (sql: Sql): string => `WITH paid AS (

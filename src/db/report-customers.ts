@@ -77,18 +77,13 @@ export interface SurveyRow {
   perceived: number;
 }
 
-const surveysInText = `SELECT s.customer_id, coalesce(nullif(trim(c.owner), ''), '(no owner)') AS owner, s.surveyed_on, s.expected, s.perceived
+const surveysText = `SELECT s.customer_id, coalesce(nullif(trim(c.owner), ''), '(no owner)') AS owner, s.surveyed_on, s.expected, s.perceived
      FROM surveys s JOIN customers c ON c.id = s.customer_id
      WHERE s.surveyed_on >= @since AND s.surveyed_on <= @asOf ORDER BY s.surveyed_on, s.id`;
 
-/** Surveys taken in the period, with the customer's owner. */
-export async function surveysIn(sql: Sql, window: OrderWindow): Promise<SurveyRow[]> {
-  return sql.all<SurveyRow>(surveysInText, { since: window.since ?? '0000-00-00', asOf: window.asOf });
-}
-
-/** surveysIn a batch at a time (a report over every survey of a large shop). */
+/** Surveys taken in the period, with the customer's owner, a batch at a time (a report over every survey of a large shop). */
 export function surveyBatches(sql: Sql, window: OrderWindow): AsyncIterable<SurveyRow[]> {
-  return sql.batches<SurveyRow>(surveysInText, { since: window.since ?? '0000-00-00', asOf: window.asOf });
+  return sql.batches<SurveyRow>(surveysText, { since: window.since ?? '0000-00-00', asOf: window.asOf });
 }
 
 /** Follow-ups still open that are due from FROM (null: any day before) to TO, as many as crm followups lists. */
@@ -120,17 +115,9 @@ export interface SnapshotStanding {
 }
 
 /**
- * The customers who were valuable (tier at most `maxTier`, or in one of `segments`) in the latest snapshot
- * taken before `before`; an empty list when there is none.
- */
-export async function valuableInLastSnapshot(sql: Sql, before: string, maxTier: number, segments: readonly string[]): Promise<SnapshotStanding[]> {
-  const columns = await valuableColumnsInLastSnapshot(sql, before, maxTier, segments);
-  return Array.from({ length: columns.count }, (_, at) => columns.standingAt(at));
-}
-
-/**
- * valuableInLastSnapshot in columns, ascending customer id (crm agenda, where a quarter of a million customers may be
- * valuable): a customer's stage and segment as codes into `names`, p_alive NaN where the snapshot has none.
+ * The customers who were valuable (tier at most `maxTier`, or in one of `segments`) in the latest snapshot taken before
+ * `before` (none when there is no snapshot), in columns, ascending customer id (crm agenda, where a quarter of a million
+ * customers may be valuable): a customer's stage and segment as codes into `names`, p_alive NaN where it has none.
  */
 export class SnapshotColumns {
   asOf: string | null = null;

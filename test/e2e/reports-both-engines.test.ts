@@ -22,6 +22,13 @@ import { sameDataOn } from '../helpers/same-data.js';
 import { postgresAvailable, query } from '../helpers/engines.js';
 
 const asOf = '2026-10-31';
+
+/** The rows of a read in batches, all together (to compare the engines' outputs whole). */
+async function collect<T>(batches: AsyncIterable<readonly T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for await (const batch of batches) rows.push(...batch);
+  return rows;
+}
 // Noon UTC on the as-of day: the same calendar day in UTC and in Shanghai.
 const now = new Date(`${asOf}T12:00:00Z`);
 const zones = ['UTC', 'Asia/Shanghai'] as const;
@@ -154,7 +161,7 @@ describe.skipIf(!postgresAvailable).each(zones)('the report store functions in %
           out[`${label} months`] = await sales.monthlyRevenue(sql, window);
           out[`${label} totals`] = await sales.salesTotals(sql, window);
           out[`${label} returns`] = await customers.returnFacts(sql, window);
-          out[`${label} surveys`] = await customers.surveysIn(sql, window);
+          out[`${label} surveys`] = await collect(customers.surveyBatches(sql, window));
           out[`${label} owner sales`] = await people.ownerSales(sql, window);
           out[`${label} owner contacts`] = await people.ownerContacts(sql, window);
           out[`${label} complaints`] = await people.complaintTimes(sql, window);
@@ -163,8 +170,8 @@ describe.skipIf(!postgresAvailable).each(zones)('the report store functions in %
           out[`${day} values`] = await customers.customerValues(sql, ids, day);
           out[`${day} open complaints`] = await customers.openComplaintCount(sql, day);
           out[`${day} follow-ups`] = [await customers.openFollowUpCount(sql, null, day), await customers.openFollowUpCount(sql, day, day)];
-          out[`${day} valuable`] = await customers.valuableInLastSnapshot(sql, day, 1, defaultHighValueSegments);
-          out[`${day} receivables`] = [await money.paymentsRecorded(sql), await money.receivables(sql, day), await money.receivableTotals(sql, day), await money.advancePayments(sql, day)];
+          out[`${day} valuable`] = await customers.valuableColumnsInLastSnapshot(sql, day, 1, defaultHighValueSegments).then((columns) => Array.from({ length: columns.count }, (_, at) => columns.standingAt(at)));
+          out[`${day} receivables`] = [await money.paymentsRecorded(sql), await collect(money.receivableBatches(sql, day)), await money.receivableTotals(sql, day), await money.advancePayments(sql, day)];
         }
         out.overview = await overview(sql);
         return JSON.stringify(out, null, 1);
